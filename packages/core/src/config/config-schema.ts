@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+const timeoutsSchema = z.strictObject({
+  connectMs: z.int().positive().optional(),
+  firstByteMs: z.int().positive().optional(),
+  idleMs: z.int().positive().optional(),
+  totalMs: z.int().positive().optional(),
+});
+
+/**
+ * One provider entry. Shared fields are checked here; the provider's own factory
+ * checks the rest strictly (`ProviderFactory.settingsSchema`).
+ */
+export const providerConfigSchema = z.looseObject({
+  /** Factory type (`hf`, `evolink`, `openai-compatible`); defaults to the entry's name. */
+  type: z.string().min(1).optional(),
+  /** A literal key is allowed but discouraged; prefer `apiKeyEnv`. */
+  apiKey: z.string().min(1).optional(),
+  /** Name of the env variable holding the key. */
+  apiKeyEnv: z.string().min(1).optional(),
+  baseURL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  timeouts: timeoutsSchema.optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const revisionPolicySchema = z.enum(['warn', 'strict', 'pinned-only']);
+
+/**
+ * The one configuration schema shared by the library, the CLI and the server.
+ * Sections are owned by the modules that use them; unknown keys are rejected.
+ */
+export const configSchema = z.strictObject({
+  providers: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case letters, digits and dashes'), providerConfigSchema).optional(),
+  defaults: z
+    .strictObject({
+      provider: z.string().optional(),
+      revisionPolicy: revisionPolicySchema.optional(),
+      timeouts: timeoutsSchema.optional(),
+    })
+    .optional(),
+});
+
+export type InfermuxConfig = z.output<typeof configSchema>;
+export type ProviderConfig = z.output<typeof providerConfigSchema>;
+export { timeoutsSchema };

@@ -1,0 +1,49 @@
+/**
+ * The closed set of error codes. Codes are stable API: callers switch on them,
+ * the gateway maps them to wire formats, and the ledger stores them.
+ */
+export const errorCodes = {
+  // The caller asked for something wrong. Never retried.
+  caller_invalid_input: { status: 400, retryable: false },
+  caller_unknown_task: { status: 400, retryable: false },
+  caller_unsupported: { status: 400, retryable: false },
+  caller_request_rejected: { status: 400, retryable: false },
+  caller_context_length_exceeded: { status: 400, retryable: false },
+  caller_payload_too_large: { status: 413, retryable: false },
+  caller_model_not_found: { status: 404, retryable: false },
+  caller_aborted: { status: 499, retryable: false },
+  // Credentials.
+  auth_missing_credentials: { status: 401, retryable: false },
+  auth_invalid_credentials: { status: 401, retryable: false },
+  auth_forbidden: { status: 403, retryable: false },
+  auth_gated_model: { status: 403, retryable: false },
+  // A rule said no: limits, budgets, content, revision policy.
+  policy_rate_limited: { status: 429, retryable: false },
+  policy_budget_exceeded: { status: 402, retryable: false },
+  policy_insufficient_credits: { status: 402, retryable: false },
+  policy_content_filtered: { status: 400, retryable: false },
+  policy_revision_unpinned: { status: 400, retryable: false },
+  policy_revision_unavailable: { status: 409, retryable: false },
+  // The upstream failed.
+  provider_rate_limited: { status: 429, retryable: true },
+  provider_model_loading: { status: 503, retryable: true },
+  provider_unavailable: { status: 503, retryable: true },
+  provider_server_error: { status: 502, retryable: true },
+  provider_timeout: { status: 504, retryable: true },
+  provider_network: { status: 502, retryable: true },
+  provider_bad_response: { status: 502, retryable: true },
+  provider_stream_interrupted: { status: 502, retryable: true },
+  provider_job_failed: { status: 502, retryable: false },
+  provider_conflict: { status: 409, retryable: true },
+  // The gateway / router itself.
+  gateway_all_targets_failed: { status: 502, retryable: false },
+  gateway_circuit_open: { status: 503, retryable: true },
+  gateway_timeout: { status: 504, retryable: false },
+  gateway_not_found: { status: 404, retryable: false },
+  gateway_internal: { status: 500, retryable: false },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && Object.hasOwn(errorCodes, value);

@@ -1,0 +1,21 @@
+import type { z } from 'zod';
+import type { Transport } from '../transport/http-transport';
+import type { ProviderV1 } from './provider';
+
+/**
+ * How apps build providers from configuration without knowing them: each adapter
+ * package exports one factory; the app keeps a list and looks them up by `type`.
+ */
+export interface ProviderFactory<Settings = unknown> {
+  /** Matches `providers.<name>.type` in the config (defaults to the entry's name). */
+  readonly type: string;
+  /** Strict schema of this provider's config entry (baseURL, apiKey, …). */
+  readonly settingsSchema: z.ZodType<Settings>;
+  /** Env variables this provider reads (for `infermux doctor` and docs). */
+  readonly env?: { apiKey?: readonly string[]; baseURL?: readonly string[] };
+  create(settings: Settings & { name?: string }, context: { transport?: Transport }): ProviderV1;
+}
+
+export function defineProviderFactory<Settings>(factory: ProviderFactory<Settings>): ProviderFactory<Settings> {
+  return factory;
+}

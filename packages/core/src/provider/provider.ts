@@ -1,0 +1,134 @@
+import type { InfermuxError } from '../errors/infermux-error';
+import type { ModelRef } from '../model/model-ref';
+import type { ResolvedModel, Warning } from '../result/result-envelope';
+import type { Usage } from '../result/usage';
+import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
+import type { Timeouts } from '../transport/timeouts';
+
+/** What a provider can do for one task. */
+export interface TaskCapabilities {
+  streaming?: boolean;
+  /** Largest number of inputs `doBatch` takes in one upstream call. */
+  maxBatchSize?: number;
+  async?: boolean;
+  /** Submissions can be safely repeated (the upstream takes an idempotency key). */
+  idempotentSubmit?: boolean;
+}
+
+export interface ProviderCallOptions<T extends TaskId = TaskId> {
+  task: T;
+  model: ModelRef;
+  /** Already validated against the task's input schema; binary inputs resolved to bytes. */
+  input: TaskInput<T>;
+  signal?: AbortSignal;
+  /** Extra headers for the upstream (never credentials of the caller). */
+  headers?: Record<string, string>;
+  timeouts?: Partial<Timeouts>;
+  revisionPolicy?: RevisionPolicy;
+}
+
+/**
+ * What to do when a model reference names a revision:
+ * - `warn` (default): resolve it; if the upstream cannot serve exactly that revision, say so in `warnings`.
+ * - `strict`: if the upstream cannot serve exactly that revision, fail with `policy_revision_unavailable`.
+ * - `pinned-only`: like `strict`, and refuse references that are not a full commit sha.
+ */
+export type RevisionPolicy = 'warn' | 'strict' | 'pinned-only';
+
+export interface ProviderRunResult<T extends TaskId = TaskId> {
+  /** Mapped into the task's output shape; core validates it once more. */
+  output: TaskOutput<T>;
+  usage?: Usage;
+  warnings?: Warning[];
+  model?: ResolvedModel;
+  requestId?: string;
+  /** ms to first response byte. */
+  firstByteMs?: number;
+}
+
+export interface ProviderBatchResult<T extends TaskId = TaskId> {
+  /** One per input, same order. */
+  outputs: Array<TaskOutput<T>>;
+  usage?: Usage;
+  warnings?: Warning[];
+  model?: ResolvedModel;
+  requestId?: string;
+}
+
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+/** Normalised stream events; every streaming task speaks these. */
+export type StreamPart =
+  | { type: 'response-metadata'; id?: string; model?: string; created?: number; requestId?: string }
+  | { type: 'text-delta'; text: string; choice?: number; role?: string; token?: { id?: number; logprob?: number; special?: boolean } }
+  | { type: 'tool-call-delta'; choice?: number; toolCall: ToolCallDelta }
+  | { type: 'finish'; finishReason: string; choice?: number; generatedText?: string }
+  | { type: 'usage'; usage: Usage }
+  /** An error after content has been sent: the stream is truncated and must say so. */
+  | { type: 'error'; error: InfermuxError };
+
+export interface ProviderStreamResult {
+  stream: AsyncIterable<StreamPart>;
+  model?: ResolvedModel;
+  requestId?: string;
+  warnings?: Warning[];
+  firstByteMs?: number;
+}
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+export interface JobStatus<T extends TaskId = TaskId> {
+  jobId: string;
+  task: T;
+  state: JobState;
+  /** 0–100 when the upstream reports it. */
+  progress?: number;
+  /** Present when `state === 'succeeded'`. */
+  output?: TaskOutput<T>;
+  /** Present when `state === 'failed'`. */
+  error?: InfermuxError;
+  /** Seconds the upstream expects the job still needs. */
+  estimatedSecondsRemaining?: number;
+  usage?: Usage;
+  /** Unix ms after which result URLs stop working. */
+  expiresAt?: number;
+  model?: ResolvedModel;
+  requestId?: string;
+}
+
+export interface JobCallOptions<T extends TaskId = TaskId> {
+  task: T;
+  jobId: string;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  timeouts?: Partial<Timeouts>;
+}
+
+/**
+ * The provider interface, version 1. Small on purpose: the user-facing client wraps
+ * these `do*` methods with validation, routing, retries, polling, caching and usage.
+ * Providers map one request to one upstream call and back; they never retry or sleep.
+ */
+export interface ProviderV1 {
+  readonly specificationVersion: 'v1';
+  /** Registry name, e.g. `hf`, `evolink`. */
+  readonly name: string;
+  /** Which tasks it serves, with what abilities. */
+  readonly tasks: Readonly<Partial<Record<TaskId, TaskCapabilities>>>;
+
+  doRun?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
+  doBatch?<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>>;
+  doStream?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult>;
+  doStart?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>>;
+  doStatus?<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>>;
+  doCancel?<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>>;
+  /** Optional: resolve `model@revision` to an exact commit before the call (HF Hub). */
+  resolveModel?(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+}
+
+export type Provider = ProviderV1;

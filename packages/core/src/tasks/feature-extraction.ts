@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineTask } from './define-task';
+
+const vectorSchema = z.array(z.number());
+
+export const featureExtraction = defineTask({
+  id: 'feature-extraction',
+  summary: 'Embed one text or a list of texts as vectors.',
+  hfSpec: 'feature-extraction',
+  // The one task whose array `inputs` is documented by the spec (TEI).
+  batchable: true,
+  deterministic: true,
+  // Options sit at the root beside `inputs`, not under `parameters` (TEI shape).
+  input: z.strictObject({
+    inputs: z.union([z.string(), z.array(z.string()).min(1, 'expected at least one text')], {
+      error: 'expected the text to embed (a string) or a list of texts (strings)',
+    }),
+    normalize: z.boolean().optional(),
+    /** A key of the sentence-transformers `prompts` dictionary, e.g. `"query"`. */
+    prompt_name: z.string().nullable().optional(),
+    truncate: z.boolean().nullable().optional(),
+    truncation_direction: z.enum(['left', 'right']).optional(),
+  }),
+  // One vector (`number[]`), one per input (`number[][]`), or per token for non-pooled models (`number[][][]`).
+  output: z.union([vectorSchema, z.array(vectorSchema), z.array(z.array(vectorSchema))]),
+  example: {
+    input: { inputs: ['Today is a sunny day', 'It rains'], normalize: true },
+    output: [
+      [0.0123, -0.0456, 0.0789],
+      [0.0311, -0.0202, 0.0648],
+    ],
+  },
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineTask } from './define-task';
+import { labelListSchema, labelScoreListSchema, objectExpected } from './shared-schemas';
+
+export const zeroShotClassification = defineTask({
+  id: 'zero-shot-classification',
+  summary: 'Score a text against labels chosen at call time.',
+  hfSpec: 'zero-shot-classification',
+  deterministic: true,
+  input: z.strictObject({
+    inputs: z.string({ error: 'expected the text to classify (a string)' }),
+    parameters: z.strictObject(
+      {
+        candidate_labels: labelListSchema,
+        hypothesis_template: z.string().optional(),
+        multi_label: z.boolean().optional(),
+      },
+      { error: objectExpected('parameters with candidate_labels') },
+    ),
+  }),
+  // Normalised to `[{label, score}]` sorted by score; adapters zip the legacy `{labels, scores}` form.
+  output: labelScoreListSchema,
+  example: {
+    input: {
+      inputs: 'Hi, I recently bought a device from your company but it is not working as advertised.',
+      parameters: { candidate_labels: ['refund', 'legal', 'faq'] },
+    },
+    output: [
+      { label: 'refund', score: 0.877 },
+      { label: 'faq', score: 0.103 },
+      { label: 'legal', score: 0.02 },
+    ],
+  },
+});

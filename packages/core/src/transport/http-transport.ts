@@ -1,0 +1,238 @@
+import { Agent, type Dispatcher, errors as undiciErrors, request as undiciRequest } from 'undici';
+import { InfermuxError } from '../errors/infermux-error';
+import { redactSecrets } from '../errors/secret-redaction';
+import { type Timeouts, resolveTimeouts } from './timeouts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+  timeouts?: Partial<Timeouts>;
+  /** Provider name, for error attribution. */
+  provider?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  contentType: string;
+  requestId: string | undefined;
+  /** ms from sending the request to the response headers. */
+  firstByteMs: number;
+  /** The body as chunks; the idle and total timeouts keep applying while it is read. */
+  body: AsyncIterable<Uint8Array>;
+  bytes(): Promise<Uint8Array>;
+  text(): Promise<string>;
+  /** Parses JSON; a body that is not JSON becomes `provider_bad_response` with the (redacted) raw text. */
+  json(): Promise<unknown>;
+  /** Discards the body and frees the connection. */
+  dispose(): Promise<void>;
+}
+
+/** The seam every adapter talks through; tests and benchmarks may inject their own. */
+export interface Transport {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface HttpTransportOptions {
+  timeouts?: Partial<Timeouts>;
+  /** Keep-alive connections per origin. */
+  connections?: number;
+  keepAliveTimeoutMs?: number;
+  /** Inject a dispatcher (e.g. a proxy agent); when set, connect timeouts are the dispatcher's. */
+  dispatcher?: Dispatcher;
+}
+
+const requestIdHeaders = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
+
+/** HTTP on undici with keep-alive pools and per-phase timeouts. */
+export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+  const agents = new Map<number, Dispatcher>();
+  const dispatcherFor = (connectMs: number): Dispatcher => {
+    if (options.dispatcher) return options.dispatcher;
+    let agent = agents.get(connectMs);
+    if (!agent) {
+      agent = new Agent({
+        connect: { timeout: connectMs },
+        connections: options.connections ?? 128,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+        pipelining: 1,
+      });
+      agents.set(connectMs, agent);
+    }
+    return agent;
+  };
+
+  return {
+    async request(request) {
+      const timeouts = resolveTimeouts(options.timeouts, request.timeouts);
+      const provider = request.provider;
+      const controller = new AbortController();
+      let totalTimedOut = false;
+      const onCallerAbort = () => controller.abort(request.signal?.reason);
+      if (request.signal?.aborted) throw abortedError(provider, request.signal.reason);
+      request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      const totalTimer = setTimeout(() => {
+        totalTimedOut = true;
+        controller.abort(new Error('total timeout'));
+      }, timeouts.totalMs);
+      totalTimer.unref?.();
+      const cleanup = () => {
+        clearTimeout(totalTimer);
+        request.signal?.removeEventListener('abort', onCallerAbort);
+      };
+      const translate = (error: unknown) =>
+        translateError(error, { provider, timeouts, totalTimedOut, callerAborted: request.signal?.aborted === true, url: request.url });
+
+      const startedAt = performance.now();
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await undiciRequest(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal: controller.signal,
+          dispatcher: dispatcherFor(timeouts.connectMs),
+          headersTimeout: timeouts.firstByteMs,
+          bodyTimeout: timeouts.idleMs,
+        });
+      } catch (error) {
+        cleanup();
+        throw translate(error);
+      }
+      const firstByteMs = performance.now() - startedAt;
+      const headers = flattenHeaders(response.headers);
+      const body = response.body;
+      let consumed = false;
+
+      async function* chunks(): AsyncGenerator<Uint8Array> {
+        if (consumed) throw new InfermuxError({ code: 'gateway_internal', message: 'Response body read twice', provider });
+        consumed = true;
+        try {
+          for await (const chunk of body) yield chunk as Uint8Array;
+        } catch (error) {
+          throw translate(error);
+        } finally {
+          cleanup();
+          if (!body.destroyed) body.destroy();
+        }
+      }
+
+      const bytes = async (): Promise<Uint8Array> => {
+        const parts: Uint8Array[] = [];
+        let length = 0;
+        for await (const chunk of chunks()) {
+          parts.push(chunk);
+          length += chunk.byteLength;
+        }
+        if (parts.length === 1) return parts[0] as Uint8Array;
+        const result = new Uint8Array(length);
+        let offset = 0;
+        for (const part of parts) {
+          result.set(part, offset);
+          offset += part.byteLength;
+        }
+        return result;
+      };
+      const text = async () => new TextDecoder().decode(await bytes());
+
+      return {
+        status: response.statusCode,
+        headers,
+        contentType: headers['content-type'] ?? '',
+        requestId: requestIdHeaders.map((name) => headers[name]).find(Boolean),
+        firstByteMs,
+        body: { [Symbol.asyncIterator]: chunks },
+        bytes,
+        text,
+        async json() {
+          const raw = await text();
+          try {
+            return JSON.parse(raw);
+          } catch (error) {
+            throw new InfermuxError({
+              code: 'provider_bad_response',
+              message: `${provider ?? 'Upstream'} answered ${response.statusCode} with a body that is not valid JSON`,
+              provider,
+              status: 502,
+              details: { rawBody: truncate(raw), upstreamStatus: response.statusCode },
+              cause: error,
+            });
+          }
+        },
+        async dispose() {
+          cleanup();
+          if (!consumed) {
+            consumed = true;
+            body.destroy();
+          }
+        },
+      };
+    },
+  };
+}
+
+export function truncate(text: string, max = 2048): string {
+  const redacted = redactSecrets(text);
+  return redacted.length > max ? `${redacted.slice(0, max)}… (${redacted.length - max} more characters)` : redacted;
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+function abortedError(provider: string | undefined, reason: unknown): InfermuxError {
+  return new InfermuxError({ code: 'caller_aborted', message: 'The request was aborted by the caller', provider, cause: reason });
+}
+
+interface ErrorContext {
+  provider: string | undefined;
+  timeouts: Timeouts;
+  totalTimedOut: boolean;
+  callerAborted: boolean;
+  url: string;
+}
+
+function translateError(error: unknown, context: ErrorContext): InfermuxError {
+  if (InfermuxError.isInstance(error)) return error;
+  const { provider, timeouts } = context;
+  const host = safeHost(context.url);
+  if (context.callerAborted) return abortedError(provider, error);
+  const timeout = (phase: 'connect' | 'first-byte' | 'idle' | 'total', ms: number) =>
+    new InfermuxError({
+      code: 'provider_timeout',
+      message: `${provider ?? 'Upstream'} timed out (${phase} timeout of ${ms} ms) calling ${host}`,
+      provider,
+      details: { phase, timeoutMs: ms },
+      cause: error,
+    });
+  if (context.totalTimedOut) return timeout('total', timeouts.totalMs);
+  if (error instanceof undiciErrors.ConnectTimeoutError) return timeout('connect', timeouts.connectMs);
+  if (error instanceof undiciErrors.HeadersTimeoutError) return timeout('first-byte', timeouts.firstByteMs);
+  if (error instanceof undiciErrors.BodyTimeoutError) return timeout('idle', timeouts.idleMs);
+  const code = (error as { code?: string } | undefined)?.code;
+  return new InfermuxError({
+    code: 'provider_network',
+    message: `${provider ?? 'Upstream'} connection failed calling ${host}${code ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
+    provider,
+    details: { networkCode: code },
+    cause: error,
+  });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the upstream';
+  }
+}
