@@ -49,3 +49,5 @@ export { createClient, type Client, type ClientOptions, type RequestOptions, typ
 
 // Config
 export { configSchema, providerConfigSchema, revisionPolicySchema, timeoutsSchema, type InfermuxConfig, type ProviderConfig } from './config/config-schema';
+export { loadConfig, parseConfig, findConfigFile, configFileNames, type LoadedConfig } from './config/load-config';
+export { buildProviders, type BuildProvidersOptions } from './config/build-providers';
