@@ -9,7 +9,7 @@ export type BinaryInput = Uint8Array | ArrayBuffer | Blob | string;
 
 export const binaryInputSchema = z.union(
   [
-    z.instanceof(Uint8Array),
+    z.custom<Uint8Array>((value) => value instanceof Uint8Array),
     z.instanceof(ArrayBuffer),
     z.custom<Blob>((value) => typeof Blob !== 'undefined' && value instanceof Blob),
     z.string().min(1, 'expected bytes, a Blob, a data: URL, an http(s) URL or a file path (got an empty string)'),
@@ -24,6 +24,7 @@ export interface BinaryData {
 }
 
 export const binaryDataSchema = z.object({
-  data: z.instanceof(Uint8Array),
+  // z.custom keeps the type `Uint8Array` (any buffer), so a Node Buffer fits.
+  data: z.custom<Uint8Array>((value) => value instanceof Uint8Array, { error: 'expected bytes (Uint8Array)' }),
   contentType: z.string(),
 });

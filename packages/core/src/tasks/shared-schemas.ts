@@ -6,10 +6,14 @@ export const labelScoreListSchema = z.array(labelScoreSchema);
 
 export const functionToApplySchema = z.enum(['sigmoid', 'softmax', 'none']);
 
+function wholeNumberExpected(issue: { code?: string }): string | undefined {
+  return issue.code === 'invalid_type' ? 'expected a whole number' : undefined;
+}
+
 /** An integer count (`top_k`, `num_beams`, …): a whole number ≥ 1. */
-export const positiveIntSchema = z.int({ error: 'expected a whole number' }).positive();
+export const positiveIntSchema = z.int({ error: wholeNumberExpected }).positive('expected a whole number ≥ 1');
 /** A whole number ≥ 0 (`stride`, `doc_stride`, seeds, …). */
-export const nonNegativeIntSchema = z.int({ error: 'expected a whole number' }).nonnegative();
+export const nonNegativeIntSchema = z.int({ error: wholeNumberExpected }).nonnegative('expected a whole number ≥ 0');
 
 /** A non-empty list of strings, e.g. `candidate_labels`. */
 export const labelListSchema = z

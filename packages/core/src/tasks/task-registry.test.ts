@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { binaryInputSchema } from '../binary/binary-input';
+import { type BinaryData, binaryInputSchema } from '../binary/binary-input';
 import { parseWith, ValidationError } from '../errors/validation-error';
 import { getTask, isTaskId, type TaskId, type TaskInput, type TaskOutput, taskIds, taskRegistry } from './task-registry';
 
@@ -214,7 +214,8 @@ describe('registry types', () => {
     expectTypeOf<TaskOutput<'question-answering'>>().toExtend<{ answer: string; score: number; start: number; end: number }>();
     expectTypeOf<TaskOutput<'feature-extraction'>>().toEqualTypeOf<number[] | number[][] | number[][][]>();
     expectTypeOf<TaskOutput<'sentence-similarity'>>().toEqualTypeOf<number[]>();
-    expectTypeOf<TaskOutput<'text-to-image'>['image']>().toEqualTypeOf<{ data: Uint8Array; contentType: string }>();
+    expectTypeOf<TaskOutput<'text-to-image'>['image']>().toExtend<BinaryData>();
+    expectTypeOf<TaskOutput<'text-to-speech'>['audio']>().toExtend<BinaryData>();
     expectTypeOf<TaskOutput<'chat-completion'>['choices'][number]['message']['content']>().toEqualTypeOf<string | null>();
     expectTypeOf<TaskInput<'image-generation'>['prompt']>().toEqualTypeOf<string>();
     expectTypeOf<TaskOutput<'video-generation'>['videos'][number]['url']>().toEqualTypeOf<string>();
