@@ -51,3 +51,4 @@ export { createClient, type Client, type ClientOptions, type RequestOptions, typ
 export { configSchema, providerConfigSchema, revisionPolicySchema, timeoutsSchema, type InfermuxConfig, type ProviderConfig } from './config/config-schema';
 export { loadConfig, parseConfig, findConfigFile, configFileNames, type LoadedConfig } from './config/load-config';
 export { buildProviders, type BuildProvidersOptions } from './config/build-providers';
+export { serverConfigSchema, keyLimitsSchema, keyBudgetSchema, configuredKeySchema, type ServerConfig, type ServerConfigInput, type KeyLimits, type KeyBudget } from './config/server-config-schema';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverConfigSchema } from './server-config-schema';
 
 const timeoutsSchema = z.strictObject({
   connectMs: z.int().positive().optional(),
@@ -39,6 +40,8 @@ export const configSchema = z.strictObject({
       timeouts: timeoutsSchema.optional(),
     })
     .optional(),
+  /** The gateway (`apps/server`): host, port, keys, limits, ledger, body limits, timeouts, logging. */
+  server: serverConfigSchema.optional(),
 });
 
 export type InfermuxConfig = z.output<typeof configSchema>;

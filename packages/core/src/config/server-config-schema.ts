@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name (letters, digits, _)');
+const positiveInt = z.int({ error: 'expected a whole number' }).positive('expected a whole number ≥ 1');
+
+/** Spend allowed per period, in USD (the price table's currency). */
+export const keyBudgetSchema = z.strictObject({
+  amount: z.number({ error: 'expected the budget amount in USD (a number)' }).nonnegative('expected an amount ≥ 0'),
+  period: z.enum(['day', 'month', 'total'], { error: 'expected "day", "month" or "total"' }).default('month'),
+});
+
+/** Limits a gateway key can carry; also the defaults for keys that set none. */
+export const keyLimitsSchema = z.strictObject({
+  /** Requests per minute. */
+  rpm: positiveInt.optional(),
+  /** Tokens (input + output) per minute. */
+  tpm: positiveInt.optional(),
+  budget: keyBudgetSchema.optional(),
+});
+
+/**
+ * A key declared in the config. The key itself never sits in the file: it is read from
+ * the env variable `keyEnv` at start. Keys created with the admin API or `infermux keys`
+ * live hashed in the gateway's store instead.
+ */
+export const configuredKeySchema = keyLimitsSchema.extend({
+  name: z.string().min(1, 'expected a key name'),
+  keyEnv: envNameSchema,
+  /** Model references or route names this key may call; absent = all. */
+  allowedModels: z.array(z.string().min(1)).optional(),
+  /** Gateway endpoints (e.g. `/v1/chat/completions`) this key may call; absent = all. */
+  allowedRoutes: z.array(z.string().min(1)).optional(),
+});
+
+/** The `server` section: everything the gateway reads at start. */
+export const serverConfigSchema = z.strictObject({
+  /** Interface to bind. Forced to 127.0.0.1 while no gateway key exists. */
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.int({ error: 'expected a port number' }).min(0).max(65_535, 'expected a port ≤ 65535').default(8080),
+  /** Env variable that holds the admin token guarding `/admin/*`; admin API off when unset. */
+  adminTokenEnv: envNameSchema.default('INFERMUX_ADMIN_TOKEN'),
+  keys: z.array(configuredKeySchema).default([]),
+  /** Defaults for every key that does not set its own. */
+  limits: keyLimitsSchema.default({}),
+  ledger: z
+    .strictObject({
+      /** SQLite file (WAL mode) for keys and the usage ledger. `:memory:` keeps nothing. */
+      path: z.string().min(1).default('.infermux/gateway.sqlite'),
+      /** Rows are committed in small batches this often (0 = one transaction per request). */
+      flushIntervalMs: z.int().min(0).max(5_000).default(10),
+    })
+    .default({ path: '.infermux/gateway.sqlite', flushIntervalMs: 10 }),
+  bodyLimits: z
+    .strictObject({
+      /** Largest JSON request body. */
+      jsonBytes: positiveInt.default(2 * 1024 * 1024),
+      /** Largest raw binary body (images, audio on the HF routes). */
+      binaryBytes: positiveInt.default(25 * 1024 * 1024),
+    })
+    .default({ jsonBytes: 2 * 1024 * 1024, binaryBytes: 25 * 1024 * 1024 }),
+  timeouts: z
+    .strictObject({
+      /** Whole request, upstream included (non-streaming). */
+      requestMs: positiveInt.default(600_000),
+      /** Time allowed to receive a request's headers (slowloris guard). */
+      headersMs: positiveInt.default(30_000),
+      /** Idle keep-alive connections are closed after this. */
+      keepAliveMs: positiveInt.default(65_000),
+    })
+    .default({ requestMs: 600_000, headersMs: 30_000, keepAliveMs: 65_000 }),
+  shutdown: z
+    .strictObject({
+      /** On SIGTERM, in-flight requests and streams get this long to finish. */
+      drainMs: z.int().min(0).default(10_000),
+    })
+    .default({ drainMs: 10_000 }),
+  logging: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** One log line per request (the ledger already keeps one row per request). */
+      requests: z.boolean().default(false),
+    })
+    .default({ level: 'info', requests: false }),
+});
+
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+export type KeyLimits = z.output<typeof keyLimitsSchema>;
+export type KeyBudget = z.output<typeof keyBudgetSchema>;
