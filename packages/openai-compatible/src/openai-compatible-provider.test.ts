@@ -1,0 +1,262 @@
+import { type Client, InfermuxError, type StreamPart, buildProviders, createClient, parseConfig } from '@infermux/core';
+import { type FakeOpenAI, startFakeOpenAI } from '@infermux/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOpenAICompatible } from './openai-compatible-provider';
+import { openaiCompatibleProviderFactory } from './openai-compatible-factory';
+
+const apiKey = 'sk-local-test-key-0123456789';
+let fake: FakeOpenAI;
+let client: Client;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey, models: ['llama-3.1-8b', 'bge-small'] });
+  client = createClient({ providers: [createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey })] });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.server.reset());
+
+const hello = { messages: [{ role: 'user', content: 'hello there' }] };
+
+async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<InfermuxError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!InfermuxError.isInstance(error)) throw new Error(`expected an InfermuxError, got ${String(error)}`);
+  return error;
+}
+
+describe('chat-completion', () => {
+  it('runs a plain chat and reports token usage', async () => {
+    const result = await client.run('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
+    expect(result.output.choices[0]?.message).toMatchObject({ role: 'assistant', content: 'You said: hello there' });
+    expect(result.usage).toEqual({ inputTokens: 2, outputTokens: 4, totalTokens: 6 });
+    expect(result.requestId).toMatch(/^req_/);
+    const [request] = fake.server.requests;
+    expect(request?.path).toBe('/v1/chat/completions');
+    expect(request?.headers.authorization).toBe(`Bearer ${apiKey}`);
+    expect(request?.json()).toEqual({ model: 'llama-3.1-8b', messages: hello.messages });
+  });
+
+  it('streams deltas, then usage from the final chunk (stream_options.include_usage)', async () => {
+    const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
+    const parts = await collect(stream);
+    const text = parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : [])).join('');
+    expect(text).toBe('You said: hello there');
+    expect(parts.at(-2)).toEqual({ type: 'finish', finishReason: 'stop', choice: 0 });
+    expect(parts.at(-1)).toEqual({ type: 'usage', usage: { inputTokens: 2, outputTokens: 4, totalTokens: 6 } });
+    const result = await stream.result;
+    expect(result.usage.totalTokens).toBe(6);
+    expect(result.output.choices[0]?.message.content).toBe('You said: hello there');
+    expect(fake.server.requests[0]?.json()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('streams tool-call deltas that collect into a tool call', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }];
+    const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: { ...hello, tools } });
+    await collect(stream);
+    const result = await stream.result;
+    expect(result.output.choices[0]).toMatchObject({
+      finish_reason: 'tool_calls',
+      message: { tool_calls: [{ type: 'function', function: { name: 'get_weather', arguments: '{"ok":true}' } }] },
+    });
+  });
+
+  it('ends a stream cut before [DONE] with provider_stream_interrupted', async () => {
+    fake.server.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: 300 });
+    const provider = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
+    const model = { id: 'llama-3.1-8b' };
+    const { stream } = await provider.doStream!({ task: 'chat-completion', model, input: hello });
+    const parts = await collect(stream);
+    const last = parts.at(-1);
+    expect(last?.type).toBe('error');
+    expect(last?.type === 'error' && last.error.code).toBe('provider_stream_interrupted');
+  });
+
+  it('turns an {"error":…} event inside a 200 stream into an error part', async () => {
+    const removeRoute = fake.server.route('POST', '/v1/chat/completions', (_request, response) =>
+      response.sse([
+        { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] },
+        { error: { message: 'upstream overloaded', type: 'server_error', param: null, code: null } },
+      ]),
+    );
+    try {
+      const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
+      const seen: StreamPart[] = [];
+      const error = await rejection((async () => { for await (const part of stream) seen.push(part); })());
+      expect(seen[1]).toMatchObject({ type: 'text-delta', text: 'Hel' });
+      expect(seen.at(-1)).toMatchObject({ type: 'error' });
+      expect(error.code).toBe('provider_server_error');
+      expect(error.message).toContain('upstream overloaded');
+    } finally {
+      removeRoute();
+    }
+  });
+
+  it('warns that a revision cannot be pinned, and refuses under a strict policy', async () => {
+    const result = await client.run('chat-completion', { model: 'local-vllm:llama-3.1-8b@v2', input: hello });
+    expect(result.warnings.map((warning) => warning.code)).toContain('revision_not_pinned');
+    const error = await rejection(client.run('chat-completion', { model: 'local-vllm:llama-3.1-8b@v2', input: hello, revisionPolicy: 'strict' }));
+    expect(error.code).toBe('policy_revision_unavailable');
+    expect(fake.server.requestCount).toBe(1);
+  });
+});
+
+describe('text-generation via /v1/completions', () => {
+  it('maps parameters and the answer', async () => {
+    const result = await client.run('text-generation', {
+      model: 'local-vllm:llama-3.1-8b',
+      input: { inputs: 'Once upon a time', parameters: { max_new_tokens: 12, temperature: 0.5, return_full_text: true } },
+    });
+    expect(result.output.generated_text).toBe('Once upon a time and so it continues.');
+    expect(result.output.details).toEqual({ finish_reason: 'stop', generated_tokens: 4 });
+    expect(fake.server.requests[0]?.json()).toEqual({ model: 'llama-3.1-8b', prompt: 'Once upon a time', max_tokens: 12, temperature: 0.5, echo: true });
+  });
+
+  it('streams text with usage at the end', async () => {
+    const stream = client.stream('text-generation', { model: 'local-vllm:llama-3.1-8b', input: { inputs: 'Once' } });
+    const parts = await collect(stream);
+    expect(parts.filter((part) => part.type === 'usage')).toHaveLength(1);
+    expect((await stream.result).output.generated_text).toBe(' and so it continues.');
+  });
+
+  it('refuses a TGI-only parameter by name before any call', async () => {
+    const error = await rejection(
+      client.run('text-generation', { model: 'local-vllm:llama-3.1-8b', input: { inputs: 'x', parameters: { watermark: true } } }),
+    );
+    expect(error.code).toBe('caller_invalid_input');
+    expect(error.message).toContain('parameters.watermark');
+    expect(fake.server.requestCount).toBe(0);
+  });
+});
+
+describe('feature-extraction via /v1/embeddings', () => {
+  it('decodes float and base64 encodings to the same vectors', async () => {
+    const base64Client = createClient({
+      providers: [createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey, embeddingEncoding: 'base64' })],
+    });
+    const asFloat = await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: ['a b', 'c'] } });
+    const asBase64 = await base64Client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: ['a b', 'c'] } });
+    expect(asBase64.output).toEqual(asFloat.output);
+    expect((asFloat.output as number[][])[0]).toHaveLength(8);
+    expect(asFloat.usage).toEqual({ inputTokens: 3, totalTokens: 3 });
+    expect(fake.server.requests.map((request) => request.json<{ encoding_format: string }>().encoding_format)).toEqual(['float', 'base64']);
+  });
+
+  it('embeds a single string as one vector, normalised on request', async () => {
+    const result = await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: 'hello', normalize: true } });
+    const vector = result.output as number[];
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+  });
+
+  it('batches several inputs into one upstream call', async () => {
+    const provider = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
+    const batch = await provider.doBatch!({ task: 'feature-extraction', model: { id: 'bge-small' }, inputs: [{ inputs: 'one' }, { inputs: ['two', 'three'] }] });
+    expect(batch.outputs).toHaveLength(2);
+    expect(batch.outputs[0]).toHaveLength(8);
+    expect(batch.outputs[1]).toHaveLength(2);
+    expect(fake.server.requestCount).toBe(1);
+    expect(fake.server.requests[0]?.json()).toMatchObject({ input: ['one', 'two', 'three'] });
+  });
+});
+
+describe('models', () => {
+  it('lists the upstream models', async () => {
+    const provider = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
+    expect(await provider.listModels()).toEqual([
+      { id: 'llama-3.1-8b', created: 1721172741, ownedBy: 'system' },
+      { id: 'bge-small', created: 1721172741, ownedBy: 'system' },
+    ]);
+  });
+});
+
+describe('error mapping', () => {
+  const run = (model = 'local-vllm:llama-3.1-8b') => rejection(client.run('chat-completion', { model, input: hello }));
+
+  it.each([
+    [401, { message: 'Incorrect API key provided: sk-abc.', type: 'invalid_request_error', code: 'invalid_api_key' }, 'auth_invalid_credentials', false],
+    [400, { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' }, 'caller_context_length_exceeded', false],
+    [400, { message: 'The response was filtered.', type: 'invalid_request_error', code: 'content_filter' }, 'policy_content_filtered', false],
+    [429, { message: 'You exceeded your current quota.', type: 'insufficient_quota', code: 'insufficient_quota' }, 'policy_insufficient_credits', false],
+    [500, { message: 'The server had an error.', type: 'server_error' }, 'provider_server_error', true],
+    [503, { message: 'Overloaded.', type: 'server_error' }, 'provider_unavailable', true],
+  ] as const)('HTTP %i %o → %s', async (status, body, code, retryable) => {
+    fake.failWith('POST /v1/chat/completions', status, body);
+    const error = await run();
+    expect(error).toMatchObject({ code, retryable, provider: 'local-vllm' });
+    expect(error.message).toContain(body.message);
+  });
+
+  it('names the rejected param and keeps the upstream type and code', async () => {
+    fake.failWith('POST /v1/chat/completions', 400, { message: "Invalid value for 'temperature'.", type: 'invalid_request_error', code: 'invalid_value', param: 'temperature' });
+    const error = await run();
+    expect(error.code).toBe('caller_request_rejected');
+    expect(error.message).toContain('(param: temperature)');
+    expect(error.details).toMatchObject({ upstreamType: 'invalid_request_error', upstreamCode: 'invalid_value', param: 'temperature', upstreamStatus: 400 });
+  });
+
+  it('reads Retry-After and retry-after-ms on 429', async () => {
+    fake.failWith('POST /v1/chat/completions', 429, { message: 'Rate limit reached.', type: 'requests', code: 'rate_limit_exceeded' }, { headers: { 'retry-after-ms': '1500', 'retry-after': '2' } });
+    expect(await run()).toMatchObject({ code: 'provider_rate_limited', retryable: true, retryAfterMs: 1500 });
+    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '3' } });
+    expect(await run()).toMatchObject({ code: 'provider_rate_limited', retryAfterMs: 3000, message: expect.stringContaining('slow down') });
+  });
+
+  it('tolerates {"error":"text"}, {"detail":…} and {"message":…} bodies', async () => {
+    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 400, body: { error: 'Input validation error: `inputs` must be non-empty', error_type: 'validation' } });
+    expect((await run()).message).toContain('Input validation error');
+    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 422, body: { detail: [{ loc: ['body', 'messages'], msg: 'field required' }] } });
+    expect((await run()).message).toContain('field required');
+    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 502, body: { message: 'bad gateway upstream' } });
+    expect(await run()).toMatchObject({ code: 'provider_server_error', message: expect.stringContaining('bad gateway upstream') });
+  });
+
+  it('maps an unknown model (404 model_not_found)', async () => {
+    expect(await run('local-vllm:nope')).toMatchObject({ code: 'caller_model_not_found' });
+  });
+
+  it('rejects a body that is not a chat completion as provider_bad_response naming the field', async () => {
+    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 200, body: { id: 'x', choices: 'nope' } });
+    const error = await run();
+    expect(error.code).toBe('provider_bad_response');
+    expect(error.message).toContain('choices');
+  });
+
+  it('never shows the key, even when the upstream echoes it', async () => {
+    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 401, body: { error: { message: `bad key ${apiKey}`, type: 'x' } } });
+    const error = await run();
+    expect(JSON.stringify(error)).not.toContain(apiKey);
+    expect(error.message).not.toContain(apiKey);
+  });
+});
+
+describe('credentials and config', () => {
+  it('reads the key lazily from apiKeyEnv and names the variable when it is missing', async () => {
+    const provider = createOpenAICompatible({ name: 'remote', baseURL: fake.baseURL, apiKeyEnv: 'INFERMUX_TEST_UNSET_KEY' });
+    const error = await rejection(provider.doRun!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello }));
+    expect(error.code).toBe('auth_missing_credentials');
+    expect(error.message).toContain('INFERMUX_TEST_UNSET_KEY');
+    expect(fake.server.requestCount).toBe(0);
+  });
+
+  it('builds a provider named by config (any OpenAI-compatible URL)', async () => {
+    const config = parseConfig({ providers: { 'local-vllm': { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'LOCAL_VLLM_KEY', headers: { 'x-team': 'ml' } } } });
+    const providers = buildProviders(config, [openaiCompatibleProviderFactory], { env: { LOCAL_VLLM_KEY: apiKey } });
+    expect(providers.map((provider) => provider.name)).toEqual(['local-vllm']);
+    const configured = createClient({ providers });
+    const result = await configured.run('chat-completion', { model: 'llama-3.1-8b', input: hello });
+    expect(result.provider).toBe('local-vllm');
+    expect(fake.server.requests[0]?.headers['x-team']).toBe('ml');
+  });
+
+  it('rejects unknown settings by name', () => {
+    const config = parseConfig({ providers: { vllm: { type: 'openai-compatible', baseURL: fake.baseURL, flavour: 'x' } } });
+    expect(() => buildProviders(config, [openaiCompatibleProviderFactory])).toThrow(/flavour/);
+  });
+});

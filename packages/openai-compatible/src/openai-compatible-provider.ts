@@ -1,0 +1,160 @@
+import {
+  InfermuxError,
+  type ProviderBatchResult,
+  type ProviderCallOptions,
+  type ProviderRunResult,
+  type ProviderStreamResult,
+  type ProviderV1,
+  type TaskCapabilities,
+  type TaskId,
+  type TaskInput,
+  type Timeouts,
+  type Transport,
+  createHttpTransport,
+} from '@infermux/core';
+import { loadApiKey } from './api-key';
+import type { EmbeddingEncoding } from './embeddings';
+import { type OpenAIModel, listOpenAIModels } from './list-models';
+import { revisionWarnings, upstreamModelId } from './model-id';
+import type { OpenAIEndpoint } from './openai-endpoint';
+import {
+  batchEmbeddings,
+  runChatCompletion,
+  runEmbeddings,
+  runTextCompletion,
+  streamChatCompletion,
+  streamTextCompletion,
+} from './openai-operations';
+import { type ErrorFromResponse, buildHeaders, joinURL } from './openai-request';
+
+export interface OpenAICompatibleSettings {
+  /** Registry name (`local-vllm`, `openai`, …); also used in errors. */
+  name: string;
+  /** Base URL **including** the version prefix, as openai-node takes it: `http://localhost:8000/v1`. */
+  baseURL: string;
+  apiKey?: string;
+  /** Env variable holding the key; read on the first call. With neither, no `Authorization` is sent. */
+  apiKeyEnv?: string;
+  headers?: Record<string, string>;
+  transport?: Transport;
+  /** Send `stream_options: { include_usage: true }` so usage arrives at the end of streams. Default true. */
+  includeUsageInStream?: boolean;
+  /** `float` (default, understood by every server) or `base64` (smaller; OpenAI, vLLM, TEI). */
+  embeddingEncoding?: EmbeddingEncoding;
+  /** Largest number of texts per `/v1/embeddings` call. Default 256. */
+  maxEmbeddingBatchSize?: number;
+  /** Serve only these tasks (an upstream that has no `/v1/completions`, say). Default: all three. */
+  tasks?: readonly OpenAICompatibleTask[];
+  /** Map the upstream's error bodies your own way; default `openAIErrorFromResponse`. */
+  errorFromResponse?: ErrorFromResponse;
+  timeouts?: Partial<Timeouts>;
+}
+
+export type OpenAICompatibleTask = 'chat-completion' | 'text-generation' | 'feature-extraction';
+
+export interface OpenAICompatibleProvider extends ProviderV1 {
+  readonly baseURL: string;
+  /** `GET {baseURL}/models`. */
+  listModels(options?: { signal?: AbortSignal }): Promise<OpenAIModel[]>;
+}
+
+interface TaskHandler {
+  path: string;
+  capabilities: (settings: OpenAICompatibleSettings) => TaskCapabilities;
+  run: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderRunResult<never>>;
+  stream?: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderStreamResult>;
+  batch?: (endpoint: OpenAIEndpoint, inputs: never[], modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderBatchResult<never>>;
+}
+
+/** What each task maps to. Adding a task = one entry here plus its mapping file. */
+const taskHandlers = {
+  'chat-completion': {
+    path: 'chat/completions',
+    capabilities: () => ({ streaming: true }),
+    run: (endpoint, input: TaskInput<'chat-completion'>, modelId) => runChatCompletion(endpoint, input, modelId),
+    stream: (endpoint, input: TaskInput<'chat-completion'>, modelId, settings) =>
+      streamChatCompletion(endpoint, input, modelId, { includeUsage: settings.includeUsageInStream }),
+  },
+  'text-generation': {
+    path: 'completions',
+    capabilities: () => ({ streaming: true }),
+    run: (endpoint, input: TaskInput<'text-generation'>, modelId) => runTextCompletion(endpoint, input, modelId),
+    stream: (endpoint, input: TaskInput<'text-generation'>, modelId, settings) =>
+      streamTextCompletion(endpoint, input, modelId, { includeUsage: settings.includeUsageInStream }),
+  },
+  'feature-extraction': {
+    path: 'embeddings',
+    capabilities: (settings) => ({ maxBatchSize: settings.maxEmbeddingBatchSize ?? 256 }),
+    run: (endpoint, input: TaskInput<'feature-extraction'>, modelId, settings) => runEmbeddings(endpoint, input, modelId, settings.embeddingEncoding),
+    batch: (endpoint, inputs: Array<TaskInput<'feature-extraction'>>, modelId, settings) =>
+      batchEmbeddings(endpoint, inputs, modelId, settings.embeddingEncoding),
+  },
+} satisfies Record<OpenAICompatibleTask, TaskHandler>;
+
+/** A provider for any upstream that speaks OpenAI's chat, completions and embeddings API. */
+export function createOpenAICompatible(settings: OpenAICompatibleSettings): OpenAICompatibleProvider {
+  const provider = settings.name;
+  const served = settings.tasks ?? (Object.keys(taskHandlers) as OpenAICompatibleTask[]);
+  let transport = settings.transport;
+  const tasks: Partial<Record<TaskId, TaskCapabilities>> = {};
+  for (const task of served) tasks[task] = taskHandlers[task].capabilities(settings);
+
+  const endpoint = (path: string, call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> }): OpenAIEndpoint => {
+    transport ??= createHttpTransport();
+    const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: settings.apiKeyEnv, provider, required: false });
+    return {
+      transport,
+      provider,
+      url: joinURL(settings.baseURL, path),
+      headers: buildHeaders({ settings: settings.headers, call: call.headers, apiKey }),
+      signal: call.signal,
+      timeouts: { ...settings.timeouts, ...call.timeouts },
+      errorFromResponse: settings.errorFromResponse,
+    };
+  };
+
+  const handlerFor = (task: TaskId, what: 'run' | 'stream' | 'batch'): TaskHandler => {
+    const handler = served.includes(task as OpenAICompatibleTask) ? (taskHandlers[task as OpenAICompatibleTask] as TaskHandler) : undefined;
+    if (!handler || !handler[what]) {
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `Provider "${provider}" cannot ${what} task "${task}" (it serves: ${served.join(', ')})`,
+        provider,
+        details: { task },
+      });
+    }
+    return handler;
+  };
+
+  return {
+    specificationVersion: 'v1',
+    name: provider,
+    baseURL: settings.baseURL,
+    tasks,
+
+    async doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>> {
+      const handler = handlerFor(options.task, 'run');
+      const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const result = await handler.run(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings);
+      return { ...result, warnings: [...warnings, ...(result.warnings ?? [])] } as ProviderRunResult<T>;
+    },
+
+    async doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult> {
+      const handler = handlerFor(options.task, 'stream');
+      const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const result = await (handler.stream as NonNullable<TaskHandler['stream']>)(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings);
+      return { ...result, warnings: [...warnings, ...(result.warnings ?? [])] };
+    },
+
+    async doBatch<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>> {
+      const handler = handlerFor(options.task, 'batch');
+      const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const result = await (handler.batch as NonNullable<TaskHandler['batch']>)(endpoint(handler.path, options), options.inputs as never[], upstreamModelId(options.model), settings);
+      return { ...result, warnings: [...warnings, ...(result.warnings ?? [])] } as ProviderBatchResult<T>;
+    },
+
+    listModels(options = {}) {
+      return listOpenAIModels(endpoint('models', options));
+    },
+  };
+}

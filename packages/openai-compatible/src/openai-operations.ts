@@ -1,0 +1,81 @@
+import type { ProviderBatchResult, ProviderRunResult, ProviderStreamResult, TaskInput } from '@infermux/core';
+import { buildChatBody, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
+import { type EmbeddingEncoding, buildEmbeddingsBody, embeddingTexts, mapEmbeddingsResponse, shapeEmbeddings } from './embeddings';
+import { type OpenAIEndpoint, postJson } from './openai-endpoint';
+import { readOpenAIStream } from './read-openai-stream';
+import { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
+
+// One upstream call per function: body → POST → mapped result. No retries here; core owns them.
+
+export async function runChatCompletion(endpoint: OpenAIEndpoint, input: TaskInput<'chat-completion'>, modelId: string): Promise<ProviderRunResult<'chat-completion'>> {
+  const response = await postJson(endpoint, buildChatBody(input, modelId));
+  const mapped = mapChatResponse(await response.json(), { provider: endpoint.provider, modelId });
+  return { ...mapped, requestId: response.requestId, firstByteMs: response.firstByteMs };
+}
+
+export async function streamChatCompletion(
+  endpoint: OpenAIEndpoint,
+  input: TaskInput<'chat-completion'>,
+  modelId: string,
+  options: { includeUsage?: boolean } = {},
+): Promise<ProviderStreamResult> {
+  const response = await postJson(endpoint, buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage }), { stream: true });
+  const state = { provider: endpoint.provider };
+  return {
+    stream: readOpenAIStream(response, { provider: endpoint.provider, toParts: (json) => chatChunkToStreamParts(json, state) }),
+    requestId: response.requestId,
+    firstByteMs: response.firstByteMs,
+  };
+}
+
+export async function runTextCompletion(endpoint: OpenAIEndpoint, input: TaskInput<'text-generation'>, modelId: string): Promise<ProviderRunResult<'text-generation'>> {
+  const response = await postJson(endpoint, buildCompletionBody(input, modelId));
+  const mapped = mapCompletionResponse(await response.json(), { provider: endpoint.provider, modelId });
+  return { ...mapped, requestId: response.requestId, firstByteMs: response.firstByteMs };
+}
+
+export async function streamTextCompletion(
+  endpoint: OpenAIEndpoint,
+  input: TaskInput<'text-generation'>,
+  modelId: string,
+  options: { includeUsage?: boolean } = {},
+): Promise<ProviderStreamResult> {
+  const response = await postJson(endpoint, buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage }), { stream: true });
+  const state = { provider: endpoint.provider };
+  return {
+    stream: readOpenAIStream(response, { provider: endpoint.provider, toParts: (json) => completionChunkToStreamParts(json, state) }),
+    requestId: response.requestId,
+    firstByteMs: response.firstByteMs,
+  };
+}
+
+/** Several feature-extraction inputs in one `/v1/embeddings` call, split back per input. */
+export async function batchEmbeddings(
+  endpoint: OpenAIEndpoint,
+  inputs: Array<TaskInput<'feature-extraction'>>,
+  modelId: string,
+  encoding?: EmbeddingEncoding,
+): Promise<ProviderBatchResult<'feature-extraction'>> {
+  const perInput = inputs.map((input, index) => embeddingTexts(input, inputs.length > 1 ? `[${index}].` : ''));
+  const texts = perInput.flat();
+  const response = await postJson(endpoint, buildEmbeddingsBody(texts, modelId, encoding));
+  const mapped = mapEmbeddingsResponse(await response.json(), { provider: endpoint.provider, expected: texts.length });
+  let offset = 0;
+  const outputs = inputs.map((input, index) => {
+    const count = (perInput[index] as string[]).length;
+    const vectors = mapped.vectors.slice(offset, offset + count);
+    offset += count;
+    return shapeEmbeddings(input, vectors);
+  });
+  return { outputs, usage: mapped.usage, model: { id: mapped.model ?? modelId }, requestId: response.requestId };
+}
+
+export async function runEmbeddings(
+  endpoint: OpenAIEndpoint,
+  input: TaskInput<'feature-extraction'>,
+  modelId: string,
+  encoding?: EmbeddingEncoding,
+): Promise<ProviderRunResult<'feature-extraction'>> {
+  const batch = await batchEmbeddings(endpoint, [input], modelId, encoding);
+  return { output: batch.outputs[0] as number[] | number[][], usage: batch.usage, model: batch.model, requestId: batch.requestId };
+}

@@ -1,0 +1,23 @@
+import { type Usage, parseWith, truncate } from '@infermux/core';
+import type { z } from 'zod';
+import type { OpenAIUsage } from './openai-response-schemas';
+
+/** OpenAI token counts → priceable core usage. Zeros in EvoLink's extra `input_tokens` fields are ignored. */
+export function mapOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage {
+  if (!usage) return {};
+  const result: Usage = {};
+  if (usage.prompt_tokens != null) result.inputTokens = usage.prompt_tokens;
+  if (usage.completion_tokens != null) result.outputTokens = usage.completion_tokens;
+  if (usage.total_tokens != null) result.totalTokens = usage.total_tokens;
+  else if (result.inputTokens !== undefined || result.outputTokens !== undefined) result.totalTokens = (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
+  return result;
+}
+
+/** Validates an upstream body; a mismatch is `provider_bad_response` naming the field, with the raw body (redacted). */
+export function parseUpstream<S extends z.ZodType>(schema: S, body: unknown, provider: string, what: string): z.output<S> {
+  return parseWith(schema, body, `${what} from provider "${provider}"`, {
+    provider,
+    code: 'provider_bad_response',
+    details: { rawBody: truncate(JSON.stringify(body) ?? String(body)) },
+  });
+}

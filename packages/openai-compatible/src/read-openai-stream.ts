@@ -1,0 +1,101 @@
+import { type HttpResponse, InfermuxError, type StreamPart, parseSse, truncate } from '@infermux/core';
+import { classifyOpenAIError, describe, readErrorFields } from './openai-error';
+
+export interface ReadOpenAIStreamOptions {
+  provider: string;
+  /** Maps one parsed `data:` JSON to parts (`chatChunkToStreamParts`, `completionChunkToStreamParts`, …). */
+  toParts: (json: unknown) => StreamPart[];
+  /** Request id of the HTTP response, carried on errors. */
+  requestId?: string;
+}
+
+/**
+ * Reads an OpenAI-framed SSE body (`data: {json}` … `data: [DONE]`) as stream parts.
+ * It never throws once the response is open: anything that goes wrong after the first byte (an
+ * `{"error":…}` event, a chunk that does not parse, a connection cut before `[DONE]`) becomes a
+ * final `error` part, so the caller knows the output is truncated.
+ */
+export async function* readOpenAIStream(response: HttpResponse, options: ReadOpenAIStreamOptions): AsyncGenerator<StreamPart> {
+  const { provider } = options;
+  const requestId = options.requestId ?? response.requestId;
+  let done = false;
+  try {
+    for await (const event of parseSse(response.body)) {
+      const data = event.data.trim();
+      if (!data) continue;
+      if (data.startsWith('[DONE]')) {
+        done = true;
+        break;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(data);
+      } catch (cause) {
+        yield errorPart(new InfermuxError({
+          code: 'provider_bad_response',
+          message: `${provider} sent a stream event that is not JSON`,
+          provider,
+          requestId,
+          details: { rawEvent: truncate(data) },
+          cause,
+        }));
+        return;
+      }
+      if (isErrorEvent(json) || event.event === 'error') {
+        yield errorPart(streamError(json, provider, requestId));
+        return;
+      }
+      for (const part of options.toParts(json)) yield part;
+    }
+  } catch (error) {
+    yield errorPart(interrupted(error, provider, requestId));
+    return;
+  } finally {
+    await response.dispose();
+  }
+  if (!done) {
+    yield errorPart(new InfermuxError({
+      code: 'provider_stream_interrupted',
+      message: `${provider} closed the stream before [DONE]: the output is incomplete`,
+      provider,
+      requestId,
+    }));
+  }
+}
+
+/** An `{"error":{…}}` sent inside a 200 stream: there is no status, so the body alone decides the code. */
+export function streamError(json: unknown, provider: string, requestId?: string): InfermuxError {
+  const fields = readErrorFields(json);
+  const message = describe(fields);
+  return new InfermuxError({
+    code: classifyOpenAIError(fields) ?? 'provider_server_error',
+    message: `${provider} reported an error mid-stream${message ? `: ${message}` : ''}`,
+    provider,
+    requestId,
+    details: {
+      ...(fields.type !== undefined ? { upstreamType: fields.type } : {}),
+      ...(fields.code !== undefined ? { upstreamCode: fields.code } : {}),
+      midStream: true,
+    },
+  });
+}
+
+function isErrorEvent(json: unknown): boolean {
+  return json !== null && typeof json === 'object' && Boolean((json as { error?: unknown }).error);
+}
+
+/** A network failure after the first byte is a truncated stream; timeouts and aborts keep their own codes. */
+function interrupted(error: unknown, provider: string, requestId?: string): InfermuxError {
+  if (InfermuxError.isInstance(error) && error.code !== 'provider_network') return error;
+  return new InfermuxError({
+    code: 'provider_stream_interrupted',
+    message: `${provider} stream was cut before [DONE]: ${error instanceof Error ? error.message : String(error)}`,
+    provider,
+    requestId,
+    cause: error,
+  });
+}
+
+function errorPart(error: InfermuxError): StreamPart {
+  return { type: 'error', error };
+}
