@@ -15,6 +15,8 @@ export interface RecordedRequest {
   readonly body: Buffer;
   /** `Date.now()` when the request headers arrived. */
   readonly receivedAt: number;
+  /** Which connection carried it (numbered from 1 per server); see `FakeServer.isConnectionOpen()`. */
+  readonly connectionId: number;
   /** Params captured by the route that answered; `{}` when no route matched. */
   params: RouteParams;
   /** The body decoded as UTF-8. */
@@ -29,6 +31,7 @@ export interface RequestLine {
   headers: IncomingHttpHeaders;
   body: Buffer;
   receivedAt: number;
+  connectionId: number;
 }
 
 /** A class rather than an object literal so the helpers live on the prototype, not per request. */
@@ -36,21 +39,37 @@ class ReceivedRequest implements RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly url: string;
-  readonly query: URLSearchParams;
-  readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
   readonly receivedAt: number;
+  readonly connectionId: number;
   params: RouteParams = {};
+  // Query and headers are parsed on first read: most requests in a benchmark are never inspected.
+  private readonly rawHeaders: IncomingHttpHeaders;
+  private parsedQuery: URLSearchParams | undefined;
+  private flatHeaders: Record<string, string> | undefined;
 
   constructor(line: RequestLine) {
     const queryStart = line.url.indexOf('?');
     this.method = line.method;
     this.url = line.url;
     this.path = queryStart === -1 ? line.url : line.url.slice(0, queryStart);
-    this.query = new URLSearchParams(queryStart === -1 ? '' : line.url.slice(queryStart + 1));
-    this.headers = flattenHeaders(line.headers);
+    this.rawHeaders = line.headers;
     this.body = line.body;
     this.receivedAt = line.receivedAt;
+    this.connectionId = line.connectionId;
+  }
+
+  get query(): URLSearchParams {
+    if (this.parsedQuery === undefined) {
+      const queryStart = this.url.indexOf('?');
+      this.parsedQuery = new URLSearchParams(queryStart === -1 ? '' : this.url.slice(queryStart + 1));
+    }
+    return this.parsedQuery;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    this.flatHeaders ??= flattenHeaders(this.rawHeaders);
+    return this.flatHeaders;
   }
 
   text(): string {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { delay } from './delay.js';
+import { disconnectSignal } from './disconnect-signal.js';
 import { type FakeHeaders, mergeHeaders } from './merge-headers.js';
 import { SSE_DONE_FRAME, sseFrame } from './sse-frame.js';
 
@@ -29,10 +30,19 @@ export interface FakeResponseTools {
 }
 
 class ResponseTools implements FakeResponseTools {
+  private disconnected: AbortSignal | undefined;
+
   constructor(
     readonly raw: ServerResponse,
-    readonly signal: AbortSignal,
-  ) {}
+    signal: AbortSignal | undefined,
+  ) {
+    this.disconnected = signal;
+  }
+
+  get signal(): AbortSignal {
+    this.disconnected ??= disconnectSignal(this.raw);
+    return this.disconnected;
+  }
 
   json(status: number, body: unknown, headers?: FakeHeaders): void {
     this.send(status, Buffer.from(JSON.stringify(body)), 'application/json', headers);
@@ -63,7 +73,6 @@ class ResponseTools implements FakeResponseTools {
           return;
         }
       }
-      if (this.signal.aborted) return;
       this.raw.write(frames[index]);
     }
     this.raw.end();
@@ -75,6 +84,7 @@ class ResponseTools implements FakeResponseTools {
   }
 }
 
-export function createResponseTools(response: ServerResponse, signal: AbortSignal): FakeResponseTools {
+/** `signal` when the caller already has one for this response; otherwise it is made on first use. */
+export function createResponseTools(response: ServerResponse, signal?: AbortSignal): FakeResponseTools {
   return new ResponseTools(response, signal);
 }

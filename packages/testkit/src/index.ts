@@ -1,0 +1,28 @@
+export { delay } from './delay.js';
+export { FakeServer, startFakeServer, type FakeServerOptions } from './fake-server.js';
+export { withFakeServer } from './with-fake-server.js';
+export type { FakeHandler, FakeRoute } from './fake-route.js';
+export type { FakeResponseTools, SseOptions } from './response-tools.js';
+export type { RecordedRequest } from './recorded-request.js';
+export type { RouteParams, RoutePattern } from './route-pattern.js';
+export type { FakeHeaders } from './merge-headers.js';
+export { sseFrame, SSE_DONE_FRAME } from './sse-frame.js';
+export type {
+  BodyFault,
+  CutBodyFault,
+  DelayHeadersFault,
+  Fault,
+  FaultHandle,
+  FaultMatcher,
+  FaultOptions,
+  MalformedJsonFault,
+  ResetFault,
+  SlowBodyFault,
+  StallMidStreamFault,
+  StatusFault,
+} from './fault.js';
+
+// OpenAI-compatible fake (chat, completions, embeddings, models).
+export { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from './openai/fake-openai.js';
+export { openAIRoutes, type FakeOpenAIRouteOptions, type FakeChatMessage } from './openai/openai-routes.js';
+export { openAIErrorBody, encodeFloat32Base64, fakeEmbedding } from './openai/openai-wire.js';
