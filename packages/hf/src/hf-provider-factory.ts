@@ -1,0 +1,12 @@
+import { defineProviderFactory } from '@infermux/core';
+import { createHf } from './hf-provider';
+import { TOKEN_ENV } from './hf-credentials';
+import { type HfSettingsInput, hfSettingsSchema } from './hf-settings';
+
+/** Builds the `hf` provider from a config entry (`providers.<name>` with `type: hf`). */
+export const hfProviderFactory = defineProviderFactory<HfSettingsInput>({
+  type: 'hf',
+  settingsSchema: hfSettingsSchema,
+  env: { apiKey: TOKEN_ENV, baseURL: ['HF_BASE_URL'] },
+  create: (settings, context) => createHf({ ...settings, transport: context.transport }),
+});

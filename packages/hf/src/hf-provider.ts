@@ -1,0 +1,310 @@
+import {
+  type HttpResponse,
+  InfermuxError,
+  type ModelRef,
+  type ProviderBatchResult,
+  type ProviderCallOptions,
+  type ProviderRunResult,
+  type ProviderStreamResult,
+  type ProviderV1,
+  type ResolvedModel,
+  type RevisionPolicy,
+  type TaskCapabilities,
+  type TaskId,
+  type TaskInput,
+  type Timeouts,
+  type StreamPart,
+  type Transport,
+  type Usage,
+  type Warning,
+  createHttpTransport,
+  isPinnedRevision,
+  toModelRef,
+  truncate,
+} from '@infermux/core';
+import { missingToken, readToken } from './hf-credentials';
+import { hfBadResponse, hfErrorFromResponse, hfStreamError } from './hf-errors';
+import type { HfSettings } from './hf-settings';
+import { readHfStream } from './hf-stream';
+import { DEFAULT_HUB_URL, resolveRouterBase, trimTrailingSlashes } from './hf-urls';
+import { HubClient } from './hub/hub-client';
+import type { HfModelInfo } from './hub/model-info';
+import { HF_INFERENCE_VARIANT } from './tasks/chat-completion';
+import { type HfTaskId, hfTaskMapping, hfTaskMappings } from './tasks/hf-task-mappings';
+import type { HfRequestPlan, HfResponseBody, HfResponseContext, HfRouteContext, HfTaskMapping } from './tasks/task-mapping';
+import { mergeUsage, usageFromHeaders } from './usage/usage-from-headers';
+
+export interface HfProvider extends ProviderV1 {
+  readonly tasks: { readonly [T in HfTaskId]: TaskCapabilities };
+  doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
+  doBatch<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>>;
+  doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult>;
+  resolveModel(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+  /** Hub metadata (pipeline tag, private, gated, inference, tags), cached: lets apps infer a task from a model id. */
+  modelInfo(options: { model: string | ModelRef; signal?: AbortSignal }): Promise<HfModelInfo>;
+}
+
+const DEFAULT_HUB_TTL_MS = 60_000;
+
+/**
+ * The Hugging Face provider: hf-inference serverless routes, the OpenAI-compatible router for chat, and
+ * dedicated Inference Endpoints. One upstream call per `do*`; it never retries or sleeps (core does).
+ */
+export function createHf(settings: HfSettings = {}): HfProvider {
+  const name = settings.name ?? 'hf';
+  const transport: Transport = settings.transport ?? createHttpTransport();
+  const env = () => settings.env ?? process.env;
+  const token = () => readToken(settings.apiKey, env());
+  const hubURL = () => trimTrailingSlashes(settings.hubURL ?? env().HF_HUB_URL ?? DEFAULT_HUB_URL);
+  const endpointUrl = settings.endpointUrl;
+  const warned = new Set<string>();
+
+  const hub = new HubClient({
+    provider: name,
+    hubURL,
+    transport,
+    token,
+    headers: () => lowerCase(settings.headers),
+    ttlMs: settings.hubCacheTtlMs ?? DEFAULT_HUB_TTL_MS,
+  });
+
+  function routerBase(): { url: string; warnings: Warning[] } {
+    const base = resolveRouterBase(settings.baseURL ?? env().HF_BASE_URL);
+    for (const warning of base.warnings) {
+      if (!warned.has(warning.code)) {
+        warned.add(warning.code);
+        settings.onWarning?.(warning.message);
+      }
+    }
+    return base;
+  }
+
+  function mappingFor<T extends TaskId>(task: T): HfTaskMapping<T> {
+    const mapping = hfTaskMapping(task);
+    if (!mapping) {
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `${name} does not serve task "${task}"${task === 'text-to-video' ? ' (HF Inference has no text-to-video route; only third-party providers do, each with its own format)' : ''}`,
+        provider: name,
+        details: { task },
+      });
+    }
+    return mapping;
+  }
+
+  function routeContext(task: TaskId, model: ModelRef, stream: boolean): HfRouteContext & { warnings: Warning[] } {
+    if (model.variant && endpointUrl) {
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `${name}: "${model.id}:${model.variant}" names a router provider, but this provider sends every call to a dedicated endpoint (endpointUrl)`,
+        provider: name,
+        details: { field: 'model' },
+      });
+    }
+    if (model.variant && task !== 'chat-completion' && model.variant !== HF_INFERENCE_VARIANT) {
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `${name}: task "${task}" runs on HF Inference only; the ":${model.variant}" provider suffix is for chat-completion on the router (third-party providers use their own formats for other tasks)`,
+        provider: name,
+        details: { field: 'model', task },
+      });
+    }
+    const base = routerBase();
+    return {
+      modelId: model.id,
+      ...(model.variant ? { variant: model.variant } : {}),
+      routerBase: base.url,
+      ...(endpointUrl ? { endpointUrl } : {}),
+      textGenerationRoute: settings.textGenerationRoute ?? 'completions',
+      stream,
+      warnings: base.warnings,
+    };
+  }
+
+  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts>; modelId: string; stream: boolean }): Promise<HttpResponse> {
+    const credential = token();
+    // A public dedicated endpoint takes calls without a token; the router never does (wire §2.1).
+    if (!credential && !endpointUrl) throw missingToken(name);
+    const headers: Record<string, string> = { ...lowerCase(settings.headers), ...lowerCase(call.headers), ...lowerCase(plan.headers) };
+    delete headers.authorization;
+    if (credential) headers.authorization = `Bearer ${credential}`;
+    if (settings.billTo) headers['x-hf-bill-to'] = settings.billTo;
+    if (call.stream) headers.accept = 'text/event-stream';
+    let body: string | Uint8Array;
+    if (plan.body.kind === 'json') {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(plan.body.json);
+    } else {
+      headers['content-type'] = plan.body.contentType;
+      body = plan.body.data;
+    }
+    const response = await transport.request({
+      method: 'POST',
+      url: plan.url,
+      headers,
+      body,
+      signal: call.signal,
+      timeouts: { ...settings.timeouts, ...call.timeouts },
+      provider: name,
+    });
+    if (response.status >= 400) {
+      throw await hfErrorFromResponse(response, { provider: name, modelId: call.modelId, sentToken: credential !== undefined, hubURL: hubURL() });
+    }
+    return response;
+  }
+
+  async function readBody(response: HttpResponse, mapping: HfTaskMapping<TaskId>, context: HfResponseContext): Promise<HfResponseBody> {
+    const contentType = response.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (contentType.includes('json')) return { kind: 'json', json: await response.json() };
+    if (mapping.binaryResponse && contentType !== 'text/plain' && contentType !== 'text/html') {
+      return { kind: 'binary', binary: { data: await response.bytes(), contentType: contentType || 'application/octet-stream' } };
+    }
+    // Some servers send JSON without a JSON content type; anything else is not a task answer.
+    const text = await response.text();
+    try {
+      return { kind: 'json', json: JSON.parse(text) };
+    } catch {
+      throw hfBadResponse(`expected JSON, got ${contentType || 'no content type'}`, text, context);
+    }
+  }
+
+  const tasks = Object.fromEntries(Object.entries(hfTaskMappings).map(([task, mapping]) => [task, mapping.capabilities])) as { [T in HfTaskId]: TaskCapabilities };
+
+  return {
+    specificationVersion: 'v1',
+    name,
+    tasks,
+
+    async doRun(options) {
+      const mapping = mappingFor(options.task);
+      const context = routeContext(options.task, options.model, false);
+      const plan = await mapping.request(options.input, context);
+      const response = await send(plan, { ...options, modelId: context.modelId, stream: false });
+      const responseContext: HfResponseContext = { ...context, provider: name, task: options.task, requestId: response.requestId };
+      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, responseContext);
+      const mapped = mapping.response(body, responseContext);
+      return {
+        output: mapped.output,
+        usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
+        warnings: [...context.warnings, ...(plan.warnings ?? [])],
+        requestId: response.requestId,
+        firstByteMs: response.firstByteMs,
+      };
+    },
+
+    async doBatch(options) {
+      const mapping = mappingFor(options.task);
+      if (!mapping.batch) {
+        throw new InfermuxError({ code: 'caller_unsupported', message: `${name} has no batch route for task "${options.task}"; send one input per call`, provider: name, details: { task: options.task } });
+      }
+      const context = routeContext(options.task, options.model, false);
+      const plan = await mapping.batch.request(options.inputs, context);
+      const response = await send(plan, { ...options, modelId: context.modelId, stream: false });
+      const responseContext: HfResponseContext = { ...context, provider: name, task: options.task, requestId: response.requestId };
+      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, responseContext);
+      const mapped = mapping.batch.response(body, options.inputs, responseContext);
+      return {
+        outputs: mapped.outputs,
+        usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
+        warnings: [...context.warnings, ...(plan.warnings ?? [])],
+        requestId: response.requestId,
+      };
+    },
+
+    async doStream(options) {
+      const mapping = mappingFor(options.task);
+      if (!mapping.streamFraming) {
+        throw new InfermuxError({ code: 'caller_unsupported', message: `${name} cannot stream task "${options.task}"`, provider: name, details: { task: options.task } });
+      }
+      const context = routeContext(options.task, options.model, true);
+      const plan = await mapping.request(options.input, context);
+      const response = await send(plan, { ...options, modelId: context.modelId, stream: true });
+      const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
+      if (!response.contentType.toLowerCase().startsWith('text/event-stream')) {
+        // A 2xx that is not a stream: an error object some servers send with 200, or a wrong route.
+        const text = await response.text();
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        if (json !== null && typeof json === 'object' && 'error' in json) throw hfStreamError(json, { ...streamContext, sentToken: true });
+        throw hfBadResponse(`expected text/event-stream, got ${response.contentType || 'no content type'}`, truncate(text), { ...streamContext, task: options.task });
+      }
+      const framing = mapping.streamFraming(context);
+      const headerUsage = usageFromHeaders(response.headers);
+      const stream = readHfStream(response, framing, streamContext);
+      // Not for chat: core rebuilds chat `usage` from usage parts, and a tokenless part would read as 0 tokens.
+      const leadingUsage = framing !== 'openai-chat' && Object.keys(headerUsage).length > 0;
+      return {
+        stream: leadingUsage ? withLeadingUsage(stream, headerUsage) : stream,
+        requestId: response.requestId,
+        firstByteMs: response.firstByteMs,
+        warnings: [...context.warnings, ...(plan.warnings ?? [])],
+      };
+    },
+
+    async resolveModel({ task, model, signal, revisionPolicy }) {
+      const policy = revisionPolicy ?? settings.revisionPolicy ?? 'warn';
+      if (policy === 'pinned-only' && !isPinnedRevision(model.revision)) {
+        throw new InfermuxError({
+          code: 'policy_revision_unpinned',
+          message: `The revision policy is "pinned-only", but "${model.id}${model.revision ? `@${model.revision}` : ''}" does not name a full commit sha. Use ${model.id}@<40-hex commit>.`,
+          provider: name,
+          details: { model: model.id },
+        });
+      }
+      if (!model.revision) return { id: model.id };
+      const requested = await hub.resolveRevision(model.id, model.revision, signal);
+      const servesHead = !endpointUrl && (task !== 'chat-completion' || model.variant === HF_INFERENCE_VARIANT);
+      let reason: string;
+      let served: string | undefined;
+      if (servesHead) {
+        // HF Inference takes no revision parameter and serves the default branch (wire §8): a pin holds
+        // only while it is the head. This detects drift; it cannot enforce the pin.
+        const head = (await hub.modelInfo(model.id, signal)).sha;
+        if (head === requested) return { id: model.id, revision: requested, pinned: true };
+        served = head;
+        reason = `HF Inference serves the default branch of ${model.id}, whose head is ${head ?? '(unknown)'}; it cannot run ${model.revision === requested ? requested : `${model.revision} (${requested})`} because serverless routes take no revision`;
+      } else if (endpointUrl) {
+        reason = `a dedicated endpoint serves the revision it was deployed with, which cannot be checked from its URL; ${model.id}@${model.revision} (${requested}) is not enforced`;
+      } else {
+        reason = `the router's providers serve their own deployment of ${model.id} and take no revision; ${model.revision} (${requested}) is not enforced`;
+      }
+      if (policy === 'warn') {
+        return { id: model.id, ...(served ? { revision: served } : {}), pinned: false, warnings: [{ code: 'hf_revision_not_pinned', message: `Revision not pinned: ${reason}.` }] };
+      }
+      throw new InfermuxError({
+        code: 'policy_revision_unavailable',
+        message: `The revision policy is "${policy}", but ${reason}.`,
+        provider: name,
+        details: { model: model.id, revision: model.revision, requestedCommit: requested, ...(served ? { headCommit: served } : {}) },
+      });
+    },
+
+    modelInfo({ model, signal }) {
+      return hub.modelInfo(toModelRef(model).id, signal);
+    },
+  };
+}
+
+function lowerCase(headers: Record<string, string> | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) result[key.toLowerCase()] = value;
+  return result;
+}
+
+/** Compute time and characters come in headers, before any event: they lead the stream as one usage part. */
+async function* withLeadingUsage(stream: AsyncIterable<StreamPart>, usage: Usage): AsyncGenerator<StreamPart> {
+  yield { type: 'usage' as const, usage };
+  yield* stream;
+}
+
+/** The default provider: token from `HF_TOKEN` / `HF_API_TOKEN`, read at call time. */
+export const hf: HfProvider = createHf();
+
+/** Hub metadata of a model through a provider's cache (the default `hf` unless given). */
+export function getModelInfo(model: string | ModelRef, options: { provider?: HfProvider; signal?: AbortSignal } = {}): Promise<HfModelInfo> {
+  return (options.provider ?? hf).modelInfo({ model, signal: options.signal });
+}

@@ -1,0 +1,45 @@
+import { revisionPolicySchema, timeoutsSchema, type RevisionPolicy, type Transport } from '@infermux/core';
+import { z } from 'zod';
+
+/**
+ * Which wire route text-generation uses on hf-inference (wire §1.3, §5.9):
+ * - `completions` (default): OpenAI-style `POST {base}/hf-inference/models/{id}/v1/completions`, what
+ *   huggingface.js sends since May 2026 (it also works on vLLM-backed models, which only expose `/v1/*`).
+ * - `tgi`: the native TGI body `{inputs, parameters, stream}` to `POST {base}/hf-inference/models/{id}`
+ *   (what huggingface_hub still sends; TGI dedicated endpoints take it at their root URL).
+ */
+export const textGenerationRouteSchema = z.enum(['completions', 'tgi']);
+export type TextGenerationRoute = z.output<typeof textGenerationRouteSchema>;
+
+/** Strict schema of a `providers.<name>` entry of type `hf` (apps build the provider from it). */
+export const hfSettingsSchema = z.strictObject({
+  /** A Hugging Face token (`hf_…`). Prefer the `HF_TOKEN` env variable or `apiKeyEnv`. */
+  apiKey: z.string().min(1).optional(),
+  /** Router base URL; default `HF_BASE_URL` or `https://router.huggingface.co`. */
+  baseURL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
+  /** Hub API base URL; default `HF_HUB_URL` or `https://huggingface.co`. */
+  hubURL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
+  /** A dedicated Inference Endpoint: every call goes there instead of the router. */
+  endpointUrl: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  timeouts: timeoutsSchema.optional(),
+  /** Sent as `X-HF-Bill-To`: bill an organisation you belong to (Team/Enterprise). */
+  billTo: z.string().min(1).optional(),
+  revisionPolicy: revisionPolicySchema.optional(),
+  textGenerationRoute: textGenerationRouteSchema.optional(),
+  /** How long Hub answers (model info, revision → commit) are reused, in ms. Default 60 000. */
+  hubCacheTtlMs: z.int().nonnegative().optional(),
+});
+
+export type HfSettingsInput = z.input<typeof hfSettingsSchema>;
+
+export interface HfSettings extends HfSettingsInput {
+  /** Registry name; default `hf`. */
+  name?: string;
+  transport?: Transport;
+  revisionPolicy?: RevisionPolicy;
+  /** Where env variables are read from (tests); default `process.env`, read at call time. */
+  env?: Record<string, string | undefined>;
+  /** Where adapter warnings (legacy URL rewrite) go besides result warnings; default none. */
+  onWarning?: (message: string) => void;
+}

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { binaryInputBody, expectJson, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfTaskMapping } from './task-mapping';
+
+/** Wire §5.23: `[{label, score}]`. */
+const upstream = z.array(z.looseObject({ label: z.string(), score: z.number() }));
+
+export const audioClassification: HfTaskMapping<'audio-classification'> = {
+  capabilities: {},
+  request: async (input, context) => ({ url: taskUrl(context), body: await binaryInputBody(input.inputs, input.parameters) }),
+  response: (body, context) => ({ output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score}]') }),
+};

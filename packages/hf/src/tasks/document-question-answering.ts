@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { base64Of, expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfTaskMapping } from './task-mapping';
+
+const answer = z.looseObject({ answer: z.string(), score: z.number(), start: z.number(), end: z.number() });
+
+/** Wire §5.27: `[{answer, score, start, end}]` (`start`/`end` are word indices); a bare object is wrapped. */
+const upstream = z.union([z.array(answer), answer]);
+
+export const documentQuestionAnswering: HfTaskMapping<'document-question-answering'> = {
+  capabilities: {},
+  request: async (input, context) => ({
+    url: taskUrl(context),
+    body: inputsBody({ image: await base64Of(input.inputs.image), question: input.inputs.question }, input.parameters),
+  }),
+  response(body, context) {
+    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{answer, score, start, end}]');
+    return { output: Array.isArray(parsed) ? parsed : [parsed] };
+  },
+};

@@ -1,0 +1,75 @@
+import { InfermuxError, type TaskInput } from '@infermux/core';
+import { z } from 'zod';
+import { hfBadResponse } from '../hf-errors';
+import { expectJson, jsonBody, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfRouteContext, HfTaskMapping } from './task-mapping';
+
+type Input = TaskInput<'feature-extraction'>;
+
+const vector = z.array(z.number());
+/**
+ * Wire §5.12: nested float arrays, depth 1 to 3 (as huggingface.js accepts): a string gives `number[]` or a
+ * one-row `number[][]` depending on the backend; a list gives `number[][]`; non-pooled (token-level) models
+ * give `number[][][]`. Passed through as the upstream nests it.
+ */
+const upstream = z.union([vector, z.array(vector), z.array(z.array(vector))]);
+type Embeddings = z.output<typeof upstream>;
+
+/**
+ * TEI's documented client batch limit (`max_client_batch_size`, default 32); larger lists are split by core.
+ */
+export const FEATURE_EXTRACTION_MAX_BATCH = 32;
+
+/** `…/pipeline/feature-extraction` makes sentence-transformers models embed instead of running similarity (wire §1.3). */
+const url = (context: HfRouteContext) => taskUrl(context, '/pipeline/feature-extraction');
+
+/** Options sit at the root beside `inputs`, not under `parameters` (TEI shape). */
+function options({ inputs: _inputs, ...rest }: Input): Omit<Input, 'inputs'> {
+  return rest;
+}
+
+export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
+  capabilities: { maxBatchSize: FEATURE_EXTRACTION_MAX_BATCH },
+  request: (input, context) => ({ url: url(context), body: jsonBody(input) }),
+  response(body, context) {
+    return { output: parseUpstream(upstream, expectJson(body, context), context, 'nested arrays of numbers (depth 1 to 3)') };
+  },
+  batch: {
+    // One upstream call for many inputs: the texts are concatenated and the rows split back per input.
+    request(inputs, context) {
+      const first = inputs[0];
+      if (first === undefined) {
+        throw new InfermuxError({ code: 'caller_invalid_input', message: 'A feature-extraction batch needs at least one input', details: { field: 'inputs' } });
+      }
+      const shared = JSON.stringify(options(first));
+      inputs.forEach((input, index) => {
+        if (JSON.stringify(options(input)) !== shared) {
+          throw new InfermuxError({
+            code: 'caller_invalid_input',
+            message: `inputs[${index}]: a feature-extraction batch is one upstream call, so every item needs the same options (normalize, prompt_name, truncate, truncation_direction) as inputs[0]`,
+            details: { field: `inputs[${index}]` },
+          });
+        }
+      });
+      const texts = inputs.flatMap((input) => (typeof input.inputs === 'string' ? [input.inputs] : input.inputs));
+      return { url: url(context), body: jsonBody({ ...options(first), inputs: texts }) };
+    },
+    response(body, inputs, context) {
+      const expectedRows = inputs.reduce((count, input) => count + (typeof input.inputs === 'string' ? 1 : input.inputs.length), 0);
+      const parsed = parseUpstream(upstream, expectJson(body, context), context, 'one embedding per input text');
+      // A single text may come back as a bare vector.
+      const rows: unknown[] = expectedRows === 1 && parsed.every((value) => typeof value === 'number') ? [parsed] : parsed;
+      if (rows.length !== expectedRows) {
+        throw hfBadResponse(`expected ${expectedRows} embeddings (one per input text), got ${rows.length}`, parsed, context);
+      }
+      let offset = 0;
+      const outputs = inputs.map((input) => {
+        if (typeof input.inputs === 'string') return rows[offset++] as Embeddings;
+        const slice = rows.slice(offset, offset + input.inputs.length);
+        offset += input.inputs.length;
+        return slice as Embeddings;
+      });
+      return { outputs };
+    },
+  },
+};

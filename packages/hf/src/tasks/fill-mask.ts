@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfTaskMapping } from './task-mapping';
+
+const candidate = z.looseObject({ sequence: z.string(), score: z.number(), token: z.number(), token_str: z.string() });
+
+/** Wire §5.4: `[{sequence, score, token, token_str}]`; a one-input batch wrapper `[[…]]` is unwrapped. */
+const upstream = z.union([z.array(candidate), z.array(z.array(candidate)).length(1)]);
+
+export const fillMask: HfTaskMapping<'fill-mask'> = {
+  capabilities: {},
+  request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
+  response(body, context) {
+    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{sequence, score, token, token_str}]');
+    const first = parsed[0];
+    return { output: Array.isArray(first) ? first : (parsed as Array<z.output<typeof candidate>>) };
+  },
+};

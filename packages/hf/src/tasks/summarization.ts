@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { expectJson, firstIfList, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfTaskMapping } from './task-mapping';
+
+const summary = z.looseObject({ summary_text: z.string() });
+
+/** Wire §5.7: `[{summary_text}]` today (one item per input); a bare object is accepted too. */
+const upstream = z.union([z.array(summary).min(1), summary]);
+
+export const summarization: HfTaskMapping<'summarization'> = {
+  capabilities: {},
+  request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
+  response(body, context) {
+    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{summary_text}]');
+    return { output: firstIfList(parsed) as z.output<typeof summary> };
+  },
+};

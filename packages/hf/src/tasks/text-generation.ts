@@ -1,0 +1,56 @@
+import { InfermuxError, type TaskInput, ValidationError, taskRegistry } from '@infermux/core';
+import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible';
+import { z } from 'zod';
+import { expectJson, firstIfList, jsonBody, openAiTaskUrl, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfRequestPlan, HfRouteContext, HfTaskMapping } from './task-mapping';
+
+/** `{generated_text, details?}` with TGI's `details` shape, as the core task declares it. */
+const tgiOutput = taskRegistry['text-generation'].output;
+/** Wire §5.9(a): `{generated_text, details?}` (TGI `/generate`) or `[{generated_text}]` (api-inference, TGI's `/` route). */
+const tgiUpstream = z.union([tgiOutput, z.array(tgiOutput).min(1)]);
+
+/**
+ * Wire §5.9(b): OpenAI completions `{model, prompt, max_tokens, …}`, built by the shared OpenAI-compatible
+ * code. A TGI-only parameter (`do_sample`, `details`, `grammar`, …) is a clear error there rather than a
+ * silent drop; the message here says how to send it anyway.
+ */
+function completionsRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
+  try {
+    return { url: openAiTaskUrl(context, 'completions'), body: jsonBody(buildCompletionBody(input, context.modelId, { stream: context.stream })) };
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    throw new ValidationError({
+      subject: 'input for task "text-generation" on the HF /v1/completions route (set textGenerationRoute: "tgi" to send the native TGI body)',
+      issues: error.issues,
+    });
+  }
+}
+
+function tgiRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
+  // `return_full_text` defaulted to true on the legacy API and to false on TGI: always sent explicitly (wire §5.9).
+  const parameters = { return_full_text: false, ...input.parameters };
+  return { url: taskUrl(context), body: jsonBody({ inputs: input.inputs, parameters, ...(context.stream ? { stream: true } : {}) }) };
+}
+
+/**
+ * Two routes (wire §1.3); `textGenerationRoute` picks one. The default is `completions`, as huggingface.js
+ * does since May 2026 (PR #2180: vLLM-backed models only expose `/v1/*`); `tgi` is what huggingface_hub sends.
+ */
+export const textGeneration: HfTaskMapping<'text-generation'> = {
+  capabilities: { streaming: true },
+  request: (input, context) => (context.textGenerationRoute === 'tgi' ? tgiRequest(input, context) : completionsRequest(input, context)),
+  response(body, context) {
+    const json = expectJson(body, context);
+    if (context.textGenerationRoute === 'tgi') {
+      const parsed = parseUpstream(tgiUpstream, json, context, '{generated_text} or [{generated_text}]');
+      return { output: firstIfList(parsed) as z.output<typeof tgiOutput> };
+    }
+    try {
+      const mapped = mapCompletionResponse(json, { provider: context.provider, modelId: context.modelId });
+      return { output: mapped.output, usage: mapped.usage };
+    } catch (error) {
+      throw InfermuxError.from(error, { code: 'provider_bad_response', provider: context.provider, requestId: context.requestId });
+    }
+  },
+  streamFraming: (context) => (context.textGenerationRoute === 'tgi' ? 'tgi' : 'openai-completions'),
+};

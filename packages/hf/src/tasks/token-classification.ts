@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfTaskMapping } from './task-mapping';
+
+const entity = z.looseObject({
+  entity_group: z.string().optional(),
+  entity: z.string().optional(),
+  score: z.number(),
+  word: z.string(),
+  start: z.number(),
+  end: z.number(),
+});
+
+/** Wire §5.2: a flat list of entities (label in `entity_group`, or `entity` with aggregation `none`). A one-input batch wrapper `[[…]]` is unwrapped. */
+const upstream = z.union([z.array(entity), z.array(z.array(entity)).length(1)]);
+
+export const tokenClassification: HfTaskMapping<'token-classification'> = {
+  capabilities: {},
+  request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
+  response(body, context) {
+    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{entity_group|entity, score, word, start, end}]');
+    const first = parsed[0];
+    return { output: Array.isArray(first) ? first : (parsed as Array<z.output<typeof entity>>) };
+  },
+};

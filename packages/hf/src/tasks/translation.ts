@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { expectJson, firstIfList, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfTaskMapping } from './task-mapping';
+
+const translated = z.looseObject({ translation_text: z.string() });
+
+/** Wire §5.8: `[{translation_text}]` today (one item per input); a bare object is accepted too. */
+const upstream = z.union([z.array(translated).min(1), translated]);
+
+export const translation: HfTaskMapping<'translation'> = {
+  capabilities: {},
+  request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
+  response(body, context) {
+    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{translation_text}]');
+    return { output: firstIfList(parsed) as z.output<typeof translated> };
+  },
+};

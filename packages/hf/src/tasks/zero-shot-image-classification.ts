@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { base64Of, expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import type { HfTaskMapping } from './task-mapping';
+
+/** Wire §5.15: `[{label, score}]`. */
+const upstream = z.array(z.looseObject({ label: z.string(), score: z.number() }));
+
+export const zeroShotImageClassification: HfTaskMapping<'zero-shot-image-classification'> = {
+  capabilities: {},
+  // `candidate_labels` is required, so the body is always JSON. The spec form (`inputs` = base64 string, as
+  // huggingface_hub sends it) rather than huggingface.js's `{image: base64}` wrapper (wire §5.15).
+  request: async (input, context) => ({ url: taskUrl(context), body: inputsBody(await base64Of(input.inputs), input.parameters) }),
+  response: (body, context) => ({ output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score}]') }),
+};
