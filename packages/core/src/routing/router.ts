@@ -1,0 +1,373 @@
+import { InfermuxError } from '../errors/infermux-error';
+import { formatModelRef } from '../model/model-ref';
+import type { Attempt } from '../result/result-envelope';
+import type { TaskId } from '../tasks/task-registry';
+import { abortableSleep } from './abortable-sleep';
+import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
+import type { PriceTable } from './price-table';
+import type { RateLimiter } from './rate-limiter';
+import {
+  type RetryPolicy,
+  classifyFailure,
+  countsAgainstHealth,
+  fullJitterBackoff,
+  provablyNotReceived,
+  resolveRetryPolicy,
+  retryHintMs,
+} from './retry-policy';
+import type { Route, RouteTarget } from './route';
+import type { EventHub } from './routing-events';
+import { createStrategy } from './strategies/create-strategy';
+import type { RoutingStrategy } from './strategies/strategy';
+import { TargetStatsRegistry } from './target-stats';
+
+export interface RouterOptions {
+  events: EventHub;
+  limiter: RateLimiter;
+  prices: PriceTable;
+  retry: RetryPolicy;
+  breaker: BreakerPolicy;
+  /** Uniform in [0, 1): jitter and power-of-two choices. Injectable for deterministic tests. */
+  random?: () => number;
+}
+
+export interface ExecuteRequest<R> {
+  requestId: string;
+  task: TaskId;
+  route: Route;
+  signal?: AbortSignal;
+  /**
+   * False when sending the request twice could cost twice (an async job submission without an
+   * idempotency key): then only failures that prove the upstream never saw it are retried.
+   */
+  resendable: (target: RouteTarget) => boolean;
+  /** Hedging allowed for this call (deterministic task, `route.hedge.enabled`). */
+  hedge: boolean;
+  /** Filled in as attempts finish, so the caller has them even when `execute` throws. */
+  attempts: Attempt[];
+  /** One attempt against one target; must honour `signal`. */
+  run: (target: RouteTarget, signal: AbortSignal) => Promise<R>;
+}
+
+export interface ExecuteResult<R> {
+  value: R;
+  target: RouteTarget;
+}
+
+type Outcome<R> = { ok: true; value: R; target: RouteTarget } | { ok: false; error: InfermuxError; target: RouteTarget };
+
+interface RunningAttempt<R> {
+  target: RouteTarget;
+  done: Promise<Outcome<R>>;
+  cancel(): void;
+}
+
+const DEFAULT_HEDGE_DELAY_MS = 1_000;
+
+const breakerEventTypes = { open: 'breaker-open', 'half-open': 'breaker-half-open', closed: 'breaker-close' } as const satisfies Record<BreakerState, string>;
+
+/**
+ * Runs one request over a route: picks targets by strategy, retries transient failures with
+ * backoff, fails over, honours Retry-After and breakers, applies rate limits, hedges, and
+ * reports every attempt. Knows nothing about tasks or providers beyond `run`.
+ */
+export class Router {
+  readonly stats = new TargetStatsRegistry();
+  readonly #breakers = new Map<string, { breaker: CircuitBreaker; target: RouteTarget }>();
+  readonly #strategies = new Map<string, RoutingStrategy>();
+  readonly #random: () => number;
+
+  constructor(private readonly options: RouterOptions) {
+    this.#random = options.random ?? Math.random;
+  }
+
+  breakerFor(target: RouteTarget): CircuitBreaker {
+    let entry = this.#breakers.get(target.key);
+    if (!entry) {
+      const model = formatModelRef(target.model);
+      const onTransition = (state: BreakerState) =>
+        this.options.events.emit({ type: breakerEventTypes[state], requestId: '', provider: target.provider, model });
+      entry = { breaker: new CircuitBreaker(this.options.breaker, onTransition), target };
+      this.#breakers.set(target.key, entry);
+    }
+    return entry.breaker;
+  }
+
+  /** Breaker states and load per target, for /metrics and `client.health()`. */
+  health(): Array<{ provider: string; model: string; breaker: BreakerState; outstanding: number; ewmaMs?: number; coolingUntil?: number }> {
+    return [...this.#breakers.values()].map(({ breaker, target }) => {
+      const stats = this.stats.get(target);
+      return {
+        provider: target.provider,
+        model: formatModelRef(target.model),
+        breaker: breaker.state,
+        outstanding: stats.outstanding,
+        ...(stats.ewmaMs !== undefined ? { ewmaMs: Math.round(stats.ewmaMs) } : {}),
+        ...(stats.coolingUntil > Date.now() ? { coolingUntil: stats.coolingUntil } : {}),
+      };
+    });
+  }
+
+  /** A failure after an attempt was handed back (a stream that broke mid-way) still counts against the target. */
+  reportLateFailure(target: RouteTarget, error: InfermuxError): void {
+    if (countsAgainstHealth(error)) this.breakerFor(target).onFailure();
+  }
+
+  async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
+    const policy = resolveRetryPolicy(this.options.retry, request.route.retry);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error('deadline')), policy.deadlineMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    const context = { request, policy, signal, deadline: deadline.signal, deadlineAt: Date.now() + policy.deadlineMs, startedAt: Date.now() };
+    try {
+      return await this.#loop(context);
+    } catch (error) {
+      throw this.#translate(error, context);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #loop<R>(context: LoopContext<R>): Promise<ExecuteResult<R>> {
+    const { request, policy, signal } = context;
+    const ranked = this.#rank(request.route);
+    const tries = new Map<string, number>();
+    const skipped = new Set<string>();
+    let lastError: InfermuxError | undefined;
+    let previous: RouteTarget | undefined;
+    let attemptNumber = 0;
+
+    while (attemptNumber < policy.maxAttempts) {
+      if (signal.aborted) throw this.#translate(signal.reason, context);
+      const candidates = ranked.filter((target) => !skipped.has(target.key) && (tries.get(target.key) ?? 0) < policy.maxAttemptsPerTarget);
+      if (candidates.length === 0) break;
+      const now = Date.now();
+      const ready = candidates.filter((target) => this.#readyAt(target) <= now);
+      let target = ready.find((candidate) => !tries.has(candidate.key)) ?? ready[0];
+      let waitMs = 0;
+      if (target && tries.has(target.key)) waitMs = fullJitterBackoff(tries.get(target.key) ?? 1, policy, this.#random);
+      if (!target) {
+        // Everything left is cooling down after a Retry-After: wait for the first to come back.
+        const soonest = candidates.reduce((best, candidate) => (this.#readyAt(candidate) < this.#readyAt(best) ? candidate : best));
+        if (!Number.isFinite(this.#readyAt(soonest))) break;
+        target = soonest;
+        waitMs = this.#readyAt(soonest) - now;
+      }
+      if (waitMs > 0) {
+        if (now + waitMs >= context.deadlineAt) break;
+        this.options.events.emit({
+          type: 'retry-scheduled',
+          requestId: request.requestId,
+          task: request.task,
+          route: request.route.name,
+          provider: target.provider,
+          model: formatModelRef(target.model),
+          delayMs: waitMs,
+          reason: lastError?.code ?? 'provider_rate_limited',
+        });
+        await abortableSleep(waitMs, signal);
+      }
+      if (previous && lastError && previous.key !== target.key) {
+        this.options.events.emit({
+          type: 'failover',
+          requestId: request.requestId,
+          task: request.task,
+          route: request.route.name,
+          from: { provider: previous.provider, model: formatModelRef(previous.model) },
+          to: { provider: target.provider, model: formatModelRef(target.model) },
+          reason: lastError.code,
+        });
+      }
+
+      attemptNumber += 1;
+      const hedgeWith = attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
+      const outcome = hedgeWith ? await this.#hedged(context, target, hedgeWith, attemptNumber) : await this.#start(context, target, attemptNumber, false).done;
+      if (outcome.ok) return { value: outcome.value, target: outcome.target };
+
+      lastError = outcome.error;
+      previous = outcome.target;
+      tries.set(outcome.target.key, (tries.get(outcome.target.key) ?? 0) + 1);
+      const kind = classifyFailure(outcome.error);
+      if (kind === 'fatal') throw outcome.error;
+      if (!request.resendable(outcome.target) && !provablyNotReceived(outcome.error)) {
+        throw new InfermuxError({
+          code: outcome.error.code,
+          message: `${outcome.error.message}. Not retried: the request may have reached ${outcome.target.provider}, and a second submission could start a second paid job (the provider takes no idempotency key).`,
+          provider: outcome.error.provider,
+          status: outcome.error.status,
+          retryable: false,
+          requestId: outcome.error.requestId,
+          details: outcome.error.details,
+          cause: outcome.error,
+        });
+      }
+      if (kind === 'skip-target') skipped.add(outcome.target.key);
+    }
+    throw this.#exhausted(context, lastError);
+  }
+
+  /** Currently eligible targets in strategy order, then the rest (cooling down, breaker open) in configured order. */
+  #rank(route: Route): RouteTarget[] {
+    let strategy = this.#strategies.get(route.name);
+    if (!strategy) {
+      strategy = createStrategy(route.strategy, this.options.prices);
+      if (route.configured) this.#strategies.set(route.name, strategy);
+    }
+    const now = Date.now();
+    const eligible = route.targets.filter((target) => this.#readyAt(target) <= now);
+    const ranked = strategy.rank(eligible, { stats: this.stats, random: this.#random });
+    return [...ranked, ...route.targets.filter((target) => !eligible.includes(target))];
+  }
+
+  /** When a target may be tried: now, after its Retry-After, or never for this request (breaker open). */
+  #readyAt(target: RouteTarget): number {
+    if (!this.breakerFor(target).canPass()) return Number.POSITIVE_INFINITY;
+    return this.stats.get(target).coolingUntil;
+  }
+
+  /** Sends to `primary`; if it has not answered within its recent p95, also to `secondary`. First success wins. */
+  async #hedged<R>(context: LoopContext<R>, primary: RouteTarget, secondary: RouteTarget, attemptNumber: number): Promise<Outcome<R>> {
+    const hedge = context.request.route.hedge ?? {};
+    const p95 = this.stats.get(primary).p95();
+    const delayMs = Math.max(hedge.minDelayMs ?? 0, p95 ?? hedge.delayMs ?? DEFAULT_HEDGE_DELAY_MS);
+    const first = this.#start(context, primary, attemptNumber, false);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hedgeDue = new Promise<'hedge'>((resolve) => {
+      timer = setTimeout(() => resolve('hedge'), delayMs);
+    });
+    const early = await Promise.race([first.done, hedgeDue]);
+    clearTimeout(timer);
+    if (early !== 'hedge') return early;
+    const second = this.#start(context, secondary, attemptNumber, true);
+    const racers = [first, second];
+    const winner = await Promise.race(racers.map((racer) => racer.done.then((outcome) => ({ racer, outcome }))));
+    const other = racers.find((racer) => racer !== winner.racer) as RunningAttempt<R>;
+    if (winner.outcome.ok) {
+      other.cancel();
+      await other.done;
+      return winner.outcome;
+    }
+    return other.done;
+  }
+
+  #start<R>(context: LoopContext<R>, target: RouteTarget, attemptNumber: number, hedged: boolean): RunningAttempt<R> {
+    const controller = new AbortController();
+    return { target, cancel: () => controller.abort(new Error('hedge lost')), done: this.#attempt(context, target, attemptNumber, hedged, controller) };
+  }
+
+  async #attempt<R>(context: LoopContext<R>, target: RouteTarget, attemptNumber: number, hedged: boolean, controller: AbortController): Promise<Outcome<R>> {
+    const { request } = context;
+    const model = formatModelRef(target.model);
+    const common = { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model, attempt: attemptNumber, hedged };
+    const startedAt = Date.now();
+    const finish = (error?: InfermuxError): void => {
+      const durationMs = Date.now() - startedAt;
+      const attempt: Attempt = { provider: target.provider, model, startedAt, durationMs };
+      if (error) {
+        attempt.errorCode = error.code;
+        const upstreamStatus = error.details?.upstreamStatus;
+        if (typeof upstreamStatus === 'number') attempt.status = upstreamStatus;
+      }
+      if (hedged) attempt.hedged = true;
+      request.attempts.push(attempt);
+      this.options.events.emit({ type: 'attempt-end', ...common, durationMs, ...(error ? { errorCode: error.code, ...(attempt.status ? { status: attempt.status } : {}) } : {}) });
+    };
+
+    const breaker = this.breakerFor(target);
+    if (!breaker.tryAcquire()) {
+      const error = new InfermuxError({ code: 'gateway_circuit_open', message: `The circuit breaker for ${target.provider}:${model} is open`, provider: target.provider });
+      finish(error);
+      return { ok: false, error, target };
+    }
+    const signal = AbortSignal.any([context.signal, controller.signal]);
+    try {
+      await this.options.limiter.acquire(target.provider, signal);
+    } catch (caught) {
+      breaker.release();
+      const error = this.#translate(caught, context, controller.signal);
+      finish(error);
+      return { ok: false, error, target };
+    }
+
+    const stats = this.stats.get(target);
+    stats.outstanding += 1;
+    this.options.events.emit({ type: 'attempt-start', ...common });
+    try {
+      const value = await request.run(target, signal);
+      stats.recordLatency(Date.now() - startedAt);
+      breaker.onSuccess();
+      finish();
+      return { ok: true, value, target };
+    } catch (caught) {
+      const error = this.#translate(caught, context, controller.signal);
+      if (countsAgainstHealth(error)) breaker.onFailure();
+      else breaker.release();
+      const hint = retryHintMs(error);
+      if (hint !== undefined && error.retryable) stats.coolingUntil = Math.max(stats.coolingUntil, Date.now() + hint);
+      finish(error);
+      return { ok: false, error, target };
+    } finally {
+      stats.outstanding -= 1;
+    }
+  }
+
+  /** Names aborts for what they were: the caller's, the deadline's, or a hedge that lost. */
+  #translate(error: unknown, context: LoopContext<unknown>, attemptSignal?: AbortSignal): InfermuxError {
+    const callerAborted = context.request.signal?.aborted === true;
+    if (!callerAborted && context.deadline.aborted) {
+      if (InfermuxError.isInstance(error) && error.code === 'gateway_timeout') return error;
+      return new InfermuxError({
+        code: 'gateway_timeout',
+        message: `Route "${context.request.route.name}" did not complete within its deadline of ${context.policy.deadlineMs} ms (retry.deadlineMs)`,
+        details: { deadlineMs: context.policy.deadlineMs, attempts: context.request.attempts },
+        cause: error,
+      });
+    }
+    if (!callerAborted && attemptSignal?.aborted) {
+      return new InfermuxError({ code: 'caller_aborted', message: 'Cancelled: a hedged copy answered first', details: { hedgeLost: true }, cause: error });
+    }
+    return InfermuxError.from(error, { code: 'gateway_internal' });
+  }
+
+  #exhausted(context: LoopContext<unknown>, lastError: InfermuxError | undefined): InfermuxError {
+    const { route, attempts } = context.request;
+    const elapsed = Date.now() - context.startedAt;
+    if (!lastError) {
+      return new InfermuxError({
+        code: 'gateway_circuit_open',
+        message: `No target of "${route.name}" is available: ${route.targets.map((target) => `${target.key} (breaker ${this.breakerFor(target).state})`).join(', ')}`,
+        details: { attempts },
+      });
+    }
+    const summary = attempts.map((attempt) => `${attempt.provider}:${attempt.model} → ${attempt.errorCode ?? 'ok'}${attempt.status ? ` (HTTP ${attempt.status})` : ''} in ${attempt.durationMs} ms`).join('; ');
+    if (route.targets.length === 1) {
+      return new InfermuxError({
+        code: lastError.code,
+        message: `${lastError.message} (gave up after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} in ${elapsed} ms: ${summary})`,
+        provider: lastError.provider,
+        status: lastError.status,
+        retryable: lastError.retryable,
+        retryAfterMs: lastError.retryAfterMs,
+        requestId: lastError.requestId,
+        details: { ...lastError.details, attempts },
+        cause: lastError,
+      });
+    }
+    return new InfermuxError({
+      code: 'gateway_all_targets_failed',
+      message: `All targets of "${route.name}" failed after ${attempts.length} attempts in ${elapsed} ms: ${summary}. Last error: ${lastError.message}`,
+      retryAfterMs: lastError.retryAfterMs,
+      details: { attempts, lastErrorCode: lastError.code },
+      cause: lastError,
+    });
+  }
+}
+
+interface LoopContext<R> {
+  request: ExecuteRequest<R>;
+  policy: RetryPolicy;
+  signal: AbortSignal;
+  deadline: AbortSignal;
+  deadlineAt: number;
+  startedAt: number;
+}

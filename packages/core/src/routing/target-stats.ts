@@ -1,0 +1,44 @@
+import type { RouteTarget } from './route';
+
+const SAMPLE_WINDOW = 64;
+const EWMA_WEIGHT = 0.3;
+
+/** What the router has learnt about one target: load, latency, and whether it asked for a pause. */
+export class TargetStats {
+  outstanding = 0;
+  /** Exponentially weighted moving average of successful latency (ms); undefined before the first sample. */
+  ewmaMs: number | undefined;
+  /** Epoch ms before which the target is out of rotation (it answered 429/503 with Retry-After). */
+  coolingUntil = 0;
+  #samples: number[] = [];
+
+  recordLatency(ms: number): void {
+    this.ewmaMs = this.ewmaMs === undefined ? ms : EWMA_WEIGHT * ms + (1 - EWMA_WEIGHT) * this.ewmaMs;
+    this.#samples.push(ms);
+    if (this.#samples.length > SAMPLE_WINDOW) this.#samples.shift();
+  }
+
+  /** 95th percentile of recent latencies, once there are enough samples to mean something. */
+  p95(minimumSamples = 5): number | undefined {
+    if (this.#samples.length < minimumSamples) return undefined;
+    const sorted = [...this.#samples].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
+  }
+}
+
+export class TargetStatsRegistry {
+  readonly #stats = new Map<string, TargetStats>();
+
+  get(target: Pick<RouteTarget, 'key'>): TargetStats {
+    let stats = this.#stats.get(target.key);
+    if (!stats) {
+      stats = new TargetStats();
+      this.#stats.set(target.key, stats);
+    }
+    return stats;
+  }
+
+  entries(): Array<[string, TargetStats]> {
+    return [...this.#stats.entries()];
+  }
+}
