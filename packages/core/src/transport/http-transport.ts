@@ -74,6 +74,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       const provider = request.provider;
       const controller = new AbortController();
       let totalTimedOut = false;
+      let firstByteTimedOut = false;
       const onCallerAbort = () => controller.abort(request.signal?.reason);
       if (request.signal?.aborted) throw abortedError(provider, request.signal.reason);
       request.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -82,12 +83,20 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         controller.abort(new Error('total timeout'));
       }, timeouts.totalMs);
       totalTimer.unref?.();
+      // undici's own headersTimeout ticks in coarse steps (~1 s); a precise timer matters for
+      // hedging and fast failover, so first byte is timed here (undici's stays as a backstop).
+      const firstByteTimer = setTimeout(() => {
+        firstByteTimedOut = true;
+        controller.abort(new Error('first-byte timeout'));
+      }, timeouts.firstByteMs);
+      firstByteTimer.unref?.();
       const cleanup = () => {
         clearTimeout(totalTimer);
+        clearTimeout(firstByteTimer);
         request.signal?.removeEventListener('abort', onCallerAbort);
       };
       const translate = (error: unknown) =>
-        translateError(error, { provider, timeouts, totalTimedOut, callerAborted: request.signal?.aborted === true, url: request.url });
+        translateError(error, { provider, timeouts, totalTimedOut, firstByteTimedOut, callerAborted: request.signal?.aborted === true, url: request.url });
 
       const startedAt = performance.now();
       let response: Dispatcher.ResponseData;
@@ -105,6 +114,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         cleanup();
         throw translate(error);
       }
+      clearTimeout(firstByteTimer);
       const firstByteMs = performance.now() - startedAt;
       const headers = flattenHeaders(response.headers);
       const body = response.body;
@@ -198,6 +208,7 @@ interface ErrorContext {
   provider: string | undefined;
   timeouts: Timeouts;
   totalTimedOut: boolean;
+  firstByteTimedOut: boolean;
   callerAborted: boolean;
   url: string;
 }
@@ -216,6 +227,7 @@ function translateError(error: unknown, context: ErrorContext): InfermuxError {
       cause: error,
     });
   if (context.totalTimedOut) return timeout('total', timeouts.totalMs);
+  if (context.firstByteTimedOut) return timeout('first-byte', timeouts.firstByteMs);
   if (error instanceof undiciErrors.ConnectTimeoutError) return timeout('connect', timeouts.connectMs);
   if (error instanceof undiciErrors.HeadersTimeoutError) return timeout('first-byte', timeouts.firstByteMs);
   if (error instanceof undiciErrors.BodyTimeoutError) return timeout('idle', timeouts.idleMs);
