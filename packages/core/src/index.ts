@@ -45,7 +45,63 @@ export { httpError, codeForStatus, type HttpErrorInput } from './transport/http-
 export { parseSse, type SseEvent } from './transport/sse';
 
 // Client
-export { createClient, type Client, type ClientOptions, type RequestOptions, type StreamResult } from './client/create-client';
+export {
+  createClient,
+  type Client,
+  type ClientOptions,
+  type RequestOptions,
+  type StreamResult,
+  type BatchOptions,
+  type BatchItemResult,
+  type TargetHealth,
+} from './client/create-client';
+export { createClientFromConfig } from './client/create-client-from-config';
+
+// Routing and resilience
+export type {
+  InfermuxEvent,
+  InfermuxEventType,
+  InfermuxEventListener,
+  RequestKind,
+  AttemptStartEvent,
+  AttemptEndEvent,
+  RetryScheduledEvent,
+  FailoverEvent,
+  BreakerEvent,
+  CacheEvent,
+  RateLimitWaitEvent,
+  RequestEndEvent,
+} from './routing/routing-events';
+export {
+  routesConfigSchema,
+  routeConfigSchema,
+  routeTargetConfigSchema,
+  pricesConfigSchema,
+  priceSchema,
+  limitsConfigSchema,
+  providerLimitSchema,
+  cacheConfigSchema,
+  retryConfigSchema,
+  breakerConfigSchema,
+  hedgeConfigSchema,
+  strategyNameSchema,
+  type RouteConfig,
+  type RouteTargetConfig,
+  type PricesConfig,
+  type PriceConfig,
+  type LimitsConfig,
+  type ProviderLimitConfig,
+  type CacheConfig,
+  type RetryConfig,
+  type BreakerConfig,
+  type HedgeConfig,
+  type StrategyName,
+} from './routing/routing-config';
+export { PriceTable, priceUsage, type PriceEntry } from './routing/price-table';
+export { MemoryRateLimitStorage, type RateLimitStorage } from './routing/rate-limiter';
+export { MemoryCacheStorage, type CacheStorage } from './routing/response-cache';
+export { fullJitterBackoff, defaultRetryPolicy, type RetryPolicy } from './routing/retry-policy';
+export { defaultBreakerPolicy, type BreakerPolicy, type BreakerState } from './routing/circuit-breaker';
 
 // Async jobs
 export { waitForJob, type JobRef, type WaitForJobOptions } from './jobs/wait-for-job';

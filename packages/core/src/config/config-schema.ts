@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  breakerConfigSchema,
+  cacheConfigSchema,
+  limitsConfigSchema,
+  pricesConfigSchema,
+  retryConfigSchema,
+  routesConfigSchema,
+} from '../routing/routing-config';
 import { serverConfigSchema } from './server-config-schema';
 
 const timeoutsSchema = z.strictObject({
@@ -42,6 +50,13 @@ export const configSchema = z.strictObject({
     .optional(),
   /** The gateway (`apps/server`): host, port, keys, limits, ledger, body limits, timeouts, logging. */
   server: serverConfigSchema.optional(),
+  /** Routing (`packages/core/src/routing`): aliases → targets + strategy, prices, limits, cache, retry, breaker. */
+  routes: routesConfigSchema.optional(),
+  prices: pricesConfigSchema.optional(),
+  limits: limitsConfigSchema.optional(),
+  cache: cacheConfigSchema.optional(),
+  retry: retryConfigSchema.optional(),
+  breaker: breakerConfigSchema.optional(),
 });
 
 export type InfermuxConfig = z.output<typeof configSchema>;
