@@ -1,0 +1,49 @@
+import { type FakeHf, type FakeHfOptions, FAKE_HF_VALID_TOKEN, type RecordedRequest, startFakeHf } from '@infermux/testkit';
+import { type HfProvider, createHf } from '../hf-provider';
+import type { HfSettings } from '../hf-settings';
+
+export interface FakeHfSetup {
+  fake: FakeHf;
+  provider: HfProvider;
+  /** The last request the fake received. */
+  last(): RecordedRequest;
+  close(): Promise<void>;
+}
+
+/** A fake Hugging Face on 127.0.0.1 and a provider pointed at it (router and Hub on the same fake). */
+export async function setupFakeHf(settings: HfSettings = {}, options: FakeHfOptions = {}): Promise<FakeHfSetup> {
+  const fake = await startFakeHf(options);
+  const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: fake.url, hubURL: fake.hubURL, env: {}, ...settings });
+  return {
+    fake,
+    provider,
+    last() {
+      const request = fake.server.requests.at(-1);
+      if (!request) throw new Error('the fake received no request');
+      return request;
+    },
+    close: () => fake.close(),
+  };
+}
+
+/** What the upstream received, in a snapshot-friendly form (path without the random port, token masked). */
+export function received(request: RecordedRequest) {
+  const contentType = request.headers['content-type'] ?? '';
+  const headers: Record<string, string> = {};
+  for (const name of ['authorization', 'content-type', 'accept', 'x-hf-bill-to']) {
+    const value = request.headers[name];
+    if (value !== undefined) headers[name] = name === 'authorization' ? value.replace(FAKE_HF_VALID_TOKEN, '<token>') : value;
+  }
+  return {
+    method: request.method,
+    url: request.url,
+    headers,
+    body: contentType.includes('json') ? request.json() : { bytes: request.body.byteLength, first: [...request.body.subarray(0, 4)] },
+  };
+}
+
+/** A run result without the parts that change between runs (timing, request ids). */
+export function stable<T extends { firstByteMs?: number; requestId?: string }>(result: T): Omit<T, 'firstByteMs' | 'requestId'> {
+  const { firstByteMs: _firstByteMs, requestId: _requestId, ...rest } = result;
+  return rest;
+}

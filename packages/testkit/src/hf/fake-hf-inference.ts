@@ -1,0 +1,139 @@
+import type { FakeHeaders } from '../merge-headers.js';
+import type { FakeResponseTools } from '../response-tools.js';
+import type { RecordedRequest } from '../recorded-request.js';
+import { canSee, checkRouterToken, hasGatedAccess } from './fake-hf-auth.js';
+import { FakeHfError, badRequest } from './fake-hf-error.js';
+import { chatCompletion, completion, tgiGeneration } from './fake-hf-generation.js';
+import type { FakeHfState, NormalizedFakeModel } from './fake-hf-state.js';
+import { type FakeTaskRequest, fakeTaskAnswers } from './fake-hf-tasks.js';
+
+/** What an inference route was asked to run. */
+export interface InferenceTarget {
+  modelId: string;
+  /** `''`, `/pipeline/{task}`, `/v1/chat/completions` or `/v1/completions`. */
+  suffix: string;
+  /** A dedicated endpoint skips model lookup and (when public) auth. */
+  endpoint?: { public: boolean };
+}
+
+const SENTENCE_TRANSFORMER_TASKS = ['feature-extraction', 'sentence-similarity'];
+
+/** Serves hf-inference (`/hf-inference/models/{id}…`) and dedicated endpoints in their wire shapes. */
+export async function answerInference(state: FakeHfState, request: RecordedRequest, response: FakeResponseTools, target: InferenceTarget): Promise<void> {
+  const requestId = state.nextRequestId();
+  const headers: FakeHeaders = { 'x-request-id': requestId, 'x-inference-provider': 'hf-inference', 'x-compute-type': 'cpu' };
+  const fail = (status: number, body: unknown) => response.json(status, body, headers);
+
+  let token: string | undefined;
+  if (!target.endpoint?.public) {
+    const auth = checkRouterToken(request, response, state.tokens, requestId);
+    if ('answered' in auth) return;
+    token = auth.token;
+  }
+  const model = state.models.get(target.modelId);
+  if (!model || !canSee(model, token)) return fail(404, { error: `Model ${target.modelId} does not exist` });
+  if (!hasGatedAccess(model, token)) {
+    return fail(403, {
+      error: `Access to model ${model.id} is restricted and you are not in the authorized list. Visit https://huggingface.co/${model.id} to ask for access.`,
+    });
+  }
+  if (model.loading) {
+    const answered = state.loadingAnswers.get(model.id) ?? 0;
+    if (answered < model.loading.times) {
+      state.loadingAnswers.set(model.id, answered + 1);
+      return fail(503, { error: `Model ${model.id} is currently loading`, estimated_time: model.loading.estimatedTime });
+    }
+  }
+
+  try {
+    const isJson = (request.headers['content-type'] ?? '').includes('json');
+    const body = isJson ? parseJson(request) : {};
+    if (target.suffix === '/v1/chat/completions') return await sendOpenAi(response, chatCompletion(body, model.id), headers);
+    if (target.suffix === '/v1/completions') return await sendOpenAi(response, completion(body, model.id), headers);
+    const task = pipelineFor(model, target.suffix);
+    if (task === 'text-generation') return await sendTgi(response, tgiGeneration(body), model, headers);
+    const answer = fakeTaskAnswers[task];
+    if (!answer) throw badRequest(`Task ${task} is not served by this fake`);
+    const taskRequest: FakeTaskRequest = isJson
+      ? { inputs: body.inputs, parameters: (body.parameters ?? {}) as Record<string, unknown>, body }
+      : { inputs: undefined, parameters: {}, body: {}, media: { bytes: request.body, contentType: request.headers['content-type'] ?? '' } };
+    if (isJson && taskRequest.inputs === undefined) throw new FakeHfError(400, { error: 'Missing inputs' });
+    const result = answer(taskRequest);
+    const usageHeaders: FakeHeaders = { ...headers, 'x-compute-time': '0.012' };
+    if (typeof taskRequest.inputs === 'string' && !SENTENCE_TRANSFORMER_TASKS.includes(task)) usageHeaders['x-compute-characters'] = String(taskRequest.inputs.length);
+    if ('json' in result) response.json(200, result.json, usageHeaders);
+    else response.bytes(200, result.bytes, result.contentType, usageHeaders);
+  } catch (error) {
+    if (error instanceof FakeHfError) return fail(error.status, error.body);
+    throw error;
+  }
+}
+
+function parseJson(request: RecordedRequest): Record<string, unknown> {
+  try {
+    const body = request.json();
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Expected a JSON object');
+    return body as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof FakeHfError) throw error;
+    throw badRequest('Invalid JSON body');
+  }
+}
+
+/** `/pipeline/{task}` picks feature-extraction vs sentence-similarity on sentence-transformers models (wire §1.3). */
+function pipelineFor(model: NormalizedFakeModel, suffix: string): string {
+  if (!suffix) return model.pipelineTag;
+  const task = suffix.slice('/pipeline/'.length);
+  if (SENTENCE_TRANSFORMER_TASKS.includes(task) && (SENTENCE_TRANSFORMER_TASKS.includes(model.pipelineTag) || task === model.pipelineTag)) return task;
+  throw new FakeHfError(400, { error: `Pipeline ${task} is not available for model ${model.id}` });
+}
+
+async function sendOpenAi(response: FakeResponseTools, result: { stream: boolean; json: unknown; chunks(): object[] }, headers: FakeHeaders): Promise<void> {
+  if (!result.stream) return response.json(200, result.json, headers);
+  await response.sse(result.chunks(), { done: true, headers });
+}
+
+/** TGI frames are `data:{…}` without a space and end without `[DONE]` (wire §7.1). */
+async function sendTgi(response: FakeResponseTools, result: ReturnType<typeof tgiGeneration>, model: NormalizedFakeModel, headers: FakeHeaders): Promise<void> {
+  if (!result.stream) return response.json(200, result.json, { ...headers, 'x-compute-time': '0.051' });
+  response.raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } as Record<string, string>);
+  response.raw.flushHeaders();
+  for (const event of result.events(model)) {
+    if (response.signal.aborted) return;
+    response.raw.write(`data:${event}\n\n`);
+  }
+  response.raw.end();
+}
+
+/** Chat on the OpenAI-compatible router (`model` = `org/name[:variant]`, wire §1.5). */
+export async function answerRouterChat(state: FakeHfState, request: RecordedRequest, response: FakeResponseTools): Promise<void> {
+  const requestId = state.nextRequestId();
+  const auth = checkRouterToken(request, response, state.tokens, requestId);
+  if ('answered' in auth) return;
+  let body: Record<string, unknown>;
+  try {
+    body = parseJson(request);
+  } catch {
+    return response.json(400, { error: { message: 'Invalid JSON body', type: 'invalid_request_error' } }, { 'x-request-id': requestId });
+  }
+  const requested = typeof body.model === 'string' ? body.model : '';
+  const colon = requested.lastIndexOf(':');
+  const modelId = colon === -1 ? requested : requested.slice(0, colon);
+  const variant = colon === -1 ? undefined : requested.slice(colon + 1);
+  const model = state.models.get(modelId);
+  // The router's own error shape is OpenAI-style (wire §2.2; exact text unverified).
+  if (!model || !canSee(model, auth.token) || !(model.tags ?? []).includes('conversational')) {
+    return response.json(
+      400,
+      { error: { message: `The requested model '${requested}' is not supported by any provider you have enabled.`, type: 'invalid_request_error', param: 'model', code: 'model_not_supported' } },
+      { 'x-request-id': requestId },
+    );
+  }
+  const provider = variant && !['fastest', 'cheapest', 'preferred'].includes(variant) ? variant : 'hf-inference';
+  try {
+    await sendOpenAi(response, chatCompletion(body, model.id), { 'x-request-id': requestId, 'x-inference-provider': provider });
+  } catch (error) {
+    if (error instanceof FakeHfError) return response.json(error.status, error.body, { 'x-request-id': requestId });
+    throw error;
+  }
+}
