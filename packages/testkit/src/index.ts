@@ -26,3 +26,6 @@ export type {
 export { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from './openai/fake-openai.js';
 export { openAIRoutes, type FakeOpenAIRouteOptions, type FakeChatMessage } from './openai/openai-routes.js';
 export { openAIErrorBody, encodeFloat32Base64, fakeEmbedding } from './openai/openai-wire.js';
+
+// Hugging Face fake (router: hf-inference + OpenAI chat, legacy host, Hub API, dedicated endpoints).
+export * from './hf/index.js';
