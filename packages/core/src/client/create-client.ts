@@ -23,12 +23,7 @@ import {
   type PricesConfig,
   type RetryConfig,
   type RouteConfig,
-  breakerConfigSchema,
-  cacheConfigSchema,
-  limitsConfigSchema,
-  pricesConfigSchema,
-  retryConfigSchema,
-  routesConfigSchema,
+  routingSectionsSchema,
 } from '../routing/routing-config';
 import { EventHub, type InfermuxEventListener, type RequestKind } from '../routing/routing-events';
 import { readUntilContent } from '../routing/stream-failover';
@@ -146,12 +141,24 @@ export function createClient(options: ClientOptions): Client {
   const events = new EventHub();
   if (options.onEvent) events.on(options.onEvent);
 
-  const routeConfigs = options.routes ? parseWith(routesConfigSchema, options.routes, 'routes') : {};
-  const prices = new PriceTable(options.prices ? parseWith(pricesConfigSchema, options.prices, 'prices') : {});
-  const limits = options.limits ? parseWith(limitsConfigSchema, options.limits, 'limits') : {};
-  const cachePolicy = resolveCachePolicy(typeof options.cache === 'object' ? parseWith(cacheConfigSchema, options.cache, 'cache') : options.cache);
-  const retryPolicy = resolveRetryPolicy(options.retry ? parseWith(retryConfigSchema, options.retry, 'retry') : undefined);
-  const breakerPolicy = resolveBreakerPolicy(options.breaker ? parseWith(breakerConfigSchema, options.breaker, 'breaker') : undefined);
+  const sections = parseWith(
+    routingSectionsSchema,
+    {
+      routes: options.routes,
+      prices: options.prices,
+      limits: options.limits,
+      cache: typeof options.cache === 'object' ? options.cache : undefined,
+      retry: options.retry,
+      breaker: options.breaker,
+    },
+    'client options',
+  );
+  const routeConfigs = sections.routes ?? {};
+  const prices = new PriceTable(sections.prices);
+  const limits = sections.limits ?? {};
+  const cachePolicy = resolveCachePolicy(typeof options.cache === 'object' ? sections.cache : options.cache);
+  const retryPolicy = resolveRetryPolicy(sections.retry);
+  const breakerPolicy = resolveBreakerPolicy(sections.breaker);
   const cache = options.cacheStorage ?? new MemoryCacheStorage<RunResult>(cachePolicy.maxEntries);
   const limiter = new RateLimiter({
     limits: limits.providers,

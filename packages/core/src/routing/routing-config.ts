@@ -136,3 +136,13 @@ export type ProviderLimitConfig = z.input<typeof providerLimitSchema>;
 export type LimitsConfig = z.input<typeof limitsConfigSchema>;
 export type CacheConfig = z.input<typeof cacheConfigSchema>;
 export type BreakerConfig = z.input<typeof breakerConfigSchema>;
+
+/** The routing sections together, as `createClient` takes them in code (paths match the config file). */
+export const routingSectionsSchema = z.object({
+  routes: routesConfigSchema.optional(),
+  prices: pricesConfigSchema.optional(),
+  limits: limitsConfigSchema.optional(),
+  cache: cacheConfigSchema.optional(),
+  retry: retryConfigSchema.optional(),
+  breaker: breakerConfigSchema.optional(),
+});

@@ -1,0 +1,333 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InfermuxError } from '../errors/infermux-error';
+import type { InfermuxEvent } from '../routing/routing-events';
+import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
+import { modelCalls } from '../routing/test-support/test-upstream';
+import { type ClientOptions, createClient } from './create-client';
+
+const input = { inputs: 'I love this' };
+const fastRetry = { baseDelayMs: 10, maxDelayMs: 50 };
+let fleet: TestFleet | undefined;
+
+afterEach(async () => {
+  await fleet?.close();
+  fleet = undefined;
+});
+
+async function setup(upstreams: Parameters<typeof startTestFleet>[0], options: Omit<ClientOptions, 'providers'> = {}) {
+  fleet = await startTestFleet(upstreams);
+  const events: InfermuxEvent[] = [];
+  const client = createClient({ providers: fleet.providers, retry: fastRetry, onEvent: (event) => events.push(event), ...options });
+  return { client, events, servers: fleet.servers };
+}
+
+const twoTargets = (extra: Record<string, unknown> = {}) => ({
+  clf: { strategy: 'priority' as const, targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], ...extra },
+});
+
+async function caught(promise: Promise<unknown>): Promise<InfermuxError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (InfermuxError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('failover between targets (real sockets, fault injection)', () => {
+  it('5xx burst on A with B healthy: every request is served by B at once, without backoff', async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 500, body: { error: 'boom' } }, { times: Number.POSITIVE_INFINITY });
+    for (let index = 0; index < 3; index++) {
+      const started = Date.now();
+      const result = await client.run('text-classification', { model: 'clf', input });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(result.provider).toBe('b');
+      expect(result.output[0]?.label).toBe('B');
+      expect(result.attempts.map((attempt) => [attempt.provider, attempt.errorCode, attempt.status])).toEqual([
+        ['a', 'provider_server_error', 500],
+        ['b', undefined, undefined],
+      ]);
+    }
+    expect(modelCalls(servers.a!)).toHaveLength(3);
+    expect(modelCalls(servers.b!)).toHaveLength(3);
+    expect(modelCalls(servers.b!)[0]?.json()).toEqual(input);
+  });
+
+  it('connection reset on A fails over to B', async () => {
+    const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    servers.a?.fault('POST /models/*', { kind: 'reset' });
+    const result = await client.run('text-classification', { model: 'clf', input });
+    expect(result.provider).toBe('b');
+    expect(result.attempts[0]).toMatchObject({ provider: 'a', errorCode: 'provider_network' });
+    expect(modelCalls(servers.a!)).toHaveLength(1);
+    expect(events.find((event) => event.type === 'failover')).toMatchObject({ from: { provider: 'a' }, to: { provider: 'b' }, reason: 'provider_network' });
+  });
+
+  it('stall before headers: A hits its first-byte timeout, B answers; total time ≈ the timeout', async () => {
+    const { client, servers } = await setup(
+      { a: {}, b: {} },
+      { routes: { clf: { targets: [{ model: 'a:org/model@main', timeouts: { firstByteMs: 200 } }, { model: 'b:org/model@main' }] } } },
+    );
+    servers.a?.fault('POST /models/*', { kind: 'delay-headers', ms: 5_000 });
+    const started = Date.now();
+    const result = await client.run('text-classification', { model: 'clf', input });
+    const elapsed = Date.now() - started;
+    expect(result.provider).toBe('b');
+    expect(result.attempts[0]).toMatchObject({ provider: 'a', errorCode: 'provider_timeout' });
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(1_500);
+  });
+
+  it('malformed JSON, a 200 cut half-way and a 200 that is not JSON all fail over, never a bare 500', async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    servers.a?.fault('POST /models/*', { kind: 'malformed-json' });
+    servers.a?.fault('POST /models/*', { kind: 'cut-body', afterBytes: 10 });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 200, body: '<html>proxy error</html>' });
+    const codes: Array<string | undefined> = [];
+    for (let index = 0; index < 3; index++) {
+      const result = await client.run('text-classification', { model: 'clf', input });
+      expect(result.provider).toBe('b');
+      codes.push(result.attempts[0]?.errorCode);
+    }
+    expect(codes).toEqual(['provider_bad_response', 'provider_network', 'provider_bad_response']);
+    expect(modelCalls(servers.a!)).toHaveLength(3);
+  });
+
+  it('a single target that keeps answering non-JSON gives a typed 502 after bounded retries', async () => {
+    const { client, servers } = await setup({ a: {} });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 200, body: 'not json' }, { times: Number.POSITIVE_INFINITY });
+    const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input }));
+    expect(error).toMatchObject({ code: 'provider_bad_response', status: 502 });
+    expect(error.message).toMatch(/gave up after 2 attempts/);
+    expect(modelCalls(servers.a!)).toHaveLength(2); // maxAttemptsPerTarget
+  });
+
+  it('400 context length: no retry on the same target, no blind failover, a clear error; or the configured larger-context fallback', async () => {
+    const { client, servers } = await setup(
+      { a: {}, b: {}, c: {} },
+      {
+        routes: {
+          ...twoTargets(),
+          smart: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], fallback: { contextLength: 'long' } },
+          long: { targets: [{ model: 'c:org/model-128k@main' }] },
+        },
+      },
+    );
+    const tooLong = { kind: 'status' as const, status: 400, body: { error: "This model's maximum context length is 4096 tokens" } };
+    servers.a?.fault('POST /models/*', tooLong);
+    const error = await caught(client.run('text-classification', { model: 'clf', input }));
+    expect(error.code).toBe('caller_context_length_exceeded');
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/maximum context length/);
+    expect(modelCalls(servers.a!)).toHaveLength(1);
+    expect(modelCalls(servers.b!)).toHaveLength(0);
+
+    servers.a?.fault('POST /models/*', tooLong);
+    const result = await client.run('text-classification', { model: 'smart', input });
+    expect(result.provider).toBe('c');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.errorCode])).toEqual([
+      ['a', 'caller_context_length_exceeded'],
+      ['c', undefined],
+    ]);
+    expect(modelCalls(servers.c!)[0]?.path).toBe('/models/org/model-128k');
+    expect(modelCalls(servers.b!)).toHaveLength(0);
+  });
+
+  it('400 content filter: a clear policy error, no retry anywhere', async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 400, body: { error: 'Rejected by the content filter' } });
+    const error = await caught(client.run('text-classification', { model: 'clf', input }));
+    expect(error.code).toBe('policy_content_filtered');
+    expect(modelCalls(servers.a!)).toHaveLength(1);
+    expect(modelCalls(servers.b!)).toHaveLength(0);
+  });
+
+  it('429 with Retry-After: A leaves the rotation until it passes, traffic goes to B meanwhile', async () => {
+    const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 429, body: { error: 'slow down' }, headers: { 'retry-after-ms': '400' } });
+    const first = await client.run('text-classification', { model: 'clf', input });
+    const limitedAt = modelCalls(servers.a!)[0]!.receivedAt;
+    expect(first.provider).toBe('b');
+    expect(first.attempts[0]).toMatchObject({ provider: 'a', errorCode: 'provider_rate_limited', status: 429 });
+    // Meanwhile: straight to B, A untouched.
+    for (let index = 0; index < 5; index++) {
+      const result = await client.run('text-classification', { model: 'clf', input });
+      expect(result.provider).toBe('b');
+      expect(result.attempts).toHaveLength(1);
+    }
+    expect(modelCalls(servers.a!)).toHaveLength(1);
+    expect(client.health().targets.find((target) => target.provider === 'a')?.coolingUntil).toBeGreaterThan(Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const after = await client.run('text-classification', { model: 'clf', input });
+    expect(after.provider).toBe('a');
+    expect(modelCalls(servers.a!)[1]!.receivedAt - limitedAt).toBeGreaterThanOrEqual(400);
+    expect(events.filter((event) => event.type === 'failover')).toHaveLength(1);
+  });
+
+  it('429 with Retry-After in seconds on a single target: waits exactly that long, then retries the same target', async () => {
+    const { client, servers, events } = await setup({ a: {} });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 429, headers: { 'retry-after': '1' } });
+    const result = await client.run('text-classification', { model: 'a:org/model@main', input });
+    const [limited, retried] = modelCalls(servers.a!);
+    expect(result.provider).toBe('a');
+    expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(990);
+    expect(retried!.receivedAt - limited!.receivedAt).toBeLessThan(1_500);
+    expect(events.find((event) => event.type === 'retry-scheduled')).toMatchObject({ reason: 'provider_rate_limited', delayMs: expect.any(Number) });
+  });
+
+  it('503 model loading with estimated_time: waits for it, capped by the deadline', async () => {
+    const { client, servers } = await setup({ a: {} });
+    const loading = { kind: 'status' as const, status: 503, body: { error: 'Model org/model is currently loading', estimated_time: 0.3 } };
+    servers.a?.fault('POST /models/*', loading);
+    const result = await client.run('text-classification', { model: 'a:org/model@main', input });
+    const [first, second] = modelCalls(servers.a!);
+    expect(result.attempts.map((attempt) => attempt.errorCode)).toEqual(['provider_model_loading', undefined]);
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(290);
+
+    // A deadline shorter than the estimate: give up at once with the upstream's reason, do not sleep past it.
+    const short = createClient({ providers: fleet!.providers, retry: { ...fastRetry, deadlineMs: 200 } });
+    servers.a?.fault('POST /models/*', { ...loading, body: { ...loading.body, estimated_time: 20 } });
+    const started = Date.now();
+    const error = await caught(short.run('text-classification', { model: 'a:org/model@main', input }));
+    expect(error).toMatchObject({ code: 'provider_model_loading', retryAfterMs: 20_000 });
+    expect(Date.now() - started).toBeLessThan(200);
+  });
+
+  it('caller abort mid-request: rejects at once and closes the upstream connection; no failover', async () => {
+    const { client, servers } = await setup({ a: { delayMs: 5_000 }, b: {} }, { routes: twoTargets() });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const error = await caught(client.run('text-classification', { model: 'clf', input, signal: controller.signal }));
+    expect(error.code).toBe('caller_aborted');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const received = modelCalls(servers.a!);
+    expect(received).toHaveLength(1);
+    await waitFor(() => !servers.a!.isConnectionOpen(received[0]!.connectionId));
+    expect(modelCalls(servers.b!)).toHaveLength(0);
+  });
+
+  it('all targets down: one clear error listing every attempt', async () => {
+    const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });
+    servers.b?.fault('POST /models/*', { kind: 'status', status: 503 }, { times: Number.POSITIVE_INFINITY });
+    const started = Date.now();
+    const error = await caught(client.run('text-classification', { model: 'clf', input }));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error.code).toBe('gateway_all_targets_failed');
+    expect(error.message).toMatch(/All targets of "clf" failed after 4 attempts/);
+    expect(error.message).toMatch(/a:org\/model@main → provider_server_error \(HTTP 500\)/);
+    expect(error.message).toMatch(/b:org\/model@main → provider_unavailable \(HTTP 503\)/);
+    expect((error.details?.attempts as unknown[]).length).toBe(4);
+    expect(modelCalls(servers.a!)).toHaveLength(2);
+    expect(modelCalls(servers.b!)).toHaveLength(2);
+    const end = events.find((event) => event.type === 'request-end');
+    expect(end).toMatchObject({ status: 'error', errorCode: 'gateway_all_targets_failed', route: 'clf', task: 'text-classification' });
+  });
+
+  it('breaker opens after consecutive failures, skips A while open, and a half-open probe closes it', async () => {
+    const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets(), breaker: { consecutiveFailures: 2, cooldownMs: 300 } });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: 2 });
+    await client.run('text-classification', { model: 'clf', input });
+    await client.run('text-classification', { model: 'clf', input });
+    expect(events.filter((event) => event.type.startsWith('breaker-')).map((event) => event.type)).toEqual(['breaker-open']);
+    expect(client.health().targets.find((target) => target.provider === 'a')?.breaker).toBe('open');
+
+    const whileOpen = await client.run('text-classification', { model: 'clf', input });
+    expect(whileOpen.attempts.map((attempt) => attempt.provider)).toEqual(['b']);
+    expect(modelCalls(servers.a!)).toHaveLength(2);
+
+    await new Promise((resolve) => setTimeout(resolve, 320));
+    const probe = await client.run('text-classification', { model: 'clf', input });
+    expect(probe.provider).toBe('a');
+    expect(events.filter((event) => event.type.startsWith('breaker-')).map((event) => event.type)).toEqual(['breaker-open', 'breaker-half-open', 'breaker-close']);
+    expect(client.health().targets.find((target) => target.provider === 'a')?.breaker).toBe('closed');
+  });
+
+  it('least-latency shifts traffic off a target that turns slow', async () => {
+    let slowA = false;
+    const { client, servers } = await setup(
+      { a: { delayMs: () => (slowA ? 150 : 2) }, b: { delayMs: 2 } },
+      { routes: { clf: { strategy: 'least-latency', targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }] } } },
+    );
+    for (let index = 0; index < 10; index++) await client.run('text-classification', { model: 'clf', input });
+    const aBefore = modelCalls(servers.a!).length;
+    expect(aBefore).toBeGreaterThan(0);
+    slowA = true;
+    for (let index = 0; index < 20; index++) await client.run('text-classification', { model: 'clf', input });
+    const aDuring = modelCalls(servers.a!).length - aBefore;
+    // At most one slow answer teaches the EWMA; then everything goes to B.
+    expect(aDuring).toBeLessThanOrEqual(1);
+    expect(modelCalls(servers.b!).length).toBeGreaterThanOrEqual(19);
+  });
+
+  it('rate limiter holds a set rate against a real upstream', async () => {
+    const { client, servers, events } = await setup({ a: {} }, { limits: { providers: { a: { requestsPerSecond: 20, burst: 1 } } } });
+    await Promise.all(Array.from({ length: 10 }, () => client.run('text-classification', { model: 'a:org/model@main', input })));
+    const times = modelCalls(servers.a!).map((request) => request.receivedAt).sort((x, y) => x - y);
+    expect(times).toHaveLength(10);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(400); // 9 gaps of 50 ms, with timer slack
+    expect(times.at(-1)! - times[0]!).toBeLessThan(1_500);
+    expect(events.filter((event) => event.type === 'rate-limit-wait')).toHaveLength(9);
+  });
+
+  it('a hedged request beats a slow primary and cancels the loser', async () => {
+    const { client, servers } = await setup(
+      { a: { delayMs: 3_000 }, b: { delayMs: 5 } },
+      { routes: { clf: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], hedge: { enabled: true, delayMs: 100 } } } },
+    );
+    const started = Date.now();
+    const result = await client.run('text-classification', { model: 'clf', input });
+    const elapsed = Date.now() - started;
+    expect(result.provider).toBe('b');
+    expect(elapsed).toBeGreaterThanOrEqual(95);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(result.attempts).toEqual([
+      expect.objectContaining({ provider: 'b', hedged: true }),
+      expect.objectContaining({ provider: 'a', errorCode: 'caller_aborted' }),
+    ]);
+    expect(result.attempts.find((attempt) => attempt.provider === 'b')?.errorCode).toBeUndefined();
+    const [primary] = modelCalls(servers.a!);
+    await waitFor(() => !servers.a!.isConnectionOpen(primary!.connectionId));
+    expect(modelCalls(servers.b!)).toHaveLength(1);
+  });
+
+  it('a single-target model reference still gets retries, pricing and the request-end event', async () => {
+    const { client, servers, events } = await setup({ a: {} }, { prices: { version: 'v7', models: { 'a:org/model': { perRequest: 0.001 } } } });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 502 });
+    const result = await client.run('text-classification', { model: 'a:org/model@main', input });
+    expect(result.attempts.map((attempt) => attempt.errorCode)).toEqual(['provider_server_error', undefined]);
+    expect(result.cost).toEqual({ amount: 0.001, currency: 'USD', priceVersion: 'v7' });
+    expect(result.cached).toBe(false);
+    expect(modelCalls(servers.a!)[1]?.query.get('revision')).toBe('main');
+    const end = events.find((event) => event.type === 'request-end');
+    expect(end).toMatchObject({
+      type: 'request-end',
+      kind: 'run',
+      task: 'text-classification',
+      route: 'a:org/model@main',
+      provider: 'a',
+      model: 'org/model@main',
+      status: 'ok',
+      cost: { amount: 0.001 },
+      cached: false,
+    });
+    expect(events.map((event) => event.type)).toEqual(['attempt-start', 'attempt-end', 'retry-scheduled', 'attempt-start', 'attempt-end', 'request-end']);
+  });
+
+  it('rejects a route naming an unknown provider, with the path', async () => {
+    fleet = await startTestFleet({ a: {} });
+    expect(() => createClient({ providers: fleet!.providers, routes: { x: { targets: [{ model: 'zz:org/m' }] } } })).toThrow(/routes\.x\.targets\[0\]\.provider: unknown provider "zz"/);
+    expect(() => createClient({ providers: fleet!.providers, routes: { x: { strategy: 'random' as never, targets: [{ model: 'a:org/m' }] } } })).toThrow(/routes\.x\.strategy/);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
