@@ -1,0 +1,167 @@
+import {
+  InfermuxError,
+  type JobStatus,
+  type RequestOptions,
+  type RunResult,
+  type StreamPart,
+  type TaskId,
+} from '@infermux/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GatewayServices } from '../gateway-services';
+import type { RequestContext } from '../http/request-context';
+
+export interface TaskCall<T extends TaskId> {
+  task: T;
+  model: string;
+  input: RequestOptions<T>['input'];
+  headers?: Record<string, string>;
+}
+
+function modelLabel(model: RunResult['model']): string {
+  return model.revision ? `${model.id}@${model.revision}` : model.id;
+}
+
+/** Books what a finished core call reports onto the request (for the ledger and metrics). */
+export function noteResult(context: RequestContext, result: RunResult): void {
+  context.provider = result.provider;
+  context.model = modelLabel(result.model);
+  context.attempts = result.attempts.length;
+  context.usage = result.usage;
+  context.cost = result.cost;
+  context.cached = result.cached === true;
+}
+
+function noteFailure(context: RequestContext, error: unknown): InfermuxError {
+  const typed = InfermuxError.from(error, { code: 'gateway_internal' });
+  if (typed.provider) context.provider = typed.provider;
+  if (context.attempts === 0 && typed.provider) context.attempts = 1;
+  return timedOut(context) ?? typed;
+}
+
+/** The gateway's own request deadline wins over whatever the abort surfaced as. */
+function timedOut(context: RequestContext): InfermuxError | undefined {
+  if (context.abort.signal.aborted && context.abort.signal.reason === 'timeout') {
+    return new InfermuxError({ code: 'gateway_timeout', message: 'The request took longer than the gateway allows (server.timeouts.requestMs).' });
+  }
+  return undefined;
+}
+
+function begin(context: RequestContext, call: TaskCall<TaskId>): void {
+  context.task = call.task;
+  context.route = call.model;
+}
+
+export async function runTask<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<RunResult<T>> {
+  begin(context, call);
+  try {
+    const result = await context.upstream(() =>
+      services.engine.client.run(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers }),
+    );
+    noteResult(context, result as RunResult);
+    return result;
+  } catch (error) {
+    throw noteFailure(context, error);
+  }
+}
+
+/**
+ * Starts a stream and waits for its first part before anything is written, so a failure
+ * before the first byte is still a normal HTTP error with a real status.
+ */
+export async function openStream<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
+  begin(context, call);
+  const stream = services.engine.client.stream(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers });
+  const iterator = stream[Symbol.asyncIterator]();
+  try {
+    const first = await context.upstream(() => iterator.next());
+    return { first: first.done ? undefined : first.value, rest: iterator, result: stream.result };
+  } catch (error) {
+    throw noteFailure(context, error);
+  }
+}
+
+/** Books a stream's final result, or what its failure says. */
+export async function settleStream(context: RequestContext, result: Promise<RunResult>): Promise<void> {
+  try {
+    noteResult(context, await result);
+  } catch (error) {
+    context.error = noteFailure(context, error);
+  }
+}
+
+/** A gateway job id carries what core needs to find the job again, so it survives restarts. */
+export function encodeJobId(task: TaskId, provider: string, jobId: string): string {
+  return `job_${Buffer.from(JSON.stringify([task, provider, jobId])).toString('base64url')}`;
+}
+
+export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string } {
+  try {
+    if (id.startsWith('job_')) {
+      const [task, provider, jobId] = JSON.parse(Buffer.from(id.slice(4), 'base64url').toString('utf8')) as [TaskId, string, string];
+      if (typeof task === 'string' && typeof provider === 'string' && typeof jobId === 'string') return { task, provider, jobId };
+    }
+  } catch {
+    // fall through to the 404 below
+  }
+  throw new InfermuxError({ code: 'gateway_not_found', message: `No job with id "${id}" (gateway job ids start with "job_").`, details: { field: 'id' } });
+}
+
+export async function submitJob<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<JobStatus<T> & { provider: string }> {
+  begin(context, call);
+  try {
+    const status = await context.upstream(() => services.engine.client.submit(call.task, { model: call.model, input: call.input, signal: context.abort.signal }));
+    context.provider = status.provider;
+    context.attempts = 1;
+    context.model = status.model ? modelLabel(status.model) : call.model;
+    return status;
+  } catch (error) {
+    throw noteFailure(context, error);
+  }
+}
+
+export async function jobStatus<T extends TaskId>(context: RequestContext, services: GatewayServices, job: { task: T; provider: string; jobId: string }, cancel = false): Promise<JobStatus<T>> {
+  context.task = job.task;
+  context.provider = job.provider;
+  try {
+    const call = cancel ? services.engine.client.cancelJob : services.engine.client.getJob;
+    const status = await context.upstream(() => call(job.task, { provider: job.provider, jobId: job.jobId, signal: context.abort.signal }));
+    context.attempts = 1;
+    if (status.usage) context.usage = status.usage;
+    if (status.model) context.model = modelLabel(status.model);
+    return status;
+  } catch (error) {
+    throw noteFailure(context, error);
+  }
+}
+
+const terminal = new Set(['succeeded', 'failed', 'canceled']);
+
+/**
+ * For wire formats that answer synchronously (OpenAI images): run the task directly when
+ * the provider can, otherwise submit it and poll until it ends or the request deadline passes.
+ */
+export async function runOrAwaitJob<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>, pollMs = 1000): Promise<{ output: RunResult<T>['output'] }> {
+  try {
+    return await runTask(context, services, call);
+  } catch (error) {
+    if (!(InfermuxError.isInstance(error) && error.code === 'caller_unsupported' && /cannot run/.test(error.message))) throw error;
+  }
+  let status: JobStatus<T> = await submitJob(context, services, call);
+  const provider = context.provider as string;
+  while (!terminal.has(status.state)) {
+    const wait = Math.min(Math.max((status.estimatedSecondsRemaining ?? 0) * 1000, pollMs), 10_000);
+    await sleep(wait, context.abort.signal).catch(() => {
+      throw timedOut(context) ?? new InfermuxError({ code: 'caller_aborted', message: 'The caller went away.' });
+    });
+    status = await jobStatus(context, services, { task: call.task, provider, jobId: status.jobId });
+  }
+  if (status.state !== 'succeeded' || status.output === undefined) {
+    throw status.error ?? new InfermuxError({ code: 'provider_job_failed', message: `The ${call.task} job ${status.jobId} ended ${status.state}.`, provider });
+  }
+  return { output: status.output };
+}
+

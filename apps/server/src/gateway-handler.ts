@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InfermuxError } from '@infermux/core';
+import type { Endpoint, GatewayServices } from './gateway-services';
+import { RequestContext } from './http/request-context';
+import { requestIdFrom } from './http/request-id';
+import { sendError } from './http/respond';
+import type { Router } from './http/router';
+import { authenticate } from './keys/authenticate';
+import type { WireFormat } from './wire/wire-format';
+
+/** Unmatched paths still answer in the format their prefix suggests. */
+function formatForPath(path: string): WireFormat {
+  if (path.startsWith('/v1/')) return 'openai';
+  if (path.startsWith('/models/') || path.startsWith('/hf-inference/')) return 'hf';
+  return 'native';
+}
+
+/** Writes the ledger row and metrics once the response is over (finished or cut). */
+function finish(context: RequestContext, services: GatewayServices, endpoint: Endpoint | undefined): void {
+  services.metrics.inFlight.dec();
+  context.clearDeadline();
+  if (!context.response.writableFinished && !context.error) {
+    context.error = new InfermuxError({ code: 'caller_aborted', message: 'The caller closed the connection before the response ended.' });
+  }
+  if (!context.response.writableFinished) context.abort.abort('caller-gone');
+  const status = context.status === 0 ? 499 : context.error && context.status === 200 ? context.error.status : context.status;
+  const latencyMs = context.elapsedMs();
+  const overheadMs = context.overheadMs ?? context.currentOverheadMs();
+  const usage = context.usage;
+  const provider = context.provider ?? '';
+  const errorCode = context.error?.code ?? '';
+  if (endpoint?.auth === 'key') {
+    const key = context.key;
+    const cost = context.cost?.amount;
+    if (key) {
+      if (cost) services.budgets.add(key, cost);
+      const tokens = (usage?.totalTokens ?? (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0)) || 0;
+      services.limiter.spendTokens(key, tokens);
+    }
+    services.ledger.record({
+      requestId: context.id,
+      ts: context.startedAtMs,
+      keyId: key?.id,
+      keyName: key?.name,
+      endpoint: context.endpoint,
+      route: context.route,
+      task: context.task,
+      provider: context.provider,
+      model: context.model,
+      attempts: context.attempts,
+      usage,
+      cost,
+      currency: context.cost?.currency,
+      status,
+      errorCode: errorCode || undefined,
+      latencyMs,
+      overheadMs,
+      streamed: context.streamed,
+      cached: context.cached,
+    });
+    if (provider) services.metrics.attempt(provider, errorCode || 'ok', Math.max(context.attempts, 1));
+  }
+  const routeLabel = context.route && services.engine.isRoute(context.route) ? context.route : context.route ? '(direct)' : '';
+  services.metrics.observe({
+    endpoint: context.endpoint,
+    route: routeLabel,
+    provider,
+    status,
+    errorCode,
+    latencySeconds: latencyMs / 1000,
+    overheadSeconds: overheadMs / 1000,
+    inputTokens: usage?.inputTokens,
+    outputTokens: usage?.outputTokens,
+    cost: context.cost?.amount,
+    currency: context.cost?.currency,
+    cached: context.cached,
+    task: context.task ?? '',
+  });
+  if (status >= 500 && status !== 503) {
+    services.logger.warn({ requestId: context.id, endpoint: context.endpoint, status, code: errorCode, provider, error: context.error?.message }, 'request failed');
+  } else if (services.settings.logging.requests) {
+    services.logger.info({ requestId: context.id, method: context.request.method, endpoint: context.endpoint, status, code: errorCode || undefined, provider: provider || undefined, latencyMs, overheadMs }, 'request');
+  }
+}
+
+/** The one request listener: route, authenticate, handle, account. */
+export function createGatewayHandler(services: GatewayServices, router: Router<Endpoint>, inFlight: Set<RequestContext>) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const method = request.method ?? 'GET';
+    const match = router.match(method, path);
+    const endpoint = match?.value;
+    const context = new RequestContext(request, response, requestIdFrom(request.headers['x-request-id']), path, endpoint?.path ?? '(unmatched)', endpoint?.format ?? formatForPath(path));
+    if (match) context.params = match.params;
+    if (queryStart !== -1) context.query = new URLSearchParams(url.slice(queryStart + 1));
+    inFlight.add(context);
+    services.metrics.inFlight.inc();
+    response.once('close', () => {
+      inFlight.delete(context);
+      finish(context, services, endpoint);
+    });
+    if (services.draining) response.setHeader('connection', 'close');
+    context.setDeadline(services.settings.timeouts.requestMs);
+    void dispatch(context, services, endpoint, router);
+  };
+}
+
+async function dispatch(context: RequestContext, services: GatewayServices, endpoint: Endpoint | undefined, router: Router<Endpoint>): Promise<void> {
+  try {
+    if (!endpoint) {
+      const known = router.hasPath(context.path);
+      throw new InfermuxError({
+        code: 'gateway_not_found',
+        status: known ? 405 : 404,
+        message: known ? `${context.request.method} is not allowed on ${context.path}.` : `No such endpoint: ${context.request.method} ${context.path}. See /docs.`,
+      });
+    }
+    if (services.draining && endpoint.auth !== 'none') {
+      throw new InfermuxError({ code: 'provider_unavailable', message: 'The gateway is shutting down; retry on another instance.', retryAfterMs: 1000 });
+    }
+    if (endpoint.auth === 'key') authenticate(context, services);
+    await endpoint.handle(context, services);
+  } catch (error) {
+    if (!context.response.headersSent) {
+      // Drain what is left of a refused body so the connection can be reused (or closed cleanly).
+      if (!context.request.complete) context.response.setHeader('connection', 'close');
+      sendError(context, error);
+      if (!InfermuxError.isInstance(error)) services.logger.error({ requestId: context.id, err: error }, 'unhandled error in handler');
+    } else {
+      context.error = InfermuxError.from(error, { code: 'gateway_internal' });
+      context.response.destroy();
+    }
+  }
+}

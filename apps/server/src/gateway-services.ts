@@ -1,0 +1,43 @@
+import type { ServerConfig } from '@infermux/core';
+import type { Logger } from 'pino';
+import type { GatewayEngine } from './engine/gateway-engine';
+import type { RequestContext } from './http/request-context';
+import type { KeyRegistry } from './keys/key-registry';
+import type { KeyStore } from './keys/key-store';
+import type { UsageLedger } from './ledger/usage-ledger';
+import type { BudgetTracker } from './limits/budget-tracker';
+import type { KeyLimiter } from './limits/key-limiter';
+import type { GatewayMetrics } from './metrics/gateway-metrics';
+import type { WireFormat } from './wire/wire-format';
+
+/** What every endpoint handler can reach. Built once per gateway. */
+export interface GatewayServices {
+  engine: GatewayEngine;
+  settings: ServerConfig;
+  keys: KeyRegistry;
+  keyStore: KeyStore;
+  limiter: KeyLimiter;
+  budgets: BudgetTracker;
+  ledger: UsageLedger;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  adminToken: string | undefined;
+  startedAt: number;
+  /** True once shutdown began: /readyz fails, new requests are refused. */
+  draining: boolean;
+  /** Can the ledger be written? (for /readyz) */
+  storageReachable(): boolean;
+}
+
+/**
+ * One gateway endpoint. `auth: 'key'` endpoints need a gateway key once any exists and
+ * write a ledger row; `admin` ones need the admin token; `none` are open (health, metrics, docs).
+ */
+export interface Endpoint {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  format: WireFormat;
+  auth: 'key' | 'admin' | 'none';
+  summary: string;
+  handle(context: RequestContext, services: GatewayServices): Promise<void> | void;
+}

@@ -1,0 +1,52 @@
+import type { InfermuxConfig } from '@infermux/core';
+import type { CreateKeyOptions, GatewayKey } from './keys/gateway-key';
+import { KeyStore } from './keys/key-store';
+import { type GatewayDatabase, openDatabase } from './ledger/open-database';
+import { UsageLedger, type UsageGrouping, type UsageSummaryRow } from './ledger/usage-ledger';
+import { serverSettings } from './server-settings';
+
+export interface GatewayStore {
+  keys: {
+    /** The plaintext `key` is returned once and never stored. */
+    create(options: CreateKeyOptions): { id: string; key: string; name: string };
+    list(): GatewayKey[];
+    revoke(id: string): GatewayKey;
+  };
+  usage: {
+    summary(options: { by: UsageGrouping; since?: Date | number | string }): UsageSummaryRow[];
+  };
+  close(): void;
+}
+
+export function toTimestamp(since: Date | number | string | undefined): number | undefined {
+  if (since === undefined) return undefined;
+  if (since instanceof Date) return since.getTime();
+  if (typeof since === 'number') return since;
+  const parsed = Date.parse(since);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/**
+ * The gateway's keys and ledger without a running server: what `infermux keys …` and
+ * `infermux usage` use. Safe to open while the gateway runs (SQLite WAL; the gateway
+ * notices new and revoked keys within a second).
+ */
+export function openGatewayStore(options: { config: InfermuxConfig; database?: GatewayDatabase }): GatewayStore {
+  const settings = serverSettings(options.config);
+  const database = options.database ?? openDatabase(settings.ledger.path);
+  const keyStore = new KeyStore(database);
+  const ledger = new UsageLedger(database, 0);
+  return {
+    keys: {
+      create: (create) => keyStore.create(create),
+      list: () => keyStore.list(),
+      revoke: (id) => keyStore.revoke(id),
+    },
+    usage: {
+      summary: ({ by, since }) => ledger.summary({ by, since: toTimestamp(since) }),
+    },
+    close: () => {
+      if (!options.database) database.close();
+    },
+  };
+}

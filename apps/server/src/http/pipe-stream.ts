@@ -1,0 +1,43 @@
+import { once } from 'node:events';
+import { InfermuxError, type StreamPart } from '@infermux/core';
+import { streamErrorEvent } from '../wire/error-response';
+import type { RequestContext } from './request-context';
+import { startEventStream } from './respond';
+
+export interface StreamFraming {
+  /** SSE text for one part ('' to skip it). */
+  frame(part: StreamPart): string;
+  /** Text written after the last part (usage chunk, `[DONE]`). */
+  end(): string;
+}
+
+/**
+ * Writes an upstream stream as SSE: headers once the first part is in, each part flushed
+ * as it comes, and a failure after the first byte as an in-band error event (never a
+ * clean end of a truncated answer).
+ */
+export async function pipeStream(context: RequestContext, first: StreamPart | undefined, rest: AsyncIterator<StreamPart>, framing: StreamFraming): Promise<void> {
+  const response = context.response;
+  startEventStream(context);
+  const write = async (text: string): Promise<void> => {
+    if (text && !response.write(text)) await once(response, 'drain', { signal: context.abort.signal });
+  };
+  try {
+    let part = first;
+    while (part !== undefined) {
+      if (part.type === 'error') throw part.error;
+      await write(framing.frame(part));
+      const next = await rest.next();
+      part = next.done ? undefined : next.value;
+    }
+    await write(framing.end());
+  } catch (error) {
+    const typed = context.abort.signal.reason === 'shutdown'
+      ? new InfermuxError({ code: 'provider_stream_interrupted', message: 'The gateway is shutting down; the stream was cut at the drain deadline.' })
+      : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
+    context.error = typed;
+    if (!response.destroyed) response.write(`data: ${streamErrorEvent(context.format, typed)}\n\n`);
+  } finally {
+    response.end();
+  }
+}

@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+import { InfermuxError } from '@infermux/core';
+
+function tooLarge(limit: number, what: string): InfermuxError {
+  return new InfermuxError({
+    code: 'caller_payload_too_large',
+    message: `The request body is larger than the ${what} limit of ${limit} bytes (server.bodyLimits).`,
+    details: { field: 'body', limitBytes: limit },
+  });
+}
+
+/**
+ * Reads the whole request body, refusing it as soon as it passes `limit` (from
+ * Content-Length when announced, otherwise while counting), so an oversized upload
+ * never sits in memory.
+ */
+export function readBody(request: IncomingMessage, limit: number, what: string): Promise<Buffer> {
+  const announced = request.headers['content-length'];
+  if (announced !== undefined && Number(announced) > limit) {
+    request.resume();
+    return Promise.reject(tooLarge(limit, what));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    request.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge(limit, what));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    request.once('error', (error) => {
+      if (!failed) reject(new InfermuxError({ code: 'caller_aborted', message: `The request body could not be read: ${error.message}`, cause: error }));
+    });
+  });
+}

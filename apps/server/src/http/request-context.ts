@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Cost, InfermuxError, Usage } from '@infermux/core';
+import type { GatewayKey } from '../keys/gateway-key';
+import type { WireFormat } from '../wire/wire-format';
+
+/**
+ * Everything one request accumulates on its way through the gateway; the ledger row
+ * and the metrics are written from it once the response has ended.
+ */
+export class RequestContext {
+  readonly startedAt = performance.now();
+  readonly startedAtMs = Date.now();
+  readonly abort = new AbortController();
+  /** Time spent waiting on the upstream (core calls); subtracted to get the gateway's own time. */
+  upstreamMs = 0;
+  /** Set once the overhead header went out (streams fix it at first byte). */
+  overheadMs: number | undefined;
+  params: Record<string, string> = {};
+  query: URLSearchParams | undefined;
+  key: GatewayKey | undefined;
+  /** Ledger fields, filled as they become known. */
+  task: string | undefined;
+  route: string | undefined;
+  provider: string | undefined;
+  model: string | undefined;
+  attempts = 0;
+  usage: Usage | undefined;
+  cost: Cost | undefined;
+  cached = false;
+  streamed = false;
+  status = 0;
+  error: InfermuxError | undefined;
+
+  constructor(
+    readonly request: IncomingMessage,
+    readonly response: ServerResponse,
+    readonly id: string,
+    readonly path: string,
+    /** The endpoint pattern that matched (`/v1/chat/completions`, `/models/{model}`), for labels. */
+    public endpoint: string,
+    public format: WireFormat,
+  ) {}
+
+  private deadline: NodeJS.Timeout | undefined;
+
+  /** Aborts the request (and its upstream call) with reason `timeout` after `ms`. */
+  setDeadline(ms: number): void {
+    this.deadline = setTimeout(() => this.abort.abort('timeout'), ms);
+    this.deadline.unref();
+  }
+
+  /** Streams live as long as they produce; the deadline only covers getting them started. */
+  clearDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
+  /** Runs an upstream call and books its wall time as upstream time. */
+  async upstream<T>(call: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await call();
+    } finally {
+      this.upstreamMs += performance.now() - start;
+    }
+  }
+
+  /** The gateway's own time so far: elapsed minus time waiting upstream. */
+  currentOverheadMs(): number {
+    return Math.max(0, performance.now() - this.startedAt - this.upstreamMs);
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+}

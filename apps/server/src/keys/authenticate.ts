@@ -1,0 +1,67 @@
+import { InfermuxError } from '@infermux/core';
+import type { GatewayServices } from '../gateway-services';
+import type { RequestContext } from '../http/request-context';
+
+function bearer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match ? (match[1] as string).trim() : undefined;
+}
+
+/**
+ * Checks the caller's gateway key (Bearer). With no key configured at all the gateway is
+ * open (it is then bound to 127.0.0.1 only). Provider tokens are never accepted here.
+ */
+export function authenticate(context: RequestContext, services: GatewayServices): void {
+  const registry = services.keys;
+  registry.refresh();
+  if (registry.size === 0) return;
+  const secret = bearer(context.request.headers.authorization);
+  if (!secret) {
+    throw new InfermuxError({
+      code: 'auth_missing_credentials',
+      message: 'Missing gateway key: send "Authorization: Bearer <gateway key>" (create one with `infermux keys create`).',
+    });
+  }
+  const key = registry.find(secret);
+  if (!key) {
+    throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid or revoked gateway key.' });
+  }
+  context.key = key;
+  if (key.allowedRoutes && !key.allowedRoutes.some((route) => route === context.endpoint || context.path.startsWith(route))) {
+    throw new InfermuxError({
+      code: 'auth_forbidden',
+      message: `Gateway key "${key.name}" may not call ${context.endpoint}; allowed: ${key.allowedRoutes.join(', ')}.`,
+      details: { field: 'path' },
+    });
+  }
+  services.budgets.check(key);
+  services.limiter.admit(key);
+}
+
+/** Checks the model against the key's allowed models (route names or model references). */
+export function admitModel(context: RequestContext, model: string): void {
+  const key = context.key;
+  if (!key?.allowedModels) return;
+  // `hf:org/name@rev` is allowed by an entry naming it exactly or by its bare id `org/name`.
+  const bareId = model.replace(/^[a-z][a-z0-9-]*:(?=[^/]*\/)/, '').split('@')[0];
+  if (key.allowedModels.includes(model) || (bareId !== undefined && key.allowedModels.includes(bareId))) return;
+  throw new InfermuxError({
+    code: 'auth_forbidden',
+    message: `Gateway key "${key.name}" may not use model "${model}"; allowed: ${key.allowedModels.join(', ')}.`,
+    details: { field: 'model' },
+  });
+}
+
+/** Admin endpoints: the token from `server.adminTokenEnv`, compared in constant time. */
+export function authenticateAdmin(context: RequestContext, services: GatewayServices, equal: (a: string, b: string) => boolean): void {
+  if (!services.adminToken) {
+    throw new InfermuxError({
+      code: 'auth_forbidden',
+      message: `The admin API is off: set the env variable ${services.settings.adminTokenEnv} to enable it.`,
+    });
+  }
+  const secret = bearer(context.request.headers.authorization);
+  if (!secret) throw new InfermuxError({ code: 'auth_missing_credentials', message: 'Missing admin token: send "Authorization: Bearer <admin token>".' });
+  if (!equal(secret, services.adminToken)) throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid admin token.' });
+}

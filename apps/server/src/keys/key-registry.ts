@@ -1,0 +1,87 @@
+import type { ServerConfig } from '@infermux/core';
+import { InfermuxError, registerSecret } from '@infermux/core';
+import type { GatewayDatabase } from '../ledger/open-database';
+import type { GatewayKey } from './gateway-key';
+import type { KeyStore } from './key-store';
+import { hashKeySecret, keyPrefix, sameHash } from './key-secret';
+
+type KeyWithHash = GatewayKey & { hash: string };
+
+/**
+ * The keys the gateway accepts right now, by hash: config keys (from env) plus active
+ * store keys. Another process (`infermux keys create/revoke`) may change the store while
+ * the gateway runs; SQLite's `data_version` tells us when to reload, checked at most once a second.
+ */
+export class KeyRegistry {
+  private byHash = new Map<string, KeyWithHash>();
+  private readonly configured: KeyWithHash[] = [];
+  private dataVersion = -1;
+  private checkedAt = 0;
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly database: GatewayDatabase,
+    config: ServerConfig,
+    env: Record<string, string | undefined>,
+  ) {
+    for (const entry of config.keys) {
+      const secret = env[entry.keyEnv];
+      if (!secret) {
+        throw new InfermuxError({
+          code: 'caller_invalid_input',
+          message: `server.keys: key "${entry.name}" reads its value from the env variable ${entry.keyEnv}, which is not set.`,
+          details: { field: 'server.keys', env: entry.keyEnv },
+        });
+      }
+      registerSecret(secret);
+      const key: KeyWithHash = {
+        id: `config:${entry.name}`,
+        name: entry.name,
+        prefix: keyPrefix(secret),
+        createdAt: 0,
+        source: 'config',
+        hash: hashKeySecret(secret),
+      };
+      if (entry.allowedModels) key.allowedModels = entry.allowedModels;
+      if (entry.allowedRoutes) key.allowedRoutes = entry.allowedRoutes;
+      if (entry.rpm !== undefined) key.rpm = entry.rpm;
+      if (entry.tpm !== undefined) key.tpm = entry.tpm;
+      if (entry.budget) key.budget = entry.budget;
+      this.configured.push(key);
+    }
+    this.reload();
+  }
+
+  /** Reloads when the store changed (here or in another process). */
+  refresh(now = Date.now()): void {
+    if (now - this.checkedAt < 1000) return;
+    this.checkedAt = now;
+    const version = this.database.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) this.reload();
+  }
+
+  reload(): void {
+    this.dataVersion = this.database.pragma('data_version', { simple: true }) as number;
+    const next = new Map<string, KeyWithHash>();
+    for (const key of this.configured) next.set(key.hash, key);
+    for (const key of this.store.active()) next.set(key.hash, key);
+    this.byHash = next;
+  }
+
+  /** With no key at all the gateway is open, and binds to loopback only. */
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  /** The key for a presented secret, or undefined (unknown or revoked). */
+  find(secret: string): GatewayKey | undefined {
+    const hash = hashKeySecret(secret);
+    const key = this.byHash.get(hash);
+    // The map lookup is by hash (nothing to learn from its timing); the final comparison is constant-time anyway.
+    return key && sameHash(key.hash, hash) ? key : undefined;
+  }
+
+  configuredKeys(): GatewayKey[] {
+    return this.configured.map(({ hash: _hash, ...key }) => key);
+  }
+}

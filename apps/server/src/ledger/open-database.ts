@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type GatewayDatabase = Database.Database;
+
+const migrations = [
+  `CREATE TABLE IF NOT EXISTS gateway_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     key_hash TEXT NOT NULL UNIQUE,
+     key_prefix TEXT NOT NULL,
+     allowed_models TEXT,
+     allowed_routes TEXT,
+     rpm INTEGER,
+     tpm INTEGER,
+     budget_amount REAL,
+     budget_period TEXT,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   )`,
+  `CREATE TABLE IF NOT EXISTS usage_ledger (
+     request_id TEXT NOT NULL,
+     ts INTEGER NOT NULL,
+     key_id TEXT,
+     key_name TEXT,
+     endpoint TEXT NOT NULL,
+     route TEXT,
+     task TEXT,
+     provider TEXT,
+     model TEXT,
+     attempts INTEGER NOT NULL,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     total_tokens INTEGER,
+     usage_json TEXT,
+     cost REAL,
+     currency TEXT,
+     status INTEGER NOT NULL,
+     error_code TEXT,
+     latency_ms REAL NOT NULL,
+     overhead_ms REAL NOT NULL,
+     streamed INTEGER NOT NULL,
+     cached INTEGER NOT NULL
+   )`,
+  'CREATE INDEX IF NOT EXISTS usage_ledger_ts ON usage_ledger (ts)',
+  'CREATE INDEX IF NOT EXISTS usage_ledger_key_ts ON usage_ledger (key_id, ts)',
+];
+
+/**
+ * Opens (creating if needed) the gateway's SQLite file in WAL mode: readers never block
+ * the writer, and a committed transaction survives a crash of the process.
+ */
+export function openDatabase(path: string): GatewayDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit is in the WAL file before it returns (safe against a process
+  // crash); only an OS crash or power loss can lose the last commits. FULL would fsync each batch.
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  for (const statement of migrations) database.exec(statement);
+  return database;
+}

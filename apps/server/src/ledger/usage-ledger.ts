@@ -1,0 +1,131 @@
+import type { GatewayDatabase } from './open-database';
+import type { LedgerRow } from './ledger-row';
+
+export type UsageGrouping = 'key' | 'model' | 'day';
+
+export interface UsageSummaryRow {
+  /** Key name, model or day (`YYYY-MM-DD`, UTC). */
+  group: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  averageLatencyMs: number;
+  averageOverheadMs: number;
+}
+
+const groupColumn: Record<UsageGrouping, string> = {
+  key: "COALESCE(key_name, '(no key)')",
+  model: "COALESCE(model, '(none)')",
+  day: "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')",
+};
+
+/**
+ * The usage ledger: one row per request. Rows are queued and committed in one
+ * transaction per `flushIntervalMs` (or at once when 0): a committed row survives a
+ * crash; at most the last interval's rows are in flight. `close()` commits everything.
+ */
+export class UsageLedger {
+  private queue: LedgerRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly insert;
+  private readonly insertMany;
+  /** Called after each commit with the rows that were written (budgets hang on this). */
+  onCommit: ((rows: readonly LedgerRow[]) => void) | undefined;
+
+  constructor(
+    private readonly database: GatewayDatabase,
+    private readonly flushIntervalMs: number,
+  ) {
+    this.insert = database.prepare(
+      `INSERT INTO usage_ledger (request_id, ts, key_id, key_name, endpoint, route, task, provider, model, attempts,
+         input_tokens, output_tokens, total_tokens, usage_json, cost, currency, status, error_code, latency_ms, overhead_ms, streamed, cached)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertMany = database.transaction((rows: readonly LedgerRow[]) => {
+      for (const row of rows) {
+        const usage = row.usage;
+        const hasUsage = usage !== undefined && Object.keys(usage).length > 0;
+        this.insert.run(
+          row.requestId,
+          row.ts,
+          row.keyId ?? null,
+          row.keyName ?? null,
+          row.endpoint,
+          row.route ?? null,
+          row.task ?? null,
+          row.provider ?? null,
+          row.model ?? null,
+          row.attempts,
+          usage?.inputTokens ?? null,
+          usage?.outputTokens ?? null,
+          usage?.totalTokens ?? (usage?.inputTokens !== undefined || usage?.outputTokens !== undefined ? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) : null),
+          hasUsage ? JSON.stringify(usage) : null,
+          row.cost ?? null,
+          row.currency ?? null,
+          row.status,
+          row.errorCode ?? null,
+          row.latencyMs,
+          row.overheadMs,
+          row.streamed ? 1 : 0,
+          row.cached ? 1 : 0,
+        );
+      }
+    });
+  }
+
+  record(row: LedgerRow): void {
+    this.queue.push(row);
+    if (this.flushIntervalMs === 0 || this.queue.length >= 512) {
+      this.flush();
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Commits queued rows now. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.queue.length === 0) return;
+    const rows = this.queue;
+    this.queue = [];
+    this.insertMany(rows);
+    this.onCommit?.(rows);
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Spend of one key since `since` (unix ms), committed rows only. */
+  spentSince(keyId: string, since: number): number {
+    const row = this.database.prepare('SELECT COALESCE(SUM(cost), 0) AS spent FROM usage_ledger WHERE key_id = ? AND ts >= ?').get(keyId, since) as { spent: number };
+    return row.spent;
+  }
+
+  summary(options: { by: UsageGrouping; since?: number; keyId?: string }): UsageSummaryRow[] {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (options.since !== undefined) {
+      where.push('ts >= ?');
+      values.push(options.since);
+    }
+    if (options.keyId !== undefined) {
+      where.push('key_id = ?');
+      values.push(options.keyId);
+    }
+    const group = groupColumn[options.by];
+    const sql = `SELECT ${group} AS "group", COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+        COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens,
+        COALESCE(SUM(cost), 0) AS cost, AVG(latency_ms) AS averageLatencyMs, AVG(overhead_ms) AS averageOverheadMs
+      FROM usage_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1 ORDER BY 1`;
+    return this.database.prepare(sql).all(...values) as UsageSummaryRow[];
+  }
+}

@@ -1,0 +1,36 @@
+import type { Endpoint } from '../gateway-services';
+import { adminCreateKeyEndpoint, adminListKeysEndpoint, adminRevokeKeyEndpoint } from './admin-keys';
+import { hfInferenceModelsEndpoint, hfModelsEndpoint, openaiCompletionsEndpoint } from './hf-models';
+import { nativeJobCancelEndpoint, nativeJobStatusEndpoint, nativeJobSubmitEndpoint, nativeTaskEndpoint } from './native-tasks';
+import { openaiChatEndpoint } from './openai-chat';
+import { openaiEmbeddingsEndpoint } from './openai-embeddings';
+import { openaiImagesEndpoint } from './openai-images';
+import { openaiModelsEndpoint } from './openai-models';
+import { openaiVideoContentEndpoint, openaiVideoCreateEndpoint, openaiVideoRetrieveEndpoint } from './openai-videos';
+import { healthEndpoint, metricsEndpoint, readyEndpoint } from './operations';
+import { usageEndpoint } from './usage';
+
+/** Every API endpoint of the gateway (docs and openapi are added beside these). */
+export const apiEndpoints: readonly Endpoint[] = [
+  openaiChatEndpoint,
+  openaiEmbeddingsEndpoint,
+  openaiImagesEndpoint,
+  openaiCompletionsEndpoint,
+  openaiVideoCreateEndpoint,
+  openaiVideoRetrieveEndpoint,
+  openaiVideoContentEndpoint,
+  openaiModelsEndpoint,
+  hfModelsEndpoint,
+  hfInferenceModelsEndpoint,
+  nativeJobSubmitEndpoint,
+  nativeTaskEndpoint,
+  nativeJobStatusEndpoint,
+  nativeJobCancelEndpoint,
+  usageEndpoint,
+  adminCreateKeyEndpoint,
+  adminListKeysEndpoint,
+  adminRevokeKeyEndpoint,
+  healthEndpoint,
+  readyEndpoint,
+  metricsEndpoint,
+];

@@ -1,0 +1,201 @@
+import { InfermuxError, type RunResult, type TaskId, getTask, isTaskId } from '@infermux/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openStream, runTask, settleStream } from '../engine/call-task';
+import type { Endpoint, GatewayServices } from '../gateway-services';
+import { admitModel } from '../keys/authenticate';
+import { isJsonMediaType, mediaType } from '../http/content-type';
+import { parseJsonObject, unsupportedMediaType } from '../http/parse-json-body';
+import { pipeStream } from '../http/pipe-stream';
+import { readBody } from '../http/read-body';
+import type { RequestContext } from '../http/request-context';
+import { sendBody, sendJson } from '../http/respond';
+import { hfReply } from '../wire/hf-output';
+import { CompletionChunkWriter, TgiChunkWriter, completionObject, textGenerationFromCompletion } from '../wire/text-completion';
+import { answerChat } from './openai-chat';
+
+type HfPath = { model: string; kind: 'task'; pipelineTask?: string } | { model: string; kind: 'chat' } | { model: string; kind: 'completions' };
+
+/** `/models/{org}/{name}[/pipeline/{task} | /v1/chat/completions | /v1/completions]` → what is asked. */
+export function parseHfPath(rest: string): HfPath {
+  const trimmed = rest.replace(/\/+$/, '');
+  if (trimmed.endsWith('/v1/chat/completions')) return { model: trimmed.slice(0, -'/v1/chat/completions'.length), kind: 'chat' };
+  if (trimmed.endsWith('/v1/completions')) return { model: trimmed.slice(0, -'/v1/completions'.length), kind: 'completions' };
+  const pipeline = /^(.+)\/pipeline\/([a-z-]+)$/.exec(trimmed);
+  if (pipeline) return { model: pipeline[1] as string, kind: 'task', pipelineTask: pipeline[2] as string };
+  return { model: trimmed, kind: 'task' };
+}
+
+function resolveTask(context: RequestContext, services: GatewayServices, model: string, pipelineTask: string | undefined): TaskId {
+  const named = context.query?.get('task') ?? (context.request.headers['x-infermux-task'] as string | undefined) ?? pipelineTask;
+  if (named !== undefined) {
+    if (!isTaskId(named)) getTask(named); // throws the typed "unknown task" error listing the known ones
+    return named as TaskId;
+  }
+  const fromRoute = services.engine.routeTask(model);
+  if (fromRoute) return fromRoute;
+  throw new InfermuxError({
+    code: 'caller_invalid_input',
+    message: `Cannot tell which task to run for "${model}": add ?task=<task> to the URL, send the x-infermux-task header, or give the route a task in the config.`,
+    details: { field: 'task' },
+  });
+}
+
+const binaryTypes = /^(image|audio|video)\/|^application\/octet-stream$/;
+const passThroughPrefixes = ['data:', 'http://', 'https://'];
+
+/** HF JSON sends images/audio as bare base64 in `inputs`; core takes bytes, so decode them here. */
+function decodeBase64Inputs(task: TaskId, input: Record<string, unknown>): void {
+  for (const path of getTask(task).binaryInputs ?? []) {
+    const segments = path.split('.');
+    let holder: Record<string, unknown> | undefined = input;
+    for (const segment of segments.slice(0, -1)) {
+      const next: unknown = holder?.[segment];
+      holder = next && typeof next === 'object' ? (next as Record<string, unknown>) : undefined;
+    }
+    const field = segments[segments.length - 1] as string;
+    const value = holder?.[field];
+    if (holder && typeof value === 'string' && !passThroughPrefixes.some((prefix) => value.startsWith(prefix))) {
+      holder[field] = Buffer.from(value, 'base64');
+    }
+  }
+}
+
+interface HfInput {
+  input: Record<string, unknown>;
+  stream: boolean;
+}
+
+async function readHfInput(context: RequestContext, services: GatewayServices, task: TaskId): Promise<HfInput> {
+  const limits = services.settings.bodyLimits;
+  const type = mediaType(context.request.headers['content-type']);
+  const definition = getTask(task);
+  const binaryTask = (definition.binaryInputs ?? []).includes('inputs');
+  if (isJsonMediaType(type) || (type === '' && !binaryTask)) {
+    const body = parseJsonObject(await readBody(context.request, binaryTask ? limits.binaryBytes : limits.jsonBytes, 'JSON body'));
+    const { options: _options, stream, ...input } = body;
+    decodeBase64Inputs(task, input);
+    return { input, stream: stream === true };
+  }
+  if (!binaryTask) throw unsupportedMediaType(type, `application/json (task ${task} takes JSON)`);
+  if (type !== '' && !binaryTypes.test(type)) throw unsupportedMediaType(type, 'application/json, image/*, audio/* or application/octet-stream');
+  const bytes = await readBody(context.request, limits.binaryBytes, 'binary body');
+  if (bytes.length === 0) throw new InfermuxError({ code: 'caller_invalid_input', message: 'The request body is empty: expected the image or audio bytes.', details: { field: 'body' } });
+  return { input: { inputs: bytes }, stream: false };
+}
+
+/** Legacy `options.wait_for_model` / `x-wait-for-model: true`: hold the request while the model loads. */
+function waitsForModel(context: RequestContext, body: Record<string, unknown> | undefined): boolean {
+  const header = context.request.headers['x-wait-for-model'];
+  return header === 'true' || (body?.options as { wait_for_model?: unknown } | undefined)?.wait_for_model === true;
+}
+
+/** Headers HF understands, passed on to an HF upstream as the caller sent them. */
+function upstreamHeaders(context: RequestContext): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const name of ['x-use-cache', 'x-wait-for-model'] as const) {
+    const value = context.request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+async function runWaitingForModel(context: RequestContext, services: GatewayServices, call: Parameters<typeof runTask>[2], wait: boolean): Promise<RunResult> {
+  for (;;) {
+    try {
+      return await runTask(context, services, call);
+    } catch (error) {
+      if (!wait || !InfermuxError.isInstance(error) || error.code !== 'provider_model_loading') throw error;
+      const delay = Math.min(Math.max(error.retryAfterMs ?? 1000, 250), 10_000);
+      await context.upstream(() => sleep(delay, undefined, { signal: context.abort.signal })).catch(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+async function answerTask(context: RequestContext, services: GatewayServices, path: Extract<HfPath, { kind: 'task' }>): Promise<void> {
+  const task = resolveTask(context, services, path.model, path.pipelineTask);
+  const { input, stream } = await readHfInput(context, services, task);
+  const headers = upstreamHeaders(context);
+  if (stream && task === 'text-generation') {
+    const opened = await openStream(context, services, { task, model: path.model, input: input as never, headers });
+    context.clearDeadline();
+    await pipeStream(context, opened.first, opened.rest, new TgiChunkWriter());
+    await settleStream(context, opened.result);
+    return;
+  }
+  const result = await runWaitingForModel(context, services, { task, model: path.model, input: input as never, headers }, waitsForModel(context, input));
+  const reply = hfReply(task, result.output);
+  const extra = { 'x-inference-provider': result.provider };
+  if (reply.kind === 'binary') sendBody(context, 200, reply.data, reply.contentType, extra);
+  else sendBody(context, 200, reply.body, 'application/json', extra);
+}
+
+async function answerCompletion(context: RequestContext, services: GatewayServices, model: string): Promise<void> {
+  const type = mediaType(context.request.headers['content-type']);
+  if (type !== '' && !isJsonMediaType(type)) throw unsupportedMediaType(type, 'application/json');
+  const body = parseJsonObject(await readBody(context.request, services.settings.bodyLimits.jsonBytes, 'JSON body'));
+  await answerCompletionBody(context, services, model, body);
+}
+
+async function answerCompletionBody(context: RequestContext, services: GatewayServices, model: string, body: Record<string, unknown>): Promise<void> {
+  if (typeof body.prompt !== 'string') {
+    throw new InfermuxError({ code: 'caller_invalid_input', message: 'prompt: expected the prompt (a string).', details: { field: 'prompt' } });
+  }
+  const input = textGenerationFromCompletion(body);
+  const id = `cmpl-${context.id.replace(/^req_/, '')}`;
+  if (body.stream === true) {
+    const opened = await openStream(context, services, { task: 'text-generation', model, input });
+    context.clearDeadline();
+    await pipeStream(context, opened.first, opened.rest, new CompletionChunkWriter(id, model));
+    await settleStream(context, opened.result);
+    return;
+  }
+  const result = await runTask(context, services, { task: 'text-generation', model, input });
+  const output = result.output as { generated_text: string; details?: { finish_reason?: string } | null };
+  sendJson(context, 200, completionObject(id, result.model.id, output.generated_text, output.details?.finish_reason === 'length' ? 'length' : 'stop', result.usage));
+}
+
+async function answerHf(context: RequestContext, services: GatewayServices): Promise<void> {
+  const path = parseHfPath(context.params.model as string);
+  if (!path.model) throw new InfermuxError({ code: 'gateway_not_found', message: 'Expected /models/{org}/{name}.', details: { field: 'model' } });
+  admitModel(context, path.model);
+  if (path.kind === 'chat') {
+    // The HF router's chat route speaks OpenAI, errors included.
+    context.format = 'openai';
+    const type = mediaType(context.request.headers['content-type']);
+    if (type !== '' && !isJsonMediaType(type)) throw unsupportedMediaType(type, 'application/json');
+    const body = parseJsonObject(await readBody(context.request, services.settings.bodyLimits.jsonBytes, 'JSON body'));
+    await answerChat(context, services, body, path.model);
+    return;
+  }
+  if (path.kind === 'completions') {
+    context.format = 'openai';
+    await answerCompletion(context, services, path.model);
+    return;
+  }
+  await answerTask(context, services, path);
+}
+
+const summary = 'Hugging Face inference API: `{inputs, parameters}` JSON or raw image/audio bytes, answered in HF shapes; `/pipeline/{task}`, `/v1/chat/completions` and `/v1/completions` suffixes as on the HF router.';
+
+export const hfModelsEndpoint: Endpoint = { method: 'POST', path: '/models/{model+}', format: 'hf', auth: 'key', summary, handle: answerHf };
+export const hfInferenceModelsEndpoint: Endpoint = { method: 'POST', path: '/hf-inference/models/{model+}', format: 'hf', auth: 'key', summary, handle: answerHf };
+
+/** The legacy top-level OpenAI completions endpoint, on the same text-generation path. */
+export const openaiCompletionsEndpoint: Endpoint = {
+  method: 'POST',
+  path: '/v1/completions',
+  format: 'openai',
+  auth: 'key',
+  summary: 'OpenAI legacy completions, served by the text-generation task.',
+  async handle(context, services) {
+    const type = mediaType(context.request.headers['content-type']);
+    if (type !== '' && !isJsonMediaType(type)) throw unsupportedMediaType(type, 'application/json');
+    const body = parseJsonObject(await readBody(context.request, services.settings.bodyLimits.jsonBytes, 'JSON body'));
+    const model = typeof body.model === 'string' && body.model ? body.model : undefined;
+    if (!model) throw new InfermuxError({ code: 'caller_invalid_input', message: 'model: expected the model or route name (a non-empty string).', details: { field: 'model' } });
+    admitModel(context, model);
+    await answerCompletionBody(context, services, model, body);
+  },
+};

@@ -1,0 +1,133 @@
+import { pipeline } from 'node:stream/promises';
+import { InfermuxError } from '@infermux/core';
+import { request } from 'undici';
+import { decodeJobId, encodeJobId, jobStatus, submitJob } from '../engine/call-task';
+import type { Endpoint } from '../gateway-services';
+import { admitModel } from '../keys/authenticate';
+import { isJsonMediaType, mediaType } from '../http/content-type';
+import { parseJsonObject, unsupportedMediaType } from '../http/parse-json-body';
+import { readBody } from '../http/read-body';
+import type { RequestContext } from '../http/request-context';
+import { sendJson } from '../http/respond';
+import { type VideoRequestEcho, videoObject } from '../wire/openai-video';
+
+// What the caller asked for, so GET /v1/videos/{id} can echo it (the upstream job does not).
+// Bounded; after a restart the echo fields are null, the status is still exact.
+const echoes = new Map<string, VideoRequestEcho>();
+function remember(id: string, echo: VideoRequestEcho): void {
+  echoes.set(id, echo);
+  if (echoes.size > 10_000) echoes.delete(echoes.keys().next().value as string);
+}
+
+/** openai-node v6.28+ always sends multipart; older versions send JSON. Both arrive here as one object. */
+async function readVideoBody(context: RequestContext, limit: number): Promise<Record<string, unknown>> {
+  const type = mediaType(context.request.headers['content-type']);
+  const body = await readBody(context.request, limit, 'request body');
+  if (type === '' || isJsonMediaType(type)) return parseJsonObject(body);
+  if (type !== 'multipart/form-data') throw unsupportedMediaType(type, 'application/json or multipart/form-data');
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), { headers: { 'content-type': context.request.headers['content-type'] as string } }).formData();
+  } catch (error) {
+    throw new InfermuxError({ code: 'caller_invalid_input', message: `The multipart body could not be parsed: ${(error as Error).message}`, details: { field: 'body' } });
+  }
+  const fields: Record<string, unknown> = {};
+  let upload: string | undefined;
+  form.forEach((value, name) => {
+    if (typeof value === 'string') fields[name] = value;
+    else upload ??= name;
+  });
+  if (upload !== undefined) {
+    throw new InfermuxError({ code: 'caller_unsupported', message: `${upload}: file uploads are not supported; pass input_reference[image_url] with an https URL.`, details: { field: upload } });
+  }
+  return fields;
+}
+
+function videoInput(body: Record<string, unknown>): { input: Record<string, unknown>; echo: Omit<VideoRequestEcho, 'createdAt'> } {
+  const prompt = body.prompt;
+  if (typeof prompt !== 'string' || prompt === '') {
+    throw new InfermuxError({ code: 'caller_invalid_input', message: 'prompt: expected the video prompt (a non-empty string).', details: { field: 'prompt' } });
+  }
+  const model = typeof body.model === 'string' && body.model ? body.model : 'sora-2';
+  const input: Record<string, unknown> = { prompt };
+  const seconds = body.seconds === undefined || body.seconds === null ? undefined : String(body.seconds);
+  if (seconds !== undefined) {
+    const duration = Number(seconds);
+    if (!Number.isInteger(duration) || duration <= 0) {
+      throw new InfermuxError({ code: 'caller_invalid_input', message: 'seconds: expected a whole number of seconds ("4", "8", "12").', details: { field: 'seconds' } });
+    }
+    input.duration = duration;
+  }
+  if (typeof body.size === 'string') input.size = body.size;
+  const reference = body['input_reference[image_url]'] ?? (body.input_reference as { image_url?: unknown } | undefined)?.image_url;
+  if (typeof reference === 'string') input.image_urls = [reference];
+  return { input, echo: { model, prompt, size: input.size as string | undefined, seconds } };
+}
+
+export const openaiVideoCreateEndpoint: Endpoint = {
+  method: 'POST',
+  path: '/v1/videos',
+  format: 'openai',
+  auth: 'key',
+  summary: 'OpenAI video creation (JSON or multipart): starts a video-generation job.',
+  async handle(context, services) {
+    const body = await readVideoBody(context, services.settings.bodyLimits.jsonBytes);
+    const { input, echo } = videoInput(body);
+    admitModel(context, echo.model);
+    const status = await submitJob(context, services, { task: 'video-generation', model: echo.model, input: input as never });
+    const id = encodeJobId('video-generation', status.provider, status.jobId);
+    const full = { ...echo, createdAt: Math.floor(Date.now() / 1000) };
+    remember(id, full);
+    sendJson(context, 200, videoObject(id, status, full));
+  },
+};
+
+export const openaiVideoRetrieveEndpoint: Endpoint = {
+  method: 'GET',
+  path: '/v1/videos/{id}',
+  format: 'openai',
+  auth: 'key',
+  summary: 'OpenAI video status (poll until `completed` or `failed`).',
+  async handle(context, services) {
+    const id = context.params.id as string;
+    const status = await jobStatus(context, services, decodeJobId(id));
+    sendJson(context, 200, videoObject(id, status, echoes.get(id) ?? {}), { 'openai-poll-after-ms': '2000' });
+  },
+};
+
+export const openaiVideoContentEndpoint: Endpoint = {
+  method: 'GET',
+  path: '/v1/videos/{id}/content',
+  format: 'openai',
+  auth: 'key',
+  summary: 'The finished video bytes (variant=video).',
+  async handle(context, services) {
+    const variant = context.query?.get('variant') ?? 'video';
+    if (variant !== 'video') {
+      throw new InfermuxError({ code: 'caller_unsupported', message: `variant: only "video" is available through this gateway (got "${variant}").`, details: { field: 'variant' } });
+    }
+    const status = await jobStatus(context, services, decodeJobId(context.params.id as string));
+    const url = (status.output as { videos?: Array<{ url: string }> } | undefined)?.videos?.[0]?.url;
+    if (status.state !== 'succeeded' || !url) {
+      throw new InfermuxError({
+        code: 'provider_conflict',
+        status: 409,
+        retryable: false,
+        message: `The video is not ready (status ${status.state}); poll GET /v1/videos/{id} until it is completed.`,
+      });
+    }
+    const upstream = await context.upstream(() => request(url, { signal: context.abort.signal }));
+    if (upstream.statusCode >= 400) {
+      await upstream.body.dump();
+      throw new InfermuxError({ code: 'provider_server_error', message: `Downloading the finished video failed with HTTP ${upstream.statusCode}.`, provider: status.model?.id });
+    }
+    context.status = 200;
+    context.response.writeHead(200, {
+      'content-type': String(upstream.headers['content-type'] ?? 'video/mp4'),
+      ...(upstream.headers['content-length'] ? { 'content-length': String(upstream.headers['content-length']) } : {}),
+      'x-request-id': context.id,
+      'x-infermux-overhead-ms': context.currentOverheadMs().toFixed(3),
+    });
+    await pipeline(upstream.body, context.response);
+  },
+};

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { FAKE_HF_VALID_TOKEN, type FakeHf, type FakeOpenAI, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
+import { type RunningGateway, startGateway } from '../start-gateway';
+
+export const UPSTREAM_OPENAI_KEY = 'sk-upstreamSecretKey0123456789';
+export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
+
+/** Captures the gateway's JSON log lines (to assert on redaction). */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface GatewayFixture {
+  gateway: RunningGateway;
+  openai: FakeOpenAI;
+  hf: FakeHf;
+  directory: string;
+  ledgerPath: string;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+/**
+ * One gateway in front of the testkit's fake OpenAI-compatible upstream and fake Hugging
+ * Face, on 127.0.0.1, with its own SQLite file in a temp directory.
+ */
+export async function startGatewayFixture(server: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<GatewayFixture> {
+  const openai = await startFakeOpenAI({ apiKey: UPSTREAM_OPENAI_KEY });
+  const hf = await startFakeHf();
+  const directory = mkdtempSync(join(tmpdir(), 'infermux-gateway-'));
+  const ledgerPath = join(directory, 'gateway.sqlite');
+  const logs = new LogCapture();
+  const gateway = await startGateway({
+    config: {
+      providers: {
+        openai: { type: 'openai-compatible', baseURL: openai.baseURL, apiKeyEnv: 'UPSTREAM_OPENAI_KEY' },
+        hf: { type: 'hf', baseURL: hf.url, hubURL: hf.hubURL, apiKeyEnv: 'UPSTREAM_HF_TOKEN' },
+      },
+      server: { port: 0, ledger: { path: ledgerPath, flushIntervalMs: 0 }, logging: { level: 'info', requests: true }, ...server },
+    },
+    env: { UPSTREAM_OPENAI_KEY, UPSTREAM_HF_TOKEN: FAKE_HF_VALID_TOKEN, INFERMUX_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
+    logDestination: logs,
+  });
+  return {
+    gateway,
+    openai,
+    hf,
+    directory,
+    ledgerPath,
+    logs,
+    async close() {
+      await gateway.close();
+      await Promise.all([openai.close(), hf.close()]);
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { ErrorCode, InfermuxError } from '@infermux/core';
+import type { WireFormat } from './wire-format';
+
+export interface ErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** OpenAI `error.type` by HTTP status (the values openai-node users switch on). */
+function openaiType(status: number, code: ErrorCode): string {
+  if (code === 'policy_budget_exceeded' || code === 'policy_insufficient_credits') return 'insufficient_quota';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/** The OpenAI `error.code` clients know, where one fits; otherwise the infermux code. */
+const openaiCodes: Partial<Record<ErrorCode, string>> = {
+  auth_missing_credentials: 'invalid_api_key',
+  auth_invalid_credentials: 'invalid_api_key',
+  caller_model_not_found: 'model_not_found',
+  policy_rate_limited: 'rate_limit_exceeded',
+  provider_rate_limited: 'rate_limit_exceeded',
+  policy_budget_exceeded: 'insufficient_quota',
+  caller_context_length_exceeded: 'context_length_exceeded',
+};
+
+function paramOf(error: InfermuxError): string | null {
+  const details = error.details;
+  if (!details) return null;
+  if (typeof details.field === 'string') return details.field;
+  const issues = details.issues;
+  if (Array.isArray(issues) && issues.length > 0) {
+    const path = (issues[0] as { path?: unknown }).path;
+    if (typeof path === 'string' && path) return path;
+  }
+  return null;
+}
+
+/** Status a client sees. `caller_aborted` has nobody to answer; anything odd is clamped into 4xx/5xx. */
+function statusOf(error: InfermuxError): number {
+  const status = error.status;
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+function retryHeaders(error: InfermuxError, status: number): Record<string, string> {
+  const headers: Record<string, string> = { 'x-infermux-error-code': error.code };
+  if (error.retryAfterMs !== undefined && (status === 429 || status === 503)) {
+    // Both forms, both honest and under a minute (openai-node ignores larger values in most versions).
+    const ms = Math.max(0, Math.min(Math.ceil(error.retryAfterMs), 59_000));
+    headers['retry-after-ms'] = String(ms);
+    headers['retry-after'] = String(Math.ceil(ms / 1000));
+  }
+  // openai-node retries 408/409/429/5xx by status alone; say so when a retry cannot help.
+  if (!error.retryable && (status === 408 || status === 409 || status >= 500)) headers['x-should-retry'] = 'false';
+  if (error.code === 'policy_budget_exceeded') headers['x-should-retry'] = 'false';
+  return headers;
+}
+
+export function errorResponse(format: WireFormat, error: InfermuxError): ErrorResponse {
+  const status = statusOf(error);
+  const headers = retryHeaders(error, status);
+  let body: unknown;
+  if (format === 'openai') {
+    body = { error: { message: error.message, type: openaiType(status, error.code), param: paramOf(error), code: openaiCodes[error.code] ?? error.code } };
+  } else if (format === 'hf') {
+    // HF bodies are `{"error": "..."}`; a loading model adds `estimated_time` in seconds.
+    body =
+      error.code === 'provider_model_loading' && error.retryAfterMs !== undefined
+        ? { error: error.message, estimated_time: error.retryAfterMs / 1000 }
+        : { error: error.message };
+  } else {
+    body = { error: { ...error.toJSON(), status } };
+  }
+  return { status, headers, body: JSON.stringify(body) };
+}
+
+/** The in-band error event for an SSE stream that already started (OpenAI and HF clients read `error`). */
+export function streamErrorEvent(format: WireFormat, error: InfermuxError): string {
+  const status = statusOf(error);
+  if (format === 'hf') return JSON.stringify({ error: error.message, error_type: error.code });
+  if (format === 'native') return JSON.stringify({ type: 'error', error: { ...error.toJSON(), status } });
+  return JSON.stringify({ error: { message: error.message, type: openaiType(status, error.code), param: null, code: openaiCodes[error.code] ?? error.code } });
+}

@@ -1,0 +1,34 @@
+import { InfermuxError } from '@infermux/core';
+
+/** OpenAI `input` → feature-extraction `inputs`; token-id arrays cannot be embedded by text models. */
+export function embeddingInputs(input: unknown): string | string[] {
+  if (typeof input === 'string') return input;
+  if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'string')) return input as string[];
+  if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'number' || Array.isArray(item))) {
+    throw new InfermuxError({
+      code: 'caller_unsupported',
+      message: 'input: token-id arrays are not supported by this gateway; send the text (a string or a list of strings).',
+      details: { field: 'input' },
+    });
+  }
+  throw new InfermuxError({ code: 'caller_invalid_input', message: 'input: expected a string or a non-empty list of strings.', details: { field: 'input' } });
+}
+
+/** One vector per input, whatever nesting the provider returned (token-level output is refused). */
+export function embeddingVectors(output: unknown, count: number): number[][] {
+  const rows = Array.isArray(output) && typeof output[0] === 'number' ? [output as number[]] : (output as unknown[]);
+  if (!Array.isArray(rows) || rows.length !== count || !rows.every((row) => Array.isArray(row) && row.every((value) => typeof value === 'number'))) {
+    throw new InfermuxError({
+      code: 'provider_bad_response',
+      message: `The model returned ${Array.isArray(rows) ? rows.length : 0} embedding rows of an unexpected shape for ${count} input(s) (token-level models are not pooled by the gateway).`,
+    });
+  }
+  return rows as number[][];
+}
+
+/** Base64 of little-endian float32 values: what openai-node decodes when it asked for `base64`. */
+export function base64Float32(vector: number[]): string {
+  const bytes = Buffer.allocUnsafe(vector.length * 4);
+  for (let index = 0; index < vector.length; index++) bytes.writeFloatLE(vector[index] as number, index * 4);
+  return bytes.toString('base64');
+}
