@@ -121,6 +121,7 @@ export function hfErrorFromBody(
     if (typeof estimated === 'number' && Number.isFinite(estimated) && estimated >= 0) {
       code = 'provider_model_loading';
       retryAfterMs = Math.round(estimated * 1000);
+      hint = `${model} is loading on HF Inference; it should be ready in about ${Math.ceil(estimated)} s`;
     }
   } else if (status >= 500 && type !== undefined) {
     code = errorTypeCodes[type] === 'caller_request_rejected' ? 'provider_server_error' : errorTypeCodes[type];
@@ -134,7 +135,7 @@ export function hfErrorFromBody(
     requestId: context.requestId,
     code,
     retryAfterMs,
-    hint,
+    hint: hint && hint.charAt(0).toUpperCase() + hint.slice(1),
     details: {
       ...(hubErrorCode ? { hubErrorCode } : {}),
       ...(type ? { errorType: type } : {}),

@@ -17,6 +17,8 @@ export interface InferenceTarget {
 }
 
 const SENTENCE_TRANSFORMER_TASKS = ['feature-extraction', 'sentence-similarity'];
+/** Tasks whose `inputs` is text: the ones `x-compute-characters` counts. */
+const TEXT_INPUT_TASKS = new Set(['text-classification', 'token-classification', 'zero-shot-classification', 'fill-mask', 'summarization', 'translation', 'text-to-image', 'text-to-speech']);
 
 /** Serves hf-inference (`/hf-inference/models/{id}…`) and dedicated endpoints in their wire shapes. */
 export async function answerInference(state: FakeHfState, request: RecordedRequest, response: FakeResponseTools, target: InferenceTarget): Promise<void> {
@@ -60,7 +62,7 @@ export async function answerInference(state: FakeHfState, request: RecordedReque
     if (isJson && taskRequest.inputs === undefined) throw new FakeHfError(400, { error: 'Missing inputs' });
     const result = answer(taskRequest);
     const usageHeaders: FakeHeaders = { ...headers, 'x-compute-time': '0.012' };
-    if (typeof taskRequest.inputs === 'string' && !SENTENCE_TRANSFORMER_TASKS.includes(task)) usageHeaders['x-compute-characters'] = String(taskRequest.inputs.length);
+    if (typeof taskRequest.inputs === 'string' && TEXT_INPUT_TASKS.has(task)) usageHeaders['x-compute-characters'] = String(taskRequest.inputs.length);
     if ('json' in result) response.json(200, result.json, usageHeaders);
     else response.bytes(200, result.bytes, result.contentType, usageHeaders);
   } catch (error) {
