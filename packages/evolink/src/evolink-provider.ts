@@ -1,0 +1,153 @@
+import {
+  InfermuxError,
+  type JobCallOptions,
+  type JobStatus,
+  type ProviderCallOptions,
+  type ProviderRunResult,
+  type ProviderStreamResult,
+  type ProviderV1,
+  type TaskId,
+  type TaskInput,
+  type Timeouts,
+  type Transport,
+  type Warning,
+  createHttpTransport,
+} from '@infermux/core';
+import {
+  type OpenAIEndpoint,
+  buildHeaders,
+  joinURL,
+  loadApiKey,
+  parseUpstream,
+  revisionWarnings,
+  runChatCompletion,
+  sendOpenAIRequest,
+  streamChatCompletion,
+  upstreamModelId,
+} from '@infermux/openai-compatible';
+import { type EvolinkOperation, evolinkErrorFromResponse, submissionNetworkError } from './evolink-error';
+import { type EvolinkJobTask, checkModelCapabilities } from './evolink-model-capabilities';
+import { EVOLINK_API_KEY_ENV, type EvolinkSettings, resolveBaseURLs } from './evolink-settings';
+import { evolinkTaskSchema } from './evolink-task-schema';
+import { taskToJobStatus } from './evolink-task-status';
+
+/** Where each async task is submitted. Adding a media task = one entry (plus its capabilities rows). */
+const jobEndpoints: Record<EvolinkJobTask, string> = {
+  'image-generation': 'v1/images/generations',
+  'video-generation': 'v1/videos/generations',
+};
+
+const isJobTask = (task: TaskId): task is EvolinkJobTask => Object.hasOwn(jobEndpoints, task);
+
+export interface EvolinkProvider extends ProviderV1 {
+  /** The base URLs calls go to right now (env included). */
+  baseURLs(): { api: string; text: string };
+}
+
+type CallContext = { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> };
+
+/**
+ * EvoLink: chat through the shared OpenAI-compatible mapping, image and video generation as async
+ * jobs (`doStart` → task object, `doStatus` → `GET /v1/tasks/{id}`). Core's `waitForJob` polls.
+ */
+export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
+  const provider = settings.name ?? 'evolink';
+  let transport: Transport | undefined = settings.transport;
+
+  const endpoint = (url: string, call: CallContext, operation: EvolinkOperation): OpenAIEndpoint => {
+    transport ??= createHttpTransport();
+    const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: EVOLINK_API_KEY_ENV, provider });
+    return {
+      transport,
+      provider,
+      url,
+      headers: buildHeaders({ settings: settings.headers, call: call.headers, apiKey }),
+      signal: call.signal,
+      timeouts: { ...settings.timeouts, ...call.timeouts },
+      errorFromResponse: evolinkErrorFromResponse(operation),
+    };
+  };
+
+  const unsupported = (task: TaskId, what: string, hint = '') =>
+    new InfermuxError({ code: 'caller_unsupported', message: `Provider "${provider}" cannot ${what} task "${task}"${hint}`, provider, details: { task } });
+
+  const chatEndpoint = (call: CallContext) => endpoint(joinURL(resolveBaseURLs(settings).text, 'v1/chat/completions'), call, 'chat');
+
+  async function readStatus<T extends EvolinkJobTask>(response: Awaited<ReturnType<typeof sendOpenAIRequest>>, jobTask: T): Promise<JobStatus<T>> {
+    const task = parseUpstream(evolinkTaskSchema, await response.json(), provider, 'task');
+    return taskToJobStatus(task, { jobTask, provider, requestId: response.requestId });
+  }
+
+  return {
+    specificationVersion: 'v1',
+    name: provider,
+    tasks: {
+      'chat-completion': { streaming: true },
+      // A submission is a paid job and EvoLink takes no idempotency key: never resubmit on error.
+      'image-generation': { async: true, idempotentSubmit: false },
+      'video-generation': { async: true, idempotentSubmit: false },
+    },
+    baseURLs: () => resolveBaseURLs(settings),
+
+    async doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>> {
+      if (options.task !== 'chat-completion') {
+        throw unsupported(options.task, 'run', isJobTask(options.task) ? ': it runs as an async job (client.submit, then waitForJob)' : '');
+      }
+      const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const result = await runChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model));
+      return { ...result, warnings } as ProviderRunResult<T>;
+    },
+
+    async doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult> {
+      if (options.task !== 'chat-completion') throw unsupported(options.task, 'stream');
+      const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const result = await streamChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model));
+      return { ...result, warnings };
+    },
+
+    async doStart<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>> {
+      const task = options.task;
+      if (!isJobTask(task)) throw unsupported(task, 'start a job for', ': only image-generation and video-generation run as jobs');
+      const warnings: Warning[] = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const modelId = upstreamModelId(options.model);
+      const input = options.input as TaskInput<EvolinkJobTask>;
+      // Checked before the paid call, so a wrong parameter never costs a job.
+      warnings.push(...checkModelCapabilities(task, modelId, input));
+      const body = { model: modelId, ...withoutUndefined(input) };
+      const url = joinURL(resolveBaseURLs(settings).api, jobEndpoints[task]);
+      let response;
+      try {
+        response = await sendOpenAIRequest({ ...endpoint(url, options, 'submit'), body });
+      } catch (error) {
+        throw submissionNetworkError(error);
+      }
+      const status = await readStatus(response, task);
+      return (warnings.length > 0 ? { ...status, warnings } : status) as unknown as JobStatus<T>;
+    },
+
+    async doStatus<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>> {
+      const task = options.task;
+      if (!isJobTask(task)) throw unsupported(task, 'report job status for');
+      const url = joinURL(resolveBaseURLs(settings).api, `v1/tasks/${encodeURIComponent(options.jobId)}`);
+      const response = await sendOpenAIRequest({ ...endpoint(url, options, 'status'), method: 'GET' });
+      return (await readStatus(response, task)) as unknown as JobStatus<T>;
+    },
+
+    async doCancel<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>> {
+      // EvoLink reports `task_info.can_cancel` but documents no cancel endpoint (checked: docs, its MCP client).
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `Provider "${provider}" cannot cancel job ${options.jobId}: EvoLink's API has no cancel endpoint. The job keeps running; stop waiting with an AbortSignal and fetch it later by id if needed.`,
+        provider,
+        details: { jobId: options.jobId, task: options.task },
+      });
+    },
+  };
+}
+
+function withoutUndefined(input: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+}
+
+/** The default instance: key from `EVOLINK_API_KEY`, base URL from `EVOLINK_BASE_URL` (both read per call). */
+export const evolink: EvolinkProvider = createEvolink();
