@@ -160,11 +160,7 @@ export function createClient(options: ClientOptions): Client {
   const retryPolicy = resolveRetryPolicy(sections.retry);
   const breakerPolicy = resolveBreakerPolicy(sections.breaker);
   const cache = options.cacheStorage ?? new MemoryCacheStorage<RunResult>(cachePolicy.maxEntries);
-  const limiter = new RateLimiter({
-    limits: limits.providers,
-    storage: options.rateLimitStorage,
-    onWait: (provider, waitMs) => events.emit({ type: 'rate-limit-wait', requestId: '', provider, waitMs }),
-  });
+  const limiter = new RateLimiter({ limits: limits.providers, storage: options.rateLimitStorage });
   const router = new Router({ events, limiter, prices, retry: retryPolicy, breaker: breakerPolicy, random: options.random });
 
   const routes = new Map<string, Route>();
@@ -180,6 +176,8 @@ export function createClient(options: ClientOptions): Client {
       }
     });
     routes.set(name, route);
+    // Known from the start, so health() lists every configured target before its first request.
+    for (const target of route.targets) router.breakerFor(target);
   }
 
   const pickProvider = (task: TaskId, model: ModelRef, override?: string): ProviderV1 => {
@@ -631,7 +629,7 @@ export function createClient(options: ClientOptions): Client {
           throw error;
         }
         // Content already reached the caller: say in-band that the answer is cut short.
-        router.reportLateFailure(committed.target, error);
+        router.reportLateFailure(committed.target, error, context.requestId);
         emitEnd(context, task, routeName, { error, provider: committed.provider, model: served, usage, cost: costOf(committed.target, served ?? committed.target.model, usage) });
         yield { type: 'error', error };
       } finally {

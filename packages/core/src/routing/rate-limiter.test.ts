@@ -7,9 +7,9 @@ describe('RateLimiter (token bucket)', () => {
 
   it('holds a set rate: 50 requests at 10 rps with a burst of 1 are spread over 4.9 s', async () => {
     const waits: number[] = [];
-    const limiter = new RateLimiter({ limits: { hf: { requestsPerSecond: 10, burst: 1, maxWaitMs: 60_000 } }, onWait: (_provider, waitMs) => waits.push(waitMs) });
+    const limiter = new RateLimiter({ limits: { hf: { requestsPerSecond: 10, burst: 1, maxWaitMs: 60_000 } } });
     const grantedAt: number[] = [];
-    const all = Array.from({ length: 50 }, () => limiter.acquire('hf').then(() => grantedAt.push(Date.now())));
+    const all = Array.from({ length: 50 }, () => limiter.acquire('hf', undefined, (waitMs) => waits.push(waitMs)).then(() => grantedAt.push(Date.now())));
     await vi.runAllTimersAsync();
     await Promise.all(all);
     grantedAt.sort((a, b) => a - b);

@@ -59,8 +59,6 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
 export interface RateLimiterOptions {
   limits?: Record<string, ProviderLimitConfig>;
   storage?: RateLimitStorage;
-  /** Called when a request has to wait for its turn. */
-  onWait?: (provider: string, waitMs: number) => void;
 }
 
 const DEFAULT_MAX_WAIT_MS = 30_000;
@@ -75,7 +73,7 @@ export class RateLimiter {
   readonly #limits: Record<string, ProviderLimitConfig>;
   readonly #storage: RateLimitStorage;
 
-  constructor(private readonly options: RateLimiterOptions = {}) {
+  constructor(options: RateLimiterOptions = {}) {
     this.#limits = options.limits ?? {};
     this.#storage = options.storage ?? new MemoryRateLimitStorage();
   }
@@ -84,7 +82,8 @@ export class RateLimiter {
     return this.#limits[provider] !== undefined;
   }
 
-  async acquire(provider: string, signal?: AbortSignal): Promise<void> {
+  /** Waits for the provider's next slot; `onWait` hears how long when it has to wait. */
+  async acquire(provider: string, signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void> {
     const limit = this.#limits[provider];
     if (!limit) return;
     const maxWaitMs = limit.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
@@ -107,7 +106,7 @@ export class RateLimiter {
       waitMs = Math.max(waitMs, reservation.waitMs);
     }
     if (waitMs <= 0) return;
-    this.options.onWait?.(provider, waitMs);
+    onWait?.(waitMs);
     try {
       await abortableSleep(waitMs, signal);
     } catch (error) {

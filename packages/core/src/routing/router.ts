@@ -84,13 +84,21 @@ export class Router {
   breakerFor(target: RouteTarget): CircuitBreaker {
     let entry = this.#breakers.get(target.key);
     if (!entry) {
-      const model = formatModelRef(target.model);
-      const onTransition = (state: BreakerState) =>
-        this.options.events.emit({ type: breakerEventTypes[state], requestId: '', provider: target.provider, model });
-      entry = { breaker: new CircuitBreaker(this.options.breaker, onTransition), target };
+      entry = { breaker: new CircuitBreaker(this.options.breaker), target };
       this.#breakers.set(target.key, entry);
     }
     return entry.breaker;
+  }
+
+  /** Runs a breaker operation and reports the state change it caused, tagged with the request that caused it. */
+  #withBreaker<V>(target: RouteTarget, requestId: string, operation: (breaker: CircuitBreaker) => V): V {
+    const breaker = this.breakerFor(target);
+    const before = breaker.state;
+    const value = operation(breaker);
+    if (breaker.state !== before) {
+      this.options.events.emit({ type: breakerEventTypes[breaker.state], requestId, provider: target.provider, model: formatModelRef(target.model) });
+    }
+    return value;
   }
 
   /** Breaker states and load per target, for /metrics and `client.health()`. */
@@ -109,8 +117,8 @@ export class Router {
   }
 
   /** A failure after an attempt was handed back (a stream that broke mid-way) still counts against the target. */
-  reportLateFailure(target: RouteTarget, error: InfermuxError): void {
-    if (countsAgainstHealth(error)) this.breakerFor(target).onFailure();
+  reportLateFailure(target: RouteTarget, error: InfermuxError, requestId: string): void {
+    if (countsAgainstHealth(error)) this.#withBreaker(target, requestId, (breaker) => breaker.onFailure());
   }
 
   async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
@@ -273,17 +281,19 @@ export class Router {
       this.options.events.emit({ type: 'attempt-end', ...common, durationMs, ...(error ? { errorCode: error.code, ...(attempt.status ? { status: attempt.status } : {}) } : {}) });
     };
 
-    const breaker = this.breakerFor(target);
-    if (!breaker.tryAcquire()) {
+    const breaker = (operation: (breaker: CircuitBreaker) => unknown) => this.#withBreaker(target, request.requestId, operation);
+    if (!breaker((item) => item.tryAcquire())) {
       const error = new InfermuxError({ code: 'gateway_circuit_open', message: `The circuit breaker for ${target.provider}:${model} is open`, provider: target.provider });
       finish(error);
       return { ok: false, error, target };
     }
     const signal = AbortSignal.any([context.signal, controller.signal]);
     try {
-      await this.options.limiter.acquire(target.provider, signal);
+      await this.options.limiter.acquire(target.provider, signal, (waitMs) =>
+        this.options.events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }),
+      );
     } catch (caught) {
-      breaker.release();
+      breaker((item) => item.release());
       const error = this.#translate(caught, context, controller.signal);
       finish(error);
       return { ok: false, error, target };
@@ -295,13 +305,12 @@ export class Router {
     try {
       const value = await request.run(target, signal);
       stats.recordLatency(Date.now() - startedAt);
-      breaker.onSuccess();
+      breaker((item) => item.onSuccess());
       finish();
       return { ok: true, value, target };
     } catch (caught) {
       const error = this.#translate(caught, context, controller.signal);
-      if (countsAgainstHealth(error)) breaker.onFailure();
-      else breaker.release();
+      breaker((item) => (countsAgainstHealth(error) ? item.onFailure() : item.release()));
       const hint = retryHintMs(error);
       if (hint !== undefined && error.retryable) stats.coolingUntil = Math.max(stats.coolingUntil, Date.now() + hint);
       finish(error);

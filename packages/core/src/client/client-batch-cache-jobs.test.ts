@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InfermuxError } from '../errors/infermux-error';
+import type { InfermuxEvent } from '../routing/routing-events';
+import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
+import { modelCalls } from '../routing/test-support/test-upstream';
+import { createClient } from './create-client';
+
+let fleet: TestFleet | undefined;
+
+afterEach(async () => {
+  await fleet?.close();
+  fleet = undefined;
+});
+
+describe('batch', () => {
+  it('a batch of 1,000 keeps input order, splits to maxBatchSize, bounds concurrency and reports per-item errors', async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 32, delayMs: 5 } });
+    const server = fleet.servers.a!;
+    let inFlight = 0;
+    let peak = 0;
+    // Count concurrency on the upstream side, around the fake's own handler.
+    server.route('POST', '/models/*', async (request, response) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      const body = request.json<{ inputs: string | string[] }>();
+      const answer = (text: string) => [{ label: text, score: 1 }];
+      if (Array.isArray(body.inputs)) {
+        if (body.inputs.some((text) => text.includes('too long'))) return response.json(400, { error: 'Input validation error: one input is too long' });
+        return response.json(200, body.inputs.map(answer));
+      }
+      if (body.inputs.includes('too long')) return response.json(400, { error: 'Input validation error: input is too long' });
+      response.json(200, answer(body.inputs));
+    });
+    const bad = new Set([3, 400, 999]);
+    const inputs = Array.from({ length: 1_000 }, (_, index) => ({ inputs: bad.has(index) ? `item ${index} too long` : `item ${index}` }));
+    const invalidIndex = 500;
+    (inputs as unknown[])[invalidIndex] = { inputs: 42 }; // rejected locally, never sent
+    const events: InfermuxEvent[] = [];
+    const client = createClient({ providers: fleet.providers, onEvent: (event) => events.push(event) });
+    const started = Date.now();
+    const results = await client.batch('text-classification', { model: 'a:org/model@main', inputs, concurrency: 4 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    expect(results).toHaveLength(1_000);
+    results.forEach((item, index) => {
+      expect(item.index).toBe(index);
+      if (bad.has(index)) expect('error' in item && item.error.code).toBe('caller_request_rejected');
+      else if (index === invalidIndex) expect('error' in item && item.error.code).toBe('caller_invalid_input');
+      else expect('result' in item && item.result.output[0]?.label).toBe(`item ${index}`);
+    });
+    expect(peak).toBeLessThanOrEqual(4);
+    const calls = modelCalls(server);
+    const batchCalls = calls.filter((request) => Array.isArray(request.json<{ inputs: unknown }>().inputs));
+    expect(batchCalls).toHaveLength(Math.ceil(999 / 32));
+    expect(batchCalls.every((request) => request.json<{ inputs: unknown[] }>().inputs.length <= 32)).toBe(true);
+    // The chunks holding a bad input were re-run item by item to isolate it (the last chunk has 7 items).
+    const sent = inputs.map((_, index) => index).filter((index) => index !== invalidIndex);
+    const chunkSizesWithBad = Array.from({ length: Math.ceil(sent.length / 32) }, (_, chunk) => sent.slice(chunk * 32, chunk * 32 + 32)).filter((chunk) => chunk.some((index) => bad.has(index))).map((chunk) => chunk.length);
+    expect(chunkSizesWithBad).toEqual([32, 32, 7]);
+    const singleCalls = calls.length - batchCalls.length;
+    expect(singleCalls).toBe(32 + 32 + 7);
+    expect(events.filter((event) => event.type === 'request-end' && event.kind === 'batch').length).toBe(batchCalls.length + singleCalls);
+  });
+
+  it('without native batching, runs each input through the route', async () => {
+    fleet = await startTestFleet({ a: {} });
+    const client = createClient({ providers: fleet.providers });
+    const results = await client.batch('text-classification', { model: 'a:org/model', inputs: [{ inputs: 'x' }, { inputs: 'y' }] });
+    expect(results.map((item) => ('result' in item ? item.result.provider : item.error.code))).toEqual(['a', 'a']);
+    expect(modelCalls(fleet.servers.a!).map((request) => request.json())).toEqual([{ inputs: 'x' }, { inputs: 'y' }]);
+  });
+});
+
+describe('micro-batching', () => {
+  it('coalesces concurrent single runs for the same model into one upstream call', async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
+    const client = createClient({ providers: fleet.providers, microBatch: { windowMs: 20 } });
+    const results = await Promise.all(['p', 'q', 'r'].map((text) => client.run('text-classification', { model: 'a:org/model', input: { inputs: text } })));
+    expect(results.map((result) => result.provider)).toEqual(['a', 'a', 'a']);
+    expect(modelCalls(fleet.servers.a!).map((request) => request.json())).toEqual([{ inputs: ['p', 'q', 'r'] }]);
+  });
+});
+
+describe('response cache', () => {
+  it('a cache hit does no upstream call; key order does not matter; opt-out per request; events', async () => {
+    fleet = await startTestFleet({ a: {} });
+    const events: InfermuxEvent[] = [];
+    const client = createClient({
+      providers: fleet.providers,
+      cache: { ttlMs: 60_000 },
+      prices: { models: { 'a:*': { perRequest: 0.002 } } },
+      onEvent: (event) => events.push(event),
+    });
+    const model = 'a:org/model@0123456789abcdef0123456789abcdef01234567';
+    const first = await client.run('text-classification', { model, input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } } });
+    const second = await client.run('text-classification', { model, input: { parameters: { function_to_apply: 'softmax', top_k: 2 }, inputs: 'same' } });
+    expect(modelCalls(fleet.servers.a!)).toHaveLength(1);
+    expect(first.cached).toBe(false);
+    expect(second).toMatchObject({ cached: true, attempts: [], output: first.output, provider: 'a', cost: { amount: 0 } });
+    expect(first.cost?.amount).toBe(0.002);
+    // Mutating a returned result does not poison the cache.
+    (second.output as Array<{ label: string }>)[0]!.label = 'MUTATED';
+    const third = await client.run('text-classification', { model, input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } } });
+    expect(third.output[0]?.label).toBe('A');
+
+    await client.run('text-classification', { model, input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } }, cache: false });
+    expect(modelCalls(fleet.servers.a!)).toHaveLength(2);
+    expect(events.filter((event) => event.type === 'cache-hit' || event.type === 'cache-miss').map((event) => event.type)).toEqual(['cache-miss', 'cache-hit', 'cache-hit']);
+    expect(events.filter((event) => event.type === 'request-end').map((event) => event.type === 'request-end' && event.cached)).toEqual([false, true, true, false]);
+  });
+
+  it('never caches non-deterministic tasks', async () => {
+    fleet = await startTestFleet({ a: {} });
+    const client = createClient({ providers: fleet.providers, cache: true });
+    const input = { messages: [{ role: 'user' as const, content: 'hi' }] };
+    await client.run('chat-completion', { model: 'a:org/chat', input });
+    await client.run('chat-completion', { model: 'a:org/chat', input });
+    expect(fleet.servers.a!.requests).toHaveLength(2);
+  });
+});
+
+describe('async jobs', () => {
+  const video = { prompt: 'A cat playing piano' };
+
+  it('a submission is never sent twice without an idempotency key: not on the same target, not on another', async () => {
+    fleet = await startTestFleet({ a: {}, b: {} });
+    const client = createClient({
+      providers: fleet.providers,
+      retry: { baseDelayMs: 10 },
+      routes: { video: { targets: [{ model: 'a:sora-2' }, { model: 'b:sora-2' }] } },
+    });
+    const submissions = (name: 'a' | 'b') => fleet!.servers[name]!.requests.filter((request) => request.path === '/v1/videos/generations');
+    fleet.servers.a!.fault('POST /v1/videos/generations', { kind: 'status', status: 500 });
+    const error = await client.submit('video-generation', { model: 'video', input: video }).catch((caught: unknown) => caught as InfermuxError);
+    expect(error).toMatchObject({ code: 'provider_server_error', retryable: false });
+    expect((error as InfermuxError).message).toMatch(/second paid job/);
+    expect(submissions('a')).toHaveLength(1);
+    expect(submissions('b')).toHaveLength(0);
+
+    // A reset after the body was sent is just as ambiguous.
+    fleet.servers.a!.fault('POST /v1/videos/generations', { kind: 'reset' });
+    await expect(client.submit('video-generation', { model: 'video', input: video })).rejects.toMatchObject({ code: 'provider_network' });
+    expect(submissions('a')).toHaveLength(2);
+    expect(submissions('b')).toHaveLength(0);
+
+    // A 429 proves the job was not created: moving it to B is safe.
+    fleet.servers.a!.fault('POST /v1/videos/generations', { kind: 'status', status: 429 });
+    const status = await client.submit('video-generation', { model: 'video', input: video });
+    expect(status).toMatchObject({ provider: 'b', jobId: 'task-1', state: 'queued' });
+  });
+
+  it('with an idempotent provider, retries reuse one idempotency key; status polling is retried', async () => {
+    fleet = await startTestFleet({ a: { idempotentSubmit: true } });
+    const client = createClient({ providers: fleet.providers, retry: { baseDelayMs: 10 } });
+    const server = fleet.servers.a!;
+    server.fault('POST /v1/videos/generations', { kind: 'status', status: 502 });
+    const job = await client.submit('video-generation', { model: 'a:sora-2', input: video });
+    const keys = server.requests.filter((request) => request.path === '/v1/videos/generations').map((request) => request.headers['idempotency-key']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+
+    server.fault('GET /v1/tasks/:id', { kind: 'status', status: 503 });
+    const status = await client.getJob('video-generation', { provider: job.provider, jobId: job.jobId });
+    expect(status).toMatchObject({ state: 'succeeded', output: { videos: [{ url: `https://media.example/${job.jobId}.mp4` }] } });
+    expect(server.requests.filter((request) => request.method === 'GET')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,140 @@
+import { sseFrame } from '@infermux/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StreamPart } from '../provider/provider';
+import type { InfermuxEvent } from '../routing/routing-events';
+import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
+import { type ClientOptions, createClient } from './create-client';
+
+const input = { messages: [{ role: 'user' as const, content: 'Say hello' }] };
+let fleet: TestFleet | undefined;
+
+afterEach(async () => {
+  await fleet?.close();
+  fleet = undefined;
+});
+
+async function setup(options: Omit<ClientOptions, 'providers'> = {}) {
+  fleet = await startTestFleet({ a: { chunks: ['Hel', 'lo', ' from A'] }, b: { chunks: ['Hel', 'lo', ' from B'] } });
+  const events: InfermuxEvent[] = [];
+  const client = createClient({
+    providers: fleet.providers,
+    retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs: 200 } }, { model: 'b:org/chat' }] } },
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
+  return { client, events, a: fleet.servers.a!, b: fleet.servers.b! };
+}
+
+/** The bytes of A's first SSE frame (role + first delta), to cut or stall right after it. */
+const firstFrameBytes = Buffer.byteLength(
+  sseFrame({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1764057600, model: 'org/chat', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] }),
+);
+
+async function consume(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const seen: StreamPart[] = [];
+  for await (const part of parts) seen.push(part);
+  return seen;
+}
+
+const text = (parts: StreamPart[]) => parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : [])).join('');
+
+describe('streaming failover (real sockets)', () => {
+  it('stall before the first content event: fails over to B invisibly', async () => {
+    const { client, a, b } = await setup();
+    a.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterBytes: 0, ms: 5_000 });
+    const started = Date.now();
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    const result = await stream.result;
+    expect(text(parts)).toBe('Hello from B');
+    expect(parts.some((part) => part.type === 'error')).toBe(false);
+    expect(result.provider).toBe('b');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.errorCode])).toEqual([
+      ['a', 'provider_timeout'],
+      ['b', undefined],
+    ]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(a.requests[0]?.json()).toMatchObject({ stream: true, stream_options: { include_usage: true }, model: 'org/chat' });
+    expect(b.requests).toHaveLength(1);
+  });
+
+  it('stream cut before any content: fails over to B invisibly', async () => {
+    const { client, a } = await setup();
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: 0 });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe('Hello from B');
+    expect((await stream.result).provider).toBe('b');
+  });
+
+  it('stall after the first content event: ends with an in-band error part and rejects result; no failover', async () => {
+    const { client, a, b, events } = await setup();
+    a.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterBytes: firstFrameBytes, ms: 5_000 });
+    const started = Date.now();
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(text(parts)).toBe('Hel');
+    const last = parts.at(-1);
+    expect(last?.type).toBe('error');
+    expect(last?.type === 'error' && last.error.code).toBe('provider_timeout');
+    await expect(stream.result).rejects.toMatchObject({ code: 'provider_timeout' });
+    expect(b.requests).toHaveLength(0);
+    expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'error', errorCode: 'provider_timeout', provider: 'a', kind: 'stream' });
+  });
+
+  it('stream cut after content: never a clean end of a truncated answer', async () => {
+    const { client, a } = await setup();
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: firstFrameBytes });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe('Hel');
+    expect(parts.at(-1)?.type).toBe('error');
+    await expect(stream.result).rejects.toBeDefined();
+    // textStream says so too, by throwing.
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: firstFrameBytes });
+    const again = client.stream('chat-completion', { model: 'chat', input });
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const delta of again.textStream) seen.push(delta);
+      })(),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^provider_/) });
+    expect(seen).toEqual(['Hel']);
+  });
+
+  it('a consumer that stops early cancels the upstream request', async () => {
+    fleet = await startTestFleet({ a: { chunks: Array.from({ length: 200 }, (_, index) => `t${index} `) } });
+    const client = createClient({ providers: fleet.providers });
+    const stream = client.stream('chat-completion', { model: 'a:org/chat', input });
+    for await (const part of stream) if (part.type === 'text-delta') break;
+    const [request] = fleet.servers.a!.requests;
+    const started = Date.now();
+    while (fleet.servers.a!.isConnectionOpen(request!.connectionId) && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(fleet.servers.a!.isConnectionOpen(request!.connectionId)).toBe(false);
+  });
+});
+
+describe('pricing', () => {
+  it('prices a streamed call exactly like the non-streamed call with the same usage', async () => {
+    const { client, events } = await setup({
+      prices: { version: '2026-11', models: { 'a:org/chat': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
+      routes: {},
+    });
+    const plain = await client.run('chat-completion', { model: 'a:org/chat', input });
+    const stream = client.stream('chat-completion', { model: 'a:org/chat', input });
+    await consume(stream);
+    const streamed = await stream.result;
+    expect(plain.usage).toEqual({ inputTokens: 11, outputTokens: 7 });
+    expect(streamed.usage).toEqual(plain.usage);
+    expect(streamed.cost).toEqual(plain.cost);
+    expect(plain.cost).toEqual({ amount: (11 * 0.15 + 7 * 0.6) / 1_000_000, currency: 'USD', priceVersion: '2026-11' });
+    expect(streamed.output.choices[0]?.message.content).toBe(plain.output.choices[0]?.message.content);
+    const ends = events.filter((event) => event.type === 'request-end');
+    expect(ends.map((event) => event.type === 'request-end' && [event.kind, event.cost?.amount])).toEqual([
+      ['run', plain.cost?.amount],
+      ['stream', plain.cost?.amount],
+    ]);
+  });
+});
