@@ -130,7 +130,8 @@ export function hfErrorFromBody(
   return httpError({
     status,
     provider: context.provider,
-    upstreamMessage: message ?? hubMessage,
+    // httpError joins message and hint with '. '; a message's own final period would double it.
+    upstreamMessage: (message ?? hubMessage)?.replace(/\.\s*$/, ''),
     headers,
     requestId: context.requestId,
     code,
