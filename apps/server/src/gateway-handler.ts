@@ -58,7 +58,6 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
       streamed: context.streamed,
       cached: context.cached,
     });
-    if (provider) services.metrics.attempt(provider, errorCode || 'ok', Math.max(context.attempts, 1));
   }
   const routeLabel = context.route && services.engine.isRoute(context.route) ? context.route : context.route ? '(direct)' : '';
   services.metrics.observe({

@@ -65,7 +65,16 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     throw error;
   }
   const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics({
+    breakerStates: () => engine.client.health().targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
+  });
+  // Core's routing events feed the per-attempt and per-decision metrics.
+  engine.client.on((event) => {
+    if (event.type === 'attempt-end') metrics.attempt(event.provider, event.errorCode ?? 'ok');
+    else if (event.type === 'retry-scheduled' || event.type === 'breaker-open' || event.type === 'breaker-half-open' || event.type === 'breaker-close') metrics.routingEvent(event.type, event.provider);
+    else if (event.type === 'failover') metrics.routingEvent(event.type, event.from.provider);
+    else if (event.type === 'rate-limit-wait') metrics.routingEvent(event.type, event.provider);
+  });
   const services: GatewayServices = {
     engine,
     settings,

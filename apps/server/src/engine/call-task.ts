@@ -5,8 +5,8 @@ import {
   type RunResult,
   type StreamPart,
   type TaskId,
+  waitForJob,
 } from '@infermux/core';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayServices } from '../gateway-services';
 import type { RequestContext } from '../http/request-context';
 
@@ -34,7 +34,10 @@ export function noteResult(context: RequestContext, result: RunResult): void {
 function noteFailure(context: RequestContext, error: unknown): InfermuxError {
   const typed = InfermuxError.from(error, { code: 'gateway_internal' });
   if (typed.provider) context.provider = typed.provider;
-  if (context.attempts === 0 && typed.provider) context.attempts = 1;
+  // A routed failure lists its attempts; a single-target failure was one attempt (or none, if refused before calling).
+  const attempts = typed.details?.attempts;
+  if (Array.isArray(attempts)) context.attempts = attempts.length;
+  else if (context.attempts === 0 && typed.provider) context.attempts = 1;
   return timedOut(context) ?? typed;
 }
 
@@ -138,30 +141,31 @@ export async function jobStatus<T extends TaskId>(context: RequestContext, servi
   }
 }
 
-const terminal = new Set(['succeeded', 'failed', 'canceled']);
-
 /**
  * For wire formats that answer synchronously (OpenAI images): run the task directly when
- * the provider can, otherwise submit it and poll until it ends or the request deadline passes.
+ * the provider can, otherwise submit it and wait for the job (core's poller) within the request's deadline.
  */
-export async function runOrAwaitJob<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>, pollMs = 1000): Promise<{ output: RunResult<T>['output'] }> {
+export async function runOrAwaitJob<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<{ output: RunResult<T>['output'] }> {
   try {
     return await runTask(context, services, call);
   } catch (error) {
     if (!(InfermuxError.isInstance(error) && error.code === 'caller_unsupported' && /cannot run/.test(error.message))) throw error;
   }
-  let status: JobStatus<T> = await submitJob(context, services, call);
-  const provider = context.provider as string;
-  while (!terminal.has(status.state)) {
-    const wait = Math.min(Math.max((status.estimatedSecondsRemaining ?? 0) * 1000, pollMs), 10_000);
-    await sleep(wait, context.abort.signal).catch(() => {
-      throw timedOut(context) ?? new InfermuxError({ code: 'caller_aborted', message: 'The caller went away.' });
-    });
-    status = await jobStatus(context, services, { task: call.task, provider, jobId: status.jobId });
+  const submitted = await submitJob(context, services, call);
+  try {
+    const done = await context.upstream(() =>
+      waitForJob(services.engine.client, call.task, submitted, {
+        intervalMs: 1000,
+        maxIntervalMs: 5000,
+        backoff: 1.5,
+        deadlineMs: Math.max(1000, services.settings.timeouts.requestMs - context.elapsedMs()),
+        signal: context.abort.signal,
+      }),
+    );
+    if (done.usage) context.usage = done.usage;
+    if (done.output === undefined) throw new InfermuxError({ code: 'provider_bad_response', message: `The ${call.task} job ${done.jobId} succeeded without an output.`, provider: submitted.provider });
+    return { output: done.output };
+  } catch (error) {
+    throw noteFailure(context, error);
   }
-  if (status.state !== 'succeeded' || status.output === undefined) {
-    throw status.error ?? new InfermuxError({ code: 'provider_job_failed', message: `The ${call.task} job ${status.jobId} ended ${status.state}.`, provider });
-  }
-  return { output: status.output };
 }
-

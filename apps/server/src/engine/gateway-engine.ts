@@ -4,61 +4,96 @@ import {
   type ProviderConfig,
   type ProviderFactory,
   type TaskId,
-  buildProviders,
-  createClient,
+  createClientFromConfig,
   isTaskId,
+  parseModelRef,
 } from '@infermux/core';
 
 export interface GatewayEngine {
   client: Client;
   /** Configured route aliases (public model names). */
   routeNames: string[];
-  /** The task a configured route declares, if it does. */
-  routeTask(model: string): TaskId | undefined;
   isRoute(model: string): boolean;
+  /** The task a model runs, from a provider that can describe models (the HF Hub's `pipeline_tag`). */
+  inferTask(model: string, signal?: AbortSignal): Promise<TaskId | undefined>;
   providerNames: string[];
   /** Providers that had no configuration and could not start on defaults (e.g. no base URL). */
   skippedProviders: string[];
 }
 
 /**
- * With no `providers` section every factory is tried on its defaults; one that needs a
- * setting (a base URL) is skipped instead of failing the start, so `pnpm start` works
- * with no config file and no token.
+ * The providers section the gateway builds from. With none, every factory is tried on its
+ * defaults and one that needs a setting (a base URL) is skipped instead of failing the
+ * start, so `pnpm start` works with no config file and no token. Each factory's declared
+ * env variables (`HF_BASE_URL`, `EVOLINK_API_KEY`, …) fill what the file leaves out.
  */
-function providersSection(config: InfermuxConfig, factories: readonly ProviderFactory<any>[]): { providers: Record<string, ProviderConfig>; skipped: string[] } {
-  if (config.providers) return { providers: config.providers, skipped: [] };
-  const providers: Record<string, ProviderConfig> = {};
+function providersSection(
+  config: InfermuxConfig,
+  factories: readonly ProviderFactory<any>[],
+  env: Record<string, string | undefined>,
+): { providers: Record<string, ProviderConfig>; skipped: string[] } {
+  const byType = new Map(factories.map((factory) => [factory.type, factory]));
   const skipped: string[] = [];
-  for (const factory of factories) {
-    if (factory.settingsSchema.safeParse({}).success) providers[factory.type] = {};
-    else skipped.push(factory.type);
+  let providers: Record<string, ProviderConfig>;
+  if (config.providers) {
+    providers = { ...config.providers };
+  } else {
+    providers = {};
+    for (const factory of factories) {
+      const fromEnv = envSettings(factory, env);
+      if (factory.settingsSchema.safeParse(fromEnv).success) providers[factory.type] = {};
+      else skipped.push(factory.type);
+    }
+  }
+  for (const [name, entry] of Object.entries(providers)) {
+    const factory = byType.get(entry.type ?? name);
+    if (factory) providers[name] = { ...envSettings(factory, env), ...entry };
   }
   return { providers, skipped };
 }
 
+function envSettings(factory: ProviderFactory<any>, env: Record<string, string | undefined>): Partial<ProviderConfig> {
+  const settings: Partial<ProviderConfig> = {};
+  const baseURL = factory.env?.baseURL?.map((name) => env[name]).find(Boolean);
+  const apiKey = factory.env?.apiKey?.map((name) => env[name]).find(Boolean);
+  if (baseURL) settings.baseURL = baseURL;
+  if (apiKey) settings.apiKey = apiKey;
+  return settings;
+}
+
+interface DescribesModels {
+  modelInfo(options: { model: string; signal?: AbortSignal }): Promise<{ pipelineTag?: string }>;
+}
+
+function describesModels(provider: unknown): provider is DescribesModels {
+  return typeof (provider as Partial<DescribesModels>).modelInfo === 'function';
+}
+
 export function createGatewayEngine(config: InfermuxConfig, factories: readonly ProviderFactory<any>[], env: Record<string, string | undefined>): GatewayEngine {
-  const { providers, skipped } = providersSection(config, factories);
-  const built = buildProviders({ ...config, providers }, factories, { env });
-  const client = createClient({
-    providers: built,
-    defaultProvider: config.defaults?.provider,
+  const { providers, skipped } = providersSection(config, factories, env);
+  const client = createClientFromConfig({ ...config, providers }, factories, {
+    env,
     // Callers of a gateway must never make it read its own files.
-    allowFilePaths: false,
-    revisionPolicy: config.defaults?.revisionPolicy,
-    timeouts: config.defaults?.timeouts,
+    overrides: { allowFilePaths: false },
   });
-  // Routes belong to core's routing section; read what this server needs without depending on its shape.
-  const routes = ((config as Record<string, unknown>).routes ?? {}) as Record<string, { task?: unknown }>;
+  const routes = config.routes ?? {};
   return {
     client,
     routeNames: Object.keys(routes),
-    routeTask: (model) => {
-      const task = Object.hasOwn(routes, model) ? routes[model]?.task : undefined;
-      return isTaskId(task) ? task : undefined;
-    },
     isRoute: (model) => Object.hasOwn(routes, model),
-    providerNames: built.map((provider) => provider.name),
+    async inferTask(model, signal) {
+      // A route's targets name the real model; otherwise the reference itself.
+      const target = Object.hasOwn(routes, model) ? routes[model]?.targets[0]?.model : model;
+      if (!target) return undefined;
+      const reference = parseModelRef(target);
+      const candidates = client.providers.list().filter((provider) => describesModels(provider) && (!reference.provider || provider.name === reference.provider));
+      for (const provider of candidates) {
+        const info = await (provider as unknown as DescribesModels).modelInfo({ model: reference.id, signal });
+        if (isTaskId(info.pipelineTag)) return info.pipelineTag;
+      }
+      return undefined;
+    },
+    providerNames: client.providers.names(),
     skippedProviders: skipped,
   };
 }

@@ -33,6 +33,7 @@ export class GatewayMetrics {
   private readonly tokens: Counter<'provider' | 'direction'>;
   private readonly cost: Counter<'provider' | 'currency'>;
   private readonly cacheHits: Counter<'task'>;
+  private readonly routingEvents: Counter<'type' | 'provider'>;
   readonly inFlight: Gauge;
   private readonly breaker: Gauge<'provider' | 'model'>;
   private readonly children = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<string>; overhead: Histogram.Internal<string> }>();
@@ -58,6 +59,7 @@ export class GatewayMetrics {
     this.tokens = new Counter({ name: 'infermux_tokens_total', help: 'Tokens processed, by provider and direction (input/output).', labelNames: ['provider', 'direction'], registers });
     this.cost = new Counter({ name: 'infermux_cost_total', help: 'Cost of served requests, by provider and currency.', labelNames: ['provider', 'currency'], registers });
     this.cacheHits = new Counter({ name: 'infermux_cache_hits_total', help: 'Requests answered from the response cache, by task.', labelNames: ['task'], registers });
+    this.routingEvents = new Counter({ name: 'infermux_routing_events_total', help: 'Retries, failovers, breaker transitions and rate-limit waits, by event type and provider.', labelNames: ['type', 'provider'], registers });
     this.inFlight = new Gauge({ name: 'infermux_in_flight_requests', help: 'Requests being handled right now (streams included).', registers });
     const breakerStates = options.breakerStates;
     this.breaker = new Gauge({
@@ -93,6 +95,10 @@ export class GatewayMetrics {
     if (observation.outputTokens) this.tokens.labels(observation.provider, 'output').inc(observation.outputTokens);
     if (observation.cost) this.cost.labels(observation.provider, observation.currency ?? 'USD').inc(observation.cost);
     if (observation.cached) this.cacheHits.labels(observation.task).inc();
+  }
+
+  routingEvent(type: string, provider: string): void {
+    this.routingEvents.labels(type, provider).inc();
   }
 
   attempt(provider: string, outcome: string, count = 1): void {

@@ -25,17 +25,18 @@ export function parseHfPath(rest: string): HfPath {
   return { model: trimmed, kind: 'task' };
 }
 
-function resolveTask(context: RequestContext, services: GatewayServices, model: string, pipelineTask: string | undefined): TaskId {
+/** `?task=`, the `x-infermux-task` header, the HF `/pipeline/{task}` suffix, or the model's own pipeline tag. */
+async function resolveTask(context: RequestContext, services: GatewayServices, model: string, pipelineTask: string | undefined): Promise<TaskId> {
   const named = context.query?.get('task') ?? (context.request.headers['x-infermux-task'] as string | undefined) ?? pipelineTask;
   if (named !== undefined) {
     if (!isTaskId(named)) getTask(named); // throws the typed "unknown task" error listing the known ones
     return named as TaskId;
   }
-  const fromRoute = services.engine.routeTask(model);
-  if (fromRoute) return fromRoute;
+  const inferred = await context.upstream(() => services.engine.inferTask(model, context.abort.signal));
+  if (inferred) return inferred;
   throw new InfermuxError({
     code: 'caller_invalid_input',
-    message: `Cannot tell which task to run for "${model}": add ?task=<task> to the URL, send the x-infermux-task header, or give the route a task in the config.`,
+    message: `Cannot tell which task to run for "${model}": add ?task=<task> to the URL or send the x-infermux-task header.`,
     details: { field: 'task' },
   });
 }
@@ -114,7 +115,7 @@ async function runWaitingForModel(context: RequestContext, services: GatewayServ
 }
 
 async function answerTask(context: RequestContext, services: GatewayServices, path: Extract<HfPath, { kind: 'task' }>): Promise<void> {
-  const task = resolveTask(context, services, path.model, path.pipelineTask);
+  const task = await resolveTask(context, services, path.model, path.pipelineTask);
   const { input, stream } = await readHfInput(context, services, task);
   const headers = upstreamHeaders(context);
   if (stream && task === 'text-generation') {

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { FAKE_HF_VALID_TOKEN, type FakeHf, type FakeOpenAI, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
+import { FAKE_HF_VALID_TOKEN, type FakeEvolink, type FakeHf, type FakeOpenAI, startFakeEvolink, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
 import { type RunningGateway, startGateway } from '../start-gateway';
 
 export const UPSTREAM_OPENAI_KEY = 'sk-upstreamSecretKey0123456789';
+export const UPSTREAM_EVOLINK_KEY = 'evolink-upstream-key-0123456789';
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
 /** Captures the gateway's JSON log lines (to assert on redaction). */
@@ -24,6 +25,7 @@ export interface GatewayFixture {
   gateway: RunningGateway;
   openai: FakeOpenAI;
   hf: FakeHf;
+  evolink: FakeEvolink;
   directory: string;
   ledgerPath: string;
   logs: LogCapture;
@@ -34,9 +36,10 @@ export interface GatewayFixture {
  * One gateway in front of the testkit's fake OpenAI-compatible upstream and fake Hugging
  * Face, on 127.0.0.1, with its own SQLite file in a temp directory.
  */
-export async function startGatewayFixture(server: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<GatewayFixture> {
+export async function startGatewayFixture(server: Record<string, unknown> = {}, env: Record<string, string> = {}, extraConfig: Record<string, unknown> = {}): Promise<GatewayFixture> {
   const openai = await startFakeOpenAI({ apiKey: UPSTREAM_OPENAI_KEY });
   const hf = await startFakeHf();
+  const evolink = await startFakeEvolink({ apiKey: UPSTREAM_EVOLINK_KEY, behaviour: () => ({ outcome: 'succeed', afterPolls: 1 }), estimatedSeconds: () => 1 });
   const directory = mkdtempSync(join(tmpdir(), 'infermux-gateway-'));
   const ledgerPath = join(directory, 'gateway.sqlite');
   const logs = new LogCapture();
@@ -45,22 +48,25 @@ export async function startGatewayFixture(server: Record<string, unknown> = {}, 
       providers: {
         openai: { type: 'openai-compatible', baseURL: openai.baseURL, apiKeyEnv: 'UPSTREAM_OPENAI_KEY' },
         hf: { type: 'hf', baseURL: hf.url, hubURL: hf.hubURL, apiKeyEnv: 'UPSTREAM_HF_TOKEN' },
+        evolink: { type: 'evolink', baseURL: evolink.baseURL, apiKeyEnv: 'UPSTREAM_EVOLINK_KEY' },
       },
+      ...extraConfig,
       server: { port: 0, ledger: { path: ledgerPath, flushIntervalMs: 0 }, logging: { level: 'info', requests: true }, ...server },
     },
-    env: { UPSTREAM_OPENAI_KEY, UPSTREAM_HF_TOKEN: FAKE_HF_VALID_TOKEN, INFERMUX_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
+    env: { UPSTREAM_OPENAI_KEY, UPSTREAM_EVOLINK_KEY, UPSTREAM_HF_TOKEN: FAKE_HF_VALID_TOKEN, INFERMUX_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
     logDestination: logs,
   });
   return {
     gateway,
     openai,
     hf,
+    evolink,
     directory,
     ledgerPath,
     logs,
     async close() {
       await gateway.close();
-      await Promise.all([openai.close(), hf.close()]);
+      await Promise.all([openai.close(), hf.close(), evolink.close()]);
       rmSync(directory, { recursive: true, force: true });
     },
   };
