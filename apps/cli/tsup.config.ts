@@ -1,10 +1,24 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+export default defineConfig([
+  // The library entry (`main`, for tests and embedding).
+  {
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+  },
+  // The `infermux` executable: ESM with code splitting, so each command (and every adapter)
+  // is its own chunk loaded on first use and `infermux --help` stays fast.
+  {
+    entry: ['src/bin.ts'],
+    format: ['esm'],
+    splitting: true,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);

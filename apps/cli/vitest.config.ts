@@ -1,1 +1,5 @@
-export { default } from '../../vitest.shared';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared';
+
+// The tests run the built `infermux` binary as a child process: build it first when stale.
+export default mergeConfig(shared, defineConfig({ test: { globalSetup: ['./test/build-once.ts'] } }));

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { getTask, InfermuxError, isTaskId } from '@infermux/core';
+import { createBatchProgress, type BatchCounts } from '../batch/batch-progress';
+import { readCompletedIds } from '../batch/completed-ids';
+import { JsonlAppender } from '../batch/jsonl-appender';
+import { countLines, readLines } from '../batch/read-lines';
+import { repairTail } from '../batch/repair-tail';
+import { runBatch } from '../batch/run-batch';
+import { exitCodes } from '../exit-codes';
+import { targetModel } from '../input/target-model';
+import { parameterBases } from '../input/build-task-input';
+import { applyAssignments, parseAssignment } from '../input/typed-assignment';
+import type { CliContext } from '../runtime/cli-context';
+import { unknownTask } from '../runtime/unknown-task';
+
+export interface BatchFlags {
+  model?: string;
+  route?: string;
+  output: string;
+  errors?: string;
+  concurrency: string;
+  retries?: string;
+  param?: string[];
+  provider?: string;
+  revision?: string;
+  progress?: boolean;
+}
+
+function positiveInt(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new InfermuxError({ code: 'caller_invalid_input', message: `${flag} ${text}: expected a whole number ≥ ${min}`, details: { field: flag } });
+  }
+  return value;
+}
+
+export async function batchCommand(context: CliContext, taskName: string, inputPath: string, flags: BatchFlags): Promise<number> {
+  if (!isTaskId(taskName)) throw unknownTask(taskName).error;
+  const task = getTask(taskName);
+  if (task.async) {
+    throw new InfermuxError({ code: 'caller_unsupported', message: `Task "${task.id}" runs as async jobs; batch runs synchronous tasks. Submit jobs with infermux run --no-wait`, details: { task: task.id } });
+  }
+  const concurrency = positiveInt(flags.concurrency, '--concurrency', 1);
+  const retries = flags.retries === undefined ? undefined : positiveInt(flags.retries, '--retries', 0);
+  const cwd = process.cwd();
+  const input = resolve(cwd, inputPath);
+  const output = resolve(cwd, flags.output);
+  const errorsPath = resolve(cwd, flags.errors ?? `${flags.output}.errors.jsonl`);
+  if (!existsSync(input)) throw new InfermuxError({ code: 'caller_invalid_input', message: `Input file not found: ${inputPath}`, details: { field: 'input' } });
+  if (input === output) throw new InfermuxError({ code: 'caller_invalid_input', message: 'The output file must differ from the input file', details: { field: '--output' } });
+  const model = targetModel(flags);
+
+  const parameters: Record<string, unknown> = {};
+  const base = parameterBases(task)[0] ?? [];
+  applyAssignments(parameters, (flags.param ?? []).map((text) => parseAssignment('--param', text)), task.input, [base]);
+  const sharedParameters = (base.length ? parameters[base[0] as string] : parameters) as Record<string, unknown> | undefined;
+
+  const counts: BatchCounts = { done: 0, succeeded: 0, failed: 0, skipped: 0, retries: 0 };
+  const { config } = await context.loadConfig();
+  const client = await context.client({
+    ...(retries !== undefined ? { retry: { ...config.retry, maxAttempts: retries + 1 } } : {}),
+    onEvent: (event) => {
+      if (event.type === 'retry-scheduled') counts.retries += 1;
+    },
+  });
+  const terminal = context.terminal;
+  const repaired = await repairTail(output);
+  if (repaired > 0) terminal.stderr.write(`${terminal.err.yellow('note:')} dropped a partial last line (${repaired} bytes) left by an interrupted run; that line runs again\n`);
+  const completed = await readCompletedIds(output);
+  const showBar = flags.progress !== false && terminal.interactive;
+  const total = showBar ? await countLines(input) : undefined;
+  if (completed.size > 0) terminal.stderr.write(`resuming: ${completed.size} lines already in ${flags.output}\n`);
+
+  const results = await JsonlAppender.open(output);
+  // The errors file holds the latest run's failures; every failed line is retried on rerun.
+  const errors = await JsonlAppender.open(errorsPath, { truncate: true });
+  const progress = await createBatchProgress(terminal, { total, bar: showBar });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(exitCodes.interrupted); // everything recorded is already in the file
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  const startedAt = performance.now();
+  let failure: unknown;
+  try {
+    await runBatch({
+      client,
+      task,
+      model,
+      provider: flags.provider,
+      parameters: sharedParameters ?? {},
+      parameterBase: base,
+      concurrency,
+      lines: readLines(input),
+      completed,
+      results,
+      errors,
+      counts,
+      onProgress: () => progress.tick(counts),
+      signal: controller.signal,
+      cwd,
+    });
+  } catch (error) {
+    failure = error;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+    progress.stop(counts);
+    await results.close();
+    await errors.close();
+  }
+  const seconds = (performance.now() - startedAt) / 1000;
+  terminal.stderr.write(
+    `batch: ${counts.succeeded} ok, ${counts.failed} failed, ${counts.skipped} skipped (already done), ${counts.retries} retries in ${seconds.toFixed(1)}s (${(counts.done / Math.max(seconds, 0.001)).toFixed(0)} items/s)\n`,
+  );
+  if (failure) throw withHint(failure, 'Fix it and rerun the same command: finished lines are kept.');
+  if (controller.signal.aborted) {
+    terminal.stderr.write('Interrupted. Rerun the same command to resume.\n');
+    return exitCodes.interrupted;
+  }
+  if (counts.failed > 0) {
+    terminal.stderr.write(`${counts.failed} lines failed; see ${flags.errors ?? `${flags.output}.errors.jsonl`}. Rerun the same command to retry them.\n`);
+    return exitCodes.partialBatch;
+  }
+  return exitCodes.ok;
+}
+
+function withHint(error: unknown, hint: string): unknown {
+  if (InfermuxError.isInstance(error)) return new InfermuxError({ code: error.code, message: `${error.message.replace(/\.?$/, '.')} ${hint}`, provider: error.provider, status: error.status, retryable: error.retryable, retryAfterMs: error.retryAfterMs, requestId: error.requestId, details: error.details, cause: error.cause });
+  return error;
+}
