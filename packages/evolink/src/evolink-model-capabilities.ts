@@ -30,8 +30,9 @@ const seedream: ModelCapabilities = {
   fields: { size: { values: [...ratios, '1K', '2K', '4K'], pattern: /^\d{3,4}x\d{3,4}$/, describe: 'a ratio (1:1, 16:9, …), 1K/2K/4K or WxH' }, n: { min: 1, max: 15 }, image_urls: referenceImages },
   promptMaxLength: 2000,
   check: (input) => {
-    const total = (Array.isArray(input.image_urls) ? input.image_urls.length : 0) + (typeof input.n === 'number' ? input.n : 1);
-    return total > 15 ? [{ path: 'n', message: `reference images + outputs must be ≤ 15 for Seedream (got ${total})` }] : [];
+    const references = Array.isArray(input.image_urls) ? input.image_urls.length : 0;
+    const total = references + (typeof input.n === 'number' ? input.n : 1);
+    return references > 0 && total > 15 ? [{ path: 'n', message: `reference images + outputs must be ≤ 15 for Seedream (got ${total})` }] : [];
   },
 };
 
