@@ -27,5 +27,9 @@ export { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from './open
 export { openAIRoutes, type FakeOpenAIRouteOptions, type FakeChatMessage } from './openai/openai-routes.js';
 export { openAIErrorBody, encodeFloat32Base64, fakeEmbedding } from './openai/openai-wire.js';
 
+// EvoLink fake (chat, image/video tasks, task status, result files).
+export { startFakeEvolink, behaviourFromPrompt, type FakeEvolink, type FakeEvolinkOptions, type FakeJobBehaviour, type FakeEvolinkKind } from './evolink/fake-evolink.js';
+export { evolinkErrorBody, evolinkTaskIdPattern, fakeMedia } from './evolink/evolink-wire.js';
+
 // Hugging Face fake (router: hf-inference + OpenAI chat, legacy host, Hub API, dedicated endpoints).
 export * from './hf/index.js';
