@@ -1,4 +1,6 @@
+import type { TaskInput } from '@infermux/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HfTaskId } from './hf-task-mappings';
 import { type FakeHfSetup, received, setupFakeHf, stable } from '../testing/fake-hf-setup';
 
 let setup: FakeHfSetup;
@@ -7,8 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => setup.close());
 
-type Task = Parameters<FakeHfSetup['provider']['doRun']>[0]['task'];
-const run = async (task: Task, model: string, input: unknown) => stable(await setup.provider.doRun({ task, model: { id: model }, input: input as never }));
+const run = async <T extends HfTaskId>(task: T, model: string, input: TaskInput<T>) => stable(await setup.provider.doRun({ task, model: { id: model }, input }));
 
 describe('text tasks on hf-inference: what the upstream received, and the mapped output', () => {
   it('text-classification: {inputs, parameters} → the inner list of the list-of-lists', async () => {

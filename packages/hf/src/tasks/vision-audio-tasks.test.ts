@@ -1,5 +1,7 @@
 import { TINY_PNG } from '@infermux/testkit';
+import type { TaskInput } from '@infermux/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HfTaskId } from './hf-task-mappings';
 import { type FakeHfSetup, received, setupFakeHf, stable } from '../testing/fake-hf-setup';
 
 let setup: FakeHfSetup;
@@ -8,8 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => setup.close());
 
-type Task = Parameters<FakeHfSetup['provider']['doRun']>[0]['task'];
-const run = async (task: Task, model: string, input: unknown) => stable(await setup.provider.doRun({ task, model: { id: model }, input: input as never }));
+const run = async <T extends HfTaskId>(task: T, model: string, input: TaskInput<T>) => stable(await setup.provider.doRun({ task, model: { id: model }, input }));
 
 const png = new Uint8Array(TINY_PNG);
 const flac = new TextEncoder().encode('fLaC\0\0\0"some-audio');
