@@ -73,7 +73,7 @@ export class GatewayMetrics {
         for (const entry of breakerStates()) this.set({ provider: entry.provider, model: entry.model }, breakerStateValue[entry.state] ?? -1);
       },
     });
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'infermux_process_' });
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'infermux_' });
   }
 
   observe(observation: RequestObservation): void {
