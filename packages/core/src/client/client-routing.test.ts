@@ -317,6 +317,57 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(events.map((event) => event.type)).toEqual(['attempt-start', 'attempt-end', 'retry-scheduled', 'attempt-start', 'attempt-end', 'request-end']);
   });
 
+  it('a Retry-After beyond retry.maxWaitMs is not slept through: the 429 comes back at once with its hint', async () => {
+    const { client, servers } = await setup({ a: {} });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 429, headers: { 'retry-after': '120' } });
+    const started = Date.now();
+    const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input }));
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(error).toMatchObject({ code: 'provider_rate_limited', retryAfterMs: 120_000 });
+    expect(modelCalls(servers.a!)).toHaveLength(1);
+  });
+
+  it('the route deadline ends a slow attempt with gateway_timeout and closes the upstream connection', async () => {
+    const { client, servers, events } = await setup({ a: { delayMs: 5_000 } }, { retry: { ...fastRetry, deadlineMs: 300 } });
+    const started = Date.now();
+    const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input }));
+    const elapsed = Date.now() - started;
+    expect(error.code).toBe('gateway_timeout');
+    expect(error.message).toMatch(/deadline of 300 ms/);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1_000);
+    await waitFor(() => !servers.a!.isConnectionOpen(modelCalls(servers.a!)[0]!.connectionId));
+    expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'error', errorCode: 'gateway_timeout', attempts: [expect.objectContaining({ errorCode: 'gateway_timeout' })] });
+  });
+
+  it('when every breaker is open, fails fast with gateway_circuit_open and when to come back', async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets(), breaker: { consecutiveFailures: 1, cooldownMs: 10_000 } });
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });
+    servers.b?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });
+    await caught(client.run('text-classification', { model: 'clf', input }));
+    const started = Date.now();
+    const error = await caught(client.run('text-classification', { model: 'clf', input }));
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(error.code).toBe('gateway_circuit_open');
+    expect(error.retryAfterMs).toBeGreaterThan(9_000);
+    expect(modelCalls(servers.a!)).toHaveLength(1);
+    expect(modelCalls(servers.b!)).toHaveLength(1);
+    expect(client.health().targets.map((target) => [target.provider, target.breaker])).toEqual([
+      ['a', 'open'],
+      ['b', 'open'],
+    ]);
+  });
+
+  it('health() reports requests in flight per target', async () => {
+    const { client } = await setup({ a: { delayMs: 200 } }, { routes: { clf: { targets: [{ model: 'a:org/model@main' }] } } });
+    expect(client.health().targets).toEqual([{ provider: 'a', model: 'org/model@main', breaker: 'closed', outstanding: 0 }]);
+    const running = Promise.all([client.run('text-classification', { model: 'clf', input }), client.run('text-classification', { model: 'clf', input })]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.health().targets[0]?.outstanding).toBe(2);
+    await running;
+    expect(client.health().targets[0]).toMatchObject({ outstanding: 0, ewmaMs: expect.any(Number) });
+  });
+
   it('rejects a route naming an unknown provider, with the path', async () => {
     fleet = await startTestFleet({ a: {} });
     expect(() => createClient({ providers: fleet!.providers, routes: { x: { targets: [{ model: 'zz:org/m' }] } } })).toThrow(/routes\.x\.targets\[0\]\.provider: unknown provider "zz"/);

@@ -8,6 +8,7 @@ export interface RetryPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
   deadlineMs: number;
+  maxWaitMs: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -15,7 +16,9 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxAttemptsPerTarget: 2,
   baseDelayMs: 250,
   maxDelayMs: 8_000,
-  deadlineMs: 120_000,
+  // As long as the transport's default total timeout, so the deadline never cuts a slow single call short.
+  deadlineMs: 600_000,
+  maxWaitMs: 30_000,
 };
 
 export function resolveRetryPolicy(...layers: Array<RetryConfig | undefined>): RetryPolicy {

@@ -162,7 +162,7 @@ export class Router {
         waitMs = this.#readyAt(soonest) - now;
       }
       if (waitMs > 0) {
-        if (now + waitMs >= context.deadlineAt) break;
+        if (waitMs > policy.maxWaitMs || now + waitMs >= context.deadlineAt) break;
         this.options.events.emit({
           type: 'retry-scheduled',
           requestId: request.requestId,
@@ -342,9 +342,11 @@ export class Router {
     const { route, attempts } = context.request;
     const elapsed = Date.now() - context.startedAt;
     if (!lastError) {
+      const reopensAt = Math.min(...route.targets.map((target) => this.breakerFor(target).reopensAt ?? Number.POSITIVE_INFINITY));
       return new InfermuxError({
         code: 'gateway_circuit_open',
         message: `No target of "${route.name}" is available: ${route.targets.map((target) => `${target.key} (breaker ${this.breakerFor(target).state})`).join(', ')}`,
+        ...(Number.isFinite(reopensAt) ? { retryAfterMs: Math.max(0, reopensAt - Date.now()) } : {}),
         details: { attempts },
       });
     }

@@ -45,6 +45,11 @@ export const retryConfigSchema = z.strictObject({
   maxDelayMs: nonNegative('a delay in ms').optional(),
   /** The whole request, retries and waits included. */
   deadlineMs: positiveInt('a deadline in ms').optional(),
+  /**
+   * Longest single wait the router will sit through for a Retry-After, a model-loading estimate or
+   * a cooldown; beyond it, the upstream's error is returned at once (with its `retryAfterMs`).
+   */
+  maxWaitMs: nonNegative('a wait in ms').optional(),
 });
 
 export const hedgeConfigSchema = z.strictObject({

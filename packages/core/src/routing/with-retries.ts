@@ -15,7 +15,7 @@ export async function withRetries<R>(call: () => Promise<R>, policy: RetryPolicy
       const error = InfermuxError.from(caught, { code: 'gateway_internal' });
       if (!error.retryable || attempt >= policy.maxAttempts || options.signal?.aborted) throw error;
       const waitMs = Math.max(retryHintMs(error) ?? 0, fullJitterBackoff(attempt, policy, options.random));
-      if (Date.now() + waitMs >= deadlineAt) throw error;
+      if (waitMs > policy.maxWaitMs || Date.now() + waitMs >= deadlineAt) throw error;
       await abortableSleep(waitMs, options.signal);
     }
   }
