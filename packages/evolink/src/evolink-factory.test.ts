@@ -1,0 +1,25 @@
+import { buildProviders, createClient, parseConfig } from '@infermux/core';
+import { startFakeEvolink } from '@infermux/testkit';
+import { expect, it } from 'vitest';
+import { evolinkProviderFactory } from './evolink-factory';
+import { testKey } from './rejection.test-helper';
+
+it('builds EvoLink from config: base URL, key from apiKeyEnv, custom name', async () => {
+  const fake = await startFakeEvolink({ apiKey: testKey });
+  try {
+    const config = parseConfig({ providers: { 'evolink-eu': { type: 'evolink', baseURL: fake.baseURL, apiKeyEnv: 'MY_EVOLINK_KEY' } } });
+    const providers = buildProviders(config, [evolinkProviderFactory], { env: { MY_EVOLINK_KEY: testKey } });
+    expect(providers.map((provider) => provider.name)).toEqual(['evolink-eu']);
+    const client = createClient({ providers });
+    const result = await client.run('chat-completion', { model: 'evolink-eu:gpt-5.5', input: { messages: [{ role: 'user', content: 'hi' }] } });
+    expect(result.provider).toBe('evolink-eu');
+    expect(fake.server.requests[0]?.headers.authorization).toBe(`Bearer ${testKey}`);
+  } finally {
+    await fake.close();
+  }
+});
+
+it('rejects an unknown setting by name', () => {
+  const config = parseConfig({ providers: { evolink: { baseURL: 'https://api.evolink.ai', region: 'eu' } } });
+  expect(() => buildProviders(config, [evolinkProviderFactory])).toThrow(/region/);
+});
