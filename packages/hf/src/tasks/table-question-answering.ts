@@ -14,9 +14,15 @@ const upstream = z.union([answer, z.array(answer).min(1)]);
 
 export const tableQuestionAnswering: HfTaskMapping<'table-question-answering'> = {
   capabilities: {},
-  // `inputs.question` as the spec, hub-docs and huggingface.js name it; huggingface_hub still sends the
-  // legacy `query` (wire §5.6 — which names the server accepts is unverified; the spec name is the safer bet).
-  request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
+  // The question goes under both names (wire §5.6). The spec and huggingface.js say `question`, but
+  // hf-inference runs the transformers pipeline, which reads `query` (transformers PR #34786 to accept the
+  // spec name is unmerged); huggingface_hub switched to `{query, table}` in `inputs` (PR #3154, June 2025)
+  // after 400s, and that form is reported working on hf-inference (huggingface.js issue #1525). The
+  // pipeline reads its keys by name, so the extra one is ignored.
+  request: (input, context) => ({
+    url: taskUrl(context),
+    body: inputsBody({ question: input.inputs.question, query: input.inputs.question, table: input.inputs.table }, input.parameters),
+  }),
   response(body, context) {
     const parsed = parseUpstream(upstream, expectJson(body, context), context, '{answer, coordinates, cells, aggregator?}');
     return { output: firstIfList(parsed) as z.output<typeof answer> };

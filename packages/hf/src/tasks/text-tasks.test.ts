@@ -222,6 +222,7 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
       {
         "body": {
           "inputs": {
+            "query": "How many stars does the transformers repository have?",
             "question": "How many stars does the transformers repository have?",
             "table": {
               "Repository": [
