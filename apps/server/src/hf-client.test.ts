@@ -83,9 +83,10 @@ describe('the official @huggingface/inference client, unchanged, with endpointUr
   });
 
   it('an HF-shaped error: the client reads `error` from the body', async () => {
-    const error = await client
+    const error = (await client
       .textClassification({ endpointUrl: `${models}/acme/does-not-exist`, inputs: 'x' })
-      .catch((caught: unknown) => caught as Error & { httpResponse?: { status: number; requestId?: string } });
+      .then(() => new Error('expected a failure'))
+      .catch((caught: unknown) => caught)) as Error & { httpResponse?: { status: number; requestId?: string } };
     expect(error).toBeInstanceOf(Error);
     expect(error.httpResponse?.status).toBe(404);
     expect(error.httpResponse?.requestId).toMatch(/^req_/);

@@ -9,7 +9,7 @@ export interface GatewayReply {
 
 /** A raw HTTP call to the gateway (no SDK), for status, header and body assertions. */
 export async function call(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {}): Promise<GatewayReply> {
-  const response = await fetch(url, { method: init.method ?? 'POST', headers: init.headers, body: init.body });
+  const response = await fetch(url, { method: init.method ?? 'POST', headers: init.headers, body: init.body as BodyInit | undefined });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
