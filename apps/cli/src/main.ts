@@ -14,7 +14,6 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     context = new CliContext(command.optsWithGlobals() as GlobalOptions);
     exitCode = await handler(context);
   });
-  program.exitOverride();
   try {
     await program.parseAsync([...argv]);
     return exitCode;

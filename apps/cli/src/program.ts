@@ -17,6 +17,8 @@ export function createProgram(dispatch: Dispatch): Command {
     .option('-v, --verbose', 'show error codes, request ids and the cause chain')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showSuggestionAfterError(true)
+    // Throw instead of exiting, so `main` maps parse errors to exit code 2 (set before subcommands: they inherit it).
+    .exitOverride()
     .configureHelp({ sortSubcommands: false });
 
   program

@@ -9,16 +9,17 @@ function flagsOf(task: TaskDefinition): string[] {
   return [task.streaming && 'streaming', task.async && 'async job', task.batchable && 'batchable', task.binaryInputs?.length && 'file input'].filter((flag): flag is string => typeof flag === 'string');
 }
 
-/** JSON Schema of a task's input or output; binary fields (custom types) show as "bytes / @file / URL". */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
-  return z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-    override: (context) => {
-      const def = (context.zodSchema as unknown as { _zod: { def: { type: string } } })._zod.def;
-      if (def.type === 'custom') context.jsonSchema.description = io === 'input' ? 'binary: @path, an http(s) URL, or - (stdin) on the CLI' : 'binary: saved to a file, or base64 with --json';
-    },
-  });
+/** JSON Schema of a task's input or output; bytes (which JSON Schema cannot say) are described in words. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', binaryFields: readonly string[] = []): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  for (const field of binaryFields) {
+    let holder = json;
+    const path = field.split('.');
+    for (const key of path.slice(0, -1)) holder = ((holder.properties as Record<string, Record<string, unknown>> | undefined)?.[key] ?? {}) as Record<string, unknown>;
+    const properties = holder.properties as Record<string, unknown> | undefined;
+    if (properties) properties[path[path.length - 1] as string] = { type: 'string', description: 'binary input: @path, an http(s) or data: URL, or - for stdin (bytes in the library)' };
+  }
+  return json;
 }
 
 export async function tasksCommand(context: CliContext, name: string | undefined, flags: { json?: boolean }): Promise<number> {
@@ -47,7 +48,7 @@ export async function tasksCommand(context: CliContext, name: string | undefined
     summary: task.summary,
     flags: flagsOf(task),
     hfSpec: task.hfSpec,
-    input: jsonSchema(task.input, 'input'),
+    input: jsonSchema(task.input, 'input', task.binaryInputs),
     output: jsonSchema(task.output, 'output'),
     example: toJsonSafe(task.example) as { input: unknown; output: unknown },
   };
