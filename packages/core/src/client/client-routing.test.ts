@@ -294,6 +294,46 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(modelCalls(servers.b!)).toHaveLength(1);
   });
 
+  it('hedges after the primary target\'s recent p95, not the configured fallback delay', async () => {
+    let slowA = false;
+    const { client } = await setup(
+      { a: { delayMs: () => (slowA ? 3_000 : 5) }, b: { delayMs: 5 } },
+      { routes: { clf: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], hedge: { enabled: true, delayMs: 2_000 } } } },
+    );
+    for (let index = 0; index < 6; index++) expect((await client.run('text-classification', { model: 'clf', input })).provider).toBe('a');
+    slowA = true;
+    const started = Date.now();
+    const result = await client.run('text-classification', { model: 'clf', input });
+    expect(result.provider).toBe('b');
+    expect(Date.now() - started).toBeLessThan(1_000); // far below the 2 s fallback: the p95 (~10 ms) decided
+  });
+
+  it('a caller abort cancels both hedged copies', async () => {
+    const { client, servers } = await setup(
+      { a: { delayMs: 3_000 }, b: { delayMs: 3_000 } },
+      { routes: { clf: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], hedge: { enabled: true, delayMs: 50 } } } },
+    );
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const error = await caught(client.run('text-classification', { model: 'clf', input, signal: controller.signal }));
+    expect(error.code).toBe('caller_aborted');
+    const [onA] = modelCalls(servers.a!);
+    const [onB] = modelCalls(servers.b!);
+    await waitFor(() => !servers.a!.isConnectionOpen(onA!.connectionId) && !servers.b!.isConnectionOpen(onB!.connectionId));
+  });
+
+  it('weighted routes split live traffic exactly by weight (smooth round-robin)', async () => {
+    const { client, servers } = await setup(
+      { a: {}, b: {} },
+      { routes: { clf: { strategy: 'weighted', targets: [{ model: 'a:org/model@main', weight: 3 }, { model: 'b:org/model@main', weight: 1 }] } } },
+    );
+    const served: string[] = [];
+    for (let index = 0; index < 100; index++) served.push((await client.run('text-classification', { model: 'clf', input })).provider);
+    expect(modelCalls(servers.a!)).toHaveLength(75);
+    expect(modelCalls(servers.b!)).toHaveLength(25);
+    expect(served.slice(0, 4).sort()).toEqual(['a', 'a', 'a', 'b']);
+  });
+
   it('a single-target model reference still gets retries, pricing and the request-end event', async () => {
     const { client, servers, events } = await setup({ a: {} }, { prices: { version: 'v7', models: { 'a:org/model': { perRequest: 0.001 } } } });
     servers.a?.fault('POST /models/*', { kind: 'status', status: 502 });
