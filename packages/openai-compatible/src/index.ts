@@ -30,6 +30,8 @@ export {
   parseOpenAIErrorBody,
   readErrorFields,
   classifyOpenAIError,
+  describeOpenAIError,
+  openAIErrorDetails,
   type OpenAIErrorFields,
   type OpenAIErrorContext,
 } from './openai-error';

@@ -1,16 +1,18 @@
 import { type Client, InfermuxError, type StreamPart, buildProviders, createClient, parseConfig } from '@infermux/core';
 import { type FakeOpenAI, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOpenAICompatible } from './openai-compatible-provider';
+import { type OpenAICompatibleProvider, createOpenAICompatible } from './openai-compatible-provider';
 import { openaiCompatibleProviderFactory } from './openai-compatible-factory';
 
 const apiKey = 'sk-local-test-key-0123456789';
 let fake: FakeOpenAI;
 let client: Client;
+let direct: OpenAICompatibleProvider;
 
 beforeAll(async () => {
   fake = await startFakeOpenAI({ apiKey, models: ['llama-3.1-8b', 'bge-small'] });
-  client = createClient({ providers: [createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey })] });
+  direct = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
+  client = createClient({ providers: [direct] });
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.server.reset());
@@ -87,13 +89,15 @@ describe('chat-completion', () => {
       ]),
     );
     try {
-      const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
-      const seen: StreamPart[] = [];
-      const error = await rejection((async () => { for await (const part of stream) seen.push(part); })());
-      expect(seen[1]).toMatchObject({ type: 'text-delta', text: 'Hel' });
-      expect(seen.at(-1)).toMatchObject({ type: 'error' });
+      const { stream } = await direct.doStream!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello });
+      const parts = await collect(stream);
+      expect(parts[1]).toMatchObject({ type: 'text-delta', text: 'Hel' });
+      const last = parts.at(-1);
+      expect(last?.type).toBe('error');
+      const error = (last as Extract<StreamPart, { type: 'error' }>).error;
       expect(error.code).toBe('provider_server_error');
       expect(error.message).toContain('upstream overloaded');
+      expect(error.details).toMatchObject({ midStream: true, upstreamType: 'server_error' });
     } finally {
       removeRoute();
     }
@@ -177,7 +181,8 @@ describe('models', () => {
 });
 
 describe('error mapping', () => {
-  const run = (model = 'local-vllm:llama-3.1-8b') => rejection(client.run('chat-completion', { model, input: hello }));
+  // The provider itself, not the client: these check the mapping, and the client's router would retry retryable errors.
+  const run = (model = 'llama-3.1-8b') => rejection(direct.doRun!({ task: 'chat-completion', model: { id: model }, input: hello }));
 
   it.each([
     [401, { message: 'Incorrect API key provided: sk-abc.', type: 'invalid_request_error', code: 'invalid_api_key' }, 'auth_invalid_credentials', false],
@@ -218,7 +223,7 @@ describe('error mapping', () => {
   });
 
   it('maps an unknown model (404 model_not_found)', async () => {
-    expect(await run('local-vllm:nope')).toMatchObject({ code: 'caller_model_not_found' });
+    expect(await run('nope')).toMatchObject({ code: 'caller_model_not_found' });
   });
 
   it('rejects a body that is not a chat completion as provider_bad_response naming the field', async () => {

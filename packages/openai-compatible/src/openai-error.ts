@@ -84,11 +84,11 @@ export function openAIErrorFromText(text: string, context: OpenAIErrorContext): 
   return httpError({
     status: context.status,
     provider: context.provider,
-    upstreamMessage: describe(fields),
+    upstreamMessage: describeOpenAIError(fields),
     headers: context.headers,
     requestId: context.requestId,
     code: classifyOpenAIError(fields) ?? codeForStatus(context.status),
-    details: errorDetails(fields, text),
+    details: openAIErrorDetails(fields, text),
   });
 }
 
@@ -104,12 +104,12 @@ export async function openAIErrorFromResponse(response: HttpResponse, provider: 
 }
 
 /** Upstream message plus `param`, so the caller sees which field the upstream rejected. */
-export function describe(fields: OpenAIErrorFields): string | undefined {
+export function describeOpenAIError(fields: OpenAIErrorFields): string | undefined {
   if (!fields.message) return fields.param ? `invalid parameter "${fields.param}"` : undefined;
   return fields.param ? `${fields.message} (param: ${fields.param})` : fields.message;
 }
 
-export function errorDetails(fields: OpenAIErrorFields, text: string): Record<string, unknown> {
+export function openAIErrorDetails(fields: OpenAIErrorFields, text: string): Record<string, unknown> {
   const details: Record<string, unknown> = {};
   if (fields.type !== undefined) details.upstreamType = fields.type;
   if (fields.code !== undefined) details.upstreamCode = fields.code;

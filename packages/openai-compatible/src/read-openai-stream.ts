@@ -1,5 +1,5 @@
 import { type HttpResponse, InfermuxError, type StreamPart, parseSse, truncate } from '@infermux/core';
-import { classifyOpenAIError, describe, readErrorFields } from './openai-error';
+import { classifyOpenAIError, describeOpenAIError, readErrorFields } from './openai-error';
 
 export interface ReadOpenAIStreamOptions {
   provider: string;
@@ -66,7 +66,7 @@ export async function* readOpenAIStream(response: HttpResponse, options: ReadOpe
 /** An `{"error":{…}}` sent inside a 200 stream: there is no status, so the body alone decides the code. */
 export function streamError(json: unknown, provider: string, requestId?: string): InfermuxError {
   const fields = readErrorFields(json);
-  const message = describe(fields);
+  const message = describeOpenAIError(fields);
   return new InfermuxError({
     code: classifyOpenAIError(fields) ?? 'provider_server_error',
     message: `${provider} reported an error mid-stream${message ? `: ${message}` : ''}`,
