@@ -46,9 +46,10 @@ export async function downloadResult(url: string, options: DownloadResultOptions
       headers: response.headers,
       code: gone ? 'caller_invalid_input' : undefined,
       hint: gone
-        ? `The result ${url} is no longer available${expired ? ` (it expired at ${new Date(options.expiresAt as number).toISOString()})` : ''}; EvoLink result links are valid for 24 hours`
+        ? `The result ${withoutQuery(url)} is no longer available${expired ? ` (it expired at ${new Date(options.expiresAt as number).toISOString()})` : ''}; EvoLink result links are valid for 24 hours`
         : undefined,
-      details: { url },
+      // Signed links carry credentials in the query string: keep it out of errors.
+      details: { url: withoutQuery(url) },
     });
   }
   if (!options.to) return { data: await response.bytes(), contentType };
@@ -70,4 +71,9 @@ export async function downloadResult(url: string, options: DownloadResultOptions
     throw error;
   }
   return { path: options.to, size, contentType };
+}
+
+function withoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : url.slice(0, cut);
 }

@@ -1,7 +1,8 @@
-import { buildProviders, createClient, parseConfig } from '@infermux/core';
+import { type ProviderV1, buildProviders, createClient, parseConfig } from '@infermux/core';
 import { startFakeEvolink } from '@infermux/testkit';
-import { expect, it } from 'vitest';
+import { expect, expectTypeOf, it } from 'vitest';
 import { evolinkProviderFactory } from './evolink-factory';
+import { createEvolink, evolink } from './evolink-provider';
 import { testKey } from './rejection.test-helper';
 
 it('builds EvoLink from config: base URL, key from apiKeyEnv, custom name', async () => {
@@ -22,4 +23,14 @@ it('builds EvoLink from config: base URL, key from apiKeyEnv, custom name', asyn
 it('rejects an unknown setting by name', () => {
   const config = parseConfig({ providers: { evolink: { baseURL: 'https://api.evolink.ai', region: 'eu' } } });
   expect(() => buildProviders(config, [evolinkProviderFactory])).toThrow(/region/);
+});
+
+it('is a ProviderV1 with a typed factory', () => {
+  expectTypeOf(evolink).toExtend<ProviderV1>();
+  expectTypeOf(createEvolink).parameter(0).toExtend<{ apiKey?: string; baseURL?: string; textBaseURL?: string } | undefined>();
+  expect(evolink.tasks).toEqual({
+    'chat-completion': { streaming: true },
+    'image-generation': { async: true, idempotentSubmit: false },
+    'video-generation': { async: true, idempotentSubmit: false },
+  });
 });
