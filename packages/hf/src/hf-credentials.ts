@@ -8,7 +8,7 @@ export const TOKEN_ENV = ['HF_TOKEN', 'HF_API_TOKEN'] as const;
  * as a secret, so it is redacted from every error and log.
  */
 export function readToken(apiKey: string | undefined, env: Record<string, string | undefined>): string | undefined {
-  const token = apiKey ?? TOKEN_ENV.map((name) => env[name]?.trim()).find(Boolean);
+  const token = apiKey?.trim() || TOKEN_ENV.map((name) => env[name]?.trim()).find(Boolean);
   if (token) registerSecret(token);
   return token || undefined;
 }

@@ -1,4 +1,4 @@
-import type { StreamPart } from '@infermux/core';
+import { type StreamPart, getTask, parseWith } from '@infermux/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
 import { createHf } from '../hf-provider';
@@ -21,6 +21,7 @@ const prompt = { inputs: 'The answer to the universe is', parameters: { max_new_
 describe('text-generation, OpenAI completions route (the default, as huggingface.js)', () => {
   it('POSTs {model, prompt, max_tokens} to /v1/completions and maps choices[0].text', async () => {
     const result = stable(await setup.provider.doRun({ task: 'text-generation', model: { id: 'openai-community/gpt2' }, input: prompt }));
+    parseWith(getTask('text-generation').output, result.output, 'text-generation output');
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -243,6 +244,7 @@ describe('chat-completion', () => {
 
   it('goes to the OpenAI-compatible router with org/model:provider as the model, reusing the OpenAI mapping', async () => {
     const result = stable(await setup.provider.doRun({ task: 'chat-completion', model: { id: 'meta-llama/Llama-3.1-8B-Instruct', variant: 'groq' }, input: { messages, max_tokens: 64 } }));
+    parseWith(getTask('chat-completion').output, result.output, 'chat-completion output');
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
