@@ -89,6 +89,11 @@ describe('HTTP errors from the upstream → core codes (wire §4)', () => {
     expect(await failure(classify())).toMatchObject({ code: 'provider_server_error', retryable: true, details: { errorType: 'incomplete_generation' } });
   });
 
+  it('424 TGI generation error → provider_server_error, not a caller error', async () => {
+    setup.fake.server.fault('POST /hf-inference/models/*', { kind: 'status', status: 424, body: { error: 'Request failed during generation: CUDA OOM', error_type: 'generation' } });
+    expect(await failure(classify())).toMatchObject({ code: 'provider_server_error', retryable: true, details: { upstreamStatus: 424, errorType: 'generation' } });
+  });
+
   it('403 with X-Error-Code: GatedRepo → auth_gated_model even when the message does not say so', async () => {
     setup.fake.server.fault('POST /hf-inference/models/*', { kind: 'status', status: 403, body: { error: 'Forbidden' }, headers: { 'x-error-code': 'GatedRepo' } });
     expect(await failure(classify())).toMatchObject({ code: 'auth_gated_model', message: expect.stringContaining(`${setup.fake.hubURL}/${SST2}`) });

@@ -123,7 +123,8 @@ export function hfErrorFromBody(
       retryAfterMs = Math.round(estimated * 1000);
       hint = `${model} is loading on HF Inference; it should be ready in about ${Math.ceil(estimated)} s`;
     }
-  } else if (status >= 500 && type !== undefined) {
+  } else if (type !== undefined && (status === 424 || status >= 500)) {
+    // TGI answers generation failures with 424 (wire §4.1): the server's fault, not the caller's.
     code = errorTypeCodes[type] === 'caller_request_rejected' ? 'provider_server_error' : errorTypeCodes[type];
   }
 
