@@ -5,15 +5,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHttpTransport, extensionForContentType, InfermuxError } from '@infermux/core';
 
-/** Every http(s) `url` field in an output (job results: `videos[].url`, `images[].url`). */
-export function findResultUrls(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(findResultUrls);
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) =>
-    key === 'url' && typeof item === 'string' && /^https?:\/\//i.test(item) ? [item] : findResultUrls(item),
-  );
-}
-
 /** Downloads result URLs (they expire, e.g. after 24 h on EvoLink) to `--out`, streaming to disk. */
 export async function downloadUrls(urls: readonly string[], options: { out: string; cwd: string; task: string }): Promise<string[]> {
   const transport = createHttpTransport({ timeouts: { totalMs: 30 * 60_000, idleMs: 60_000 } });

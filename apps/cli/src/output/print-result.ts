@@ -1,7 +1,8 @@
 import type { RunResult, Warning } from '@infermux/core';
 import type { Terminal } from '../runtime/terminal';
 import { findBinaryValues, toJsonSafe } from './binary-fields';
-import { downloadUrls, findResultUrls } from './download-urls';
+import { downloadUrls } from './download-urls';
+import { findResultUrls } from './result-urls';
 import { renderHuman } from './render-human';
 import { planOutputPaths, saveBinaryValues } from './save-outputs';
 

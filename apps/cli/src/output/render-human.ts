@@ -1,5 +1,6 @@
 import type { Terminal } from '../runtime/terminal';
 import { isBinaryValue } from './binary-fields';
+import { findResultUrls } from './result-urls';
 
 const BAR_WIDTH = 24;
 
@@ -38,6 +39,12 @@ export function renderHuman(output: unknown, terminal: Terminal, saved: Readonly
     for (const path of saved.values()) out.write(`${colors.green('saved')} ${path}\n`);
     const rest = withoutBinary(output);
     if (rest && Object.keys(rest).length > 0) out.write(`${JSON.stringify(rest, null, 2)}\n`);
+    return;
+  }
+  const urls = findResultUrls(output);
+  if (urls.length > 0) {
+    // Job results are links (they expire): print them one per line, `--out` downloads them.
+    for (const url of urls) out.write(`${url}\n`);
     return;
   }
   out.write(`${JSON.stringify(output, null, 2)}\n`);
