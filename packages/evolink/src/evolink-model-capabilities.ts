@@ -48,6 +48,13 @@ const ratioImage: ModelCapabilities = {
   promptMaxLength: 2000,
 };
 
+// Nano Banana 2 Lite skill docs (references/api-params.md): size incl. `auto` and extreme ratios, quality only `1K`.
+const nanoBananaLite: ModelCapabilities = {
+  task: 'image-generation',
+  fields: { size: { values: ['auto', ...ratios, '1:4', '4:1', '1:8', '8:1'] }, quality: { values: ['1K'] }, image_urls: referenceImages },
+  promptMaxLength: 2000,
+};
+
 // MCP generic video limits (wire §4.1); model pages below override them.
 const genericVideo: ModelCapabilities = {
   task: 'video-generation',
@@ -74,12 +81,9 @@ export const evolinkModelCapabilities: Readonly<Record<string, ModelCapabilities
   'z-image-turbo': ratioImage,
   'qwen-image-edit': ratioImage,
   'wan2.5-text-to-image': ratioImage,
-  // Nano Banana 2 Lite skill docs: size incl. `auto` and extreme ratios, quality only `1K`.
-  'gemini-3.1-flash-lite-image': {
-    task: 'image-generation',
-    fields: { size: { values: ['auto', ...ratios, '1:4', '4:1', '1:8', '8:1'] }, quality: { values: ['1K'] }, image_urls: referenceImages },
-    promptMaxLength: 2000,
-  },
+  // Nano Banana 2 Lite (skill docs id; the MCP list names it nano-banana-2-lite).
+  'gemini-3.1-flash-lite-image': nanoBananaLite,
+  'nano-banana-2-lite': nanoBananaLite,
   'sora-2': { task: 'video-generation', fields: { aspect_ratio: { values: ['16:9', '9:16'] }, image_urls: { maxItems: 1 }, duration: { any: true } }, promptMaxLength: 5000 },
   'sora-2-preview': {
     task: 'video-generation',
