@@ -1,0 +1,233 @@
+import { resolveBinaryFields } from '../binary/resolve-binary';
+import { InfermuxError } from '../errors/infermux-error';
+import { parseWith } from '../errors/validation-error';
+import { type ModelRef, formatModelRef, isPinnedRevision, toModelRef } from '../model/model-ref';
+import type { ProviderV1, RevisionPolicy } from '../provider/provider';
+import { ProviderRegistry } from '../provider/provider-registry';
+import type { Attempt, Cost, ResolvedModel, RunResult } from '../result/result-envelope';
+import type { Usage } from '../result/usage';
+import { resolveBreakerPolicy } from '../routing/circuit-breaker';
+import { PriceTable } from '../routing/price-table';
+import { RateLimiter } from '../routing/rate-limiter';
+import { MemoryCacheStorage, resolveCachePolicy } from '../routing/response-cache';
+import { resolveRetryPolicy } from '../routing/retry-policy';
+import { type Route, type RouteTarget, makeTarget, routeFromConfig } from '../routing/route';
+import { Router } from '../routing/router';
+import { routingSectionsSchema } from '../routing/routing-config';
+import { EventHub, type RequestKind } from '../routing/routing-events';
+import { getTask, type TaskId, type TaskInput, type TaskOutput } from '../tasks/task-registry';
+import { createHttpTransport } from '../transport/http-transport';
+import type { Timeouts } from '../transport/timeouts';
+import type { ClientOptions } from './client-types';
+
+/** What one client call carries through routing: its id, kind, start and attempts. */
+export interface CallContext {
+  requestId: string;
+  kind: RequestKind;
+  startedAt: number;
+  attempts: Attempt[];
+}
+
+/**
+ * The machinery behind one client, shared by its operations (run, stream, batch, submit):
+ * validated policies, the router, the cache, events, and the helpers every operation needs.
+ */
+export function createClientCore(options: ClientOptions) {
+  const registry = options.providers instanceof ProviderRegistry ? options.providers : new ProviderRegistry(options.providers);
+  const transport = options.transport ?? createHttpTransport();
+  const events = new EventHub();
+  if (options.onEvent) events.on(options.onEvent);
+
+  const sections = parseWith(
+    routingSectionsSchema,
+    {
+      routes: options.routes,
+      prices: options.prices,
+      limits: options.limits,
+      cache: typeof options.cache === 'object' ? options.cache : undefined,
+      retry: options.retry,
+      breaker: options.breaker,
+    },
+    'client options',
+  );
+  const routeConfigs = sections.routes ?? {};
+  const prices = new PriceTable(sections.prices);
+  const limits = sections.limits ?? {};
+  const cachePolicy = resolveCachePolicy(typeof options.cache === 'object' ? sections.cache : options.cache);
+  const retryPolicy = resolveRetryPolicy(sections.retry);
+  const breakerPolicy = resolveBreakerPolicy(sections.breaker);
+  const cache = options.cacheStorage ?? new MemoryCacheStorage<RunResult>(cachePolicy.maxEntries);
+  const limiter = new RateLimiter({ limits: limits.providers, storage: options.rateLimitStorage });
+  const router = new Router({ events, limiter, prices, retry: retryPolicy, breaker: breakerPolicy, random: options.random });
+
+  const routes = new Map<string, Route>();
+  for (const [name, config] of Object.entries(routeConfigs)) {
+    const route = routeFromConfig(name, config);
+    route.targets.forEach((target, index) => {
+      if (!registry.has(target.provider)) {
+        throw new InfermuxError({
+          code: 'caller_invalid_input',
+          message: `routes.${name}.targets[${index}].provider: unknown provider "${target.provider}"; configured providers: ${registry.names().join(', ') || '(none)'}`,
+          details: { field: `routes.${name}.targets[${index}].provider` },
+        });
+      }
+    });
+    routes.set(name, route);
+    // Known from the start, so health() lists every configured target before its first request.
+    for (const target of route.targets) router.breakerFor(target);
+  }
+
+  const pickProvider = (task: TaskId, model: ModelRef, override?: string): ProviderV1 => {
+    const name = override ?? model.provider ?? options.defaultProvider ?? registry.forTask(task)[0]?.name;
+    if (!name) {
+      throw new InfermuxError({ code: 'caller_unsupported', message: `No configured provider serves task "${task}"`, details: { task } });
+    }
+    const provider = registry.get(name);
+    if (!provider.tasks[task]) {
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `Provider "${name}" does not serve task "${task}". Providers that do: ${registry.forTask(task).map((item) => item.name).join(', ') || '(none)'}.`,
+        provider: name,
+        details: { task },
+      });
+    }
+    return provider;
+  };
+
+  /** A configured alias, or the model reference as a single-target route (still retried, limited, priced). */
+  function resolveRoute(task: TaskId, request: { model: string | ModelRef; provider?: string; revisionPolicy?: RevisionPolicy }): Route {
+    let route: Route;
+    const configured = typeof request.model === 'string' && !request.provider ? routes.get(request.model) : undefined;
+    if (configured) {
+      const targets = configured.targets.filter((target) => registry.get(target.provider).tasks[task] !== undefined);
+      if (targets.length === 0) {
+        throw new InfermuxError({
+          code: 'caller_unsupported',
+          message: `No target of route "${configured.name}" serves task "${task}" (targets: ${configured.targets.map((target) => target.key).join(', ')})`,
+          details: { task, route: configured.name },
+        });
+      }
+      route = targets.length === configured.targets.length ? configured : { ...configured, targets };
+    } else {
+      const model = toModelRef(request.model);
+      const provider = pickProvider(task, model, request.provider);
+      const target = makeTarget(provider.name, model);
+      route = { name: `${provider.name}:${formatModelRef(model, { provider: false })}`, strategy: 'priority', targets: [target], configured: false };
+    }
+    const revisionPolicy = request.revisionPolicy ?? options.revisionPolicy ?? 'warn';
+    if (revisionPolicy === 'pinned-only') {
+      const floating = route.targets.find((target) => !isPinnedRevision(target.model.revision));
+      if (floating) {
+        throw new InfermuxError({
+          code: 'policy_revision_unpinned',
+          message: `The revision policy is "pinned-only", but "${floating.key}" does not name a full commit sha. Use org/name@<40-hex commit>.`,
+          details: { model: floating.key },
+        });
+      }
+    }
+    return route;
+  }
+
+  async function prepareInput<T extends TaskId>(task: T, input: unknown, signal?: AbortSignal): Promise<TaskInput<T>> {
+    const definition = getTask(task);
+    const parsed = parseWith(definition.input, input, `input for task "${task}"`) as TaskInput<T>;
+    return resolveBinaryFields(parsed, definition.binaryInputs, { allowFilePaths: options.allowFilePaths, transport, signal });
+  }
+
+  function checkRequest(request: unknown): void {
+    if (request === null || typeof request !== 'object') {
+      throw new InfermuxError({ code: 'caller_invalid_input', message: 'Expected a request object { model, input }' });
+    }
+  }
+
+  function validateOutput<T extends TaskId>(task: T, output: unknown, provider: string): TaskOutput<T> {
+    return parseWith(getTask(task).output, output, `response from provider "${provider}" for task "${task}"`, {
+      provider,
+      code: 'provider_bad_response',
+    }) as TaskOutput<T>;
+  }
+
+  function unsupported(provider: ProviderV1, what: string, task: TaskId): InfermuxError {
+    return new InfermuxError({ code: 'caller_unsupported', message: `Provider "${provider.name}" cannot ${what} for task "${task}"`, provider: provider.name, details: { task } });
+  }
+
+  /** The model to send: the target's, with the revision the provider resolved it to (HF Hub). */
+  async function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal) {
+    const resolved = provider.resolveModel ? await provider.resolveModel({ task, model: target.model, signal, revisionPolicy }) : undefined;
+    const model = resolved?.revision ? { ...target.model, revision: resolved.revision } : target.model;
+    return { resolved, model };
+  }
+
+  function timeoutsFor(target: RouteTarget, request: { timeouts?: Partial<Timeouts> }): Partial<Timeouts> {
+    return { ...options.timeouts, ...target.timeouts, ...request.timeouts };
+  }
+
+  function costOf(target: RouteTarget, model: { id: string; revision?: string }, usage: Usage): Cost | undefined {
+    return prices.cost(usage, prices.lookup(target.provider, model, target.price));
+  }
+
+  function newContext(kind: RequestKind): CallContext {
+    return { requestId: crypto.randomUUID(), kind, startedAt: Date.now(), attempts: [] };
+  }
+
+  function emitEnd(context: CallContext, task: TaskId, route: string, outcome: { result?: RunResult; error?: unknown; provider?: string; model?: ResolvedModel; usage?: Usage; cost?: Cost }): void {
+    const result = outcome.result;
+    const model = result?.model ?? outcome.model;
+    const error = outcome.error === undefined ? undefined : InfermuxError.from(outcome.error, { code: 'gateway_internal' });
+    events.emit({
+      type: 'request-end',
+      requestId: context.requestId,
+      kind: context.kind,
+      task,
+      route,
+      ...((result?.provider ?? outcome.provider) ? { provider: result?.provider ?? outcome.provider } : {}),
+      ...(model ? { model: model.revision ? `${model.id}@${model.revision}` : model.id } : {}),
+      attempts: context.attempts,
+      usage: result?.usage ?? outcome.usage ?? {},
+      ...((result?.cost ?? outcome.cost) ? { cost: result?.cost ?? outcome.cost } : {}),
+      status: error ? 'error' : 'ok',
+      ...(error ? { errorCode: error.code } : {}),
+      latencyMs: Date.now() - context.startedAt,
+      cached: result?.cached === true,
+    });
+  }
+
+  async function consumeTokens(provider: string, usage: Usage): Promise<void> {
+    const tokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) || (usage.totalTokens ?? 0);
+    if (tokens > 0) await limiter.consumeTokens(provider, tokens);
+  }
+
+  return {
+    options,
+    registry,
+    transport,
+    events,
+    router,
+    limiter,
+    prices,
+    cache,
+    cachePolicy,
+    retryPolicy,
+    resolveRoute,
+    prepareInput,
+    checkRequest,
+    validateOutput,
+    unsupported,
+    resolveTargetModel,
+    timeoutsFor,
+    costOf,
+    newContext,
+    emitEnd,
+    consumeTokens,
+  };
+}
+
+export type ClientCore = ReturnType<typeof createClientCore>;
+
+/** The alias or model reference a call asked for, as events report it. */
+export function routeLabel(request: { model?: string | ModelRef; provider?: string } | undefined): string {
+  const model = request?.model;
+  if (model === undefined) return '(none)';
+  const text = typeof model === 'string' ? model : formatModelRef(model);
+  return request?.provider ? `${request.provider}:${text}` : text;
+}

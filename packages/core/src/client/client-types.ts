@@ -1,0 +1,101 @@
+import type { InfermuxError } from '../errors/infermux-error';
+import type { ModelRef } from '../model/model-ref';
+import type { JobStatus, ProviderV1, RevisionPolicy, StreamPart } from '../provider/provider';
+import type { ProviderRegistry } from '../provider/provider-registry';
+import type { RunResult } from '../result/result-envelope';
+import type { RateLimitStorage } from '../routing/rate-limiter';
+import type { CacheStorage } from '../routing/response-cache';
+import type { BreakerConfig, CacheConfig, LimitsConfig, PricesConfig, RetryConfig, RouteConfig } from '../routing/routing-config';
+import type { InfermuxEventListener } from '../routing/routing-events';
+import type { TaskId, TaskInput } from '../tasks/task-registry';
+import type { Transport } from '../transport/http-transport';
+import type { Timeouts } from '../transport/timeouts';
+
+export interface ClientOptions {
+  providers: Iterable<ProviderV1> | ProviderRegistry;
+  /** Provider used when the model reference names none. Defaults to the first registered. */
+  defaultProvider?: string;
+  /** Read file paths given as binary inputs (CLI, server). Off for library use. */
+  allowFilePaths?: boolean;
+  revisionPolicy?: RevisionPolicy;
+  timeouts?: Partial<Timeouts>;
+  /** Used to download http(s) binary inputs. */
+  transport?: Transport;
+  /** Public model names (aliases) mapped to targets and a strategy. */
+  routes?: Record<string, RouteConfig>;
+  /** Versioned price table; every result then carries its cost. */
+  prices?: PricesConfig;
+  /** Token buckets per provider. */
+  limits?: LimitsConfig;
+  /** Response cache for deterministic tasks; off unless given (`true` for the defaults). */
+  cache?: CacheConfig | boolean;
+  /** Client-wide retry policy; a route's own `retry` overrides it. */
+  retry?: RetryConfig;
+  /** Circuit breakers per (provider, model): on by default. */
+  breaker?: BreakerConfig;
+  /** Where cached responses live (default: in memory, LRU). */
+  cacheStorage?: CacheStorage<RunResult>;
+  /** Where rate-limit buckets live (default: in memory). */
+  rateLimitStorage?: RateLimitStorage;
+  /** Coalesce concurrent `run` calls of batchable tasks for the same model into one batch call. */
+  microBatch?: { windowMs: number; maxBatchSize?: number };
+  /** Listener for every routing event (same as `client.on`). */
+  onEvent?: InfermuxEventListener;
+  /** Uniform random source in [0, 1) for jitter and load balancing; inject for deterministic tests. */
+  random?: () => number;
+}
+
+export interface RequestOptions<T extends TaskId> {
+  /** A configured route alias, or `[provider:]org/name[@revision][:variant]`, or a parsed reference. */
+  model: string | ModelRef;
+  input: TaskInput<T>;
+  /** Overrides the provider prefix of `model` (and bypasses route aliases). */
+  provider?: string;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  timeouts?: Partial<Timeouts>;
+  revisionPolicy?: RevisionPolicy;
+  /** Set `false` to skip the response cache for this call. */
+  cache?: boolean;
+}
+
+export interface BatchOptions<T extends TaskId> extends Omit<RequestOptions<T>, 'input'> {
+  inputs: Array<TaskInput<T>>;
+  /** Upstream calls in flight at once (default 4). */
+  concurrency?: number;
+}
+
+export type BatchItemResult<T extends TaskId> = { index: number; result: RunResult<T> } | { index: number; error: InfermuxError };
+
+export interface StreamResult<T extends TaskId> extends AsyncIterable<StreamPart> {
+  /** Only the text deltas; throws if the stream breaks after content was sent. */
+  readonly textStream: AsyncIterable<string>;
+  /** The whole result, once the stream has been consumed. Rejects if the stream broke. */
+  readonly result: Promise<RunResult<T>>;
+}
+
+export interface TargetHealth {
+  provider: string;
+  model: string;
+  breaker: 'closed' | 'open' | 'half-open';
+  outstanding: number;
+  ewmaMs?: number;
+  coolingUntil?: number;
+}
+
+export interface Client {
+  readonly providers: ProviderRegistry;
+  run<T extends TaskId>(task: T, request: RequestOptions<T>): Promise<RunResult<T>>;
+  stream<T extends TaskId>(task: T, request: RequestOptions<T>): StreamResult<T>;
+  /** Starts an async job (image/video generation) and returns its first status. Never resubmitted unless the provider takes an idempotency key. */
+  submit<T extends TaskId>(task: T, request: RequestOptions<T>): Promise<JobStatus<T> & { provider: string }>;
+  /** Job status; transient failures are retried (polling is idempotent). */
+  getJob<T extends TaskId>(task: T, job: { provider: string; jobId: string; signal?: AbortSignal }): Promise<JobStatus<T>>;
+  cancelJob<T extends TaskId>(task: T, job: { provider: string; jobId: string; signal?: AbortSignal }): Promise<JobStatus<T>>;
+  /** Many inputs: split to the provider's batch size, bounded concurrency, per-item results in input order. */
+  batch<T extends TaskId>(task: T, options: BatchOptions<T>): Promise<Array<BatchItemResult<T>>>;
+  /** Subscribes to routing events; returns the unsubscribe function. */
+  on(listener: InfermuxEventListener): () => void;
+  /** Breaker state, in-flight count and latency per target seen so far (for /metrics). */
+  health(): { targets: TargetHealth[] };
+}

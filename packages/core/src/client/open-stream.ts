@@ -1,0 +1,120 @@
+import { InfermuxError } from '../errors/infermux-error';
+import type { StreamPart } from '../provider/provider';
+import type { ResolvedModel, RunResult, Warning } from '../result/result-envelope';
+import { addUsage, type Usage } from '../result/usage';
+import type { RouteTarget } from '../routing/route';
+import { readUntilContent } from '../routing/stream-failover';
+import type { TaskId } from '../tasks/task-registry';
+import { type ClientCore, routeLabel } from './client-core';
+import type { RequestOptions, StreamResult } from './client-types';
+import { collectStream } from './collect-stream';
+
+export function openStream<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>): StreamResult<T> {
+  let resolveResult!: (value: RunResult<T>) => void;
+  let rejectResult!: (error: unknown) => void;
+  const result = new Promise<RunResult<T>>((resolve, reject) => {
+    resolveResult = resolve;
+    rejectResult = reject;
+  });
+  result.catch(() => undefined); // consumers that only iterate must not see an unhandled rejection
+  const context = core.newContext('stream');
+  const routeName = routeLabel(request);
+  // Ends the upstream request when the consumer stops early or the caller aborts.
+  const cancel = new AbortController();
+  const signal = request?.signal ? AbortSignal.any([request.signal, cancel.signal]) : cancel.signal;
+
+  async function* parts(): AsyncGenerator<StreamPart> {
+    let committed: { target: RouteTarget; provider: string } | undefined;
+    let usage: Usage = {};
+    let served: ResolvedModel | undefined;
+    try {
+      core.checkRequest(request);
+      const input = await core.prepareInput(task, request.input, signal);
+      const route = core.resolveRoute(task, request);
+      const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
+      const { value, target } = await core.router.execute({
+        requestId: context.requestId,
+        task,
+        route,
+        signal,
+        resendable: () => true,
+        hedge: false,
+        attempts: context.attempts,
+        run: async (target, attemptSignal) => {
+          const provider = core.registry.get(target.provider);
+          if (!provider.doStream) throw core.unsupported(provider, 'stream', task);
+          const { resolved, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal);
+          const streamed = await provider.doStream({ task, model, input, signal: attemptSignal, headers: request.headers, timeouts: core.timeoutsFor(target, request), revisionPolicy });
+          return { streamed, resolved, opened: await readUntilContent(streamed.stream, provider.name) };
+        },
+      });
+      committed = { target, provider: target.provider };
+      served = value.streamed.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
+      const seen: StreamPart[] = [];
+      const accept = (part: StreamPart) => {
+        if (part.type === 'usage') usage = addUsage(usage, part.usage);
+        seen.push(part);
+      };
+      for (const part of value.opened.buffered) {
+        accept(part);
+        yield part;
+      }
+      for (;;) {
+        const next = await value.opened.rest.next();
+        if (next.done) break;
+        if (next.value.type === 'error') throw next.value.error;
+        accept(next.value);
+        yield next.value;
+      }
+      if (!seen.some((part) => part.type === 'finish')) {
+        throw new InfermuxError({
+          code: 'provider_stream_interrupted',
+          message: `${target.provider} ended the stream without a finish event: the answer is truncated`,
+          provider: target.provider,
+        });
+      }
+      const output = core.validateOutput(task, collectStream(task, seen, { model: target.model.id }), target.provider);
+      await core.consumeTokens(target.provider, usage);
+      const runResult: RunResult<T> = {
+        task,
+        output,
+        usage,
+        cost: core.costOf(target, served, usage),
+        warnings: [...(value.resolved?.warnings ?? []), ...(value.streamed.warnings ?? [])] as Warning[],
+        provider: target.provider,
+        model: served,
+        requestId: value.streamed.requestId,
+        timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt, firstByteMs: value.streamed.firstByteMs },
+        attempts: context.attempts,
+        cached: false,
+      };
+      core.emitEnd(context, task, routeName, { result: runResult });
+      resolveResult(runResult);
+    } catch (caught) {
+      const error = InfermuxError.from(caught, { code: 'gateway_internal' });
+      rejectResult(error);
+      if (!committed) {
+        core.emitEnd(context, task, routeName, { error });
+        throw error;
+      }
+      // Content already reached the caller: say in-band that the answer is cut short.
+      core.router.reportLateFailure(committed.target, error, context.requestId);
+      core.emitEnd(context, task, routeName, { error, provider: committed.provider, model: served, usage, cost: core.costOf(committed.target, served ?? committed.target.model, usage) });
+      yield { type: 'error', error };
+    } finally {
+      cancel.abort(new Error('stream finished'));
+    }
+  }
+
+  const iterable = parts();
+  return {
+    [Symbol.asyncIterator]: () => iterable,
+    textStream: (async function* () {
+      for await (const part of iterable) {
+        if (part.type === 'text-delta') yield part.text;
+        else if (part.type === 'error') throw part.error;
+      }
+    })(),
+    result,
+  };
+}
