@@ -111,7 +111,12 @@ export function createProgram(dispatch: Dispatch): Command {
     .command('create')
     .description('create a key (shown once)')
     .argument('<name>', 'a name for the key')
-    .option('--limit <key=value>', 'a limit for the key, e.g. --limit requestsPerMinute=60 (repeatable)', collect)
+    .option('--rpm <n>', 'requests per minute')
+    .option('--tpm <n>', 'tokens (input + output) per minute')
+    .option('--budget <usd>', 'spending limit in USD')
+    .addOption(new Option('--budget-period <period>', 'budget window').choices(['day', 'month', 'total']))
+    .option('--models <list>', 'models or routes the key may call (comma-separated; default all)')
+    .option('--routes <list>', 'gateway endpoints the key may call, e.g. /v1/chat/completions (comma-separated)')
     .option('--json', 'print as JSON')
     .action((name: string, _options, command: Command) => dispatch(command, async (context) => (await import('./commands/gateway-commands')).keysCreateCommand(context, name, command.opts())));
   keys

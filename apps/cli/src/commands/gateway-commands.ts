@@ -1,27 +1,10 @@
-import type { InfermuxConfig } from '@infermux/core';
+import { InfermuxError } from '@infermux/core';
+import type { GatewayStore } from '@infermux/server';
 import { exitCodes } from '../exit-codes';
-import { parseAssignment } from '../input/typed-assignment';
 import type { CliContext } from '../runtime/cli-context';
 
-/** The part of `@infermux/server` the CLI drives (the gateway's own package owns it). */
-interface GatewayModule {
-  startGateway(options: { config: InfermuxConfig; configPath?: string; port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
-  openGatewayStore(options: { config: InfermuxConfig }): GatewayStore;
-}
-
-interface GatewayStore {
-  keys: {
-    create(options: { name: string } & Record<string, unknown>): { id: string; key: string } | Promise<{ id: string; key: string }>;
-    list(): unknown[] | Promise<unknown[]>;
-    revoke(id: string): unknown;
-  };
-  usage: { summary(options: { by: 'key' | 'model' | 'day'; since?: string | number | Date }): unknown[] | Promise<unknown[]> };
-  close(): void | Promise<void>;
-}
-
-// Loaded only by these commands: the gateway pulls in a database and an HTTP server.
-const serverPackage = '@infermux/server';
-const loadGateway = async (): Promise<GatewayModule> => (await import(serverPackage)) as GatewayModule;
+// Loaded only by these commands: the gateway pulls in SQLite, pino and an HTTP server.
+const loadGateway = () => import('@infermux/server');
 
 async function withStore<T>(context: CliContext, use: (store: GatewayStore) => Promise<T>): Promise<T> {
   const [{ config }, gateway] = await Promise.all([context.loadConfig(), loadGateway()]);
@@ -37,10 +20,9 @@ export async function serveCommand(context: CliContext, flags: { port?: string; 
   const [{ config, path }, gateway] = await Promise.all([context.loadConfig(), loadGateway()]);
   const port = flags.port === undefined ? undefined : Number(flags.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    const { InfermuxError } = await import('@infermux/core');
     throw new InfermuxError({ code: 'caller_invalid_input', message: `--port ${flags.port}: expected a port number (0-65535)`, details: { field: '--port' } });
   }
-  const running = await gateway.startGateway({ config, ...(path ? { configPath: path } : {}), ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) });
+  const running = await gateway.startGateway({ config, env: context.env, ...(path ? { configPath: path } : {}), ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) });
   context.terminal.stdout.write(`infermux gateway listening on ${running.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -52,13 +34,36 @@ export async function serveCommand(context: CliContext, flags: { port?: string; 
   return exitCodes.ok;
 }
 
-export async function keysCreateCommand(context: CliContext, name: string, flags: { limit?: string[]; json?: boolean }): Promise<number> {
-  const limits: Record<string, unknown> = {};
-  for (const text of flags.limit ?? []) {
-    const { key, raw } = parseAssignment('--limit', text);
-    limits[key] = /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
-  }
-  const created = await withStore(context, async (store) => store.keys.create({ name, ...limits }));
+export interface KeyCreateFlags {
+  rpm?: string;
+  tpm?: string;
+  budget?: string;
+  budgetPeriod?: 'day' | 'month' | 'total';
+  models?: string;
+  routes?: string;
+  json?: boolean;
+}
+
+function count(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InfermuxError({ code: 'caller_invalid_input', message: `${flag} ${text}: expected a number > 0`, details: { field: flag } });
+  return value;
+}
+
+const list = (text: string | undefined) => text?.split(',').map((item) => item.trim()).filter(Boolean);
+
+export async function keysCreateCommand(context: CliContext, name: string, flags: KeyCreateFlags): Promise<number> {
+  const budget = count(flags.budget, '--budget');
+  const options = {
+    name,
+    ...(flags.rpm !== undefined ? { rpm: count(flags.rpm, '--rpm') } : {}),
+    ...(flags.tpm !== undefined ? { tpm: count(flags.tpm, '--tpm') } : {}),
+    ...(budget !== undefined ? { budget: { amount: budget, period: flags.budgetPeriod ?? 'month' } } : {}),
+    ...(flags.models ? { allowedModels: list(flags.models) } : {}),
+    ...(flags.routes ? { allowedRoutes: list(flags.routes) } : {}),
+  };
+  const created = await withStore(context, async (store) => store.keys.create(options));
   if (flags.json) context.terminal.stdout.write(`${JSON.stringify(created)}\n`);
   else {
     context.terminal.stdout.write(`${created.key}\n`);
