@@ -64,6 +64,20 @@ describe('batch', () => {
     expect(events.filter((event) => event.type === 'request-end' && event.kind === 'batch').length).toBe(batchCalls.length + singleCalls);
   });
 
+  it('an output that does not match the task schema fails only its item; the call\'s cost rides on the first good item', async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
+    fleet.servers.a!.route('POST', '/models/*', (_request, response) => response.json(200, [{ wrong: true }, [{ label: 'X', score: 1 }], [{ label: 'Y', score: 1 }]]));
+    const client = createClient({ providers: fleet.providers, prices: { models: { 'a:*': { perRequest: 0.01 } } } });
+    const results = await client.batch('text-classification', { model: 'a:org/model', inputs: [{ inputs: 'p' }, { inputs: 'q' }, { inputs: 'r' }] });
+    expect('error' in results[0]! && results[0].error.code).toBe('provider_bad_response');
+    expect(results.slice(1).map((item) => 'result' in item && [item.result.output[0]?.label, item.result.cost?.amount])).toEqual([
+      ['X', 0.01],
+      ['Y', 0],
+    ]);
+    expect('result' in results[1]! && results[1].result.warnings.map((warning) => warning.code)).toEqual(['batch_usage_shared']);
+    expect(modelCalls(fleet.servers.a!)).toHaveLength(1);
+  });
+
   it('without native batching, runs each input through the route', async () => {
     fleet = await startTestFleet({ a: {} });
     const client = createClient({ providers: fleet.providers });

@@ -109,6 +109,7 @@ describe('streaming failover (real sockets)', () => {
     const client = createClient({ providers: fleet.providers });
     const stream = client.stream('chat-completion', { model: 'a:org/chat', input });
     for await (const part of stream) if (part.type === 'text-delta') break;
+    await expect(stream.result).rejects.toMatchObject({ code: 'caller_aborted' });
     const [request] = fleet.servers.a!.requests;
     const started = Date.now();
     while (fleet.servers.a!.isConnectionOpen(request!.connectionId) && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -10,11 +10,18 @@ import type { RequestOptions, StreamResult } from './client-types';
 import { collectStream } from './collect-stream';
 
 export function openStream<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>): StreamResult<T> {
+  let settled = false;
   let resolveResult!: (value: RunResult<T>) => void;
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<RunResult<T>>((resolve, reject) => {
-    resolveResult = resolve;
-    rejectResult = reject;
+    resolveResult = (value) => {
+      settled = true;
+      resolve(value);
+    };
+    rejectResult = (error) => {
+      settled = true;
+      reject(error);
+    };
   });
   result.catch(() => undefined); // consumers that only iterate must not see an unhandled rejection
   const context = core.newContext('stream');
@@ -102,6 +109,12 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
       core.emitEnd(context, task, routeName, { error, provider: committed.provider, model: served, usage, cost: core.costOf(committed.target, served ?? committed.target.model, usage) });
       yield { type: 'error', error };
     } finally {
+      if (!settled) {
+        // The consumer stopped reading: there is no whole result to give.
+        const error = new InfermuxError({ code: 'caller_aborted', message: 'The stream was not read to the end; the upstream request was cancelled' });
+        rejectResult(error);
+        core.emitEnd(context, task, routeName, { error, provider: committed?.provider, model: served, usage });
+      }
       cancel.abort(new Error('stream finished'));
     }
   }

@@ -1,6 +1,5 @@
 import { InfermuxError } from '../errors/infermux-error';
-import type { RunResult, Warning } from '../result/result-envelope';
-import { addUsage, type Usage } from '../result/usage';
+import type { RunResult } from '../result/result-envelope';
 import { chunk, mapWithConcurrency } from '../routing/batching';
 import { classifyFailure } from '../routing/retry-policy';
 import type { Route } from '../routing/route';
@@ -60,10 +59,9 @@ export async function runBatch<T extends TaskId>(core: ClientCore, task: T, batc
   await mapWithConcurrency(chunk(prepared, batchSize), concurrency, async (items) => {
     const context = core.newContext('batch');
     try {
-      const chunkResults = await runBatchChunk(core, task, route, request, items, context);
-      const usage = chunkResults.reduce((sum, item) => addUsage(sum, item.result.usage), {} as Usage);
-      core.emitEnd(context, task, route.name, { provider: chunkResults[0]?.result.provider, model: chunkResults[0]?.result.model, usage, cost: chunkResults[0]?.result.cost });
-      for (const item of chunkResults) results[item.index] = item;
+      const call = await runBatchChunk(core, task, route, request, items, context);
+      core.emitEnd(context, task, route.name, { provider: call.provider, model: call.model, usage: call.usage, cost: call.cost });
+      for (const item of call.results) results[item.index] = item;
     } catch (error) {
       core.emitEnd(context, task, route.name, { error });
       const failure = InfermuxError.from(error, { code: 'gateway_internal' });
@@ -78,7 +76,7 @@ export async function runBatch<T extends TaskId>(core: ClientCore, task: T, batc
   return results;
 }
 
-/** One upstream batch call through the router; usage and cost of the call ride on its first item. */
+/** One upstream batch call through the router, mapped back to per-item results. */
 async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route: Route, request: Omit<RequestOptions<T>, 'input'>, items: Array<{ index: number; input: TaskInput<T> }>, context: CallContext) {
   const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
   const { value, target } = await core.router.execute({
@@ -109,30 +107,36 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
   const model = value.batchResult.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
   await core.consumeTokens(target.provider, usage);
   const cost = core.costOf(target, model, usage);
-  const warning: Warning | undefined =
-    items.length > 1 ? { code: 'batch_usage_shared', message: `Usage and cost of the ${items.length}-input upstream call are reported on input #${items[0]?.index}` } : undefined;
-  return items.map((item, position): BatchItemResult<T> => {
+  const results = items.map((item, position): BatchItemResult<T> => {
     try {
       const output = core.validateOutput(task, value.batchResult.outputs[position], target.provider);
-      const first = position === 0;
-      return {
-        index: item.index,
-        result: {
-          task,
-          output,
-          usage: first ? usage : {},
-          ...(cost ? { cost: first ? cost : { ...cost, amount: 0 } } : {}),
-          warnings: [...(value.resolved?.warnings ?? []), ...(value.batchResult.warnings ?? []), ...(warning ? [warning] : [])],
-          provider: target.provider,
-          model,
-          requestId: value.batchResult.requestId,
-          timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt },
-          attempts: context.attempts,
-          cached: false,
-        },
+      const result: RunResult<T> = {
+        task,
+        output,
+        usage: {},
+        warnings: [...(value.resolved?.warnings ?? []), ...(value.batchResult.warnings ?? [])],
+        provider: target.provider,
+        model,
+        requestId: value.batchResult.requestId,
+        timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt },
+        attempts: context.attempts,
+        cached: false,
       };
+      return { index: item.index, result };
     } catch (error) {
       return { index: item.index, error: InfermuxError.from(error, { code: 'provider_bad_response' }) };
     }
-  }) as Array<{ index: number; result: RunResult<T> }>;
+  });
+  // The call's usage and cost ride on its first successful item, so sums over items stay right.
+  const carrier = results.find((item): item is { index: number; result: RunResult<T> } => 'result' in item);
+  for (const item of results) {
+    if (!('result' in item)) continue;
+    const carries = item === carrier;
+    item.result.usage = carries ? usage : {};
+    if (cost) item.result.cost = carries ? cost : { ...cost, amount: 0 };
+    if (items.length > 1) {
+      item.result.warnings.push({ code: 'batch_usage_shared', message: `Usage and cost of the ${items.length}-input upstream call are reported on input #${carrier?.index}` });
+    }
+  }
+  return { results, usage, cost, provider: target.provider, model };
 }
