@@ -19,8 +19,21 @@ export interface StreamFraming {
 export async function pipeStream(context: RequestContext, first: StreamPart | undefined, rest: AsyncIterator<StreamPart>, framing: StreamFraming): Promise<void> {
   const response = context.response;
   startEventStream(context);
+  // Parts that arrive together (one upstream read) go out in one socket write: cork on the
+  // first write, uncork once the current burst of microtasks is done.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    response.uncork();
+  };
   const write = async (text: string): Promise<void> => {
-    if (text && !response.write(text)) await once(response, 'drain', { signal: context.abort.signal });
+    if (!text) return;
+    if (!corked) {
+      corked = true;
+      response.cork();
+      process.nextTick(uncork);
+    }
+    if (!response.write(text)) await once(response, 'drain', { signal: context.abort.signal });
   };
   try {
     let part = first;

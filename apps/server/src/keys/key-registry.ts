@@ -14,6 +14,7 @@ type KeyWithHash = GatewayKey & { hash: string };
  */
 export class KeyRegistry {
   private byHash = new Map<string, KeyWithHash>();
+  private readonly recent = new Map<string, KeyWithHash>();
   private readonly configured: KeyWithHash[] = [];
   private dataVersion = -1;
   private checkedAt = 0;
@@ -66,6 +67,7 @@ export class KeyRegistry {
     for (const key of this.configured) next.set(key.hash, key);
     for (const key of this.store.active()) next.set(key.hash, key);
     this.byHash = next;
+    this.recent.clear();
   }
 
   /** With no key at all the gateway is open, and binds to loopback only. */
@@ -75,10 +77,17 @@ export class KeyRegistry {
 
   /** The key for a presented secret, or undefined (unknown or revoked). */
   find(secret: string): GatewayKey | undefined {
+    // Recently accepted secrets skip the hash (a hot-path cost); the cache holds only keys that
+    // are valid right now and is emptied on every reload, so a revoked key is refused at once.
+    const cached = this.recent.get(secret);
+    if (cached) return cached;
     const hash = hashKeySecret(secret);
     const key = this.byHash.get(hash);
     // The map lookup is by hash (nothing to learn from its timing); the final comparison is constant-time anyway.
-    return key && sameHash(key.hash, hash) ? key : undefined;
+    if (!key || !sameHash(key.hash, hash)) return undefined;
+    if (this.recent.size >= 1024) this.recent.clear();
+    this.recent.set(secret, key);
+    return key;
   }
 
   configuredKeys(): GatewayKey[] {

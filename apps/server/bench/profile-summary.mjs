@@ -1,0 +1,56 @@
+// Attributes a V8 .cpuprofile's samples to the part of the request path that caused them:
+// each sample is charged to the nearest frame (itself or a caller) that belongs to a known
+// package, so native work (JSON, hashing, socket writes) counts for whoever asked for it.
+const parts = [
+  ['gateway: SQLite ledger (better-sqlite3)', (url) => /better-sqlite3/.test(url) || /apps\/server\/.*usage-ledger|insertMany/.test(url)],
+  ['gateway: metrics (prom-client)', (url) => /prom-client|tdigest|bintrees/.test(url)],
+  ['gateway: logging (pino)', (url) => /pino|sonic-boom/.test(url)],
+  ['validation (zod), from core and adapter', (url) => /\/zod\//.test(url)],
+  ['upstream HTTP client (undici)', (url) => /undici/.test(url)],
+  ['SSE parsing (eventsource-parser)', (url) => /eventsource-parser/.test(url)],
+  ['core client: routing, retries, breaker, events, cost', (url) => /packages\/core\//.test(url)],
+  ['openai-compatible adapter (request/response mapping)', (url) => /packages\/openai-compatible\//.test(url)],
+  ['gateway: wire mapping, auth, limits, accounting', (url) => /apps\/server\//.test(url)],
+];
+const IDLE = 'idle';
+const GC = 'garbage collection';
+const NODE = 'node:http server and socket I/O (no package on the stack)';
+
+export function summariseProfile(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const memo = new Map();
+  const partOf = (id) => {
+    if (memo.has(id)) return memo.get(id);
+    const trail = [];
+    let current = id;
+    let found;
+    while (current !== undefined) {
+      if (memo.has(current)) {
+        found = memo.get(current);
+        break;
+      }
+      trail.push(current);
+      const frame = byId.get(current).callFrame;
+      if (frame.functionName === '(idle)') found = IDLE;
+      else if (frame.functionName === '(garbage collector)') found = GC;
+      else found = parts.find(([, test]) => test(frame.url ?? ''))?.[0];
+      if (found) break;
+      current = parent.get(current);
+    }
+    found ??= NODE;
+    for (const item of trail) memo.set(item, found);
+    return found;
+  };
+  const totals = new Map();
+  for (const id of profile.samples) {
+    const part = partOf(id);
+    totals.set(part, (totals.get(part) ?? 0) + 1);
+  }
+  const busy = profile.samples.length - (totals.get(IDLE) ?? 0);
+  return [...totals.entries()]
+    .filter(([part]) => part !== IDLE)
+    .map(([part, count]) => ({ part, percent: (count / busy) * 100 }))
+    .sort((a, b) => b.percent - a.percent);
+}
