@@ -88,6 +88,14 @@ describe('gateway keys', () => {
     expect(refused.json().error).toMatchObject({ type: 'permission_error', param: 'model' });
   });
 
+  it('an upstream refusing the gateway\'s provider token is a 502 (not the caller\'s 401)', async () => {
+    fixture.openai.failWith({ path: '/v1/chat/completions' }, 401, { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' });
+    const reply = await call(chatUrl, { headers: bearer(mainKey), body: chatBody() });
+    expect(reply.status).toBe(502);
+    expect(reply.headers.get('x-should-retry')).toBe('false');
+    expect(reply.json().error).toMatchObject({ type: 'server_error', code: 'auth_invalid_credentials' });
+  });
+
   it('the admin API needs the admin token; bad key options name the field', async () => {
     expect((await call(`${fixture.gateway.url}/admin/keys`, { method: 'GET' })).status).toBe(401);
     expect((await call(`${fixture.gateway.url}/admin/keys`, { method: 'GET', headers: bearer(mainKey) })).status).toBe(401);

@@ -29,6 +29,10 @@ const openaiCodes: Partial<Record<ErrorCode, string>> = {
   caller_context_length_exceeded: 'context_length_exceeded',
 };
 
+function openaiCodeOf(error: InfermuxError): string {
+  return isUpstreamAuth(error) ? error.code : (openaiCodes[error.code] ?? error.code);
+}
+
 function paramOf(error: InfermuxError): string | null {
   const details = error.details;
   if (!details) return null;
@@ -41,8 +45,17 @@ function paramOf(error: InfermuxError): string | null {
   return null;
 }
 
+/**
+ * The upstream refused the gateway's own provider credentials: a gateway misconfiguration,
+ * not the caller's key — a 401 would tell the client its gateway key is wrong.
+ */
+function isUpstreamAuth(error: InfermuxError): boolean {
+  return error.provider !== undefined && error.code.startsWith('auth_');
+}
+
 /** Status a client sees. `caller_aborted` has nobody to answer; anything odd is clamped into 4xx/5xx. */
 function statusOf(error: InfermuxError): number {
+  if (isUpstreamAuth(error)) return 502;
   const status = error.status;
   return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
@@ -57,6 +70,7 @@ function retryHeaders(error: InfermuxError, status: number): Record<string, stri
   }
   // openai-node retries 408/409/429/5xx by status alone; say so when a retry cannot help.
   if (!error.retryable && (status === 408 || status === 409 || status >= 500)) headers['x-should-retry'] = 'false';
+  if (isUpstreamAuth(error)) headers['x-should-retry'] = 'false';
   if (error.code === 'policy_budget_exceeded') headers['x-should-retry'] = 'false';
   return headers;
 }
@@ -66,7 +80,7 @@ export function errorResponse(format: WireFormat, error: InfermuxError): ErrorRe
   const headers = retryHeaders(error, status);
   let body: unknown;
   if (format === 'openai') {
-    body = { error: { message: error.message, type: openaiType(status, error.code), param: paramOf(error), code: openaiCodes[error.code] ?? error.code } };
+    body = { error: { message: error.message, type: openaiType(status, error.code), param: paramOf(error), code: openaiCodeOf(error) } };
   } else if (format === 'hf') {
     // HF bodies are `{"error": "..."}`; a loading model adds `estimated_time` in seconds.
     body =
@@ -84,5 +98,5 @@ export function streamErrorEvent(format: WireFormat, error: InfermuxError): stri
   const status = statusOf(error);
   if (format === 'hf') return JSON.stringify({ error: error.message, error_type: error.code });
   if (format === 'native') return JSON.stringify({ type: 'error', error: { ...error.toJSON(), status } });
-  return JSON.stringify({ error: { message: error.message, type: openaiType(status, error.code), param: null, code: openaiCodes[error.code] ?? error.code } });
+  return JSON.stringify({ error: { message: error.message, type: openaiType(status, error.code), param: null, code: openaiCodeOf(error) } });
 }

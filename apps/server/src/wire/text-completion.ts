@@ -66,7 +66,9 @@ export class TgiChunkWriter {
     if (part.type === 'finish') {
       this.index += 1;
       const token = { id: 0, text: '', logprob: 0, special: true };
-      const details = { finish_reason: part.finishReason, generated_tokens: this.index - 1, input_length: 0, seed: null };
+      // TGI names: `eos_token`, `length`, `stop_sequence`; an OpenAI-style upstream says `stop`.
+      const finishReason = part.finishReason === 'stop' ? 'eos_token' : part.finishReason;
+      const details = { finish_reason: finishReason, generated_tokens: this.index - 1, input_length: 0, seed: null };
       return `data:${JSON.stringify({ index: this.index, token, generated_text: part.generatedText ?? this.text, details, top_tokens: null })}\n\n`;
     }
     return '';
