@@ -3,6 +3,7 @@ import type { StreamPart } from '../provider/provider';
 import type { ResolvedModel, RunResult, Warning } from '../result/result-envelope';
 import { addUsage, type Usage } from '../result/usage';
 import type { RouteTarget } from '../routing/route';
+import { linkSignals } from '../routing/link-signals';
 import { readUntilContent } from '../routing/stream-failover';
 import type { TaskId } from '../tasks/task-registry';
 import { type ClientCore, routeLabel } from './client-core';
@@ -28,7 +29,9 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
   const routeName = routeLabel(request);
   // Ends the upstream request when the consumer stops early or the caller aborts.
   const cancel = new AbortController();
-  const signal = request?.signal ? AbortSignal.any([request.signal, cancel.signal]) : cancel.signal;
+  const link = linkSignals([request?.signal, cancel.signal]);
+  const signal = link.signal;
+  let release = () => undefined as void;
 
   async function* parts(): AsyncGenerator<StreamPart> {
     let committed: { target: RouteTarget; provider: string } | undefined;
@@ -39,13 +42,14 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
       const input = await core.prepareInput(task, request.input, signal);
       const route = core.resolveRoute(task, request);
       const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
-      const { value, target } = await core.router.execute({
+      const { value, target, release: releaseAttempt } = await core.router.execute({
         requestId: context.requestId,
         task,
         route,
         signal,
         resendable: () => true,
         hedge: false,
+        holdSignal: true,
         attempts: context.attempts,
         run: async (target, attemptSignal) => {
           const provider = core.registry.get(target.provider);
@@ -55,6 +59,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
           return { streamed, resolved, opened: await readUntilContent(streamed.stream, provider.name) };
         },
       });
+      release = releaseAttempt;
       committed = { target, provider: target.provider };
       served = value.streamed.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
       const seen: StreamPart[] = [];
@@ -116,6 +121,8 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         core.emitEnd(context, task, routeName, { error, provider: committed?.provider, model: served, usage });
       }
       cancel.abort(new Error('stream finished'));
+      release();
+      link.dispose();
     }
   }
 

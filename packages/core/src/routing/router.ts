@@ -3,6 +3,7 @@ import { formatModelRef } from '../model/model-ref';
 import type { Attempt } from '../result/result-envelope';
 import type { TaskId } from '../tasks/task-registry';
 import { abortableSleep } from './abortable-sleep';
+import { linkSignals } from './link-signals';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
 import type { PriceTable } from './price-table';
 import type { RateLimiter } from './rate-limiter';
@@ -47,14 +48,21 @@ export interface ExecuteRequest<R> {
   attempts: Attempt[];
   /** One attempt against one target; must honour `signal`. */
   run: (target: RouteTarget, signal: AbortSignal) => Promise<R>;
+  /**
+   * Keep the winning attempt's signal linked to the caller's after `execute` returns (a stream
+   * still being read); the caller then calls `release()` when done.
+   */
+  holdSignal?: boolean;
 }
 
 export interface ExecuteResult<R> {
   value: R;
   target: RouteTarget;
+  /** Detaches the winning attempt from the caller's signal (only needed with `holdSignal`). */
+  release(): void;
 }
 
-type Outcome<R> = { ok: true; value: R; target: RouteTarget } | { ok: false; error: InfermuxError; target: RouteTarget };
+type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void } | { ok: false; error: InfermuxError; target: RouteTarget };
 
 interface RunningAttempt<R> {
   target: RouteTarget;
@@ -125,14 +133,19 @@ export class Router {
     const policy = resolveRetryPolicy(this.options.retry, request.route.retry);
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error('deadline')), policy.deadlineMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
-    const context = { request, policy, signal, deadline: deadline.signal, deadlineAt: Date.now() + policy.deadlineMs, startedAt: Date.now() };
+    const link = linkSignals([request.signal, deadline.signal]);
+    const context = { request, policy, signal: link.signal, deadline: deadline.signal, deadlineAt: Date.now() + policy.deadlineMs, startedAt: Date.now() };
+    let held = false;
     try {
-      return await this.#loop(context);
+      const result = await this.#loop(context);
+      held = request.holdSignal === true;
+      const releaseAttempt = result.release;
+      return { ...result, release: () => (releaseAttempt(), link.dispose()) };
     } catch (error) {
       throw this.#translate(error, context);
     } finally {
       clearTimeout(timer);
+      if (!held) link.dispose();
     }
   }
 
@@ -190,7 +203,7 @@ export class Router {
       attemptNumber += 1;
       const hedgeWith = attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
       const outcome = hedgeWith ? await this.#hedged(context, target, hedgeWith, attemptNumber) : await this.#start(context, target, attemptNumber, false).done;
-      if (outcome.ok) return { value: outcome.value, target: outcome.target };
+      if (outcome.ok) return { value: outcome.value, target: outcome.target, release: outcome.release };
 
       lastError = outcome.error;
       previous = outcome.target;
@@ -287,12 +300,14 @@ export class Router {
       finish(error);
       return { ok: false, error, target };
     }
-    const signal = AbortSignal.any([context.signal, controller.signal]);
+    const link = linkSignals([context.signal, controller.signal]);
+    const signal = link.signal;
     try {
       await this.options.limiter.acquire(target.provider, signal, (waitMs) =>
         this.options.events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }),
       );
     } catch (caught) {
+      link.dispose();
       breaker((item) => item.release());
       const error = this.#translate(caught, context, controller.signal);
       finish(error);
@@ -307,8 +322,10 @@ export class Router {
       stats.recordLatency(Date.now() - startedAt);
       breaker((item) => item.onSuccess());
       finish();
-      return { ok: true, value, target };
+      if (!request.holdSignal) link.dispose();
+      return { ok: true, value, target, release: link.dispose };
     } catch (caught) {
+      link.dispose();
       const error = this.#translate(caught, context, controller.signal);
       breaker((item) => (countsAgainstHealth(error) ? item.onFailure() : item.release()));
       const hint = retryHintMs(error);
