@@ -30,7 +30,7 @@ export function createClient(options: ClientOptions): Client {
       })
     : undefined;
 
-  /** Only plain calls are coalesced: a signal, headers or overrides make a request its own. */
+  /** Only plain calls are coalesced: a signal, headers or any override makes a request its own. */
   function coalescible(task: TaskId, request: RequestOptions<TaskId>): boolean {
     return (
       microBatcher !== undefined &&
@@ -39,6 +39,8 @@ export function createClient(options: ClientOptions): Client {
       !request.headers &&
       !request.timeouts &&
       !request.provider &&
+      request.cache === undefined &&
+      request.revisionPolicy === undefined &&
       typeof request.model === 'string'
     );
   }
