@@ -74,7 +74,7 @@ export function createClientCore(options: ClientOptions) {
     });
     routes.set(name, route);
     // Known from the start, so health() lists every configured target before its first request.
-    for (const target of route.targets) router.breakerFor(target);
+    for (const target of route.targets) router.pin(target);
   }
 
   const pickProvider = (task: TaskId, model: ModelRef, override?: string): ProviderV1 => {

@@ -71,6 +71,7 @@ interface RunningAttempt<R> {
 }
 
 const DEFAULT_HEDGE_DELAY_MS = 1_000;
+const MAX_TRACKED_TARGETS = 10_000;
 
 const breakerEventTypes = { open: 'breaker-open', 'half-open': 'breaker-half-open', closed: 'breaker-close' } as const satisfies Record<BreakerState, string>;
 
@@ -83,6 +84,7 @@ export class Router {
   readonly stats = new TargetStatsRegistry();
   readonly #breakers = new Map<string, { breaker: CircuitBreaker; target: RouteTarget }>();
   readonly #strategies = new Map<string, RoutingStrategy>();
+  readonly #pinned = new Set<string>();
   readonly #random: () => number;
 
   constructor(private readonly options: RouterOptions) {
@@ -94,8 +96,30 @@ export class Router {
     if (!entry) {
       entry = { breaker: new CircuitBreaker(this.options.breaker), target };
       this.#breakers.set(target.key, entry);
+      if (this.#breakers.size > MAX_TRACKED_TARGETS) this.#forgetIdleTarget();
     }
     return entry.breaker;
+  }
+
+  /** Keeps a configured target's breaker and stats for good (listed by `health()` from the start). */
+  pin(target: RouteTarget): void {
+    this.#pinned.add(target.key);
+    this.breakerFor(target);
+  }
+
+  /**
+   * Callers may name any model, so state for unconfigured targets is bounded: the oldest idle one
+   * (closed breaker, nothing in flight, not cooling down) is forgotten.
+   */
+  #forgetIdleTarget(): void {
+    for (const [key, { breaker, target }] of this.#breakers) {
+      if (this.#pinned.has(key) || breaker.state !== 'closed') continue;
+      const stats = this.stats.get(target);
+      if (stats.outstanding > 0 || stats.coolingUntil > Date.now()) continue;
+      this.#breakers.delete(key);
+      this.stats.delete(key);
+      return;
+    }
   }
 
   /** Runs a breaker operation and reports the state change it caused, tagged with the request that caused it. */

@@ -38,6 +38,10 @@ export class TargetStatsRegistry {
     return stats;
   }
 
+  delete(key: string): void {
+    this.#stats.delete(key);
+  }
+
   entries(): Array<[string, TargetStats]> {
     return [...this.#stats.entries()];
   }
