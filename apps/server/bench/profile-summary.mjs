@@ -1,7 +1,9 @@
 // Attributes a V8 .cpuprofile's samples to the part of the request path that caused them:
-// each sample is charged to the nearest frame (itself or a caller) that belongs to a known
-// package, so native work (JSON, hashing, socket writes) counts for whoever asked for it.
+// each sample is charged to the nearest frame (itself or a caller) that is socket/HTTP work
+// or belongs to a known package, so native work (JSON, hashing) counts for whoever asked for it.
+const SOCKETS = 'socket I/O and HTTP framing (node:http, node:net; both sides)';
 const parts = [
+  [SOCKETS, (url, name) => /^node:(_http_|http$|net$|internal\/stream_base|internal\/streams|internal\/net)/.test(url) || (url === '' && /^(writev|writeUtf8String|writeLatin1String|writeBuffer|onStreamRead|readStart|execute)$/.test(name))],
   ['gateway: SQLite ledger (better-sqlite3)', (url) => /better-sqlite3/.test(url) || /apps\/server\/.*usage-ledger|insertMany/.test(url)],
   ['gateway: metrics (prom-client)', (url) => /prom-client|tdigest|bintrees/.test(url)],
   ['gateway: logging (pino)', (url) => /pino|sonic-boom/.test(url)],
@@ -14,7 +16,7 @@ const parts = [
 ];
 const IDLE = 'idle';
 const GC = 'garbage collection';
-const NODE = 'node:http server and socket I/O (no package on the stack)';
+const NODE = 'other node internals (timers, ticks, crypto)';
 
 export function summariseProfile(profile) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -35,7 +37,7 @@ export function summariseProfile(profile) {
       const frame = byId.get(current).callFrame;
       if (frame.functionName === '(idle)') found = IDLE;
       else if (frame.functionName === '(garbage collector)') found = GC;
-      else found = parts.find(([, test]) => test(frame.url ?? ''))?.[0];
+      else found = parts.find(([, test]) => test(frame.url ?? '', frame.functionName ?? ''))?.[0];
       if (found) break;
       current = parent.get(current);
     }

@@ -125,11 +125,13 @@ try {
     results[scenario.id].bareProxy = await measure(proxy, scenario, 'gpt-4o-mini', proxy.child.pid);
     await stop(proxy);
     const profileDir = join(work, `profile-${scenario.id}`);
-    const gatewayArgs = profile && scenario.id === 'chat-c64' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    // BENCH_GATEWAY_FLAGS: extra node flags for the gateway only (e.g. --max-semi-space-size=4 to trade CPU for RSS).
+    const extraFlags = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
+    const gatewayArgs = [...extraFlags, ...(profile && scenario.id !== 'chat-c1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
     const gateway = await start('gateway', join(serverRoot, 'dist', 'main.js'), gatewayArgs, { INFERMUX_CONFIG: gatewayConfig, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY }, 1);
     results[scenario.id].gateway = await measure(gateway, scenario, 'bench-chat', gateway.child.pid);
     await stop(gateway);
-    if (gatewayArgs.length) {
+    if (profile && scenario.id !== 'chat-c1') {
       const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
       results[scenario.id].gatewayProfile = summariseProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')));
     }
@@ -186,10 +188,11 @@ for (const scenario of scenarios) {
 lines.push('', 'targets:');
 for (const [name, met] of Object.entries(targets)) lines.push(`  ${met ? 'MET    ' : 'MISSED '} ${name}`);
 lines.push('', `ledger rows written during the gateway runs: ${ledgerRows}; CPU pinning: ${pin ? 'target on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`);
-const profiled = results['chat-c64'].gatewayProfile;
-if (profiled) {
-  lines.push('', 'gateway CPU profile, chat at 64 connections (self time by part of the request path):');
-  for (const item of profiled) lines.push(`  ${pad(item.part, 44)} ${item.percent.toFixed(1)}%`);
+for (const scenario of scenarios) {
+  const profiled = results[scenario.id].gatewayProfile;
+  if (!profiled) continue;
+  lines.push('', `gateway CPU profile, ${scenario.label} (busy time by part of the request path):`);
+  for (const item of profiled) lines.push(`  ${pad(item.part, 60)} ${item.percent.toFixed(1)}%`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -202,6 +205,7 @@ const report = {
   durationMs,
   warmupMs,
   pinned: pin,
+  gatewayFlags: process.env.BENCH_GATEWAY_FLAGS ?? '',
   ledgerRows,
   results,
   summary,
