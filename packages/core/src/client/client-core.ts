@@ -153,9 +153,12 @@ export function createClientCore(options: ClientOptions) {
 
   /** The model to send: the target's, with the revision the provider resolved it to (HF Hub). */
   async function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal) {
-    const resolved = provider.resolveModel ? await provider.resolveModel({ task, model: target.model, signal, revisionPolicy }) : undefined;
+    const answer = provider.resolveModel ? await provider.resolveModel({ task, model: target.model, signal, revisionPolicy }) : undefined;
+    // Warnings travel beside the model, never inside the ResolvedModel a result reports.
+    const { warnings = [], ...rest } = answer ?? { id: target.model.id };
+    const resolved: ResolvedModel | undefined = answer ? rest : undefined;
     const model = resolved?.revision ? { ...target.model, revision: resolved.revision } : target.model;
-    return { resolved, model };
+    return { resolved, resolveWarnings: warnings, model };
   }
 
   function timeoutsFor(target: RouteTarget, request: { timeouts?: Partial<Timeouts> }): Partial<Timeouts> {

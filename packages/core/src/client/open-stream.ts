@@ -54,9 +54,9 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         run: async (target, attemptSignal) => {
           const provider = core.registry.get(target.provider);
           if (!provider.doStream) throw core.unsupported(provider, 'stream', task);
-          const { resolved, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal);
+          const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal);
           const streamed = await provider.doStream({ task, model, input, signal: attemptSignal, headers: request.headers, timeouts: core.timeoutsFor(target, request), revisionPolicy });
-          return { streamed, resolved, opened: await readUntilContent(streamed.stream, provider.name) };
+          return { streamed, resolved, resolveWarnings, opened: await readUntilContent(streamed.stream, provider.name) };
         },
       });
       release = releaseAttempt;
@@ -92,7 +92,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         output,
         usage,
         cost: core.costOf(target, served, usage),
-        warnings: [...(value.resolved?.warnings ?? []), ...(value.streamed.warnings ?? [])] as Warning[],
+        warnings: [...value.resolveWarnings, ...(value.streamed.warnings ?? [])] as Warning[],
         provider: target.provider,
         model: served,
         requestId: value.streamed.requestId,

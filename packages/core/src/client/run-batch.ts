@@ -89,7 +89,7 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
     attempts: context.attempts,
     run: async (target, signal) => {
       const provider = core.registry.get(target.provider);
-      const { resolved, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal);
+      const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal);
       const call = { task, model, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request), revisionPolicy };
       if (!provider.doBatch) throw core.unsupported(provider, 'run batches', task);
       const batchResult = await provider.doBatch({ ...call, inputs: items.map((item) => item.input) });
@@ -100,7 +100,7 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
           provider: provider.name,
         });
       }
-      return { batchResult, resolved };
+      return { batchResult, resolved, resolveWarnings };
     },
   });
   const usage = value.batchResult.usage ?? {};
@@ -114,7 +114,7 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
         task,
         output,
         usage: {},
-        warnings: [...(value.resolved?.warnings ?? []), ...(value.batchResult.warnings ?? [])],
+        warnings: [...value.resolveWarnings, ...(value.batchResult.warnings ?? [])],
         provider: target.provider,
         model,
         requestId: value.batchResult.requestId,

@@ -46,9 +46,9 @@ export async function runRoute<T extends TaskId>(core: ClientCore, task: T, requ
       run: async (target, signal) => {
         const provider = core.registry.get(target.provider);
         if (!provider.doRun) throw core.unsupported(provider, 'run', task);
-        const { resolved, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal);
+        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal);
         const result = await provider.doRun({ task, model, input, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request), revisionPolicy });
-        return { result, resolved, output: core.validateOutput(task, result.output, provider.name) };
+        return { result, resolved, resolveWarnings, output: core.validateOutput(task, result.output, provider.name) };
       },
     });
   } catch (error) {
@@ -69,7 +69,7 @@ export async function runRoute<T extends TaskId>(core: ClientCore, task: T, requ
     output: value.output,
     usage,
     cost: core.costOf(target, model, usage),
-    warnings: [...(value.resolved?.warnings ?? []), ...(value.result.warnings ?? [])],
+    warnings: [...value.resolveWarnings, ...(value.result.warnings ?? [])],
     provider: target.provider,
     model,
     requestId: value.result.requestId,

@@ -190,7 +190,9 @@ export class Router {
       const ready = candidates.filter((target) => this.#readyAt(target) <= now);
       let target = ready.find((candidate) => !tries.has(candidate.key)) ?? ready[0];
       let waitMs = 0;
-      if (target && tries.has(target.key)) waitMs = fullJitterBackoff(tries.get(target.key) ?? 1, policy, this.#random);
+      // Full jitter may draw 0 ms: still a retry of the same target, and reported as one.
+      const retryingSameTarget = target !== undefined && tries.has(target.key);
+      if (target && retryingSameTarget) waitMs = fullJitterBackoff(tries.get(target.key) ?? 1, policy, this.#random);
       if (!target) {
         // Everything left is cooling down after a Retry-After: wait for the first to come back.
         const soonest = candidates.reduce((best, candidate) => (this.#readyAt(candidate) < this.#readyAt(best) ? candidate : best));
@@ -198,7 +200,7 @@ export class Router {
         target = soonest;
         waitMs = this.#readyAt(soonest) - now;
       }
-      if (waitMs > 0) {
+      if (waitMs > 0 || retryingSameTarget) {
         if (waitMs > policy.maxWaitMs || now + waitMs >= context.deadlineAt) break;
         this.options.events.emit({
           type: 'retry-scheduled',

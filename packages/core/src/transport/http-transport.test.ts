@@ -56,7 +56,9 @@ describe('createHttpTransport', () => {
   it('fires the idle timeout when the body stalls mid-way', async () => {
     server.fault('GET /stream', { kind: 'stall-mid-stream', afterBytes: 20, ms: 5_000 });
     const response = await transport.request({ method: 'GET', url: `${server.url}/stream`, timeouts: { idleMs: 150 } });
+    const started = performance.now();
     const error = await failure(response.text());
+    expect(performance.now() - started).toBeLessThan(800);
     expect(error).toMatchObject({ code: 'provider_timeout', details: { phase: 'idle' } });
   });
 

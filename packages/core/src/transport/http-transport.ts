@@ -75,6 +75,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       const controller = new AbortController();
       let totalTimedOut = false;
       let firstByteTimedOut = false;
+      let idleTimedOut = false;
       const onCallerAbort = () => controller.abort(request.signal?.reason);
       if (request.signal?.aborted) throw abortedError(provider, request.signal.reason);
       request.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -96,7 +97,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         request.signal?.removeEventListener('abort', onCallerAbort);
       };
       const translate = (error: unknown) =>
-        translateError(error, { provider, timeouts, totalTimedOut, firstByteTimedOut, callerAborted: request.signal?.aborted === true, url: request.url });
+        translateError(error, { provider, timeouts, totalTimedOut, firstByteTimedOut, idleTimedOut, callerAborted: request.signal?.aborted === true, url: request.url });
 
       const startedAt = performance.now();
       let response: Dispatcher.ResponseData;
@@ -123,11 +124,25 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       async function* chunks(): AsyncGenerator<Uint8Array> {
         if (consumed) throw new InfermuxError({ code: 'gateway_internal', message: 'Response body read twice', provider });
         consumed = true;
+        // Timed here for the same reason as first byte; the clock runs only while we wait
+        // for the upstream, not while the consumer holds a chunk.
+        let idleTimer: ReturnType<typeof setTimeout> | undefined;
+        const iterator = body[Symbol.asyncIterator]();
         try {
-          for await (const chunk of body) yield chunk as Uint8Array;
+          for (;;) {
+            idleTimer = setTimeout(() => {
+              idleTimedOut = true;
+              controller.abort(new Error('idle timeout'));
+            }, timeouts.idleMs);
+            const next = await iterator.next();
+            clearTimeout(idleTimer);
+            if (next.done) return;
+            yield next.value as Uint8Array;
+          }
         } catch (error) {
           throw translate(error);
         } finally {
+          clearTimeout(idleTimer);
           cleanup();
           if (!body.destroyed) body.destroy();
         }
@@ -209,6 +224,7 @@ interface ErrorContext {
   timeouts: Timeouts;
   totalTimedOut: boolean;
   firstByteTimedOut: boolean;
+  idleTimedOut: boolean;
   callerAborted: boolean;
   url: string;
 }
@@ -228,6 +244,7 @@ function translateError(error: unknown, context: ErrorContext): InfermuxError {
     });
   if (context.totalTimedOut) return timeout('total', timeouts.totalMs);
   if (context.firstByteTimedOut) return timeout('first-byte', timeouts.firstByteMs);
+  if (context.idleTimedOut) return timeout('idle', timeouts.idleMs);
   if (error instanceof undiciErrors.ConnectTimeoutError) return timeout('connect', timeouts.connectMs);
   if (error instanceof undiciErrors.HeadersTimeoutError) return timeout('first-byte', timeouts.firstByteMs);
   if (error instanceof undiciErrors.BodyTimeoutError) return timeout('idle', timeouts.idleMs);
