@@ -6,15 +6,18 @@ import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from './test-su
 let fixture: GatewayFixture;
 let client: InferenceClient;
 let models: string;
+let key: string;
 
 beforeAll(async () => {
   // Model ids without a provider prefix go to the HF provider (the OpenAI-compatible one also serves embeddings and generation).
-  fixture = await startGatewayFixture({}, {}, { defaults: { provider: 'hf' } });
+  // A short breaker cool-down: the loading model trips it, and x-wait-for-model waits it out.
+  fixture = await startGatewayFixture({}, {}, { defaults: { provider: 'hf' }, breaker: { cooldownMs: 200 } }, { hfModels: [{ id: 'acme/slow-loader', pipelineTag: 'text-classification', inference: 'warm', loading: { estimatedTime: 0.05, times: 9 } }] });
   const created = await fetch(`${fixture.gateway.url}/admin/keys`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'hf-sdk' }),
   }).then((response) => response.json() as Promise<{ key: string }>);
+  key = created.key;
   client = new InferenceClient(created.key);
   models = `${fixture.gateway.url}/models`;
 });
@@ -80,6 +83,30 @@ describe('the official @huggingface/inference client, unchanged, with endpointUr
     const upstream = lastUpstreamCall();
     expect(upstream.path).toBe('/hf-inference/models/google/vit-base-patch16-224');
     expect(Buffer.compare(upstream.body, Buffer.from(TINY_PNG))).toBe(0);
+  });
+
+  it('text-to-image: the image bytes come back raw, with their media type', async () => {
+    const image = await client.textToImage({ endpointUrl: `${models}/black-forest-labs/FLUX.1-schnell`, inputs: 'an astronaut riding a horse' }, { outputType: 'blob' });
+    expect(image).toBeInstanceOf(Blob);
+    expect(image.type).toMatch(/^image\//);
+    expect(image.size).toBeGreaterThan(0);
+  });
+
+  it('a loading model: 503 with estimated_time, or held until ready with x-wait-for-model', async () => {
+    const url = `${models}/acme/slow-loader?task=text-classification`;
+    const refused = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ inputs: 'x' }) });
+    expect(refused.status).toBe(503);
+    const refusedBody = await refused.json();
+    expect(refusedBody.error).toEqual(expect.any(String));
+    // HF's loading shape, unless core's breaker already opened on the repeated 503s (then it says so).
+    if (refused.headers.get('x-infermux-error-code') === 'provider_model_loading') expect(refusedBody).toEqual({ error: expect.stringMatching(/loading/i), estimated_time: expect.any(Number) });
+    else expect(refused.headers.get('x-infermux-error-code')).toBe('gateway_circuit_open');
+    const held = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-wait-for-model': 'true' }, body: JSON.stringify({ inputs: 'x' }) });
+    expect(held.status).toBe(200);
+    // Nine loading answers in all (the breaker opened on the way): more than core's bounded retries give one call.
+    const loadingCalls = fixture.hf.server.requests.filter((request) => request.path === '/hf-inference/models/acme/slow-loader');
+    expect(loadingCalls.length).toBeGreaterThanOrEqual(10);
+    expect(await held.json()).toEqual([[expect.objectContaining({ label: expect.any(String) }), expect.anything()]]);
   });
 
   it('an HF-shaped error: the client reads `error` from the body', async () => {

@@ -76,6 +76,19 @@ describe('the official openai client, unchanged, against the gateway', () => {
     expect(images.data?.[0]?.url).toMatch(/^http/);
   }, 15_000);
 
+  it('videos: create (multipart, as openai-node v6.28+ sends it), poll, download the bytes', async () => {
+    const created = await client.videos.create({ model: 'evolink:sora-2', prompt: 'a calico cat playing a piano', seconds: '4' });
+    expect(created).toMatchObject({ object: 'video', model: 'evolink:sora-2', prompt: 'a calico cat playing a piano', seconds: '4', size: null, error: null });
+    expect(created.id).toMatch(/^job_/);
+    let video = created;
+    for (let polls = 0; polls < 10 && video.status !== 'completed' && video.status !== 'failed'; polls++) video = await client.videos.retrieve(created.id);
+    expect(video.status).toBe('completed');
+    expect(video.progress).toBe(100);
+    const content = await client.videos.downloadContent(created.id);
+    expect(content.headers.get('content-type')).toMatch(/^video\//);
+    expect((await content.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  });
+
   it('models: the configured routes', async () => {
     const models = await client.models.list();
     expect(models.data.map((model) => model.id)).toEqual(['fast-chat']);

@@ -105,7 +105,8 @@ async function runWaitingForModel(context: RequestContext, services: GatewayServ
     try {
       return await runTask(context, services, call);
     } catch (error) {
-      if (!wait || !InfermuxError.isInstance(error) || error.code !== 'provider_model_loading') throw error;
+      // While a model loads, core's breaker may open on the repeated 503s; holding the request means waiting that out too.
+      if (!wait || !InfermuxError.isInstance(error) || (error.code !== 'provider_model_loading' && error.code !== 'gateway_circuit_open')) throw error;
       const delay = Math.min(Math.max(error.retryAfterMs ?? 1000, 250), 10_000);
       await context.upstream(() => sleep(delay, undefined, { signal: context.abort.signal })).catch(() => {
         throw error;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { FAKE_HF_VALID_TOKEN, type FakeEvolink, type FakeHf, type FakeOpenAI, startFakeEvolink, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
+import { FAKE_HF_VALID_TOKEN, type FakeEvolink, type FakeHf, type FakeHfModel, type FakeOpenAI, startFakeEvolink, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
 import { type RunningGateway, startGateway } from '../start-gateway';
 
 export const UPSTREAM_OPENAI_KEY = 'sk-upstreamSecretKey0123456789';
@@ -36,9 +36,14 @@ export interface GatewayFixture {
  * One gateway in front of the testkit's fake OpenAI-compatible upstream and fake Hugging
  * Face, on 127.0.0.1, with its own SQLite file in a temp directory.
  */
-export async function startGatewayFixture(server: Record<string, unknown> = {}, env: Record<string, string> = {}, extraConfig: Record<string, unknown> = {}): Promise<GatewayFixture> {
+export async function startGatewayFixture(
+  server: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+  extraConfig: Record<string, unknown> = {},
+  fakes: { hfModels?: FakeHfModel[] } = {},
+): Promise<GatewayFixture> {
   const openai = await startFakeOpenAI({ apiKey: UPSTREAM_OPENAI_KEY });
-  const hf = await startFakeHf();
+  const hf = await startFakeHf({ models: fakes.hfModels });
   const evolink = await startFakeEvolink({ apiKey: UPSTREAM_EVOLINK_KEY, behaviour: () => ({ outcome: 'succeed', afterPolls: 1 }), estimatedSeconds: () => 1 });
   const directory = mkdtempSync(join(tmpdir(), 'infermux-gateway-'));
   const ledgerPath = join(directory, 'gateway.sqlite');
