@@ -1,14 +1,8 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base';
 
 export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: 'node20',
-  },
+  libraryBuild,
   {
     // `node apps/server/dist/main.js` (the README's `pnpm start`).
     entry: { main: 'src/main.ts' },

@@ -1,20 +1,8 @@
 import { z } from 'zod';
-import {
-  breakerConfigSchema,
-  cacheConfigSchema,
-  limitsConfigSchema,
-  pricesConfigSchema,
-  retryConfigSchema,
-  routesConfigSchema,
-} from '../routing/routing-config';
+import { routingSectionsSchema } from '../routing/routing-config';
 import { serverConfigSchema } from './server-config-schema';
+import { timeoutsSchema } from './timeouts-schema';
 
-const timeoutsSchema = z.strictObject({
-  connectMs: z.int().positive().optional(),
-  firstByteMs: z.int().positive().optional(),
-  idleMs: z.int().positive().optional(),
-  totalMs: z.int().positive().optional(),
-});
 
 /**
  * One provider entry. Shared fields are checked here; the provider's own factory
@@ -50,13 +38,8 @@ export const configSchema = z.strictObject({
     .optional(),
   /** The gateway (`apps/server`): host, port, keys, limits, ledger, body limits, timeouts, logging. */
   server: serverConfigSchema.optional(),
-  /** Routing (`packages/core/src/routing`): aliases → targets + strategy, prices, limits, cache, retry, breaker. */
-  routes: routesConfigSchema.optional(),
-  prices: pricesConfigSchema.optional(),
-  limits: limitsConfigSchema.optional(),
-  cache: cacheConfigSchema.optional(),
-  retry: retryConfigSchema.optional(),
-  breaker: breakerConfigSchema.optional(),
+  /** Routing (`packages/core/src/routing`): routes (aliases → targets + strategy), prices, limits, cache, retry, breaker. */
+  ...routingSectionsSchema.shape,
 });
 
 export type InfermuxConfig = z.output<typeof configSchema>;

@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { timeoutsSchema } from '../config/timeouts-schema';
 
 const positiveInt = (what: string) => z.int({ error: `expected ${what} (a whole number)` }).positive({ error: `expected ${what} greater than 0` });
 const nonNegative = (what: string) => z.number({ error: `expected ${what} (a number)` }).nonnegative({ error: `expected ${what} of 0 or more` });
 
-// Same shape as the config's `defaults.timeouts`; declared here too because config-schema.ts
-// imports this file (a cycle would leave one of them undefined at load time).
-const timeoutsSchema = z.strictObject({
-  connectMs: positiveInt('a timeout in ms').optional(),
-  firstByteMs: positiveInt('a timeout in ms').optional(),
-  idleMs: positiveInt('a timeout in ms').optional(),
-  totalMs: positiveInt('a timeout in ms').optional(),
-});
 
 /**
  * Prices in explicit units. Every field is optional; a call costs the sum of the units its
