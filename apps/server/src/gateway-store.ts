@@ -1,7 +1,7 @@
 import type { InfermuxConfig } from '@infermux/core';
 import type { CreateKeyOptions, GatewayKey } from './keys/gateway-key';
 import { KeyStore } from './keys/key-store';
-import { type GatewayDatabase, openDatabase } from './ledger/open-database';
+import { openDatabase } from './ledger/open-database';
 import { UsageLedger, type UsageGrouping, type UsageSummaryRow } from './ledger/usage-ledger';
 import { serverSettings } from './server-settings';
 
@@ -31,9 +31,9 @@ export function toTimestamp(since: Date | number | string | undefined): number |
  * `infermux usage` use. Safe to open while the gateway runs (SQLite WAL; the gateway
  * notices new and revoked keys within a second).
  */
-export function openGatewayStore(options: { config: InfermuxConfig; database?: GatewayDatabase }): GatewayStore {
+export function openGatewayStore(options: { config: InfermuxConfig }): GatewayStore {
   const settings = serverSettings(options.config);
-  const database = options.database ?? openDatabase(settings.ledger.path);
+  const database = openDatabase(settings.ledger.path);
   const keyStore = new KeyStore(database);
   const ledger = new UsageLedger(database, 0);
   return {
@@ -45,8 +45,6 @@ export function openGatewayStore(options: { config: InfermuxConfig; database?: G
     usage: {
       summary: ({ by, since }) => ledger.summary({ by, since: toTimestamp(since) }),
     },
-    close: () => {
-      if (!options.database) database.close();
-    },
+    close: () => database.close(),
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from './start-gateway';
+import { FAKE_HF_VALID_TOKEN, startFakeHf } from '@infermux/testkit';
 import { LogCapture, type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
 import { call, chatBody } from './test-support/gateway-requests';
 
@@ -75,6 +76,30 @@ describe('start-up', () => {
       expect(ready.json().providers).toEqual(expect.arrayContaining(['hf', 'evolink']));
     } finally {
       await gateway.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('env overrides: each factory\'s declared variables set base URL and token (no config entry needed)', async () => {
+    const hf = await startFakeHf();
+    const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
+    const logs = new LogCapture();
+    const gateway = await startGateway({
+      config: { server: { port: 0, ledger: { path: join(directory, 'g.sqlite') } } },
+      env: { HF_BASE_URL: hf.url, HF_TOKEN: FAKE_HF_VALID_TOKEN },
+      logDestination: logs,
+    });
+    try {
+      const reply = await call(`${gateway.url}/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: 'lovely' }),
+      });
+      expect(reply.status).toBe(200);
+      expect(hf.server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${FAKE_HF_VALID_TOKEN}`);
+      expect(logs.text).not.toContain(FAKE_HF_VALID_TOKEN);
+    } finally {
+      await gateway.close();
+      await hf.close();
       rmSync(directory, { recursive: true, force: true });
     }
   });

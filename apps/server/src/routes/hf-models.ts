@@ -4,12 +4,13 @@ import { openStream, runTask, settleStream } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { admitModel } from '../keys/authenticate';
 import { isJsonMediaType, mediaType } from '../http/content-type';
-import { parseJsonObject, unsupportedMediaType } from '../http/parse-json-body';
+import { parseJsonObject, readJsonBody, unsupportedMediaType } from '../http/parse-json-body';
 import { pipeStream } from '../http/pipe-stream';
 import { readBody } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody, sendJson } from '../http/respond';
 import { hfReply } from '../wire/hf-output';
+import { requireModel } from '../wire/openai-chat-input';
 import { CompletionChunkWriter, TgiChunkWriter, completionObject, textGenerationFromCompletion } from '../wire/text-completion';
 import { answerChat } from './openai-chat';
 
@@ -134,10 +135,7 @@ async function answerTask(context: RequestContext, services: GatewayServices, pa
 }
 
 async function answerCompletion(context: RequestContext, services: GatewayServices, model: string): Promise<void> {
-  const type = mediaType(context.request.headers['content-type']);
-  if (type !== '' && !isJsonMediaType(type)) throw unsupportedMediaType(type, 'application/json');
-  const body = parseJsonObject(await readBody(context.request, services.settings.bodyLimits.jsonBytes, 'JSON body'));
-  await answerCompletionBody(context, services, model, body);
+  await answerCompletionBody(context, services, model, await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes));
 }
 
 async function answerCompletionBody(context: RequestContext, services: GatewayServices, model: string, body: Record<string, unknown>): Promise<void> {
@@ -165,10 +163,7 @@ async function answerHf(context: RequestContext, services: GatewayServices): Pro
   if (path.kind === 'chat') {
     // The HF router's chat route speaks OpenAI, errors included.
     context.format = 'openai';
-    const type = mediaType(context.request.headers['content-type']);
-    if (type !== '' && !isJsonMediaType(type)) throw unsupportedMediaType(type, 'application/json');
-    const body = parseJsonObject(await readBody(context.request, services.settings.bodyLimits.jsonBytes, 'JSON body'));
-    await answerChat(context, services, body, path.model);
+    await answerChat(context, services, await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes), path.model);
     return;
   }
   if (path.kind === 'completions') {
@@ -192,11 +187,8 @@ export const openaiCompletionsEndpoint: Endpoint = {
   auth: 'key',
   summary: 'OpenAI legacy completions, served by the text-generation task.',
   async handle(context, services) {
-    const type = mediaType(context.request.headers['content-type']);
-    if (type !== '' && !isJsonMediaType(type)) throw unsupportedMediaType(type, 'application/json');
-    const body = parseJsonObject(await readBody(context.request, services.settings.bodyLimits.jsonBytes, 'JSON body'));
-    const model = typeof body.model === 'string' && body.model ? body.model : undefined;
-    if (!model) throw new InfermuxError({ code: 'caller_invalid_input', message: 'model: expected the model or route name (a non-empty string).', details: { field: 'model' } });
+    const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
+    const model = requireModel(body);
     admitModel(context, model);
     await answerCompletionBody(context, services, model, body);
   },

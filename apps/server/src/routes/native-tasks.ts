@@ -30,7 +30,7 @@ async function envelope(context: RequestContext, limit: number): Promise<{ task:
   return { task, model, input: body.input, stream: body.stream === true };
 }
 
-/** Native SSE: each core stream part as one event, then `{type: "result"}` with the envelope's summary. */
+/** Native SSE: each core stream part as one event (`text-delta`, `finish`, `usage`, …), then `[DONE]`. */
 const nativeFraming = {
   frame: (part: StreamPart) => `data: ${stringifyWithBytes(part)}\n\n`,
   end: () => 'data: [DONE]\n\n',

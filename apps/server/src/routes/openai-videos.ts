@@ -119,7 +119,7 @@ export const openaiVideoContentEndpoint: Endpoint = {
     const upstream = await context.upstream(() => request(url, { signal: context.abort.signal }));
     if (upstream.statusCode >= 400) {
       await upstream.body.dump();
-      throw new InfermuxError({ code: 'provider_server_error', message: `Downloading the finished video failed with HTTP ${upstream.statusCode}.`, provider: status.model?.id });
+      throw new InfermuxError({ code: 'provider_server_error', message: `Downloading the finished video failed with HTTP ${upstream.statusCode}.`, provider: context.provider });
     }
     context.status = 200;
     context.response.writeHead(200, {
