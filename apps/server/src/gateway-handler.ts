@@ -98,7 +98,12 @@ export function createGatewayHandler(services: GatewayServices, router: Router<E
     services.metrics.inFlight.inc();
     response.once('close', () => {
       inFlight.delete(context);
-      finish(context, services, endpoint);
+      try {
+        finish(context, services, endpoint);
+      } catch (error) {
+        // Accounting must never take the process down with it.
+        services.logger.error({ requestId: context.id, err: error }, 'request accounting failed');
+      }
     });
     if (services.draining) response.setHeader('connection', 'close');
     context.setDeadline(services.settings.timeouts.requestMs);

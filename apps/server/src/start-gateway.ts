@@ -65,6 +65,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     throw error;
   }
   const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
+  ledger.onError = (error, dropped) => logger.error({ err: error, pending: ledger.pending, dropped }, 'usage ledger write failed; rows kept for the next attempt');
   const metrics = new GatewayMetrics({
     breakerStates: () => engine.client.health().targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
   });

@@ -1,6 +1,9 @@
 import type { GatewayDatabase } from './open-database';
 import type { LedgerRow } from './ledger-row';
 
+/** Rows kept in memory while the database refuses writes. */
+const MAX_PENDING_ROWS = 100_000;
+
 export type UsageGrouping = 'key' | 'model' | 'day';
 
 export interface UsageSummaryRow {
@@ -31,8 +34,10 @@ export class UsageLedger {
   private timer: NodeJS.Timeout | undefined;
   private readonly insert;
   private readonly insertMany;
-  /** Called after each commit with the rows that were written (budgets hang on this). */
+  /** Called after each commit with the rows that were written. */
   onCommit: ((rows: readonly LedgerRow[]) => void) | undefined;
+  /** Called when a commit fails, with how many rows had to be dropped (0 while within the bound). */
+  onError: ((error: unknown, dropped: number) => void) | undefined;
 
   constructor(
     private readonly database: GatewayDatabase,
@@ -87,7 +92,11 @@ export class UsageLedger {
     }
   }
 
-  /** Commits queued rows now. */
+  /**
+   * Commits queued rows now. A failed commit (disk full, file locked) keeps the rows queued for
+   * the next flush — up to a bound, past which the oldest are dropped and reported — and never
+   * throws into a request or timer.
+   */
   flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -96,7 +105,18 @@ export class UsageLedger {
     if (this.queue.length === 0) return;
     const rows = this.queue;
     this.queue = [];
-    this.insertMany(rows);
+    try {
+      this.insertMany(rows);
+    } catch (error) {
+      const kept = rows.concat(this.queue).slice(-MAX_PENDING_ROWS);
+      this.onError?.(error, rows.length + this.queue.length - kept.length);
+      this.queue = kept;
+      if (!this.timer) {
+        this.timer = setTimeout(() => this.flush(), Math.max(this.flushIntervalMs, 1000));
+        this.timer.unref();
+      }
+      return;
+    }
     this.onCommit?.(rows);
   }
 
