@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGatewayStore } from './gateway-store';
 import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
 import { bearer, call, chatBody, createKey } from './test-support/gateway-requests';
 
@@ -102,6 +103,20 @@ describe('gateway keys', () => {
     const bad = await call(`${fixture.gateway.url}/admin/keys`, { headers: bearer(ADMIN_TOKEN), body: JSON.stringify({ name: 'x', rpm: 'fast' }) });
     expect(bad.status).toBe(400);
     expect(bad.json().error.message).toMatch(/rpm/);
+  });
+
+  it('keys created and revoked by another process (`infermux keys`) take effect within a second', async () => {
+    const store = openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath } } } as never });
+    try {
+      const { id, key } = store.keys.create({ name: 'from-cli' });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(200);
+      store.keys.revoke(id);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(401);
+    } finally {
+      store.close();
+    }
   });
 
   it('neither keys nor tokens reach the logs', () => {
