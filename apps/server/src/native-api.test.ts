@@ -6,7 +6,7 @@ let fixture: GatewayFixture;
 const json = { 'content-type': 'application/json' };
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture();
+  fixture = await startGatewayFixture({}, {}, { cache: { enabled: true } });
 });
 afterAll(() => fixture?.close());
 
@@ -49,6 +49,23 @@ describe('native task envelope, jobs, and the TGI stream', () => {
     expect(status.output.images[0].url).toMatch(/^http/);
     const unknown = await call(`${fixture.gateway.url}/v1/jobs/job_nonsense`, { method: 'GET' });
     expect(unknown.status).toBe(404);
+  });
+
+  it('x-use-cache: false bypasses the response cache that answers a repeated deterministic request', async () => {
+    const url = `${fixture.gateway.url}/models/hf:distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`;
+    const upstreamCalls = () => fixture.hf.server.requests.filter((request) => request.path.startsWith('/hf-inference/models/distilbert/')).length;
+    const before = upstreamCalls();
+    const body = JSON.stringify({ inputs: 'cache me' });
+    const first = await call(url, { headers: json, body });
+    const second = await call(url, { headers: json, body });
+    expect(second.text).toBe(first.text);
+    expect(upstreamCalls()).toBe(before + 1);
+    const fresh = await call(url, { headers: { ...json, 'x-use-cache': 'false' }, body });
+    expect(fresh.status).toBe(200);
+    expect(upstreamCalls()).toBe(before + 2);
+    expect(fixture.hf.server.requests.at(-1)?.headers['x-use-cache']).toBe('false');
+    const metrics = (await call(`${fixture.gateway.url}/metrics`, { method: 'GET' })).text;
+    expect(metrics).toMatch(/infermux_cache_hits_total\{task="text-classification"\} 1/);
   });
 
   it('HF text-generation with stream: true answers TGI-style events ending with the whole text', async () => {

@@ -15,6 +15,8 @@ export interface TaskCall<T extends TaskId> {
   model: string;
   input: RequestOptions<T>['input'];
   headers?: Record<string, string>;
+  /** `false` skips core's response cache (HF `x-use-cache: false`). */
+  cache?: boolean;
 }
 
 function modelLabel(model: RunResult['model']): string {
@@ -58,7 +60,7 @@ export async function runTask<T extends TaskId>(context: RequestContext, service
   begin(context, call);
   try {
     const result = await context.upstream(() =>
-      services.engine.client.run(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers }),
+      services.engine.client.run(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, cache: call.cache }),
     );
     noteResult(context, result as RunResult);
     return result;
@@ -77,7 +79,7 @@ export async function openStream<T extends TaskId>(
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
   begin(context, call);
-  const stream = services.engine.client.stream(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers });
+  const stream = services.engine.client.stream(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, cache: call.cache });
   const iterator = stream[Symbol.asyncIterator]();
   try {
     const first = await context.upstream(() => iterator.next());

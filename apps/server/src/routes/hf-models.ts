@@ -62,9 +62,16 @@ function decodeBase64Inputs(task: TaskId, input: Record<string, unknown>): void 
   }
 }
 
+/** Legacy body `options` (`use_cache`, `wait_for_model`), superseded by the `x-use-cache` / `x-wait-for-model` headers. */
+interface HfOptions {
+  use_cache?: unknown;
+  wait_for_model?: unknown;
+}
+
 interface HfInput {
   input: Record<string, unknown>;
   stream: boolean;
+  options: HfOptions;
 }
 
 async function readHfInput(context: RequestContext, services: GatewayServices, task: TaskId): Promise<HfInput> {
@@ -74,21 +81,25 @@ async function readHfInput(context: RequestContext, services: GatewayServices, t
   const binaryTask = (definition.binaryInputs ?? []).includes('inputs');
   if (isJsonMediaType(type) || (type === '' && !binaryTask)) {
     const body = parseJsonObject(await readBody(context.request, binaryTask ? limits.binaryBytes : limits.jsonBytes, 'JSON body'));
-    const { options: _options, stream, ...input } = body;
+    const { options, stream, ...input } = body;
     decodeBase64Inputs(task, input);
-    return { input, stream: stream === true };
+    return { input, stream: stream === true, options: options && typeof options === 'object' ? (options as HfOptions) : {} };
   }
   if (!binaryTask) throw unsupportedMediaType(type, `application/json (task ${task} takes JSON)`);
   if (type !== '' && !binaryTypes.test(type)) throw unsupportedMediaType(type, 'application/json, image/*, audio/* or application/octet-stream');
   const bytes = await readBody(context.request, limits.binaryBytes, 'binary body');
   if (bytes.length === 0) throw new InfermuxError({ code: 'caller_invalid_input', message: 'The request body is empty: expected the image or audio bytes.', details: { field: 'body' } });
-  return { input: { inputs: bytes }, stream: false };
+  return { input: { inputs: bytes }, stream: false, options: {} };
 }
 
-/** Legacy `options.wait_for_model` / `x-wait-for-model: true`: hold the request while the model loads. */
-function waitsForModel(context: RequestContext, body: Record<string, unknown> | undefined): boolean {
-  const header = context.request.headers['x-wait-for-model'];
-  return header === 'true' || (body?.options as { wait_for_model?: unknown } | undefined)?.wait_for_model === true;
+/** `x-wait-for-model: true` (or legacy `options.wait_for_model`): hold the request while the model loads. */
+function waitsForModel(context: RequestContext, options: HfOptions): boolean {
+  return context.request.headers['x-wait-for-model'] === 'true' || options.wait_for_model === true;
+}
+
+/** `x-use-cache: false` (or legacy `options.use_cache: false`) also bypasses core's own response cache. */
+function usesCache(context: RequestContext, options: HfOptions): boolean {
+  return context.request.headers['x-use-cache'] !== 'false' && options.use_cache !== false;
 }
 
 /** Headers HF understands, passed on to an HF upstream as the caller sent them. */
@@ -118,7 +129,7 @@ async function runWaitingForModel(context: RequestContext, services: GatewayServ
 
 async function answerTask(context: RequestContext, services: GatewayServices, path: Extract<HfPath, { kind: 'task' }>): Promise<void> {
   const task = await resolveTask(context, services, path.model, path.pipelineTask);
-  const { input, stream } = await readHfInput(context, services, task);
+  const { input, stream, options } = await readHfInput(context, services, task);
   const headers = upstreamHeaders(context);
   if (stream && task === 'text-generation') {
     const opened = await openStream(context, services, { task, model: path.model, input: input as never, headers });
@@ -127,7 +138,8 @@ async function answerTask(context: RequestContext, services: GatewayServices, pa
     await settleStream(context, opened.result);
     return;
   }
-  const result = await runWaitingForModel(context, services, { task, model: path.model, input: input as never, headers }, waitsForModel(context, input));
+  const cache = usesCache(context, options) ? undefined : false;
+  const result = await runWaitingForModel(context, services, { task, model: path.model, input: input as never, headers, cache }, waitsForModel(context, options));
   const reply = hfReply(task, result.output);
   const extra = { 'x-inference-provider': result.provider };
   if (reply.kind === 'binary') sendBody(context, 200, reply.data, reply.contentType, extra);
