@@ -1,72 +1,78 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+
+/** Pending bytes that trigger a write at once (and make `append` wait: backpressure). */
+const HIGH_WATER_BYTES = 256 * 1024;
 
 /**
- * Appends whole JSON lines to a file.
+ * Appends whole JSON lines to a file, for results that must survive a crash.
  *
- * Durability policy: every record reaches the kernel (one `write` of complete lines,
- * O_APPEND) before the line counts as done, so a killed process (Ctrl-C, kill -9) loses
- * nothing already recorded. `fdatasync` runs every `syncIntervalMs` and on close, which
- * bounds what an OS crash or power loss can take to that window; whatever is lost that
- * way simply runs again on resume, and a torn last line is cut by `repairTail`.
- * Lines that finish while a write is in flight are coalesced into the next write.
+ * Policy:
+ * - Lines are gathered for at most `flushIntervalMs` (or `HIGH_WATER_BYTES`) and written
+ *   with one `write(2)` of complete lines on an O_APPEND descriptor. A line is recorded
+ *   once that write returns: the kernel has it, so Ctrl-C or kill -9 cannot lose it.
+ * - A result still waiting in memory when the process dies is not recorded, so its input
+ *   line simply runs again on resume: nothing is lost and nothing appears twice.
+ * - `fdatasync` runs every `syncIntervalMs` and on close. That bounds what an OS crash or
+ *   power loss can take to that window (those lines also run again), and `repairTail`
+ *   cuts a torn last line at the next start.
  */
 export class JsonlAppender {
   #pending: string[] = [];
-  #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
-  #flushing = false;
-  #failure: unknown;
-  #timer: NodeJS.Timeout | undefined;
+  #pendingBytes = 0;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #syncTimer: NodeJS.Timeout | undefined;
   #dirty = false;
+  #closed = false;
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly flushIntervalMs: number,
+  ) {}
 
-  static async open(path: string, options: { truncate?: boolean; syncIntervalMs?: number } = {}): Promise<JsonlAppender> {
-    const appender = new JsonlAppender(await open(path, options.truncate ? 'w' : 'a'));
-    appender.#timer = setInterval(() => void appender.#sync(), options.syncIntervalMs ?? 1000);
-    appender.#timer.unref();
+  static open(path: string, options: { truncate?: boolean; flushIntervalMs?: number; syncIntervalMs?: number } = {}): JsonlAppender {
+    const fd = openSync(path, 'a');
+    if (options.truncate) ftruncateSync(fd, 0);
+    const appender = new JsonlAppender(fd, options.flushIntervalMs ?? 10);
+    appender.#syncTimer = setInterval(() => appender.#sync(), options.syncIntervalMs ?? 1000);
+    appender.#syncTimer.unref();
     return appender;
   }
 
-  /** Resolves once the line is in the file. */
-  append(record: unknown): Promise<void> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    this.#pending.push(`${JSON.stringify(record)}\n`);
-    const written = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (!this.#flushing) void this.#flush();
-    return written;
+  /** Queues one record; writes at once when enough is pending. */
+  append(record: unknown): void {
+    if (this.#closed) throw new Error('append after close');
+    const line = `${JSON.stringify(record)}\n`;
+    this.#pending.push(line);
+    this.#pendingBytes += line.length;
+    if (this.#pendingBytes >= HIGH_WATER_BYTES) this.flush();
+    else this.#flushTimer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
-  async #flush(): Promise<void> {
-    this.#flushing = true;
-    while (this.#pending.length > 0) {
-      const chunk = this.#pending.join('');
-      const waiters = this.#waiters;
-      this.#pending = [];
-      this.#waiters = [];
-      try {
-        await this.handle.appendFile(chunk);
-        this.#dirty = true;
-        for (const waiter of waiters) waiter.resolve();
-      } catch (error) {
-        this.#failure = error;
-        for (const waiter of [...waiters, ...this.#waiters]) waiter.reject(error);
-        this.#waiters = [];
-        this.#pending = [];
-      }
-    }
-    this.#flushing = false;
+  /** Writes everything pending now, as complete lines. */
+  flush(): void {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (this.#pending.length === 0) return;
+    const buffer = Buffer.from(this.#pending.join(''));
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    this.#dirty = true;
   }
 
-  async #sync(): Promise<void> {
+  #sync(): void {
     if (!this.#dirty) return;
     this.#dirty = false;
-    await this.handle.datasync().catch(() => undefined);
+    fdatasync(this.fd, () => undefined);
   }
 
-  async close(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    while (this.#flushing || this.#pending.length) await new Promise((resolve) => setImmediate(resolve));
-    await this.handle.datasync().catch(() => undefined);
-    await this.handle.close();
+  close(): void {
+    if (this.#closed) return;
+    this.flush();
+    this.#closed = true;
+    if (this.#syncTimer) clearInterval(this.#syncTimer);
+    fdatasyncSync(this.fd);
+    closeSync(this.fd);
   }
 }

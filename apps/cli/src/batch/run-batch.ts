@@ -112,9 +112,10 @@ export async function runBatch(options: BatchOptions): Promise<void> {
         model: options.model,
         input: parsed.input as never,
         provider: options.provider,
-        signal: options.signal,
+        // No per-request signal: on Ctrl-C the lines in flight finish and are recorded
+        // (a second Ctrl-C exits at once). It also spares every request an abort listener.
       });
-      await options.results.append({
+      options.results.append({
         id: parsed.id,
         output: toJsonSafe(result.output),
         provider: result.provider,
@@ -128,12 +129,11 @@ export async function runBatch(options: BatchOptions): Promise<void> {
       counts.done += 1;
     } catch (thrown) {
       const error = InfermuxError.from(thrown, { code: 'gateway_internal' });
-      if (options.signal.aborted) return; // interrupted: the line runs again on resume
       if (isFatal(error)) {
         fatal ??= error;
         return;
       }
-      await options.errors.append({
+      options.errors.append({
         id,
         line: line.number,
         error: { code: error.code, message: error.message, status: error.status, ...(error.provider ? { provider: error.provider } : {}), ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) },

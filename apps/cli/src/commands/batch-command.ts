@@ -72,9 +72,9 @@ export async function batchCommand(context: CliContext, taskName: string, inputP
   const total = showBar ? await countLines(input) : undefined;
   if (completed.size > 0) terminal.stderr.write(`resuming: ${completed.size} lines already in ${flags.output}\n`);
 
-  const results = await JsonlAppender.open(output);
+  const results = JsonlAppender.open(output);
   // The errors file holds the latest run's failures; every failed line is retried on rerun.
-  const errors = await JsonlAppender.open(errorsPath, { truncate: true });
+  const errors = JsonlAppender.open(errorsPath, { truncate: true });
   const progress = await createBatchProgress(terminal, { total, bar: showBar });
   const controller = new AbortController();
   let interrupts = 0;
@@ -111,8 +111,8 @@ export async function batchCommand(context: CliContext, taskName: string, inputP
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
     progress.stop(counts);
-    await results.close();
-    await errors.close();
+    results.close();
+    errors.close();
   }
   const seconds = (performance.now() - startedAt) / 1000;
   terminal.stderr.write(
