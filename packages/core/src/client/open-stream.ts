@@ -28,8 +28,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
   const context = core.newContext('stream');
   const routeName = routeLabel(request);
   // Ends the upstream request when the consumer stops early or the caller aborts.
-  const cancel = new AbortController();
-  const link = linkSignals([request?.signal, cancel.signal]);
+  const link = linkSignals([request?.signal]);
   const signal = link.signal;
   let release = () => undefined as void;
 
@@ -120,7 +119,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         rejectResult(error);
         core.emitEnd(context, task, routeName, { error, provider: committed?.provider, model: served, usage });
       }
-      cancel.abort(new Error('stream finished'));
+      link.abort(new Error('stream finished'));
       release();
       link.dispose();
     }

@@ -3,7 +3,7 @@ import { formatModelRef } from '../model/model-ref';
 import type { Attempt } from '../result/result-envelope';
 import type { TaskId } from '../tasks/task-registry';
 import { abortableSleep } from './abortable-sleep';
-import { linkSignals } from './link-signals';
+import { type LinkedSignal, linkSignals } from './link-signals';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
 import type { PriceTable } from './price-table';
 import type { RateLimiter } from './rate-limiter';
@@ -72,6 +72,7 @@ interface RunningAttempt<R> {
 
 const DEFAULT_HEDGE_DELAY_MS = 1_000;
 const MAX_TRACKED_TARGETS = 10_000;
+const noRelease = (): void => undefined;
 
 const breakerEventTypes = { open: 'breaker-open', 'half-open': 'breaker-half-open', closed: 'breaker-close' } as const satisfies Record<BreakerState, string>;
 
@@ -155,10 +156,14 @@ export class Router {
 
   async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
     const policy = resolveRetryPolicy(this.options.retry, request.route.retry);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error('deadline')), policy.deadlineMs);
-    const link = linkSignals([request.signal, deadline.signal]);
-    const context = { request, policy, signal: link.signal, deadline: deadline.signal, deadlineAt: Date.now() + policy.deadlineMs, startedAt: Date.now() };
+    // One controller per call: it follows the caller's signal and the deadline timer aborts it directly.
+    const link = linkSignals([request.signal]);
+    const startedAt = Date.now();
+    const context: LoopContext<R> = { request, policy, signal: link.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
+    const timer = setTimeout(() => {
+      context.deadlineExpired = true;
+      link.abort(new Error('deadline'));
+    }, policy.deadlineMs);
     let held = false;
     try {
       const result = await this.#loop(context);
@@ -228,7 +233,7 @@ export class Router {
 
       attemptNumber += 1;
       const hedgeWith = attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
-      const outcome = hedgeWith ? await this.#hedged(context, target, hedgeWith, attemptNumber) : await this.#start(context, target, attemptNumber, false).done;
+      const outcome = hedgeWith ? await this.#hedged(context, target, hedgeWith, attemptNumber) : await this.#attempt(context, target, attemptNumber, false, undefined);
       if (outcome.ok) return { value: outcome.value, target: outcome.target, release: outcome.release };
 
       lastError = outcome.error;
@@ -297,12 +302,30 @@ export class Router {
     return other.done;
   }
 
+  /** A hedged attempt: the losing one is cancelled, so it gets its own signal (linked to the call's). */
   #start<R>(context: LoopContext<R>, target: RouteTarget, attemptNumber: number, hedged: boolean): RunningAttempt<R> {
-    const controller = new AbortController();
-    return { target, cancel: () => controller.abort(new Error('hedge lost')), done: this.#attempt(context, target, attemptNumber, hedged, controller) };
+    const cancellable = { link: undefined as LinkedSignal | undefined, cancelled: false };
+    return {
+      target,
+      cancel: () => {
+        cancellable.cancelled = true;
+        cancellable.link?.abort(new Error('hedge lost'));
+      },
+      done: this.#attempt(context, target, attemptNumber, hedged, cancellable),
+    };
   }
 
-  async #attempt<R>(context: LoopContext<R>, target: RouteTarget, attemptNumber: number, hedged: boolean, controller: AbortController): Promise<Outcome<R>> {
+  /**
+   * One attempt. An attempt that nothing can cancel on its own (no hedging) runs on the call's
+   * signal directly; only hedged attempts pay for a linked controller of their own.
+   */
+  async #attempt<R>(
+    context: LoopContext<R>,
+    target: RouteTarget,
+    attemptNumber: number,
+    hedged: boolean,
+    cancellable: { link: LinkedSignal | undefined; cancelled: boolean } | undefined,
+  ): Promise<Outcome<R>> {
     const { request } = context;
     const model = formatModelRef(target.model);
     const common = { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model, attempt: attemptNumber, hedged };
@@ -326,16 +349,22 @@ export class Router {
       finish(error);
       return { ok: false, error, target };
     }
-    const link = linkSignals([context.signal, controller.signal]);
-    const signal = link.signal;
+    let link: LinkedSignal | undefined;
+    if (cancellable) {
+      link = linkSignals([context.signal]);
+      cancellable.link = link;
+      if (cancellable.cancelled) link.abort(new Error('hedge lost'));
+    }
+    const signal = link?.signal ?? context.signal;
+    const releaseLink = link?.dispose ?? noRelease;
     try {
       await this.options.limiter.acquire(target.provider, signal, (waitMs) =>
         this.options.events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }),
       );
     } catch (caught) {
-      link.dispose();
+      releaseLink();
       breaker((item) => item.release());
-      const error = this.#translate(caught, context, controller.signal);
+      const error = this.#translate(caught, context, cancellable?.cancelled === true);
       finish(error);
       return { ok: false, error, target };
     }
@@ -348,11 +377,11 @@ export class Router {
       stats.recordLatency(Date.now() - startedAt);
       breaker((item) => item.onSuccess());
       finish();
-      if (!request.holdSignal) link.dispose();
-      return { ok: true, value, target, release: link.dispose };
+      if (!request.holdSignal) releaseLink();
+      return { ok: true, value, target, release: releaseLink };
     } catch (caught) {
-      link.dispose();
-      const error = this.#translate(caught, context, controller.signal);
+      releaseLink();
+      const error = this.#translate(caught, context, cancellable?.cancelled === true);
       breaker((item) => (countsAgainstHealth(error) ? item.onFailure() : item.release()));
       const hint = retryHintMs(error);
       if (hint !== undefined && error.retryable) stats.coolingUntil = Math.max(stats.coolingUntil, Date.now() + hint);
@@ -364,9 +393,9 @@ export class Router {
   }
 
   /** Names aborts for what they were: the caller's, the deadline's, or a hedge that lost. */
-  #translate(error: unknown, context: LoopContext<unknown>, attemptSignal?: AbortSignal): InfermuxError {
+  #translate(error: unknown, context: LoopContext<unknown>, hedgeLost = false): InfermuxError {
     const callerAborted = context.request.signal?.aborted === true;
-    if (!callerAborted && context.deadline.aborted) {
+    if (!callerAborted && context.deadlineExpired) {
       if (InfermuxError.isInstance(error) && error.code === 'gateway_timeout') return error;
       return new InfermuxError({
         code: 'gateway_timeout',
@@ -375,7 +404,7 @@ export class Router {
         cause: error,
       });
     }
-    if (!callerAborted && attemptSignal?.aborted) {
+    if (!callerAborted && hedgeLost) {
       return new InfermuxError({ code: 'caller_aborted', message: 'Cancelled: a hedged copy answered first', details: { hedgeLost: true }, cause: error });
     }
     return InfermuxError.from(error, { code: 'gateway_internal' });
@@ -421,7 +450,8 @@ interface LoopContext<R> {
   request: ExecuteRequest<R>;
   policy: RetryPolicy;
   signal: AbortSignal;
-  deadline: AbortSignal;
+  /** Set by the deadline timer (which also aborts `signal`). */
+  deadlineExpired: boolean;
   deadlineAt: number;
   startedAt: number;
 }

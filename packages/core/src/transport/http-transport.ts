@@ -121,50 +121,94 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       const body = response.body;
       let consumed = false;
 
-      async function* chunks(): AsyncGenerator<Uint8Array> {
+      // One idle timer per response, re-armed with `refresh()` each time we start waiting for
+      // the upstream (not one setTimeout per chunk). It fires idleMs after the wait began and
+      // only counts while we are waiting: a consumer holding a chunk does not trip it.
+      let idleTimer: ReturnType<typeof setTimeout> | undefined;
+      let waiting = false;
+      const startWaiting = (): void => {
+        waiting = true;
+        if (idleTimer) {
+          idleTimer.refresh();
+          return;
+        }
+        idleTimer = setTimeout(() => {
+          if (!waiting) return;
+          idleTimedOut = true;
+          controller.abort(new Error('idle timeout'));
+        }, timeouts.idleMs);
+        idleTimer.unref?.();
+      };
+      const finishBody = (): void => {
+        waiting = false;
+        clearTimeout(idleTimer);
+        cleanup();
+        if (!body.destroyed) body.destroy();
+      };
+      const claim = (): void => {
         if (consumed) throw new InfermuxError({ code: 'gateway_internal', message: 'Response body read twice', provider });
         consumed = true;
-        // Timed here for the same reason as first byte; the clock runs only while we wait
-        // for the upstream, not while the consumer holds a chunk.
-        let idleTimer: ReturnType<typeof setTimeout> | undefined;
+      };
+
+      async function* chunks(): AsyncGenerator<Uint8Array> {
+        claim();
         const iterator = body[Symbol.asyncIterator]();
         try {
           for (;;) {
-            idleTimer = setTimeout(() => {
-              idleTimedOut = true;
-              controller.abort(new Error('idle timeout'));
-            }, timeouts.idleMs);
+            startWaiting();
             const next = await iterator.next();
-            clearTimeout(idleTimer);
+            waiting = false;
             if (next.done) return;
             yield next.value as Uint8Array;
           }
         } catch (error) {
           throw translate(error);
         } finally {
-          clearTimeout(idleTimer);
-          cleanup();
-          if (!body.destroyed) body.destroy();
+          finishBody();
         }
       }
 
-      const bytes = async (): Promise<Uint8Array> => {
-        const parts: Uint8Array[] = [];
-        let length = 0;
-        for await (const chunk of chunks()) {
-          parts.push(chunk);
-          length += chunk.byteLength;
+      // A whole body is collected from the stream's events: no async iterator, no promise per chunk.
+      const bytes = (): Promise<Buffer> => {
+        try {
+          claim();
+        } catch (error) {
+          return Promise.reject(error);
         }
-        if (parts.length === 1) return parts[0] as Uint8Array;
-        const result = new Uint8Array(length);
-        let offset = 0;
-        for (const part of parts) {
-          result.set(part, offset);
-          offset += part.byteLength;
-        }
-        return result;
+        return new Promise<Buffer>((resolve, reject) => {
+          const parts: Buffer[] = [];
+          let length = 0;
+          const onData = (chunk: Buffer): void => {
+            parts.push(chunk);
+            length += chunk.byteLength;
+            idleTimer?.refresh();
+          };
+          const onEnd = (): void => {
+            off();
+            finishBody();
+            resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length));
+          };
+          const onError = (error: Error): void => {
+            off();
+            finishBody();
+            reject(translate(error));
+          };
+          const off = (): void => {
+            body.off('data', onData);
+            body.off('end', onEnd);
+            body.off('error', onError);
+          };
+          startWaiting();
+          body.on('data', onData);
+          body.once('end', onEnd);
+          body.once('error', onError);
+        });
       };
-      const text = async () => new TextDecoder().decode(await bytes());
+      // Like TextDecoder (which the body was decoded with before): a leading BOM is not part of the text.
+      const text = async () => {
+        const decoded = (await bytes()).toString('utf8');
+        return decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+      };
 
       return {
         status: response.statusCode,
