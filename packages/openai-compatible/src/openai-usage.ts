@@ -15,6 +15,10 @@ export function mapOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage {
 
 /** Validates an upstream body; a mismatch is `provider_bad_response` naming the field, with the raw body (redacted). */
 export function parseUpstream<S extends z.ZodType>(schema: S, body: unknown, provider: string, what: string): z.output<S> {
+  // The happy path parses once and builds nothing else: the raw body (serialised and redacted,
+  // which costs more than the parse on a small chunk) is only needed for the error.
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data as z.output<S>;
   return parseWith(schema, body, `${what} from provider "${provider}"`, {
     provider,
     code: 'provider_bad_response',

@@ -10,6 +10,9 @@ import { type ClientCore, routeLabel } from './client-core';
 import type { RequestOptions, StreamResult } from './client-types';
 import { collectStream } from './collect-stream';
 
+/** One shared abort reason: creating an Error (and its stack) per finished stream is measurable. */
+const streamFinished = new Error('stream finished');
+
 export function openStream<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>): StreamResult<T> {
   let settled = false;
   let resolveResult!: (value: RunResult<T>) => void;
@@ -119,7 +122,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         rejectResult(error);
         core.emitEnd(context, task, routeName, { error, provider: committed?.provider, model: served, usage });
       }
-      link.abort(new Error('stream finished'));
+      link.abort(streamFinished);
       release();
       link.dispose();
     }

@@ -143,7 +143,12 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         waiting = false;
         clearTimeout(idleTimer);
         cleanup();
-        if (!body.destroyed) body.destroy();
+        if (body.destroyed || body.readableEnded) return;
+        // A reader that stops at a terminator (`data: [DONE]`) usually leaves only the body's end
+        // unread, already received: drain it. Destroying a body undici has not ended aborts the
+        // request (an error object with a stack trace per stream, and possibly the connection).
+        if ((body as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true) body.resume();
+        else body.destroy();
       };
       const claim = (): void => {
         if (consumed) throw new InfermuxError({ code: 'gateway_internal', message: 'Response body read twice', provider });
