@@ -26,24 +26,27 @@ export async function pipeStream(context: RequestContext, first: StreamPart | un
     corked = false;
     response.uncork();
   };
-  const write = async (text: string): Promise<void> => {
-    if (!text) return;
+  // Returns a promise only when the socket asks us to wait: most parts need no extra tick.
+  const write = (text: string): Promise<unknown> | undefined => {
+    if (!text) return undefined;
     if (!corked) {
       corked = true;
       response.cork();
       process.nextTick(uncork);
     }
-    if (!response.write(text)) await once(response, 'drain', { signal: context.abort.signal });
+    return response.write(text) ? undefined : once(response, 'drain', { signal: context.abort.signal });
   };
   try {
     let part = first;
     while (part !== undefined) {
       if (part.type === 'error') throw part.error;
-      await write(framing.frame(part));
+      const drained = write(framing.frame(part));
+      if (drained) await drained;
       const next = await rest.next();
       part = next.done ? undefined : next.value;
     }
-    await write(framing.end());
+    const drained = write(framing.end());
+    if (drained) await drained;
   } catch (error) {
     const typed = context.abort.signal.reason === 'shutdown'
       ? new InfermuxError({ code: 'provider_stream_interrupted', message: 'The gateway is shutting down; the stream was cut at the drain deadline.' })

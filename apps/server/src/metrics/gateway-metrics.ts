@@ -37,6 +37,8 @@ export class GatewayMetrics {
   readonly inFlight: Gauge;
   private readonly breaker: Gauge<'provider' | 'model'>;
   private readonly children = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<string>; overhead: Histogram.Internal<string> }>();
+  /** Labelled children of the small counters (tokens, cost, attempts, routing events, cache hits), by metric and labels. */
+  private readonly counterChildren = new Map<string, Counter.Internal>();
 
   constructor(options: { defaultMetrics?: boolean; breakerStates?: () => Array<{ provider: string; model: string; state: string }> } = {}) {
     const registers = [this.registry];
@@ -91,18 +93,29 @@ export class GatewayMetrics {
     child.requests.inc();
     child.duration.observe(observation.latencySeconds);
     child.overhead.observe(observation.overheadSeconds);
-    if (observation.inputTokens) this.tokens.labels(observation.provider, 'input').inc(observation.inputTokens);
-    if (observation.outputTokens) this.tokens.labels(observation.provider, 'output').inc(observation.outputTokens);
-    if (observation.cost) this.cost.labels(observation.provider, observation.currency ?? 'USD').inc(observation.cost);
-    if (observation.cached) this.cacheHits.labels(observation.task).inc();
+    if (observation.inputTokens) this.counterChild(this.tokens, observation.provider, 'input').inc(observation.inputTokens);
+    if (observation.outputTokens) this.counterChild(this.tokens, observation.provider, 'output').inc(observation.outputTokens);
+    if (observation.cost) this.counterChild(this.cost, observation.provider, observation.currency ?? 'USD').inc(observation.cost);
+    if (observation.cached) this.counterChild(this.cacheHits, observation.task).inc();
   }
 
   routingEvent(type: string, provider: string): void {
-    this.routingEvents.labels(type, provider).inc();
+    this.counterChild(this.routingEvents, type, provider).inc();
   }
 
   attempt(provider: string, outcome: string, count = 1): void {
-    this.attempts.labels(provider, outcome).inc(count);
+    this.counterChild(this.attempts, provider, outcome).inc(count);
+  }
+
+  /** `counter.labels(...values)`, cached (label values in the counter's label order). */
+  private counterChild(counter: Counter<string>, ...values: string[]): Counter.Internal {
+    const id = `${(counter as unknown as { name: string }).name}\u0000${values.join('\u0000')}`;
+    let child = this.counterChildren.get(id);
+    if (!child) {
+      child = counter.labels(...values);
+      if (this.counterChildren.size < 10_000) this.counterChildren.set(id, child);
+    }
+    return child;
   }
 
   render(): Promise<string> {
