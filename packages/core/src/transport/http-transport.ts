@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, errors as undiciErrors, request as undiciRequest } from 'undici';
+import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
 import { InfermuxError } from '../errors/infermux-error';
 import { redactSecrets } from '../errors/secret-redaction';
 import { type Timeouts, resolveTimeouts } from './timeouts';
@@ -49,6 +49,23 @@ export interface HttpTransportOptions {
 }
 
 const requestIdHeaders = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
+
+/**
+ * A URL split the way undici's dispatchers take it. Adapters call the same few URLs over and
+ * over, so the split is cached instead of parsing a URL per request (what `undici.request` does).
+ */
+const splitUrls = new Map<string, { origin: string; path: string }>();
+function splitUrl(url: string): { origin: string; path: string } {
+  let split = splitUrls.get(url);
+  if (!split) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`Invalid URL protocol: the URL must start with \`http:\` or \`https:\` (${parsed.protocol})`);
+    split = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (splitUrls.size >= 1024) splitUrls.clear();
+    splitUrls.set(url, split);
+  }
+  return split;
+}
 
 /** HTTP on undici with keep-alive pools and per-phase timeouts. */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
@@ -102,12 +119,14 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       const startedAt = performance.now();
       let response: Dispatcher.ResponseData;
       try {
-        response = await undiciRequest(request.url, {
+        const target = splitUrl(request.url);
+        response = await dispatcherFor(timeouts.connectMs).request({
+          origin: target.origin,
+          path: target.path,
           method: request.method,
           headers: request.headers,
           body: request.body,
           signal: controller.signal,
-          dispatcher: dispatcherFor(timeouts.connectMs),
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.idleMs,
         });
