@@ -32,6 +32,7 @@ export type {
 } from './provider/provider';
 export { ProviderRegistry } from './provider/provider-registry';
 export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
+export { vouchForOutput } from './provider/vouched-output';
 
 // Results
 export type { RunResult, ResolvedModel, Warning, Attempt, Timing, Cost } from './result/result-envelope';

@@ -1,4 +1,4 @@
-import type { ProviderRunResult, StreamPart, TaskInput } from '@infermux/core';
+import { type ProviderRunResult, type StreamPart, type TaskInput, vouchForOutput } from '@infermux/core';
 import { chatCompletionChunkSchema, chatCompletionResponseSchema } from './openai-response-schemas';
 import { mapOpenAIUsage, parseUpstream } from './openai-usage';
 
@@ -34,7 +34,9 @@ export function mapChatResponse(
   const model = response.model ?? context.modelId;
   const { usage, ...rest } = response;
   return {
-    output: {
+    // Every field the task's output schema requires is set here with its type (tested against
+    // that schema in chat-completion.test.ts), so core need not validate it a second time.
+    output: vouchForOutput({
       ...rest,
       model,
       choices: response.choices.map((choice) => {
@@ -59,7 +61,7 @@ export function mapChatResponse(
         };
       }),
       ...(usage ? { usage: { prompt_tokens: usage.prompt_tokens ?? 0, completion_tokens: usage.completion_tokens ?? 0, total_tokens: usage.total_tokens ?? 0 } } : {}),
-    },
+    }),
     usage: mapOpenAIUsage(usage),
     model: { id: model },
   };

@@ -3,6 +3,7 @@ import { InfermuxError } from '../errors/infermux-error';
 import { parseWith } from '../errors/validation-error';
 import { type ModelRef, formatModelRef, isPinnedRevision, toModelRef } from '../model/model-ref';
 import type { ProviderV1, RevisionPolicy } from '../provider/provider';
+import { isVouchedOutput } from '../provider/vouched-output';
 import { ProviderRegistry } from '../provider/provider-registry';
 import type { Attempt, Cost, ResolvedModel, RunResult } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
@@ -141,6 +142,7 @@ export function createClientCore(options: ClientOptions) {
   }
 
   function validateOutput<T extends TaskId>(task: T, output: unknown, provider: string): TaskOutput<T> {
+    if (isVouchedOutput(output)) return output as TaskOutput<T>;
     return parseWith(getTask(task).output, output, `response from provider "${provider}" for task "${task}"`, {
       provider,
       code: 'provider_bad_response',

@@ -1,0 +1,52 @@
+import { getTask } from '@infermux/core';
+import { describe, expect, it } from 'vitest';
+import { mapChatResponse } from './chat-completion';
+
+const context = { provider: 'test', modelId: 'org/model' };
+const outputSchema = getTask('chat-completion').output;
+
+// Core does not re-validate what mapChatResponse returns (it is vouched for), so every upstream
+// shape the adapter accepts must map to an output that the task's schema accepts.
+const upstreamBodies: Array<[string, unknown]> = [
+  ['a minimal body (no id, created, model or usage)', { choices: [{ message: { content: 'hi' } }] }],
+  ['no choices at all', { id: 'x', created: 1, choices: [] }],
+  [
+    'a full OpenAI body',
+    {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1700000000,
+      model: 'gpt-4o-mini',
+      system_fingerprint: 'fp_1',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'hello', refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, prompt_tokens_details: { cached_tokens: 0 } },
+    },
+  ],
+  [
+    'tool calls with missing pieces, null content and nulls everywhere optional',
+    {
+      id: 'c',
+      created: 2,
+      system_fingerprint: null,
+      choices: [
+        { index: 1, message: { role: 'assistant', content: null, tool_calls: [{ function: { name: 'f' } }, { id: 'call_2', type: 'function', function: { arguments: '{}' } }, {}] }, finish_reason: null },
+        { message: { content: 'x', tool_calls: [] }, finish_reason: 'tool_calls' },
+      ],
+      usage: { prompt_tokens: 1 },
+    },
+  ],
+  ['an empty usage object and extra fields', { choices: [{ message: { role: 'model', content: '' }, extra: true }], usage: {}, provider_specific: { a: 1 } }],
+];
+
+describe('mapChatResponse output', () => {
+  it.each(upstreamBodies)('satisfies the chat-completion output schema: %s', (_name, body) => {
+    const { output } = mapChatResponse(body, context);
+    const parsed = outputSchema.safeParse(output);
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  });
+
+  it('rejects an upstream body the adapter cannot map (so nothing unvalidated gets through)', () => {
+    expect(() => mapChatResponse({ choices: [{ message: { content: 42 } }] }, context)).toThrow(/chat completion/);
+    expect(() => mapChatResponse({ choices: 'nope' }, context)).toThrow(/chat completion/);
+  });
+});
