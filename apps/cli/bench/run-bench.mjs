@@ -25,10 +25,10 @@ async function writeInput(path, count) {
   await new Promise((resolve) => stream.end(resolve));
 }
 
-/** Peak RSS (VmHWM) of a child, read from /proc while it runs. */
-function peakRssMb(pid) {
+/** Peak (VmHWM) or current (VmRSS) resident memory of a child in MB, read from /proc while it runs. */
+function rssMb(pid, field = 'VmHWM') {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;
   } catch {
     return undefined;
@@ -40,14 +40,20 @@ function runChild(args, { env, killAfterMs } = {}) {
   const child = spawn(process.execPath, args, { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let peak = 0;
+  /** Current RSS every 5 s: flat memory shows as a flat series, whatever the file size. */
+  const series = [];
+  let ticks = 0;
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const sampler = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid) ?? 0)), 100);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(child.pid) ?? 0);
+    if (++ticks % 50 === 0) series.push(Math.round(rssMb(child.pid, 'VmRSS') ?? 0));
+  }, 100);
   const killer = killAfterMs ? setTimeout(() => child.kill('SIGINT'), killAfterMs) : undefined;
   return new Promise((resolve) => {
     child.on('exit', (code) => {
       clearInterval(sampler);
       clearTimeout(killer);
-      resolve({ code, seconds: (performance.now() - started) / 1000, peakRssMb: peak, stderr });
+      resolve({ code, seconds: (performance.now() - started) / 1000, peakRssMb: peak, rssEvery5sMb: series, stderr });
     });
   });
 }
@@ -97,7 +103,7 @@ try {
   if (batch.code !== 0) throw new Error(`infermux batch exited ${batch.code}: ${batch.stderr}`);
   const batchLines = countLines(join(dir, 'cli-out.jsonl'));
   const bareLines = countLines(join(dir, 'bare-out.jsonl'));
-  results.batch = { seconds: batch.seconds, itemsPerSecond: batchLines / batch.seconds, peakRssMb: batch.peakRssMb, lines: batchLines };
+  results.batch = { seconds: batch.seconds, itemsPerSecond: batchLines / batch.seconds, peakRssMb: batch.peakRssMb, rssEvery5sMb: batch.rssEvery5sMb, lines: batchLines };
   results.bareLoop = { seconds: bare.seconds, itemsPerSecond: bareLines / bare.seconds, peakRssMb: bare.peakRssMb, lines: bareLines };
 
   console.log('RSS: 10k lines vs 1M lines …');
@@ -105,7 +111,7 @@ try {
   const big = await runChild(cli(join(dir, 'big.jsonl'), join(dir, 'big-out.jsonl')), { env, killAfterMs: BIG_RUN_MS });
   results.rss = {
     smallFile: { lines: 10_000, processed: countLines(join(dir, 'small-out.jsonl')), peakRssMb: small.peakRssMb },
-    bigFile: { lines: 1_000_000, fileMb: statSync(join(dir, 'big.jsonl')).size / 1e6, processed: countLines(join(dir, 'big-out.jsonl')), cutAfterMs: BIG_RUN_MS, peakRssMb: big.peakRssMb },
+    bigFile: { lines: 1_000_000, fileMb: statSync(join(dir, 'big.jsonl')).size / 1e6, processed: countLines(join(dir, 'big-out.jsonl')), cutAfterMs: BIG_RUN_MS, peakRssMb: big.peakRssMb, rssEvery5sMb: big.rssEvery5sMb },
   };
 
   console.log('start-up: infermux --help vs node -e 0 …');
@@ -122,6 +128,7 @@ try {
     itemsPerSecond: results.batch.itemsPerSecond,
     vsBareLoop: results.batch.itemsPerSecond / results.bareLoop.itemsPerSecond,
     rss1MOver10k: results.rss.bigFile.peakRssMb / results.rss.smallFile.peakRssMb,
+    rss1MOver100k: results.rss.bigFile.peakRssMb / results.batch.peakRssMb,
     helpOverNode: results.startup.helpMedianMs / results.startup.nodeMedianMs,
   };
   results.ratios = ratios;
@@ -139,6 +146,7 @@ try {
   row('batch / bare loop', `${ratios.vsBareLoop.toFixed(2)}x`, '>= 0.8x', results.targets.vsBareLoop);
   row('peak RSS batch / bare (MB)', `${results.batch.peakRssMb.toFixed(0)} / ${results.bareLoop.peakRssMb.toFixed(0)}`, '', true);
   row(`peak RSS 1M (cut ${BIG_RUN_MS / 1000}s) / 10k lines`, `${ratios.rss1MOver10k.toFixed(2)}x`, '<= 1.1x', results.targets.rssFlat);
+  row('peak RSS 1M / 100k lines', `${ratios.rss1MOver100k.toFixed(2)}x`, '', true);
   row('infermux --help / node -e 0 (median)', `${ratios.helpOverNode.toFixed(2)}x`, '<= 2x', results.targets.helpWithin2x);
 
   mkdirSync(join(here, 'results'), { recursive: true });

@@ -1,5 +1,6 @@
 import { type Client, InfermuxError, type TaskDefinition, type TaskId } from '@infermux/core';
 import { fitPrimary } from '../input/build-task-input';
+import { classifySource } from '../input/read-source';
 import { toJsonSafe } from '../output/binary-fields';
 import type { BatchCounts } from './batch-progress';
 import { idKey } from './completed-ids';
@@ -57,7 +58,12 @@ async function parseLine(line: Line, options: BatchOptions): Promise<ParsedLine>
   } catch (error) {
     throw new InfermuxError({ code: 'caller_invalid_input', message: `line ${line.number} is not valid JSON (${(error as Error).message})`, details: { line: line.number } });
   }
-  if (typeof value === 'string') return { id: line.number, input: mergeParameters(await fitPrimary(options.task, { kind: 'text', text: value }, { cwd: options.cwd }), options) };
+  if (typeof value === 'string') {
+    // A string line is an input like a positional one: text, `@path` or a URL ("-" is just text here).
+    const classified = classifySource(value, options.cwd);
+    const source = classified === 'stdin' ? { kind: 'text' as const, text: value } : classified;
+    return { id: line.number, input: mergeParameters(await fitPrimary(options.task, source, { cwd: options.cwd }), options) };
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InfermuxError({ code: 'caller_invalid_input', message: `line ${line.number}: expected a JSON object (the task input, with an optional "id") or a string`, details: { line: line.number } });
   }

@@ -62,14 +62,18 @@ export async function runCommand(context: CliContext, first: string | undefined,
     const stdout = context.terminal.stdout;
     let wroteText = false;
     let lastChar = '\n';
-    for await (const part of stream) {
-      if (part.type === 'text-delta' && !part.token?.special && (part.choice ?? 0) === 0) {
-        stdout.write(part.text);
-        wroteText ||= part.text.length > 0;
-        if (part.text.length) lastChar = part.text[part.text.length - 1] as string;
+    try {
+      for await (const part of stream) {
+        if (part.type === 'text-delta' && !part.token?.special && (part.choice ?? 0) === 0) {
+          stdout.write(part.text);
+          wroteText ||= part.text.length > 0;
+          if (part.text.length) lastChar = part.text[part.text.length - 1] as string;
+        }
       }
+    } finally {
+      // End the text line, also when the stream broke, so the error starts on its own line.
+      if (wroteText && lastChar !== '\n') stdout.write('\n');
     }
-    if (wroteText && lastChar !== '\n') stdout.write('\n');
     const result = await stream.result;
     printWarnings(result.warnings, context.terminal);
     return exitCodes.ok;
