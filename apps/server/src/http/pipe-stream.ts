@@ -19,41 +19,57 @@ export interface StreamFraming {
 export async function pipeStream(context: RequestContext, first: StreamPart | undefined, rest: AsyncIterator<StreamPart>, framing: StreamFraming): Promise<void> {
   const response = context.response;
   startEventStream(context);
-  // Parts that arrive together (one upstream read) go out in one socket write: cork on the
-  // first write, uncork once the current burst of microtasks is done.
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    response.uncork();
-  };
-  // Returns a promise only when the socket asks us to wait: most parts need no extra tick.
-  const write = (text: string): Promise<unknown> | undefined => {
-    if (!text) return undefined;
-    if (!corked) {
-      corked = true;
-      response.cork();
-      process.nextTick(uncork);
+  // Frames that arrive together (one upstream read) go out as one chunk in one socket write:
+  // they are joined here and flushed once the current burst of microtasks is done. One chunk
+  // per burst instead of one per frame saves a chunk header and a string write per frame.
+  let pending = '';
+  let flushScheduled = false;
+  let drained: Promise<unknown> | undefined;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (!pending) return;
+    const text = pending;
+    pending = '';
+    if (response.writableEnded || response.destroyed) return;
+    if (!response.write(text) && !drained) {
+      const waiting = once(response, 'drain', { signal: context.abort.signal }).finally(() => {
+        drained = undefined;
+      });
+      // Observed here too: a stream that ends (or is cut) before anyone awaits it must not leave an unhandled rejection.
+      waiting.catch(() => undefined);
+      drained = waiting;
     }
-    return response.write(text) ? undefined : once(response, 'drain', { signal: context.abort.signal });
+  };
+  // Returns a promise only when the socket asked us to wait: most parts need no extra tick.
+  const write = (text: string): Promise<unknown> | undefined => {
+    if (text) {
+      pending += text;
+      if (!flushScheduled) {
+        flushScheduled = true;
+        process.nextTick(flush);
+      }
+    }
+    return drained;
   };
   try {
     let part = first;
     while (part !== undefined) {
       if (part.type === 'error') throw part.error;
-      const drained = write(framing.frame(part));
-      if (drained) await drained;
+      const wait = write(framing.frame(part));
+      if (wait) await wait;
       const next = await rest.next();
       part = next.done ? undefined : next.value;
     }
-    const drained = write(framing.end());
-    if (drained) await drained;
+    const wait = write(framing.end());
+    if (wait) await wait;
   } catch (error) {
     const typed = context.abort.signal.reason === 'shutdown'
       ? new InfermuxError({ code: 'provider_stream_interrupted', message: 'The gateway is shutting down; the stream was cut at the drain deadline.' })
       : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
     context.error = typed;
-    if (!response.destroyed) response.write(`data: ${streamErrorEvent(context.format, typed)}\n\n`);
+    if (!response.destroyed) pending += `data: ${streamErrorEvent(context.format, typed)}\n\n`;
   } finally {
+    flush();
     response.end();
   }
 }
