@@ -109,7 +109,11 @@ try {
   console.log('RSS: 10k lines vs 1M lines …');
   const small = await runChild(cli(join(dir, 'small.jsonl'), join(dir, 'small-out.jsonl')), { env });
   const big = await runChild(cli(join(dir, 'big.jsonl'), join(dir, 'big-out.jsonl')), { env, killAfterMs: BIG_RUN_MS });
+  // Leak check: the same 1M-line run with V8's old space capped at 48 MB. V8 grows its heap lazily,
+  // so uncapped peaks differ with run length; a per-item leak would crash this run, flat memory does not.
+  const capped = await runChild(cli(join(dir, 'big.jsonl'), join(dir, 'capped-out.jsonl')), { env: { ...env, NODE_OPTIONS: '--max-old-space-size=48' }, killAfterMs: BIG_RUN_MS });
   results.rss = {
+    cappedHeap: { oldSpaceMb: 48, processed: countLines(join(dir, 'capped-out.jsonl')), peakRssMb: capped.peakRssMb, rssEvery5sMb: capped.rssEvery5sMb, exitCode: capped.code },
     smallFile: { lines: 10_000, processed: countLines(join(dir, 'small-out.jsonl')), peakRssMb: small.peakRssMb },
     bigFile: { lines: 1_000_000, fileMb: statSync(join(dir, 'big.jsonl')).size / 1e6, processed: countLines(join(dir, 'big-out.jsonl')), cutAfterMs: BIG_RUN_MS, peakRssMb: big.peakRssMb, rssEvery5sMb: big.rssEvery5sMb },
   };
@@ -136,6 +140,7 @@ try {
     itemsPerSecond: ratios.itemsPerSecond >= 5000,
     vsBareLoop: ratios.vsBareLoop >= 0.8,
     rssFlat: ratios.rss1MOver10k <= 1.1,
+    noLeakUnderCappedHeap: results.rss.cappedHeap.exitCode === 130,
     helpWithin2x: ratios.helpOverNode <= 2,
   };
 
@@ -147,6 +152,7 @@ try {
   row('peak RSS batch / bare (MB)', `${results.batch.peakRssMb.toFixed(0)} / ${results.bareLoop.peakRssMb.toFixed(0)}`, '', true);
   row(`peak RSS 1M (cut ${BIG_RUN_MS / 1000}s) / 10k lines`, `${ratios.rss1MOver10k.toFixed(2)}x`, '<= 1.1x', results.targets.rssFlat);
   row('peak RSS 1M / 100k lines', `${ratios.rss1MOver100k.toFixed(2)}x`, '', true);
+  row('1M lines, old space capped at 48 MB', `${results.rss.cappedHeap.processed} done`, 'no OOM', results.rss.cappedHeap.exitCode === 130);
   row('infermux --help / node -e 0 (median)', `${ratios.helpOverNode.toFixed(2)}x`, '<= 2x', results.targets.helpWithin2x);
 
   mkdirSync(join(here, 'results'), { recursive: true });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { getTask } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf, TINY_PNG } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir } from './cli-harness.test-helper';
+import { runCli, spawnCli, tempDir, writeConfig } from './cli-harness.test-helper';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -118,6 +118,17 @@ describe('infermux run', () => {
     expect(chunks[0]?.text.length).toBeGreaterThan(0);
     // The first text came out well before the stream finished.
     expect(finishedAt - (chunks[0]?.at ?? finishedAt)).toBeGreaterThan(stallMs * 0.7);
+  });
+
+  it('--route runs through a configured route; an unknown route is exit 4', async () => {
+    const dir = tempDir();
+    writeConfig(dir, { providers: { hf: {} }, routes: { sentiment: { targets: [{ provider: 'hf', model: SST2 }] } } });
+    const run = await runCli(['run', 'text-classification', '--route', 'sentiment', 'I love it', '--json'], { env, cwd: dir });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ provider: 'hf', model: { id: SST2 } });
+    const unknown = await runCli(['run', 'text-classification', '--route', 'sentimnet', 'I love it'], { env, cwd: dir });
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toMatch(/Unknown route "sentimnet". Configured routes: sentiment/);
   });
 
   it('--no-stream prints the whole reply at once', async () => {

@@ -42,7 +42,7 @@ const fatalCodes = new Set([
   'gateway_not_found',
 ]);
 
-export function isFatal(error: InfermuxError): boolean {
+function isFatal(error: InfermuxError): boolean {
   return fatalCodes.has(error.code);
 }
 

@@ -8,7 +8,7 @@ import { countLines, readLines } from '../batch/read-lines';
 import { repairTail } from '../batch/repair-tail';
 import { runBatch } from '../batch/run-batch';
 import { exitCodes } from '../exit-codes';
-import { targetModel } from '../input/target-model';
+import { checkRoute, targetModel } from '../input/target-model';
 import { parameterBases } from '../input/build-task-input';
 import { applyAssignments, parseAssignment } from '../input/typed-assignment';
 import type { CliContext } from '../runtime/cli-context';
@@ -50,6 +50,7 @@ export async function batchCommand(context: CliContext, taskName: string, inputP
   if (!existsSync(input)) throw new InfermuxError({ code: 'caller_invalid_input', message: `Input file not found: ${inputPath}`, details: { field: 'input' } });
   if (input === output) throw new InfermuxError({ code: 'caller_invalid_input', message: 'The output file must differ from the input file', details: { field: '--output' } });
   const model = targetModel(flags);
+  checkRoute(flags.route, (await context.loadConfig()).config.routes);
 
   const parameters: Record<string, unknown> = {};
   const base = parameterBases(task)[0] ?? [];

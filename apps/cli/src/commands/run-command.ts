@@ -2,7 +2,7 @@ import { type Client, getTask, InfermuxError, isTaskId, parseModelRef, type Task
 import { exitCodes } from '../exit-codes';
 import { buildTaskInput, validateTaskInput } from '../input/build-task-input';
 import { inferTask } from '../input/infer-task';
-import { targetModel } from '../input/target-model';
+import { checkRoute, targetModel } from '../input/target-model';
 import { askCancelOrLeave } from '../jobs/ask-cancel';
 import { finishJob } from '../jobs/finish-job';
 import { followJob } from '../jobs/follow-job';
@@ -41,6 +41,7 @@ function splitPositionals(first: string | undefined, second: string | undefined)
 export async function runCommand(context: CliContext, first: string | undefined, second: string | undefined, options: RunOptions): Promise<number> {
   const split = splitPositionals(first, second);
   const model = targetModel(options);
+  checkRoute(options.route, (await context.loadConfig()).config.routes);
   const client = await context.client();
   if (!split.task && options.route !== undefined) {
     throw new InfermuxError({ code: 'caller_invalid_input', message: 'Name the task when running through a route: infermux run <task> --route <name>', details: { field: 'task' } });

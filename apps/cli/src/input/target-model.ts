@@ -21,3 +21,14 @@ function modelWithRevision(model: string, revision: string | undefined): string 
   }
   return formatModelRef({ ...ref, revision });
 }
+
+/** A `--route` must name a configured route (otherwise core would read it as a model id). */
+export function checkRoute(route: string | undefined, routes: Record<string, unknown> | undefined): void {
+  if (route === undefined || (routes && Object.hasOwn(routes, route))) return;
+  const known = Object.keys(routes ?? {});
+  throw new InfermuxError({
+    code: 'gateway_not_found',
+    message: `Unknown route "${route}". ${known.length ? `Configured routes: ${known.join(', ')}.` : 'The config has no routes section.'}`,
+    details: { field: '--route' },
+  });
+}
