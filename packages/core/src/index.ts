@@ -43,7 +43,7 @@ export { createHttpTransport, truncate, type Transport, type HttpRequest, type H
 export { defaultTimeouts, resolveTimeouts, type Timeouts } from './transport/timeouts';
 export { parseRetryAfter } from './transport/retry-after';
 export { httpError, codeForStatus, type HttpErrorInput } from './transport/http-error';
-export { parseSse, type SseEvent } from './transport/sse';
+export { createSseDecoder, parseSse, type SseDecoder, type SseEvent } from './transport/sse';
 
 // Client
 export {

@@ -1,6 +1,7 @@
 import { type ProviderRunResult, type StreamPart, type TaskInput, vouchForOutput } from '@infermux/core';
 import { chatCompletionChunkSchema, chatCompletionResponseSchema } from './openai-response-schemas';
 import { mapOpenAIUsage, parseUpstream } from './openai-usage';
+import { isPlainChatChunk } from './plain-chat-chunk';
 
 type ChatInput = TaskInput<'chat-completion'>;
 
@@ -75,7 +76,7 @@ export interface ChatStreamState {
 
 /** One `chat.completion.chunk` → normalised stream parts (text, tool-call deltas, finish, usage). */
 export function chatChunkToStreamParts(json: unknown, state: ChatStreamState): StreamPart[] {
-  const chunk = parseUpstream(chatCompletionChunkSchema, json, state.provider, 'chat completion chunk');
+  const chunk = isPlainChatChunk(json) ? json : parseUpstream(chatCompletionChunkSchema, json, state.provider, 'chat completion chunk');
   const parts: StreamPart[] = [];
   if (!state.metadataSent && (chunk.id || chunk.model)) {
     state.metadataSent = true;

@@ -1,4 +1,4 @@
-import { type HttpResponse, InfermuxError, type StreamPart, parseSse, truncate } from '@infermux/core';
+import { type HttpResponse, InfermuxError, type SseEvent, type StreamPart, createSseDecoder, truncate } from '@infermux/core';
 import { classifyOpenAIError, describeOpenAIError, readErrorFields } from './openai-error';
 
 export interface ReadOpenAIStreamOptions {
@@ -19,38 +19,49 @@ export async function* readOpenAIStream(response: HttpResponse, options: ReadOpe
   const { provider } = options;
   const requestId = options.requestId ?? response.requestId;
   let done = false;
+  let iterator: AsyncIterator<Uint8Array> | undefined;
   try {
-    for await (const event of parseSse(response.body)) {
-      const data = event.data.trim();
-      if (!data) continue;
-      if (data.startsWith('[DONE]')) {
-        done = true;
-        break;
+    // Events are decoded in this loop (no SSE generator in between): one async hop per chunk, not per event.
+    const decoder = createSseDecoder();
+    iterator = response.body[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await iterator.next();
+      const events: SseEvent[] = next.done ? decoder.end() : decoder.feed(next.value);
+      for (const event of events) {
+        const data = event.data.trim();
+        if (!data) continue;
+        if (data.startsWith('[DONE]')) {
+          done = true;
+          break;
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(data);
+        } catch (cause) {
+          yield errorPart(new InfermuxError({
+            code: 'provider_bad_response',
+            message: `${provider} sent a stream event that is not JSON`,
+            provider,
+            requestId,
+            details: { rawEvent: truncate(data) },
+            cause,
+          }));
+          return;
+        }
+        if (isErrorEvent(json) || event.event === 'error') {
+          yield errorPart(streamError(json, provider, requestId));
+          return;
+        }
+        for (const part of options.toParts(json)) yield part;
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(data);
-      } catch (cause) {
-        yield errorPart(new InfermuxError({
-          code: 'provider_bad_response',
-          message: `${provider} sent a stream event that is not JSON`,
-          provider,
-          requestId,
-          details: { rawEvent: truncate(data) },
-          cause,
-        }));
-        return;
-      }
-      if (isErrorEvent(json) || event.event === 'error') {
-        yield errorPart(streamError(json, provider, requestId));
-        return;
-      }
-      for (const part of options.toParts(json)) yield part;
+      if (done || next.done) break;
     }
   } catch (error) {
     yield errorPart(interrupted(error, provider, requestId));
     return;
   } finally {
+    // Stopped early ([DONE], an error event, a consumer that left): the body reader finishes its own cleanup.
+    await iterator?.return?.();
     await response.dispose();
   }
   if (!done) {
