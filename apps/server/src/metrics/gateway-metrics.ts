@@ -37,8 +37,8 @@ export class GatewayMetrics {
   readonly inFlight: Gauge;
   private readonly breaker: Gauge<'provider' | 'model'>;
   private readonly children = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<string>; overhead: Histogram.Internal<string> }>();
-  /** Labelled children of the small counters (tokens, cost, attempts, routing events, cache hits), by metric and labels. */
-  private readonly counterChildren = new Map<string, Counter.Internal>();
+  /** Labelled children of the small counters (tokens, cost, attempts, routing events, cache hits), by counter and labels. */
+  private readonly counterChildren = new Map<Counter<string>, Map<string, Counter.Internal>>();
 
   constructor(options: { defaultMetrics?: boolean; breakerStates?: () => Array<{ provider: string; model: string; state: string }> } = {}) {
     const registers = [this.registry];
@@ -107,13 +107,18 @@ export class GatewayMetrics {
     this.counterChild(this.attempts, provider, outcome).inc(count);
   }
 
-  /** `counter.labels(...values)`, cached (label values in the counter's label order). */
-  private counterChild(counter: Counter<string>, ...values: string[]): Counter.Internal {
-    const id = `${(counter as unknown as { name: string }).name}\u0000${values.join('\u0000')}`;
-    let child = this.counterChildren.get(id);
+  /** `counter.labels(first[, second])`, cached (label values in the counter's label order). */
+  private counterChild(counter: Counter<string>, first: string, second?: string): Counter.Internal {
+    let children = this.counterChildren.get(counter);
+    if (!children) {
+      children = new Map();
+      this.counterChildren.set(counter, children);
+    }
+    const id = second === undefined ? first : `${first}\u0000${second}`;
+    let child = children.get(id);
     if (!child) {
-      child = counter.labels(...values);
-      if (this.counterChildren.size < 10_000) this.counterChildren.set(id, child);
+      child = second === undefined ? counter.labels(first) : counter.labels(first, second);
+      if (children.size < 10_000) children.set(id, child);
     }
     return child;
   }
