@@ -25,10 +25,14 @@ export class ChatChunkWriter {
     this.id = defaultId;
   }
 
+  /** The frame text before `choices` (the same on every chunk once id and created are known). */
+  private prefix: string | undefined;
+
+  // Byte for byte what JSON.stringify of { id, object, created, model, system_fingerprint, choices[, usage] }
+  // gives (wire-tested in openai-chat-stream.test.ts), without rebuilding and re-serialising the fixed fields per frame.
   private chunk(choices: unknown[]): string {
-    const chunk: Record<string, unknown> = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, system_fingerprint: null, choices };
-    if (this.includeUsage) chunk.usage = null;
-    return `data: ${JSON.stringify(chunk)}\n\n`;
+    this.prefix ??= `data: {"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":${JSON.stringify(this.created)},"model":${JSON.stringify(this.model)},"system_fingerprint":null,"choices":`;
+    return `${this.prefix}${JSON.stringify(choices)}${this.includeUsage ? ',"usage":null}\n\n' : '}\n\n'}`;
   }
 
   private delta(choice: number, delta: Record<string, unknown>): Record<string, unknown> {
@@ -45,6 +49,7 @@ export class ChatChunkWriter {
       case 'response-metadata':
         if (part.id) this.id = part.id;
         if (part.created) this.created = part.created;
+        this.prefix = undefined;
         return '';
       case 'text-delta': {
         const choice = part.choice ?? 0;
