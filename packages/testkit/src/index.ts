@@ -1,4 +1,5 @@
 export { delay } from './delay.js';
+export { rejectionOf } from './rejection-of.js';
 export { FakeServer, startFakeServer, type FakeServerOptions } from './fake-server.js';
 export { withFakeServer } from './with-fake-server.js';
 export type { FakeHandler, FakeRoute } from './fake-route.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeServer, startFakeServer } from '@infermux/testkit';
+import { type FakeServer, rejectionOf, startFakeServer } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import { createHttpTransport } from '../transport/http-transport';
@@ -20,13 +20,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function failure(promise: Promise<unknown>): Promise<InfermuxError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(InfermuxError.isInstance(error)).toBe(true);
-    return error as InfermuxError;
-  }
-  throw new Error('expected a failure');
+  const error = await rejectionOf(promise);
+  expect(InfermuxError.isInstance(error)).toBe(true);
+  return error as InfermuxError;
 }
 
 describe('resolveBinary', () => {

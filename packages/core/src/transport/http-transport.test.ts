@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { type FakeServer, startFakeServer } from '@infermux/testkit';
+import { type FakeServer, rejectionOf, startFakeServer } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import { createHttpTransport } from './http-transport';
@@ -26,13 +26,9 @@ afterAll(() => server.close());
 beforeEach(() => server.reset());
 
 async function failure(promise: Promise<unknown>): Promise<InfermuxError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(InfermuxError.isInstance(error)).toBe(true);
-    return error as InfermuxError;
-  }
-  throw new Error('expected a failure');
+  const error = await rejectionOf(promise);
+  expect(InfermuxError.isInstance(error)).toBe(true);
+  return error as InfermuxError;
 }
 
 describe('createHttpTransport', () => {
