@@ -87,6 +87,7 @@ export class Router {
   readonly #strategies = new Map<string, RoutingStrategy>();
   readonly #pinned = new Set<string>();
   readonly #random: () => number;
+  #basePolicy: RetryPolicy | undefined;
 
   constructor(private readonly options: RouterOptions) {
     this.#random = options.random ?? Math.random;
@@ -155,7 +156,8 @@ export class Router {
   }
 
   async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
-    const policy = resolveRetryPolicy(this.options.retry, request.route.retry);
+    // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
+    const policy = request.route.retry ? resolveRetryPolicy(this.options.retry, request.route.retry) : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
     // One controller per call: it follows the caller's signal and the deadline timer aborts it directly.
     const link = linkSignals([request.signal]);
     const startedAt = Date.now();
