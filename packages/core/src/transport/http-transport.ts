@@ -49,6 +49,9 @@ export interface HttpTransportOptions {
   dispatcher?: Dispatcher;
 }
 
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+const DRAIN_TIMEOUT_MS = 1_000;
+
 const requestIdHeaders = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray'];
 
 /**
@@ -182,10 +185,9 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         cleanup();
         if (body.destroyed || body.readableEnded) return;
         // A reader that stops at a terminator (`data: [DONE]`) usually leaves only the body's end
-        // unread, already received: drain it. Destroying a body undici has not ended aborts the
-        // request (an error object with a stack trace per stream, and possibly the connection).
-        if ((body as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true) body.resume();
-        else body.destroy();
+        // unread: drain it (bounded in bytes and time) so the connection is kept. Destroying a body
+        // undici has not ended aborts the request (an error with a stack per stream, and the socket).
+        body.dump({ limit: DRAIN_LIMIT_BYTES, signal: AbortSignal.timeout(DRAIN_TIMEOUT_MS) }).catch(() => undefined);
       };
       const claim = (): void => {
         if (consumed) throw new InfermuxError({ code: 'gateway_internal', message: 'Response body read twice', provider });
