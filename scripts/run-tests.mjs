@@ -40,5 +40,10 @@ if (missing.length > 0) {
   console.log(`no test report from: ${missing.join(', ')}`);
   failed += missing.length;
 }
+// A package whose run failed outside any test (an unhandled error, a failed type check) still fails.
+if (turbo.status !== 0 && failed === 0) {
+  console.log('a package failed outside its tests (unhandled error, type check or build): see the output above');
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);

@@ -183,10 +183,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         waiting = false;
         clearTimeout(idleTimer);
         cleanup();
+        discardBody();
+      };
+      // A reader that stops at a terminator (`data: [DONE]`), or a caller that disposes an error
+      // body, leaves the rest unread: drain it (bounded in bytes and time) so the connection is
+      // kept. A bare destroy() would abort the request and emit an error nobody listens to.
+      const discardBody = (): void => {
         if (body.destroyed || body.readableEnded) return;
-        // A reader that stops at a terminator (`data: [DONE]`) usually leaves only the body's end
-        // unread: drain it (bounded in bytes and time) so the connection is kept. Destroying a body
-        // undici has not ended aborts the request (an error with a stack per stream, and the socket).
         body.dump({ limit: DRAIN_LIMIT_BYTES, signal: AbortSignal.timeout(DRAIN_TIMEOUT_MS) }).catch(() => undefined);
       };
       const claim = (): void => {
@@ -282,7 +285,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           cleanup();
           if (!consumed) {
             consumed = true;
-            body.destroy();
+            discardBody();
           }
         },
       };
