@@ -33,7 +33,7 @@ describe('gateway keys', () => {
   });
 
   it('invalid key → 401; a provider token is not a gateway key', async () => {
-    for (const key of ['imx_wrongwrongwrongwrongwrongwrongwr', 'sk-upstreamSecretKey0123456789']) {
+    for (const key of ['imx_wrongwrongwrongwrongwrongwrongwr', 'sk-upstreamSecret01234']) {
       const reply = await call(chatUrl, { headers: bearer(key), body: chatBody() });
       expect(reply.status).toBe(401);
       expect(reply.json().error.message).toBe('Invalid or revoked gateway key.');
@@ -123,6 +123,6 @@ describe('gateway keys', () => {
     expect(fixture.logs.text).toContain('gateway key created');
     expect(fixture.logs.text).not.toContain(mainKey);
     expect(fixture.logs.text).not.toContain(ADMIN_TOKEN);
-    expect(fixture.logs.text).not.toContain('sk-upstreamSecretKey0123456789');
+    expect(fixture.logs.text).not.toContain('sk-upstreamSecret01234');
   });
 });

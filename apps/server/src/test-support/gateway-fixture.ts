@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { FAKE_HF_VALID_TOKEN, type FakeEvolink, type FakeHf, type FakeHfModel, type FakeOpenAI, startFakeEvolink, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
 import { type RunningGateway, startGateway } from '../start-gateway';
 
-export const UPSTREAM_OPENAI_KEY = 'sk-upstreamSecretKey0123456789';
+export const UPSTREAM_OPENAI_KEY = 'sk-upstreamSecret01234';
 export const UPSTREAM_EVOLINK_KEY = 'evolink-upstream-key-0123456789';
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 

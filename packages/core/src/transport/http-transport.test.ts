@@ -138,7 +138,7 @@ describe('createHttpTransport', () => {
   });
 
   it('never shows a token from a request header in an error', async () => {
-    const token = 'hf_TopSecretTokenValue1234567890abcd';
+    const token = 'hf_TopSecretToken123456789';
     const response = await transport.request({
       method: 'POST',
       url: `${server.url}/echo-auth`,

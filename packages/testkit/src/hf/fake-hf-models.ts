@@ -28,8 +28,8 @@ export function fakeSha(seed: string): string {
   return createHash('sha1').update(seed).digest('hex');
 }
 
-export const FAKE_HF_VALID_TOKEN = 'hf_fakeValidToken0123456789abcdef';
-export const FAKE_HF_OTHER_TOKEN = 'hf_fakeOtherToken0123456789abcdef';
+export const FAKE_HF_VALID_TOKEN = 'hf_fakeValidToken012345678';
+export const FAKE_HF_OTHER_TOKEN = 'hf_fakeOtherToken012345678';
 
 /** A catalogue covering every hf-inference task, with the seed examples' models among them. */
 export const defaultFakeHfModels: readonly FakeHfModel[] = [
