@@ -1,15 +1,10 @@
+import { taskRegistry } from '@infermux/core';
 import { z } from 'zod';
 import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
-const entity = z.looseObject({
-  entity_group: z.string().optional(),
-  entity: z.string().optional(),
-  score: z.number(),
-  word: z.string(),
-  start: z.number(),
-  end: z.number(),
-});
+// The wire item is the task's output item (core's schema), so the two cannot drift apart.
+const entity = taskRegistry['token-classification'].output.element;
 
 /** Wire §5.2: a flat list of entities (label in `entity_group`, or `entity` with aggregation `none`). A one-input batch wrapper `[[…]]` is unwrapped. */
 const upstream = z.union([z.array(entity), z.array(z.array(entity)).length(1)]);
