@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
-import { classifyFailure, fullJitterBackoff, provablyNotReceived, resolveRetryPolicy, retryHintMs } from './retry-policy';
+import { classifyFailure, countsAgainstHealth, fullJitterBackoff, provablyNotReceived, resolveRetryPolicy, retryHintMs } from './retry-policy';
 
 describe('retry policy', () => {
   it('full jitter stays within [0, min(max, base·2^(n-1)))', () => {
@@ -23,6 +23,15 @@ describe('retry policy', () => {
     expect(classifyFailure(error('policy_content_filtered'))).toBe('fatal');
     expect(classifyFailure(error('auth_invalid_credentials'))).toBe('skip-target');
     expect(classifyFailure(error('policy_rate_limited'))).toBe('skip-target');
+  });
+
+  it('counts real failures against a target\'s health, but not "later" answers', () => {
+    const error = (code: ConstructorParameters<typeof InfermuxError>[0]['code']) => new InfermuxError({ code, message: code });
+    expect(countsAgainstHealth(error('provider_server_error'))).toBe(true);
+    expect(countsAgainstHealth(error('provider_timeout'))).toBe(true);
+    expect(countsAgainstHealth(error('provider_model_loading'))).toBe(false);
+    expect(countsAgainstHealth(error('provider_rate_limited'))).toBe(false);
+    expect(countsAgainstHealth(error('caller_request_rejected'))).toBe(false);
   });
 
   it('reads Retry-After and HF estimated_time hints', () => {

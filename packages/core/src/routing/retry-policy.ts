@@ -69,8 +69,12 @@ export function classifyFailure(error: InfermuxError): FailureKind {
 
 /** Failures that say something about the target's health (breaker input); caller mistakes and 429s do not. */
 export function countsAgainstHealth(error: InfermuxError): boolean {
-  return error.retryable && error.code !== 'provider_rate_limited' && error.code !== 'gateway_circuit_open';
+  return error.retryable && !healthNeutralCodes.has(error.code);
 }
+
+// A rate limit or a model that is still loading says "later", not "broken": the target leaves the
+// rotation until its Retry-After / estimated_time passes instead of tripping the breaker.
+const healthNeutralCodes = new Set<InfermuxError['code']>(['provider_rate_limited', 'provider_model_loading', 'gateway_circuit_open']);
 
 /**
  * How long the upstream asked us to wait: `Retry-After` / `retry-after-ms` (already parsed by the
