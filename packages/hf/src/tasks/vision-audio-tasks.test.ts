@@ -1,8 +1,6 @@
 import { TINY_PNG } from '@infermux/testkit';
-import { type TaskInput, getTask, parseWith } from '@infermux/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HfTaskId } from './hf-task-mappings';
-import { type FakeHfSetup, received, setupFakeHf, stable } from '../testing/fake-hf-setup';
+import { type FakeHfSetup, received, setupFakeHf } from '../testing/fake-hf-setup';
 
 let setup: FakeHfSetup;
 beforeAll(async () => {
@@ -10,12 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => setup.close());
 
-/** Runs the adapter, then validates its output against the core task's output schema, as the client does. */
-async function run<T extends HfTaskId>(task: T, model: string, input: TaskInput<T>) {
-  const result = stable(await setup.provider.doRun({ task, model: { id: model }, input }));
-  parseWith(getTask(task).output, result.output, `output of ${task}`);
-  return result;
-}
+const run: FakeHfSetup['run'] = (task, model, input) => setup.run(task, model, input);
 
 const png = new Uint8Array(TINY_PNG);
 const flac = new TextEncoder().encode('fLaC\0\0\0"some-audio');

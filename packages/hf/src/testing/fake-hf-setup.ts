@@ -1,12 +1,16 @@
+import { type TaskInput, getTask, parseWith } from '@infermux/core';
 import { type FakeHf, type FakeHfOptions, FAKE_HF_VALID_TOKEN, type RecordedRequest, startFakeHf } from '@infermux/testkit';
 import { type HfProvider, createHf } from '../hf-provider';
 import type { HfSettings } from '../hf-settings';
+import type { HfTaskId } from '../tasks/hf-task-mappings';
 
 export interface FakeHfSetup {
   fake: FakeHf;
   provider: HfProvider;
   /** The last request the fake received. */
   last(): RecordedRequest;
+  /** Runs the adapter, then validates its output against the core task's output schema, as the client does. */
+  run<T extends HfTaskId>(task: T, model: string, input: TaskInput<T>): ReturnType<typeof runValidated<T>>;
   close(): Promise<void>;
 }
 
@@ -22,8 +26,15 @@ export async function setupFakeHf(settings: HfSettings = {}, options: FakeHfOpti
       if (!request) throw new Error('the fake received no request');
       return request;
     },
+    run: (task, model, input) => runValidated(provider, task, model, input),
     close: () => fake.close(),
   };
+}
+
+async function runValidated<T extends HfTaskId>(provider: HfProvider, task: T, model: string, input: TaskInput<T>) {
+  const result = stable(await provider.doRun({ task, model: { id: model }, input }));
+  parseWith(getTask(task).output, result.output, `output of ${task}`);
+  return result;
 }
 
 /** What the upstream received, in a snapshot-friendly form (path without the random port, token masked). */
