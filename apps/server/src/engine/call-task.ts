@@ -8,6 +8,7 @@ import {
   waitForJob,
 } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
+import { type StreamFraming, pipeStream } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
 
 export interface TaskCall<T extends TaskId> {
@@ -87,6 +88,14 @@ export async function openStream<T extends TaskId>(
   } catch (error) {
     throw noteFailure(context, error);
   }
+}
+
+/** The whole streamed answer: open (errors before the first byte keep a real status), write with `framing`, book the result. */
+export async function relayStream<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>, framing: StreamFraming): Promise<void> {
+  const opened = await openStream(context, services, call);
+  context.clearDeadline();
+  await pipeStream(context, opened.first, opened.rest, framing);
+  await settleStream(context, opened.result);
 }
 
 /** Books a stream's final result, or what its failure says. */

@@ -1,11 +1,10 @@
 import { InfermuxError, type RunResult, type TaskId, getTask, isTaskId } from '@infermux/core';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openStream, runTask, settleStream } from '../engine/call-task';
+import { relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { admitModel } from '../keys/authenticate';
 import { isJsonMediaType, mediaType } from '../http/content-type';
 import { parseJsonObject, readJsonBody, unsupportedMediaType } from '../http/parse-json-body';
-import { pipeStream } from '../http/pipe-stream';
 import { readBody } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody, sendJson } from '../http/respond';
@@ -132,10 +131,7 @@ async function answerTask(context: RequestContext, services: GatewayServices, pa
   const { input, stream, options } = await readHfInput(context, services, task);
   const headers = upstreamHeaders(context);
   if (stream && task === 'text-generation') {
-    const opened = await openStream(context, services, { task, model: path.model, input: input as never, headers });
-    context.clearDeadline();
-    await pipeStream(context, opened.first, opened.rest, new TgiChunkWriter());
-    await settleStream(context, opened.result);
+    await relayStream(context, services, { task, model: path.model, input: input as never, headers }, new TgiChunkWriter());
     return;
   }
   const cache = usesCache(context, options) ? undefined : false;
@@ -157,10 +153,7 @@ async function answerCompletionBody(context: RequestContext, services: GatewaySe
   const input = textGenerationFromCompletion(body);
   const id = `cmpl-${context.id.replace(/^req_/, '')}`;
   if (body.stream === true) {
-    const opened = await openStream(context, services, { task: 'text-generation', model, input });
-    context.clearDeadline();
-    await pipeStream(context, opened.first, opened.rest, new CompletionChunkWriter(id, model));
-    await settleStream(context, opened.result);
+    await relayStream(context, services, { task: 'text-generation', model, input }, new CompletionChunkWriter(id, model));
     return;
   }
   const result = await runTask(context, services, { task: 'text-generation', model, input });

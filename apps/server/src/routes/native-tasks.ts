@@ -1,9 +1,8 @@
 import { InfermuxError, getTask, type StreamPart, type TaskId } from '@infermux/core';
-import { decodeJobId, encodeJobId, jobStatus, openStream, runTask, settleStream, submitJob } from '../engine/call-task';
+import { decodeJobId, encodeJobId, jobStatus, relayStream, runTask, submitJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
 import { admitModel } from '../keys/authenticate';
 import { readJsonBody } from '../http/parse-json-body';
-import { pipeStream } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
 import { sendBody } from '../http/respond';
 import { requireModel } from '../wire/openai-chat-input';
@@ -49,10 +48,7 @@ export const nativeTaskEndpoint: Endpoint = {
       sendBody(context, 200, stringifyWithBytes(result), 'application/json');
       return;
     }
-    const opened = await openStream(context, services, { task, model, input: input as never });
-    context.clearDeadline();
-    await pipeStream(context, opened.first, opened.rest, nativeFraming);
-    await settleStream(context, opened.result);
+    await relayStream(context, services, { task, model, input: input as never }, nativeFraming);
   },
 };
 

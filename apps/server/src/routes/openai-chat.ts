@@ -1,8 +1,7 @@
 import { admitModel } from '../keys/authenticate';
-import { openStream, runTask, settleStream } from '../engine/call-task';
+import { relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
-import { pipeStream } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
 import { sendJson } from '../http/respond';
 import { chatInputFromOpenAI, requireModel } from '../wire/openai-chat-input';
@@ -30,10 +29,7 @@ export async function answerChat(context: RequestContext, services: GatewayServi
     });
     return;
   }
-  const opened = await openStream(context, services, call);
-  context.clearDeadline();
-  await pipeStream(context, opened.first, opened.rest, new ChatChunkWriter(model, `chatcmpl-${context.id.replace(/^req_/, '')}`, includeUsage));
-  await settleStream(context, opened.result);
+  await relayStream(context, services, call, new ChatChunkWriter(model, `chatcmpl-${context.id.replace(/^req_/, '')}`, includeUsage));
 }
 
 export const openaiChatEndpoint: Endpoint = {
