@@ -33,6 +33,7 @@ export type {
 export { ProviderRegistry } from './provider/provider-registry';
 export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
 export { vouchForOutput } from './provider/vouched-output';
+export type { WireFormat, ForwardCallOptions, ForwardChunk, ProviderForwardResult } from './provider/wire-forward';
 
 // Results
 export type { RunResult, ResolvedModel, Warning, Attempt, Timing, Cost } from './result/result-envelope';
@@ -55,6 +56,9 @@ export {
   type BatchOptions,
   type BatchItemResult,
   type TargetHealth,
+  type ForwardRequest,
+  type ForwardResponse,
+  type ForwardResult,
 } from './client/create-client';
 export { createClientFromConfig } from './client/create-client-from-config';
 

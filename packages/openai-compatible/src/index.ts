@@ -24,6 +24,8 @@ export {
   type EmbeddingEncoding,
 } from './embeddings';
 export { readOpenAIStream, streamError, type ReadOpenAIStreamOptions } from './read-openai-stream';
+export { forwardChatCompletion } from './forward-chat';
+export { passOpenAIStream, type PassOpenAIStreamOptions } from './pass-openai-stream';
 export {
   openAIErrorFromResponse,
   openAIErrorFromText,

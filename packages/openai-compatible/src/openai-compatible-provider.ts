@@ -1,7 +1,9 @@
 import {
   InfermuxError,
   type ProviderBatchResult,
+  type ForwardCallOptions,
   type ProviderCallOptions,
+  type ProviderForwardResult,
   type ProviderRunResult,
   type ProviderStreamResult,
   type ProviderV1,
@@ -16,6 +18,7 @@ import { loadApiKey } from './api-key';
 import type { EmbeddingEncoding } from './embeddings';
 import { type OpenAIModel, listOpenAIModels } from './list-models';
 import { revisionWarnings, upstreamModelId } from './model-id';
+import { forwardChatCompletion } from './forward-chat';
 import type { OpenAIEndpoint } from './openai-endpoint';
 import {
   batchEmbeddings,
@@ -64,16 +67,20 @@ interface TaskHandler {
   run: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderRunResult<never>>;
   stream?: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderStreamResult>;
   batch?: (endpoint: OpenAIEndpoint, inputs: never[], modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderBatchResult<never>>;
+  /** Answer with the upstream's bytes (OpenAI wire format) instead of the mapped output. */
+  forward?: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings, stream: boolean) => Promise<ProviderForwardResult>;
 }
 
 /** What each task maps to. Adding a task = one entry here plus its mapping file. */
 const taskHandlers = {
   'chat-completion': {
     path: 'chat/completions',
-    capabilities: () => ({ streaming: true }),
+    capabilities: () => ({ streaming: true, wire: ['openai'] }),
     run: (endpoint, input: TaskInput<'chat-completion'>, modelId) => runChatCompletion(endpoint, input, modelId),
     stream: (endpoint, input: TaskInput<'chat-completion'>, modelId, settings) =>
       streamChatCompletion(endpoint, input, modelId, { includeUsage: settings.includeUsageInStream }),
+    forward: (endpoint, input: TaskInput<'chat-completion'>, modelId, settings, stream) =>
+      forwardChatCompletion(endpoint, input, modelId, { stream, includeUsage: settings.includeUsageInStream }),
   },
   'text-generation': {
     path: 'completions',
@@ -113,7 +120,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
     };
   };
 
-  const handlerFor = (task: TaskId, what: 'run' | 'stream' | 'batch'): TaskHandler => {
+  const handlerFor = (task: TaskId, what: 'run' | 'stream' | 'batch' | 'forward'): TaskHandler => {
     const handler = served.includes(task as OpenAICompatibleTask) ? (taskHandlers[task as OpenAICompatibleTask] as TaskHandler) : undefined;
     if (!handler || !handler[what]) {
       throw new InfermuxError({
@@ -151,6 +158,13 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
       const result = await (handler.batch as NonNullable<TaskHandler['batch']>)(endpoint(handler.path, options), options.inputs as never[], upstreamModelId(options.model), settings);
       return { ...result, warnings: [...warnings, ...(result.warnings ?? [])] } as ProviderBatchResult<T>;
+    },
+
+    async doForward<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult> {
+      const handler = handlerFor(options.task, 'forward');
+      const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const result = await (handler.forward as NonNullable<TaskHandler['forward']>)(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings, options.stream);
+      return warnings.length > 0 ? { ...result, warnings: [...warnings, ...(result.warnings ?? [])] } : result;
     },
 
     listModels(options = {}) {

@@ -1,6 +1,6 @@
 import { type Usage, parseWith, truncate } from '@infermux/core';
 import type { z } from 'zod';
-import type { OpenAIUsage } from './openai-response-schemas';
+import { type OpenAIUsage, openAIUsageSchema } from './openai-response-schemas';
 
 /** OpenAI token counts → priceable core usage. Zeros in EvoLink's extra `input_tokens` fields are ignored. */
 export function mapOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage {
@@ -24,4 +24,11 @@ export function parseUpstream<S extends z.ZodType>(schema: S, body: unknown, pro
     code: 'provider_bad_response',
     details: { rawBody: truncate(JSON.stringify(body) ?? String(body)) },
   });
+}
+
+/** Usage from an unvalidated body (a forwarded answer): whatever token counts it carries, `{}` if none. */
+export function readOpenAIUsage(value: unknown): Usage {
+  if (value === null || typeof value !== 'object') return {};
+  const parsed = openAIUsageSchema.safeParse(value);
+  return parsed.success ? mapOpenAIUsage(parsed.data) : {};
 }

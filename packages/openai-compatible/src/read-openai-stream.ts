@@ -96,7 +96,7 @@ function isErrorEvent(json: unknown): boolean {
 }
 
 /** A network failure after the first byte is a truncated stream; timeouts and aborts keep their own codes. */
-function interrupted(error: unknown, provider: string, requestId?: string): InfermuxError {
+export function interrupted(error: unknown, provider: string, requestId?: string): InfermuxError {
   if (InfermuxError.isInstance(error) && error.code !== 'provider_network') return error;
   return new InfermuxError({
     code: 'provider_stream_interrupted',

@@ -1,4 +1,5 @@
 import {
+  type ForwardResponse,
   InfermuxError,
   type JobStatus,
   type RequestOptions,
@@ -8,8 +9,9 @@ import {
   waitForJob,
 } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
-import { type StreamFraming, pipeStream } from '../http/pipe-stream';
+import { type StreamFraming, pipeBytes, pipeStream } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
+import { sendBody } from '../http/respond';
 
 export interface TaskCall<T extends TaskId> {
   task: T;
@@ -25,7 +27,7 @@ function modelLabel(model: RunResult['model']): string {
 }
 
 /** Books what a finished core call reports onto the request (for the ledger and metrics). */
-export function noteResult(context: RequestContext, result: RunResult): void {
+export function noteResult(context: RequestContext, result: Omit<RunResult, 'output'>): void {
   context.provider = result.provider;
   context.model = modelLabel(result.model);
   context.attempts = result.attempts.length;
@@ -98,8 +100,34 @@ export async function relayStream<T extends TaskId>(context: RequestContext, ser
   await settleStream(context, opened.result);
 }
 
+/**
+ * The caller speaks the upstream's wire format: core routes the call as usual (retries, failover,
+ * limits, prices) and the upstream's bytes are relayed instead of mapped to the task output and back.
+ */
+export async function relayForwarded<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>, stream: boolean): Promise<void> {
+  begin(context, call);
+  let forwarded: ForwardResponse<T>;
+  try {
+    forwarded = await context.upstream(() =>
+      services.engine.client.forward(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream }),
+    );
+  } catch (error) {
+    throw noteFailure(context, error);
+  }
+  context.provider = forwarded.provider;
+  context.model = modelLabel(forwarded.model);
+  if (forwarded.body instanceof Uint8Array) {
+    noteResult(context, await forwarded.result);
+    sendBody(context, 200, forwarded.body, forwarded.contentType);
+    return;
+  }
+  context.clearDeadline();
+  await pipeBytes(context, forwarded.body);
+  await settleStream(context, forwarded.result);
+}
+
 /** Books a stream's final result, or what its failure says. */
-export async function settleStream(context: RequestContext, result: Promise<RunResult>): Promise<void> {
+export async function settleStream(context: RequestContext, result: Promise<Omit<RunResult, 'output'>>): Promise<void> {
   try {
     noteResult(context, await result);
   } catch (error) {

@@ -63,13 +63,38 @@ export async function pipeStream(context: RequestContext, first: StreamPart | un
     const wait = write(framing.end());
     if (wait) await wait;
   } catch (error) {
-    const typed = context.abort.signal.reason === 'shutdown'
-      ? new InfermuxError({ code: 'provider_stream_interrupted', message: 'The gateway is shutting down; the stream was cut at the drain deadline.' })
-      : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
-    context.error = typed;
-    if (!response.destroyed) pending += `data: ${streamErrorEvent(context.format, typed)}\n\n`;
+    if (!response.destroyed) pending += inBandError(context, error);
   } finally {
     flush();
+    response.end();
+  }
+}
+
+/** A failure after the first byte: booked on the request, and told to the caller as a final SSE event. */
+function inBandError(context: RequestContext, error: unknown): string {
+  const typed = context.abort.signal.reason === 'shutdown'
+    ? new InfermuxError({ code: 'provider_stream_interrupted', message: 'The gateway is shutting down; the stream was cut at the drain deadline.' })
+    : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
+  context.error = typed;
+  return `data: ${streamErrorEvent(context.format, typed)}\n\n`;
+}
+
+/**
+ * Relays an upstream's SSE bytes as they come (a forwarded stream already in the caller's
+ * format), waiting on the socket only when it asks; a failure after the start becomes an
+ * in-band error event like in `pipeStream`.
+ */
+export async function pipeBytes(context: RequestContext, body: AsyncIterable<Uint8Array>): Promise<void> {
+  const response = context.response;
+  startEventStream(context);
+  try {
+    for await (const chunk of body) {
+      if (response.destroyed) break;
+      if (!response.write(chunk)) await once(response, 'drain', { signal: context.abort.signal });
+    }
+  } catch (error) {
+    if (!response.destroyed) response.write(inBandError(context, error));
+  } finally {
     response.end();
   }
 }

@@ -1,5 +1,5 @@
 import { admitModel } from '../keys/authenticate';
-import { relayStream, runTask } from '../engine/call-task';
+import { relayForwarded, relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
 import type { RequestContext } from '../http/request-context';
@@ -16,6 +16,11 @@ export async function answerChat(context: RequestContext, services: GatewayServi
   const stream = body.stream === true;
   const streamOptions = body.stream_options as { include_usage?: unknown } | null | undefined;
   const includeUsage = stream && streamOptions?.include_usage === true;
+  if (services.engine.client.canForward('chat-completion', { model, wire: 'openai' })) {
+    // Every target speaks OpenAI's format: relay its answer (usage is read from it for the ledger).
+    await relayForwarded(context, services, { task: 'chat-completion', model, input: chatInputFromOpenAI(body, { wantUsage: includeUsage }) }, stream);
+    return;
+  }
   // Usage is always asked of the upstream on streams: the ledger needs it even when the caller does not.
   const input = chatInputFromOpenAI(body, { wantUsage: stream });
   const call = { task: 'chat-completion' as const, model, input };

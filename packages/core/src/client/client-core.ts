@@ -175,7 +175,7 @@ export function createClientCore(options: ClientOptions) {
     return { requestId: crypto.randomUUID(), kind, startedAt: Date.now(), attempts: [] };
   }
 
-  function emitEnd(context: CallContext, task: TaskId, route: string, outcome: { result?: RunResult; error?: unknown; provider?: string; model?: ResolvedModel; usage?: Usage; cost?: Cost }): void {
+  function emitEnd(context: CallContext, task: TaskId, route: string, outcome: { result?: Omit<RunResult, 'output'>; error?: unknown; provider?: string; model?: ResolvedModel; usage?: Usage; cost?: Cost }): void {
     const result = outcome.result;
     const model = result?.model ?? outcome.model;
     const error = outcome.error === undefined ? undefined : InfermuxError.from(outcome.error, { code: 'gateway_internal' });

@@ -2,7 +2,8 @@ import type { InfermuxError } from '../errors/infermux-error';
 import type { ModelRef } from '../model/model-ref';
 import type { JobStatus, ProviderV1, RevisionPolicy, StreamPart } from '../provider/provider';
 import type { ProviderRegistry } from '../provider/provider-registry';
-import type { RunResult } from '../result/result-envelope';
+import type { WireFormat } from '../provider/wire-forward';
+import type { ResolvedModel, RunResult } from '../result/result-envelope';
 import type { RateLimitStorage } from '../routing/rate-limiter';
 import type { CacheStorage } from '../routing/response-cache';
 import type { BreakerConfig, CacheConfig, LimitsConfig, PricesConfig, RetryConfig, RouteConfig } from '../routing/routing-config';
@@ -74,6 +75,28 @@ export interface StreamResult<T extends TaskId> extends AsyncIterable<StreamPart
   readonly result: Promise<RunResult<T>>;
 }
 
+export interface ForwardRequest<T extends TaskId> extends RequestOptions<T> {
+  /** The wire format to answer in, verbatim from the upstream. */
+  wire: WireFormat;
+  stream?: boolean;
+}
+
+/** A run's envelope without `output`: the answer itself is the forwarded body. */
+export type ForwardResult<T extends TaskId> = Omit<RunResult<T>, 'output'>;
+
+export interface ForwardResponse<T extends TaskId> {
+  contentType: string;
+  /**
+   * The upstream's answer as it sent it: the whole body, or a stream's bytes whose start has
+   * already arrived (failures before it failed over). A stream that breaks later throws from its iterator.
+   */
+  body: Uint8Array | AsyncIterable<Uint8Array>;
+  provider: string;
+  model: ResolvedModel;
+  /** Usage, cost, attempts and timing; settles once the body has been delivered (rejects if a stream broke). */
+  result: Promise<ForwardResult<T>>;
+}
+
 export interface TargetHealth {
   provider: string;
   model: string;
@@ -94,6 +117,14 @@ export interface Client {
   cancelJob<T extends TaskId>(task: T, job: { provider: string; jobId: string; signal?: AbortSignal }): Promise<JobStatus<T>>;
   /** Many inputs: split to the provider's batch size, bounded concurrency, per-item results in input order. */
   batch<T extends TaskId>(task: T, options: BatchOptions<T>): Promise<Array<BatchItemResult<T>>>;
+  /**
+   * Runs `task` like `run`/`stream` (validation, routing, retries, failover, limits, prices, events)
+   * but answers with the upstream's own bytes in `request.wire`: for gateways whose callers speak
+   * the upstream's format. Never served from the response cache.
+   */
+  forward<T extends TaskId>(task: T, request: ForwardRequest<T>): Promise<ForwardResponse<T>>;
+  /** Whether every target `model` routes to can `forward` `task` in `wire` (otherwise use run/stream). */
+  canForward(task: TaskId, request: { model: string | ModelRef; provider?: string; wire: WireFormat }): boolean;
   /** Subscribes to routing events; returns the unsubscribe function. */
   on(listener: InfermuxEventListener): () => void;
   /** Breaker state, in-flight count and latency per target seen so far (for /metrics). */

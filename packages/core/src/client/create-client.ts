@@ -4,12 +4,13 @@ import { withRetries } from '../routing/with-retries';
 import { getTask, type TaskId } from '../tasks/task-registry';
 import { createClientCore } from './client-core';
 import type { Client, ClientOptions, RequestOptions } from './client-types';
+import { canForward, forwardRoute } from './forward-route';
 import { openStream } from './open-stream';
 import { runBatch } from './run-batch';
 import { runOnce } from './run-route';
 import { submitJob } from './submit-job';
 
-export type { BatchItemResult, BatchOptions, Client, ClientOptions, RequestOptions, StreamResult, TargetHealth } from './client-types';
+export type { BatchItemResult, BatchOptions, Client, ClientOptions, ForwardRequest, ForwardResponse, ForwardResult, RequestOptions, StreamResult, TargetHealth } from './client-types';
 
 /**
  * The user-facing client: validation, binary inputs, and routing with retries, failover,
@@ -60,6 +61,10 @@ export function createClient(options: ClientOptions): Client {
     batch: (task, options) => runBatch(core, task, options),
 
     submit: (task, request) => submitJob(core, task, request),
+
+    forward: (task, request) => forwardRoute(core, task, request),
+
+    canForward: (task, request) => canForward(core, task, request),
 
     async getJob(task, job) {
       const provider = core.registry.get(job.provider);

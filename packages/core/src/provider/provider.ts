@@ -4,6 +4,7 @@ import type { ResolvedModel, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
 import type { Timeouts } from '../transport/timeouts';
+import type { ForwardCallOptions, ProviderForwardResult, WireFormat } from './wire-forward';
 
 /** What a provider can do for one task. */
 export interface TaskCapabilities {
@@ -13,6 +14,8 @@ export interface TaskCapabilities {
   async?: boolean;
   /** Submissions can be safely repeated (the upstream takes an idempotency key). */
   idempotentSubmit?: boolean;
+  /** Wire formats `doForward` can answer this task in, verbatim from the upstream. */
+  wire?: readonly WireFormat[];
 }
 
 export interface ProviderCallOptions<T extends TaskId = TaskId> {
@@ -127,6 +130,8 @@ export interface ProviderV1 {
   doStart?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>>;
   doStatus?<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>>;
   doCancel?<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>>;
+  /** Like doRun/doStream, but answers with the upstream's own bytes in `options.wire` (see `TaskCapabilities.wire`). */
+  doForward?<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult>;
   /** Optional: resolve `model@revision` to an exact commit before the call (HF Hub). */
   resolveModel?(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy }): Promise<ResolvedModel & { warnings?: Warning[] }>;
 }

@@ -72,7 +72,9 @@ export class EventHub {
   // The `timestamp` is filled in here so emitters stay short.
   emit(event: DistributiveOmit<InfermuxEvent, 'timestamp'>): void {
     if (this.#listeners.size === 0) return;
-    const stamped = { ...event, timestamp: Date.now() } as InfermuxEvent;
+    // Every emitter builds a fresh event object, so it is stamped in place rather than copied.
+    const stamped = event as InfermuxEvent;
+    stamped.timestamp = Date.now();
     for (const listener of this.#listeners) {
       try {
         listener(stamped);

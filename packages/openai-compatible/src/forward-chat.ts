@@ -1,0 +1,76 @@
+import { InfermuxError, type ProviderForwardResult, type TaskInput, type Usage, truncate } from '@infermux/core';
+import { buildChatBody } from './chat-completion';
+import { type OpenAIEndpoint, postJson } from './openai-endpoint';
+import { readOpenAIUsage } from './openai-usage';
+import { passOpenAIStream } from './pass-openai-stream';
+
+/**
+ * A chat completion answered with the upstream's own bytes (for callers that speak OpenAI's
+ * format too): the body is checked to be a chat completion and its usage read, but not mapped.
+ * Usage is always asked of a stream (accounting needs it) and cut out again unless the caller asked.
+ */
+export async function forwardChatCompletion(
+  endpoint: OpenAIEndpoint,
+  input: TaskInput<'chat-completion'>,
+  modelId: string,
+  options: { stream: boolean; includeUsage?: boolean },
+): Promise<ProviderForwardResult> {
+  const { provider } = endpoint;
+  if (options.stream) {
+    const keepUsage = input.stream_options?.include_usage === true;
+    // Even a caller's explicit `include_usage: false` only means it does not want to see it.
+    const askUsage = keepUsage || options.includeUsage !== false;
+    const upstreamInput = askUsage && !keepUsage ? { ...input, stream_options: { ...input.stream_options, include_usage: true } } : input;
+    const body = buildChatBody(upstreamInput, modelId, { stream: true, includeUsage: askUsage });
+    const response = await postJson(endpoint, body, { stream: true });
+    let usage: Usage = {};
+    return {
+      contentType: response.contentType || 'text/event-stream',
+      body: passOpenAIStream(response.body, { provider, requestId: response.requestId, keepUsage, onUsage: (read) => (usage = read) }),
+      usage: () => usage,
+      model: { id: modelId },
+      requestId: response.requestId,
+      firstByteMs: response.firstByteMs,
+    };
+  }
+  const response = await postJson(endpoint, buildChatBody(input, modelId));
+  const bytes = await response.bytes();
+  const json = parseChatCompletion(bytes, provider, response.status);
+  const usage = readOpenAIUsage(json.usage);
+  return {
+    contentType: response.contentType || 'application/json',
+    body: bytes,
+    usage: () => usage,
+    model: { id: typeof json.model === 'string' ? json.model : modelId },
+    requestId: response.requestId,
+    firstByteMs: response.firstByteMs,
+  };
+}
+
+/** Enough of a check that a broken 200 fails over instead of reaching the caller: JSON with a `choices` list. */
+function parseChatCompletion(bytes: Uint8Array, provider: string, status: number): Record<string, unknown> {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new InfermuxError({
+      code: 'provider_bad_response',
+      message: `${provider} answered ${status} with a body that is not valid JSON`,
+      provider,
+      status: 502,
+      details: { rawBody: truncate(text), upstreamStatus: status },
+      cause,
+    });
+  }
+  if (json === null || typeof json !== 'object' || !Array.isArray((json as { choices?: unknown }).choices)) {
+    throw new InfermuxError({
+      code: 'provider_bad_response',
+      message: `chat completion from provider "${provider}": choices: expected an array`,
+      provider,
+      status: 502,
+      details: { field: 'choices', rawBody: truncate(text), upstreamStatus: status },
+    });
+  }
+  return json as Record<string, unknown>;
+}
