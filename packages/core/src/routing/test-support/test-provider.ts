@@ -10,6 +10,8 @@
 import { InfermuxError } from '../../errors/infermux-error';
 import type { ModelRef } from '../../model/model-ref';
 import type { JobStatus, ProviderV1, StreamPart } from '../../provider/provider';
+import type { ForwardChunk } from '../../provider/wire-forward';
+import type { Usage } from '../../result/usage';
 import type { TaskId } from '../../tasks/task-registry';
 import { httpError } from '../../transport/http-error';
 import { type HttpResponse, type Transport, createHttpTransport } from '../../transport/http-transport';
@@ -86,7 +88,7 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
     tasks: {
       'text-classification': { maxBatchSize: options.maxBatchSize },
       'feature-extraction': { maxBatchSize: options.maxBatchSize },
-      'chat-completion': { streaming: true },
+      'chat-completion': { streaming: true, wire: ['openai'] },
       'video-generation': { async: true, idempotentSubmit: options.idempotentSubmit },
     },
 
@@ -147,6 +149,45 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
         throw new InfermuxError({ code: 'provider_stream_interrupted', message: `${name} closed the stream before [DONE]`, provider: name });
       }
       return { stream: parts(), requestId: response.requestId, firstByteMs: response.firstByteMs };
+    },
+
+    // The upstream's own bytes (OpenAI wire), with usage read on the way.
+    async doForward(call) {
+      const response = await send('POST', '/v1/chat/completions', call, {
+        ...(call.input as object),
+        model: call.model.id,
+        ...(call.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+      });
+      let usage: Usage = {};
+      const readUsage = (text: string) => {
+        const found = /"usage":(\{[^}]*\})/.exec(text);
+        const counts = found ? (JSON.parse(found[1] as string) as { prompt_tokens: number; completion_tokens: number }) : undefined;
+        if (counts) usage = { inputTokens: counts.prompt_tokens, outputTokens: counts.completion_tokens };
+      };
+      if (!call.stream) {
+        const bytes = await response.bytes();
+        const text = Buffer.from(bytes).toString();
+        try {
+          JSON.parse(text);
+        } catch (error) {
+          throw new InfermuxError({ code: 'provider_bad_response', message: `${name} answered with a body that is not JSON`, provider: name, cause: error });
+        }
+        readUsage(text);
+        return { contentType: response.contentType, body: bytes, usage: () => usage, requestId: response.requestId };
+      }
+      async function* chunks(): AsyncGenerator<ForwardChunk> {
+        let content = false;
+        let done = false;
+        for await (const bytes of response.body) {
+          const text = Buffer.from(bytes).toString();
+          readUsage(text);
+          content ||= /"content":"[^"]|"finish_reason":"/.test(text);
+          done ||= text.includes('[DONE]');
+          yield { bytes, content };
+        }
+        if (!done) throw new InfermuxError({ code: 'provider_stream_interrupted', message: `${name} closed the stream before [DONE]`, provider: name });
+      }
+      return { contentType: response.contentType, body: chunks(), usage: () => usage, requestId: response.requestId };
     },
 
     async doStart(call) {

@@ -1,0 +1,125 @@
+import type { ForwardChunk, Usage } from '@infermux/core';
+import { InfermuxError } from '@infermux/core';
+import { describe, expect, it } from 'vitest';
+import { passOpenAIStream } from './pass-openai-stream';
+
+const frame = (json: unknown): string => `data: ${JSON.stringify(json)}\n\n`;
+const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
+  frame({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+const usageFrame = frame({ id: 'c1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
+const DONE = 'data: [DONE]\n\n';
+
+async function* from(pieces: string[]): AsyncGenerator<Uint8Array> {
+  for (const piece of pieces) yield Buffer.from(piece);
+}
+
+async function relay(pieces: string[], keepUsage: boolean) {
+  let usage: Usage = {};
+  const out: ForwardChunk[] = [];
+  let error: unknown;
+  try {
+    for await (const item of passOpenAIStream(from(pieces), { provider: 'up', keepUsage, onUsage: (read) => (usage = read) })) out.push(item);
+  } catch (caught) {
+    error = caught;
+  }
+  return { text: out.map((item) => Buffer.from(item.bytes).toString()).join(''), chunks: out, usage, error };
+}
+
+const role = chunk({ role: 'assistant', content: '' });
+const hello = chunk({ content: 'Hello' });
+const stop = chunk({}, 'stop');
+
+describe('passOpenAIStream', () => {
+  it('passes frames through byte for byte and reads usage the caller asked for', async () => {
+    const body = [role, hello, stop, usageFrame, DONE];
+    const result = await relay(body, true);
+    expect(result.error).toBeUndefined();
+    expect(result.text).toBe(body.join(''));
+    expect(result.usage).toEqual({ inputTokens: 5, outputTokens: 2, totalTokens: 7 });
+  });
+
+  it('cuts the usage chunk out (but still reads it) when only the gateway wanted it', async () => {
+    const result = await relay([role + hello, stop + usageFrame + DONE], false);
+    expect(result.text).toBe(role + hello + stop + DONE);
+    expect(result.usage.totalTokens).toBe(7);
+  });
+
+  it('takes usage off a content chunk that carries it instead of dropping the chunk', async () => {
+    const last = chunk({ content: '!' }, 'stop', { usage: { prompt_tokens: 1, completion_tokens: 1 } });
+    const result = await relay([role, last, DONE], false);
+    expect(result.usage).toEqual({ inputTokens: 1, outputTokens: 1, totalTokens: 2 });
+    const relayed = JSON.parse(result.text.split('\n\n')[1]!.slice('data: '.length)) as Record<string, unknown>;
+    expect(relayed.usage).toBeUndefined();
+    expect(relayed.choices).toEqual([{ index: 0, delta: { content: '!' }, finish_reason: 'stop' }]);
+  });
+
+  it('leaves `"usage":null` chunks alone (OpenAI sends them on every chunk once usage is asked)', async () => {
+    const withNull = chunk({ content: 'Hi' }, null, { usage: null });
+    const result = await relay([withNull, usageFrame, DONE], true);
+    expect(result.text).toBe(withNull + usageFrame + DONE);
+  });
+
+  it('only passes whole frames on, however the upstream splits them', async () => {
+    const body = role + hello + stop + usageFrame + DONE;
+    const pieces: string[] = [];
+    for (let at = 0; at < body.length; at += 7) pieces.push(body.slice(at, at + 7));
+    const result = await relay(pieces, false);
+    expect(result.text).toBe(role + hello + stop + DONE);
+    expect(result.usage.totalTokens).toBe(7);
+    for (const item of result.chunks) expect(Buffer.from(item.bytes).toString().endsWith('\n\n')).toBe(true);
+  });
+
+  it('understands CRLF framing', async () => {
+    const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+    const result = await relay([crlf(role + hello), crlf(stop + usageFrame + DONE)], false);
+    expect(result.error).toBeUndefined();
+    expect(result.usage.totalTokens).toBe(7);
+    expect(result.text).not.toContain('"usage":{');
+  });
+
+  it('marks chunks as content from the first text, tool call or finish on (the role chunk is not content)', async () => {
+    const result = await relay([role, hello, stop, DONE], true);
+    expect(result.chunks.map((item) => item.content)).toEqual([false, true, true, true]);
+    const tool = chunk({ tool_calls: [{ index: 0, id: 'call_1', function: { name: 'f', arguments: '' } }] });
+    expect((await relay([role, tool, DONE], true)).chunks.map((item) => item.content)).toEqual([false, true, true]);
+  });
+
+  it('a stream closed before [DONE] throws provider_stream_interrupted after relaying what came', async () => {
+    const result = await relay([role, hello], true);
+    expect(result.text).toBe(role + hello);
+    expect(InfermuxError.isInstance(result.error) && result.error.code).toBe('provider_stream_interrupted');
+  });
+
+  it('an in-stream error event is not relayed: frames before it are, then it is thrown, mapped', async () => {
+    const errorFrame = frame({ error: { message: 'The server had an error', type: 'server_error' } });
+    const result = await relay([role + hello + errorFrame], true);
+    expect(result.text).toBe(role + hello);
+    expect(InfermuxError.isInstance(result.error)).toBe(true);
+    expect((result.error as InfermuxError).message).toContain('The server had an error');
+    expect((result.error as InfermuxError).details).toMatchObject({ midStream: true });
+  });
+
+  it('"[DONE]" inside generated text does not end the stream', async () => {
+    const tricky = chunk({ content: 'say data: [DONE] now' });
+    const result = await relay([role, tricky, stop, DONE], true);
+    expect(result.error).toBeUndefined();
+    expect(result.text).toBe(role + tricky + stop + DONE);
+  });
+
+  it('a connection cut mid-stream becomes provider_stream_interrupted', async () => {
+    async function* cut(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from(role + hello);
+      throw Object.assign(new Error('socket hang up'), { code: 'UND_ERR_SOCKET' });
+    }
+    const out: string[] = [];
+    const error = await (async () => {
+      try {
+        for await (const item of passOpenAIStream(cut(), { provider: 'up', keepUsage: true, onUsage: () => undefined })) out.push(Buffer.from(item.bytes).toString());
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(out.join('')).toBe(role + hello);
+    expect(InfermuxError.isInstance(error) && error.code).toBe('provider_stream_interrupted');
+  });
+});
