@@ -56,7 +56,8 @@ export async function downloadImage(location: string, options: { signal: AbortSi
       }
       const declared = Number(response.headers['content-length']);
       if (declared > limits.maxBytes) {
-        response.body.destroy();
+        // Destroying an undici body emits an abort error: it is expected here, not an uncaught one.
+        response.body.on('error', () => {}).destroy();
         throw failure(`The generated image at ${url.host} is ${declared} bytes; the gateway converts images up to ${limits.maxBytes} bytes to b64_json.`, options.provider);
       }
       const chunks: Buffer[] = [];
@@ -64,7 +65,7 @@ export async function downloadImage(location: string, options: { signal: AbortSi
       for await (const chunk of response.body) {
         size += (chunk as Buffer).byteLength;
         if (size > limits.maxBytes) {
-          response.body.destroy();
+          // Leaving the loop by a throw closes the body.
           throw failure(`The generated image at ${url.host} is larger than ${limits.maxBytes} bytes; the gateway converts images up to that size to b64_json.`, options.provider);
         }
         chunks.push(chunk as Buffer);
