@@ -5,7 +5,7 @@ import { readJsonBody } from '../http/parse-json-body';
 import { sendJson } from '../http/respond';
 import { downloadImage } from '../wire/download-image';
 import { pickFields, requireModel } from '../wire/openai-chat-input';
-import { type ProviderImage, formatImage, imageResponseFormat } from '../wire/openai-images';
+import { type ProviderImage, defaultImageFormat, formatImage, requestedImageFormat } from '../wire/openai-images';
 
 export const openaiImagesEndpoint: Endpoint = {
   method: 'POST',
@@ -18,13 +18,13 @@ export const openaiImagesEndpoint: Endpoint = {
     const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
     const model = requireModel(body);
     // Checked before the (paid) generation; the default needs the resolved model too, so it is settled after.
-    if (body.response_format !== undefined && body.response_format !== null) imageResponseFormat(body.response_format, []);
+    const requested = requestedImageFormat(body.response_format);
     admitModel(context, model);
     // `style`, `user`, `background`… are OpenAI-model specifics the task does not carry; they are ignored like unknown fields.
     const input = pickFields(body, ['prompt', 'size', 'n', 'quality', 'seed', 'negative_prompt']);
     const { output } = await runOrAwaitJob(context, services, { task: 'image-generation', model, input: input as never });
     const { images, revised_prompt: revised } = output as { images: ProviderImage[]; revised_prompt?: string };
-    const format = imageResponseFormat(body.response_format, [model, context.model]);
+    const format = requested ?? defaultImageFormat([model, context.model]);
     const download = (url: string) => context.upstream(() => downloadImage(url, { signal: context.abort.signal, provider: context.provider }));
     const data = await Promise.all(images.map(async (image) => ({ ...(await formatImage(image, format, download)), ...(revised ? { revised_prompt: revised } : {}) })));
     sendJson(context, 200, { created: Math.floor(Date.now() / 1000), data });

@@ -1,21 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { formatImage, imageDataUrl, imageResponseFormat } from './openai-images';
+import { defaultImageFormat, formatImage, imageDataUrl, requestedImageFormat } from './openai-images';
 
 const noDownload = async (): Promise<Buffer> => {
   throw new Error('no download expected');
 };
 
-describe('imageResponseFormat', () => {
+describe('response_format', () => {
   it('defaults as OpenAI does: b64_json for GPT image models (requested or resolved name), url otherwise', () => {
-    expect(imageResponseFormat(undefined, ['openai:gpt-image-1'])).toBe('b64_json');
-    expect(imageResponseFormat(null, ['my-images', 'gpt-image-1.5'])).toBe('b64_json');
-    expect(imageResponseFormat(undefined, ['evolink:dall-e-3', undefined])).toBe('url');
-    expect(imageResponseFormat(undefined, ['evolink:doubao-seedream-4.0'])).toBe('url');
-    expect(imageResponseFormat('url', ['gpt-image-1'])).toBe('url');
+    expect(defaultImageFormat(['openai:gpt-image-1'])).toBe('b64_json');
+    expect(defaultImageFormat(['my-images', 'gpt-image-1.5'])).toBe('b64_json');
+    expect(defaultImageFormat(['evolink:dall-e-3', undefined])).toBe('url');
+    expect(defaultImageFormat(['evolink:doubao-seedream-4.0'])).toBe('url');
+  });
+
+  it('takes url, b64_json, or unset (absent / null)', () => {
+    expect(requestedImageFormat('url')).toBe('url');
+    expect(requestedImageFormat('b64_json')).toBe('b64_json');
+    expect(requestedImageFormat(null)).toBeUndefined();
+    expect(requestedImageFormat(undefined)).toBeUndefined();
   });
 
   it.each(['png', 'URL', 1, true])('refuses %o naming the field', (value) => {
-    expect(() => imageResponseFormat(value, [])).toThrow(expect.objectContaining({ code: 'caller_invalid_input', details: { field: 'response_format' } }));
+    expect(() => requestedImageFormat(value)).toThrow(expect.objectContaining({ code: 'caller_invalid_input', details: { field: 'response_format' } }));
   });
 });
 
