@@ -46,7 +46,8 @@ export async function downloadImage(location: string, options: { signal: AbortSi
       if (redirects.has(response.statusCode)) {
         await response.body.dump();
         const next = response.headers.location;
-        if (typeof next !== 'string' || hop >= limits.maxRedirects) throw failure(`Downloading the generated image from ${url.host} took more than ${limits.maxRedirects} redirects.`, options.provider);
+        if (typeof next !== 'string') throw failure(`Downloading the generated image from ${url.host}: HTTP ${response.statusCode} without a location.`, options.provider);
+        if (hop >= limits.maxRedirects) throw failure(`Downloading the generated image from ${url.host} took more than ${limits.maxRedirects} redirects.`, options.provider);
         url = httpUrl(next, options.provider, url);
         continue;
       }
