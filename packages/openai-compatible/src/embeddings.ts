@@ -9,8 +9,22 @@ export type EmbeddingEncoding = 'float' | 'base64';
 /** TEI options `/v1/embeddings` has no field for; `normalize: true` is applied here instead. */
 const unsupportedOptions = ['prompt_name', 'truncate', 'truncation_direction'] as const;
 
-export function buildEmbeddingsBody(texts: string[], modelId: string, encoding: EmbeddingEncoding = 'float'): Record<string, unknown> {
-  return { model: modelId, input: texts, encoding_format: encoding };
+export function buildEmbeddingsBody(texts: string[], modelId: string, encoding: EmbeddingEncoding = 'float', options: { dimensions?: number } = {}): Record<string, unknown> {
+  return { model: modelId, input: texts, encoding_format: encoding, ...(options.dimensions !== undefined ? { dimensions: options.dimensions } : {}) };
+}
+
+/** The one `dimensions` of inputs sent in a single `/v1/embeddings` call (it is a per-call field upstream). */
+export function sharedDimensions(inputs: FeatureExtractionInput[]): number | undefined {
+  const first = inputs[0]?.dimensions;
+  inputs.forEach((input, index) => {
+    if (input.dimensions !== first) {
+      throw new ValidationError({
+        subject: 'input for task "feature-extraction"',
+        issues: [{ path: `[${index}].dimensions`, message: 'a batch is one /v1/embeddings call, so every item needs the same dimensions as [0]' }],
+      });
+    }
+  });
+  return first;
 }
 
 /** Texts of one input, after refusing options the OpenAI embeddings API cannot honour. */

@@ -168,6 +168,22 @@ describe('feature-extraction via /v1/embeddings', () => {
     expect(fake.server.requestCount).toBe(1);
     expect(fake.server.requests[0]?.json()).toMatchObject({ input: ['one', 'two', 'three'] });
   });
+
+  it('sends `dimensions` upstream (only when asked) and gets vectors of that length', async () => {
+    const shortened = await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: ['a b', 'c'], dimensions: 3 } });
+    await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: 'plain' } });
+    expect((shortened.output as number[][]).map((vector) => vector.length)).toEqual([3, 3]);
+    expect(fake.server.requests[0]?.json()).toMatchObject({ dimensions: 3 });
+    expect(fake.server.requests[1]?.json()).not.toHaveProperty('dimensions');
+  });
+
+  it('refuses a batch whose items ask for different `dimensions` (one upstream call has one)', async () => {
+    const provider = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
+    const error = await rejection(provider.doBatch!({ task: 'feature-extraction', model: { id: 'bge-small' }, inputs: [{ inputs: 'one', dimensions: 4 }, { inputs: 'two' }] }));
+    expect(error.code).toBe('caller_invalid_input');
+    expect(error.message).toContain('[1].dimensions');
+    expect(fake.server.requestCount).toBe(0);
+  });
 });
 
 describe('models', () => {

@@ -1,6 +1,6 @@
 import type { ProviderBatchResult, ProviderRunResult, ProviderStreamResult, TaskInput } from '@infermux/core';
 import { buildChatBody, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
-import { type EmbeddingEncoding, buildEmbeddingsBody, embeddingTexts, mapEmbeddingsResponse, shapeEmbeddings } from './embeddings';
+import { type EmbeddingEncoding, buildEmbeddingsBody, embeddingTexts, mapEmbeddingsResponse, shapeEmbeddings, sharedDimensions } from './embeddings';
 import { type OpenAIEndpoint, postJson } from './openai-endpoint';
 import { readOpenAIStream } from './read-openai-stream';
 import { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
@@ -58,7 +58,7 @@ export async function batchEmbeddings(
 ): Promise<ProviderBatchResult<'feature-extraction'>> {
   const perInput = inputs.map((input, index) => embeddingTexts(input, inputs.length > 1 ? `[${index}].` : ''));
   const texts = perInput.flat();
-  const response = await postJson(endpoint, buildEmbeddingsBody(texts, modelId, encoding));
+  const response = await postJson(endpoint, buildEmbeddingsBody(texts, modelId, encoding, { dimensions: sharedDimensions(inputs) }));
   const mapped = mapEmbeddingsResponse(await response.json(), { provider: endpoint.provider, expected: texts.length });
   let offset = 0;
   const outputs = inputs.map((input, index) => {

@@ -6,7 +6,14 @@ import { openaiChatEndpoint } from './openai-chat';
 import { openaiEmbeddingsEndpoint } from './openai-embeddings';
 import { openaiImagesEndpoint } from './openai-images';
 import { openaiModelsEndpoint } from './openai-models';
-import { openaiVideoContentEndpoint, openaiVideoCreateEndpoint, openaiVideoRetrieveEndpoint } from './openai-videos';
+import {
+  openaiVideoContentEndpoint,
+  openaiVideoCreateEndpoint,
+  openaiVideoDeleteEndpoint,
+  openaiVideoListEndpoint,
+  openaiVideoRemixEndpoint,
+  openaiVideoRetrieveEndpoint,
+} from './openai-videos';
 import { healthEndpoint, metricsEndpoint, readyEndpoint } from './operations';
 import { usageEndpoint } from './usage';
 
@@ -19,6 +26,9 @@ export const apiEndpoints: readonly Endpoint[] = [
   openaiVideoCreateEndpoint,
   openaiVideoRetrieveEndpoint,
   openaiVideoContentEndpoint,
+  openaiVideoListEndpoint,
+  openaiVideoDeleteEndpoint,
+  openaiVideoRemixEndpoint,
   openaiModelsEndpoint,
   hfModelsEndpoint,
   hfInferenceModelsEndpoint,

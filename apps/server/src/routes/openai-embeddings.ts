@@ -5,14 +5,14 @@ import { admitModel } from '../keys/authenticate';
 import { readJsonBody } from '../http/parse-json-body';
 import { sendJson } from '../http/respond';
 import { requireModel } from '../wire/openai-chat-input';
-import { base64Float32, embeddingInputs, embeddingVectors } from '../wire/openai-embeddings';
+import { base64Float32, checkDimensions, embeddingDimensions, embeddingInputs, embeddingVectors } from '../wire/openai-embeddings';
 
 export const openaiEmbeddingsEndpoint: Endpoint = {
   method: 'POST',
   path: '/v1/embeddings',
   format: 'openai',
   auth: 'key',
-  summary: 'OpenAI embeddings (float or base64), served by the feature-extraction task.',
+  summary: 'OpenAI embeddings (float or base64, `dimensions` where the provider can shorten vectors), served by the feature-extraction task.',
   async handle(context, services) {
     const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
     const model = requireModel(body);
@@ -22,8 +22,12 @@ export const openaiEmbeddingsEndpoint: Endpoint = {
       throw new InfermuxError({ code: 'caller_invalid_input', message: 'encoding_format: expected "float" or "base64".', details: { field: 'encoding_format' } });
     }
     const inputs = embeddingInputs(body.input);
-    const result = await runTask(context, services, { task: 'feature-extraction', model, input: { inputs } });
+    const dimensions = embeddingDimensions(body.dimensions);
+    // `user` and unknown fields are ignored, as on /v1/chat/completions (the OpenAI checklist: ignore unknown fields).
+    const input = dimensions === undefined ? { inputs } : { inputs, dimensions };
+    const result = await runTask(context, services, { task: 'feature-extraction', model, input });
     const vectors = embeddingVectors(result.output, typeof inputs === 'string' ? 1 : inputs.length);
+    checkDimensions(vectors, dimensions, result.provider);
     const promptTokens = result.usage.inputTokens ?? 0;
     sendJson(context, 200, {
       object: 'list',

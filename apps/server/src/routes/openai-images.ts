@@ -3,26 +3,30 @@ import type { Endpoint } from '../gateway-services';
 import { admitModel } from '../keys/authenticate';
 import { readJsonBody } from '../http/parse-json-body';
 import { sendJson } from '../http/respond';
+import { downloadImage } from '../wire/download-image';
 import { pickFields, requireModel } from '../wire/openai-chat-input';
+import { type ProviderImage, defaultImageFormat, formatImage, requestedImageFormat } from '../wire/openai-images';
 
 export const openaiImagesEndpoint: Endpoint = {
   method: 'POST',
   path: '/v1/images/generations',
   format: 'openai',
   auth: 'key',
-  summary: 'OpenAI image generation, served by the image-generation task (async providers are awaited).',
+  summary:
+    'OpenAI image generation, served by the image-generation task (async providers are awaited). `response_format` url|b64_json is honoured whatever the provider returns: URLs are downloaded for b64_json, base64 becomes a data: URL for url.',
   async handle(context, services) {
     const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
     const model = requireModel(body);
+    // Checked before the (paid) generation; the default needs the resolved model too, so it is settled after.
+    const requested = requestedImageFormat(body.response_format);
     admitModel(context, model);
-    // `response_format`, `style`, `user`, `background`… are OpenAI-model specifics the task does not carry.
+    // `style`, `user`, `background`… are OpenAI-model specifics the task does not carry; they are ignored like unknown fields.
     const input = pickFields(body, ['prompt', 'size', 'n', 'quality', 'seed', 'negative_prompt']);
     const { output } = await runOrAwaitJob(context, services, { task: 'image-generation', model, input: input as never });
-    const images = (output as { images: Array<{ url?: string; b64_json?: string }>; revised_prompt?: string }).images;
-    const revised = (output as { revised_prompt?: string }).revised_prompt;
-    sendJson(context, 200, {
-      created: Math.floor(Date.now() / 1000),
-      data: images.map((image) => ({ ...(image.b64_json ? { b64_json: image.b64_json } : { url: image.url }), ...(revised ? { revised_prompt: revised } : {}) })),
-    });
+    const { images, revised_prompt: revised } = output as { images: ProviderImage[]; revised_prompt?: string };
+    const format = requested ?? defaultImageFormat([model, context.model]);
+    const download = (url: string) => context.upstream(() => downloadImage(url, { signal: context.abort.signal, provider: context.provider }));
+    const data = await Promise.all(images.map(async (image) => ({ ...(await formatImage(image, format, download)), ...(revised ? { revised_prompt: revised } : {}) })));
+    sendJson(context, 200, { created: Math.floor(Date.now() / 1000), data });
   },
 };

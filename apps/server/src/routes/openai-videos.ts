@@ -10,6 +10,7 @@ import { readBody } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendJson } from '../http/respond';
 import { type VideoRequestEcho, videoObject } from '../wire/openai-video';
+import { unsupportedEndpoint } from './unsupported-endpoint';
 
 // What the caller asked for, so GET /v1/videos/{id} can echo it (the upstream job does not).
 // Bounded; after a restart the echo fields are null, the status is still exact.
@@ -131,3 +132,38 @@ export const openaiVideoContentEndpoint: Endpoint = {
     await pipeline(upstream.body, context.response);
   },
 };
+
+// The rest of OpenAI's Videos API. A gateway video id is the provider's job reference, not a stored
+// record, and core's provider interface has no delete or remix: these answer why, with 405.
+
+export const openaiVideoListEndpoint = unsupportedEndpoint({
+  method: 'GET',
+  path: '/v1/videos',
+  format: 'openai',
+  allow: ['POST'],
+  reason: 'the gateway keeps no video store to list (a video id carries its provider job, so retrieving one needs no store).',
+  message:
+    'Listing videos is not supported by this gateway: it keeps no video store (each video id carries its provider job). Keep the id POST /v1/videos returned and poll GET /v1/videos/{id}.',
+});
+
+export const openaiVideoDeleteEndpoint = unsupportedEndpoint({
+  method: 'DELETE',
+  path: '/v1/videos/{id}',
+  format: 'openai',
+  allow: ['GET'],
+  reason: 'providers offer no delete for a finished video; results expire on the provider side (see `expires_at`).',
+  message:
+    'Deleting a video is not supported by this gateway: the provider offers no delete for a finished video, and its result expires on the provider side (see expires_at on GET /v1/videos/{id}).',
+  // A string that is not a gateway video id is a 404, as on the other /v1/videos/{id} routes.
+  check: (context) => void decodeJobId(context.params.id as string),
+});
+
+export const openaiVideoRemixEndpoint = unsupportedEndpoint({
+  method: 'POST',
+  path: '/v1/videos/{id}/remix',
+  format: 'openai',
+  allow: [],
+  reason: 'the video-generation task takes no source video; create a new video with the changed prompt instead.',
+  message: 'Remixing a video is not supported by this gateway: the video-generation task takes no source video. Create a new video with POST /v1/videos and the changed prompt.',
+  check: (context) => void decodeJobId(context.params.id as string),
+});

@@ -2,6 +2,7 @@ import { getTask, taskIds } from '@infermux/core';
 import { z } from 'zod';
 import type { Endpoint } from '../gateway-services';
 import { sendBody } from '../http/respond';
+import { unsupportedOf } from './unsupported-endpoint';
 
 function taskSchema(task: string): unknown {
   try {
@@ -29,6 +30,18 @@ export function buildOpenApi(endpoints: readonly Endpoint[]): Record<string, unk
       security: endpoint.auth === 'none' ? [] : [{ bearer: [] }],
       responses: { '200': { description: 'Success' }, default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } } },
     };
+    const unsupported = unsupportedOf(endpoint);
+    if (unsupported) {
+      // Listed so clients and readers see the gap, with the answer they will get instead of a success.
+      operation.responses = {
+        '405': {
+          description: `Not supported by this gateway: ${unsupported.reason}`,
+          headers: { Allow: { description: 'Methods that work on this path.', schema: { type: 'string', example: unsupported.allow.join(', ') } } },
+          content: { 'application/json': { schema: errorSchema } },
+        },
+      };
+      operation['x-infermux-unsupported'] = true;
+    }
     if (endpoint.path === '/v1/tasks/{task}') {
       operation.requestBody = {
         content: {

@@ -14,6 +14,29 @@ export function embeddingInputs(input: unknown): string | string[] {
   throw new InfermuxError({ code: 'caller_invalid_input', message: 'input: expected a string or a non-empty list of strings.', details: { field: 'input' } });
 }
 
+/** OpenAI `dimensions` (shortened vectors): absent or `null` is unset, otherwise a whole number ≥ 1. */
+export function embeddingDimensions(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new InfermuxError({ code: 'caller_invalid_input', message: 'dimensions: expected a whole number ≥ 1 (the length of the returned vectors).', details: { field: 'dimensions' } });
+}
+
+/**
+ * Asked-for `dimensions` against what came back: an upstream that silently ignored the field
+ * (a server or model without shortened embeddings) must not hand the caller vectors of another length.
+ */
+export function checkDimensions(vectors: number[][], dimensions: number | undefined, provider: string | undefined): void {
+  const wrong = dimensions === undefined ? undefined : vectors.find((vector) => vector.length !== dimensions);
+  if (wrong === undefined) return;
+  throw new InfermuxError({
+    code: 'provider_bad_response',
+    message: `dimensions: ${dimensions} was asked for, but the model returned ${wrong.length}-dimensional vectors (it does not support shortened embeddings).`,
+    details: { field: 'dimensions' },
+    provider,
+    retryable: false,
+  });
+}
+
 /** One vector per input, whatever nesting the provider returned (token-level output is refused). */
 export function embeddingVectors(output: unknown, count: number): number[][] {
   const rows = Array.isArray(output) && typeof output[0] === 'number' ? [output as number[]] : (output as unknown[]);

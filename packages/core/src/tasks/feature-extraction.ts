@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTask } from './define-task';
+import { positiveIntSchema } from './shared-schemas';
 
 const vectorSchema = z.array(z.number());
 
@@ -20,6 +21,11 @@ export const featureExtraction = defineTask({
     prompt_name: z.string().nullable().optional(),
     truncate: z.boolean().nullable().optional(),
     truncation_direction: z.enum(['left', 'right']).optional(),
+    /**
+     * Length of the returned vectors, for models that can shorten theirs (OpenAI `text-embedding-3*`,
+     * OpenAI-compatible `/v1/embeddings`). Not in the HF spec: providers that cannot honour it refuse it.
+     */
+    dimensions: positiveIntSchema.optional(),
   }),
   // One vector (`number[]`), one per input (`number[][]`), or per token for non-pooled models (`number[][][]`).
   output: z.union([vectorSchema, z.array(vectorSchema), z.array(z.array(vectorSchema))]),

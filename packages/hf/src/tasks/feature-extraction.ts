@@ -28,9 +28,25 @@ function options({ inputs: _inputs, ...rest }: Input): Omit<Input, 'inputs'> {
   return rest;
 }
 
+/**
+ * The HF feature-extraction spec has no `dimensions` (wire §5.12): the model answers its native length,
+ * so asking for another one is refused before the call rather than answered with vectors of the wrong length.
+ */
+function refuseDimensions(input: Input, field = 'dimensions'): void {
+  if (input.dimensions === undefined) return;
+  throw new InfermuxError({
+    code: 'caller_unsupported',
+    message: `${field}: Hugging Face feature-extraction cannot shorten embeddings (the model returns its native vector length); leave dimensions out or use an OpenAI-compatible provider.`,
+    details: { field },
+  });
+}
+
 export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
   capabilities: { maxBatchSize: FEATURE_EXTRACTION_MAX_BATCH },
-  request: (input, context) => ({ url: url(context), body: jsonBody(input) }),
+  request(input, context) {
+    refuseDimensions(input);
+    return { url: url(context), body: jsonBody(input) };
+  },
   response(body, context) {
     return { output: parseUpstream(upstream, expectJson(body, context), context, 'nested arrays of numbers (depth 1 to 3)') };
   },
@@ -41,6 +57,7 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
       if (first === undefined) {
         throw new InfermuxError({ code: 'caller_invalid_input', message: 'A feature-extraction batch needs at least one input', details: { field: 'inputs' } });
       }
+      inputs.forEach((input, index) => refuseDimensions(input, `inputs[${index}].dimensions`));
       const shared = JSON.stringify(options(first));
       inputs.forEach((input, index) => {
         if (JSON.stringify(options(input)) !== shared) {

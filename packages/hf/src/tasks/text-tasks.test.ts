@@ -397,6 +397,20 @@ describe('feature-extraction batching', () => {
     ).rejects.toMatchObject({ code: 'caller_invalid_input', message: expect.stringContaining('inputs[1]') });
   });
 
+  it('refuses `dimensions` before any call: the HF spec has no such option', async () => {
+    const before = setup.fake.server.requests.length;
+    const model = { id: 'sentence-transformers/all-MiniLM-L6-v2' };
+    await expect(setup.provider.doRun({ task: 'feature-extraction', model, input: { inputs: 'a', dimensions: 4 } })).rejects.toMatchObject({
+      code: 'caller_unsupported',
+      details: { field: 'dimensions' },
+    });
+    await expect(setup.provider.doBatch({ task: 'feature-extraction', model, inputs: [{ inputs: 'a' }, { inputs: 'b', dimensions: 4 }] })).rejects.toMatchObject({
+      code: 'caller_unsupported',
+      details: { field: 'inputs[1].dimensions' },
+    });
+    expect(setup.fake.server.requests.length).toBe(before);
+  });
+
   it('has no batch route for the other tasks', async () => {
     await expect(
       setup.provider.doBatch({ task: 'text-classification', model: { id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' }, inputs: [{ inputs: 'a' }] }),
