@@ -105,10 +105,22 @@ describe('usage ledger: one row per request', () => {
     expect(row.cost).toBeGreaterThan(0);
   });
 
+  it('a stream cut after its first bytes: an in-band error event for the caller, an error row in the ledger', async () => {
+    fixture.openai.server.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: 650 });
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, { headers: bearer(key), body: chatBody('openai:gpt-4o-mini', 'a long answer please', { stream: true }) });
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('"content":"You "');
+    expect(reply.text).not.toContain('data: [DONE]');
+    const events = reply.text.trim().split('\n\n');
+    expect(JSON.parse(events.at(-1)!.slice('data: '.length)).error.message).toMatch(/stream|cut|closed/i);
+    const row = await waitForRow(reply.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ streamed: 1, provider: 'openai', error_code: 'provider_stream_interrupted' });
+  });
+
   it('GET /v1/usage aggregates by key, model and day; a key sees only its own', async () => {
     const byKey = await call(`${fixture.gateway.url}/v1/usage?by=key`, { method: 'GET', headers: bearer(key) });
     expect(byKey.status).toBe(200);
-    expect(byKey.json().data).toEqual([expect.objectContaining({ group: 'ledger-key', requests: 4, errors: 2 })]);
+    expect(byKey.json().data).toEqual([expect.objectContaining({ group: 'ledger-key', requests: 5, errors: 3 })]);
     const byModel = await call(`${fixture.gateway.url}/v1/usage?by=model&since=2020-01-01`, { method: 'GET', headers: bearer(key) });
     expect(byModel.json().data.map((row: { group: string }) => row.group)).toContain('gpt-4o-mini');
     const bad = await call(`${fixture.gateway.url}/v1/usage?by=week`, { method: 'GET', headers: bearer(key) });
@@ -120,7 +132,7 @@ describe('usage ledger: one row per request', () => {
     const store = openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath, flushIntervalMs: 0 } } } as never });
     try {
       const [day] = store.usage.summary({ by: 'day' });
-      expect(day?.requests).toBeGreaterThanOrEqual(4);
+      expect(day?.requests).toBeGreaterThanOrEqual(5);
       expect(store.keys.list().map((item) => item.name)).toContain('ledger-key');
     } finally {
       store.close();
