@@ -40,6 +40,21 @@ describe('chat', () => {
     expect(fake.server.requests[0]?.json()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
+  it('forwards the upstream bytes for OpenAI-speaking callers, usage read and (unasked) cut from the stream', async () => {
+    const answer = await client.forward('chat-completion', { model: 'evolink:gpt-5.5', input: hello, wire: 'openai' });
+    expect(JSON.parse(Buffer.from(answer.body as Uint8Array).toString()).choices[0].message.content).toBe('You said: Say hello');
+    expect((await answer.result).usage).toEqual({ inputTokens: 2, outputTokens: 4, totalTokens: 6 });
+
+    const streamed = await client.forward('chat-completion', { model: 'evolink:gpt-5.5', input: hello, wire: 'openai', stream: true });
+    let text = '';
+    for await (const chunk of streamed.body as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString();
+    expect(text).toContain('"content":"You');
+    expect(text).not.toContain('"usage":{');
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect((await streamed.result).usage.totalTokens).toBe(6);
+    expect(fake.server.requests.at(-1)?.json()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
   it('reports the model the Smart Router picked for evolink/auto', async () => {
     const result = await client.run('chat-completion', { model: 'evolink:evolink/auto', input: hello });
     expect(result.model.id).toBe('gpt-5.2');

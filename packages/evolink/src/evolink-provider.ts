@@ -1,8 +1,10 @@
 import {
+  type ForwardCallOptions,
   InfermuxError,
   type JobCallOptions,
   type JobStatus,
   type ProviderCallOptions,
+  type ProviderForwardResult,
   type ProviderRunResult,
   type ProviderStreamResult,
   type ProviderV1,
@@ -16,6 +18,7 @@ import {
 import {
   type OpenAIEndpoint,
   buildHeaders,
+  forwardChatCompletion,
   joinURL,
   loadApiKey,
   parseUpstream,
@@ -82,7 +85,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     specificationVersion: 'v1',
     name: provider,
     tasks: {
-      'chat-completion': { streaming: true },
+      'chat-completion': { streaming: true, wire: ['openai'] },
       // A submission is a paid job and EvoLink takes no idempotency key: never resubmit on error.
       'image-generation': { async: true, idempotentSubmit: false },
       'video-generation': { async: true, idempotentSubmit: false },
@@ -103,6 +106,13 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
       const result = await streamChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model));
       return { ...result, warnings };
+    },
+
+    async doForward<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult> {
+      if (options.task !== 'chat-completion') throw unsupported(options.task, 'forward');
+      const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
+      const result = await forwardChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model), { stream: options.stream });
+      return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
     async doStart<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>> {

@@ -9,7 +9,7 @@ describe('hfProviderFactory', () => {
     expect(provider?.name).toBe('hf-eu');
     expect(Object.keys(provider?.tasks ?? {})).toHaveLength(24);
     expect(provider?.tasks['text-to-video']).toBeUndefined();
-    expect(provider?.tasks['chat-completion']).toEqual({ streaming: true });
+    expect(provider?.tasks['chat-completion']).toEqual({ streaming: true, wire: ['openai'] });
   });
 
   it('rejects unknown settings, naming them', () => {

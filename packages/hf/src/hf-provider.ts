@@ -22,6 +22,7 @@ import {
   toModelRef,
   truncate,
 } from '@infermux/core';
+import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible';
 import { missingToken, readToken } from './hf-credentials';
 import { hfBadResponse, hfErrorFromResponse, hfStreamError } from './hf-errors';
 import type { HfSettings } from './hf-settings';
@@ -168,6 +169,20 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     }
   }
 
+  /** A 2xx that is not a stream: an error object some servers send with 200, or a wrong route. */
+  async function expectEventStream(response: HttpResponse, task: TaskId, streamContext: { provider: string; modelId: string; requestId?: string }): Promise<void> {
+    if (response.contentType.toLowerCase().startsWith('text/event-stream')) return;
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (json !== null && typeof json === 'object' && 'error' in json) throw hfStreamError(json, { ...streamContext, sentToken: true });
+    throw hfBadResponse(`expected text/event-stream, got ${response.contentType || 'no content type'}`, truncate(text), { ...streamContext, task });
+  }
+
   const tasks = Object.fromEntries(Object.entries(hfTaskMappings).map(([task, mapping]) => [task, mapping.capabilities])) as { [T in HfTaskId]: TaskCapabilities };
 
   return {
@@ -220,18 +235,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       const plan = await mapping.request(options.input, context);
       const response = await send(plan, { ...options, modelId: context.modelId, stream: true });
       const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
-      if (!response.contentType.toLowerCase().startsWith('text/event-stream')) {
-        // A 2xx that is not a stream: an error object some servers send with 200, or a wrong route.
-        const text = await response.text();
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        if (json !== null && typeof json === 'object' && 'error' in json) throw hfStreamError(json, { ...streamContext, sentToken: true });
-        throw hfBadResponse(`expected text/event-stream, got ${response.contentType || 'no content type'}`, truncate(text), { ...streamContext, task: options.task });
-      }
+      await expectEventStream(response, options.task, streamContext);
       const framing = mapping.streamFraming(context);
       const headerUsage = usageFromHeaders(response.headers);
       const stream = readHfStream(response, framing, streamContext);
@@ -243,6 +247,21 @@ export function createHf(settings: HfSettings = {}): HfProvider {
         firstByteMs: response.firstByteMs,
         warnings: [...context.warnings, ...(plan.warnings ?? [])],
       };
+    },
+
+    // Chat only: the router and chat endpoints speak OpenAI's wire, so their bytes can be handed on as they are.
+    async doForward(options) {
+      if (options.task !== 'chat-completion' || options.wire !== 'openai') {
+        throw new InfermuxError({ code: 'caller_unsupported', message: `${name} forwards only chat-completion in the openai wire format`, provider: name, details: { task: options.task } });
+      }
+      const { upstreamInput, keepUsage } = chatInputForForward(options.input as TaskInput<'chat-completion'>, { stream: options.stream });
+      const context = routeContext('chat-completion', options.model, options.stream);
+      const plan = await mappingFor('chat-completion').request(upstreamInput, context);
+      const response = await send(plan, { ...options, modelId: context.modelId, stream: options.stream });
+      if (options.stream) await expectEventStream(response, options.task, { provider: name, modelId: context.modelId, requestId: response.requestId });
+      const result = await forwardChatResponse(response, { provider: name, modelId: context.modelId, stream: options.stream, keepUsage });
+      const warnings = [...context.warnings, ...(plan.warnings ?? [])];
+      return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
     async resolveModel({ task, model, signal, revisionPolicy }) {

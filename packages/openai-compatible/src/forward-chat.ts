@@ -1,4 +1,4 @@
-import { InfermuxError, type ProviderForwardResult, type TaskInput, type Usage, truncate } from '@infermux/core';
+import { type HttpResponse, InfermuxError, type ProviderForwardResult, type TaskInput, type Usage, truncate } from '@infermux/core';
 import { buildChatBody } from './chat-completion';
 import { type OpenAIEndpoint, postJson } from './openai-endpoint';
 import { readOpenAIUsage } from './openai-usage';
@@ -15,35 +15,49 @@ export async function forwardChatCompletion(
   modelId: string,
   options: { stream: boolean; includeUsage?: boolean },
 ): Promise<ProviderForwardResult> {
-  const { provider } = endpoint;
+  const { upstreamInput, keepUsage } = chatInputForForward(input, options);
+  const response = await postJson(endpoint, buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage }), { stream: options.stream });
+  return forwardChatResponse(response, { provider: endpoint.provider, modelId, stream: options.stream, keepUsage });
+}
+
+/**
+ * The input to send when forwarding: a stream always asks for usage (accounting needs it, even when
+ * the caller said `include_usage: false`, which only means it does not want to see it).
+ */
+export function chatInputForForward(
+  input: TaskInput<'chat-completion'>,
+  options: { stream: boolean; includeUsage?: boolean },
+): { upstreamInput: TaskInput<'chat-completion'>; keepUsage: boolean } {
+  const keepUsage = input.stream_options?.include_usage === true;
+  if (!options.stream || keepUsage || options.includeUsage === false) return { upstreamInput: input, keepUsage };
+  return { upstreamInput: { ...input, stream_options: { ...input.stream_options, include_usage: true } }, keepUsage };
+}
+
+/** A 2xx chat answer handed on as the upstream sent it: checked and its usage read, never mapped. */
+export async function forwardChatResponse(
+  response: HttpResponse,
+  options: { provider: string; modelId: string; stream: boolean; keepUsage: boolean },
+): Promise<ProviderForwardResult> {
+  const { provider, modelId } = options;
+  const common = { model: { id: modelId }, requestId: response.requestId, firstByteMs: response.firstByteMs };
   if (options.stream) {
-    const keepUsage = input.stream_options?.include_usage === true;
-    // Even a caller's explicit `include_usage: false` only means it does not want to see it.
-    const askUsage = keepUsage || options.includeUsage !== false;
-    const upstreamInput = askUsage && !keepUsage ? { ...input, stream_options: { ...input.stream_options, include_usage: true } } : input;
-    const body = buildChatBody(upstreamInput, modelId, { stream: true, includeUsage: askUsage });
-    const response = await postJson(endpoint, body, { stream: true });
     let usage: Usage = {};
     return {
+      ...common,
       contentType: response.contentType || 'text/event-stream',
-      body: passOpenAIStream(response.body, { provider, requestId: response.requestId, keepUsage, onUsage: (read) => (usage = read) }),
+      body: passOpenAIStream(response.body, { provider, requestId: response.requestId, keepUsage: options.keepUsage, onUsage: (read) => (usage = read) }),
       usage: () => usage,
-      model: { id: modelId },
-      requestId: response.requestId,
-      firstByteMs: response.firstByteMs,
     };
   }
-  const response = await postJson(endpoint, buildChatBody(input, modelId));
   const bytes = await response.bytes();
   const json = parseChatCompletion(bytes, provider, response.status);
   const usage = readOpenAIUsage(json.usage);
   return {
+    ...common,
     contentType: response.contentType || 'application/json',
     body: bytes,
     usage: () => usage,
     model: { id: typeof json.model === 'string' ? json.model : modelId },
-    requestId: response.requestId,
-    firstByteMs: response.firstByteMs,
   };
 }
 

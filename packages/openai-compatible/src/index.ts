@@ -24,7 +24,7 @@ export {
   type EmbeddingEncoding,
 } from './embeddings';
 export { readOpenAIStream, streamError, type ReadOpenAIStreamOptions } from './read-openai-stream';
-export { forwardChatCompletion } from './forward-chat';
+export { forwardChatCompletion, forwardChatResponse, chatInputForForward } from './forward-chat';
 export { passOpenAIStream, type PassOpenAIStreamOptions } from './pass-openai-stream';
 export {
   openAIErrorFromResponse,

@@ -23,7 +23,7 @@ function chatRoute(context: HfRouteContext): { url: string; model: string } {
 
 /** Body, response and chunk mapping come from the shared OpenAI-compatible package; only the route is HF's. */
 export const chatCompletion: HfTaskMapping<'chat-completion'> = {
-  capabilities: { streaming: true },
+  capabilities: { streaming: true, wire: ['openai'] },
   request(input, context) {
     const route = chatRoute(context);
     // `model` first in the body, as huggingface.js writes it, so the router can route from a small prefix (wire §1.5).
