@@ -10,7 +10,8 @@ export interface PassOpenAIStreamOptions {
   onUsage(usage: Usage): void;
 }
 
-const DONE = Buffer.from('[DONE]');
+/** `[DONE]` as the last frame (only a whole frame counts: the text may contain "[DONE]" too). */
+const DONE_AT_END = /(?:^|\n)data: ?\[DONE\]\s*$/;
 const USAGE_KEY = Buffer.from('"usage":');
 const ERROR_KEY = Buffer.from('"error"');
 const SPACE = 0x20;
@@ -25,24 +26,43 @@ function lastFrameEnd(buffer: Buffer): number {
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
 }
 
-/** `"usage":` followed by an object (not the `null` every chunk carries once usage is requested). */
-function hasUsageObject(buffer: Buffer): boolean {
-  for (let at = buffer.indexOf(USAGE_KEY); at !== -1; at = buffer.indexOf(USAGE_KEY, at + 1)) {
-    let next = at + USAGE_KEY.length;
-    while (buffer[next] === SPACE) next += 1;
-    if (buffer[next] === OPEN_BRACE) return true;
-  }
-  return false;
+/** The whole frame around byte `at` of a buffer of whole frames: [start, end). */
+function frameAround(buffer: Buffer, at: number): [number, number] {
+  const lf = buffer.lastIndexOf('\n\n', at);
+  const crlf = buffer.lastIndexOf('\r\n\r\n', at);
+  const start = Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 4);
+  const nextLf = buffer.indexOf('\n\n', at);
+  const nextCrlf = buffer.indexOf('\r\n\r\n', at);
+  const ends = [nextLf === -1 ? -1 : nextLf + 2, nextCrlf === -1 ? -1 : nextCrlf + 4].filter((end) => end !== -1);
+  return [start, ends.length > 0 ? Math.min(...ends) : buffer.length];
 }
 
-function dataOf(frame: string): string | undefined {
+/** The next `"usage":` whose value is an object (not the `null` every chunk carries once usage is asked). */
+function nextUsageObject(buffer: Buffer, from: number): number {
+  for (let at = buffer.indexOf(USAGE_KEY, from); at !== -1; at = buffer.indexOf(USAGE_KEY, at + 1)) {
+    let next = at + USAGE_KEY.length;
+    while (buffer[next] === SPACE) next += 1;
+    if (buffer[next] === OPEN_BRACE) return at;
+  }
+  return -1;
+}
+
+/** The JSON of a frame's `data:` lines, or undefined if it has none or it is not JSON. */
+function frameJson(frame: Buffer): Record<string, unknown> | undefined {
   let data: string | undefined;
-  for (const line of frame.split(/\r?\n/)) {
+  for (const line of frame.toString('utf8').split(/\r?\n/)) {
     if (!line.startsWith('data:')) continue;
     const value = line.slice(line[5] === ' ' ? 6 : 5);
     data = data === undefined ? value : `${data}\n${value}`;
   }
-  return data;
+  if (data === undefined) return undefined;
+  try {
+    const json: unknown = JSON.parse(data);
+    return json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : undefined;
+  } catch {
+    // Not ours to judge: the caller's client sees the frame as the upstream sent it.
+    return undefined;
+  }
 }
 
 /**
@@ -57,39 +77,45 @@ export async function* passOpenAIStream(chunks: AsyncIterable<Uint8Array>, optio
   let content = false;
   let done = false;
 
-  /** The frames of `buffer` with usage taken out as asked, up to an error event if there is one. */
+  /**
+   * The frames of `buffer` with usage taken out as asked, up to an error event if there is one.
+   * Only the frames that carry a marker are decoded; the rest stay the upstream's bytes.
+   */
   const inspect = (buffer: Buffer): { bytes: Buffer; error?: InfermuxError } => {
-    if (!hasUsageObject(buffer) && !buffer.includes(ERROR_KEY) && !buffer.includes(DONE)) return { bytes: buffer };
-    let rewritten = '';
-    let changed = false;
-    for (const frame of buffer.toString('utf8').split(/\r?\n\r?\n/)) {
-      if (frame === '') continue;
-      const data = dataOf(frame)?.trim();
-      if (data === '[DONE]') done = true;
-      else if (data?.startsWith('{')) {
-        let json: Record<string, unknown> | undefined;
-        try {
-          json = JSON.parse(data) as Record<string, unknown>;
-        } catch {
-          // Not ours to judge: the caller's client sees the frame as the upstream sent it.
-        }
-        if (json?.error) return { bytes: Buffer.from(rewritten), error: streamError(json, options.provider, options.requestId) };
-        const usage = json?.usage;
-        if (json && usage && typeof usage === 'object') {
-          options.onUsage(readOpenAIUsage(usage));
-          if (!options.keepUsage) {
-            changed = true;
-            // The usage-only chunk goes; usage riding on a content chunk is taken off it.
-            if (Array.isArray(json.choices) && json.choices.length === 0) continue;
+    if (DONE_AT_END.test(buffer.toString('latin1', Math.max(0, buffer.length - 32)))) done = true;
+    for (let at = buffer.indexOf(ERROR_KEY); at !== -1; ) {
+      const [start, end] = frameAround(buffer, at);
+      const json = frameJson(buffer.subarray(start, end));
+      if (json?.error) return { bytes: inspectUsage(buffer.subarray(0, start)), error: streamError(json, options.provider, options.requestId) };
+      at = buffer.indexOf(ERROR_KEY, end);
+    }
+    return { bytes: inspectUsage(buffer) };
+  };
+
+  /** Reads usage frames; cuts them out (or usage off a content chunk) unless the caller asked for usage. */
+  const inspectUsage = (buffer: Buffer): Buffer => {
+    const kept: Buffer[] = [];
+    let copied = 0;
+    for (let at = nextUsageObject(buffer, 0); at !== -1; ) {
+      const [start, end] = frameAround(buffer, at);
+      const json = frameJson(buffer.subarray(start, end));
+      if (json?.usage && typeof json.usage === 'object') {
+        options.onUsage(readOpenAIUsage(json.usage));
+        if (!options.keepUsage) {
+          kept.push(buffer.subarray(copied, start));
+          // The usage-only chunk goes; usage riding on a content chunk is taken off it.
+          if (!(Array.isArray(json.choices) && json.choices.length === 0)) {
             delete json.usage;
-            rewritten += `data: ${JSON.stringify(json)}\n\n`;
-            continue;
+            kept.push(Buffer.from(`data: ${JSON.stringify(json)}\n\n`));
           }
+          copied = end;
         }
       }
-      rewritten += `${frame}\n\n`;
+      at = nextUsageObject(buffer, end);
     }
-    return { bytes: changed ? Buffer.from(rewritten) : buffer };
+    if (copied === 0) return buffer;
+    kept.push(buffer.subarray(copied));
+    return Buffer.concat(kept);
   };
 
   try {
@@ -102,7 +128,8 @@ export async function* passOpenAIStream(chunks: AsyncIterable<Uint8Array>, optio
       }
       carry = end < buffer.length ? buffer.subarray(end) : undefined;
       const { bytes, error } = inspect(end < buffer.length ? buffer.subarray(0, end) : buffer);
-      if (!content) content = CONTENT.test(bytes.toString('utf8'));
+      // Latin-1 is enough to find ASCII markers, and cheaper to decode.
+      if (!content) content = CONTENT.test(bytes.toString('latin1'));
       // Frames before an error event still reach the caller, then the error.
       if (bytes.length > 0) yield { bytes, content };
       if (error) throw error;

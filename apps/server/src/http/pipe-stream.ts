@@ -86,10 +86,23 @@ function inBandError(context: RequestContext, error: unknown): string {
  */
 export async function pipeBytes(context: RequestContext, body: AsyncIterable<Uint8Array>): Promise<void> {
   const response = context.response;
-  startEventStream(context);
+  // The first bytes are already in hand (core waits for them), so the headers leave with them.
+  startEventStream(context, false);
+  // Writes of one turn of the event loop leave as one packet: a stream that arrived whole
+  // (headers, frames, end) costs one socket write instead of three.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    response.uncork();
+  };
   try {
     for await (const chunk of body) {
       if (response.destroyed) break;
+      if (!corked) {
+        corked = true;
+        response.cork();
+        setImmediate(uncork);
+      }
       if (!response.write(chunk)) await once(response, 'drain', { signal: context.abort.signal });
     }
   } catch (error) {

@@ -36,8 +36,11 @@ export function sendError(context: RequestContext, error: unknown): void {
   sendBody(context, status, body, 'application/json', headers);
 }
 
-/** Starts an SSE response (status 200): headers flushed now, frames written as they come. */
-export function startEventStream(context: RequestContext): void {
+/**
+ * Starts an SSE response (status 200). With `flush`, the headers go out now; without, they leave with
+ * the first write (one packet instead of two, for a caller that already holds its first bytes).
+ */
+export function startEventStream(context: RequestContext, flush = true): void {
   const response = context.response;
   context.status = 200;
   context.streamed = true;
@@ -46,5 +49,5 @@ export function startEventStream(context: RequestContext): void {
   headers['cache-control'] = 'no-cache';
   headers['x-accel-buffering'] = 'no';
   response.writeHead(200, headers);
-  response.flushHeaders();
+  if (flush) response.flushHeaders();
 }
