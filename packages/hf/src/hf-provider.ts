@@ -26,7 +26,7 @@ import { missingToken, readToken } from './hf-credentials';
 import { hfBadResponse, hfErrorFromResponse, hfStreamError } from './hf-errors';
 import type { HfSettings } from './hf-settings';
 import { readHfStream } from './hf-stream';
-import { DEFAULT_HUB_URL, resolveRouterBase, trimTrailingSlashes } from './hf-urls';
+import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase, trimTrailingSlashes } from './hf-urls';
 import { HubClient } from './hub/hub-client';
 import type { HfModelInfo } from './hub/model-info';
 import { HF_INFERENCE_VARIANT } from './tasks/chat-completion';
@@ -68,15 +68,20 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     ttlMs: settings.hubCacheTtlMs ?? DEFAULT_HUB_TTL_MS,
   });
 
-  function routerBase(): { url: string; warnings: Warning[] } {
-    const base = resolveRouterBase(settings.baseURL ?? env().HF_BASE_URL);
-    for (const warning of base.warnings) {
-      if (!warned.has(warning.code)) {
-        warned.add(warning.code);
-        settings.onWarning?.(warning.message);
+  // The base is read on every call (the env may change) but parsed once per distinct value.
+  let resolvedBase: { configured: string | undefined; base: RouterBase } | undefined;
+  function routerBase(): RouterBase {
+    const configured = settings.baseURL ?? env().HF_BASE_URL;
+    if (resolvedBase === undefined || resolvedBase.configured !== configured) {
+      resolvedBase = { configured, base: resolveRouterBase(configured) };
+      for (const warning of resolvedBase.base.warnings) {
+        if (!warned.has(warning.code)) {
+          warned.add(warning.code);
+          settings.onWarning?.(warning.message);
+        }
       }
     }
-    return base;
+    return resolvedBase.base;
   }
 
   function mappingFor<T extends TaskId>(task: T): HfTaskMapping<T> {
@@ -92,7 +97,8 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     return mapping;
   }
 
-  function routeContext(task: TaskId, model: ModelRef, stream: boolean): HfRouteContext & { warnings: Warning[] } {
+  /** Where a call goes, and what its answer is read with (`requestId` is set once the response is in). */
+  function routeContext(task: TaskId, model: ModelRef, stream: boolean): HfResponseContext & { warnings: Warning[] } {
     if (model.variant && endpointUrl) {
       throw new InfermuxError({
         code: 'caller_unsupported',
@@ -110,18 +116,22 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       });
     }
     const base = routerBase();
+    // One literal with every field (absent ones undefined): built on every call, so no conditional spreads.
     return {
       modelId: model.id,
-      ...(model.variant ? { variant: model.variant } : {}),
+      variant: model.variant || undefined,
       routerBase: base.url,
-      ...(endpointUrl ? { endpointUrl } : {}),
+      endpointUrl,
       textGenerationRoute: settings.textGenerationRoute ?? 'completions',
       stream,
+      provider: name,
+      task,
+      requestId: undefined,
       warnings: base.warnings,
     };
   }
 
-  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts>; modelId: string; stream: boolean }): Promise<HttpResponse> {
+  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> }, modelId: string, stream: boolean): Promise<HttpResponse> {
     const credential = token();
     // A public dedicated endpoint takes calls without a token; the router never does (wire §2.1).
     if (!credential && !endpointUrl) throw missingToken(name);
@@ -129,7 +139,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     delete headers.authorization;
     if (credential) headers.authorization = `Bearer ${credential}`;
     if (settings.billTo) headers['x-hf-bill-to'] = settings.billTo;
-    if (call.stream) headers.accept = 'text/event-stream';
+    if (stream) headers.accept = 'text/event-stream';
     let body: string | Uint8Array;
     if (plan.body.kind === 'json') {
       headers['content-type'] = 'application/json';
@@ -148,7 +158,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       provider: name,
     });
     if (response.status >= 400) {
-      throw await hfErrorFromResponse(response, { provider: name, modelId: call.modelId, sentToken: credential !== undefined, hubURL: hubURL() });
+      throw await hfErrorFromResponse(response, { provider: name, modelId, sentToken: credential !== undefined, hubURL: hubURL() });
     }
     return response;
   }
@@ -179,10 +189,10 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       const mapping = mappingFor(options.task);
       const context = routeContext(options.task, options.model, false);
       const plan = await mapping.request(options.input, context);
-      const response = await send(plan, { ...options, modelId: context.modelId, stream: false });
-      const responseContext: HfResponseContext = { ...context, provider: name, task: options.task, requestId: response.requestId };
-      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, responseContext);
-      const mapped = mapping.response(body, responseContext);
+      const response = await send(plan, options, context.modelId, false);
+      context.requestId = response.requestId;
+      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
+      const mapped = mapping.response(body, context);
       return {
         output: mapped.output,
         usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
@@ -199,10 +209,10 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const context = routeContext(options.task, options.model, false);
       const plan = await mapping.batch.request(options.inputs, context);
-      const response = await send(plan, { ...options, modelId: context.modelId, stream: false });
-      const responseContext: HfResponseContext = { ...context, provider: name, task: options.task, requestId: response.requestId };
-      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, responseContext);
-      const mapped = mapping.batch.response(body, options.inputs, responseContext);
+      const response = await send(plan, options, context.modelId, false);
+      context.requestId = response.requestId;
+      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
+      const mapped = mapping.batch.response(body, options.inputs, context);
       return {
         outputs: mapped.outputs,
         usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
@@ -218,7 +228,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const context = routeContext(options.task, options.model, true);
       const plan = await mapping.request(options.input, context);
-      const response = await send(plan, { ...options, modelId: context.modelId, stream: true });
+      const response = await send(plan, options, context.modelId, true);
       const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
       if (!response.contentType.toLowerCase().startsWith('text/event-stream')) {
         // A 2xx that is not a stream: an error object some servers send with 200, or a wrong route.
