@@ -59,12 +59,9 @@ export async function batchCommand(context: CliContext, taskName: string, inputP
 
   const counts: BatchCounts = { done: 0, succeeded: 0, failed: 0, skipped: 0, retries: 0 };
   const { config } = await context.loadConfig();
-  const client = await context.client({
-    ...(retries !== undefined ? { retry: { ...config.retry, maxAttempts: retries + 1 } } : {}),
-    onEvent: (event) => {
-      if (event.type === 'retry-scheduled') counts.retries += 1;
-    },
-  });
+  // `--retries n` is per line whatever the route: a single model is one target, so its per-target cap
+  // moves too (up to the config schema's 10 attempts per target).
+  const client = await context.client(retries !== undefined ? { retry: { ...config.retry, maxAttempts: retries + 1, maxAttemptsPerTarget: Math.min(retries + 1, 10) } } : {});
   const terminal = context.terminal;
   const repaired = await repairTail(output);
   if (repaired > 0) terminal.stderr.write(`${terminal.err.yellow('note:')} dropped a partial last line (${repaired} bytes) left by an interrupted run; that line runs again\n`);
