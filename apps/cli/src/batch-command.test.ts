@@ -93,6 +93,17 @@ describe('infermux batch', () => {
     expect([...ids].sort()).toEqual(Array.from({ length: total }, (_, index) => `row-${index + 1}`).sort());
   });
 
+  it('counts the retries its lines needed (a 429 twice, then answers)', async () => {
+    const dir = tempDir();
+    writeInput(dir, 5);
+    const limited = hf.server.fault(`POST /hf-inference/models/${SST2}`, { kind: 'status', status: 429, body: { error: 'Rate limit reached' }, headers: { 'retry-after': '0' } }, { times: 2 });
+    const run = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '1', '--retries', '3'], { env, cwd: dir });
+    limited.cancel();
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/batch: 5 ok, 0 failed, 0 skipped \(already done\), 2 retries/);
+    expect(readJsonl(join(dir, 'out.jsonl'))).toHaveLength(5);
+  });
+
   it('stops at a fatal error (no token) instead of failing every line, and says how to resume', async () => {
     const dir = tempDir();
     writeInput(dir, 20);

@@ -8,7 +8,9 @@ export const TOKEN_ENV = ['HF_TOKEN', 'HF_API_TOKEN'] as const;
  * as a secret, so it is redacted from every error and log.
  */
 export function readToken(apiKey: string | undefined, env: Record<string, string | undefined>): string | undefined {
-  const token = apiKey?.trim() || TOKEN_ENV.map((name) => env[name]?.trim()).find(Boolean);
+  let token = apiKey?.trim();
+  // In order, stopping at the first set: every call reads this (and `process.env` reads are not free).
+  for (let index = 0; !token && index < TOKEN_ENV.length; index++) token = env[TOKEN_ENV[index] as string]?.trim();
   if (token) registerSecret(token);
   return token || undefined;
 }

@@ -40,21 +40,30 @@ describe('a base URL of the legacy api-inference shape', () => {
     });
     const call = () => provider.doRun({ task: 'text-classification', model: { id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' }, input: { inputs: 'I love it' } });
     const result = await call();
-    await call();
+    const again = await call();
     expect(sent.map((request) => request.url)).toEqual([
       'https://router.huggingface.co/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english',
       'https://router.huggingface.co/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english',
     ]);
     expect(result.warnings?.map((warning) => warning.code)).toEqual(['hf_legacy_base_url']);
+    expect(again.warnings?.map((warning) => warning.code)).toEqual(['hf_legacy_base_url']);
     expect(warnings).toHaveLength(1);
   });
 
-  it('HF_BASE_URL is read at call time', async () => {
+  it('HF_BASE_URL and the token are read at call time, on every call', async () => {
     const sent: HttpRequest[] = [];
     const env: Record<string, string | undefined> = { HF_TOKEN: 'hf_envToken0000000000000000' };
     const provider = createHf({ transport: recordingTransport(sent), env });
+    const call = () => provider.doRun({ task: 'text-classification', model: { id: 'org/model' }, input: { inputs: 'x' } });
     env.HF_BASE_URL = 'http://proxy.internal:8080';
-    await provider.doRun({ task: 'text-classification', model: { id: 'org/model' }, input: { inputs: 'x' } });
-    expect(sent[0]?.url).toBe('http://proxy.internal:8080/hf-inference/models/org/model');
+    await call();
+    env.HF_BASE_URL = 'http://other.internal:9090/hf-inference/';
+    delete env.HF_TOKEN;
+    env.HF_API_TOKEN = 'hf_olderName0000000000000000';
+    await call();
+    expect(sent.map((request) => [request.url, request.headers?.authorization])).toEqual([
+      ['http://proxy.internal:8080/hf-inference/models/org/model', 'Bearer hf_envToken0000000000000000'],
+      ['http://other.internal:9090/hf-inference/models/org/model', 'Bearer hf_olderName0000000000000000'],
+    ]);
   });
 });

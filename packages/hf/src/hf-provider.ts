@@ -27,7 +27,7 @@ import { missingToken, readToken } from './hf-credentials';
 import { hfBadResponse, hfErrorFromResponse, hfStreamError } from './hf-errors';
 import type { HfSettings } from './hf-settings';
 import { readHfStream } from './hf-stream';
-import { DEFAULT_HUB_URL, resolveRouterBase, trimTrailingSlashes } from './hf-urls';
+import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase, trimTrailingSlashes } from './hf-urls';
 import { HubClient } from './hub/hub-client';
 import type { HfModelInfo } from './hub/model-info';
 import { HF_INFERENCE_VARIANT } from './tasks/chat-completion';
@@ -69,15 +69,20 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     ttlMs: settings.hubCacheTtlMs ?? DEFAULT_HUB_TTL_MS,
   });
 
-  function routerBase(): { url: string; warnings: Warning[] } {
-    const base = resolveRouterBase(settings.baseURL ?? env().HF_BASE_URL);
-    for (const warning of base.warnings) {
-      if (!warned.has(warning.code)) {
-        warned.add(warning.code);
-        settings.onWarning?.(warning.message);
+  // The base is read on every call (the env may change) but parsed once per distinct value.
+  let resolvedBase: { configured: string | undefined; base: RouterBase } | undefined;
+  function routerBase(): RouterBase {
+    const configured = settings.baseURL ?? env().HF_BASE_URL;
+    if (resolvedBase === undefined || resolvedBase.configured !== configured) {
+      resolvedBase = { configured, base: resolveRouterBase(configured) };
+      for (const warning of resolvedBase.base.warnings) {
+        if (!warned.has(warning.code)) {
+          warned.add(warning.code);
+          settings.onWarning?.(warning.message);
+        }
       }
     }
-    return base;
+    return resolvedBase.base;
   }
 
   function mappingFor<T extends TaskId>(task: T): HfTaskMapping<T> {
@@ -93,7 +98,8 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     return mapping;
   }
 
-  function routeContext(task: TaskId, model: ModelRef, stream: boolean): HfRouteContext & { warnings: Warning[] } {
+  /** Where a call goes, and what its answer is read with (`requestId` is set once the response is in). */
+  function routeContext(task: TaskId, model: ModelRef, stream: boolean): HfResponseContext & { warnings: Warning[] } {
     if (model.variant && endpointUrl) {
       throw new InfermuxError({
         code: 'caller_unsupported',
@@ -111,18 +117,22 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       });
     }
     const base = routerBase();
+    // One literal with every field (absent ones undefined): built on every call, so no conditional spreads.
     return {
       modelId: model.id,
-      ...(model.variant ? { variant: model.variant } : {}),
+      variant: model.variant || undefined,
       routerBase: base.url,
-      ...(endpointUrl ? { endpointUrl } : {}),
+      endpointUrl,
       textGenerationRoute: settings.textGenerationRoute ?? 'completions',
       stream,
+      provider: name,
+      task,
+      requestId: undefined,
       warnings: base.warnings,
     };
   }
 
-  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts>; modelId: string; stream: boolean }): Promise<HttpResponse> {
+  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> }, modelId: string, stream: boolean): Promise<HttpResponse> {
     const credential = token();
     // A public dedicated endpoint takes calls without a token; the router never does (wire §2.1).
     if (!credential && !endpointUrl) throw missingToken(name);
@@ -130,7 +140,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     delete headers.authorization;
     if (credential) headers.authorization = `Bearer ${credential}`;
     if (settings.billTo) headers['x-hf-bill-to'] = settings.billTo;
-    if (call.stream) headers.accept = 'text/event-stream';
+    if (stream) headers.accept = 'text/event-stream';
     let body: string | Uint8Array;
     if (plan.body.kind === 'json') {
       headers['content-type'] = 'application/json';
@@ -149,7 +159,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       provider: name,
     });
     if (response.status >= 400) {
-      throw await hfErrorFromResponse(response, { provider: name, modelId: call.modelId, sentToken: credential !== undefined, hubURL: hubURL() });
+      throw await hfErrorFromResponse(response, { provider: name, modelId, sentToken: credential !== undefined, hubURL: hubURL() });
     }
     return response;
   }
@@ -194,10 +204,10 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       const mapping = mappingFor(options.task);
       const context = routeContext(options.task, options.model, false);
       const plan = await mapping.request(options.input, context);
-      const response = await send(plan, { ...options, modelId: context.modelId, stream: false });
-      const responseContext: HfResponseContext = { ...context, provider: name, task: options.task, requestId: response.requestId };
-      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, responseContext);
-      const mapped = mapping.response(body, responseContext);
+      const response = await send(plan, options, context.modelId, false);
+      context.requestId = response.requestId;
+      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
+      const mapped = mapping.response(body, context);
       return {
         output: mapped.output,
         usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
@@ -214,10 +224,10 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const context = routeContext(options.task, options.model, false);
       const plan = await mapping.batch.request(options.inputs, context);
-      const response = await send(plan, { ...options, modelId: context.modelId, stream: false });
-      const responseContext: HfResponseContext = { ...context, provider: name, task: options.task, requestId: response.requestId };
-      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, responseContext);
-      const mapped = mapping.batch.response(body, options.inputs, responseContext);
+      const response = await send(plan, options, context.modelId, false);
+      context.requestId = response.requestId;
+      const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
+      const mapped = mapping.batch.response(body, options.inputs, context);
       return {
         outputs: mapped.outputs,
         usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
@@ -233,7 +243,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const context = routeContext(options.task, options.model, true);
       const plan = await mapping.request(options.input, context);
-      const response = await send(plan, { ...options, modelId: context.modelId, stream: true });
+      const response = await send(plan, options, context.modelId, true);
       const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
       await expectEventStream(response, options.task, streamContext);
       const framing = mapping.streamFraming(context);
@@ -257,7 +267,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       const { upstreamInput, keepUsage } = chatInputForForward(options.input as TaskInput<'chat-completion'>, { stream: options.stream });
       const context = routeContext('chat-completion', options.model, options.stream);
       const plan = await mappingFor('chat-completion').request(upstreamInput, context);
-      const response = await send(plan, { ...options, modelId: context.modelId, stream: options.stream });
+      const response = await send(plan, options, context.modelId, options.stream);
       if (options.stream) await expectEventStream(response, options.task, { provider: name, modelId: context.modelId, requestId: response.requestId });
       const result = await forwardChatResponse(response, { provider: name, modelId: context.modelId, stream: options.stream, keepUsage });
       const warnings = [...context.warnings, ...(plan.warnings ?? [])];

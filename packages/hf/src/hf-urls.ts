@@ -38,9 +38,18 @@ export function trimTrailingSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-/** Model ids keep their `/`; each part is encoded on its own. */
+const modelPaths = new Map<string, string>();
+const MAX_CACHED_MODEL_PATHS = 1024;
+
+/** Model ids keep their `/`; each part is encoded on its own. Cached: the same few ids are sent over and over. */
 export function modelPath(id: string): string {
-  return id.split('/').map(encodeURIComponent).join('/');
+  let path = modelPaths.get(id);
+  if (path === undefined) {
+    path = id.split('/').map(encodeURIComponent).join('/');
+    if (modelPaths.size >= MAX_CACHED_MODEL_PATHS) modelPaths.clear();
+    modelPaths.set(id, path);
+  }
+  return path;
 }
 
 /** `{base}/hf-inference/models/{id}{suffix}`: the serverless HF Inference route (wire §1.3). */

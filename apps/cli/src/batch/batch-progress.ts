@@ -7,6 +7,7 @@ export interface BatchCounts {
   failed: number;
   /** Lines skipped because their id is already in the output. */
   skipped: number;
+  /** Retries spent by the lines finished so far. */
   retries: number;
 }
 

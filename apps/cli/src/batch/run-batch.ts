@@ -1,7 +1,7 @@
-import { type Client, InfermuxError, type TaskDefinition, type TaskId } from '@infermux/core';
+import { type Attempt, type Client, InfermuxError, type TaskDefinition, type TaskId } from '@infermux/core';
 import { fitPrimary } from '../input/build-task-input';
 import { classifySource } from '../input/read-source';
-import { toJsonSafe } from '../output/binary-fields';
+import { hasBinaryValues, toJsonSafe } from '../output/binary-fields';
 import type { BatchCounts } from './batch-progress';
 import { idKey } from './completed-ids';
 import type { JsonlAppender } from './jsonl-appender';
@@ -81,6 +81,17 @@ function mergeParameters(input: Record<string, unknown>, options: BatchOptions):
   return { ...input, [base]: { ...options.parameters, ...(input[base] as Record<string, unknown> | undefined) } };
 }
 
+/**
+ * Attempts after the first (a hedged copy is not a retry). Counted from each finished line's
+ * attempts rather than from a client event listener: a listener makes the client build and
+ * stamp an event object at every routing step of every line.
+ */
+function retriesOf(attempts: readonly Attempt[]): number {
+  let sent = 0;
+  for (const attempt of attempts) if (!attempt.hedged) sent += 1;
+  return Math.max(0, sent - 1);
+}
+
 /** The id a line is known by, before it is fully parsed (for skipping and error records). */
 function peekId(line: Line): unknown {
   const match = /^\s*\{\s*"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/.exec(line.text);
@@ -105,8 +116,8 @@ export async function runBatch(options: BatchOptions): Promise<void> {
   const stopped = () => options.signal.aborted || fatal !== undefined;
 
   const processLine = async (line: Line): Promise<void> => {
-    const id = peekId(line);
-    if (options.completed.has(idKey(id))) {
+    // Only a resumed run needs the id before parsing (to skip finished lines cheaply).
+    if (options.completed.size > 0 && options.completed.has(idKey(peekId(line)))) {
       counts.skipped += 1;
       return;
     }
@@ -121,9 +132,10 @@ export async function runBatch(options: BatchOptions): Promise<void> {
         // No per-request signal: on Ctrl-C the lines in flight finish and are recorded
         // (a second Ctrl-C exits at once). It also spares every request an abort listener.
       });
+      counts.retries += retriesOf(result.attempts);
       options.results.append({
         id: parsed.id,
-        output: toJsonSafe(result.output),
+        output: hasBinaryValues(result.output) ? toJsonSafe(result.output) : result.output,
         provider: result.provider,
         model: result.model,
         usage: result.usage,
@@ -139,8 +151,10 @@ export async function runBatch(options: BatchOptions): Promise<void> {
         fatal ??= error;
         return;
       }
+      const attempts = error.details?.attempts;
+      if (Array.isArray(attempts)) counts.retries += retriesOf(attempts as Attempt[]);
       options.errors.append({
-        id,
+        id: peekId(line),
         line: line.number,
         error: { code: error.code, message: error.message, status: error.status, ...(error.provider ? { provider: error.provider } : {}), ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) },
       });

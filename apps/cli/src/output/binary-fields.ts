@@ -23,6 +23,19 @@ export function findBinaryValues(value: unknown, path = ''): Array<{ path: strin
   return [];
 }
 
+/** True when an output holds bytes anywhere (most outputs are labels, text or numbers: no copy needed). */
+export function hasBinaryValues(value: unknown): boolean {
+  if (value instanceof Uint8Array) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasBinaryValues(item)) return true;
+    return false;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) if (hasBinaryValues((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /**
  * The JSON form of a result: binary values become `{ contentType, base64 }`, or
  * `{ contentType, path }` when they were saved to a file (`--out`).

@@ -21,6 +21,8 @@ import { createHttpTransport } from '../transport/http-transport';
 import type { Timeouts } from '../transport/timeouts';
 import type { ClientOptions } from './client-types';
 
+const MAX_CACHED_ROUTES = 1024;
+
 /** What one client call carries through routing: its id, kind, start and attempts. */
 export interface CallContext {
   requestId: string;
@@ -96,9 +98,8 @@ export function createClientCore(options: ClientOptions) {
   };
 
   /** A configured alias, or the model reference as a single-target route (still retried, limited, priced). */
-  function resolveRoute(task: TaskId, request: { model: string | ModelRef; provider?: string; revisionPolicy?: RevisionPolicy }): Route {
-    let route: Route;
-    const configured = typeof request.model === 'string' && !request.provider ? routes.get(request.model) : undefined;
+  function buildRoute(task: TaskId, model: string | ModelRef, providerOverride: string | undefined): Route {
+    const configured = typeof model === 'string' && !providerOverride ? routes.get(model) : undefined;
     if (configured) {
       const targets = configured.targets.filter((target) => registry.get(target.provider).tasks[task] !== undefined);
       if (targets.length === 0) {
@@ -108,13 +109,37 @@ export function createClientCore(options: ClientOptions) {
           details: { task, route: configured.name },
         });
       }
-      route = targets.length === configured.targets.length ? configured : { ...configured, targets };
-    } else {
-      const model = toModelRef(request.model);
-      const provider = pickProvider(task, model, request.provider);
-      const target = makeTarget(provider.name, model);
-      route = { name: `${provider.name}:${formatModelRef(model, { provider: false })}`, strategy: 'priority', targets: [target], configured: false };
+      return targets.length === configured.targets.length ? configured : { ...configured, targets };
     }
+    const ref = toModelRef(model);
+    const provider = pickProvider(task, ref, providerOverride);
+    const target = makeTarget(provider.name, ref);
+    return { name: `${provider.name}:${formatModelRef(ref, { provider: false })}`, strategy: 'priority', targets: [target], configured: false };
+  }
+
+  // A batch or a busy gateway names the same few models over and over: parsing the reference,
+  // picking the provider and building the target once per (task, model, provider) saves that
+  // work on every call. Bounded (callers may name any model); rebuilt when a provider registers.
+  const routeCache = new Map<string, Route>();
+  let routeCacheVersion = registry.version;
+  function cachedRoute(task: TaskId, model: string | ModelRef, providerOverride: string | undefined): Route {
+    if (typeof model !== 'string') return buildRoute(task, model, providerOverride);
+    if (routeCacheVersion !== registry.version) {
+      routeCache.clear();
+      routeCacheVersion = registry.version;
+    }
+    const key = `${task}\n${providerOverride ?? ''}\n${model}`;
+    let route = routeCache.get(key);
+    if (!route) {
+      route = buildRoute(task, model, providerOverride);
+      if (routeCache.size >= MAX_CACHED_ROUTES) routeCache.clear();
+      routeCache.set(key, route);
+    }
+    return route;
+  }
+
+  function resolveRoute(task: TaskId, request: { model: string | ModelRef; provider?: string; revisionPolicy?: RevisionPolicy }): Route {
+    const route = cachedRoute(task, request.model, request.provider);
     const revisionPolicy = request.revisionPolicy ?? options.revisionPolicy ?? 'warn';
     if (revisionPolicy === 'pinned-only') {
       const floating = route.targets.find((target) => !isPinnedRevision(target.model.revision));
@@ -176,6 +201,7 @@ export function createClientCore(options: ClientOptions) {
   }
 
   function emitEnd(context: CallContext, task: TaskId, route: string, outcome: { result?: Omit<RunResult, 'output'>; error?: unknown; provider?: string; model?: ResolvedModel; usage?: Usage; cost?: Cost }): void {
+    if (!events.listening) return;
     const result = outcome.result;
     const model = result?.model ?? outcome.model;
     const error = outcome.error === undefined ? undefined : InfermuxError.from(outcome.error, { code: 'gateway_internal' });

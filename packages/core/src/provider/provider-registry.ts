@@ -5,6 +5,7 @@ import type { ProviderV1 } from './provider';
 /** Providers by name. Apps and the client look providers up here, never by `if (name === …)`. */
 export class ProviderRegistry {
   readonly #providers = new Map<string, ProviderV1>();
+  #version = 0;
 
   constructor(providers: Iterable<ProviderV1> = []) {
     for (const provider of providers) this.register(provider);
@@ -18,7 +19,13 @@ export class ProviderRegistry {
       });
     }
     this.#providers.set(provider.name, provider);
+    this.#version += 1;
     return this;
+  }
+
+  /** Changes on every `register`: lets callers cache what they derive from the registry. */
+  get version(): number {
+    return this.#version;
   }
 
   get(name: string): ProviderV1 {

@@ -69,6 +69,11 @@ export class EventHub {
     return () => this.#listeners.delete(listener);
   }
 
+  /** False when nobody listens: emitters can skip building an event. */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   // The `timestamp` is filled in here so emitters stay short.
   emit(event: DistributiveOmit<InfermuxEvent, 'timestamp'>): void {
     if (this.#listeners.size === 0) return;

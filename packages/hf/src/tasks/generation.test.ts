@@ -354,11 +354,11 @@ describe('chat-completion', () => {
   it('forwards the router\'s own bytes (OpenAI wire): usage read, cut from the stream unless asked, errors mapped', async () => {
     const model = { id: 'meta-llama/Llama-3.1-8B-Instruct' };
     const input = { messages: [{ role: 'user' as const, content: 'Hi there' }] };
-    const answer = await setup.provider.doForward({ task: 'chat-completion', model, input, wire: 'openai', stream: false });
+    const answer = await setup.provider.doForward!({ task: 'chat-completion', model, input, wire: 'openai', stream: false });
     expect(JSON.parse(Buffer.from(answer.body as Uint8Array).toString()).choices[0].message.content).toBe('You said: Hi there');
     expect(answer.usage()).toEqual({ inputTokens: 2, outputTokens: 4, totalTokens: 6 });
 
-    const streamed = await setup.provider.doForward({ task: 'chat-completion', model, input, wire: 'openai', stream: true });
+    const streamed = await setup.provider.doForward!({ task: 'chat-completion', model, input, wire: 'openai', stream: true });
     expect(setup.last().json()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     let text = '';
     for await (const chunk of streamed.body as AsyncIterable<{ bytes: Uint8Array }>) text += Buffer.from(chunk.bytes).toString();
@@ -367,7 +367,7 @@ describe('chat-completion', () => {
     expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
     expect(streamed.usage().totalTokens).toBe(6);
 
-    await expect(setup.provider.doForward({ task: 'chat-completion', model: { id: 'openai-community/gpt2' }, input: { messages }, wire: 'openai', stream: false })).rejects.toMatchObject({
+    await expect(setup.provider.doForward!({ task: 'chat-completion', model: { id: 'openai-community/gpt2' }, input: { messages }, wire: 'openai', stream: false })).rejects.toMatchObject({
       code: 'caller_request_rejected',
     });
   });
