@@ -29,7 +29,7 @@ it('is a ProviderV1 with a typed factory', () => {
   expectTypeOf(evolink).toExtend<ProviderV1>();
   expectTypeOf(createEvolink).parameter(0).toExtend<{ apiKey?: string; baseURL?: string; textBaseURL?: string } | undefined>();
   expect(evolink.tasks).toEqual({
-    'chat-completion': { streaming: true },
+    'chat-completion': { streaming: true, wire: ['openai'] },
     'image-generation': { async: true, idempotentSubmit: false },
     'video-generation': { async: true, idempotentSubmit: false },
   });
