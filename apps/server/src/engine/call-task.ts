@@ -11,7 +11,6 @@ import {
 import type { GatewayServices } from '../gateway-services';
 import { type StreamFraming, pipeBytes, pipeStream } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
-import { sendBody } from '../http/respond';
 
 export interface TaskCall<T extends TaskId> {
   task: T;
@@ -101,28 +100,24 @@ export async function relayStream<T extends TaskId>(context: RequestContext, ser
 }
 
 /**
- * The caller speaks the upstream's wire format: core routes the call as usual (retries, failover,
- * limits, prices) and the upstream's bytes are relayed instead of mapped to the task output and back.
+ * The caller speaks the upstream's wire format: core routes the stream as usual (retries, failover
+ * before the first content, limits, prices) and the upstream's frames are relayed as they came
+ * instead of being decoded to stream parts and encoded again.
  */
-export async function relayForwarded<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>, stream: boolean): Promise<void> {
+export async function relayForwardedStream<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<void> {
   begin(context, call);
   let forwarded: ForwardResponse<T>;
   try {
     forwarded = await context.upstream(() =>
-      services.engine.client.forward(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream }),
+      services.engine.client.forward(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: true }),
     );
   } catch (error) {
     throw noteFailure(context, error);
   }
   context.provider = forwarded.provider;
   context.model = modelLabel(forwarded.model);
-  if (forwarded.body instanceof Uint8Array) {
-    noteResult(context, await forwarded.result);
-    sendBody(context, 200, forwarded.body, forwarded.contentType);
-    return;
-  }
   context.clearDeadline();
-  await pipeBytes(context, forwarded.body);
+  await pipeBytes(context, forwarded.body as AsyncIterable<Uint8Array>);
   await settleStream(context, forwarded.result);
 }
 
