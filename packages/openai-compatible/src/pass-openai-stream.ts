@@ -1,4 +1,4 @@
-import { type ForwardChunk, InfermuxError, type Usage } from '@infermux/core';
+import { type ForwardChunk, InfermuxError, type Usage, createSseDecoder } from '@infermux/core';
 import { readOpenAIUsage } from './openai-usage';
 import { interrupted, streamError } from './read-openai-stream';
 
@@ -47,14 +47,9 @@ function nextUsageObject(buffer: Buffer, from: number): number {
   return -1;
 }
 
-/** The JSON of a frame's `data:` lines, or undefined if it has none or it is not JSON. */
+/** The JSON of a whole frame's data, or undefined if it has none or it is not JSON. */
 function frameJson(frame: Buffer): Record<string, unknown> | undefined {
-  let data: string | undefined;
-  for (const line of frame.toString('utf8').split(/\r?\n/)) {
-    if (!line.startsWith('data:')) continue;
-    const value = line.slice(line[5] === ' ' ? 6 : 5);
-    data = data === undefined ? value : `${data}\n${value}`;
-  }
+  const data = createSseDecoder().feed(frame)[0]?.data;
   if (data === undefined) return undefined;
   try {
     const json: unknown = JSON.parse(data);
