@@ -48,6 +48,22 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('open'); // 6 of 12 ≥ 0.5
   });
 
+  it('counts the window in ten slices: an outcome leaves it between 0.9 and 1 window after it happened', () => {
+    const policy = { ...defaultBreakerPolicy, consecutiveFailures: 100, minimumRequests: 4, failureRatio: 0.5, windowMs: 10_000 };
+    const recent = new CircuitBreaker(policy);
+    for (let index = 0; index < 3; index++) recent.onFailure();
+    vi.advanceTimersByTime(8_999);
+    recent.onFailure();
+    expect(recent.state).toBe('open'); // 4 of 4, the first three still inside
+
+    vi.setSystemTime(1_000_000);
+    const aged = new CircuitBreaker(policy);
+    for (let index = 0; index < 3; index++) aged.onFailure();
+    vi.advanceTimersByTime(10_000);
+    aged.onFailure();
+    expect(aged.state).toBe('closed'); // only 1 outcome left in the window
+  });
+
   it('does nothing when disabled', () => {
     const breaker = new CircuitBreaker({ ...defaultBreakerPolicy, enabled: false, consecutiveFailures: 1 });
     breaker.onFailure();

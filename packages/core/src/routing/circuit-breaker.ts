@@ -28,15 +28,61 @@ export function resolveBreakerPolicy(config: BreakerConfig | undefined): Breaker
 
 export type BreakerTransition = (state: BreakerState) => void;
 
+/** Slices of the rolling window: outcomes are counted per slice, so memory stays fixed at any request rate. */
+const WINDOW_SLICES = 10;
+
+/** Success and failure counts over a rolling window, kept in fixed slices (not one record per outcome). */
+class RollingCounts {
+  readonly #sliceMs: number;
+  readonly #slice = new Float64Array(WINDOW_SLICES);
+  readonly #ok = new Uint32Array(WINDOW_SLICES);
+  readonly #failed = new Uint32Array(WINDOW_SLICES);
+
+  constructor(windowMs: number) {
+    this.#sliceMs = Math.max(1, windowMs / WINDOW_SLICES);
+    this.#slice.fill(-1);
+  }
+
+  record(now: number, ok: boolean): void {
+    const slice = Math.floor(now / this.#sliceMs);
+    const index = slice % WINDOW_SLICES;
+    if (this.#slice[index] !== slice) {
+      this.#slice[index] = slice;
+      this.#ok[index] = 0;
+      this.#failed[index] = 0;
+    }
+    if (ok) this.#ok[index] = (this.#ok[index] as number) + 1;
+    else this.#failed[index] = (this.#failed[index] as number) + 1;
+  }
+
+  /** Totals over the slices still inside the window at `now`. */
+  totals(now: number): { total: number; failed: number } {
+    const oldest = Math.floor(now / this.#sliceMs) - WINDOW_SLICES + 1;
+    let total = 0;
+    let failed = 0;
+    for (let index = 0; index < WINDOW_SLICES; index++) {
+      if ((this.#slice[index] as number) < oldest) continue;
+      total += (this.#ok[index] as number) + (this.#failed[index] as number);
+      failed += this.#failed[index] as number;
+    }
+    return { total, failed };
+  }
+
+  clear(): void {
+    this.#slice.fill(-1);
+  }
+}
+
 /**
  * A circuit breaker for one (provider, model). Closed: everything passes and outcomes are
- * counted over a rolling window. It opens on `consecutiveFailures` in a row, or when at least
+ * counted over a rolling window, in ten slices (an outcome leaves the window between 0.9 and 1
+ * `windowMs` after it happened; a per-outcome list grew with the request rate). It opens on `consecutiveFailures` in a row, or when at least
  * `minimumRequests` outcomes in the window fail at `failureRatio` or more. After `cooldownMs`
  * it turns half-open and lets `halfOpenProbes` requests through: all succeed → closed, one fails → open.
  */
 export class CircuitBreaker {
   #state: BreakerState = 'closed';
-  #outcomes: Array<{ at: number; ok: boolean }> = [];
+  readonly #outcomes: RollingCounts;
   #consecutive = 0;
   #openedAt = 0;
   #probesInFlight = 0;
@@ -46,7 +92,9 @@ export class CircuitBreaker {
     readonly policy: BreakerPolicy,
     private readonly onTransition: BreakerTransition = () => undefined,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#outcomes = new RollingCounts(policy.windowMs);
+  }
 
   get state(): BreakerState {
     return this.#state;
@@ -89,14 +137,14 @@ export class CircuitBreaker {
       this.#probesInFlight = Math.max(0, this.#probesInFlight - 1);
       this.#probeSuccesses += 1;
       if (this.#probeSuccesses >= this.policy.halfOpenProbes) {
-        this.#outcomes = [];
+        this.#outcomes.clear();
         this.#consecutive = 0;
         this.#transition('closed');
       }
       return;
     }
     this.#consecutive = 0;
-    this.#record(true);
+    this.#outcomes.record(this.now(), true);
   }
 
   onFailure(): void {
@@ -108,18 +156,13 @@ export class CircuitBreaker {
     }
     if (this.#state === 'open') return;
     this.#consecutive += 1;
-    this.#record(false);
-    const failures = this.#outcomes.filter((outcome) => !outcome.ok).length;
-    const ratioTripped = this.#outcomes.length >= this.policy.minimumRequests && failures / this.#outcomes.length >= this.policy.failureRatio;
+    const now = this.now();
+    this.#outcomes.record(now, false);
+    const { total, failed } = this.#outcomes.totals(now);
+    const ratioTripped = total >= this.policy.minimumRequests && failed / total >= this.policy.failureRatio;
     if (this.#consecutive >= this.policy.consecutiveFailures || ratioTripped) this.#open();
   }
 
-  #record(ok: boolean): void {
-    const now = this.now();
-    this.#outcomes.push({ at: now, ok });
-    const horizon = now - this.policy.windowMs;
-    while (this.#outcomes.length > 0 && (this.#outcomes[0] as { at: number }).at < horizon) this.#outcomes.shift();
-  }
 
   #open(): void {
     this.#openedAt = this.now();
