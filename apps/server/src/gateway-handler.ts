@@ -17,7 +17,6 @@ function formatForPath(path: string): WireFormat {
 
 /** Writes the ledger row and metrics once the response is over (finished or cut). */
 function finish(context: RequestContext, services: GatewayServices, endpoint: Endpoint | undefined): void {
-  services.metrics.inFlight.dec();
   context.clearDeadline();
   if (!context.response.writableFinished && !context.error) {
     context.error = new InfermuxError({ code: 'caller_aborted', message: 'The caller closed the connection before the response ended.' });
@@ -95,7 +94,6 @@ export function createGatewayHandler(services: GatewayServices, router: Router<E
     if (match) context.params = match.params;
     if (queryStart !== -1) context.query = new URLSearchParams(url.slice(queryStart + 1));
     inFlight.add(context);
-    services.metrics.inFlight.inc();
     response.once('close', () => {
       inFlight.delete(context);
       try {

@@ -66,7 +66,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   }
   const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
   ledger.onError = (error, dropped) => logger.error({ err: error, pending: ledger.pending, dropped }, 'usage ledger write failed; rows kept for the next attempt');
+  const inFlight = new Set<RequestContext>();
   const metrics = new GatewayMetrics({
+    inFlight: () => inFlight.size,
     breakerStates: () => engine.client.health().targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
   });
   // Core's routing events feed the per-attempt and per-decision metrics.
@@ -105,7 +107,6 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   endpoints.push(docsEndpoint(endpoints));
   for (const endpoint of endpoints) router.add(endpoint.method, endpoint.path, endpoint);
 
-  const inFlight = new Set<RequestContext>();
   const server = createServer({ keepAlive: true }, createGatewayHandler(services, router, inFlight));
   server.headersTimeout = settings.timeouts.headersMs;
   server.requestTimeout = Math.max(settings.timeouts.headersMs, 300_000);

@@ -1,0 +1,22 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { DeferredCounter } from './deferred-counter';
+
+describe('DeferredCounter', () => {
+  it('shows every increment at the next scrape, per label set, and keeps counting after it', async () => {
+    const registry = new Registry();
+    const counter = new DeferredCounter<'provider' | 'outcome'>({ name: 'attempts_total', help: 'Attempts.', labelNames: ['provider', 'outcome'], registers: [registry] });
+    const add = (provider: string, outcome: string, amount?: number) => counter.add(`${provider}\u0000${outcome}`, () => ({ provider, outcome }), amount);
+    add('hf', 'ok');
+    add('hf', 'ok');
+    add('hf', 'provider_timeout', 3);
+    let text = await registry.metrics();
+    expect(text).toContain('attempts_total{provider="hf",outcome="ok"} 2');
+    expect(text).toContain('attempts_total{provider="hf",outcome="provider_timeout"} 3');
+    add('hf', 'ok');
+    text = await registry.metrics();
+    expect(text).toContain('attempts_total{provider="hf",outcome="ok"} 3');
+    // A scrape without new increments does not count anything twice.
+    expect(await registry.metrics()).toBe(text);
+  });
+});
