@@ -312,11 +312,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private response(status: number, headers: Record<string, string>): HttpResponse {
     const call = this;
     const { provider } = this.request;
-    const text = async (): Promise<string> => {
-      // Like TextDecoder (which the body was decoded with before): a leading BOM is not part of the text.
-      const decoded = (await call.collect()).toString('utf8');
-      return decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
-    };
+    // `then` on the body's promise rather than async functions awaiting one another: one promise per read.
+    const text = (): Promise<string> => call.collect().then(decodeText);
     return {
       status,
       headers,
@@ -326,27 +323,35 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       body: { [Symbol.asyncIterator]: () => call.iterate() },
       bytes: () => call.collect(),
       text,
-      async json() {
-        const raw = await text();
-        try {
-          return JSON.parse(raw);
-        } catch (error) {
-          throw new InfermuxError({
-            code: 'provider_bad_response',
-            message: `${provider ?? 'Upstream'} answered ${call.statusCode} with a body that is not valid JSON`,
-            provider,
-            status: 502,
-            details: { rawBody: truncate(raw), upstreamStatus: call.statusCode },
-            cause: error,
-          });
-        }
-      },
-      async dispose() {
+      json: () =>
+        call.collect().then((bytes) => {
+          const raw = decodeText(bytes);
+          try {
+            return JSON.parse(raw);
+          } catch (error) {
+            throw new InfermuxError({
+              code: 'provider_bad_response',
+              message: `${provider ?? 'Upstream'} answered ${call.statusCode} with a body that is not valid JSON`,
+              provider,
+              status: 502,
+              details: { rawBody: truncate(raw), upstreamStatus: call.statusCode },
+              cause: error,
+            });
+          }
+        }),
+      dispose: () => {
         if (!call.consumed) call.discard();
         else call.release();
+        return Promise.resolve();
       },
     };
   }
+}
+
+/** UTF-8, and like TextDecoder (which bodies were decoded with before): a leading BOM is not part of the text. */
+function decodeText(bytes: Buffer): string {
+  const decoded = bytes.toString('utf8');
+  return decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
 }
 
 function requestIdOf(headers: Record<string, string>): string | undefined {
