@@ -45,6 +45,40 @@ describe('mapChatResponse output', () => {
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
   });
 
+  it('fills the defaults, keeps unknown fields and normalises usage and tool calls', () => {
+    const body = {
+      created: 5,
+      service_tier: 'default',
+      choices: [
+        { message: { content: null, tool_calls: [{ function: { name: 'f' }, extra: 1 }], refusal: null }, logprobs: null },
+        { index: 1, message: { role: 'assistant', tool_calls: [] }, finish_reason: 'stop' },
+        { index: 2, message: { content: 'x', tool_calls: null } },
+      ],
+      usage: null,
+    };
+    const result = mapChatResponse(body, context);
+    expect(result.output).toStrictEqual({
+      id: '',
+      created: 5,
+      model: 'org/model',
+      service_tier: 'default',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: '', type: 'function', function: { name: 'f', arguments: '' }, extra: 1 }] },
+          finish_reason: null,
+          logprobs: null,
+        },
+        { index: 1, message: { role: 'assistant', content: null }, finish_reason: 'stop' },
+        { index: 2, message: { role: 'assistant', content: 'x' }, finish_reason: null },
+      ],
+    });
+    expect(result.usage).toEqual({});
+    const withUsage = mapChatResponse({ choices: [], usage: { prompt_tokens: 2, completion_tokens: null, details: {} } }, context);
+    expect(withUsage.output.usage).toStrictEqual({ prompt_tokens: 2, completion_tokens: 0, total_tokens: 0 });
+    expect(withUsage.usage).toEqual({ inputTokens: 2, totalTokens: 2 });
+  });
+
   it('rejects an upstream body the adapter cannot map (so nothing unvalidated gets through)', () => {
     expect(() => mapChatResponse({ choices: [{ message: { content: 42 } }] }, context)).toThrow(/chat completion/);
     expect(() => mapChatResponse({ choices: 'nope' }, context)).toThrow(/chat completion/);

@@ -1,5 +1,5 @@
-import { type ProviderRunResult, type StreamPart, type TaskInput, vouchForOutput } from '@infermux/core';
-import { chatCompletionChunkSchema, chatCompletionResponseSchema } from './openai-response-schemas';
+import { type ProviderRunResult, type StreamPart, type TaskInput, type TaskOutput, vouchForOutput } from '@infermux/core';
+import { type ChatCompletionResponse, chatCompletionChunkSchema, chatCompletionResponseSchema } from './openai-response-schemas';
 import { mapOpenAIUsage, parseUpstream } from './openai-usage';
 import { isPlainChatChunk } from './plain-chat-chunk';
 
@@ -16,8 +16,11 @@ export interface ChatBodyOptions {
  * `stream_options` only goes out with `stream: true` (OpenAI rejects it otherwise).
  */
 export function buildChatBody(input: ChatInput, modelId: string, options: ChatBodyOptions = {}): Record<string, unknown> {
-  const { stream_options: streamOptions, ...rest } = input;
-  const body: Record<string, unknown> = { ...rest, model: modelId };
+  // A plain spread, and a delete only when the input has stream_options: object rest
+  // destructuring costs a runtime call per request.
+  const body: Record<string, unknown> = { ...input, model: modelId };
+  const streamOptions = input.stream_options;
+  if (streamOptions !== undefined) delete body.stream_options;
   if (options.stream) {
     body.stream = true;
     const includeUsage = streamOptions?.include_usage ?? options.includeUsage ?? true;
@@ -31,38 +34,37 @@ export function mapChatResponse(
   json: unknown,
   context: { provider: string; modelId: string },
 ): ProviderRunResult<'chat-completion'> {
-  const response = parseUpstream(chatCompletionResponseSchema, json, context.provider, 'chat completion');
+  // zod's output is a fresh copy of the body (unknown fields included) that nobody else holds, so it
+  // is completed in place into the task output instead of being copied a second time.
+  const response: ChatCompletionResponse = parseUpstream(chatCompletionResponseSchema, json, context.provider, 'chat completion');
   const model = response.model ?? context.modelId;
-  const { usage, ...rest } = response;
+  const usage = response.usage;
+  response.model = model;
+  for (const choice of response.choices) {
+    choice.finish_reason ??= null;
+    const message = choice.message;
+    message.content ??= null;
+    const toolCalls = message.tool_calls;
+    if (toolCalls && toolCalls.length > 0) {
+      message.tool_calls = toolCalls.map((call) => ({
+        ...call,
+        id: call.id ?? '',
+        type: call.type ?? 'function',
+        function: { name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' },
+      }));
+    } else if (toolCalls !== undefined) {
+      delete message.tool_calls;
+    }
+  }
+  if (usage) {
+    response.usage = { prompt_tokens: usage.prompt_tokens ?? 0, completion_tokens: usage.completion_tokens ?? 0, total_tokens: usage.total_tokens ?? 0 };
+  } else if (usage !== undefined) {
+    delete response.usage;
+  }
   return {
     // Every field the task's output schema requires is set here with its type (tested against
     // that schema in chat-completion.test.ts), so core need not validate it a second time.
-    output: vouchForOutput({
-      ...rest,
-      model,
-      choices: response.choices.map((choice) => {
-        const { tool_calls: toolCalls, ...message } = choice.message;
-        return {
-          ...choice,
-          finish_reason: choice.finish_reason ?? null,
-          message: {
-            ...message,
-            content: message.content ?? null,
-            ...(toolCalls && toolCalls.length > 0
-              ? {
-                  tool_calls: toolCalls.map((call) => ({
-                    ...call,
-                    id: call.id ?? '',
-                    type: call.type ?? 'function',
-                    function: { name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' },
-                  })),
-                }
-              : {}),
-          },
-        };
-      }),
-      ...(usage ? { usage: { prompt_tokens: usage.prompt_tokens ?? 0, completion_tokens: usage.completion_tokens ?? 0, total_tokens: usage.total_tokens ?? 0 } } : {}),
-    }),
+    output: vouchForOutput(response as TaskOutput<'chat-completion'>),
     usage: mapOpenAIUsage(usage),
     model: { id: model },
   };

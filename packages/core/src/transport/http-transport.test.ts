@@ -18,6 +18,7 @@ beforeAll(async () => {
     response.sse([{ n: 1, text: 'héllo' }, { n: 2, text: '👋 world' }, { n: 3, text: 'bye' }], { done: true }),
   );
   server.route('GET', '/big', (_request, response) => response.text(200, 'x'.repeat(4000)));
+  server.route('GET', '/huge', (_request, response) => response.text(200, 'y'.repeat(1_000_000)));
   server.route('POST', '/echo-auth', (request, response) =>
     response.json(401, { error: `Invalid credentials in Authorization header: ${request.headers.authorization}` }),
   );
@@ -135,6 +136,44 @@ describe('createHttpTransport', () => {
     const data = [];
     for await (const event of parseSse(response.body)) data.push(event.data);
     expect(data).toEqual(['{"n":1,"text":"héllo"}', '{"n":2,"text":"👋 world"}', '{"n":3,"text":"bye"}', '[DONE]']);
+  });
+
+  it('hands a body bigger than it buffers to a slow reader whole (the upstream is paused, then resumed)', async () => {
+    const response = await transport.request({ method: 'GET', url: `${server.url}/huge` });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the body arrives while nobody reads
+    let length = 0;
+    for await (const chunk of response.body) {
+      length += chunk.byteLength;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(length).toBe(1_000_000);
+  });
+
+  it('drains a stream left early, so its connection serves the next request', async () => {
+    const response = await transport.request({ method: 'GET', url: `${server.url}/stream` });
+    for await (const _chunk of response.body) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await (await transport.request({ method: 'GET', url: `${server.url}/json` })).json()).toEqual({ ok: true });
+    expect(server.requests[1]?.connectionId).toBe(server.requests[0]?.connectionId);
+  });
+
+  it('refuses to read one body twice', async () => {
+    const response = await transport.request({ method: 'GET', url: `${server.url}/json` });
+    await response.text();
+    expect((await failure(response.bytes())).code).toBe('gateway_internal');
+  });
+
+  it('rejects at once when the caller aborts a request still waiting for a connection', async () => {
+    const single = createHttpTransport({ connections: 1 });
+    server.fault('GET /json', { kind: 'delay-headers', ms: 600 });
+    const first = single.request({ method: 'GET', url: `${server.url}/json` });
+    const controller = new AbortController();
+    const queued = single.request({ method: 'GET', url: `${server.url}/json`, signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const started = performance.now();
+    expect((await failure(queued)).code).toBe('caller_aborted');
+    expect(performance.now() - started).toBeLessThan(300);
+    await (await first).dispose();
   });
 
   it('never shows a token from a request header in an error', async () => {

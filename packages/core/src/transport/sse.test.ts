@@ -41,6 +41,13 @@ describe('parseSse', () => {
     expect(await collect(chunksOf(stream, [1, 4, 2, 9, 3]))).toEqual(expected);
   });
 
+  it('drops a leading byte order mark, even split across chunks, and only at the start', async () => {
+    const withBom = '\uFEFFdata: a\n\ndata: \uFEFFb\n\n';
+    for (const size of [1, 2, withBom.length]) {
+      expect(await collect(chunksOf(withBom, [size]))).toEqual([{ data: 'a' }, { data: '\uFEFFb' }]);
+    }
+  });
+
   it('drops an event that was never finished (cut stream)', async () => {
     expect(await collect(chunksOf('data: {"a":1}\n\ndata: {"b":', [4]))).toEqual([{ data: '{"a":1}' }]);
   });
