@@ -60,6 +60,11 @@ export interface ExecuteResult<R> {
   target: RouteTarget;
   /** Detaches the winning attempt from the caller's signal (only needed with `holdSignal`). */
   release(): void;
+  /**
+   * Aborts the winning attempt's signal (with `holdSignal`: a stream whose consumer stopped
+   * early), so its caller needs no controller of its own in front of the router's.
+   */
+  abort(reason: unknown): void;
 }
 
 type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void } | { ok: false; error: InfermuxError; target: RouteTarget };
@@ -171,7 +176,7 @@ export class Router {
       const result = await this.#loop(context);
       held = request.holdSignal === true;
       const releaseAttempt = result.release;
-      return { ...result, release: () => (releaseAttempt(), link.dispose()) };
+      return { value: result.value, target: result.target, release: () => (releaseAttempt(), link.dispose()), abort: link.abort };
     } catch (error) {
       throw this.#translate(error, context);
     } finally {
@@ -180,7 +185,7 @@ export class Router {
     }
   }
 
-  async #loop<R>(context: LoopContext<R>): Promise<ExecuteResult<R>> {
+  async #loop<R>(context: LoopContext<R>): Promise<Extract<Outcome<R>, { ok: true }>> {
     const { request, policy, signal } = context;
     const ranked = this.#rank(request.route);
     const tries = new Map<string, number>();
@@ -236,7 +241,7 @@ export class Router {
       attemptNumber += 1;
       const hedgeWith = attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
       const outcome = hedgeWith ? await this.#hedged(context, target, hedgeWith, attemptNumber) : await this.#attempt(context, target, attemptNumber, false, undefined);
-      if (outcome.ok) return { value: outcome.value, target: outcome.target, release: outcome.release };
+      if (outcome.ok) return outcome;
 
       lastError = outcome.error;
       previous = outcome.target;
