@@ -17,7 +17,7 @@ import {
   retryHintMs,
 } from './retry-policy';
 import type { Route, RouteTarget } from './route';
-import type { EventHub } from './routing-events';
+import type { AttemptEndEvent, EventHub } from './routing-events';
 import { createStrategy } from './strategies/create-strategy';
 import type { RoutingStrategy } from './strategies/strategy';
 import { TargetStatsRegistry } from './target-stats';
@@ -334,8 +334,8 @@ export class Router {
     cancellable: { link: LinkedSignal | undefined; cancelled: boolean } | undefined,
   ): Promise<Outcome<R>> {
     const { request } = context;
+    const { events, limiter } = this.options;
     const model = formatModelRef(target.model);
-    const common = { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model, attempt: attemptNumber, hedged };
     const startedAt = Date.now();
     const finish = (error?: InfermuxError): void => {
       const durationMs = Date.now() - startedAt;
@@ -347,7 +347,13 @@ export class Router {
       }
       if (hedged) attempt.hedged = true;
       request.attempts.push(attempt);
-      this.options.events.emit({ type: 'attempt-end', ...common, durationMs, ...(error ? { errorCode: error.code, ...(attempt.status ? { status: attempt.status } : {}) } : {}) });
+      if (!events.listening) return;
+      const event: Omit<AttemptEndEvent, 'timestamp'> = { type: 'attempt-end', ...this.#attemptFields(context, target, model, attemptNumber, hedged), durationMs };
+      if (error) {
+        event.errorCode = error.code;
+        if (attempt.status) event.status = attempt.status;
+      }
+      events.emit(event);
     };
 
     const breaker = (operation: (breaker: CircuitBreaker) => unknown) => this.#withBreaker(target, request.requestId, operation);
@@ -364,21 +370,22 @@ export class Router {
     }
     const signal = link?.signal ?? context.signal;
     const releaseLink = link?.dispose ?? noRelease;
-    try {
-      await this.options.limiter.acquire(target.provider, signal, (waitMs) =>
-        this.options.events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }),
-      );
-    } catch (caught) {
-      releaseLink();
-      breaker((item) => item.release());
-      const error = this.#translate(caught, context, cancellable?.cancelled === true);
-      finish(error);
-      return { ok: false, error, target };
+    // Most providers have no limit: then there is nothing to wait for, so no await.
+    if (limiter.hasLimit(target.provider)) {
+      try {
+        await limiter.acquire(target.provider, signal, (waitMs) => events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }));
+      } catch (caught) {
+        releaseLink();
+        breaker((item) => item.release());
+        const error = this.#translate(caught, context, cancellable?.cancelled === true);
+        finish(error);
+        return { ok: false, error, target };
+      }
     }
 
     const stats = this.stats.get(target);
     stats.outstanding += 1;
-    this.options.events.emit({ type: 'attempt-start', ...common });
+    if (events.listening) events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, model, attemptNumber, hedged) });
     try {
       const value = await request.run(target, signal);
       stats.recordLatency(Date.now() - startedAt);
@@ -397,6 +404,12 @@ export class Router {
     } finally {
       stats.outstanding -= 1;
     }
+  }
+
+  /** What attempt-start and attempt-end events share; built only when someone listens. */
+  #attemptFields(context: LoopContext<unknown>, target: RouteTarget, model: string, attempt: number, hedged: boolean) {
+    const { request } = context;
+    return { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model, attempt, hedged };
   }
 
   /** Names aborts for what they were: the caller's, the deadline's, or a hedge that lost. */
