@@ -5,7 +5,7 @@ import { type ModelRef, formatModelRef, isPinnedRevision, toModelRef } from '../
 import type { ProviderV1, RevisionPolicy } from '../provider/provider';
 import { isVouchedOutput } from '../provider/vouched-output';
 import { ProviderRegistry } from '../provider/provider-registry';
-import type { Attempt, Cost, ResolvedModel, RunResult } from '../result/result-envelope';
+import type { Attempt, Cost, ResolvedModel, RunResult, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import { resolveBreakerPolicy } from '../routing/circuit-breaker';
 import { PriceTable } from '../routing/price-table';
@@ -22,6 +22,13 @@ import type { Timeouts } from '../transport/timeouts';
 import type { ClientOptions } from './client-types';
 
 const MAX_CACHED_ROUTES = 1024;
+
+/** The model an attempt sends, and what resolving it said. */
+export interface TargetModel {
+  resolved: ResolvedModel | undefined;
+  resolveWarnings: Warning[];
+  model: ModelRef;
+}
 
 /** What one client call carries through routing: its id, kind, start and attempts. */
 export interface CallContext {
@@ -154,9 +161,11 @@ export function createClientCore(options: ClientOptions) {
     return route;
   }
 
-  async function prepareInput<T extends TaskId>(task: T, input: unknown, signal?: AbortSignal): Promise<TaskInput<T>> {
+  /** Validated input; a promise only when the task has binary fields to resolve (chat has none: no promise to await). */
+  function prepareInput<T extends TaskId>(task: T, input: unknown, signal?: AbortSignal): TaskInput<T> | Promise<TaskInput<T>> {
     const definition = getTask(task);
     const parsed = parseWith(definition.input, input, `input for task "${task}"`) as TaskInput<T>;
+    if (!definition.binaryInputs?.length) return parsed;
     return resolveBinaryFields(parsed, definition.binaryInputs, { allowFilePaths: options.allowFilePaths, transport, signal });
   }
 
@@ -178,14 +187,18 @@ export function createClientCore(options: ClientOptions) {
     return new InfermuxError({ code: 'caller_unsupported', message: `Provider "${provider.name}" cannot ${what} for task "${task}"`, provider: provider.name, details: { task } });
   }
 
-  /** The model to send: the target's, with the revision the provider resolved it to (HF Hub). */
-  async function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal) {
-    const answer = provider.resolveModel ? await provider.resolveModel({ task, model: target.model, signal, revisionPolicy }) : undefined;
-    // Warnings travel beside the model, never inside the ResolvedModel a result reports.
-    const { warnings = [], ...rest } = answer ?? { id: target.model.id };
-    const resolved: ResolvedModel | undefined = answer ? rest : undefined;
-    const model = resolved?.revision ? { ...target.model, revision: resolved.revision } : target.model;
-    return { resolved, resolveWarnings: warnings, model };
+  /**
+   * The model to send: the target's, with the revision the provider resolved it to (HF Hub).
+   * A promise only when the provider resolves models at all (most do not).
+   */
+  function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal): TargetModel | Promise<TargetModel> {
+    if (!provider.resolveModel) return { resolved: undefined, resolveWarnings: [], model: target.model };
+    return provider.resolveModel({ task, model: target.model, signal, revisionPolicy }).then((answer) => {
+      // Warnings travel beside the model, never inside the ResolvedModel a result reports.
+      const { warnings = [], ...resolved } = answer;
+      const model = resolved.revision ? { ...target.model, revision: resolved.revision } : target.model;
+      return { resolved, resolveWarnings: warnings, model };
+    });
   }
 
   function timeoutsFor(target: RouteTarget, request: { timeouts?: Partial<Timeouts> }): Partial<Timeouts> {
@@ -223,9 +236,11 @@ export function createClientCore(options: ClientOptions) {
     });
   }
 
-  async function consumeTokens(provider: string, usage: Usage): Promise<void> {
+  /** Charges usage to a tokens-per-minute limit; a promise only when the provider has one. */
+  function consumeTokens(provider: string, usage: Usage): Promise<void> | undefined {
     const tokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) || (usage.totalTokens ?? 0);
-    if (tokens > 0) await limiter.consumeTokens(provider, tokens);
+    if (tokens > 0 && limiter.countsTokens(provider)) return limiter.consumeTokens(provider, tokens);
+    return undefined;
   }
 
   return {

@@ -1,6 +1,6 @@
 import { sseFrame } from '@infermux/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StreamPart } from '../provider/provider';
+import type { ProviderV1, StreamPart } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
 import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
 import { type ClientOptions, createClient } from './create-client';
@@ -114,6 +114,44 @@ describe('streaming failover (real sockets)', () => {
     const started = Date.now();
     while (fleet.servers.a!.isConnectionOpen(request!.connectionId) && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(fleet.servers.a!.isConnectionOpen(request!.connectionId)).toBe(false);
+  });
+
+  it('the provider signal: left alone after a stream read to its end, aborted by a caller abort mid-stream', async () => {
+    const signals: Array<AbortSignal | undefined> = [];
+    let finishStream = (): void => undefined;
+    const provider: ProviderV1 = {
+      specificationVersion: 'v1',
+      name: 'mem',
+      tasks: { 'chat-completion': { streaming: true } },
+      async doStream({ signal }) {
+        signals.push(signal);
+        const held = signals.length === 2;
+        const waitForFinish = new Promise<void>((resolve) => {
+          finishStream = resolve;
+        });
+        async function* parts(): AsyncGenerator<StreamPart> {
+          yield { type: 'text-delta', text: 'hi' };
+          if (held) await waitForFinish;
+          yield { type: 'finish', finishReason: 'stop' };
+        }
+        return { stream: parts() };
+      },
+    };
+    const client = createClient({ providers: [provider] });
+    const whole = client.stream('chat-completion', { model: 'mem:org/chat', input, signal: new AbortController().signal });
+    await consume(whole);
+    await whole.result;
+    expect(signals[0]?.aborted).toBe(false);
+
+    const controller = new AbortController();
+    const cut = client.stream('chat-completion', { model: 'mem:org/chat', input, signal: controller.signal });
+    const iterator = cut[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: 'text-delta' });
+    controller.abort(new Error('caller went away'));
+    expect(signals[1]?.aborted).toBe(true);
+    finishStream();
+    await iterator.return?.(undefined);
+    await expect(cut.result).rejects.toMatchObject({ code: 'caller_aborted' });
   });
 });
 

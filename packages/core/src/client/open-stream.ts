@@ -3,7 +3,6 @@ import type { StreamPart } from '../provider/provider';
 import type { ResolvedModel, RunResult, Warning } from '../result/result-envelope';
 import { addUsage, type Usage } from '../result/usage';
 import type { RouteTarget } from '../routing/route';
-import { linkSignals } from '../routing/link-signals';
 import { readUntilContent } from '../routing/stream-failover';
 import type { TaskId } from '../tasks/task-registry';
 import { type ClientCore, routeLabel } from './client-core';
@@ -30,25 +29,26 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
   result.catch(() => undefined); // consumers that only iterate must not see an unhandled rejection
   const context = core.newContext('stream');
   const routeName = routeLabel(request);
-  // Ends the upstream request when the consumer stops early or the caller aborts.
-  const link = linkSignals([request?.signal]);
-  const signal = link.signal;
-  let release = () => undefined as void;
+  // The router's signal for the winning attempt follows the caller's; `cancel` aborts it when the
+  // consumer stops early or the stream fails after content, so no controller of our own is needed.
+  let release = (): void => undefined;
+  let cancel = (_reason: unknown): void => undefined;
 
   async function* parts(): AsyncGenerator<StreamPart> {
     let committed: { target: RouteTarget; provider: string } | undefined;
     let usage: Usage = {};
     let served: ResolvedModel | undefined;
+    let completed = false;
     try {
       core.checkRequest(request);
-      const input = await core.prepareInput(task, request.input, signal);
+      const input = await core.prepareInput(task, request.input, request.signal);
       const route = core.resolveRoute(task, request);
       const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
-      const { value, target, release: releaseAttempt } = await core.router.execute({
+      const { value, target, release: releaseAttempt, abort } = await core.router.execute({
         requestId: context.requestId,
         task,
         route,
-        signal,
+        signal: request.signal,
         resendable: () => true,
         hedge: false,
         holdSignal: true,
@@ -62,6 +62,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         },
       });
       release = releaseAttempt;
+      cancel = abort;
       committed = { target, provider: target.provider };
       served = value.streamed.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
       const seen: StreamPart[] = [];
@@ -102,6 +103,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         attempts: context.attempts,
         cached: false,
       };
+      completed = true;
       core.emitEnd(context, task, routeName, { result: runResult });
       resolveResult(runResult);
     } catch (caught) {
@@ -122,9 +124,10 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         rejectResult(error);
         core.emitEnd(context, task, routeName, { error, provider: committed?.provider, model: served, usage });
       }
-      link.abort(streamFinished);
+      // A stream read to its end needs no abort (the upstream is done, and an abort dispatches an
+      // event through every listener: measurable per stream); one cut short or broken does.
+      if (!completed) cancel(streamFinished);
       release();
-      link.dispose();
     }
   }
 

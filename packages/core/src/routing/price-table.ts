@@ -29,29 +29,33 @@ export class PriceTable {
   /** The cost of one call; undefined when no price is known for the target. */
   cost(usage: Usage, price: PriceEntry | undefined): Cost | undefined {
     if (!price) return undefined;
-    return { ...priceUsage(usage, price), priceVersion: this.version };
+    const { amount, currency } = priceUsage(usage, price);
+    return { amount, currency, priceVersion: this.version };
   }
 }
+
+const PER_MILLION = 1 / 1_000_000;
 
 /** Applies one price entry to usage. Streamed and non-streamed calls go through here alike. */
 export function priceUsage(usage: Usage, price: PriceEntry): Omit<Cost, 'priceVersion'> {
   const currency = price.currency ?? 'USD';
   // In a credits table a credit is worth one unit unless told otherwise.
   const perCredit = price.perCredit ?? (currency === 'credits' ? 1 : undefined);
-  const terms: Array<[number | undefined, number | undefined, number]> = [
-    [usage.inputTokens, price.inputPerMillionTokens, 1 / 1_000_000],
-    [usage.outputTokens, price.outputPerMillionTokens, 1 / 1_000_000],
-    [usage.images, price.perImage, 1],
-    [usage.videoSeconds, price.perVideoSecond, 1],
-    [usage.audioSeconds, price.perAudioSecond, 1],
-    [usage.computeSeconds, price.perComputeSecond, 1],
-    [usage.credits, perCredit, 1],
-  ];
+  // Plain sums rather than a table of terms: this runs on every call, and the table allocated.
   let amount = price.perRequest ?? 0;
-  for (const [quantity, rate, scale] of terms) {
-    if (quantity !== undefined && rate !== undefined) amount += quantity * rate * scale;
-  }
+  amount += term(usage.inputTokens, price.inputPerMillionTokens, PER_MILLION);
+  amount += term(usage.outputTokens, price.outputPerMillionTokens, PER_MILLION);
+  amount += term(usage.images, price.perImage);
+  amount += term(usage.videoSeconds, price.perVideoSecond);
+  amount += term(usage.audioSeconds, price.perAudioSecond);
+  amount += term(usage.computeSeconds, price.perComputeSecond);
+  amount += term(usage.credits, perCredit);
   return { amount: roundMoney(amount), currency };
+}
+
+/** quantity × rate × scale, or 0 when either is unknown. */
+function term(quantity: number | undefined, rate: number | undefined, scale = 1): number {
+  return quantity !== undefined && rate !== undefined ? quantity * rate * scale : 0;
 }
 
 /** Rounds to 1e-10 so sums of tiny per-token prices compare equal however they were added. */

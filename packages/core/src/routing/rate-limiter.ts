@@ -82,6 +82,11 @@ export class RateLimiter {
     return this.#limits[provider] !== undefined;
   }
 
+  /** True when usage is charged against a tokens-per-minute budget for this provider. */
+  countsTokens(provider: string): boolean {
+    return this.#limits[provider]?.tokensPerMinute !== undefined;
+  }
+
   /** Waits for the provider's next slot; `onWait` hears how long when it has to wait. */
   async acquire(provider: string, signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void> {
     const limit = this.#limits[provider];

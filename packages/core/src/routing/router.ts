@@ -17,7 +17,7 @@ import {
   retryHintMs,
 } from './retry-policy';
 import type { Route, RouteTarget } from './route';
-import type { EventHub } from './routing-events';
+import type { AttemptEndEvent, EventHub } from './routing-events';
 import { createStrategy } from './strategies/create-strategy';
 import type { RoutingStrategy } from './strategies/strategy';
 import { TargetStatsRegistry } from './target-stats';
@@ -60,6 +60,11 @@ export interface ExecuteResult<R> {
   target: RouteTarget;
   /** Detaches the winning attempt from the caller's signal (only needed with `holdSignal`). */
   release(): void;
+  /**
+   * Aborts the winning attempt's signal (with `holdSignal`: a stream whose consumer stopped
+   * early), so its caller needs no controller of its own in front of the router's.
+   */
+  abort(reason: unknown): void;
 }
 
 type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void } | { ok: false; error: InfermuxError; target: RouteTarget };
@@ -171,7 +176,7 @@ export class Router {
       const result = await this.#loop(context);
       held = request.holdSignal === true;
       const releaseAttempt = result.release;
-      return { ...result, release: () => (releaseAttempt(), link.dispose()) };
+      return { value: result.value, target: result.target, release: () => (releaseAttempt(), link.dispose()), abort: link.abort };
     } catch (error) {
       throw this.#translate(error, context);
     } finally {
@@ -180,7 +185,7 @@ export class Router {
     }
   }
 
-  async #loop<R>(context: LoopContext<R>): Promise<ExecuteResult<R>> {
+  async #loop<R>(context: LoopContext<R>): Promise<Extract<Outcome<R>, { ok: true }>> {
     const { request, policy, signal } = context;
     const ranked = this.#rank(request.route);
     const tries = new Map<string, number>();
@@ -236,7 +241,7 @@ export class Router {
       attemptNumber += 1;
       const hedgeWith = attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
       const outcome = hedgeWith ? await this.#hedged(context, target, hedgeWith, attemptNumber) : await this.#attempt(context, target, attemptNumber, false, undefined);
-      if (outcome.ok) return { value: outcome.value, target: outcome.target, release: outcome.release };
+      if (outcome.ok) return outcome;
 
       lastError = outcome.error;
       previous = outcome.target;
@@ -329,8 +334,8 @@ export class Router {
     cancellable: { link: LinkedSignal | undefined; cancelled: boolean } | undefined,
   ): Promise<Outcome<R>> {
     const { request } = context;
+    const { events, limiter } = this.options;
     const model = formatModelRef(target.model);
-    const common = { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model, attempt: attemptNumber, hedged };
     const startedAt = Date.now();
     const finish = (error?: InfermuxError): void => {
       const durationMs = Date.now() - startedAt;
@@ -342,7 +347,13 @@ export class Router {
       }
       if (hedged) attempt.hedged = true;
       request.attempts.push(attempt);
-      this.options.events.emit({ type: 'attempt-end', ...common, durationMs, ...(error ? { errorCode: error.code, ...(attempt.status ? { status: attempt.status } : {}) } : {}) });
+      if (!events.listening) return;
+      const event: Omit<AttemptEndEvent, 'timestamp'> = { type: 'attempt-end', ...this.#attemptFields(context, target, model, attemptNumber, hedged), durationMs };
+      if (error) {
+        event.errorCode = error.code;
+        if (attempt.status) event.status = attempt.status;
+      }
+      events.emit(event);
     };
 
     const breaker = (operation: (breaker: CircuitBreaker) => unknown) => this.#withBreaker(target, request.requestId, operation);
@@ -359,21 +370,22 @@ export class Router {
     }
     const signal = link?.signal ?? context.signal;
     const releaseLink = link?.dispose ?? noRelease;
-    try {
-      await this.options.limiter.acquire(target.provider, signal, (waitMs) =>
-        this.options.events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }),
-      );
-    } catch (caught) {
-      releaseLink();
-      breaker((item) => item.release());
-      const error = this.#translate(caught, context, cancellable?.cancelled === true);
-      finish(error);
-      return { ok: false, error, target };
+    // Most providers have no limit: then there is nothing to wait for, so no await.
+    if (limiter.hasLimit(target.provider)) {
+      try {
+        await limiter.acquire(target.provider, signal, (waitMs) => events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }));
+      } catch (caught) {
+        releaseLink();
+        breaker((item) => item.release());
+        const error = this.#translate(caught, context, cancellable?.cancelled === true);
+        finish(error);
+        return { ok: false, error, target };
+      }
     }
 
     const stats = this.stats.get(target);
     stats.outstanding += 1;
-    this.options.events.emit({ type: 'attempt-start', ...common });
+    if (events.listening) events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, model, attemptNumber, hedged) });
     try {
       const value = await request.run(target, signal);
       stats.recordLatency(Date.now() - startedAt);
@@ -392,6 +404,12 @@ export class Router {
     } finally {
       stats.outstanding -= 1;
     }
+  }
+
+  /** What attempt-start and attempt-end events share; built only when someone listens. */
+  #attemptFields(context: LoopContext<unknown>, target: RouteTarget, model: string, attempt: number, hedged: boolean) {
+    const { request } = context;
+    return { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model, attempt, hedged };
   }
 
   /** Names aborts for what they were: the caller's, the deadline's, or a hedge that lost. */
