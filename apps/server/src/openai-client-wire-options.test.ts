@@ -17,11 +17,26 @@ const inlineImages: ProviderFactory<Record<string, never>> = defineProviderFacto
   }),
 });
 
+/** A chat provider that cannot relay OpenAI's wire format (no `doForward`): its answers take the mapped path. */
+const mappedChat: ProviderFactory<Record<string, never>> = defineProviderFactory({
+  type: 'mapped-chat',
+  settingsSchema: z.strictObject({}),
+  create: (settings): ProviderV1 => ({
+    specificationVersion: 'v1',
+    name: (settings as { name?: string }).name ?? 'mapped-chat',
+    tasks: { 'chat-completion': {} },
+    doRun: async () => ({
+      output: { id: 'chatcmpl-mapped', created: 1764057600, model: 'mapped-1', choices: [{ index: 0, message: { role: 'assistant', content: 'mapped answer' }, finish_reason: 'stop' }] } as never,
+      usage: { inputTokens: 3, outputTokens: 2 },
+    }),
+  }),
+});
+
 let fixture: GatewayFixture;
 let client: OpenAI;
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture({}, {}, {}, { extraFactories: [inlineImages] });
+  fixture = await startGatewayFixture({}, {}, {}, { extraFactories: [inlineImages, mappedChat] });
   const created = await fetch(`${fixture.gateway.url}/admin/keys`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -39,6 +54,30 @@ async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof Op
   expect(error).toBeInstanceOf(OpenAI.APIError);
   return error as InstanceType<typeof OpenAI.APIError>;
 }
+
+describe('chat: whole answers', () => {
+  it('an OpenAI-speaking upstream is relayed as it answered, extra fields included', async () => {
+    const { data, response } = await client.chat.completions.create({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'relay me' }] }).withResponse();
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(data).toMatchObject({ object: 'chat.completion', model: 'gpt-4o-mini', system_fingerprint: 'fp_fake' });
+    expect(data.choices[0]).toMatchObject({ index: 0, logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: 'You said: relay me', refusal: null } });
+  });
+
+  it('an upstream 200 that is not a chat completion is a 502 in OpenAI\'s error shape, not relayed', async () => {
+    const fault = fixture.openai.server.fault('POST /v1/chat/completions', { kind: 'status', status: 200, body: { result: 'not a chat completion' } }, { times: Number.POSITIVE_INFINITY });
+    const error = await caught(client.chat.completions.create({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }));
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('provider_bad_response');
+    expect(error.message).toContain('choices');
+    fault.cancel();
+  });
+
+  it('a provider that cannot relay OpenAI\'s format: the mapped answer gets `object` and `logprobs: null`', async () => {
+    const data = await client.chat.completions.create({ model: 'mapped-chat:any', messages: [{ role: 'user', content: 'x' }] });
+    expect(data).toMatchObject({ id: 'chatcmpl-mapped', object: 'chat.completion', model: 'mapped-1' });
+    expect(data.choices[0]).toMatchObject({ logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: 'mapped answer' } });
+  });
+});
 
 describe('embeddings: dimensions, user and unknown fields', () => {
   it('passes `dimensions` to an OpenAI-compatible upstream and returns vectors of that length (base64 and float)', async () => {

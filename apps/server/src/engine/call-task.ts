@@ -121,6 +121,24 @@ export async function relayForwardedStream<T extends TaskId>(context: RequestCon
   await settleStream(context, forwarded.result);
 }
 
+/**
+ * A whole answer in the upstream's own wire format: core routes it as usual and hands back the
+ * upstream's checked bytes with their usage read, so the gateway relays them instead of mapping the
+ * answer to the task output and serialising it again.
+ */
+export async function forwardAnswer<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<Uint8Array> {
+  begin(context, call);
+  try {
+    const forwarded = await context.upstream(() =>
+      services.engine.client.forward(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: false }),
+    );
+    noteResult(context, await forwarded.result);
+    return forwarded.body as Uint8Array;
+  } catch (error) {
+    throw noteFailure(context, error);
+  }
+}
+
 /** Books a stream's final result, or what its failure says. */
 export async function settleStream(context: RequestContext, result: Promise<Omit<RunResult, 'output'>>): Promise<void> {
   try {
