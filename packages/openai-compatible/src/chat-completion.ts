@@ -2,6 +2,7 @@ import { type ProviderRunResult, type StreamPart, type TaskInput, type TaskOutpu
 import { type ChatCompletionResponse, chatCompletionChunkSchema, chatCompletionResponseSchema } from './openai-response-schemas';
 import { mapOpenAIUsage, parseUpstream } from './openai-usage';
 import { isPlainChatChunk } from './plain-chat-chunk';
+import { isPlainChatCompletion } from './plain-chat-completion';
 
 type ChatInput = TaskInput<'chat-completion'>;
 
@@ -29,14 +30,20 @@ export function buildChatBody(input: ChatInput, modelId: string, options: ChatBo
   return body;
 }
 
-/** A `chat.completion` body → the task output, token usage and the model that answered. */
+/**
+ * A `chat.completion` body → the task output, token usage and the model that answered. `json` must be
+ * a parsed body nobody else holds: it becomes the output (completed in place) when it is in shape.
+ */
 export function mapChatResponse(
   json: unknown,
   context: { provider: string; modelId: string },
 ): ProviderRunResult<'chat-completion'> {
-  // zod's output is a fresh copy of the body (unknown fields included) that nobody else holds, so it
-  // is completed in place into the task output instead of being copied a second time.
-  const response: ChatCompletionResponse = parseUpstream(chatCompletionResponseSchema, json, context.provider, 'chat completion');
+  // The body is completed in place into the task output instead of being copied: a body in the
+  // everyday shape is the caller's freshly parsed JSON (checked by hand, see isPlainChatCompletion),
+  // any other is zod's copy of it.
+  const response: ChatCompletionResponse = isPlainChatCompletion(json)
+    ? json
+    : parseUpstream(chatCompletionResponseSchema, json, context.provider, 'chat completion');
   const model = response.model ?? context.modelId;
   const usage = response.usage;
   response.model = model;
