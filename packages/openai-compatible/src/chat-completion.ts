@@ -95,7 +95,10 @@ export function chatChunkToStreamParts(json: unknown, state: ChatStreamState): S
   for (const choice of chunk.choices ?? []) {
     const delta = choice.delta;
     if (delta && (delta.content || (delta.role && delta.content !== undefined))) {
-      parts.push({ type: 'text-delta', text: delta.content ?? '', choice: choice.index, ...(delta.role ? { role: delta.role } : {}) });
+      // Set, not spread in: a conditional spread per chunk costs more than the rest of the part.
+      const part: Extract<StreamPart, { type: 'text-delta' }> = { type: 'text-delta', text: delta.content ?? '', choice: choice.index };
+      if (delta.role) part.role = delta.role;
+      parts.push(part);
     }
     for (const call of delta?.tool_calls ?? []) {
       parts.push({

@@ -22,19 +22,27 @@ export interface OpenAIRequest {
 }
 
 /** Sends one request and returns the 2xx response; any other status becomes a mapped error. */
-export async function sendOpenAIRequest(request: OpenAIRequest): Promise<HttpResponse> {
-  const response = await request.transport.request({
-    method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
-    url: request.url,
-    headers: completeHeaders(request.headers, request.accept ?? 'application/json', request.body !== undefined),
-    body: request.body === undefined ? undefined : JSON.stringify(request.body),
-    signal: request.signal,
-    timeouts: request.timeouts,
-    provider: request.provider,
+export function sendOpenAIRequest(request: OpenAIRequest): Promise<HttpResponse> {
+  return sendTo(request, request.method ?? (request.body === undefined ? 'GET' : 'POST'), request.body, request.accept ?? 'application/json');
+}
+
+/** Where a request goes and how: an `OpenAIRequest` without its method, body and accept type. */
+export type OpenAIRequestTarget = Omit<OpenAIRequest, 'method' | 'body' | 'accept'>;
+
+/** `sendOpenAIRequest` with the per-call parts as arguments, so an endpoint is not copied into a request first. */
+export async function sendTo(target: OpenAIRequestTarget, method: HttpMethod, body: unknown, accept: string): Promise<HttpResponse> {
+  const response = await target.transport.request({
+    method,
+    url: target.url,
+    headers: completeHeaders(target.headers, accept, body !== undefined),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: target.signal,
+    timeouts: target.timeouts,
+    provider: target.provider,
   });
   if (response.status >= 200 && response.status < 300) return response;
-  const toError = request.errorFromResponse ?? openAIErrorFromResponse;
-  throw await toError(response, request.provider);
+  const toError = target.errorFromResponse ?? openAIErrorFromResponse;
+  throw await toError(response, target.provider);
 }
 
 /**
