@@ -17,7 +17,7 @@ import {
 } from '@infermux/core';
 import {
   type OpenAIEndpoint,
-  buildHeaders,
+  createHeaderCache,
   forwardChatCompletion,
   joinURL,
   loadApiKey,
@@ -57,24 +57,35 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
   const provider = settings.name ?? 'evolink';
   let transport: Transport | undefined = settings.transport;
 
+  // Once per provider, not per call: the headers of plain calls, each operation's error mapper, the chat URL.
+  const headersFor = createHeaderCache();
+  const errorMappers = new Map<EvolinkOperation, ReturnType<typeof evolinkErrorFromResponse>>();
   const endpoint = (url: string, call: CallContext, operation: EvolinkOperation): OpenAIEndpoint => {
     transport ??= createHttpTransport();
     const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: EVOLINK_API_KEY_ENV, provider });
+    let errorFromResponse = errorMappers.get(operation);
+    if (errorFromResponse === undefined) errorMappers.set(operation, (errorFromResponse = evolinkErrorFromResponse(operation)));
     return {
       transport,
       provider,
       url,
-      headers: buildHeaders({ settings: settings.headers, call: call.headers, apiKey }),
+      headers: headersFor(settings.headers, call.headers, apiKey),
       signal: call.signal,
-      timeouts: { ...settings.timeouts, ...call.timeouts },
-      errorFromResponse: evolinkErrorFromResponse(operation),
+      timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
+      errorFromResponse,
     };
   };
 
   const unsupported = (task: TaskId, what: string, hint = '') =>
     new InfermuxError({ code: 'caller_unsupported', message: `Provider "${provider}" cannot ${what} task "${task}"${hint}`, provider, details: { task } });
 
-  const chatEndpoint = (call: CallContext) => endpoint(joinURL(resolveBaseURLs(settings).text, 'v1/chat/completions'), call, 'chat');
+  // The text base is read per call (the env may change); the URL is joined again only when it does.
+  let chatURL: { base: string; url: string } | undefined;
+  const chatEndpoint = (call: CallContext) => {
+    const base = resolveBaseURLs(settings).text;
+    if (chatURL?.base !== base) chatURL = { base, url: joinURL(base, 'v1/chat/completions') };
+    return endpoint(chatURL.url, call, 'chat');
+  };
 
   async function readStatus<T extends EvolinkJobTask>(response: Awaited<ReturnType<typeof sendOpenAIRequest>>, jobTask: T): Promise<JobStatus<T>> {
     const task = parseUpstream(evolinkTaskSchema, await response.json(), provider, 'task');
@@ -98,14 +109,17 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
       }
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
       const result = await runChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model));
-      return { ...result, warnings } as ProviderRunResult<T>;
+      // The mapped result is ours and fresh: warnings are set on it, not on a copy.
+      result.warnings = warnings;
+      return result as ProviderRunResult<T>;
     },
 
     async doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult> {
       if (options.task !== 'chat-completion') throw unsupported(options.task, 'stream');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
       const result = await streamChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model));
-      return { ...result, warnings };
+      result.warnings = warnings;
+      return result;
     },
 
     async doForward<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult> {

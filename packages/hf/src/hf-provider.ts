@@ -132,30 +132,41 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     };
   }
 
-  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> }, modelId: string, stream: boolean): Promise<HttpResponse> {
-    const credential = token();
-    // A public dedicated endpoint takes calls without a token; the router never does (wire §2.1).
-    if (!credential && !endpointUrl) throw missingToken(name);
-    const headers: Record<string, string> = { ...lowerCase(settings.headers), ...lowerCase(call.headers), ...lowerCase(plan.headers) };
+  /** Settings, call and task headers (lower-cased), then the token, billing, accept and content type. */
+  function buildHeaders(callHeaders: Record<string, string> | undefined, planHeaders: Record<string, string> | undefined, credential: string | undefined, stream: boolean, contentType: string): Record<string, string> {
+    const headers: Record<string, string> = { ...lowerCase(settings.headers), ...lowerCase(callHeaders), ...lowerCase(planHeaders) };
     delete headers.authorization;
     if (credential) headers.authorization = `Bearer ${credential}`;
     if (settings.billTo) headers['x-hf-bill-to'] = settings.billTo;
     if (stream) headers.accept = 'text/event-stream';
-    let body: string | Uint8Array;
-    if (plan.body.kind === 'json') {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(plan.body.json);
-    } else {
-      headers['content-type'] = plan.body.contentType;
-      body = plan.body.data;
+    headers['content-type'] = contentType;
+    return headers;
+  }
+
+  // Plain calls (a JSON body, no call or task headers: nearly all) share one frozen headers object
+  // per token and accept type instead of building one per call; it is rebuilt when the token changes.
+  let shared: { credential: string | undefined; headers: Record<string, string> | undefined; billTo: string | undefined; json?: Record<string, string>; stream?: Record<string, string> } | undefined;
+  function headersFor(plan: HfRequestPlan, callHeaders: Record<string, string> | undefined, credential: string | undefined, stream: boolean): Record<string, string> {
+    if (plan.body.kind !== 'json') return buildHeaders(callHeaders, plan.headers, credential, stream, plan.body.contentType);
+    if (callHeaders !== undefined || plan.headers !== undefined) return buildHeaders(callHeaders, plan.headers, credential, stream, 'application/json');
+    if (shared === undefined || shared.credential !== credential || shared.headers !== settings.headers || shared.billTo !== settings.billTo) {
+      shared = { credential, headers: settings.headers, billTo: settings.billTo };
     }
+    const slot = stream ? 'stream' : 'json';
+    return (shared[slot] ??= Object.freeze(buildHeaders(undefined, undefined, credential, stream, 'application/json')));
+  }
+
+  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> }, modelId: string, stream: boolean): Promise<HttpResponse> {
+    const credential = token();
+    // A public dedicated endpoint takes calls without a token; the router never does (wire §2.1).
+    if (!credential && !endpointUrl) throw missingToken(name);
     const response = await transport.request({
       method: 'POST',
       url: plan.url,
-      headers,
-      body,
+      headers: headersFor(plan, call.headers, credential, stream),
+      body: plan.body.kind === 'json' ? JSON.stringify(plan.body.json) : plan.body.data,
       signal: call.signal,
-      timeouts: { ...settings.timeouts, ...call.timeouts },
+      timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
       provider: name,
     });
     if (response.status >= 400) {
@@ -165,7 +176,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
   }
 
   async function readBody(response: HttpResponse, mapping: HfTaskMapping<TaskId>, context: HfResponseContext): Promise<HfResponseBody> {
-    const contentType = response.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    const contentType = mediaType(response.contentType);
     if (contentType.includes('json')) return { kind: 'json', json: await response.json() };
     if (mapping.binaryResponse && contentType !== 'text/plain' && contentType !== 'text/html') {
       return { kind: 'binary', binary: { data: await response.bytes(), contentType: contentType || 'application/octet-stream' } };
@@ -203,15 +214,17 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     async doRun(options) {
       const mapping = mappingFor(options.task);
       const context = routeContext(options.task, options.model, false);
-      const plan = await mapping.request(options.input, context);
+      // Most tasks plan their request synchronously: awaiting only a promise spares a microtask hop per call.
+      const planned = mapping.request(options.input, context);
+      const plan = planned instanceof Promise ? await planned : planned;
       const response = await send(plan, options, context.modelId, false);
       context.requestId = response.requestId;
       const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
       const mapped = mapping.response(body, context);
       return {
         output: mapped.output,
-        usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
-        warnings: [...context.warnings, ...(plan.warnings ?? [])],
+        usage: mapped.usage ? mergeUsage(usageFromHeaders(response.headers), mapped.usage) : usageFromHeaders(response.headers),
+        warnings: warningsOf(context, plan),
         requestId: response.requestId,
         firstByteMs: response.firstByteMs,
       };
@@ -231,7 +244,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       return {
         outputs: mapped.outputs,
         usage: mergeUsage(usageFromHeaders(response.headers), mapped.usage ?? {}),
-        warnings: [...context.warnings, ...(plan.warnings ?? [])],
+        warnings: warningsOf(context, plan),
         requestId: response.requestId,
       };
     },
@@ -242,7 +255,8 @@ export function createHf(settings: HfSettings = {}): HfProvider {
         throw new InfermuxError({ code: 'caller_unsupported', message: `${name} cannot stream task "${options.task}"`, provider: name, details: { task: options.task } });
       }
       const context = routeContext(options.task, options.model, true);
-      const plan = await mapping.request(options.input, context);
+      const planned = mapping.request(options.input, context);
+      const plan = planned instanceof Promise ? await planned : planned;
       const response = await send(plan, options, context.modelId, true);
       const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
       await expectEventStream(response, options.task, streamContext);
@@ -255,7 +269,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
         stream: leadingUsage ? withLeadingUsage(stream, headerUsage) : stream,
         requestId: response.requestId,
         firstByteMs: response.firstByteMs,
-        warnings: [...context.warnings, ...(plan.warnings ?? [])],
+        warnings: warningsOf(context, plan),
       };
     },
 
@@ -266,11 +280,12 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const { upstreamInput, keepUsage } = chatInputForForward(options.input as TaskInput<'chat-completion'>, { stream: options.stream });
       const context = routeContext('chat-completion', options.model, options.stream);
-      const plan = await mappingFor('chat-completion').request(upstreamInput, context);
+      const planned = mappingFor('chat-completion').request(upstreamInput, context);
+      const plan = planned instanceof Promise ? await planned : planned;
       const response = await send(plan, options, context.modelId, options.stream);
       if (options.stream) await expectEventStream(response, options.task, { provider: name, modelId: context.modelId, requestId: response.requestId });
       const result = await forwardChatResponse(response, { provider: name, modelId: context.modelId, stream: options.stream, keepUsage });
-      const warnings = [...context.warnings, ...(plan.warnings ?? [])];
+      const warnings = warningsOf(context, plan);
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
@@ -316,6 +331,23 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       return hub.modelInfo(toModelRef(model).id, signal);
     },
   };
+}
+
+/** The route's and the task's warnings: a fresh list, copied only when there are any. */
+function warningsOf(context: { warnings: Warning[] }, plan: HfRequestPlan): Warning[] {
+  return context.warnings.length > 0 || plan.warnings !== undefined ? [...context.warnings, ...(plan.warnings ?? [])] : [];
+}
+
+const mediaTypes = new Map<string, string>();
+/** `Application/JSON; charset=utf-8` → `application/json`; cached, as servers send the same few values. */
+function mediaType(contentType: string): string {
+  let type = mediaTypes.get(contentType);
+  if (type === undefined) {
+    type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (mediaTypes.size >= 64) mediaTypes.clear();
+    mediaTypes.set(contentType, type);
+  }
+  return type;
 }
 
 function lowerCase(headers: Record<string, string> | undefined): Record<string, string> {

@@ -39,11 +39,13 @@ export async function forwardChatResponse(
   options: { provider: string; modelId: string; stream: boolean; keepUsage: boolean },
 ): Promise<ProviderForwardResult> {
   const { provider, modelId } = options;
-  const common = { model: { id: modelId }, requestId: response.requestId, firstByteMs: response.firstByteMs };
+  // Each answer is one literal (no shared part spread into it: spreads cost more than they look).
   if (options.stream) {
     let usage: Usage = {};
     return {
-      ...common,
+      model: { id: modelId },
+      requestId: response.requestId,
+      firstByteMs: response.firstByteMs,
       contentType: response.contentType || 'text/event-stream',
       body: passOpenAIStream(response.body, { provider, requestId: response.requestId, keepUsage: options.keepUsage, onUsage: (read) => (usage = read) }),
       usage: () => usage,
@@ -53,11 +55,12 @@ export async function forwardChatResponse(
   const json = parseChatCompletion(bytes, provider, response.status);
   const usage = readOpenAIUsage(json.usage);
   return {
-    ...common,
+    model: { id: typeof json.model === 'string' ? json.model : modelId },
+    requestId: response.requestId,
+    firstByteMs: response.firstByteMs,
     contentType: response.contentType || 'application/json',
     body: bytes,
     usage: () => usage,
-    model: { id: typeof json.model === 'string' ? json.model : modelId },
   };
 }
 

@@ -37,7 +37,7 @@ export {
   type OpenAIErrorFields,
   type OpenAIErrorContext,
 } from './openai-error';
-export { sendOpenAIRequest, buildHeaders, joinURL, type OpenAIRequest, type ErrorFromResponse } from './openai-request';
+export { sendOpenAIRequest, buildHeaders, createHeaderCache, joinURL, type OpenAIRequest, type ErrorFromResponse } from './openai-request';
 export { listOpenAIModels, type OpenAIModel } from './list-models';
 export { mapOpenAIUsage, parseUpstream } from './openai-usage';
 export { upstreamModelId, revisionWarnings } from './model-id';

@@ -266,6 +266,28 @@ describe('credentials and config', () => {
     expect(fake.server.requestCount).toBe(0);
   });
 
+  it('plain calls share their headers, yet a key set later, call headers and streams each get theirs', async () => {
+    const envName = 'INFERMUX_TEST_LATE_KEY';
+    const provider = createOpenAICompatible({ name: 'remote', baseURL: fake.baseURL, apiKeyEnv: envName, headers: { 'X-Team': 'ml' } });
+    const call = (headers?: Record<string, string>) => provider.doRun!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello, headers });
+    try {
+      process.env[envName] = 'sk-wrong-key-0123456789';
+      expect((await rejection(call())).code).toBe('auth_invalid_credentials');
+      process.env[envName] = apiKey;
+      await call();
+      await call({ 'x-trace': 'call-1', Authorization: 'Bearer not-this-one' });
+      await collect((await provider.doStream!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello })).stream);
+      await call();
+    } finally {
+      delete process.env[envName];
+    }
+    const sent = fake.server.requests.map((request) => request.headers);
+    expect(sent.map((headers) => headers.authorization)).toEqual([`Bearer sk-wrong-key-0123456789`, ...Array(4).fill(`Bearer ${apiKey}`)]);
+    expect(sent.map((headers) => headers['x-trace'])).toEqual([undefined, undefined, 'call-1', undefined, undefined]);
+    expect(sent.map((headers) => headers.accept)).toEqual(['application/json', 'application/json', 'application/json', 'text/event-stream', 'application/json']);
+    expect(sent.every((headers) => headers['x-team'] === 'ml' && headers['content-type'] === 'application/json')).toBe(true);
+  });
+
   it('builds a provider named by config (any OpenAI-compatible URL)', async () => {
     const config = parseConfig({ providers: { 'local-vllm': { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'LOCAL_VLLM_KEY', headers: { 'x-team': 'ml' } } } });
     const providers = buildProviders(config, [openaiCompatibleProviderFactory], { env: { LOCAL_VLLM_KEY: apiKey } });

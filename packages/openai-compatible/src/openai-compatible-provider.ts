@@ -28,7 +28,7 @@ import {
   streamChatCompletion,
   streamTextCompletion,
 } from './openai-operations';
-import { type ErrorFromResponse, buildHeaders, joinURL } from './openai-request';
+import { type ErrorFromResponse, createHeaderCache, joinURL } from './openai-request';
 
 export interface OpenAICompatibleSettings {
   /** Registry name (`local-vllm`, `openai`, …); also used in errors. */
@@ -106,16 +106,21 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
   const tasks: Partial<Record<TaskId, TaskCapabilities>> = {};
   for (const task of served) tasks[task] = taskHandlers[task].capabilities(settings);
 
+  // Built once per provider, not per call: each operation's URL and the headers of plain calls.
+  const urls = new Map<string, string>();
+  const headersFor = createHeaderCache();
   const endpoint = (path: string, call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> }): OpenAIEndpoint => {
     transport ??= createHttpTransport();
     const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: settings.apiKeyEnv, provider, required: false });
+    let url = urls.get(path);
+    if (url === undefined) urls.set(path, (url = joinURL(settings.baseURL, path)));
     return {
       transport,
       provider,
-      url: joinURL(settings.baseURL, path),
-      headers: buildHeaders({ settings: settings.headers, call: call.headers, apiKey }),
+      url,
+      headers: headersFor(settings.headers, call.headers, apiKey),
       signal: call.signal,
-      timeouts: { ...settings.timeouts, ...call.timeouts },
+      timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
       errorFromResponse: settings.errorFromResponse,
     };
   };
@@ -143,14 +148,17 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
       const handler = handlerFor(options.task, 'run');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
       const result = await handler.run(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings);
-      return { ...result, warnings: [...warnings, ...(result.warnings ?? [])] } as ProviderRunResult<T>;
+      // The handler's result is ours and fresh: revision warnings are added to it, not to a copy.
+      if (warnings.length > 0) result.warnings = [...warnings, ...(result.warnings ?? [])];
+      return result as ProviderRunResult<T>;
     },
 
     async doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult> {
       const handler = handlerFor(options.task, 'stream');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
       const result = await (handler.stream as NonNullable<TaskHandler['stream']>)(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings);
-      return { ...result, warnings: [...warnings, ...(result.warnings ?? [])] };
+      if (warnings.length > 0) result.warnings = [...warnings, ...(result.warnings ?? [])];
+      return result;
     },
 
     async doBatch<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>> {

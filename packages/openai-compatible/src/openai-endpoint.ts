@@ -1,5 +1,5 @@
 import type { Timeouts, Transport } from '@infermux/core';
-import { type ErrorFromResponse, sendOpenAIRequest } from './openai-request';
+import { type ErrorFromResponse, sendTo } from './openai-request';
 
 /**
  * Where and how one call goes. Built per call, so an adapter picks its own URL (HF router,
@@ -18,15 +18,5 @@ export interface OpenAIEndpoint {
 }
 
 export function postJson(endpoint: OpenAIEndpoint, body: unknown, options: { stream?: boolean } = {}) {
-  return sendOpenAIRequest({
-    transport: endpoint.transport,
-    provider: endpoint.provider,
-    url: endpoint.url,
-    body,
-    headers: endpoint.headers,
-    accept: options.stream ? 'text/event-stream' : 'application/json',
-    signal: endpoint.signal,
-    timeouts: endpoint.timeouts,
-    errorFromResponse: endpoint.errorFromResponse,
-  });
+  return sendTo(endpoint, 'POST', body, options.stream ? 'text/event-stream' : 'application/json');
 }

@@ -10,7 +10,10 @@ import { buildCompletionBody, completionChunkToStreamParts, mapCompletionRespons
 export async function runChatCompletion(endpoint: OpenAIEndpoint, input: TaskInput<'chat-completion'>, modelId: string): Promise<ProviderRunResult<'chat-completion'>> {
   const response = await postJson(endpoint, buildChatBody(input, modelId));
   const mapped = mapChatResponse(await response.json(), { provider: endpoint.provider, modelId });
-  return { ...mapped, requestId: response.requestId, firstByteMs: response.firstByteMs };
+  // Set on the mapped result (ours, fresh) rather than spread into a copy of it.
+  mapped.requestId = response.requestId;
+  mapped.firstByteMs = response.firstByteMs;
+  return mapped;
 }
 
 export async function streamChatCompletion(

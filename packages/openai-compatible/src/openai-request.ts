@@ -22,21 +22,64 @@ export interface OpenAIRequest {
 }
 
 /** Sends one request and returns the 2xx response; any other status becomes a mapped error. */
-export async function sendOpenAIRequest(request: OpenAIRequest): Promise<HttpResponse> {
-  const headers: Record<string, string> = { accept: request.accept ?? 'application/json', ...request.headers };
-  if (request.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await request.transport.request({
-    method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
-    url: request.url,
-    headers,
-    body: request.body === undefined ? undefined : JSON.stringify(request.body),
-    signal: request.signal,
-    timeouts: request.timeouts,
-    provider: request.provider,
+export function sendOpenAIRequest(request: OpenAIRequest): Promise<HttpResponse> {
+  return sendTo(request, request.method ?? (request.body === undefined ? 'GET' : 'POST'), request.body, request.accept ?? 'application/json');
+}
+
+/** Where a request goes and how: an `OpenAIRequest` without its method, body and accept type. */
+export type OpenAIRequestTarget = Omit<OpenAIRequest, 'method' | 'body' | 'accept'>;
+
+/** `sendOpenAIRequest` with the per-call parts as arguments, so an endpoint is not copied into a request first. */
+export async function sendTo(target: OpenAIRequestTarget, method: HttpMethod, body: unknown, accept: string): Promise<HttpResponse> {
+  const response = await target.transport.request({
+    method,
+    url: target.url,
+    headers: completeHeaders(target.headers, accept, body !== undefined),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: target.signal,
+    timeouts: target.timeouts,
+    provider: target.provider,
   });
   if (response.status >= 200 && response.status < 300) return response;
-  const toError = request.errorFromResponse ?? openAIErrorFromResponse;
-  throw await toError(response, request.provider);
+  const toError = target.errorFromResponse ?? openAIErrorFromResponse;
+  throw await toError(response, target.provider);
+}
+
+/**
+ * The endpoint's headers with `accept` (which they may override) and, with a body, `content-type`.
+ * Built once per shared headers object (see `createHeaderCache`) and accept type, else per call.
+ */
+function completeHeaders(base: Record<string, string>, accept: string, json: boolean): Record<string, string> {
+  const completed = completions.get(base);
+  const key = json ? accept : `GET ${accept}`;
+  let headers = completed?.get(key);
+  if (headers === undefined) {
+    headers = { accept, ...base };
+    if (json) headers['content-type'] = 'application/json';
+    if (completed) completed.set(key, Object.freeze(headers));
+  }
+  return headers;
+}
+
+/** Request headers built from each shared headers object, by accept type. */
+const completions = new WeakMap<Record<string, string>, Map<string, Record<string, string>>>();
+
+/**
+ * `buildHeaders` for one provider's calls: the calls that add no headers of their own (nearly all)
+ * share one frozen object per settings headers and key, rebuilt only when the key changes (an env
+ * variable set later), so neither it nor the request headers made from it are built per call.
+ */
+export function createHeaderCache(): (settings: Record<string, string> | undefined, call: Record<string, string> | undefined, apiKey: string | undefined) => Record<string, string> {
+  let shared: { settings: Record<string, string> | undefined; apiKey: string | undefined; headers: Record<string, string> } | undefined;
+  return (settings, call, apiKey) => {
+    if (call !== undefined) return buildHeaders({ settings, call, apiKey });
+    if (shared === undefined || shared.settings !== settings || shared.apiKey !== apiKey) {
+      const headers = Object.freeze(buildHeaders({ settings, apiKey }));
+      completions.set(headers, new Map());
+      shared = { settings, apiKey, headers };
+    }
+    return shared.headers;
+  };
 }
 
 /** Joins a base URL and a path without doubling or losing the slash. */

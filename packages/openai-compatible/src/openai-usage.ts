@@ -1,6 +1,7 @@
 import { type Usage, parseWith, truncate } from '@infermux/core';
 import type { z } from 'zod';
-import { type OpenAIUsage, openAIUsageSchema } from './openai-response-schemas';
+import type { OpenAIUsage } from './openai-response-schemas';
+import { isObject, isPlainUsage } from './plain-json';
 
 /** OpenAI token counts → priceable core usage. Zeros in EvoLink's extra `input_tokens` fields are ignored. */
 export function mapOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage {
@@ -28,7 +29,6 @@ export function parseUpstream<S extends z.ZodType>(schema: S, body: unknown, pro
 
 /** Usage from an unvalidated body (a forwarded answer): whatever token counts it carries, `{}` if none. */
 export function readOpenAIUsage(value: unknown): Usage {
-  if (value === null || typeof value !== 'object') return {};
-  const parsed = openAIUsageSchema.safeParse(value);
-  return parsed.success ? mapOpenAIUsage(parsed.data) : {};
+  // `isPlainUsage` is `openAIUsageSchema` by hand (tested to agree): no zod run per forwarded answer.
+  return isObject(value) && isPlainUsage(value) ? mapOpenAIUsage(value as OpenAIUsage) : {};
 }

@@ -1,17 +1,8 @@
 import type { ChatCompletionChunk } from './openai-response-schemas';
-
-const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
-const isNullishString = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
-const isNullishNumber = (value: unknown): boolean => value === undefined || value === null || typeof value === 'number';
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function isPlainUsage(usage: unknown): boolean {
-  if (usage === undefined || usage === null) return true;
-  return isObject(usage) && isNullishNumber(usage.prompt_tokens) && isNullishNumber(usage.completion_tokens) && isNullishNumber(usage.total_tokens);
-}
+import { isNullishString, isNumber, isObject, isOptionalString, isPlainUsage } from './plain-json';
 
 function isPlainChoice(choice: unknown): boolean {
-  if (!isObject(choice) || typeof choice.index !== 'number' || !isNullishString(choice.finish_reason)) return false;
+  if (!isObject(choice) || !isNumber(choice.index) || !isNullishString(choice.finish_reason)) return false;
   const delta = choice.delta;
   if (delta === undefined || delta === null) return true;
   // Tool-call deltas (and anything unusual) take the full schema.
@@ -27,7 +18,7 @@ function isPlainChoice(choice: unknown): boolean {
  */
 export function isPlainChatChunk(json: unknown): json is ChatCompletionChunk {
   if (!isObject(json) || !isOptionalString(json.id) || !isOptionalString(json.model)) return false;
-  if (json.created !== undefined && typeof json.created !== 'number') return false;
+  if (json.created !== undefined && !isNumber(json.created)) return false;
   if (!isPlainUsage(json.usage)) return false;
   const choices = json.choices;
   if (choices === undefined || choices === null) return true;
