@@ -104,6 +104,18 @@ describe('streaming failover (real sockets)', () => {
     expect(seen).toEqual(['Hel']);
   });
 
+  it('the route deadline covers a stream up to its first content, not the rest of it', async () => {
+    const { client, a } = await setup({ retry: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 300 }, routes: { chat: { targets: [{ model: 'a:org/chat' }] } } });
+    // Twice: the first call runs on the router's own deadline timer, later ones on the transport's.
+    for (let call = 0; call < 2; call++) {
+      a.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterBytes: firstFrameBytes, ms: 500 });
+      const stream = client.stream('chat-completion', { model: 'chat', input });
+      const parts = await consume(stream);
+      expect(text(parts)).toBe('Hello from A');
+      await expect(stream.result).resolves.toMatchObject({ provider: 'a' });
+    }
+  });
+
   it('a consumer that stops early cancels the upstream request', async () => {
     fleet = await startTestFleet({ a: { chunks: Array.from({ length: 200 }, (_, index) => `t${index} `) } });
     const client = createClient({ providers: fleet.providers });

@@ -3,7 +3,7 @@ import type { ModelRef } from '../model/model-ref';
 import type { ResolvedModel, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
-import type { Timeouts } from '../transport/timeouts';
+import type { AttemptTimeouts, Timeouts } from '../transport/timeouts';
 import type { ForwardCallOptions, ProviderForwardResult, WireFormat } from './wire-forward';
 
 /** What a provider can do for one task. */
@@ -26,7 +26,11 @@ export interface ProviderCallOptions<T extends TaskId = TaskId> {
   signal?: AbortSignal;
   /** Extra headers for the upstream (never credentials of the caller). */
   headers?: Record<string, string>;
-  timeouts?: Partial<Timeouts>;
+  /**
+   * Pass on to core's transport as they are (spread, not picked): when routed they carry the
+   * route's `deadline`, which ends the attempt.
+   */
+  timeouts?: AttemptTimeouts;
   revisionPolicy?: RevisionPolicy;
 }
 

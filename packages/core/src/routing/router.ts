@@ -2,6 +2,7 @@ import { InfermuxError } from '../errors/infermux-error';
 import { formatModelRef } from '../model/model-ref';
 import type { Attempt } from '../result/result-envelope';
 import type { TaskId } from '../tasks/task-registry';
+import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
 import { type LinkedSignal, linkSignals } from './link-signals';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
@@ -46,8 +47,11 @@ export interface ExecuteRequest<R> {
   hedge: boolean;
   /** Filled in as attempts finish, so the caller has them even when `execute` throws. */
   attempts: Attempt[];
-  /** One attempt against one target; must honour `signal`. */
-  run: (target: RouteTarget, signal: AbortSignal) => Promise<R>;
+  /**
+   * One attempt against one target; must honour `signal` (the caller's, or one of the router's) and
+   * hand `deadline` on in the provider call's `timeouts`, where core's transport enforces it.
+   */
+  run: (target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline) => Promise<R>;
   /**
    * Keep the winning attempt's signal linked to the caller's after `execute` returns (a stream
    * still being read); the caller then calls `release()` when done.
@@ -78,6 +82,13 @@ interface RunningAttempt<R> {
 const DEFAULT_HEDGE_DELAY_MS = 1_000;
 const MAX_TRACKED_TARGETS = 10_000;
 const noRelease = (): void => undefined;
+const noAbort = (_reason: unknown): void => undefined;
+const deadlineReason = new Error('deadline');
+/** Our own deadline timer, for attempts whose provider has not shown that core's transport enforces it. */
+const expireDeadline = (deadline: Deadline, link: LinkedSignal): void => {
+  deadline.expired = true;
+  link.abort(deadlineReason);
+};
 
 const breakerEventTypes = { open: 'breaker-open', 'half-open': 'breaker-half-open', closed: 'breaker-close' } as const satisfies Record<BreakerState, string>;
 
@@ -163,25 +174,23 @@ export class Router {
   async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
     // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
     const policy = request.route.retry ? resolveRetryPolicy(this.options.retry, request.route.retry) : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
-    // One controller per call: it follows the caller's signal and the deadline timer aborts it directly.
-    const link = linkSignals([request.signal]);
+    // The deadline travels with each attempt to the transport, which ends the call there with the
+    // timer it arms anyway: a plain call runs on the caller's own signal, with no controller or
+    // timer here. Only a stream handed on needs a controller: a consumer that stops early cuts it.
+    const link = request.holdSignal ? linkSignals([request.signal]) : undefined;
     const startedAt = Date.now();
-    const context: LoopContext<R> = { request, policy, signal: link.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
-    const timer = setTimeout(() => {
-      context.deadlineExpired = true;
-      link.abort(new Error('deadline'));
-    }, policy.deadlineMs);
+    const context: LoopContext<R> = { request, policy, signal: link ? link.signal : request.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
     let held = false;
     try {
       const result = await this.#loop(context);
-      held = request.holdSignal === true;
+      if (!link) return { value: result.value, target: result.target, release: noRelease, abort: noAbort };
+      held = true;
       const releaseAttempt = result.release;
       return { value: result.value, target: result.target, release: () => (releaseAttempt(), link.dispose()), abort: link.abort };
     } catch (error) {
       throw this.#translate(error, context);
     } finally {
-      clearTimeout(timer);
-      if (!held) link.dispose();
+      if (!held) link?.dispose();
     }
   }
 
@@ -195,7 +204,11 @@ export class Router {
     let attemptNumber = 0;
 
     while (attemptNumber < policy.maxAttempts) {
-      if (signal.aborted) throw this.#translate(signal.reason, context);
+      if (signal?.aborted) throw this.#translate(signal.reason, context);
+      if (Date.now() >= context.deadlineAt) {
+        context.deadlineExpired = true;
+        throw this.#translate(new Error('deadline'), context);
+      }
       const candidates = ranked.filter((target) => !skipped.has(target.key) && (tries.get(target.key) ?? 0) < policy.maxAttemptsPerTarget);
       if (candidates.length === 0) break;
       const now = Date.now();
@@ -322,10 +335,7 @@ export class Router {
     };
   }
 
-  /**
-   * One attempt. An attempt that nothing can cancel on its own (no hedging) runs on the call's
-   * signal directly; only hedged attempts pay for a linked controller of their own.
-   */
+  /** One attempt: breaker, rate limit, the provider's call, and what it teaches about the target. */
   async #attempt<R>(
     context: LoopContext<R>,
     target: RouteTarget,
@@ -362,40 +372,56 @@ export class Router {
       finish(error);
       return { ok: false, error, target };
     }
+    const stats = this.stats.get(target);
+    const deadline: Deadline = { at: context.deadlineAt, expired: false, enforced: false };
+    // A target whose attempts reach core's transport (which ends them at `deadline`) runs on the
+    // call's signal. A hedge that may lose needs a controller; so does a target not yet seen to
+    // hand the deadline to the transport, plus a timer of ours that enforces it.
     let link: LinkedSignal | undefined;
-    if (cancellable) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (cancellable || !stats.transportDeadline) {
       link = linkSignals([context.signal]);
-      cancellable.link = link;
-      if (cancellable.cancelled) link.abort(new Error('hedge lost'));
+      if (cancellable) {
+        cancellable.link = link;
+        if (cancellable.cancelled) link.abort(new Error('hedge lost'));
+      }
+      if (!stats.transportDeadline) timer = setTimeout(expireDeadline, Math.max(0, context.deadlineAt - Date.now()), deadline, link);
     }
-    const signal = link?.signal ?? context.signal;
-    const releaseLink = link?.dispose ?? noRelease;
+    const signal = link ? link.signal : context.signal;
+    const failed = (caught: unknown): InfermuxError => {
+      clearTimeout(timer);
+      link?.dispose();
+      if (deadline.expired) context.deadlineExpired = true;
+      return this.#translate(caught, context, cancellable?.cancelled === true);
+    };
     // Most providers have no limit: then there is nothing to wait for, so no await.
     if (limiter.hasLimit(target.provider)) {
       try {
-        await limiter.acquire(target.provider, signal, (waitMs) => events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }));
+        await limiter.acquire(target.provider, signal, (waitMs) => events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }), deadline);
       } catch (caught) {
-        releaseLink();
+        const error = failed(caught);
         breaker((item) => item.release());
-        const error = this.#translate(caught, context, cancellable?.cancelled === true);
         finish(error);
         return { ok: false, error, target };
       }
     }
 
-    const stats = this.stats.get(target);
     stats.outstanding += 1;
     if (events.listening) events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, model, attemptNumber, hedged) });
     try {
-      const value = await request.run(target, signal);
+      const value = await request.run(target, signal, deadline);
+      clearTimeout(timer);
+      stats.transportDeadline = deadline.enforced;
+      // A stream handed on: the deadline covered reaching its first content, not reading the rest.
+      if (request.holdSignal) deadline.at = Number.POSITIVE_INFINITY;
       stats.recordLatency(Date.now() - startedAt);
       breaker((item) => item.onSuccess());
       finish();
-      if (!request.holdSignal) releaseLink();
-      return { ok: true, value, target, release: releaseLink };
+      if (!request.holdSignal) link?.dispose();
+      return { ok: true, value, target, release: link ? link.dispose : noRelease };
     } catch (caught) {
-      releaseLink();
-      const error = this.#translate(caught, context, cancellable?.cancelled === true);
+      stats.transportDeadline = deadline.enforced;
+      const error = failed(caught);
       breaker((item) => (countsAgainstHealth(error) ? item.onFailure() : item.release()));
       const hint = retryHintMs(error);
       if (hint !== undefined && error.retryable) stats.coolingUntil = Math.max(stats.coolingUntil, Date.now() + hint);
@@ -469,8 +495,9 @@ export class Router {
 interface LoopContext<R> {
   request: ExecuteRequest<R>;
   policy: RetryPolicy;
-  signal: AbortSignal;
-  /** Set by the deadline timer (which also aborts `signal`). */
+  /** The caller's signal, or with `holdSignal` the call's own controller's. */
+  signal: AbortSignal | undefined;
+  /** Set once an attempt or a wait was cut at the deadline. */
   deadlineExpired: boolean;
   deadlineAt: number;
   startedAt: number;

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { InfermuxError } from '../errors/infermux-error';
 import type { HttpRequest, HttpResponse } from './http-transport';
-import type { Timeouts } from './timeouts';
+import type { Deadline, Timeouts } from './timeouts';
 import { type TimedOutPhase, translateTransportError, truncate } from './transport-error';
 
 /** Body bytes held for a reader that is not reading before the upstream is paused (as a Readable's highWaterMark). */
@@ -25,9 +25,9 @@ const drainGivenUp = (call: UpstreamCall): void => call.giveUpDrain();
  * took a quarter of a whole-answer call's CPU: here chunks go straight into a small queue that the
  * body reader (`bytes()`, or the `body` iterator with backpressure) takes them from.
  *
- * Its three time limits (first byte, idle while a reader waits, total) share one timer, armed for at
- * most `idleMs` ahead and re-checked when it fires, so a reader starting to wait never needs it
- * re-armed: a call that ends in time sets one timer and clears it.
+ * Its time limits (first byte, idle while a reader waits, total, and the route's deadline) share one
+ * timer, armed for at most `idleMs` ahead and re-checked when it fires, so a reader starting to wait
+ * never needs it re-armed: a call that ends in time sets one timer and clears it.
  */
 export class UpstreamCall implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
@@ -55,11 +55,14 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private discardedBytes = 0;
 
   private readonly onCallerAbort = (): void => this.abort(this.request.signal?.reason);
+  private readonly deadline: Deadline | undefined;
 
   constructor(
     private readonly request: HttpRequest,
     private readonly timeouts: Timeouts,
-  ) {}
+  ) {
+    this.deadline = request.timeouts?.deadline;
+  }
 
   /** Sends the request; resolves with the response once its headers are in. */
   start(dispatcher: Dispatcher, target: { origin: string; path: string }): Promise<HttpResponse> {
@@ -68,7 +71,13 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.headersWaiter = { resolve, reject };
     });
     request.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.arm(Math.min(timeouts.firstByteMs, timeouts.totalMs, timeouts.idleMs));
+    let first = Math.min(timeouts.firstByteMs, timeouts.totalMs, timeouts.idleMs);
+    const { deadline } = this;
+    if (deadline) {
+      deadline.enforced = true;
+      first = Math.min(first, Math.max(0, deadline.at - Date.now()));
+    }
+    this.arm(first);
     try {
       dispatcher.dispatch(
         {
@@ -177,6 +186,15 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const now = performance.now();
     let next = this.startedAt + timeouts.totalMs - now;
     if (next < DEADLINE_SLACK_MS) return this.expire('total');
+    const { deadline } = this;
+    if (deadline && deadline.at !== Number.POSITIVE_INFINITY) {
+      const left = deadline.at - Date.now();
+      if (left < DEADLINE_SLACK_MS) {
+        deadline.expired = true;
+        return this.expire('deadline');
+      }
+      next = Math.min(next, left);
+    }
     if (!this.responded) {
       const left = this.startedAt + timeouts.firstByteMs - now;
       if (left < DEADLINE_SLACK_MS) return this.expire('first-byte');
