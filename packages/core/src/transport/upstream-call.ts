@@ -48,7 +48,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private consumed = false;
   /** A `body` reader waiting for the next chunk. */
   private reader: Waiter<IteratorResult<Uint8Array>> | undefined;
-  /** `bytes()` collecting the whole body. */
+  /** `bytes()`, `text()` or `json()` collecting the whole body (converted as it resolves). */
   private collector: Waiter<Buffer> | undefined;
   /** When the reader began waiting for the upstream (ms, performance.now), or -1: the idle limit only counts then. */
   private waitingSince = -1;
@@ -112,7 +112,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode;
     const waiter = this.headersWaiter;
     this.headersWaiter = undefined;
-    waiter?.resolve(this.response(statusCode, flattenHeaders(headers)));
+    waiter?.resolve(new UpstreamResponse(this, statusCode, flattenHeaders(headers), performance.now() - this.startedAt));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -257,19 +257,31 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     return whole;
   }
 
-  /** The whole body. */
-  collect(): Promise<Buffer> {
+  /**
+   * The whole body, converted (decoded, parsed) as it resolves: one promise per read, not one for
+   * the bytes and another for what is made of them.
+   */
+  collect<T>(convert: (bytes: Buffer) => T): Promise<T> {
     try {
       this.claim();
+      if (this.state === 'ended') return Promise.resolve(convert(this.takeQueue()));
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.state === 'ended') return Promise.resolve(this.takeQueue());
     if (this.state === 'failed') return Promise.reject(this.translate(this.failure));
     this.waitingSince = performance.now();
     this.controller?.resume();
-    return new Promise<Buffer>((resolve, reject) => {
-      this.collector = { resolve, reject };
+    return new Promise<T>((resolve, reject) => {
+      this.collector = {
+        resolve: (bytes) => {
+          try {
+            resolve(convert(bytes));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        reject,
+      };
     });
   }
 
@@ -327,42 +339,71 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (this.state === 'discarding') this.controller?.abort(new Error('drain timeout'));
   }
 
-  private response(status: number, headers: Record<string, string>): HttpResponse {
-    const call = this;
-    const { provider } = this.request;
-    // `then` on the body's promise rather than async functions awaiting one another: one promise per read.
-    const text = (): Promise<string> => call.collect().then(decodeText);
-    return {
-      status,
-      headers,
-      contentType: headers['content-type'] ?? '',
-      requestId: requestIdOf(headers),
-      firstByteMs: performance.now() - this.startedAt,
-      body: { [Symbol.asyncIterator]: () => call.iterate() },
-      bytes: () => call.collect(),
-      text,
-      json: () =>
-        call.collect().then((bytes) => {
-          const raw = decodeText(bytes);
-          try {
-            return JSON.parse(raw);
-          } catch (error) {
-            throw new InfermuxError({
-              code: 'provider_bad_response',
-              message: `${provider ?? 'Upstream'} answered ${call.statusCode} with a body that is not valid JSON`,
-              provider,
-              status: 502,
-              details: { rawBody: truncate(raw), upstreamStatus: call.statusCode },
-              cause: error,
-            });
-          }
-        }),
-      dispose: () => {
-        if (!call.consumed) call.discard();
-        else call.release();
-        return Promise.resolve();
-      },
-    };
+  /** The response's `dispose`: an unread body is drained, a read one only lets go of its limits. */
+  dispose(): void {
+    if (!this.consumed) this.discard();
+    else this.release();
+  }
+
+  /** For an error about the body: who answered, with what status. */
+  describe(): { provider: string | undefined; status: number } {
+    return { provider: this.request.provider, status: this.statusCode };
+  }
+}
+
+const asBytes = (bytes: Buffer): Buffer => bytes;
+
+/** The response handed to adapters: methods on a class rather than closures made per call. */
+class UpstreamResponse implements HttpResponse {
+  readonly contentType: string;
+  readonly requestId: string | undefined;
+
+  constructor(
+    private readonly call: UpstreamCall,
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    /** ms from sending the request to the response headers. */
+    readonly firstByteMs: number,
+  ) {
+    this.contentType = headers['content-type'] ?? '';
+    this.requestId = requestIdOf(headers);
+  }
+
+  get body(): AsyncIterable<Uint8Array> {
+    const { call } = this;
+    return { [Symbol.asyncIterator]: () => call.iterate() };
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.call.collect(asBytes);
+  }
+
+  text(): Promise<string> {
+    return this.call.collect(decodeText);
+  }
+
+  json(): Promise<unknown> {
+    return this.call.collect((bytes) => {
+      const raw = decodeText(bytes);
+      try {
+        return JSON.parse(raw);
+      } catch (error) {
+        const { provider, status } = this.call.describe();
+        throw new InfermuxError({
+          code: 'provider_bad_response',
+          message: `${provider ?? 'Upstream'} answered ${status} with a body that is not valid JSON`,
+          provider,
+          status: 502,
+          details: { rawBody: truncate(raw), upstreamStatus: status },
+          cause: error,
+        });
+      }
+    });
+  }
+
+  dispose(): Promise<void> {
+    this.call.dispose();
+    return Promise.resolve();
   }
 }
 
