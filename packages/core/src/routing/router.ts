@@ -52,8 +52,8 @@ export interface ExecuteRequest<R> {
    */
   run: (target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline) => Promise<R>;
   /**
-   * Keep the winning attempt's signal linked to the caller's after `execute` returns (a stream
-   * still being read); the caller then calls `release()` when done.
+   * The value is a stream still being read when `execute` returns: the deadline stops at that
+   * point, the winning attempt stays cancellable (`abort`), and the caller calls `release()` when done.
    */
   holdSignal?: boolean;
 }
@@ -61,16 +61,16 @@ export interface ExecuteRequest<R> {
 export interface ExecuteResult<R> {
   value: R;
   target: RouteTarget;
-  /** Detaches the winning attempt from the caller's signal (only needed with `holdSignal`). */
+  /** Lets go of what kept the winning attempt cancellable (only needed with `holdSignal`). */
   release(): void;
   /**
-   * Aborts the winning attempt's signal (with `holdSignal`: a stream whose consumer stopped
-   * early), so its caller needs no controller of its own in front of the router's.
+   * Ends the winning attempt (with `holdSignal`: a stream whose consumer stopped early): its own
+   * controller when it has one, else the transport call it is reading.
    */
   abort(reason: unknown): void;
 }
 
-type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void } | { ok: false; error: InfermuxError; target: RouteTarget };
+type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void; abort(reason: unknown): void } | { ok: false; error: InfermuxError; target: RouteTarget };
 
 interface RunningAttempt<R> {
   target: RouteTarget;
@@ -179,22 +179,15 @@ export class Router {
     // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
     const policy = request.route.retry ? resolveRetryPolicy(this.options.retry, request.route.retry) : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
     // The deadline travels with each attempt to the transport, which ends the call there with the
-    // timer it arms anyway: a plain call runs on the caller's own signal, with no controller or
-    // timer here. Only a stream handed on needs a controller: a consumer that stops early cuts it.
-    const link = request.holdSignal ? linkSignals([request.signal]) : undefined;
+    // timer it arms anyway, and which a stream handed on can be ended through: attempts run on the
+    // caller's own signal, with no controller or timer here.
     const startedAt = Date.now();
-    const context: LoopContext<R> = { request, policy, signal: link ? link.signal : request.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
-    let held = false;
+    const context: LoopContext<R> = { request, policy, signal: request.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
     try {
-      const result = await this.#loop(context);
-      if (!link) return { value: result.value, target: result.target, release: noRelease, abort: noAbort };
-      held = true;
-      const releaseAttempt = result.release;
-      return { value: result.value, target: result.target, release: () => (releaseAttempt(), link.dispose()), abort: link.abort };
+      const { value, target, release, abort } = await this.#loop(context);
+      return { value, target, release, abort };
     } catch (error) {
       throw this.#translate(error, context);
-    } finally {
-      if (!held) link?.dispose();
     }
   }
 
@@ -400,8 +393,12 @@ export class Router {
       stats.recordLatency(Date.now() - startedAt);
       this.#withBreaker(target, request.requestId, recordSuccess);
       this.#finish(context, target, attemptNumber, hedged, startedAt, undefined);
-      if (!request.holdSignal) link?.dispose();
-      return { ok: true, value, target, release: link ? link.dispose : noRelease };
+      if (!request.holdSignal) {
+        link?.dispose();
+        return { ok: true, value, target, release: noRelease, abort: noAbort };
+      }
+      // The attempt's own controller if it has one, else the transport call it ran.
+      return { ok: true, value, target, release: link ? link.dispose : noRelease, abort: link ? link.abort : (reason) => deadline.upstream?.abort(reason) };
     } catch (caught) {
       stats.transportDeadline = deadline.enforced;
       error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
@@ -507,7 +504,7 @@ export class Router {
 interface LoopContext<R> {
   request: ExecuteRequest<R>;
   policy: RetryPolicy;
-  /** The caller's signal, or with `holdSignal` the call's own controller's. */
+  /** The caller's. */
   signal: AbortSignal | undefined;
   /** Set once an attempt or a wait was cut at the deadline. */
   deadlineExpired: boolean;

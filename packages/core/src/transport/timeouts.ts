@@ -42,6 +42,11 @@ export interface Deadline {
   expired: boolean;
   /** Set by the transport when it takes on the deadline, so the router arms no backstop timer. */
   enforced: boolean;
+  /**
+   * Set by the transport: the call it is running under this deadline, so the router can end a
+   * stream it handed on (its consumer stopped early) without a controller of its own.
+   */
+  upstream?: { abort(reason: unknown): void };
 }
 
 /** One attempt's time limits: the phases' limits, and the route's deadline when routed. */

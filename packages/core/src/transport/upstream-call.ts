@@ -75,6 +75,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const { deadline } = this;
     if (deadline) {
       deadline.enforced = true;
+      deadline.upstream = this;
       first = Math.min(first, Math.max(0, deadline.at - Date.now()));
     }
     this.arm(first);
@@ -213,7 +214,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.abort(new Error(`${phase} timeout`));
   }
 
-  private abort(reason: unknown): void {
+  /** Ends the call (the caller's signal, a time limit, or the router ending a stream it handed on). */
+  abort(reason: unknown): void {
     const error = reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'), { cause: reason });
     if (this.controller) {
       // undici reports the abort back through onResponseError, which settles whoever waits.
