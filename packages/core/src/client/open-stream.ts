@@ -132,14 +132,21 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
   }
 
   const iterable = parts();
+  let textStream: AsyncIterable<string> | undefined;
   return {
     [Symbol.asyncIterator]: () => iterable,
-    textStream: (async function* () {
-      for await (const part of iterable) {
-        if (part.type === 'text-delta') yield part.text;
-        else if (part.type === 'error') throw part.error;
-      }
-    })(),
+    // Made on first use: most consumers read the parts, and an unused generator is still work.
+    get textStream() {
+      textStream ??= texts(iterable);
+      return textStream;
+    },
     result,
   };
+}
+
+async function* texts(parts: AsyncIterable<StreamPart>): AsyncGenerator<string> {
+  for await (const part of parts) {
+    if (part.type === 'text-delta') yield part.text;
+    else if (part.type === 'error') throw part.error;
+  }
 }
