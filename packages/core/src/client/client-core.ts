@@ -191,9 +191,9 @@ export function createClientCore(options: ClientOptions) {
    * The model to send: the target's, with the revision the provider resolved it to (HF Hub).
    * A promise only when the provider resolves models at all (most do not).
    */
-  function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal | undefined): TargetModel | Promise<TargetModel> {
+  function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal | undefined, deadline: Deadline): TargetModel | Promise<TargetModel> {
     if (!provider.resolveModel) return { resolved: undefined, resolveWarnings: [], model: target.model };
-    return provider.resolveModel({ task, model: target.model, signal, revisionPolicy }).then((answer) => {
+    return provider.resolveModel({ task, model: target.model, signal, revisionPolicy, timeouts: { deadline } }).then((answer) => {
       // Warnings travel beside the model, never inside the ResolvedModel a result reports.
       const { warnings = [], ...resolved } = answer;
       const model = resolved.revision ? { ...target.model, revision: resolved.revision } : target.model;

@@ -53,7 +53,7 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
       run: async (attemptTarget, signal, deadline) => {
         const provider = core.registry.get(attemptTarget.provider);
         if (!forwards(provider, task, request.wire)) throw core.unsupported(provider, `answer in the ${request.wire} wire format`, task);
-        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, attemptTarget, revisionPolicy, signal);
+        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, attemptTarget, revisionPolicy, signal, deadline);
         const forwarded = await provider.doForward!({
           task,
           model,

@@ -56,7 +56,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         run: async (target, attemptSignal, deadline) => {
           const provider = core.registry.get(target.provider);
           if (!provider.doStream) throw core.unsupported(provider, 'stream', task);
-          const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal);
+          const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal, deadline);
           const streamed = await provider.doStream({ task, model, input, signal: attemptSignal, headers: request.headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy });
           return { streamed, resolved, resolveWarnings, opened: await readUntilContent(streamed.stream, provider.name) };
         },

@@ -137,7 +137,14 @@ export interface ProviderV1 {
   /** Like doRun/doStream, but answers with the upstream's own bytes in `options.wire` (see `TaskCapabilities.wire`). */
   doForward?<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult>;
   /** Optional: resolve `model@revision` to an exact commit before the call (HF Hub). */
-  resolveModel?(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+  resolveModel?(options: {
+    task?: TaskId;
+    model: ModelRef;
+    signal?: AbortSignal;
+    revisionPolicy?: RevisionPolicy;
+    /** When routed: the route's `deadline`, to pass on to core's transport like a call's `timeouts`. */
+    timeouts?: AttemptTimeouts;
+  }): Promise<ResolvedModel & { warnings?: Warning[] }>;
 }
 
 export type Provider = ProviderV1;
