@@ -41,7 +41,7 @@ export { addUsage, type Usage } from './result/usage';
 
 // Transport
 export { createHttpTransport, truncate, type Transport, type HttpRequest, type HttpResponse, type HttpMethod, type HttpTransportOptions } from './transport/http-transport';
-export { defaultTimeouts, resolveTimeouts, type Timeouts } from './transport/timeouts';
+export { defaultTimeouts, resolveTimeouts, type AttemptTimeouts, type Deadline, type Timeouts } from './transport/timeouts';
 export { parseRetryAfter } from './transport/retry-after';
 export { httpError, codeForStatus, type HttpErrorInput } from './transport/http-error';
 export { createSseDecoder, parseSse, type SseDecoder, type SseEvent } from './transport/sse';

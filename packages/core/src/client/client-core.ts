@@ -18,7 +18,7 @@ import { routingSectionsSchema } from '../routing/routing-config';
 import { EventHub, type RequestKind } from '../routing/routing-events';
 import { getTask, type TaskId, type TaskInput, type TaskOutput } from '../tasks/task-registry';
 import { createHttpTransport } from '../transport/http-transport';
-import type { Timeouts } from '../transport/timeouts';
+import type { AttemptTimeouts, Deadline, Timeouts } from '../transport/timeouts';
 import type { ClientOptions } from './client-types';
 
 const MAX_CACHED_ROUTES = 1024;
@@ -191,9 +191,9 @@ export function createClientCore(options: ClientOptions) {
    * The model to send: the target's, with the revision the provider resolved it to (HF Hub).
    * A promise only when the provider resolves models at all (most do not).
    */
-  function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal): TargetModel | Promise<TargetModel> {
+  function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal | undefined, deadline: Deadline): TargetModel | Promise<TargetModel> {
     if (!provider.resolveModel) return { resolved: undefined, resolveWarnings: [], model: target.model };
-    return provider.resolveModel({ task, model: target.model, signal, revisionPolicy }).then((answer) => {
+    return provider.resolveModel({ task, model: target.model, signal, revisionPolicy, timeouts: { deadline } }).then((answer) => {
       // Warnings travel beside the model, never inside the ResolvedModel a result reports.
       const { warnings = [], ...resolved } = answer;
       const model = resolved.revision ? { ...target.model, revision: resolved.revision } : target.model;
@@ -201,8 +201,9 @@ export function createClientCore(options: ClientOptions) {
     });
   }
 
-  function timeoutsFor(target: RouteTarget, request: { timeouts?: Partial<Timeouts> }): Partial<Timeouts> {
-    return { ...options.timeouts, ...target.timeouts, ...request.timeouts };
+  /** One attempt's limits: the client's, the target's, the request's, and the route's deadline. */
+  function timeoutsFor(target: RouteTarget, request: { timeouts?: Partial<Timeouts> }, deadline: Deadline): AttemptTimeouts {
+    return { ...options.timeouts, ...target.timeouts, ...request.timeouts, deadline };
   }
 
   function costOf(target: RouteTarget, model: { id: string; revision?: string }, usage: Usage): Cost | undefined {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
+import type { ProviderV1 } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
 import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
 import { modelCalls } from '../routing/test-support/test-upstream';
@@ -378,6 +379,43 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(elapsed).toBeLessThan(1_000);
     await waitFor(() => !servers.a!.isConnectionOpen(modelCalls(servers.a!)[0]!.connectionId));
     expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'error', errorCode: 'gateway_timeout', attempts: [expect.objectContaining({ errorCode: 'gateway_timeout' })] });
+  });
+
+  it('once a target has answered, the transport ends its attempts at the deadline: the same gateway_timeout', async () => {
+    let calls = 0;
+    const { client, servers, events } = await setup({ a: { delayMs: () => (calls++ === 0 ? 0 : 5_000) } }, { retry: { ...fastRetry, deadlineMs: 300 } });
+    await client.run('text-classification', { model: 'a:org/model@main', input });
+    const started = Date.now();
+    const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input }));
+    const elapsed = Date.now() - started;
+    expect(error.code).toBe('gateway_timeout');
+    expect(error.message).toMatch(/deadline of 300 ms/);
+    expect(events.filter((event) => event.type === 'request-end').at(-1)).toMatchObject({ errorCode: 'gateway_timeout', attempts: [expect.objectContaining({ errorCode: 'gateway_timeout' })] });
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1_000);
+    await waitFor(() => !servers.a!.isConnectionOpen(modelCalls(servers.a!)[1]!.connectionId));
+  });
+
+  it('a provider that does not reach its upstream through core\'s transport is still cut at the deadline, call after call', async () => {
+    const signals: Array<AbortSignal | undefined> = [];
+    const provider: ProviderV1 = {
+      specificationVersion: 'v1',
+      name: 'mem',
+      tasks: { 'text-classification': {} },
+      doRun: ({ signal }) =>
+        new Promise((_resolve, reject) => {
+          signals.push(signal);
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+    };
+    const client = createClient({ providers: [provider], retry: { ...fastRetry, deadlineMs: 100 } });
+    for (let call = 0; call < 2; call++) {
+      const started = Date.now();
+      const error = await caught(client.run('text-classification', { model: 'mem:org/model', input }));
+      expect(error.code).toBe('gateway_timeout');
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }
+    expect(signals.map((signal) => signal?.aborted)).toEqual([true, true]);
   });
 
   it('when every breaker is open, fails fast with gateway_circuit_open and when to come back', async () => {

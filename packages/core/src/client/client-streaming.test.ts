@@ -104,16 +104,31 @@ describe('streaming failover (real sockets)', () => {
     expect(seen).toEqual(['Hel']);
   });
 
+  it('the route deadline covers a stream up to its first content, not the rest of it', async () => {
+    const { client, a } = await setup({ retry: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 300 }, routes: { chat: { targets: [{ model: 'a:org/chat' }] } } });
+    // Twice: the first call runs on the router's own deadline timer, later ones on the transport's.
+    for (let call = 0; call < 2; call++) {
+      a.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterBytes: firstFrameBytes, ms: 500 });
+      const stream = client.stream('chat-completion', { model: 'chat', input });
+      const parts = await consume(stream);
+      expect(text(parts)).toBe('Hello from A');
+      await expect(stream.result).resolves.toMatchObject({ provider: 'a' });
+    }
+  });
+
   it('a consumer that stops early cancels the upstream request', async () => {
     fleet = await startTestFleet({ a: { chunks: Array.from({ length: 200 }, (_, index) => `t${index} `) } });
     const client = createClient({ providers: fleet.providers });
-    const stream = client.stream('chat-completion', { model: 'a:org/chat', input });
-    for await (const part of stream) if (part.type === 'text-delta') break;
-    await expect(stream.result).rejects.toMatchObject({ code: 'caller_aborted' });
-    const [request] = fleet.servers.a!.requests;
-    const started = Date.now();
-    while (fleet.servers.a!.isConnectionOpen(request!.connectionId) && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(fleet.servers.a!.isConnectionOpen(request!.connectionId)).toBe(false);
+    // Twice: the first call ends through the router's own controller, later ones through the transport call.
+    for (let call = 0; call < 2; call++) {
+      const stream = client.stream('chat-completion', { model: 'a:org/chat', input });
+      for await (const part of stream) if (part.type === 'text-delta') break;
+      await expect(stream.result).rejects.toMatchObject({ code: 'caller_aborted' });
+      const request = fleet.servers.a!.requests[call];
+      const started = Date.now();
+      while (fleet.servers.a!.isConnectionOpen(request!.connectionId) && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(fleet.servers.a!.isConnectionOpen(request!.connectionId)).toBe(false);
+    }
   });
 
   it('the provider signal: left alone after a stream read to its end, aborted by a caller abort mid-stream', async () => {

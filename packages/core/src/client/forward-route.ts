@@ -50,17 +50,17 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
       hedge: !stream && route.hedge?.enabled === true && getTask(task).deterministic === true,
       holdSignal: stream,
       attempts: context.attempts,
-      run: async (attemptTarget, signal) => {
+      run: async (attemptTarget, signal, deadline) => {
         const provider = core.registry.get(attemptTarget.provider);
         if (!forwards(provider, task, request.wire)) throw core.unsupported(provider, `answer in the ${request.wire} wire format`, task);
-        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, attemptTarget, revisionPolicy, signal);
+        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, attemptTarget, revisionPolicy, signal, deadline);
         const forwarded = await provider.doForward!({
           task,
           model,
           input,
           signal,
           headers: request.headers,
-          timeouts: core.timeoutsFor(attemptTarget, request),
+          timeouts: core.timeoutsFor(attemptTarget, request, deadline),
           revisionPolicy,
           wire: request.wire,
           stream,

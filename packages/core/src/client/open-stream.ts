@@ -53,11 +53,11 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         hedge: false,
         holdSignal: true,
         attempts: context.attempts,
-        run: async (target, attemptSignal) => {
+        run: async (target, attemptSignal, deadline) => {
           const provider = core.registry.get(target.provider);
           if (!provider.doStream) throw core.unsupported(provider, 'stream', task);
-          const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal);
-          const streamed = await provider.doStream({ task, model, input, signal: attemptSignal, headers: request.headers, timeouts: core.timeoutsFor(target, request), revisionPolicy });
+          const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal, deadline);
+          const streamed = await provider.doStream({ task, model, input, signal: attemptSignal, headers: request.headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy });
           return { streamed, resolved, resolveWarnings, opened: await readUntilContent(streamed.stream, provider.name) };
         },
       });
@@ -132,14 +132,21 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
   }
 
   const iterable = parts();
+  let textStream: AsyncIterable<string> | undefined;
   return {
     [Symbol.asyncIterator]: () => iterable,
-    textStream: (async function* () {
-      for await (const part of iterable) {
-        if (part.type === 'text-delta') yield part.text;
-        else if (part.type === 'error') throw part.error;
-      }
-    })(),
+    // Made on first use: most consumers read the parts, and an unused generator is still work.
+    get textStream() {
+      textStream ??= texts(iterable);
+      return textStream;
+    },
     result,
   };
+}
+
+async function* texts(parts: AsyncIterable<StreamPart>): AsyncGenerator<string> {
+  for await (const part of parts) {
+    if (part.type === 'text-delta') yield part.text;
+    else if (part.type === 'error') throw part.error;
+  }
 }

@@ -87,10 +87,10 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
     resendable: () => true,
     hedge: false,
     attempts: context.attempts,
-    run: async (target, signal) => {
+    run: async (target, signal, deadline) => {
       const provider = core.registry.get(target.provider);
-      const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal);
-      const call = { task, model, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request), revisionPolicy };
+      const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal, deadline);
+      const call = { task, model, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy };
       if (!provider.doBatch) throw core.unsupported(provider, 'run batches', task);
       const batchResult = await provider.doBatch({ ...call, inputs: items.map((item) => item.input) });
       if (!Array.isArray(batchResult.outputs) || batchResult.outputs.length !== items.length) {

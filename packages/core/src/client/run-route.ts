@@ -43,11 +43,11 @@ export async function runRoute<T extends TaskId>(core: ClientCore, task: T, requ
       resendable: () => true,
       hedge: hedgeable,
       attempts: context.attempts,
-      run: async (target, signal) => {
+      run: async (target, signal, deadline) => {
         const provider = core.registry.get(target.provider);
         if (!provider.doRun) throw core.unsupported(provider, 'run', task);
-        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal);
-        const result = await provider.doRun({ task, model, input, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request), revisionPolicy });
+        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal, deadline);
+        const result = await provider.doRun({ task, model, input, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy });
         return { result, resolved, resolveWarnings, output: core.validateOutput(task, result.output, provider.name) };
       },
     });

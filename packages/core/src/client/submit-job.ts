@@ -27,11 +27,11 @@ export async function submitJob<T extends TaskId>(core: ClientCore, task: T, req
       resendable: idempotent,
       hedge: false,
       attempts: context.attempts,
-      run: async (target, signal) => {
+      run: async (target, signal, deadline) => {
         const provider = core.registry.get(target.provider);
         if (!provider.doStart) throw core.unsupported(provider, 'start async jobs', task);
         const headers = idempotent(target) ? { ...request.headers, 'idempotency-key': idempotencyKey } : request.headers;
-        return provider.doStart({ task, model: target.model, input, signal, headers, timeouts: core.timeoutsFor(target, request), revisionPolicy });
+        return provider.doStart({ task, model: target.model, input, signal, headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy });
       },
     });
     const status = { ...value, provider: target.provider };

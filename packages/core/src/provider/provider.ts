@@ -3,7 +3,7 @@ import type { ModelRef } from '../model/model-ref';
 import type { ResolvedModel, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
-import type { Timeouts } from '../transport/timeouts';
+import type { AttemptTimeouts, Timeouts } from '../transport/timeouts';
 import type { ForwardCallOptions, ProviderForwardResult, WireFormat } from './wire-forward';
 
 /** What a provider can do for one task. */
@@ -26,7 +26,11 @@ export interface ProviderCallOptions<T extends TaskId = TaskId> {
   signal?: AbortSignal;
   /** Extra headers for the upstream (never credentials of the caller). */
   headers?: Record<string, string>;
-  timeouts?: Partial<Timeouts>;
+  /**
+   * Pass on to core's transport as they are (spread, not picked): when routed they carry the
+   * route's `deadline`, which ends the attempt.
+   */
+  timeouts?: AttemptTimeouts;
   revisionPolicy?: RevisionPolicy;
 }
 
@@ -133,7 +137,14 @@ export interface ProviderV1 {
   /** Like doRun/doStream, but answers with the upstream's own bytes in `options.wire` (see `TaskCapabilities.wire`). */
   doForward?<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult>;
   /** Optional: resolve `model@revision` to an exact commit before the call (HF Hub). */
-  resolveModel?(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+  resolveModel?(options: {
+    task?: TaskId;
+    model: ModelRef;
+    signal?: AbortSignal;
+    revisionPolicy?: RevisionPolicy;
+    /** When routed: the route's `deadline`, to pass on to core's transport like a call's `timeouts`. */
+    timeouts?: AttemptTimeouts;
+  }): Promise<ResolvedModel & { warnings?: Warning[] }>;
 }
 
 export type Provider = ProviderV1;

@@ -37,6 +37,23 @@ describe('RateLimiter (token bucket)', () => {
     await waiting;
   });
 
+  it('a wait that reaches the route deadline ends there, marks it expired and gives the slot back', async () => {
+    const limiter = new RateLimiter({ limits: { hf: { requestsPerSecond: 1, burst: 1, maxWaitMs: 60_000 } } });
+    await limiter.acquire('hf');
+    const deadline = { at: 300, expired: false, enforced: false };
+    const cut = limiter.acquire('hf', undefined, undefined, deadline).then(
+      () => 'granted',
+      () => Date.now(),
+    );
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await cut).toBe(300);
+    expect(deadline.expired).toBe(true);
+    // The slot it gave back is the next caller's: one second after the first grant, not two.
+    const next = limiter.acquire('hf').then(() => Date.now());
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await next).toBe(1_000);
+  });
+
   it('makes a provider in token debt wait (tokens per minute from usage)', async () => {
     const limiter = new RateLimiter({ limits: { hf: { tokensPerMinute: 6_000 } } });
     await limiter.acquire('hf');

@@ -1,4 +1,5 @@
 import { InfermuxError } from '../errors/infermux-error';
+import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
 import type { ProviderLimitConfig } from './routing-config';
 
@@ -87,8 +88,11 @@ export class RateLimiter {
     return this.#limits[provider]?.tokensPerMinute !== undefined;
   }
 
-  /** Waits for the provider's next slot; `onWait` hears how long when it has to wait. */
-  async acquire(provider: string, signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<void> {
+  /**
+   * Waits for the provider's next slot; `onWait` hears how long when it has to wait. A wait that
+   * reaches `deadline` ends there (marking it expired) with the slot given back.
+   */
+  async acquire(provider: string, signal?: AbortSignal, onWait?: (waitMs: number) => void, deadline?: Deadline): Promise<void> {
     const limit = this.#limits[provider];
     if (!limit) return;
     const maxWaitMs = limit.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
@@ -113,7 +117,12 @@ export class RateLimiter {
     if (waitMs <= 0) return;
     onWait?.(waitMs);
     try {
-      await abortableSleep(waitMs, signal);
+      const sleepMs = deadline ? Math.min(waitMs, deadline.at - Date.now()) : waitMs;
+      await abortableSleep(sleepMs, signal);
+      if (deadline && sleepMs < waitMs) {
+        deadline.expired = true;
+        throw new Error(`The deadline came before the next slot of provider "${provider}"`);
+      }
     } catch (error) {
       if (limit.requestsPerSecond !== undefined) await this.#storage.refund(`${provider}:rps`, 1);
       throw error;

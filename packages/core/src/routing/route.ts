@@ -13,6 +13,8 @@ export interface RouteTarget {
   timeouts?: Partial<Timeouts>;
   /** `provider:org/name@revision`: the identity used by breakers, stats and cooldowns. */
   key: string;
+  /** `org/name@revision`: the model as attempts and events report it (made once, not per attempt). */
+  label: string;
 }
 
 /** A public model name mapped to targets and a strategy, ready to run. */
@@ -32,10 +34,11 @@ export function targetKey(provider: string, model: ModelRef): string {
   return `${provider}:${formatModelRef({ ...model, provider: undefined })}`;
 }
 
-export function makeTarget(provider: string, model: ModelRef, extra: Partial<Omit<RouteTarget, 'provider' | 'model' | 'key'>> = {}): RouteTarget {
+export function makeTarget(provider: string, model: ModelRef, extra: Partial<Omit<RouteTarget, 'provider' | 'model' | 'key' | 'label'>> = {}): RouteTarget {
   const bare: ModelRef = { ...model };
   delete bare.provider;
-  return { weight: 1, ...extra, provider, model: bare, key: targetKey(provider, bare) };
+  const label = formatModelRef(bare);
+  return { weight: 1, ...extra, provider, model: bare, key: `${provider}:${label}`, label };
 }
 
 /** Turns a validated route config into a runnable route (model strings parsed, providers named). */

@@ -1,7 +1,7 @@
 import { InfermuxError } from '../errors/infermux-error';
-import { formatModelRef } from '../model/model-ref';
 import type { Attempt } from '../result/result-envelope';
 import type { TaskId } from '../tasks/task-registry';
+import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
 import { type LinkedSignal, linkSignals } from './link-signals';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
@@ -46,11 +46,14 @@ export interface ExecuteRequest<R> {
   hedge: boolean;
   /** Filled in as attempts finish, so the caller has them even when `execute` throws. */
   attempts: Attempt[];
-  /** One attempt against one target; must honour `signal`. */
-  run: (target: RouteTarget, signal: AbortSignal) => Promise<R>;
   /**
-   * Keep the winning attempt's signal linked to the caller's after `execute` returns (a stream
-   * still being read); the caller then calls `release()` when done.
+   * One attempt against one target; must honour `signal` (the caller's, or one of the router's) and
+   * hand `deadline` on in the provider call's `timeouts`, where core's transport enforces it.
+   */
+  run: (target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline) => Promise<R>;
+  /**
+   * The value is a stream still being read when `execute` returns: the deadline stops at that
+   * point, the winning attempt stays cancellable (`abort`), and the caller calls `release()` when done.
    */
   holdSignal?: boolean;
 }
@@ -58,16 +61,16 @@ export interface ExecuteRequest<R> {
 export interface ExecuteResult<R> {
   value: R;
   target: RouteTarget;
-  /** Detaches the winning attempt from the caller's signal (only needed with `holdSignal`). */
+  /** Lets go of what kept the winning attempt cancellable (only needed with `holdSignal`). */
   release(): void;
   /**
-   * Aborts the winning attempt's signal (with `holdSignal`: a stream whose consumer stopped
-   * early), so its caller needs no controller of its own in front of the router's.
+   * Ends the winning attempt (with `holdSignal`: a stream whose consumer stopped early): its own
+   * controller when it has one, else the transport call it is reading.
    */
   abort(reason: unknown): void;
 }
 
-type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void } | { ok: false; error: InfermuxError; target: RouteTarget };
+type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void; abort(reason: unknown): void } | { ok: false; error: InfermuxError; target: RouteTarget };
 
 interface RunningAttempt<R> {
   target: RouteTarget;
@@ -78,6 +81,18 @@ interface RunningAttempt<R> {
 const DEFAULT_HEDGE_DELAY_MS = 1_000;
 const MAX_TRACKED_TARGETS = 10_000;
 const noRelease = (): void => undefined;
+const noAbort = (_reason: unknown): void => undefined;
+// Breaker operations as constants, not closures made per attempt.
+const tryAcquire = (breaker: CircuitBreaker): boolean => breaker.tryAcquire();
+const recordSuccess = (breaker: CircuitBreaker): void => breaker.onSuccess();
+const recordFailure = (breaker: CircuitBreaker): void => breaker.onFailure();
+const releaseSlot = (breaker: CircuitBreaker): void => breaker.release();
+const deadlineReason = new Error('deadline');
+/** Our own deadline timer, for attempts whose provider has not shown that core's transport enforces it. */
+const expireDeadline = (deadline: Deadline, link: LinkedSignal): void => {
+  deadline.expired = true;
+  link.abort(deadlineReason);
+};
 
 const breakerEventTypes = { open: 'breaker-open', 'half-open': 'breaker-half-open', closed: 'breaker-close' } as const satisfies Record<BreakerState, string>;
 
@@ -135,7 +150,7 @@ export class Router {
     const before = breaker.state;
     const value = operation(breaker);
     if (breaker.state !== before) {
-      this.options.events.emit({ type: breakerEventTypes[breaker.state], requestId, provider: target.provider, model: formatModelRef(target.model) });
+      this.options.events.emit({ type: breakerEventTypes[breaker.state], requestId, provider: target.provider, model: target.label });
     }
     return value;
   }
@@ -146,7 +161,7 @@ export class Router {
       const stats = this.stats.get(target);
       return {
         provider: target.provider,
-        model: formatModelRef(target.model),
+        model: target.label,
         breaker: breaker.state,
         outstanding: stats.outstanding,
         ...(stats.ewmaMs !== undefined ? { ewmaMs: Math.round(stats.ewmaMs) } : {}),
@@ -157,54 +172,51 @@ export class Router {
 
   /** A failure after an attempt was handed back (a stream that broke mid-way) still counts against the target. */
   reportLateFailure(target: RouteTarget, error: InfermuxError, requestId: string): void {
-    if (countsAgainstHealth(error)) this.#withBreaker(target, requestId, (breaker) => breaker.onFailure());
+    if (countsAgainstHealth(error)) this.#withBreaker(target, requestId, recordFailure);
   }
 
   async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
     // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
     const policy = request.route.retry ? resolveRetryPolicy(this.options.retry, request.route.retry) : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
-    // One controller per call: it follows the caller's signal and the deadline timer aborts it directly.
-    const link = linkSignals([request.signal]);
+    // The deadline travels with each attempt to the transport, which ends the call there with the
+    // timer it arms anyway, and which a stream handed on can be ended through: attempts run on the
+    // caller's own signal, with no controller or timer here.
     const startedAt = Date.now();
-    const context: LoopContext<R> = { request, policy, signal: link.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
-    const timer = setTimeout(() => {
-      context.deadlineExpired = true;
-      link.abort(new Error('deadline'));
-    }, policy.deadlineMs);
-    let held = false;
+    const context: LoopContext<R> = { request, policy, signal: request.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
     try {
-      const result = await this.#loop(context);
-      held = request.holdSignal === true;
-      const releaseAttempt = result.release;
-      return { value: result.value, target: result.target, release: () => (releaseAttempt(), link.dispose()), abort: link.abort };
+      const { value, target, release, abort } = await this.#loop(context);
+      return { value, target, release, abort };
     } catch (error) {
       throw this.#translate(error, context);
-    } finally {
-      clearTimeout(timer);
-      if (!held) link.dispose();
     }
   }
 
   async #loop<R>(context: LoopContext<R>): Promise<Extract<Outcome<R>, { ok: true }>> {
     const { request, policy, signal } = context;
     const ranked = this.#rank(request.route);
-    const tries = new Map<string, number>();
-    const skipped = new Set<string>();
+    // Made on the first failure: a call that succeeds at once needs neither.
+    let tries: Map<string, number> | undefined;
+    let skipped: Set<string> | undefined;
     let lastError: InfermuxError | undefined;
     let previous: RouteTarget | undefined;
     let attemptNumber = 0;
 
     while (attemptNumber < policy.maxAttempts) {
-      if (signal.aborted) throw this.#translate(signal.reason, context);
-      const candidates = ranked.filter((target) => !skipped.has(target.key) && (tries.get(target.key) ?? 0) < policy.maxAttemptsPerTarget);
+      if (signal?.aborted) throw this.#translate(signal.reason, context);
+      if (Date.now() >= context.deadlineAt) {
+        context.deadlineExpired = true;
+        throw this.#translate(new Error('deadline'), context);
+      }
+      const tried = tries;
+      const candidates = tried ? ranked.filter((target) => !skipped?.has(target.key) && (tried.get(target.key) ?? 0) < policy.maxAttemptsPerTarget) : ranked;
       if (candidates.length === 0) break;
       const now = Date.now();
       const ready = candidates.filter((target) => this.#readyAt(target) <= now);
-      let target = ready.find((candidate) => !tries.has(candidate.key)) ?? ready[0];
+      let target = tried ? (ready.find((candidate) => !tried.has(candidate.key)) ?? ready[0]) : ready[0];
       let waitMs = 0;
       // Full jitter may draw 0 ms: still a retry of the same target, and reported as one.
-      const retryingSameTarget = target !== undefined && tries.has(target.key);
-      if (target && retryingSameTarget) waitMs = fullJitterBackoff(tries.get(target.key) ?? 1, policy, this.#random);
+      const retryingSameTarget = target !== undefined && tried?.has(target.key) === true;
+      if (target && retryingSameTarget) waitMs = fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random);
       if (!target) {
         // Everything left is cooling down after a Retry-After: wait for the first to come back.
         const soonest = candidates.reduce((best, candidate) => (this.#readyAt(candidate) < this.#readyAt(best) ? candidate : best));
@@ -220,7 +232,7 @@ export class Router {
           task: request.task,
           route: request.route.name,
           provider: target.provider,
-          model: formatModelRef(target.model),
+          model: target.label,
           delayMs: waitMs,
           reason: lastError?.code ?? 'provider_rate_limited',
         });
@@ -232,8 +244,8 @@ export class Router {
           requestId: request.requestId,
           task: request.task,
           route: request.route.name,
-          from: { provider: previous.provider, model: formatModelRef(previous.model) },
-          to: { provider: target.provider, model: formatModelRef(target.model) },
+          from: { provider: previous.provider, model: previous.label },
+          to: { provider: target.provider, model: target.label },
           reason: lastError.code,
         });
       }
@@ -245,6 +257,7 @@ export class Router {
 
       lastError = outcome.error;
       previous = outcome.target;
+      tries ??= new Map();
       tries.set(outcome.target.key, (tries.get(outcome.target.key) ?? 0) + 1);
       const kind = classifyFailure(outcome.error);
       if (kind === 'fatal') throw outcome.error;
@@ -260,13 +273,15 @@ export class Router {
           cause: outcome.error,
         });
       }
-      if (kind === 'skip-target') skipped.add(outcome.target.key);
+      if (kind === 'skip-target') (skipped ??= new Set()).add(outcome.target.key);
     }
     throw this.#exhausted(context, lastError);
   }
 
   /** Currently eligible targets in strategy order, then the rest (cooling down, breaker open) in configured order. */
-  #rank(route: Route): RouteTarget[] {
+  #rank(route: Route): readonly RouteTarget[] {
+    // One target has one order: no strategy and no copies (every implicit `provider:model` route).
+    if (route.targets.length === 1) return route.targets;
     let strategy = this.#strategies.get(route.name);
     if (!strategy) {
       strategy = createStrategy(route.strategy, this.options.prices);
@@ -322,10 +337,7 @@ export class Router {
     };
   }
 
-  /**
-   * One attempt. An attempt that nothing can cancel on its own (no hedging) runs on the call's
-   * signal directly; only hedged attempts pay for a linked controller of their own.
-   */
+  /** One attempt: breaker, rate limit, the provider's call, and what it teaches about the target. */
   async #attempt<R>(
     context: LoopContext<R>,
     target: RouteTarget,
@@ -335,81 +347,104 @@ export class Router {
   ): Promise<Outcome<R>> {
     const { request } = context;
     const { events, limiter } = this.options;
-    const model = formatModelRef(target.model);
     const startedAt = Date.now();
-    const finish = (error?: InfermuxError): void => {
-      const durationMs = Date.now() - startedAt;
-      const attempt: Attempt = { provider: target.provider, model, startedAt, durationMs };
-      if (error) {
-        attempt.errorCode = error.code;
-        const upstreamStatus = error.details?.upstreamStatus;
-        if (typeof upstreamStatus === 'number') attempt.status = upstreamStatus;
-      }
-      if (hedged) attempt.hedged = true;
-      request.attempts.push(attempt);
-      if (!events.listening) return;
-      const event: Omit<AttemptEndEvent, 'timestamp'> = { type: 'attempt-end', ...this.#attemptFields(context, target, model, attemptNumber, hedged), durationMs };
-      if (error) {
-        event.errorCode = error.code;
-        if (attempt.status) event.status = attempt.status;
-      }
-      events.emit(event);
-    };
-
-    const breaker = (operation: (breaker: CircuitBreaker) => unknown) => this.#withBreaker(target, request.requestId, operation);
-    if (!breaker((item) => item.tryAcquire())) {
-      const error = new InfermuxError({ code: 'gateway_circuit_open', message: `The circuit breaker for ${target.provider}:${model} is open`, provider: target.provider });
-      finish(error);
+    if (!this.#withBreaker(target, request.requestId, tryAcquire)) {
+      const error = new InfermuxError({ code: 'gateway_circuit_open', message: `The circuit breaker for ${target.key} is open`, provider: target.provider });
+      this.#finish(context, target, attemptNumber, hedged, startedAt, error);
       return { ok: false, error, target };
     }
+    const stats = this.stats.get(target);
+    const deadline: Deadline = { at: context.deadlineAt, expired: false, enforced: false };
+    // A target whose attempts reach core's transport (which ends them at `deadline`) runs on the
+    // call's signal. A hedge that may lose needs a controller; so does a target not yet seen to
+    // hand the deadline to the transport, plus a timer of ours that enforces it.
     let link: LinkedSignal | undefined;
-    if (cancellable) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (cancellable || !stats.transportDeadline) {
       link = linkSignals([context.signal]);
-      cancellable.link = link;
-      if (cancellable.cancelled) link.abort(new Error('hedge lost'));
+      if (cancellable) {
+        cancellable.link = link;
+        if (cancellable.cancelled) link.abort(new Error('hedge lost'));
+      }
+      if (!stats.transportDeadline) timer = setTimeout(expireDeadline, Math.max(0, context.deadlineAt - Date.now()), deadline, link);
     }
-    const signal = link?.signal ?? context.signal;
-    const releaseLink = link?.dispose ?? noRelease;
+    const signal = link ? link.signal : context.signal;
+    let error: InfermuxError;
     // Most providers have no limit: then there is nothing to wait for, so no await.
     if (limiter.hasLimit(target.provider)) {
       try {
-        await limiter.acquire(target.provider, signal, (waitMs) => events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }));
+        await limiter.acquire(target.provider, signal, (waitMs) => events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }), deadline);
       } catch (caught) {
-        releaseLink();
-        breaker((item) => item.release());
-        const error = this.#translate(caught, context, cancellable?.cancelled === true);
-        finish(error);
+        error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
+        this.#withBreaker(target, request.requestId, releaseSlot);
+        this.#finish(context, target, attemptNumber, hedged, startedAt, error);
         return { ok: false, error, target };
       }
     }
 
-    const stats = this.stats.get(target);
     stats.outstanding += 1;
-    if (events.listening) events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, model, attemptNumber, hedged) });
+    if (events.listening) events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, attemptNumber, hedged) });
     try {
-      const value = await request.run(target, signal);
+      const value = await request.run(target, signal, deadline);
+      clearTimeout(timer);
+      stats.transportDeadline = deadline.enforced;
+      // A stream handed on: the deadline covered reaching its first content, not reading the rest.
+      if (request.holdSignal) deadline.at = Number.POSITIVE_INFINITY;
       stats.recordLatency(Date.now() - startedAt);
-      breaker((item) => item.onSuccess());
-      finish();
-      if (!request.holdSignal) releaseLink();
-      return { ok: true, value, target, release: releaseLink };
+      this.#withBreaker(target, request.requestId, recordSuccess);
+      this.#finish(context, target, attemptNumber, hedged, startedAt, undefined);
+      if (!request.holdSignal) {
+        link?.dispose();
+        return { ok: true, value, target, release: noRelease, abort: noAbort };
+      }
+      // The attempt's own controller if it has one, else the transport call it ran.
+      return { ok: true, value, target, release: link ? link.dispose : noRelease, abort: link ? link.abort : (reason) => deadline.upstream?.abort(reason) };
     } catch (caught) {
-      releaseLink();
-      const error = this.#translate(caught, context, cancellable?.cancelled === true);
-      breaker((item) => (countsAgainstHealth(error) ? item.onFailure() : item.release()));
+      stats.transportDeadline = deadline.enforced;
+      error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
+      this.#withBreaker(target, request.requestId, countsAgainstHealth(error) ? recordFailure : releaseSlot);
       const hint = retryHintMs(error);
       if (hint !== undefined && error.retryable) stats.coolingUntil = Math.max(stats.coolingUntil, Date.now() + hint);
-      finish(error);
+      this.#finish(context, target, attemptNumber, hedged, startedAt, error);
       return { ok: false, error, target };
     } finally {
       stats.outstanding -= 1;
     }
   }
 
+  /** An attempt failed: its timer and controller go, and the failure is named (deadline, lost hedge, caller). */
+  #attemptFailed(caught: unknown, context: LoopContext<unknown>, deadline: Deadline, timer: ReturnType<typeof setTimeout> | undefined, link: LinkedSignal | undefined, cancellable: { cancelled: boolean } | undefined): InfermuxError {
+    clearTimeout(timer);
+    link?.dispose();
+    if (deadline.expired) context.deadlineExpired = true;
+    return this.#translate(caught, context, cancellable?.cancelled === true);
+  }
+
+  /** Records a finished attempt on the call, and reports it when someone listens. */
+  #finish(context: LoopContext<unknown>, target: RouteTarget, attemptNumber: number, hedged: boolean, startedAt: number, error: InfermuxError | undefined): void {
+    const durationMs = Date.now() - startedAt;
+    const attempt: Attempt = { provider: target.provider, model: target.label, startedAt, durationMs };
+    if (error) {
+      attempt.errorCode = error.code;
+      const upstreamStatus = error.details?.upstreamStatus;
+      if (typeof upstreamStatus === 'number') attempt.status = upstreamStatus;
+    }
+    if (hedged) attempt.hedged = true;
+    context.request.attempts.push(attempt);
+    const { events } = this.options;
+    if (!events.listening) return;
+    const event: Omit<AttemptEndEvent, 'timestamp'> = { type: 'attempt-end', ...this.#attemptFields(context, target, attemptNumber, hedged), durationMs };
+    if (error) {
+      event.errorCode = error.code;
+      if (attempt.status) event.status = attempt.status;
+    }
+    events.emit(event);
+  }
+
   /** What attempt-start and attempt-end events share; built only when someone listens. */
-  #attemptFields(context: LoopContext<unknown>, target: RouteTarget, model: string, attempt: number, hedged: boolean) {
+  #attemptFields(context: LoopContext<unknown>, target: RouteTarget, attempt: number, hedged: boolean) {
     const { request } = context;
-    return { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model, attempt, hedged };
+    return { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model: target.label, attempt, hedged };
   }
 
   /** Names aborts for what they were: the caller's, the deadline's, or a hedge that lost. */
@@ -469,8 +504,9 @@ export class Router {
 interface LoopContext<R> {
   request: ExecuteRequest<R>;
   policy: RetryPolicy;
-  signal: AbortSignal;
-  /** Set by the deadline timer (which also aborts `signal`). */
+  /** The caller's. */
+  signal: AbortSignal | undefined;
+  /** Set once an attempt or a wait was cut at the deadline. */
   deadlineExpired: boolean;
   deadlineAt: number;
   startedAt: number;

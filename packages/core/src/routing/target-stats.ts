@@ -10,6 +10,11 @@ export class TargetStats {
   ewmaMs: number | undefined;
   /** Epoch ms before which the target is out of rotation (it answered 429/503 with Retry-After). */
   coolingUntil = 0;
+  /**
+   * The last attempt reached core's transport, which took on the route's deadline: the router then
+   * needs no timer or controller of its own for the next one.
+   */
+  transportDeadline = false;
   #samples: number[] = [];
 
   recordLatency(ms: number): void {

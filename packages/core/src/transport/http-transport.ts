@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { type Timeouts, resolveTimeouts } from './timeouts';
+import { type AttemptTimeouts, type Timeouts, resolveTimeouts } from './timeouts';
 import { abortedError, translateTransportError } from './transport-error';
 import { UpstreamCall } from './upstream-call';
 
@@ -13,7 +13,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   signal?: AbortSignal;
-  timeouts?: Partial<Timeouts>;
+  /** Each phase's limit, and the route's deadline (which ends the call wherever it is). */
+  timeouts?: AttemptTimeouts;
   /** Provider name, for error attribution. */
   provider?: string;
 }

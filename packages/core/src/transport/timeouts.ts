@@ -28,3 +28,26 @@ export function resolveTimeouts(...layers: Array<Partial<Timeouts> | undefined>)
   }
   return result;
 }
+
+/**
+ * A route's deadline, shared by the router with every attempt (in the attempt's `timeouts`). Core's
+ * transport ends a call there with the one timer it arms anyway, so a plain call needs no router
+ * timer and no controller of its own; a provider that reaches its upstream another way must
+ * honour it as it honours `signal`.
+ */
+export interface Deadline {
+  /** Date.now() time; the router lifts it (Infinity) once a stream has been handed on. */
+  at: number;
+  /** Set by whoever ends a call at the deadline (the transport), so the router names it `gateway_timeout`. */
+  expired: boolean;
+  /** Set by the transport when it takes on the deadline, so the router arms no backstop timer. */
+  enforced: boolean;
+  /**
+   * Set by the transport: the call it is running under this deadline, so the router can end a
+   * stream it handed on (its consumer stopped early) without a controller of its own.
+   */
+  upstream?: { abort(reason: unknown): void };
+}
+
+/** One attempt's time limits: the phases' limits, and the route's deadline when routed. */
+export type AttemptTimeouts = Partial<Timeouts> & { deadline?: Deadline };

@@ -4,7 +4,7 @@ import { redactSecrets } from '../errors/secret-redaction';
 import type { Timeouts } from './timeouts';
 
 /** A time limit of ours that ended the request (the connect limit is undici's own). */
-export type TimedOutPhase = 'first-byte' | 'idle' | 'total';
+export type TimedOutPhase = 'first-byte' | 'idle' | 'total' | 'deadline';
 
 export interface TransportErrorContext {
   provider: string | undefined;
@@ -26,7 +26,7 @@ export function translateTransportError(error: unknown, context: TransportErrorC
   const { provider, timeouts } = context;
   if (context.callerAborted) return abortedError(provider, error);
   const host = safeHost(context.url);
-  const timeout = (phase: TimedOutPhase | 'connect') => {
+  const timeout = (phase: Exclude<TimedOutPhase, 'deadline'> | 'connect') => {
     const ms = timeouts[phaseLimit[phase]];
     return new InfermuxError({
       code: 'provider_timeout',
@@ -36,6 +36,10 @@ export function translateTransportError(error: unknown, context: TransportErrorC
       cause: error,
     });
   };
+  if (context.timedOut === 'deadline') {
+    // The router names this for what it is (gateway_timeout, with the route's deadline).
+    return new InfermuxError({ code: 'provider_timeout', message: `${provider ?? 'Upstream'} was cut at the route's deadline calling ${host}`, provider, details: { phase: 'deadline' }, cause: error });
+  }
   if (context.timedOut) return timeout(context.timedOut);
   if (error instanceof undiciErrors.ConnectTimeoutError) return timeout('connect');
   if (error instanceof undiciErrors.HeadersTimeoutError) return timeout('first-byte');

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { InfermuxError } from '../errors/infermux-error';
 import type { HttpRequest, HttpResponse } from './http-transport';
-import type { Timeouts } from './timeouts';
+import type { Deadline, Timeouts } from './timeouts';
 import { type TimedOutPhase, translateTransportError, truncate } from './transport-error';
 
 /** Body bytes held for a reader that is not reading before the upstream is paused (as a Readable's highWaterMark). */
@@ -25,9 +25,9 @@ const drainGivenUp = (call: UpstreamCall): void => call.giveUpDrain();
  * took a quarter of a whole-answer call's CPU: here chunks go straight into a small queue that the
  * body reader (`bytes()`, or the `body` iterator with backpressure) takes them from.
  *
- * Its three time limits (first byte, idle while a reader waits, total) share one timer, armed for at
- * most `idleMs` ahead and re-checked when it fires, so a reader starting to wait never needs it
- * re-armed: a call that ends in time sets one timer and clears it.
+ * Its time limits (first byte, idle while a reader waits, total, and the route's deadline) share one
+ * timer, armed for at most `idleMs` ahead and re-checked when it fires, so a reader starting to wait
+ * never needs it re-armed: a call that ends in time sets one timer and clears it.
  */
 export class UpstreamCall implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
@@ -48,18 +48,21 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private consumed = false;
   /** A `body` reader waiting for the next chunk. */
   private reader: Waiter<IteratorResult<Uint8Array>> | undefined;
-  /** `bytes()` collecting the whole body. */
+  /** `bytes()`, `text()` or `json()` collecting the whole body (converted as it resolves). */
   private collector: Waiter<Buffer> | undefined;
   /** When the reader began waiting for the upstream (ms, performance.now), or -1: the idle limit only counts then. */
   private waitingSince = -1;
   private discardedBytes = 0;
 
   private readonly onCallerAbort = (): void => this.abort(this.request.signal?.reason);
+  private readonly deadline: Deadline | undefined;
 
   constructor(
     private readonly request: HttpRequest,
     private readonly timeouts: Timeouts,
-  ) {}
+  ) {
+    this.deadline = request.timeouts?.deadline;
+  }
 
   /** Sends the request; resolves with the response once its headers are in. */
   start(dispatcher: Dispatcher, target: { origin: string; path: string }): Promise<HttpResponse> {
@@ -68,7 +71,14 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.headersWaiter = { resolve, reject };
     });
     request.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.arm(Math.min(timeouts.firstByteMs, timeouts.totalMs, timeouts.idleMs));
+    let first = Math.min(timeouts.firstByteMs, timeouts.totalMs, timeouts.idleMs);
+    const { deadline } = this;
+    if (deadline) {
+      deadline.enforced = true;
+      deadline.upstream = this;
+      first = Math.min(first, Math.max(0, deadline.at - Date.now()));
+    }
+    this.arm(first);
     try {
       dispatcher.dispatch(
         {
@@ -103,7 +113,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode;
     const waiter = this.headersWaiter;
     this.headersWaiter = undefined;
-    waiter?.resolve(this.response(statusCode, flattenHeaders(headers)));
+    waiter?.resolve(new UpstreamResponse(this, statusCode, flattenHeaders(headers), performance.now() - this.startedAt));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -177,6 +187,15 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const now = performance.now();
     let next = this.startedAt + timeouts.totalMs - now;
     if (next < DEADLINE_SLACK_MS) return this.expire('total');
+    const { deadline } = this;
+    if (deadline && deadline.at !== Number.POSITIVE_INFINITY) {
+      const left = deadline.at - Date.now();
+      if (left < DEADLINE_SLACK_MS) {
+        deadline.expired = true;
+        return this.expire('deadline');
+      }
+      next = Math.min(next, left);
+    }
     if (!this.responded) {
       const left = this.startedAt + timeouts.firstByteMs - now;
       if (left < DEADLINE_SLACK_MS) return this.expire('first-byte');
@@ -195,7 +214,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.abort(new Error(`${phase} timeout`));
   }
 
-  private abort(reason: unknown): void {
+  /** Ends the call (the caller's signal, a time limit, or the router ending a stream it handed on). */
+  abort(reason: unknown): void {
     const error = reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'), { cause: reason });
     if (this.controller) {
       // undici reports the abort back through onResponseError, which settles whoever waits.
@@ -239,19 +259,31 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     return whole;
   }
 
-  /** The whole body. */
-  collect(): Promise<Buffer> {
+  /**
+   * The whole body, converted (decoded, parsed) as it resolves: one promise per read, not one for
+   * the bytes and another for what is made of them.
+   */
+  collect<T>(convert: (bytes: Buffer) => T): Promise<T> {
     try {
       this.claim();
+      if (this.state === 'ended') return Promise.resolve(convert(this.takeQueue()));
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.state === 'ended') return Promise.resolve(this.takeQueue());
     if (this.state === 'failed') return Promise.reject(this.translate(this.failure));
     this.waitingSince = performance.now();
     this.controller?.resume();
-    return new Promise<Buffer>((resolve, reject) => {
-      this.collector = { resolve, reject };
+    return new Promise<T>((resolve, reject) => {
+      this.collector = {
+        resolve: (bytes) => {
+          try {
+            resolve(convert(bytes));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        reject,
+      };
     });
   }
 
@@ -309,42 +341,71 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (this.state === 'discarding') this.controller?.abort(new Error('drain timeout'));
   }
 
-  private response(status: number, headers: Record<string, string>): HttpResponse {
-    const call = this;
-    const { provider } = this.request;
-    // `then` on the body's promise rather than async functions awaiting one another: one promise per read.
-    const text = (): Promise<string> => call.collect().then(decodeText);
-    return {
-      status,
-      headers,
-      contentType: headers['content-type'] ?? '',
-      requestId: requestIdOf(headers),
-      firstByteMs: performance.now() - this.startedAt,
-      body: { [Symbol.asyncIterator]: () => call.iterate() },
-      bytes: () => call.collect(),
-      text,
-      json: () =>
-        call.collect().then((bytes) => {
-          const raw = decodeText(bytes);
-          try {
-            return JSON.parse(raw);
-          } catch (error) {
-            throw new InfermuxError({
-              code: 'provider_bad_response',
-              message: `${provider ?? 'Upstream'} answered ${call.statusCode} with a body that is not valid JSON`,
-              provider,
-              status: 502,
-              details: { rawBody: truncate(raw), upstreamStatus: call.statusCode },
-              cause: error,
-            });
-          }
-        }),
-      dispose: () => {
-        if (!call.consumed) call.discard();
-        else call.release();
-        return Promise.resolve();
-      },
-    };
+  /** The response's `dispose`: an unread body is drained, a read one only lets go of its limits. */
+  dispose(): void {
+    if (!this.consumed) this.discard();
+    else this.release();
+  }
+
+  /** For an error about the body: who answered, with what status. */
+  describe(): { provider: string | undefined; status: number } {
+    return { provider: this.request.provider, status: this.statusCode };
+  }
+}
+
+const asBytes = (bytes: Buffer): Buffer => bytes;
+
+/** The response handed to adapters: methods on a class rather than closures made per call. */
+class UpstreamResponse implements HttpResponse {
+  readonly contentType: string;
+  readonly requestId: string | undefined;
+
+  constructor(
+    private readonly call: UpstreamCall,
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    /** ms from sending the request to the response headers. */
+    readonly firstByteMs: number,
+  ) {
+    this.contentType = headers['content-type'] ?? '';
+    this.requestId = requestIdOf(headers);
+  }
+
+  get body(): AsyncIterable<Uint8Array> {
+    const { call } = this;
+    return { [Symbol.asyncIterator]: () => call.iterate() };
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.call.collect(asBytes);
+  }
+
+  text(): Promise<string> {
+    return this.call.collect(decodeText);
+  }
+
+  json(): Promise<unknown> {
+    return this.call.collect((bytes) => {
+      const raw = decodeText(bytes);
+      try {
+        return JSON.parse(raw);
+      } catch (error) {
+        const { provider, status } = this.call.describe();
+        throw new InfermuxError({
+          code: 'provider_bad_response',
+          message: `${provider ?? 'Upstream'} answered ${status} with a body that is not valid JSON`,
+          provider,
+          status: 502,
+          details: { rawBody: truncate(raw), upstreamStatus: status },
+          cause: error,
+        });
+      }
+    });
+  }
+
+  dispose(): Promise<void> {
+    this.call.dispose();
+    return Promise.resolve();
   }
 }
 
