@@ -1,4 +1,5 @@
 import {
+  type AttemptTimeouts,
   type HttpResponse,
   InfermuxError,
   type ModelRef,
@@ -40,7 +41,7 @@ export interface HfProvider extends ProviderV1 {
   doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
   doBatch<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>>;
   doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult>;
-  resolveModel(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+  resolveModel(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy; timeouts?: AttemptTimeouts }): Promise<ResolvedModel & { warnings?: Warning[] }>;
   /** Hub metadata (pipeline tag, private, gated, inference, tags), cached: lets apps infer a task from a model id. */
   modelInfo(options: { model: string | ModelRef; signal?: AbortSignal }): Promise<HfModelInfo>;
 }
@@ -289,7 +290,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
-    async resolveModel({ task, model, signal, revisionPolicy }) {
+    async resolveModel({ task, model, signal, revisionPolicy, timeouts }) {
       const policy = revisionPolicy ?? settings.revisionPolicy ?? 'warn';
       if (policy === 'pinned-only' && !isPinnedRevision(model.revision)) {
         throw new InfermuxError({
@@ -300,14 +301,14 @@ export function createHf(settings: HfSettings = {}): HfProvider {
         });
       }
       if (!model.revision) return { id: model.id };
-      const requested = await hub.resolveRevision(model.id, model.revision, signal);
+      const requested = await hub.resolveRevision(model.id, model.revision, signal, timeouts);
       const servesHead = !endpointUrl && (task !== 'chat-completion' || model.variant === HF_INFERENCE_VARIANT);
       let reason: string;
       let served: string | undefined;
       if (servesHead) {
         // HF Inference takes no revision parameter and serves the default branch (wire §8): a pin holds
         // only while it is the head. This detects drift; it cannot enforce the pin.
-        const head = (await hub.modelInfo(model.id, signal)).sha;
+        const head = (await hub.modelInfo(model.id, signal, timeouts)).sha;
         if (head === requested) return { id: model.id, revision: requested, pinned: true };
         served = head;
         reason = `HF Inference serves the default branch of ${model.id}, whose head is ${head ?? '(unknown)'}; it cannot run ${model.revision === requested ? requested : `${model.revision} (${requested})`} because serverless routes take no revision`;

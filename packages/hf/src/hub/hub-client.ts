@@ -1,4 +1,4 @@
-import { type HttpResponse, InfermuxError, type Transport, parseWith, truncate } from '@infermux/core';
+import { type AttemptTimeouts, type HttpResponse, InfermuxError, type Transport, parseWith, truncate } from '@infermux/core';
 import { hfErrorFromResponse } from '../hf-errors';
 import { modelPath } from '../hf-urls';
 import { type HfModelInfo, MODEL_INFO_FIELDS, modelInfoResponseSchema, toModelInfo } from './model-info';
@@ -30,10 +30,10 @@ export class HubClient {
   }
 
   /** `GET {hub}/api/models/{id}?expand[]=sha&expand[]=pipeline_tag&…` */
-  modelInfo(modelId: string, signal?: AbortSignal): Promise<HfModelInfo> {
+  modelInfo(modelId: string, signal?: AbortSignal, timeouts?: AttemptTimeouts): Promise<HfModelInfo> {
     return this.#info.get(`${this.options.hubURL()}|${modelId}`, async () => {
       const query = MODEL_INFO_FIELDS.map((field) => `expand[]=${encodeURIComponent(field)}`).join('&');
-      const json = await this.#get(`/api/models/${modelPath(modelId)}?${query}`, modelId, signal);
+      const json = await this.#get(`/api/models/${modelPath(modelId)}?${query}`, modelId, signal, timeouts);
       return toModelInfo(parseWith(modelInfoResponseSchema, json, `Hub model info for "${modelId}"`, this.#badResponse(json)));
     });
   }
@@ -42,12 +42,12 @@ export class HubClient {
    * `GET {hub}/api/models/{id}/revision/{rev}` → the full commit sha. The revision is encoded as one path
    * segment (`refs/pr/1` → `refs%2Fpr%2F1`), as huggingface_hub does.
    */
-  resolveRevision(modelId: string, revision: string, signal?: AbortSignal): Promise<string> {
+  resolveRevision(modelId: string, revision: string, signal?: AbortSignal, timeouts?: AttemptTimeouts): Promise<string> {
     const ttl = COMMIT.test(revision) ? COMMIT_TTL_MS : this.options.ttlMs;
     return this.#revisions.get(
       `${this.options.hubURL()}|${modelId}@${revision}`,
       async () => {
-        const json = await this.#get(`/api/models/${modelPath(modelId)}/revision/${encodeURIComponent(revision)}?expand[]=sha`, modelId, signal);
+        const json = await this.#get(`/api/models/${modelPath(modelId)}/revision/${encodeURIComponent(revision)}?expand[]=sha`, modelId, signal, timeouts);
         const info = parseWith(modelInfoResponseSchema, json, `Hub revision info for "${modelId}@${revision}"`, this.#badResponse(json));
         if (!info.sha || !COMMIT.test(info.sha)) {
           throw new InfermuxError({
@@ -68,7 +68,8 @@ export class HubClient {
     this.#revisions.clear();
   }
 
-  async #get(path: string, modelId: string, signal?: AbortSignal): Promise<unknown> {
+  /** `timeouts` carries a routed call's deadline (core's transport enforces it), like `signal` its abort. */
+  async #get(path: string, modelId: string, signal?: AbortSignal, timeouts?: AttemptTimeouts): Promise<unknown> {
     const token = this.options.token();
     const headers: Record<string, string> = { ...this.options.headers(), accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -77,6 +78,7 @@ export class HubClient {
       url: `${this.options.hubURL()}${path}`,
       headers,
       signal,
+      timeouts,
       provider: this.options.provider,
     });
     if (response.status >= 400) {

@@ -104,6 +104,17 @@ describe('revision resolution through the Hub (wire §8)', () => {
     expect(floating.model).toMatchObject({ id: SST2, revision: HEAD, pinned: false });
     expect(floating.warnings.map((warning) => warning.code)).toEqual(['hf_revision_not_pinned']);
   });
+  it('a routed call is held to its route deadline while the Hub lookup stalls, also once the target has answered', async () => {
+    const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, hubURL: setup.fake.hubURL, env: {}, hubCacheTtlMs: 0 });
+    const client = createClient({ providers: [provider], retry: { maxAttempts: 1, deadlineMs: 300 } });
+    const call = () => client.run('text-classification', { model: `${SST2}@main`, input: { inputs: 'I love it' } });
+    await call();
+    setup.fake.server.fault('GET /api/models/*', { kind: 'delay-headers', ms: Number.POSITIVE_INFINITY }, { times: Number.POSITIVE_INFINITY });
+    const started = Date.now();
+    const error = await call().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'gateway_timeout' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
 });
 
 describe('model metadata from the Hub', () => {
