@@ -160,6 +160,8 @@ try {
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nsaved ${file}`);
 } finally {
+  // The fake HF was given our server, so closing it leaves the server to us: left open, it kept this process alive.
   await hf.close();
+  await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
