@@ -1,6 +1,7 @@
 import { getTask } from '@infermux/core';
 import { describe, expect, it } from 'vitest';
 import { mapChatResponse } from './chat-completion';
+import { fullChatCompletionBody } from './testing/chat-completion-bodies';
 
 const context = { provider: 'test', modelId: 'org/model' };
 const outputSchema = getTask('chat-completion').output;
@@ -10,18 +11,7 @@ const outputSchema = getTask('chat-completion').output;
 const upstreamBodies: Array<[string, unknown]> = [
   ['a minimal body (no id, created, model or usage)', { choices: [{ message: { content: 'hi' } }] }],
   ['no choices at all', { id: 'x', created: 1, choices: [] }],
-  [
-    'a full OpenAI body',
-    {
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1700000000,
-      model: 'gpt-4o-mini',
-      system_fingerprint: 'fp_1',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'hello', refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, prompt_tokens_details: { cached_tokens: 0 } },
-    },
-  ],
+  ['a full OpenAI body', fullChatCompletionBody()],
   [
     'tool calls with missing pieces, null content and nulls everywhere optional',
     {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chatCompletionResponseSchema } from './openai-response-schemas';
 import { isPlainChatCompletion } from './plain-chat-completion';
+import { fullChatCompletionBody } from './testing/chat-completion-bodies';
 
-const full = {
-  id: 'chatcmpl-1',
-  object: 'chat.completion',
-  created: 1700000000,
-  model: 'gpt-4o-mini',
-  system_fingerprint: 'fp_1',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'hello', refusal: null }, finish_reason: 'stop', logprobs: null }],
-  usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, prompt_tokens_details: { cached_tokens: 0 } },
-};
+const full = fullChatCompletionBody();
 const withChoice = (choice: unknown) => ({ ...full, choices: [choice] });
 const withMessage = (message: unknown) => withChoice({ index: 0, message, finish_reason: 'stop' });
 
