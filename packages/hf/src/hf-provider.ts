@@ -215,9 +215,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     async doRun(options) {
       const mapping = mappingFor(options.task);
       const context = routeContext(options.task, options.model, false);
-      // Most tasks plan their request synchronously: awaiting only a promise spares a microtask hop per call.
-      const planned = mapping.request(options.input, context);
-      const plan = planned instanceof Promise ? await planned : planned;
+      const plan = await mapping.request(options.input, context);
       const response = await send(plan, options, context.modelId, false);
       context.requestId = response.requestId;
       const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
@@ -256,8 +254,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
         throw new InfermuxError({ code: 'caller_unsupported', message: `${name} cannot stream task "${options.task}"`, provider: name, details: { task: options.task } });
       }
       const context = routeContext(options.task, options.model, true);
-      const planned = mapping.request(options.input, context);
-      const plan = planned instanceof Promise ? await planned : planned;
+      const plan = await mapping.request(options.input, context);
       const response = await send(plan, options, context.modelId, true);
       const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
       await expectEventStream(response, options.task, streamContext);
@@ -281,8 +278,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const { upstreamInput, keepUsage } = chatInputForForward(options.input as TaskInput<'chat-completion'>, { stream: options.stream });
       const context = routeContext('chat-completion', options.model, options.stream);
-      const planned = mappingFor('chat-completion').request(upstreamInput, context);
-      const plan = planned instanceof Promise ? await planned : planned;
+      const plan = await mappingFor('chat-completion').request(upstreamInput, context);
       const response = await send(plan, options, context.modelId, options.stream);
       if (options.stream) await expectEventStream(response, options.task, { provider: name, modelId: context.modelId, requestId: response.requestId });
       const result = await forwardChatResponse(response, { provider: name, modelId: context.modelId, stream: options.stream, keepUsage });
