@@ -1,36 +1,29 @@
-import { type ProviderFactory, type ProviderV1, defineProviderFactory } from '@infermux/core';
+import { type ProviderFactory, type ProviderV1, type TaskId, defineProviderFactory } from '@infermux/core';
 import { fakeMedia } from '@infermux/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
 
-/** A provider whose image model answers base64 (as gpt-image does upstream): the testkit fakes only hand out URLs. */
-const inlineImages: ProviderFactory<Record<string, never>> = defineProviderFactory({
-  type: 'inline-images',
-  settingsSchema: z.strictObject({}),
-  create: (settings): ProviderV1 => ({
-    specificationVersion: 'v1',
-    name: (settings as { name?: string }).name ?? 'inline-images',
-    tasks: { 'image-generation': {} },
-    doRun: async () => ({ output: { images: [{ b64_json: fakeMedia.image.bytes.toString('base64') }] } as never }),
-  }),
-});
+/** A provider type serving one task with a canned `doRun`: for behaviours the testkit fakes do not have. */
+function cannedProvider(type: string, task: TaskId, doRun: ProviderV1['doRun']): ProviderFactory<Record<string, never>> {
+  return defineProviderFactory({
+    type,
+    settingsSchema: z.strictObject({}),
+    create: (settings): ProviderV1 => ({ specificationVersion: 'v1', name: (settings as { name?: string }).name ?? type, tasks: { [task]: {} }, doRun }),
+  });
+}
+
+/** An image model that answers base64 (as gpt-image does upstream): the testkit fakes only hand out URLs. */
+const inlineImages = cannedProvider('inline-images', 'image-generation', async () => ({
+  output: { images: [{ b64_json: fakeMedia.image.bytes.toString('base64') }] } as never,
+}));
 
 /** A chat provider that cannot relay OpenAI's wire format (no `doForward`): its answers take the mapped path. */
-const mappedChat: ProviderFactory<Record<string, never>> = defineProviderFactory({
-  type: 'mapped-chat',
-  settingsSchema: z.strictObject({}),
-  create: (settings): ProviderV1 => ({
-    specificationVersion: 'v1',
-    name: (settings as { name?: string }).name ?? 'mapped-chat',
-    tasks: { 'chat-completion': {} },
-    doRun: async () => ({
-      output: { id: 'chatcmpl-mapped', created: 1764057600, model: 'mapped-1', choices: [{ index: 0, message: { role: 'assistant', content: 'mapped answer' }, finish_reason: 'stop' }] } as never,
-      usage: { inputTokens: 3, outputTokens: 2 },
-    }),
-  }),
-});
+const mappedChat = cannedProvider('mapped-chat', 'chat-completion', async () => ({
+  output: { id: 'chatcmpl-mapped', created: 1764057600, model: 'mapped-1', choices: [{ index: 0, message: { role: 'assistant', content: 'mapped answer' }, finish_reason: 'stop' }] } as never,
+  usage: { inputTokens: 3, outputTokens: 2 },
+}));
 
 let fixture: GatewayFixture;
 let client: OpenAI;
