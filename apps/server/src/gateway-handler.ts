@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InfermuxError } from '@infermux/core';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { giveBackController } from './http/connection-controller';
 import { RequestContext } from './http/request-context';
 import { requestIdFrom } from './http/request-id';
 import { sendError } from './http/respond';
@@ -102,6 +103,7 @@ export function createGatewayHandler(services: GatewayServices, router: Router<E
         // Accounting must never take the process down with it.
         services.logger.error({ requestId: context.id, err: error }, 'request accounting failed');
       }
+      giveBackController(request.socket, context.abort);
     });
     if (services.draining) response.setHeader('connection', 'close');
     context.setDeadline(services.settings.timeouts.requestMs);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Cost, InfermuxError, Usage } from '@infermux/core';
 import type { GatewayKey } from '../keys/gateway-key';
 import type { WireFormat } from '../wire/wire-format';
+import { takeController } from './connection-controller';
 
 /**
  * Everything one request accumulates on its way through the gateway; the ledger row
@@ -11,7 +12,8 @@ import type { WireFormat } from '../wire/wire-format';
 export class RequestContext {
   readonly startedAt = performance.now();
   readonly startedAtMs = Date.now();
-  readonly abort = new AbortController();
+  /** Ends the request's upstream work (caller gone, deadline, shutdown); see `takeController`. */
+  readonly abort: AbortController;
   /** Time spent waiting on the upstream (core calls); subtracted to get the gateway's own time. */
   upstreamMs = 0;
   /** Set once the overhead header went out (streams fix it at first byte). */
@@ -40,7 +42,9 @@ export class RequestContext {
     /** The endpoint pattern that matched (`/v1/chat/completions`, `/models/{model}`), for labels. */
     public endpoint: string,
     public format: WireFormat,
-  ) {}
+  ) {
+    this.abort = takeController(request.socket);
+  }
 
   private deadline: NodeJS.Timeout | undefined;
 

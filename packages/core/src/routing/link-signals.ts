@@ -1,3 +1,5 @@
+import { unwatchAbort, watchAbort } from '../transport/watch-abort';
+
 export interface LinkedSignal {
   /** Aborts when any source aborts (with that source's reason), or when `abort` is called. */
   signal: AbortSignal;
@@ -33,16 +35,18 @@ export function linkSignals(sources: ReadonlyArray<AbortSignal | undefined>): Li
   }
   if (present === undefined) return { signal: controller.signal, abort, dispose: noop };
   const followed = present;
-  const listeners = followed.map((source) => () => {
-    abort(source.reason);
-    dispose();
-  });
-  for (let index = 0; index < followed.length; index++) followed[index]!.addEventListener('abort', listeners[index]!, { once: true });
+  const link = {
+    abort(reason: unknown): void {
+      abort(reason);
+      dispose();
+    },
+  };
+  for (const source of followed) watchAbort(source, link);
   let disposed = false;
   const dispose = (): void => {
     if (disposed) return;
     disposed = true;
-    for (let index = 0; index < followed.length; index++) followed[index]!.removeEventListener('abort', listeners[index]!);
+    for (const source of followed) unwatchAbort(source, link);
   };
   return { signal: controller.signal, abort, dispose };
 }

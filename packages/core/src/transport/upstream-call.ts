@@ -3,6 +3,7 @@ import { InfermuxError } from '../errors/infermux-error';
 import type { HttpRequest, HttpResponse } from './http-transport';
 import type { Deadline, Timeouts } from './timeouts';
 import { type TimedOutPhase, translateTransportError, truncate } from './transport-error';
+import { unwatchAbort, watchAbort } from './watch-abort';
 
 /** Body bytes held for a reader that is not reading before the upstream is paused (as a Readable's highWaterMark). */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -54,7 +55,6 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private waitingSince = -1;
   private discardedBytes = 0;
 
-  private readonly onCallerAbort = (): void => this.abort(this.request.signal?.reason);
   private readonly deadline: Deadline | undefined;
 
   constructor(
@@ -70,7 +70,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const response = new Promise<HttpResponse>((resolve, reject) => {
       this.headersWaiter = { resolve, reject };
     });
-    request.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    if (request.signal) watchAbort(request.signal, this);
     let first = Math.min(timeouts.firstByteMs, timeouts.totalMs, timeouts.idleMs);
     const { deadline } = this;
     if (deadline) {
@@ -230,7 +230,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   /** The call is over (or handed to the drain): no more limits, no more caller listener. */
   private release(): void {
     clearTimeout(this.timer);
-    this.request.signal?.removeEventListener('abort', this.onCallerAbort);
+    if (this.request.signal) unwatchAbort(this.request.signal, this);
   }
 
   private translate(error: unknown): InfermuxError {
