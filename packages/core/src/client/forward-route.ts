@@ -1,9 +1,9 @@
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1 } from '../provider/provider';
-import type { ForwardChunk, WireFormat } from '../provider/wire-forward';
-import type { Warning } from '../result/result-envelope';
+import type { ForwardChunk, ProviderForwardResult, WireFormat } from '../provider/wire-forward';
+import type { ResolvedModel, Warning } from '../result/result-envelope';
 import type { Route, RouteTarget } from '../routing/route';
-import { readUntil } from '../routing/stream-failover';
+import { type OpenedStream, readUntil } from '../routing/stream-failover';
 import { getTask, type TaskId } from '../tasks/task-registry';
 import { type CallContext, type ClientCore, routeLabel } from './client-core';
 import type { ForwardRequest, ForwardResponse, ForwardResult } from './client-types';
@@ -22,6 +22,8 @@ export function canForward(core: ClientCore, task: TaskId, request: { model: For
 }
 
 const isContent = (chunk: ForwardChunk): boolean => chunk.content;
+
+type Opened = OpenedStream<ForwardChunk>;
 
 /**
  * `client.forward`: the route machinery of `run`/`stream` (validation, strategy, retries,
@@ -80,29 +82,54 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
 
   const { forwarded } = value;
   const model = forwarded.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
-  const warnings: Warning[] = [...value.resolveWarnings, ...(forwarded.warnings ?? [])];
-  const settle = async (): Promise<ForwardResult<T>> => {
-    const usage = forwarded.usage();
-    await core.consumeTokens(target.provider, usage);
-    const result: ForwardResult<T> = {
-      task,
-      usage,
-      cost: core.costOf(target, model, usage),
-      warnings,
-      provider: target.provider,
-      model,
-      requestId: forwarded.requestId,
-      timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt, firstByteMs: forwarded.firstByteMs },
-      attempts: context.attempts,
-      cached: false,
-    };
-    core.emitEnd(context, task, routeName, { result });
-    return result;
-  };
-  const response = { contentType: forwarded.contentType, provider: target.provider, model };
-  if (!value.opened) return { ...response, body: forwarded.body as Uint8Array, result: settle() };
+  const warnings: Warning[] = value.resolveWarnings.length === 0 && !forwarded.warnings ? [] : [...value.resolveWarnings, ...(forwarded.warnings ?? [])];
+  const answer: Answer<T> = { core, task, routeName, context, target, forwarded, model, warnings };
+  if (!value.opened) return { contentType: forwarded.contentType, provider: target.provider, model, body: forwarded.body as Uint8Array, result: settle(answer) };
+  return relayStream(answer, value.opened, release);
+}
 
-  const opened = value.opened;
+/** What the answer's envelope is made of, once an attempt has won. */
+interface Answer<T extends TaskId> {
+  core: ClientCore;
+  task: T;
+  routeName: string;
+  context: CallContext;
+  target: RouteTarget;
+  forwarded: ProviderForwardResult;
+  model: ResolvedModel;
+  warnings: Warning[];
+}
+
+/** The envelope, once the body has been delivered; no extra promise unless a tokens-per-minute limit must be charged. */
+function settle<T extends TaskId>(answer: Answer<T>): Promise<ForwardResult<T>> {
+  const { core, context, target, forwarded, model } = answer;
+  const usage = forwarded.usage();
+  const result: ForwardResult<T> = {
+    task: answer.task,
+    usage,
+    cost: core.costOf(target, model, usage),
+    warnings: answer.warnings,
+    provider: target.provider,
+    model,
+    requestId: forwarded.requestId,
+    timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt, firstByteMs: forwarded.firstByteMs },
+    attempts: context.attempts,
+    cached: false,
+  };
+  const charged = core.consumeTokens(target.provider, usage);
+  if (charged) {
+    return charged.then(() => {
+      core.emitEnd(context, answer.task, answer.routeName, { result });
+      return result;
+    });
+  }
+  core.emitEnd(context, answer.task, answer.routeName, { result });
+  return Promise.resolve(result);
+}
+
+/** A stream whose start has arrived: its bytes as an iterator, its envelope once it has been read to the end. */
+function relayStream<T extends TaskId>(answer: Answer<T>, opened: Opened, release: () => void): ForwardResponse<T> {
+  const { core, task, routeName, context, target, forwarded, model } = answer;
   let resolveResult!: (result: ForwardResult<T>) => void;
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<ForwardResult<T>>((resolve, reject) => {
@@ -120,7 +147,7 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
         yield next.value.bytes;
       }
       settled = true;
-      resolveResult(await settle());
+      resolveResult(await settle(answer));
     } catch (caught) {
       settled = true;
       const error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
@@ -140,5 +167,5 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
       release();
     }
   }
-  return { ...response, body: bytes(), result };
+  return { contentType: forwarded.contentType, provider: target.provider, model, body: bytes(), result };
 }
