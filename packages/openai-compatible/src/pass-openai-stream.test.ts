@@ -99,6 +99,24 @@ describe('passOpenAIStream', () => {
     expect((result.error as InfermuxError).details).toMatchObject({ midStream: true });
   });
 
+  it('reads usage before an error event in the same read, never usage inside or after the error frame', async () => {
+    const errorFrame = frame({ error: { message: 'overloaded', usage: { prompt_tokens: 99 } } });
+    const late = frame({ id: 'c1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 50, completion_tokens: 50, total_tokens: 100 } });
+    const result = await relay([role + hello + usageFrame + errorFrame + late + DONE], false);
+    expect(result.text).toBe(role + hello);
+    expect(result.usage).toEqual({ inputTokens: 5, outputTokens: 2, totalTokens: 7 });
+    expect((result.error as InfermuxError).message).toContain('overloaded');
+  });
+
+  it('finds usage written with whitespace and CRLF framing (`"usage": {`)', async () => {
+    const spaced = 'data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage": {"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}\r\n\r\n';
+    const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+    const result = await relay([crlf(role + hello + stop) + spaced + crlf(DONE)], false);
+    expect(result.error).toBeUndefined();
+    expect(result.usage).toEqual({ inputTokens: 3, outputTokens: 4, totalTokens: 7 });
+    expect(result.text).toBe(crlf(role + hello + stop + DONE));
+  });
+
   it('"[DONE]" inside generated text does not end the stream', async () => {
     const tricky = chunk({ content: 'say data: [DONE] now' });
     const result = await relay([role, tricky, stop, DONE], true);
