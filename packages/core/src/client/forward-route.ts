@@ -82,7 +82,7 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
 
   const { forwarded } = value;
   const model = forwarded.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
-  const warnings: Warning[] = value.resolveWarnings.length === 0 && !forwarded.warnings ? [] : [...value.resolveWarnings, ...(forwarded.warnings ?? [])];
+  const warnings: Warning[] = [...value.resolveWarnings, ...(forwarded.warnings ?? [])];
   const answer: Answer<T> = { core, task, routeName, context, target, forwarded, model, warnings };
   if (!value.opened) return { contentType: forwarded.contentType, provider: target.provider, model, body: forwarded.body as Uint8Array, result: settle(answer) };
   return relayStream(answer, value.opened, release);
