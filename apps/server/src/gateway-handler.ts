@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InfermuxError } from '@infermux/core';
 import type { Endpoint, GatewayServices } from './gateway-services';
 import { giveBackController } from './http/connection-controller';
+import type { InFlightList } from './http/in-flight-list';
 import { RequestContext } from './http/request-context';
 import { requestIdFrom } from './http/request-id';
 import { sendError } from './http/respond';
@@ -83,7 +84,7 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
 }
 
 /** The one request listener: route, authenticate, handle, account. */
-export function createGatewayHandler(services: GatewayServices, router: Router<Endpoint>, inFlight: Set<RequestContext>) {
+export function createGatewayHandler(services: GatewayServices, router: Router<Endpoint>, inFlight: InFlightList<RequestContext>) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
@@ -94,9 +95,9 @@ export function createGatewayHandler(services: GatewayServices, router: Router<E
     const context = new RequestContext(request, response, requestIdFrom(request.headers['x-request-id']), path, endpoint?.path ?? '(unmatched)', endpoint?.format ?? formatForPath(path));
     if (match) context.params = match.params;
     if (queryStart !== -1) context.query = new URLSearchParams(url.slice(queryStart + 1));
-    inFlight.add(context);
+    const leave = inFlight.add(context);
     response.once('close', () => {
-      inFlight.delete(context);
+      leave();
       try {
         finish(context, services, endpoint);
       } catch (error) {

@@ -6,6 +6,7 @@ import { createGatewayEngine } from './engine/gateway-engine';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
 import { Router } from './http/router';
 import { KeyRegistry } from './keys/key-registry';
@@ -66,7 +67,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   }
   const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
   ledger.onError = (error, dropped) => logger.error({ err: error, pending: ledger.pending, dropped }, 'usage ledger write failed; rows kept for the next attempt');
-  const inFlight = new Set<RequestContext>();
+  const inFlight = new InFlightList<RequestContext>();
   const metrics = new GatewayMetrics({
     inFlight: () => inFlight.size,
     breakerStates: () => engine.client.health().targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
@@ -154,7 +155,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       }
       if (inFlight.size > 0) {
         logger.warn({ inFlight: inFlight.size }, 'drain deadline passed: cutting the remaining requests');
-        for (const context of inFlight) context.abort.abort('shutdown');
+        for (const context of [...inFlight]) context.abort.abort('shutdown');
         const cutDeadline = Date.now() + 1000;
         while (inFlight.size > 0 && Date.now() < cutDeadline) await new Promise((resolve) => setTimeout(resolve, 10));
       }
