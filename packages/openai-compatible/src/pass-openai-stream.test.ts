@@ -117,6 +117,16 @@ describe('passOpenAIStream', () => {
     expect(result.text).toBe(crlf(role + hello + stop + DONE));
   });
 
+  it('reads usage from frames that are more than one data line (event field, no space after the colon)', async () => {
+    const named = 'event: usage\ndata:{"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":8,"completion_tokens":1,"total_tokens":9}}\n\n';
+    const kept = await relay([role + hello + stop + named + DONE], true);
+    expect(kept.usage).toEqual({ inputTokens: 8, outputTokens: 1, totalTokens: 9 });
+    expect(kept.text).toBe(role + hello + stop + named + DONE);
+    const cut = await relay([role + hello + stop + named + DONE], false);
+    expect(cut.usage).toEqual({ inputTokens: 8, outputTokens: 1, totalTokens: 9 });
+    expect(cut.text).toBe(role + hello + stop + DONE);
+  });
+
   it('"[DONE]" inside generated text does not end the stream', async () => {
     const tricky = chunk({ content: 'say data: [DONE] now' });
     const result = await relay([role, tricky, stop, DONE], true);
