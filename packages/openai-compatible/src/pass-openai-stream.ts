@@ -15,6 +15,9 @@ const DONE_AT_END = /(?:^|\n)data: ?\[DONE\]\s*$/;
 /** Text, a tool call, reasoning or a finish: the answer has begun. */
 const CONTENT = /"(?:content|reasoning_content|reasoning)":\s?"[^"]|"tool_calls":\s?\[|"finish_reason":\s?"/;
 
+const LF = 0x0a;
+const CR = 0x0d;
+
 /** Index just past the last blank line (`\n\n` or `\r\n\r\n`), or -1: bytes after it are an unfinished frame. */
 function lastFrameEnd(buffer: Buffer): number {
   const length = buffer.length;
@@ -24,8 +27,6 @@ function lastFrameEnd(buffer: Buffer): number {
   const crlf = buffer.lastIndexOf('\r\n\r\n');
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
 }
-const LF = 0x0a;
-const CR = 0x0d;
 
 /** The whole frame around offset `at` of text made of whole frames up to `limit`: [start, end). */
 function frameAround(text: string, at: number, limit: number): [number, number] {
@@ -65,6 +66,13 @@ function frameJson(frame: Buffer): Record<string, unknown> | undefined {
 
 const DATA_FIELD = Buffer.from('data:');
 
+/** A frame carrying usage: where it is in the read, and its parsed JSON. */
+interface UsageFrame {
+  start: number;
+  end: number;
+  json: Record<string, unknown>;
+}
+
 /** A frame that is one `data:` line and its blank line (as OpenAI frames every event): its data, without a decoder. */
 function singleDataLine(frame: Buffer): string | undefined {
   if (frame.length < 7 || frame.indexOf(LF) !== frame.length - 2 || frame[frame.length - 1] !== LF || frame.compare(DATA_FIELD, 0, 5, 0, 5) !== 0) return undefined;
@@ -90,7 +98,7 @@ export async function* passOpenAIStream(chunks: AsyncIterable<Uint8Array>, optio
   const inspect = (buffer: Buffer): { bytes: Buffer; text: string | undefined; error?: InfermuxError } => {
     const text = buffer.toString('latin1');
     if (DONE_AT_END.test(text.slice(-32))) done = true;
-    const usageFrames: Array<{ start: number; end: number; json: Record<string, unknown> }> = [];
+    const usageFrames: UsageFrame[] = [];
     for (let at = nextMarker(text, 0); at !== -1; ) {
       const [start, end] = frameAround(text, at, buffer.length);
       const json = frameJson(buffer.subarray(start, end));
@@ -104,7 +112,7 @@ export async function* passOpenAIStream(chunks: AsyncIterable<Uint8Array>, optio
   };
 
   /** Reads the usage frames; cuts them out (or usage off a content chunk) unless the caller asked for usage. */
-  const takeUsage = (buffer: Buffer, frames: ReadonlyArray<{ start: number; end: number; json: Record<string, unknown> }>): Buffer => {
+  const takeUsage = (buffer: Buffer, frames: readonly UsageFrame[]): Buffer => {
     const kept: Buffer[] = [];
     let copied = 0;
     for (const { start, end, json } of frames) {

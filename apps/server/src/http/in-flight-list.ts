@@ -10,7 +10,7 @@ interface Entry<T> {
  * a new table every few requests, and V8 leaves the old table holding the entries it had. Once such a
  * table has aged into the old generation, it keeps those requests' object graphs alive through every
  * young-generation GC until the next full one. On 16 streaming connections that made 13% of all the
- * gateway allocated survive to the old generation (10% with this list, `--trace-gc-nvp`).
+ * gateway allocated survive to the old generation (9% with this list, `--trace-gc-nvp`).
  */
 export class InFlightList<T> {
   private head: Entry<T> | undefined;
