@@ -62,7 +62,7 @@ export async function runTask<T extends TaskId>(context: RequestContext, service
   begin(context, call);
   try {
     const result = await context.upstream(() =>
-      services.engine.client.run(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, cache: call.cache }),
+      services.engine.client.run(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, cache: call.cache }),
     );
     noteResult(context, result as RunResult);
     return result;
@@ -81,7 +81,7 @@ export async function openStream<T extends TaskId>(
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
   begin(context, call);
-  const stream = services.engine.client.stream(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, cache: call.cache });
+  const stream = services.engine.client.stream(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, cache: call.cache });
   const iterator = stream[Symbol.asyncIterator]();
   try {
     const first = await context.upstream(() => iterator.next());
@@ -109,7 +109,7 @@ export async function relayForwardedStream<T extends TaskId>(context: RequestCon
   let forwarded: ForwardResponse<T>;
   try {
     forwarded = await context.upstream(() =>
-      services.engine.client.forward(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: true }),
+      services.engine.client.forward(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: true }),
     );
   } catch (error) {
     throw noteFailure(context, error);
@@ -130,7 +130,7 @@ export async function forwardAnswer<T extends TaskId>(context: RequestContext, s
   begin(context, call);
   try {
     const forwarded = await context.upstream(() =>
-      services.engine.client.forward(call.task, { model: call.model, input: call.input, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: false }),
+      services.engine.client.forward(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: false }),
     );
     noteResult(context, await forwarded.result);
     return forwarded.body as Uint8Array;
@@ -168,7 +168,7 @@ export function decodeJobId(id: string): { task: TaskId; provider: string; jobId
 export async function submitJob<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<JobStatus<T> & { provider: string }> {
   begin(context, call);
   try {
-    const status = await context.upstream(() => services.engine.client.submit(call.task, { model: call.model, input: call.input, signal: context.abort.signal }));
+    const status = await context.upstream(() => services.engine.client.submit(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal }));
     context.provider = status.provider;
     context.attempts = 1;
     context.model = status.model ? modelLabel(status.model) : call.model;

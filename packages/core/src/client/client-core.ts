@@ -173,6 +173,14 @@ export function createClientCore(options: ClientOptions) {
     if (request === null || typeof request !== 'object') {
       throw new InfermuxError({ code: 'caller_invalid_input', message: 'Expected a request object { model, input }' });
     }
+    const { requestId } = request as { requestId?: unknown };
+    if (requestId !== undefined && (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 128)) {
+      throw new InfermuxError({
+        code: 'caller_invalid_input',
+        message: `requestId: expected a string of 1–128 characters, got ${typeof requestId === 'string' ? `${requestId.length} characters` : typeof requestId}`,
+        details: { field: 'requestId' },
+      });
+    }
   }
 
   function validateOutput<T extends TaskId>(task: T, output: unknown, provider: string): TaskOutput<T> {
@@ -210,8 +218,10 @@ export function createClientCore(options: ClientOptions) {
     return prices.cost(usage, prices.lookup(target.provider, model, target.price));
   }
 
-  function newContext(kind: RequestKind): CallContext {
-    return { requestId: crypto.randomUUID(), kind, startedAt: Date.now(), attempts: [] };
+  /** A call's bookkeeping; `requestId` is the caller's own (checked by `checkRequest`), or a new one. */
+  function newContext(kind: RequestKind, requestId?: unknown): CallContext {
+    const own = typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 128;
+    return { requestId: own ? requestId : crypto.randomUUID(), kind, startedAt: Date.now(), attempts: [] };
   }
 
   function emitEnd(context: CallContext, task: TaskId, route: string, outcome: { result?: Omit<RunResult, 'output'>; error?: unknown; provider?: string; model?: ResolvedModel; usage?: Usage; cost?: Cost }): void {

@@ -335,6 +335,22 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(served.slice(0, 4).sort()).toEqual(['a', 'a', 'a', 'b']);
   });
 
+  it("the caller's own requestId is on every event of the call; a bad one is a typed error naming the field", async () => {
+    const { client, events } = await setup({ a: {} });
+    await client.run('text-classification', { model: 'a:org/model@main', input, requestId: 'req_caller_42' });
+    expect(events.length).toBeGreaterThan(0);
+    expect(new Set(events.map((event) => (event as { requestId?: string }).requestId))).toEqual(new Set(['req_caller_42']));
+    await client.run('text-classification', { model: 'a:org/model@main', input });
+    const generated = events.at(-1) as { requestId: string };
+    expect(generated.requestId).not.toBe('req_caller_42');
+    expect(generated.requestId.length).toBeGreaterThan(0);
+    for (const requestId of ['', 'x'.repeat(129), 42]) {
+      const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input, requestId: requestId as string }));
+      expect(error).toMatchObject({ code: 'caller_invalid_input', details: { field: 'requestId' } });
+      expect(error.message).toContain('requestId');
+    }
+  });
+
   it('a single-target model reference still gets retries, pricing and the request-end event', async () => {
     const { client, servers, events } = await setup({ a: {} }, { prices: { version: 'v7', models: { 'a:org/model': { perRequest: 0.001 } } } });
     servers.a?.fault('POST /models/*', { kind: 'status', status: 502 });

@@ -58,9 +58,14 @@ export interface RequestOptions<T extends TaskId> {
   revisionPolicy?: RevisionPolicy;
   /** Set `false` to skip the response cache for this call. */
   cache?: boolean;
+  /**
+   * Your own id for this call (a gateway's request id, a trace id): routing events carry it instead of
+   * a generated one, so they join your logs. 1–128 characters.
+   */
+  requestId?: string;
 }
 
-export interface BatchOptions<T extends TaskId> extends Omit<RequestOptions<T>, 'input'> {
+export interface BatchOptions<T extends TaskId> extends Omit<RequestOptions<T>, 'input' | 'requestId'> {
   inputs: Array<TaskInput<T>>;
   /** Upstream calls in flight at once (default 4). */
   concurrency?: number;

@@ -51,6 +51,16 @@ describe('client.forward (real sockets)', () => {
     expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'ok', provider: 'a' });
   });
 
+  it("carries the caller's requestId on its events, whole and streamed", async () => {
+    const { client, events } = await setup();
+    await (await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', requestId: 'req_whole' })).result;
+    const streamed = await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', stream: true, requestId: 'req_streamed' });
+    await readAll(streamed.body);
+    await streamed.result;
+    const ends = events.filter((event) => event.type === 'request-end').map((event) => event.requestId);
+    expect(ends).toEqual(['req_whole', 'req_streamed']);
+  });
+
   it('a 500 from A fails over to B before anything is handed back', async () => {
     const { client, a } = await setup();
     a.fault('POST /v1/chat/completions', { kind: 'status', status: 500 }, { times: 5 });

@@ -32,7 +32,7 @@ type Opened = OpenedStream<ForwardChunk>;
  */
 export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, request: ForwardRequest<T>, fallbackDepth = 0, shared?: CallContext): Promise<ForwardResponse<T>> {
   const stream = request.stream === true;
-  const context = shared ?? core.newContext(stream ? 'stream' : 'run');
+  const context = shared ?? core.newContext(stream ? 'stream' : 'run', request?.requestId);
   const routeName = routeLabel(request);
   let value;
   let target: RouteTarget;

@@ -27,7 +27,7 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
     };
   });
   result.catch(() => undefined); // consumers that only iterate must not see an unhandled rejection
-  const context = core.newContext('stream');
+  const context = core.newContext('stream', request?.requestId);
   const routeName = routeLabel(request);
   // The router's signal for the winning attempt follows the caller's; `cancel` aborts it when the
   // consumer stops early or the stream fails after content, so no controller of our own is needed.

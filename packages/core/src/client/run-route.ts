@@ -82,7 +82,7 @@ export async function runRoute<T extends TaskId>(core: ClientCore, task: T, requ
 }
 
 export async function runOnce<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>, kind: RequestKind): Promise<RunResult<T>> {
-  const context = core.newContext(kind);
+  const context = core.newContext(kind, request?.requestId);
   const routeName = routeLabel(request);
   try {
     core.checkRequest(request);

@@ -9,7 +9,7 @@ import type { RequestOptions } from './client-types';
  * takes an idempotency key, or the failure proves the upstream never saw the request.
  */
 export async function submitJob<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>): Promise<JobStatus<T> & { provider: string }> {
-  const context = core.newContext('submit');
+  const context = core.newContext('submit', request?.requestId);
   const routeName = routeLabel(request);
   try {
     core.checkRequest(request);
