@@ -22,7 +22,7 @@ const CR = 0x0d;
 function lastFrameEnd(buffer: Buffer): number {
   const length = buffer.length;
   // The common case, a read that ends with its frame, without scanning 4 KB backwards twice.
-  if (length >= 2 && buffer[length - 1] === LF && (buffer[length - 2] === LF || (length >= 4 && buffer[length - 2] === CR && buffer[length - 3] === LF && buffer[length - 4] === CR))) return length;
+  if (buffer[length - 1] === LF && (buffer[length - 2] === LF || (buffer[length - 2] === CR && buffer[length - 3] === LF && buffer[length - 4] === CR))) return length;
   const lf = buffer.lastIndexOf('\n\n');
   const crlf = buffer.lastIndexOf('\r\n\r\n');
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);

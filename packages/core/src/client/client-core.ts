@@ -174,7 +174,7 @@ export function createClientCore(options: ClientOptions) {
       throw new InfermuxError({ code: 'caller_invalid_input', message: 'Expected a request object { model, input }' });
     }
     const { requestId } = request as { requestId?: unknown };
-    if (requestId !== undefined && (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > 128)) {
+    if (requestId !== undefined && !isOwnRequestId(requestId)) {
       throw new InfermuxError({
         code: 'caller_invalid_input',
         message: `requestId: expected a string of 1–128 characters, got ${typeof requestId === 'string' ? `${requestId.length} characters` : typeof requestId}`,
@@ -220,8 +220,7 @@ export function createClientCore(options: ClientOptions) {
 
   /** A call's bookkeeping; `requestId` is the caller's own (checked by `checkRequest`), or a new one. */
   function newContext(kind: RequestKind, requestId?: unknown): CallContext {
-    const own = typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 128;
-    return { requestId: own ? requestId : crypto.randomUUID(), kind, startedAt: Date.now(), attempts: [] };
+    return { requestId: isOwnRequestId(requestId) ? requestId : crypto.randomUUID(), kind, startedAt: Date.now(), attempts: [] };
   }
 
   function emitEnd(context: CallContext, task: TaskId, route: string, outcome: { result?: Omit<RunResult, 'output'>; error?: unknown; provider?: string; model?: ResolvedModel; usage?: Usage; cost?: Cost }): void {
@@ -280,6 +279,11 @@ export function createClientCore(options: ClientOptions) {
 }
 
 export type ClientCore = ReturnType<typeof createClientCore>;
+
+/** A caller's `requestId` that events may carry: 1–128 characters. */
+function isOwnRequestId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 128;
+}
 
 /** The alias or model reference a call asked for, as events report it. */
 export function routeLabel(request: { model?: string | ModelRef; provider?: string } | undefined): string {
