@@ -24,7 +24,8 @@ async function worker() {
       body: JSON.stringify(body),
     });
     const result = await response.body.json();
-    if (!out.write(`${JSON.stringify({ id, output: result })}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(`${JSON.stringify({ id, output: result })}\n`))
+      await new Promise((resolve) => out.once('drain', resolve));
   }
 }
 

@@ -37,7 +37,10 @@ function rssMb(pid, field = 'VmHWM') {
 
 function runChild(args, { env, killAfterMs } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   let peak = 0;
   /** Current RSS every 5 s: flat memory shows as a flat series, whatever the file size. */
@@ -85,8 +88,24 @@ const dir = mkdtempSync(join(tmpdir(), 'infermux-cli-bench-'));
 const server = await startFakeServer({ record: false });
 const hf = await startFakeHf({ server });
 const env = { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
-const cli = (input, output) => [bin, 'batch', 'text-classification', input, '-o', output, '--model', MODEL, '-j', String(CONCURRENCY)];
-const results = { date: new Date().toISOString(), node: process.version, concurrency: CONCURRENCY, lines: THROUGHPUT_LINES };
+const cli = (input, output) => [
+  bin,
+  'batch',
+  'text-classification',
+  input,
+  '-o',
+  output,
+  '--model',
+  MODEL,
+  '-j',
+  String(CONCURRENCY),
+];
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  concurrency: CONCURRENCY,
+  lines: THROUGHPUT_LINES,
+};
 
 try {
   console.log(`writing inputs in ${dir} …`);
@@ -95,27 +114,72 @@ try {
   await writeInput(join(dir, 'big.jsonl'), 1_000_000);
 
   // Warm the fake (JIT) so neither side pays for it.
-  await runChild(['bare-loop.mjs', join(dir, 'small.jsonl'), join(dir, 'warm.jsonl'), hf.url, MODEL, FAKE_HF_VALID_TOKEN, String(CONCURRENCY)].map((part, index) => (index === 0 ? join(here, part) : part)));
+  await runChild(
+    [
+      'bare-loop.mjs',
+      join(dir, 'small.jsonl'),
+      join(dir, 'warm.jsonl'),
+      hf.url,
+      MODEL,
+      FAKE_HF_VALID_TOKEN,
+      String(CONCURRENCY),
+    ].map((part, index) => (index === 0 ? join(here, part) : part)),
+  );
 
   console.log(`batch: ${THROUGHPUT_LINES} lines, concurrency ${CONCURRENCY} …`);
-  const bare = await runChild([join(here, 'bare-loop.mjs'), join(dir, 'throughput.jsonl'), join(dir, 'bare-out.jsonl'), hf.url, MODEL, FAKE_HF_VALID_TOKEN, String(CONCURRENCY)]);
+  const bare = await runChild([
+    join(here, 'bare-loop.mjs'),
+    join(dir, 'throughput.jsonl'),
+    join(dir, 'bare-out.jsonl'),
+    hf.url,
+    MODEL,
+    FAKE_HF_VALID_TOKEN,
+    String(CONCURRENCY),
+  ]);
   const batch = await runChild(cli(join(dir, 'throughput.jsonl'), join(dir, 'cli-out.jsonl')), { env });
   if (batch.code !== 0) throw new Error(`infermux batch exited ${batch.code}: ${batch.stderr}`);
   const batchLines = countLines(join(dir, 'cli-out.jsonl'));
   const bareLines = countLines(join(dir, 'bare-out.jsonl'));
-  results.batch = { seconds: batch.seconds, itemsPerSecond: batchLines / batch.seconds, peakRssMb: batch.peakRssMb, rssEvery5sMb: batch.rssEvery5sMb, lines: batchLines };
-  results.bareLoop = { seconds: bare.seconds, itemsPerSecond: bareLines / bare.seconds, peakRssMb: bare.peakRssMb, lines: bareLines };
+  results.batch = {
+    seconds: batch.seconds,
+    itemsPerSecond: batchLines / batch.seconds,
+    peakRssMb: batch.peakRssMb,
+    rssEvery5sMb: batch.rssEvery5sMb,
+    lines: batchLines,
+  };
+  results.bareLoop = {
+    seconds: bare.seconds,
+    itemsPerSecond: bareLines / bare.seconds,
+    peakRssMb: bare.peakRssMb,
+    lines: bareLines,
+  };
 
   console.log('RSS: 10k lines vs 1M lines …');
   const small = await runChild(cli(join(dir, 'small.jsonl'), join(dir, 'small-out.jsonl')), { env });
   const big = await runChild(cli(join(dir, 'big.jsonl'), join(dir, 'big-out.jsonl')), { env, killAfterMs: BIG_RUN_MS });
   // Leak check: the same 1M-line run with V8's old space capped at 48 MB. V8 grows its heap lazily,
   // so uncapped peaks differ with run length; a per-item leak would crash this run, flat memory does not.
-  const capped = await runChild(cli(join(dir, 'big.jsonl'), join(dir, 'capped-out.jsonl')), { env: { ...env, NODE_OPTIONS: '--max-old-space-size=48' }, killAfterMs: BIG_RUN_MS });
+  const capped = await runChild(cli(join(dir, 'big.jsonl'), join(dir, 'capped-out.jsonl')), {
+    env: { ...env, NODE_OPTIONS: '--max-old-space-size=48' },
+    killAfterMs: BIG_RUN_MS,
+  });
   results.rss = {
-    cappedHeap: { oldSpaceMb: 48, processed: countLines(join(dir, 'capped-out.jsonl')), peakRssMb: capped.peakRssMb, rssEvery5sMb: capped.rssEvery5sMb, exitCode: capped.code },
+    cappedHeap: {
+      oldSpaceMb: 48,
+      processed: countLines(join(dir, 'capped-out.jsonl')),
+      peakRssMb: capped.peakRssMb,
+      rssEvery5sMb: capped.rssEvery5sMb,
+      exitCode: capped.code,
+    },
     smallFile: { lines: 10_000, processed: countLines(join(dir, 'small-out.jsonl')), peakRssMb: small.peakRssMb },
-    bigFile: { lines: 1_000_000, fileMb: statSync(join(dir, 'big.jsonl')).size / 1e6, processed: countLines(join(dir, 'big-out.jsonl')), cutAfterMs: BIG_RUN_MS, peakRssMb: big.peakRssMb, rssEvery5sMb: big.rssEvery5sMb },
+    bigFile: {
+      lines: 1_000_000,
+      fileMb: statSync(join(dir, 'big.jsonl')).size / 1e6,
+      processed: countLines(join(dir, 'big-out.jsonl')),
+      cutAfterMs: BIG_RUN_MS,
+      peakRssMb: big.peakRssMb,
+      rssEvery5sMb: big.rssEvery5sMb,
+    },
   };
 
   console.log('start-up: infermux --help vs node -e 0 …');
@@ -144,16 +208,42 @@ try {
     helpWithin2x: ratios.helpOverNode <= 2,
   };
 
-  const row = (name, value, target, ok) => console.log(`${name.padEnd(38)} ${value.padStart(14)}   ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
+  const row = (name, value, target, ok) =>
+    console.log(`${name.padEnd(38)} ${value.padStart(14)}   ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
   console.log(`\n${'measure'.padEnd(38)} ${'value'.padStart(14)}   target`);
-  row(`batch throughput (${CONCURRENCY} in flight)`, `${ratios.itemsPerSecond.toFixed(0)} items/s`, '>= 5000', results.targets.itemsPerSecond);
+  row(
+    `batch throughput (${CONCURRENCY} in flight)`,
+    `${ratios.itemsPerSecond.toFixed(0)} items/s`,
+    '>= 5000',
+    results.targets.itemsPerSecond,
+  );
   row('bare undici loop', `${results.bareLoop.itemsPerSecond.toFixed(0)} items/s`, '', true);
   row('batch / bare loop', `${ratios.vsBareLoop.toFixed(2)}x`, '>= 0.8x', results.targets.vsBareLoop);
-  row('peak RSS batch / bare (MB)', `${results.batch.peakRssMb.toFixed(0)} / ${results.bareLoop.peakRssMb.toFixed(0)}`, '', true);
-  row(`peak RSS 1M (cut ${BIG_RUN_MS / 1000}s) / 10k lines`, `${ratios.rss1MOver10k.toFixed(2)}x`, '<= 1.1x', results.targets.rssFlat);
+  row(
+    'peak RSS batch / bare (MB)',
+    `${results.batch.peakRssMb.toFixed(0)} / ${results.bareLoop.peakRssMb.toFixed(0)}`,
+    '',
+    true,
+  );
+  row(
+    `peak RSS 1M (cut ${BIG_RUN_MS / 1000}s) / 10k lines`,
+    `${ratios.rss1MOver10k.toFixed(2)}x`,
+    '<= 1.1x',
+    results.targets.rssFlat,
+  );
   row('peak RSS 1M / 100k lines', `${ratios.rss1MOver100k.toFixed(2)}x`, '', true);
-  row('1M lines, old space capped at 48 MB', `${results.rss.cappedHeap.processed} done`, 'no OOM', results.rss.cappedHeap.exitCode === 130);
-  row('infermux --help / node -e 0 (median)', `${ratios.helpOverNode.toFixed(2)}x`, '<= 2x', results.targets.helpWithin2x);
+  row(
+    '1M lines, old space capped at 48 MB',
+    `${results.rss.cappedHeap.processed} done`,
+    'no OOM',
+    results.rss.cappedHeap.exitCode === 130,
+  );
+  row(
+    'infermux --help / node -e 0 (median)',
+    `${ratios.helpOverNode.toFixed(2)}x`,
+    '<= 2x',
+    results.targets.helpWithin2x,
+  );
 
   mkdirSync(join(here, 'results'), { recursive: true });
   const file = join(here, 'results', 'latest.json');

@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getTask } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodes } from './exit-codes';
 import { runCli, spawnCli, tempDir } from './cli-harness.test-helper';
+import { exitCodes } from './exit-codes';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -28,7 +28,12 @@ function readJsonl(path: string): Array<Record<string, unknown>> {
 
 function writeInput(dir: string, count: number): string {
   const path = join(dir, 'in.jsonl');
-  writeFileSync(path, Array.from({ length: count }, (_, index) => JSON.stringify({ id: `row-${index + 1}`, inputs: texts[index % texts.length] })).join('\n') + '\n');
+  writeFileSync(
+    path,
+    `${Array.from({ length: count }, (_, index) =>
+      JSON.stringify({ id: `row-${index + 1}`, inputs: texts[index % texts.length] }),
+    ).join('\n')}\n`,
+  );
   return path;
 }
 
@@ -44,7 +49,10 @@ describe('infermux batch', () => {
       JSON.stringify({ inputs: 'no id here', parameters: { top_k: 1 } }),
     ];
     writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
-    const run = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '2'], { env, cwd: dir });
+    const run = await runCli(
+      ['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '2'],
+      { env, cwd: dir },
+    );
     expect(run.code).toBe(exitCodes.partialBatch);
     expect(run.stderr).toMatch(/batch: 3 ok, 2 failed, 0 skipped/);
     const results = readJsonl(join(dir, 'out.jsonl'));
@@ -57,7 +65,10 @@ describe('infermux batch', () => {
       ['bad', 'caller_invalid_input'],
     ]);
     // Rerun: finished lines are skipped, the failed ones run again (and fail again).
-    const again = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2], { env, cwd: dir });
+    const again = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2], {
+      env,
+      cwd: dir,
+    });
     expect(again.code).toBe(exitCodes.partialBatch);
     expect(again.stderr).toMatch(/batch: 0 ok, 2 failed, 3 skipped/);
     expect(readJsonl(join(dir, 'out.jsonl'))).toHaveLength(3);
@@ -69,9 +80,18 @@ describe('infermux batch', () => {
     const total = 300;
     writeInput(dir, total);
     const output = join(dir, 'out.jsonl');
-    const slow = hf.server.fault(`POST /hf-inference/models/${SST2}`, { kind: 'delay-headers', ms: 25 }, { times: Number.POSITIVE_INFINITY });
-    const child = spawnCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '4'], { env, cwd: dir });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const slow = hf.server.fault(
+      `POST /hf-inference/models/${SST2}`,
+      { kind: 'delay-headers', ms: 25 },
+      { times: Number.POSITIVE_INFINITY },
+    );
+    const child = spawnCli(
+      ['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '4'],
+      { env, cwd: dir },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     const deadline = Date.now() + 10_000;
     while (readJsonl(output).length < 40 && Date.now() < deadline) await sleep(20);
     child.kill('SIGKILL');
@@ -83,7 +103,10 @@ describe('infermux batch', () => {
     // A torn write from the crash: the resume must cut it and run that line again.
     appendFileSync(output, '{"id":"row-999","output":[{"label":"POS');
 
-    const resumed = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '8'], { env, cwd: dir, timeoutMs: 30_000 });
+    const resumed = await runCli(
+      ['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '8'],
+      { env, cwd: dir, timeoutMs: 30_000 },
+    );
     expect(resumed.stderr).toMatch(/dropped a partial last line/);
     expect(resumed.stderr).toMatch(new RegExp(`resuming: ${before.length} lines already in out.jsonl`));
     expect(resumed.code).toBe(0);
@@ -96,8 +119,15 @@ describe('infermux batch', () => {
   it('counts the retries its lines needed (a 429 twice, then answers)', async () => {
     const dir = tempDir();
     writeInput(dir, 5);
-    const limited = hf.server.fault(`POST /hf-inference/models/${SST2}`, { kind: 'status', status: 429, body: { error: 'Rate limit reached' }, headers: { 'retry-after': '0' } }, { times: 2 });
-    const run = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '1', '--retries', '3'], { env, cwd: dir });
+    const limited = hf.server.fault(
+      `POST /hf-inference/models/${SST2}`,
+      { kind: 'status', status: 429, body: { error: 'Rate limit reached' }, headers: { 'retry-after': '0' } },
+      { times: 2 },
+    );
+    const run = await runCli(
+      ['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2, '-j', '1', '--retries', '3'],
+      { env, cwd: dir },
+    );
     limited.cancel();
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/batch: 5 ok, 0 failed, 0 skipped \(already done\), 2 retries/);
@@ -107,7 +137,10 @@ describe('infermux batch', () => {
   it('stops at a fatal error (no token) instead of failing every line, and says how to resume', async () => {
     const dir = tempDir();
     writeInput(dir, 20);
-    const run = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2], { env: { HF_BASE_URL: hf.url }, cwd: dir });
+    const run = await runCli(['batch', 'text-classification', 'in.jsonl', '-o', 'out.jsonl', '--model', SST2], {
+      env: { HF_BASE_URL: hf.url },
+      cwd: dir,
+    });
     expect(run.code).toBe(exitCodes.auth);
     expect(run.stderr).toMatch(/HF_TOKEN.*rerun the same command/i);
     expect(readJsonl(join(dir, 'out.jsonl.errors.jsonl'))).toHaveLength(0);

@@ -22,12 +22,21 @@ export interface CliOptions {
 
 /** An environment with nothing inherited that could reach a real provider or colour output. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const base: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...extra };
+  const base: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NO_COLOR: '1',
+    ...extra,
+  };
   return Object.fromEntries(Object.entries(base).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 export function spawnCli(args: readonly string[], options: CliOptions = {}): ChildProcess {
-  const child = spawn(process.execPath, [binPath, ...args], { cwd: options.cwd ?? tempDir(), env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [binPath, ...args], {
+    cwd: options.cwd ?? tempDir(),
+    env: cleanEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   else child.stdin?.end();
   return child;

@@ -34,7 +34,12 @@ export function exitCodeForErrorCode(code: string): ExitCode {
   if (code.startsWith('caller_')) return exitCodes.usage;
   if (code.startsWith('auth_')) return exitCodes.auth;
   if (code.startsWith('policy_')) return exitCodes.policy;
-  if (code.startsWith('provider_') || code === 'gateway_all_targets_failed' || code === 'gateway_circuit_open' || code === 'gateway_timeout') {
+  if (
+    code.startsWith('provider_') ||
+    code === 'gateway_all_targets_failed' ||
+    code === 'gateway_circuit_open' ||
+    code === 'gateway_timeout'
+  ) {
     return exitCodes.provider;
   }
   return exitCodes.failure;

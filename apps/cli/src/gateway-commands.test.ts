@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodes } from './exit-codes';
 import { runCli, spawnCli, tempDir, writeConfig } from './cli-harness.test-helper';
+import { exitCodes } from './exit-codes';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -13,7 +13,10 @@ beforeAll(async () => {
   hf = await startFakeHf();
   env = { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
   dir = tempDir();
-  writeConfig(dir, { providers: { hf: {} }, server: { ledger: { path: join(dir, 'gateway.sqlite') }, logging: { level: 'warn' } } });
+  writeConfig(dir, {
+    providers: { hf: {} },
+    server: { ledger: { path: join(dir, 'gateway.sqlite') }, logging: { level: 'warn' } },
+  });
 });
 afterAll(() => hf.close());
 
@@ -54,7 +57,9 @@ describe('serve, keys and usage', () => {
 
     const usage = await runCli(['usage', '--by', 'model', '--json'], { env, cwd: dir });
     expect(usage.code).toBe(0);
-    expect(JSON.parse(usage.stdout)).toEqual([expect.objectContaining({ group: expect.stringContaining(SST2), requests: 1 })]);
+    expect(JSON.parse(usage.stdout)).toEqual([
+      expect.objectContaining({ group: expect.stringContaining(SST2), requests: 1 }),
+    ]);
     const table = await runCli(['usage', '--by', 'key'], { env, cwd: dir });
     expect(table.stdout).toMatch(/^group\s+requests/m);
 

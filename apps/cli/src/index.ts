@@ -1,3 +1,3 @@
+export { type ExitCode, exitCodeForErrorCode, exitCodes } from './exit-codes';
 export { main } from './main';
 export { createProgram } from './program';
-export { exitCodes, exitCodeForErrorCode, type ExitCode } from './exit-codes';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { getTask } from '@infermux/core';
 import { type FakeEvolink, startFakeEvolink } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodes } from './exit-codes';
 import { runCli, spawnCli, tempDir } from './cli-harness.test-helper';
+import { exitCodes } from './exit-codes';
 
 let evolink: FakeEvolink;
 let env: Record<string, string>;
@@ -30,7 +30,10 @@ describe('async jobs', () => {
 
   it('--out downloads the result', async () => {
     const dir = tempDir();
-    const run = await runCli(['run', 'video-generation', '--model', 'sora-2', 'a dog surfing', '-o', 'clips/'], { env, cwd: dir });
+    const run = await runCli(['run', 'video-generation', '--model', 'sora-2', 'a dog surfing', '-o', 'clips/'], {
+      env,
+      cwd: dir,
+    });
     expect(run.code).toBe(0);
     const files = readdirSync(join(dir, 'clips'));
     expect(files).toHaveLength(1);
@@ -38,7 +41,10 @@ describe('async jobs', () => {
   });
 
   it('--no-wait prints an id that job status / wait pick up', async () => {
-    const submitted = await runCli(['run', 'video-generation', '--model', 'sora-2', '--no-wait', 'a lighthouse at dusk'], { env });
+    const submitted = await runCli(
+      ['run', 'video-generation', '--model', 'sora-2', '--no-wait', 'a lighthouse at dusk'],
+      { env },
+    );
     expect(submitted.code).toBe(0);
     const id = submitted.stdout.trim();
     expect(id).toMatch(new RegExp(`^${jobIdPattern.source}$`));
@@ -50,20 +56,27 @@ describe('async jobs', () => {
     getTask('video-generation').output.parse(JSON.parse(waited.stdout).output);
     // A bare id needs --provider and --task.
     const bare = id.split(':').slice(2).join(':');
-    expect((await runCli(['job', 'status', bare, '--provider', 'evolink', '--task', 'video-generation'], { env })).stdout).toMatch(/succeeded/);
+    expect(
+      (await runCli(['job', 'status', bare, '--provider', 'evolink', '--task', 'video-generation'], { env })).stdout,
+    ).toMatch(/succeeded/);
     const missing = await runCli(['job', 'status', bare], { env });
     expect(missing.code).toBe(exitCodes.usage);
     expect(missing.stderr).toMatch(/--provider <name> --task <task>/);
   });
 
   it('a failed job is one line and exit 6', async () => {
-    const run = await runCli(['run', 'video-generation', '--model', 'sora-2', 'oops [fail:generation_timeout]'], { env });
+    const run = await runCli(['run', 'video-generation', '--model', 'sora-2', 'oops [fail:generation_timeout]'], {
+      env,
+    });
     expect(run.code).toBe(exitCodes.provider);
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^error: .*generation_timeout|^error: .*Task failed/);
   });
 
   it('job cancel reports a provider without cancellation clearly', async () => {
-    const submitted = await runCli(['run', 'video-generation', '--model', 'sora-2', '--no-wait', 'waits forever [stall]'], { env });
+    const submitted = await runCli(
+      ['run', 'video-generation', '--model', 'sora-2', '--no-wait', 'waits forever [stall]'],
+      { env },
+    );
     const run = await runCli(['job', 'cancel', submitted.stdout.trim()], { env });
     expect(run.code).toBe(exitCodes.usage);
     expect(run.stderr).toMatch(/no cancel endpoint/);

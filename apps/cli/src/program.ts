@@ -13,7 +13,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function createProgram(dispatch: Dispatch): Command {
   const program = new Command('infermux')
     .description('Run any Hugging Face model task across providers: one typed CLI for run, stream, jobs and batches.')
-    .option('-c, --config <path>', 'config file (default: infermux.config.yaml|yml|json found upward from the current directory)')
+    .option(
+      '-c, --config <path>',
+      'config file (default: infermux.config.yaml|yml|json found upward from the current directory)',
+    )
     .option('-v, --verbose', 'show error codes, request ids and the cause chain')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showSuggestionAfterError(true)
@@ -41,25 +44,42 @@ export function createProgram(dispatch: Dispatch): Command {
     .option('--no-wait', 'async tasks: submit, print the job id and exit')
     .option('--poll-interval <ms>', 'async tasks: first wait between status polls')
     .action((task: string | undefined, input: string | undefined, _options, command: Command) =>
-      dispatch(command, async (context) => (await import('./commands/run-command')).runCommand(context, task, input, command.opts())),
+      dispatch(command, async (context) =>
+        (await import('./commands/run-command')).runCommand(context, task, input, command.opts()),
+      ),
     );
 
   const job = program.command('job').description('follow, wait for or cancel an async job (video/image generation)');
   const jobOptions = (command: Command) =>
     command
-      .argument('<id>', 'job id as printed by infermux (<provider>:<task>:<id>), or a bare id with --provider and --task')
+      .argument(
+        '<id>',
+        'job id as printed by infermux (<provider>:<task>:<id>), or a bare id with --provider and --task',
+      )
       .option('--provider <name>', 'provider of a bare job id')
       .option('--task <task>', 'task of a bare job id');
   jobOptions(job.command('status').description('print the job state once'))
     .option('--json', 'print the status as JSON')
-    .action((id: string, _options, command: Command) => dispatch(command, async (context) => (await import('./commands/job-command')).jobStatusCommand(context, id, command.opts())));
+    .action((id: string, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/job-command')).jobStatusCommand(context, id, command.opts()),
+      ),
+    );
   jobOptions(job.command('wait').description('wait for the job, then print or save its result'))
     .option('--json', 'print the result as JSON')
     .option('-o, --out <path>', 'save the result (files or downloaded result URLs) here')
     .option('--poll-interval <ms>', 'first wait between status polls')
-    .action((id: string, _options, command: Command) => dispatch(command, async (context) => (await import('./commands/job-command')).jobWaitCommand(context, id, command.opts())));
-  jobOptions(job.command('cancel').description('ask the provider to cancel the job'))
-    .action((id: string, _options, command: Command) => dispatch(command, async (context) => (await import('./commands/job-command')).jobCancelCommand(context, id, command.opts())));
+    .action((id: string, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/job-command')).jobWaitCommand(context, id, command.opts()),
+      ),
+    );
+  jobOptions(job.command('cancel').description('ask the provider to cancel the job')).action(
+    (id: string, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/job-command')).jobCancelCommand(context, id, command.opts()),
+      ),
+  );
 
   program
     .command('batch')
@@ -71,13 +91,18 @@ export function createProgram(dispatch: Dispatch): Command {
     .requiredOption('-o, --output <path>', 'results JSONL (appended; rerun the same command to resume)')
     .option('--errors <path>', 'failed lines with their error (default: <output>.errors.jsonl)')
     .option('-j, --concurrency <n>', 'requests in flight', '16')
-    .option('--retries <n>', 'retries per line for retryable errors (429, 5xx, network); default: the config\'s retry policy')
+    .option(
+      '--retries <n>',
+      "retries per line for retryable errors (429, 5xx, network); default: the config's retry policy",
+    )
     .option('-p, --param <key=value>', 'a task parameter applied to every line (repeatable)', collect)
     .option('--provider <name>', 'provider to run on')
     .option('--revision <rev>', 'pin the model revision')
     .option('--no-progress', 'no progress bar even on a TTY')
     .action((task: string, input: string, _options, command: Command) =>
-      dispatch(command, async (context) => (await import('./commands/batch-command')).batchCommand(context, task, input, command.opts())),
+      dispatch(command, async (context) =>
+        (await import('./commands/batch-command')).batchCommand(context, task, input, command.opts()),
+      ),
     );
 
   program
@@ -85,26 +110,42 @@ export function createProgram(dispatch: Dispatch): Command {
     .description('list tasks, or show one task’s input/output schema and an example')
     .argument('[task]', 'task id')
     .option('--json', 'print as JSON')
-    .action((task: string | undefined, _options, command: Command) => dispatch(command, async (context) => (await import('./commands/tasks-command')).tasksCommand(context, task, command.opts())));
+    .action((task: string | undefined, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/tasks-command')).tasksCommand(context, task, command.opts()),
+      ),
+    );
 
   program
     .command('config')
     .description('show the resolved configuration (file + env + defaults), secrets masked')
     .option('--json', 'print as JSON')
-    .action((_options, command: Command) => dispatch(command, async (context) => (await import('./commands/config-command')).configCommand(context, command.opts())));
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/config-command')).configCommand(context, command.opts()),
+      ),
+    );
 
   program
     .command('doctor')
     .description('check the config, tokens and endpoints, with advice')
     .option('--offline', 'skip the network checks')
-    .action((_options, command: Command) => dispatch(command, async (context) => (await import('./commands/doctor-command')).doctorCommand(context, command.opts())));
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/doctor-command')).doctorCommand(context, command.opts()),
+      ),
+    );
 
   program
     .command('serve')
     .description('start the gateway (Hugging Face and OpenAI wire formats) with this configuration')
     .option('--port <port>', 'port to listen on')
     .option('--host <host>', 'address to bind')
-    .action((_options, command: Command) => dispatch(command, async (context) => (await import('./commands/gateway-commands')).serveCommand(context, command.opts())));
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/gateway-commands')).serveCommand(context, command.opts()),
+      ),
+    );
 
   const keys = program.command('keys').description('manage the gateway’s API keys');
   keys
@@ -118,17 +159,29 @@ export function createProgram(dispatch: Dispatch): Command {
     .option('--models <list>', 'models or routes the key may call (comma-separated; default all)')
     .option('--routes <list>', 'gateway endpoints the key may call, e.g. /v1/chat/completions (comma-separated)')
     .option('--json', 'print as JSON')
-    .action((name: string, _options, command: Command) => dispatch(command, async (context) => (await import('./commands/gateway-commands')).keysCreateCommand(context, name, command.opts())));
+    .action((name: string, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/gateway-commands')).keysCreateCommand(context, name, command.opts()),
+      ),
+    );
   keys
     .command('list')
     .description('list keys (never their secrets)')
     .option('--json', 'print as JSON')
-    .action((_options, command: Command) => dispatch(command, async (context) => (await import('./commands/gateway-commands')).keysListCommand(context, command.opts())));
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/gateway-commands')).keysListCommand(context, command.opts()),
+      ),
+    );
   keys
     .command('revoke')
     .description('revoke a key')
     .argument('<id>', 'key id')
-    .action((id: string, _options, command: Command) => dispatch(command, async (context) => (await import('./commands/gateway-commands')).keysRevokeCommand(context, id)));
+    .action((id: string, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/gateway-commands')).keysRevokeCommand(context, id),
+      ),
+    );
 
   program
     .command('usage')
@@ -136,7 +189,11 @@ export function createProgram(dispatch: Dispatch): Command {
     .addOption(new Option('--by <dimension>', 'group by').choices(['key', 'model', 'day']).default('model'))
     .option('--since <date>', 'only usage since this date (ISO 8601)')
     .option('--json', 'print as JSON')
-    .action((_options, command: Command) => dispatch(command, async (context) => (await import('./commands/gateway-commands')).usageCommand(context, command.opts())));
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/gateway-commands')).usageCommand(context, command.opts()),
+      ),
+    );
 
   return program;
 }

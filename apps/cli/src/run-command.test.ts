@@ -16,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => hf.close());
 
-const inferenceRequests = (modelId: string) => hf.server.requests.filter((request) => request.path.startsWith(`/hf-inference/models/${modelId}`));
+const inferenceRequests = (modelId: string) =>
+  hf.server.requests.filter((request) => request.path.startsWith(`/hf-inference/models/${modelId}`));
 
 describe('infermux run', () => {
   it('prints ranked labels with score bars for a positional text', async () => {
@@ -29,7 +30,9 @@ describe('infermux run', () => {
   });
 
   it('--json prints the result envelope, whose output validates against the task schema', async () => {
-    const run = await runCli(['run', 'text-classification', '--model', SST2, '--json', '-p', 'top_k=1', 'I love it'], { env });
+    const run = await runCli(['run', 'text-classification', '--model', SST2, '--json', '-p', 'top_k=1', 'I love it'], {
+      env,
+    });
     expect(run.code).toBe(0);
     const envelope = JSON.parse(run.stdout);
     expect(envelope).toMatchObject({ task: 'text-classification', provider: 'hf', model: { id: SST2 } });
@@ -46,7 +49,10 @@ describe('infermux run', () => {
   });
 
   it('reads the input from stdin with -', async () => {
-    const run = await runCli(['run', 'text-classification', '--model', SST2, '-'], { env, stdin: 'this is terrible and bad\n' });
+    const run = await runCli(['run', 'text-classification', '--model', SST2, '-'], {
+      env,
+      stdin: 'this is terrible and bad\n',
+    });
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toMatch(/^NEGATIVE/);
     expect(inferenceRequests(SST2).at(-1)?.json()).toMatchObject({ inputs: 'this is terrible and bad' });
@@ -55,7 +61,10 @@ describe('infermux run', () => {
   it('sends an @file image as bytes', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'cat.png'), TINY_PNG);
-    const run = await runCli(['run', 'image-classification', '--model', 'google/vit-base-patch16-224', '@cat.png', '--json'], { env, cwd: dir });
+    const run = await runCli(
+      ['run', 'image-classification', '--model', 'google/vit-base-patch16-224', '@cat.png', '--json'],
+      { env, cwd: dir },
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     getTask('image-classification').output.parse(JSON.parse(run.stdout).output);
@@ -66,7 +75,10 @@ describe('infermux run', () => {
 
   it('downloads an http(s) URL input and sends its bytes', async () => {
     const before = inferenceRequests('google/vit-base-patch16-224').length;
-    const run = await runCli(['run', 'image-classification', '--model', 'google/vit-base-patch16-224', `${hf.url}/files/cat.png`], { env });
+    const run = await runCli(
+      ['run', 'image-classification', '--model', 'google/vit-base-patch16-224', `${hf.url}/files/cat.png`],
+      { env },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/█/);
     const sent = inferenceRequests('google/vit-base-patch16-224');
@@ -76,12 +88,18 @@ describe('infermux run', () => {
 
   it('saves binary outputs to --out and reports the path; --json carries base64 without --out', async () => {
     const dir = tempDir();
-    const saved = await runCli(['run', 'text-to-image', '--model', 'black-forest-labs/FLUX.1-schnell', 'a red fox', '-o', 'fox.png'], { env, cwd: dir });
+    const saved = await runCli(
+      ['run', 'text-to-image', '--model', 'black-forest-labs/FLUX.1-schnell', 'a red fox', '-o', 'fox.png'],
+      { env, cwd: dir },
+    );
     expect(saved.code).toBe(0);
     expect(saved.stdout.trim()).toBe(`saved ${join(dir, 'fox.png')}`);
     expect(readFileSync(join(dir, 'fox.png')).subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
-    const json = await runCli(['run', 'text-to-image', '--model', 'black-forest-labs/FLUX.1-schnell', 'a red fox', '--json'], { env, cwd: dir });
+    const json = await runCli(
+      ['run', 'text-to-image', '--model', 'black-forest-labs/FLUX.1-schnell', 'a red fox', '--json'],
+      { env, cwd: dir },
+    );
     const image = JSON.parse(json.stdout).output.image;
     expect(image.contentType).toMatch(/^image\//);
     expect(Buffer.from(image.base64, 'base64').subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
@@ -89,7 +107,17 @@ describe('infermux run', () => {
 
   it('takes --input-json and --params-json', async () => {
     const run = await runCli(
-      ['run', 'zero-shot-classification', '--model', 'facebook/bart-large-mnli', '--input-json', '{"inputs":"I love hiking"}', '--params-json', '{"candidate_labels":["travel","cooking"]}', '--json'],
+      [
+        'run',
+        'zero-shot-classification',
+        '--model',
+        'facebook/bart-large-mnli',
+        '--input-json',
+        '{"inputs":"I love hiking"}',
+        '--params-json',
+        '{"candidate_labels":["travel","cooking"]}',
+        '--json',
+      ],
       { env },
     );
     expect(run.stderr).toBe('');
@@ -98,9 +126,24 @@ describe('infermux run', () => {
   });
 
   it('types list parameters from key=value (comma-separated)', async () => {
-    const run = await runCli(['run', 'zero-shot-classification', '--model', 'facebook/bart-large-mnli', 'I love hiking', '-p', 'candidate_labels=travel,cooking', '-p', 'multi_label=true'], { env });
+    const run = await runCli(
+      [
+        'run',
+        'zero-shot-classification',
+        '--model',
+        'facebook/bart-large-mnli',
+        'I love hiking',
+        '-p',
+        'candidate_labels=travel,cooking',
+        '-p',
+        'multi_label=true',
+      ],
+      { env },
+    );
     expect(run.code).toBe(0);
-    expect(inferenceRequests('facebook/bart-large-mnli').at(-1)?.json()).toMatchObject({ parameters: { candidate_labels: ['travel', 'cooking'], multi_label: true } });
+    expect(inferenceRequests('facebook/bart-large-mnli').at(-1)?.json()).toMatchObject({
+      parameters: { candidate_labels: ['travel', 'cooking'], multi_label: true },
+    });
   });
 
   it('streams chat tokens to stdout as they arrive', async () => {
@@ -108,7 +151,9 @@ describe('infermux run', () => {
     const stallMs = 1500;
     hf.server.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterBytes: 400, ms: stallMs });
     const started = Date.now();
-    const child = spawnCli(['run', 'chat-completion', '--model', 'meta-llama/Llama-3.1-8B-Instruct', 'Say hello'], { env });
+    const child = spawnCli(['run', 'chat-completion', '--model', 'meta-llama/Llama-3.1-8B-Instruct', 'Say hello'], {
+      env,
+    });
     const chunks: Array<{ at: number; text: string }> = [];
     child.stdout?.on('data', (chunk: Buffer) => chunks.push({ at: Date.now() - started, text: chunk.toString() }));
     const code = await new Promise((resolve) => child.on('close', resolve));
@@ -123,16 +168,25 @@ describe('infermux run', () => {
   it('--route runs through a configured route; an unknown route is exit 4', async () => {
     const dir = tempDir();
     writeConfig(dir, { providers: { hf: {} }, routes: { sentiment: { targets: [{ provider: 'hf', model: SST2 }] } } });
-    const run = await runCli(['run', 'text-classification', '--route', 'sentiment', 'I love it', '--json'], { env, cwd: dir });
+    const run = await runCli(['run', 'text-classification', '--route', 'sentiment', 'I love it', '--json'], {
+      env,
+      cwd: dir,
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ provider: 'hf', model: { id: SST2 } });
-    const unknown = await runCli(['run', 'text-classification', '--route', 'sentimnet', 'I love it'], { env, cwd: dir });
+    const unknown = await runCli(['run', 'text-classification', '--route', 'sentimnet', 'I love it'], {
+      env,
+      cwd: dir,
+    });
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toMatch(/Unknown route "sentimnet". Configured routes: sentiment/);
   });
 
   it('--no-stream prints the whole reply at once', async () => {
-    const run = await runCli(['run', 'chat-completion', '--model', 'meta-llama/Llama-3.1-8B-Instruct', '--no-stream', 'Say hello'], { env });
+    const run = await runCli(
+      ['run', 'chat-completion', '--model', 'meta-llama/Llama-3.1-8B-Instruct', '--no-stream', 'Say hello'],
+      { env },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout.trim().length).toBeGreaterThan(0);
     expect(hf.server.requests.at(-1)?.json()).not.toMatchObject({ stream: true });

@@ -11,7 +11,14 @@ const chatJson = Buffer.from(
     created,
     model: 'gpt-4o-mini',
     system_fingerprint: 'fp_bench',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.' }, finish_reason: 'stop', logprobs: null }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.' },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
     usage: { prompt_tokens: 12, completion_tokens: 10, total_tokens: 22 },
   }),
 );
@@ -20,7 +27,9 @@ const chunk = (delta, finish) =>
 const frames = [chunk({ role: 'assistant', content: '' }, null)];
 for (let index = 0; index < STREAM_CHUNKS; index++) frames.push(chunk({ content: `tok${index} ` }, null));
 frames.push(chunk({}, 'stop'));
-frames.push(`data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 12, completion_tokens: STREAM_CHUNKS, total_tokens: 12 + STREAM_CHUNKS } })}\n\n`);
+frames.push(
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 12, completion_tokens: STREAM_CHUNKS, total_tokens: 12 + STREAM_CHUNKS } })}\n\n`,
+);
 frames.push('data: [DONE]\n\n');
 
 const server = createServer({ keepAlive: true }, (request, response) => {
@@ -34,10 +43,16 @@ const server = createServer({ keepAlive: true }, (request, response) => {
       response.end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': chatJson.length, 'x-request-id': 'req_upstream' });
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': chatJson.length,
+      'x-request-id': 'req_upstream',
+    });
     response.end(chatJson);
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` })}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` })}\n`),
+);
 process.on('SIGTERM', () => process.exit(0));

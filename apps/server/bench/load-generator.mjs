@@ -10,7 +10,17 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function runLoad({ url, path, headers, body, connections, durationMs, warmupMs, maxRequests = 2_000_000, onMeasureStart }) {
+export async function runLoad({
+  url,
+  path,
+  headers,
+  body,
+  connections,
+  durationMs,
+  warmupMs,
+  maxRequests = 2_000_000,
+  onMeasureStart,
+}) {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`refusing to load anything but 127.0.0.1 (got ${url})`);
   const pool = new Pool(url, { connections, pipelining: 1 });
   const latencies = [];

@@ -5,8 +5,17 @@
 // `process.hrtime` and V8 share) only that window counts, so start-up and warm-up stay out.
 const SOCKETS = 'socket I/O and HTTP framing (node:http, node:net; both sides)';
 const parts = [
-  [SOCKETS, (url, name) => /^node:(_http_|http$|net$|internal\/stream_base|internal\/streams|internal\/net)/.test(url) || (url === '' && /^(writev|writeUtf8String|writeLatin1String|writeBuffer|onStreamRead|readStart|execute)$/.test(name))],
-  ['gateway: SQLite ledger (better-sqlite3)', (url) => /better-sqlite3/.test(url) || /apps\/server\/.*usage-ledger|insertMany/.test(url)],
+  [
+    SOCKETS,
+    (url, name) =>
+      /^node:(_http_|http$|net$|internal\/stream_base|internal\/streams|internal\/net)/.test(url) ||
+      (url === '' &&
+        /^(writev|writeUtf8String|writeLatin1String|writeBuffer|onStreamRead|readStart|execute)$/.test(name)),
+  ],
+  [
+    'gateway: SQLite ledger (better-sqlite3)',
+    (url) => /better-sqlite3/.test(url) || /apps\/server\/.*usage-ledger|insertMany/.test(url),
+  ],
   ['gateway: metrics (prom-client)', (url) => /prom-client|tdigest|bintrees/.test(url)],
   ['gateway: logging (pino)', (url) => /pino|sonic-boom/.test(url)],
   ['validation (zod), from core and adapter', (url) => /\/zod\//.test(url)],

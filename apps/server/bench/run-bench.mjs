@@ -8,8 +8,8 @@
 // rotating); a ratio is the median of the per-round ratios, which drift cancels out of.
 // `--profile` adds one CPU-profiled window of each at 64 connections and for streams, and prints
 // what each part of the request path costs per request, gateway against proxy.
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,11 @@ if (pin) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ig
 function start(name, script, args, env, cpu) {
   const command = pin ? 'taskset' : process.execPath;
   const argv = pin ? ['-c', String(cpu), process.execPath, ...args, script] : [...args, script];
-  const child = spawn(command, argv, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: work });
+  const child = spawn(command, argv, {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: work,
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -144,19 +148,32 @@ const gatewayConfig = join(work, 'gateway.json');
 writeFileSync(
   gatewayConfig,
   JSON.stringify({
-    providers: { bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' } },
+    providers: {
+      bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' },
+    },
     routes: { 'bench-chat': { targets: [{ model: 'bench:gpt-4o-mini' }] } },
     prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
-    server: { keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }], ledger: { path: join(work, 'ledger.sqlite') }, logging: { level: 'info' } },
+    server: {
+      keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
+      ledger: { path: join(work, 'ledger.sqlite') },
+      logging: { level: 'info' },
+    },
   }),
 );
 // BENCH_GATEWAY_FLAGS: extra node flags for the gateway only (e.g. --max-semi-space-size=4 to trade CPU for RSS).
 const gatewayFlags = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
-const startProxy = (flags = []) => start('bare proxy', join(here, 'bare-proxy.mjs'), flags, { UPSTREAM_URL: upstream.url }, 1).then((proxy) => Object.assign(proxy, { model: 'gpt-4o-mini' }));
-const startGateway = (flags = []) =>
-  start('gateway', join(serverRoot, 'dist', 'main.js'), [...gatewayFlags, ...flags], { INFERMUX_CONFIG: gatewayConfig, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY }, 1).then((gateway) =>
-    Object.assign(gateway, { model: 'bench-chat' }),
+const startProxy = (flags = []) =>
+  start('bare proxy', join(here, 'bare-proxy.mjs'), flags, { UPSTREAM_URL: upstream.url }, 1).then((proxy) =>
+    Object.assign(proxy, { model: 'gpt-4o-mini' }),
   );
+const startGateway = (flags = []) =>
+  start(
+    'gateway',
+    join(serverRoot, 'dist', 'main.js'),
+    [...gatewayFlags, ...flags],
+    { INFERMUX_CONFIG: gatewayConfig, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY },
+    1,
+  ).then((gateway) => Object.assign(gateway, { model: 'bench-chat' }));
 
 /** One profiled window of a freshly started target: µs of CPU per request by part of the request path. */
 async function profileTarget(startTarget, scenario, directory) {
@@ -174,7 +191,8 @@ const results = {};
 try {
   for (const scenario of scenarios) {
     const targets = { direct: upstream, bareProxy: await startProxy(), gateway: await startGateway() };
-    for (const key of ['bareProxy', 'gateway']) await runLoad({ ...loadFor(targets[key], scenario), durationMs: warmupMs, warmupMs: 0 });
+    for (const key of ['bareProxy', 'gateway'])
+      await runLoad({ ...loadFor(targets[key], scenario), durationMs: warmupMs, warmupMs: 0 });
     const windows = { direct: [], bareProxy: [], gateway: [] };
     for (let round = 0; round < rounds; round++) {
       // Rotate who goes first so no target always follows the same neighbour.
@@ -216,10 +234,13 @@ ledger.close();
 
 const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 const pad = (text, width) => String(text).padEnd(width);
-const perRound = (entry, read) => entry.rounds.gateway.map((gateway, index) => read(gateway, entry.rounds.bareProxy[index]));
+const perRound = (entry, read) =>
+  entry.rounds.gateway.map((gateway, index) => read(gateway, entry.rounds.bareProxy[index]));
 const summary = {};
 const lines = [`${rounds} rounds of ${durationMs / 1000} s per target and scenario; medians over rounds`, ''];
-lines.push(`${pad('scenario', 32)}${pad('target', 12)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB (peak)`);
+lines.push(
+  `${pad('scenario', 32)}${pad('target', 12)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB (peak)`,
+);
 for (const scenario of scenarios) {
   const entry = results[scenario.id];
   for (const key of TARGETS) {
@@ -231,8 +252,14 @@ for (const scenario of scenarios) {
   }
   summary[scenario.id] = {
     throughputRatio: round(median(perRound(entry, (gateway, bare) => gateway.throughput / bare.throughput)), 3),
-    throughputRatioRange: [round(Math.min(...perRound(entry, (g, b) => g.throughput / b.throughput)), 3), round(Math.max(...perRound(entry, (g, b) => g.throughput / b.throughput)), 3)],
-    cpuPerRequestRatio: round(median(perRound(entry, (gateway, bare) => gateway.cpuMicrosPerRequest / bare.cpuMicrosPerRequest)), 2),
+    throughputRatioRange: [
+      round(Math.min(...perRound(entry, (g, b) => g.throughput / b.throughput)), 3),
+      round(Math.max(...perRound(entry, (g, b) => g.throughput / b.throughput)), 3),
+    ],
+    cpuPerRequestRatio: round(
+      median(perRound(entry, (gateway, bare) => gateway.cpuMicrosPerRequest / bare.cpuMicrosPerRequest)),
+      2,
+    ),
     addedP50OverBareMs: round(median(perRound(entry, (gateway, bare) => gateway.p50Ms - bare.p50Ms)), 3),
     p99Ratio: round(median(perRound(entry, (gateway, bare) => gateway.p99Ms / bare.p99Ms)), 2),
     gatewaySteadyRssMb: round(entry.gateway.steadyRssMb, 0),
@@ -243,10 +270,22 @@ for (const scenario of scenarios) {
 }
 const targets = Object.fromEntries(
   [
-    ['throughput at 64 connections >= 0.85x bare proxy', summary['chat-c64'] && summary['chat-c64'].throughputRatio >= 0.85],
-    ['streaming throughput at 16 connections >= 0.85x bare proxy', summary['stream-c16'] && summary['stream-c16'].throughputRatio >= 0.85],
-    ['added p50 at 1 connection within 0.1 ms of the bare proxy', summary['chat-c1'] && summary['chat-c1'].addedP50OverBareMs <= 0.1],
-    ['gateway RSS <= 120 MB steady (median while loaded, every scenario)', Math.max(...scenarios.map((scenario) => summary[scenario.id].gatewaySteadyRssMb)) <= 120],
+    [
+      'throughput at 64 connections >= 0.85x bare proxy',
+      summary['chat-c64'] && summary['chat-c64'].throughputRatio >= 0.85,
+    ],
+    [
+      'streaming throughput at 16 connections >= 0.85x bare proxy',
+      summary['stream-c16'] && summary['stream-c16'].throughputRatio >= 0.85,
+    ],
+    [
+      'added p50 at 1 connection within 0.1 ms of the bare proxy',
+      summary['chat-c1'] && summary['chat-c1'].addedP50OverBareMs <= 0.1,
+    ],
+    [
+      'gateway RSS <= 120 MB steady (median while loaded, every scenario)',
+      Math.max(...scenarios.map((scenario) => summary[scenario.id].gatewaySteadyRssMb)) <= 120,
+    ],
   ].filter(([, met]) => met !== undefined),
 );
 
@@ -259,28 +298,41 @@ for (const scenario of scenarios) {
 }
 lines.push('', 'targets:');
 for (const [name, met] of Object.entries(targets)) lines.push(`  ${met ? 'MET    ' : 'MISSED '} ${name}`);
-lines.push('', `ledger rows written during the gateway runs: ${ledgerRows}; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`);
+lines.push(
+  '',
+  `ledger rows written during the gateway runs: ${ledgerRows}; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`,
+);
 for (const scenario of scenarios) {
   const profiled = results[scenario.id].profileMicrosPerRequest;
   if (!profiled) continue;
-  lines.push('', `CPU per request by part of the request path, ${scenario.label} (µs, one profiled window each; the profiler adds its own cost):`);
+  lines.push(
+    '',
+    `CPU per request by part of the request path, ${scenario.label} (µs, one profiled window each; the profiler adds its own cost):`,
+  );
   lines.push(`  ${pad('part', 62)}${pad('gateway', 10)}${pad('bare', 10)}difference`);
-  const parts = [...new Set([...Object.keys(profiled.gateway), ...Object.keys(profiled.bareProxy)])].sort((a, b) => (profiled.gateway[b] ?? 0) - (profiled.gateway[a] ?? 0));
+  const parts = [...new Set([...Object.keys(profiled.gateway), ...Object.keys(profiled.bareProxy)])].sort(
+    (a, b) => (profiled.gateway[b] ?? 0) - (profiled.gateway[a] ?? 0),
+  );
   const total = { gateway: 0, bare: 0 };
   for (const part of parts) {
     const gateway = profiled.gateway[part] ?? 0;
     const bare = profiled.bareProxy[part] ?? 0;
     total.gateway += gateway;
     total.bare += bare;
-    lines.push(`  ${pad(part, 62)}${pad(gateway.toFixed(1), 10)}${pad(bare.toFixed(1), 10)}${(gateway - bare >= 0 ? '+' : '') + (gateway - bare).toFixed(1)}`);
+    lines.push(
+      `  ${pad(part, 62)}${pad(gateway.toFixed(1), 10)}${pad(bare.toFixed(1), 10)}${(gateway - bare >= 0 ? '+' : '') + (gateway - bare).toFixed(1)}`,
+    );
   }
-  lines.push(`  ${pad('total', 62)}${pad(total.gateway.toFixed(1), 10)}${pad(total.bare.toFixed(1), 10)}+${(total.gateway - total.bare).toFixed(1)}`);
+  lines.push(
+    `  ${pad('total', 62)}${pad(total.gateway.toFixed(1), 10)}${pad(total.bare.toFixed(1), 10)}+${(total.gateway - total.bare).toFixed(1)}`,
+  );
 }
 process.stdout.write(`${lines.join('\n')}\n`);
 
 const resultsDir = join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
-for (const entry of Object.values(results)) for (const windows of Object.values(entry.rounds)) for (const window of windows) delete window.window;
+for (const entry of Object.values(results))
+  for (const windows of Object.values(entry.rounds)) for (const window of windows) delete window.window;
 const report = {
   date: new Date().toISOString(),
   node: process.version,

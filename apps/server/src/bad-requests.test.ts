@@ -15,9 +15,16 @@ afterAll(() => fixture?.close());
 
 describe('caller mistakes are 4xx with a clear body, never 500', () => {
   it('malformed JSON → 400 naming the problem', async () => {
-    const reply = await call(`${base}/v1/chat/completions`, { headers: json, body: '{"model": "openai:gpt-4o-mini", "messages": [' });
+    const reply = await call(`${base}/v1/chat/completions`, {
+      headers: json,
+      body: '{"model": "openai:gpt-4o-mini", "messages": [',
+    });
     expect(reply.status).toBe(400);
-    expect(reply.json().error).toMatchObject({ type: 'invalid_request_error', param: 'body', code: 'caller_invalid_input' });
+    expect(reply.json().error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'body',
+      code: 'caller_invalid_input',
+    });
     expect(reply.json().error.message).toMatch(/^The request body is not valid JSON: /);
   });
 
@@ -28,14 +35,30 @@ describe('caller mistakes are 4xx with a clear body, never 500', () => {
   });
 
   it('wrong types → 400 naming the field and what was expected', async () => {
-    const reply = await call(`${base}/v1/chat/completions`, { headers: json, body: JSON.stringify({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 'hot' }) });
+    const reply = await call(`${base}/v1/chat/completions`, {
+      headers: json,
+      body: JSON.stringify({
+        model: 'openai:gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x' }],
+        temperature: 'hot',
+      }),
+    });
     expect(reply.status).toBe(400);
     expect(reply.json().error.param).toBe('temperature');
     expect(reply.json().error.message).toMatch(/temperature/);
-    const missingModel = await call(`${base}/v1/chat/completions`, { headers: json, body: JSON.stringify({ messages: [] }) });
+    const missingModel = await call(`${base}/v1/chat/completions`, {
+      headers: json,
+      body: JSON.stringify({ messages: [] }),
+    });
     expect(missingModel.status).toBe(400);
-    expect(missingModel.json().error).toMatchObject({ param: 'model', message: 'model: expected the model or route name (a non-empty string).' });
-    const hf = await call(`${base}/models/facebook/bart-large-mnli?task=zero-shot-classification`, { headers: json, body: JSON.stringify({ inputs: 'x', parameters: { candidate_labels: 'refund' } }) });
+    expect(missingModel.json().error).toMatchObject({
+      param: 'model',
+      message: 'model: expected the model or route name (a non-empty string).',
+    });
+    const hf = await call(`${base}/models/facebook/bart-large-mnli?task=zero-shot-classification`, {
+      headers: json,
+      body: JSON.stringify({ inputs: 'x', parameters: { candidate_labels: 'refund' } }),
+    });
     expect(hf.status).toBe(400);
     expect(hf.json()).toEqual({ error: expect.stringMatching(/parameters\.candidate_labels/) });
   });
@@ -45,16 +68,25 @@ describe('caller mistakes are 4xx with a clear body, never 500', () => {
     const reply = await call(`${base}/v1/chat/completions`, { headers: json, body: big });
     expect(reply.status).toBe(413);
     expect(reply.json().error.message).toMatch(/larger than the JSON body limit of 4096 bytes/);
-    const image = await call(`${base}/models/google/vit-base-patch16-224?task=image-classification`, { headers: { 'content-type': 'image/png' }, body: new Uint8Array(20_000) });
+    const image = await call(`${base}/models/google/vit-base-patch16-224?task=image-classification`, {
+      headers: { 'content-type': 'image/png' },
+      body: new Uint8Array(20_000),
+    });
     expect(image.status).toBe(413);
     expect(image.json()).toEqual({ error: expect.stringMatching(/binary body limit of 8192 bytes/) });
   });
 
   it('wrong content type → 415', async () => {
-    const reply = await call(`${base}/v1/chat/completions`, { headers: { 'content-type': 'text/plain' }, body: chatBody() });
+    const reply = await call(`${base}/v1/chat/completions`, {
+      headers: { 'content-type': 'text/plain' },
+      body: chatBody(),
+    });
     expect(reply.status).toBe(415);
     expect(reply.json().error.message).toBe('Unsupported Content-Type "text/plain": expected application/json.');
-    const hf = await call(`${base}/models/google/vit-base-patch16-224?task=image-classification`, { headers: { 'content-type': 'text/csv' }, body: 'a,b' });
+    const hf = await call(`${base}/models/google/vit-base-patch16-224?task=image-classification`, {
+      headers: { 'content-type': 'text/csv' },
+      body: 'a,b',
+    });
     expect(hf.status).toBe(415);
   });
 
@@ -64,13 +96,19 @@ describe('caller mistakes are 4xx with a clear body, never 500', () => {
     expect(missing.json().error.type).toBe('not_found_error');
     const method = await call(`${base}/v1/chat/completions`, { method: 'GET' });
     expect(method.status).toBe(405);
-    const task = await call(`${base}/v1/tasks/sentiment-magic`, { headers: json, body: JSON.stringify({ model: 'hf:x/y', input: {} }) });
+    const task = await call(`${base}/v1/tasks/sentiment-magic`, {
+      headers: json,
+      body: JSON.stringify({ model: 'hf:x/y', input: {} }),
+    });
     expect(task.status).toBe(404);
     expect(task.json().error.message).toMatch(/Unknown task "sentiment-magic". Known tasks: text-classification/);
   });
 
   it('unknown model → 404 (from the upstream), unknown provider → 400', async () => {
-    const model = await call(`${base}/models/acme/no-such-model?task=text-classification`, { headers: json, body: JSON.stringify({ inputs: 'x' }) });
+    const model = await call(`${base}/models/acme/no-such-model?task=text-classification`, {
+      headers: json,
+      body: JSON.stringify({ inputs: 'x' }),
+    });
     expect(model.status).toBe(404);
     const provider = await call(`${base}/v1/chat/completions`, { headers: json, body: chatBody('nowhere:gpt-4o') });
     expect(provider.status).toBe(400);
@@ -86,10 +124,24 @@ describe('caller mistakes are 4xx with a clear body, never 500', () => {
   });
 
   it('the native envelope runs any task and reports the result envelope', async () => {
-    const reply = await call(`${base}/v1/tasks/text-classification`, { headers: json, body: JSON.stringify({ model: 'hf:distilbert/distilbert-base-uncased-finetuned-sst-2-english', input: { inputs: 'great' } }) });
+    const reply = await call(`${base}/v1/tasks/text-classification`, {
+      headers: json,
+      body: JSON.stringify({
+        model: 'hf:distilbert/distilbert-base-uncased-finetuned-sst-2-english',
+        input: { inputs: 'great' },
+      }),
+    });
     expect(reply.status).toBe(200);
-    expect(reply.json()).toMatchObject({ task: 'text-classification', provider: 'hf', output: expect.any(Array), attempts: [expect.objectContaining({ provider: 'hf' })] });
-    const invalid = await call(`${base}/v1/tasks/text-classification`, { headers: json, body: JSON.stringify({ model: 'hf:a/b', input: { inputs: 3 } }) });
+    expect(reply.json()).toMatchObject({
+      task: 'text-classification',
+      provider: 'hf',
+      output: expect.any(Array),
+      attempts: [expect.objectContaining({ provider: 'hf' })],
+    });
+    const invalid = await call(`${base}/v1/tasks/text-classification`, {
+      headers: json,
+      body: JSON.stringify({ model: 'hf:a/b', input: { inputs: 3 } }),
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.json().error).toMatchObject({ code: 'caller_invalid_input', status: 400, retryable: false });
   });

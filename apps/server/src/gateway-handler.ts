@@ -21,10 +21,14 @@ function formatForPath(path: string): WireFormat {
 function finish(context: RequestContext, services: GatewayServices, endpoint: Endpoint | undefined): void {
   context.clearDeadline();
   if (!context.response.writableFinished && !context.error) {
-    context.error = new InfermuxError({ code: 'caller_aborted', message: 'The caller closed the connection before the response ended.' });
+    context.error = new InfermuxError({
+      code: 'caller_aborted',
+      message: 'The caller closed the connection before the response ended.',
+    });
   }
   if (!context.response.writableFinished) context.abort.abort('caller-gone');
-  const status = context.status === 0 ? 499 : context.error && context.status === 200 ? context.error.status : context.status;
+  const status =
+    context.status === 0 ? 499 : context.error && context.status === 200 ? context.error.status : context.status;
   const latencyMs = context.elapsedMs();
   const overheadMs = context.overheadMs ?? context.currentOverheadMs();
   const usage = context.usage;
@@ -60,7 +64,8 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
       cached: context.cached,
     });
   }
-  const routeLabel = context.route && services.engine.isRoute(context.route) ? context.route : context.route ? '(direct)' : '';
+  const routeLabel =
+    context.route && services.engine.isRoute(context.route) ? context.route : context.route ? '(direct)' : '';
   services.metrics.observe({
     endpoint: context.endpoint,
     route: routeLabel,
@@ -77,14 +82,40 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
     task: context.task ?? '',
   });
   if (status >= 500 && status !== 503) {
-    services.logger.warn({ requestId: context.id, endpoint: context.endpoint, status, code: errorCode, provider, error: context.error?.message }, 'request failed');
+    services.logger.warn(
+      {
+        requestId: context.id,
+        endpoint: context.endpoint,
+        status,
+        code: errorCode,
+        provider,
+        error: context.error?.message,
+      },
+      'request failed',
+    );
   } else if (services.settings.logging.requests) {
-    services.logger.info({ requestId: context.id, method: context.request.method, endpoint: context.endpoint, status, code: errorCode || undefined, provider: provider || undefined, latencyMs, overheadMs }, 'request');
+    services.logger.info(
+      {
+        requestId: context.id,
+        method: context.request.method,
+        endpoint: context.endpoint,
+        status,
+        code: errorCode || undefined,
+        provider: provider || undefined,
+        latencyMs,
+        overheadMs,
+      },
+      'request',
+    );
   }
 }
 
 /** The one request listener: route, authenticate, handle, account. */
-export function createGatewayHandler(services: GatewayServices, router: Router<Endpoint>, inFlight: InFlightList<RequestContext>) {
+export function createGatewayHandler(
+  services: GatewayServices,
+  router: Router<Endpoint>,
+  inFlight: InFlightList<RequestContext>,
+) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
@@ -92,7 +123,14 @@ export function createGatewayHandler(services: GatewayServices, router: Router<E
     const method = request.method ?? 'GET';
     const match = router.match(method, path);
     const endpoint = match?.value;
-    const context = new RequestContext(request, response, requestIdFrom(request.headers['x-request-id']), path, endpoint?.path ?? '(unmatched)', endpoint?.format ?? formatForPath(path));
+    const context = new RequestContext(
+      request,
+      response,
+      requestIdFrom(request.headers['x-request-id']),
+      path,
+      endpoint?.path ?? '(unmatched)',
+      endpoint?.format ?? formatForPath(path),
+    );
     if (match) context.params = match.params;
     if (queryStart !== -1) context.query = new URLSearchParams(url.slice(queryStart + 1));
     const leave = inFlight.add(context);
@@ -112,18 +150,29 @@ export function createGatewayHandler(services: GatewayServices, router: Router<E
   };
 }
 
-async function dispatch(context: RequestContext, services: GatewayServices, endpoint: Endpoint | undefined, router: Router<Endpoint>): Promise<void> {
+async function dispatch(
+  context: RequestContext,
+  services: GatewayServices,
+  endpoint: Endpoint | undefined,
+  router: Router<Endpoint>,
+): Promise<void> {
   try {
     if (!endpoint) {
       const known = router.hasPath(context.path);
       throw new InfermuxError({
         code: 'gateway_not_found',
         status: known ? 405 : 404,
-        message: known ? `${context.request.method} is not allowed on ${context.path}.` : `No such endpoint: ${context.request.method} ${context.path}. See /docs.`,
+        message: known
+          ? `${context.request.method} is not allowed on ${context.path}.`
+          : `No such endpoint: ${context.request.method} ${context.path}. See /docs.`,
       });
     }
     if (services.draining && endpoint.auth !== 'none') {
-      throw new InfermuxError({ code: 'provider_unavailable', message: 'The gateway is shutting down; retry on another instance.', retryAfterMs: 1000 });
+      throw new InfermuxError({
+        code: 'provider_unavailable',
+        message: 'The gateway is shutting down; retry on another instance.',
+        retryAfterMs: 1000,
+      });
     }
     if (endpoint.auth === 'key') authenticate(context, services);
     await endpoint.handle(context, services);
@@ -132,7 +181,8 @@ async function dispatch(context: RequestContext, services: GatewayServices, endp
       // Drain what is left of a refused body so the connection can be reused (or closed cleanly).
       if (!context.request.complete) context.response.setHeader('connection', 'close');
       sendError(context, error);
-      if (!InfermuxError.isInstance(error)) services.logger.error({ requestId: context.id, err: error }, 'unhandled error in handler');
+      if (!InfermuxError.isInstance(error))
+        services.logger.error({ requestId: context.id, err: error }, 'unhandled error in handler');
     } else {
       context.error = InfermuxError.from(error, { code: 'gateway_internal' });
       context.response.destroy();

@@ -12,7 +12,18 @@ export function createGatewayLogger(level: string, destination?: DestinationStre
       level,
       base: { service: 'infermux-gateway' },
       redact: {
-        paths: ['authorization', 'headers.authorization', 'request.headers.authorization', 'apiKey', '*.apiKey', 'key', '*.key', 'token', '*.token', 'adminToken'],
+        paths: [
+          'authorization',
+          'headers.authorization',
+          'request.headers.authorization',
+          'apiKey',
+          '*.apiKey',
+          'key',
+          '*.key',
+          'token',
+          '*.token',
+          'adminToken',
+        ],
         censor: '[REDACTED]',
       },
       formatters: {
@@ -20,7 +31,10 @@ export function createGatewayLogger(level: string, destination?: DestinationStre
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((item) => (typeof item === 'string' ? redactSecrets(item) : item)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((item) => (typeof item === 'string' ? redactSecrets(item) : item)) as Parameters<typeof method>,
+          );
         },
       },
     },

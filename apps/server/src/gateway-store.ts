@@ -2,7 +2,7 @@ import type { InfermuxConfig } from '@infermux/core';
 import type { CreateKeyOptions, GatewayKey } from './keys/gateway-key';
 import { KeyStore } from './keys/key-store';
 import { openDatabase } from './ledger/open-database';
-import { UsageLedger, type UsageGrouping, type UsageSummaryRow } from './ledger/usage-ledger';
+import { type UsageGrouping, UsageLedger, type UsageSummaryRow } from './ledger/usage-ledger';
 import { serverSettings } from './server-settings';
 
 export interface GatewayStore {

@@ -11,7 +11,21 @@ let key: string;
 beforeAll(async () => {
   // Model ids without a provider prefix go to the HF provider (the OpenAI-compatible one also serves embeddings and generation).
   // A short breaker cool-down: the loading model trips it, and x-wait-for-model waits it out.
-  fixture = await startGatewayFixture({}, {}, { defaults: { provider: 'hf' }, breaker: { cooldownMs: 200 } }, { hfModels: [{ id: 'acme/slow-loader', pipelineTag: 'text-classification', inference: 'warm', loading: { estimatedTime: 0.05, times: 9 } }] });
+  fixture = await startGatewayFixture(
+    {},
+    {},
+    { defaults: { provider: 'hf' }, breaker: { cooldownMs: 200 } },
+    {
+      hfModels: [
+        {
+          id: 'acme/slow-loader',
+          pipelineTag: 'text-classification',
+          inference: 'warm',
+          loading: { estimatedTime: 0.05, times: 9 },
+        },
+      ],
+    },
+  );
   const created = await fetch(`${fixture.gateway.url}/admin/keys`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -30,7 +44,7 @@ function lastUpstreamCall() {
 }
 
 describe('the official @huggingface/inference client, unchanged, with endpointUrl at the gateway', () => {
-  it('text classification (task from the model\'s Hub pipeline tag)', async () => {
+  it("text classification (task from the model's Hub pipeline tag)", async () => {
     const output = await client.textClassification({
       endpointUrl: `${models}/distilbert/distilbert-base-uncased-finetuned-sst-2-english`,
       inputs: 'I like you. I love you',
@@ -59,7 +73,9 @@ describe('the official @huggingface/inference client, unchanged, with endpointUr
     });
     expect(output).toHaveLength(2);
     expect((output as number[][])[0]?.length).toBeGreaterThan(0);
-    expect(lastUpstreamCall().path).toBe('/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction');
+    expect(lastUpstreamCall().path).toBe(
+      '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction',
+    );
   });
 
   it('text generation (huggingface.js posts OpenAI completions to {endpoint}/v1/completions)', async () => {
@@ -71,7 +87,11 @@ describe('the official @huggingface/inference client, unchanged, with endpointUr
     expect(typeof output.generated_text).toBe('string');
     expect(output.generated_text.length).toBeGreaterThan(0);
     const upstream = lastUpstreamCall();
-    expect(upstream.json()).toMatchObject({ prompt: 'The answer to the universe is', max_tokens: 12, temperature: 0.7 });
+    expect(upstream.json()).toMatchObject({
+      prompt: 'The answer to the universe is',
+      max_tokens: 12,
+      temperature: 0.7,
+    });
   });
 
   it('image classification from raw bytes', async () => {
@@ -86,7 +106,10 @@ describe('the official @huggingface/inference client, unchanged, with endpointUr
   });
 
   it('text-to-image: the image bytes come back raw, with their media type', async () => {
-    const image = await client.textToImage({ endpointUrl: `${models}/black-forest-labs/FLUX.1-schnell`, inputs: 'an astronaut riding a horse' }, { outputType: 'blob' });
+    const image = await client.textToImage(
+      { endpointUrl: `${models}/black-forest-labs/FLUX.1-schnell`, inputs: 'an astronaut riding a horse' },
+      { outputType: 'blob' },
+    );
     expect(image).toBeInstanceOf(Blob);
     expect(image.type).toMatch(/^image\//);
     expect(image.size).toBeGreaterThan(0);
@@ -94,17 +117,28 @@ describe('the official @huggingface/inference client, unchanged, with endpointUr
 
   it('a loading model: 503 with estimated_time, or held until ready with x-wait-for-model', async () => {
     const url = `${models}/acme/slow-loader?task=text-classification`;
-    const refused = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ inputs: 'x' }) });
+    const refused = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: 'x' }),
+    });
     expect(refused.status).toBe(503);
     const refusedBody = await refused.json();
     expect(refusedBody.error).toEqual(expect.any(String));
     // HF's loading shape, unless core's breaker already opened on the repeated 503s (then it says so).
-    if (refused.headers.get('x-infermux-error-code') === 'provider_model_loading') expect(refusedBody).toEqual({ error: expect.stringMatching(/loading/i), estimated_time: expect.any(Number) });
+    if (refused.headers.get('x-infermux-error-code') === 'provider_model_loading')
+      expect(refusedBody).toEqual({ error: expect.stringMatching(/loading/i), estimated_time: expect.any(Number) });
     else expect(refused.headers.get('x-infermux-error-code')).toBe('gateway_circuit_open');
-    const held = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-wait-for-model': 'true' }, body: JSON.stringify({ inputs: 'x' }) });
+    const held = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-wait-for-model': 'true' },
+      body: JSON.stringify({ inputs: 'x' }),
+    });
     expect(held.status).toBe(200);
     // Nine loading answers in all (the breaker opened on the way): more than core's bounded retries give one call.
-    const loadingCalls = fixture.hf.server.requests.filter((request) => request.path === '/hf-inference/models/acme/slow-loader');
+    const loadingCalls = fixture.hf.server.requests.filter(
+      (request) => request.path === '/hf-inference/models/acme/slow-loader',
+    );
     expect(loadingCalls.length).toBeGreaterThanOrEqual(10);
     expect(await held.json()).toEqual([[expect.objectContaining({ label: expect.any(String) }), expect.anything()]]);
   });

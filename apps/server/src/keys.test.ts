@@ -8,7 +8,11 @@ let chatUrl: string;
 let mainKey: string;
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture({}, {}, { prices: { version: 'test-1', models: { 'openai:gpt-4o-mini': { perRequest: 0.01 } } } });
+  fixture = await startGatewayFixture(
+    {},
+    {},
+    { prices: { version: 'test-1', models: { 'openai:gpt-4o-mini': { perRequest: 0.01 } } } },
+  );
   chatUrl = `${fixture.gateway.url}/v1/chat/completions`;
   mainKey = (await createKey(fixture.gateway.url, { name: 'main' })).key;
 });
@@ -21,13 +25,22 @@ describe('gateway keys', () => {
     expect(reply.status).toBe(200);
     const listed = await call(`${fixture.gateway.url}/admin/keys`, { method: 'GET', headers: bearer(ADMIN_TOKEN) });
     expect(listed.text).not.toContain(mainKey);
-    expect(listed.json().data.find((key: { name: string }) => key.name === 'main')).toMatchObject({ prefix: mainKey.slice(0, 8) + '…' });
+    expect(listed.json().data.find((key: { name: string }) => key.name === 'main')).toMatchObject({
+      prefix: `${mainKey.slice(0, 8)}…`,
+    });
   });
 
   it('missing key → 401 in the OpenAI shape', async () => {
     const reply = await call(chatUrl, { headers: { 'content-type': 'application/json' }, body: chatBody() });
     expect(reply.status).toBe(401);
-    expect(reply.json()).toEqual({ error: { message: expect.stringContaining('Missing gateway key'), type: 'authentication_error', param: null, code: 'invalid_api_key' } });
+    expect(reply.json()).toEqual({
+      error: {
+        message: expect.stringContaining('Missing gateway key'),
+        type: 'authentication_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    });
     expect(reply.headers.get('x-request-id')).toMatch(/^req_/);
     expect(reply.headers.get('x-infermux-overhead-ms')).not.toBeNull();
   });
@@ -43,7 +56,10 @@ describe('gateway keys', () => {
   it('revoked key → 401 at once', async () => {
     const { id, key } = await createKey(fixture.gateway.url, { name: 'short-lived' });
     expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(200);
-    const revoked = await call(`${fixture.gateway.url}/admin/keys/${id}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN) });
+    const revoked = await call(`${fixture.gateway.url}/admin/keys/${id}`, {
+      method: 'DELETE',
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.json().revokedAt).toEqual(expect.any(Number));
     const after = await call(chatUrl, { headers: bearer(key), body: chatBody() });
@@ -62,10 +78,13 @@ describe('gateway keys', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(Number(limited.headers.get('retry-after-ms'))).toBeGreaterThan(0);
     // The same key on an HF route: HF's `{"error": "..."}` shape.
-    const hf = await call(`${fixture.gateway.url}/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`, {
-      headers: bearer(key),
-      body: JSON.stringify({ inputs: 'x' }),
-    });
+    const hf = await call(
+      `${fixture.gateway.url}/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`,
+      {
+        headers: bearer(key),
+        body: JSON.stringify({ inputs: 'x' }),
+      },
+    );
     expect(hf.status).toBe(429);
     expect(hf.json()).toEqual({ error: expect.stringMatching(/over its limit/) });
   });
@@ -89,8 +108,12 @@ describe('gateway keys', () => {
     expect(refused.json().error).toMatchObject({ type: 'permission_error', param: 'model' });
   });
 
-  it('an upstream refusing the gateway\'s provider token is a 502 (not the caller\'s 401)', async () => {
-    fixture.openai.failWith({ path: '/v1/chat/completions' }, 401, { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' });
+  it("an upstream refusing the gateway's provider token is a 502 (not the caller's 401)", async () => {
+    fixture.openai.failWith({ path: '/v1/chat/completions' }, 401, {
+      message: 'Incorrect API key provided.',
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+    });
     const reply = await call(chatUrl, { headers: bearer(mainKey), body: chatBody() });
     expect(reply.status).toBe(502);
     expect(reply.headers.get('x-should-retry')).toBe('false');
@@ -99,8 +122,13 @@ describe('gateway keys', () => {
 
   it('the admin API needs the admin token; bad key options name the field', async () => {
     expect((await call(`${fixture.gateway.url}/admin/keys`, { method: 'GET' })).status).toBe(401);
-    expect((await call(`${fixture.gateway.url}/admin/keys`, { method: 'GET', headers: bearer(mainKey) })).status).toBe(401);
-    const bad = await call(`${fixture.gateway.url}/admin/keys`, { headers: bearer(ADMIN_TOKEN), body: JSON.stringify({ name: 'x', rpm: 'fast' }) });
+    expect((await call(`${fixture.gateway.url}/admin/keys`, { method: 'GET', headers: bearer(mainKey) })).status).toBe(
+      401,
+    );
+    const bad = await call(`${fixture.gateway.url}/admin/keys`, {
+      headers: bearer(ADMIN_TOKEN),
+      body: JSON.stringify({ name: 'x', rpm: 'fast' }),
+    });
     expect(bad.status).toBe(400);
     expect(bad.json().error.message).toMatch(/rpm/);
   });

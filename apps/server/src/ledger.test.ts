@@ -46,14 +46,21 @@ async function waitForRow(requestId: string): Promise<Row> {
 }
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture({}, {}, { prices: { models: { 'openai:*': { inputPerMillionTokens: 1_000_000, outputPerMillionTokens: 2_000_000 } } } });
+  fixture = await startGatewayFixture(
+    {},
+    {},
+    { prices: { models: { 'openai:*': { inputPerMillionTokens: 1_000_000, outputPerMillionTokens: 2_000_000 } } } },
+  );
   key = (await createKey(fixture.gateway.url, { name: 'ledger-key' })).key;
 });
 afterAll(() => fixture?.close());
 
 describe('usage ledger: one row per request', () => {
   it('success: key, route, task, provider, model, attempts, tokens, cost, latency and overhead', async () => {
-    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, { headers: bearer(key), body: chatBody('openai:gpt-4o-mini', 'count me') });
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'count me'),
+    });
     expect(reply.status).toBe(200);
     const usage = reply.json().usage;
     const row = await waitForRow(reply.headers.get('x-request-id')!);
@@ -78,23 +85,42 @@ describe('usage ledger: one row per request', () => {
   });
 
   it('upstream failure: status and error code, attempts counted', async () => {
-    fixture.openai.failWith({ path: '/v1/chat/completions' }, 400, { message: 'This model maximum context length is 8 tokens', type: 'invalid_request_error', code: 'context_length_exceeded' });
-    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, { headers: bearer(key), body: chatBody('openai:gpt-4o-mini', 'too long') });
+    fixture.openai.failWith({ path: '/v1/chat/completions' }, 400, {
+      message: 'This model maximum context length is 8 tokens',
+      type: 'invalid_request_error',
+      code: 'context_length_exceeded',
+    });
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'too long'),
+    });
     expect(reply.status).toBe(400);
     expect(reply.json().error.code).toBe('context_length_exceeded');
     const row = await waitForRow(reply.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ status: 400, error_code: 'caller_context_length_exceeded', provider: 'openai', attempts: 1, cost: null });
+    expect(row).toMatchObject({
+      status: 400,
+      error_code: 'caller_context_length_exceeded',
+      provider: 'openai',
+      attempts: 1,
+      cost: null,
+    });
   });
 
   it('caller mistake before any upstream call: a row with zero attempts', async () => {
-    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, { headers: bearer(key), body: '{"model": 1' });
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: '{"model": 1',
+    });
     expect(reply.status).toBe(400);
     const row = await waitForRow(reply.headers.get('x-request-id')!);
     expect(row).toMatchObject({ status: 400, error_code: 'caller_invalid_input', attempts: 0, provider: null });
   });
 
-  it('streaming: one row with the stream\'s usage and cost', async () => {
-    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, { headers: bearer(key), body: chatBody('openai:gpt-4o-mini', 'stream it', { stream: true }) });
+  it("streaming: one row with the stream's usage and cost", async () => {
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'stream it', { stream: true }),
+    });
     expect(reply.status).toBe(200);
     expect(reply.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
     // The caller did not ask for usage, so none was sent to it; the ledger still has it.
@@ -107,7 +133,10 @@ describe('usage ledger: one row per request', () => {
 
   it('a stream cut after its first bytes: an in-band error event for the caller, an error row in the ledger', async () => {
     fixture.openai.server.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: 650 });
-    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, { headers: bearer(key), body: chatBody('openai:gpt-4o-mini', 'a long answer please', { stream: true }) });
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'a long answer please', { stream: true }),
+    });
     expect(reply.status).toBe(200);
     expect(reply.text).toContain('"content":"You "');
     expect(reply.text).not.toContain('data: [DONE]');
@@ -121,7 +150,10 @@ describe('usage ledger: one row per request', () => {
     const byKey = await call(`${fixture.gateway.url}/v1/usage?by=key`, { method: 'GET', headers: bearer(key) });
     expect(byKey.status).toBe(200);
     expect(byKey.json().data).toEqual([expect.objectContaining({ group: 'ledger-key', requests: 5, errors: 3 })]);
-    const byModel = await call(`${fixture.gateway.url}/v1/usage?by=model&since=2020-01-01`, { method: 'GET', headers: bearer(key) });
+    const byModel = await call(`${fixture.gateway.url}/v1/usage?by=model&since=2020-01-01`, {
+      method: 'GET',
+      headers: bearer(key),
+    });
     expect(byModel.json().data.map((row: { group: string }) => row.group)).toContain('gpt-4o-mini');
     const bad = await call(`${fixture.gateway.url}/v1/usage?by=week`, { method: 'GET', headers: bearer(key) });
     expect(bad.status).toBe(400);
@@ -129,7 +161,9 @@ describe('usage ledger: one row per request', () => {
   });
 
   it('openGatewayStore reads the same ledger (what `infermux usage` shows)', () => {
-    const store = openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath, flushIntervalMs: 0 } } } as never });
+    const store = openGatewayStore({
+      config: { server: { ledger: { path: fixture.ledgerPath, flushIntervalMs: 0 } } } as never,
+    });
     try {
       const [day] = store.usage.summary({ by: 'day' });
       expect(day?.requests).toBeGreaterThanOrEqual(5);

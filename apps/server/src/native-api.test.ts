@@ -23,12 +23,21 @@ describe('native task envelope, jobs, and the TGI stream', () => {
   it('POST /v1/tasks/{task} with stream: core stream parts as SSE, then [DONE]', async () => {
     const reply = await call(`${fixture.gateway.url}/v1/tasks/chat-completion`, {
       headers: json,
-      body: JSON.stringify({ model: 'openai:gpt-4o-mini', input: { messages: [{ role: 'user', content: 'native stream' }] }, stream: true }),
+      body: JSON.stringify({
+        model: 'openai:gpt-4o-mini',
+        input: { messages: [{ role: 'user', content: 'native stream' }] },
+        stream: true,
+      }),
     });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toBe('text/event-stream');
     const parts = frames(reply.text);
-    expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text).join('')).toBe('You said: native stream');
+    expect(
+      parts
+        .filter((part) => part.type === 'text-delta')
+        .map((part) => part.text)
+        .join(''),
+    ).toBe('You said: native stream');
     expect(parts.some((part) => part.type === 'finish')).toBe(true);
     expect(reply.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
   });
@@ -53,7 +62,9 @@ describe('native task envelope, jobs, and the TGI stream', () => {
 
   it('x-use-cache: false bypasses the response cache that answers a repeated deterministic request', async () => {
     const url = `${fixture.gateway.url}/models/hf:distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`;
-    const upstreamCalls = () => fixture.hf.server.requests.filter((request) => request.path.startsWith('/hf-inference/models/distilbert/')).length;
+    const upstreamCalls = () =>
+      fixture.hf.server.requests.filter((request) => request.path.startsWith('/hf-inference/models/distilbert/'))
+        .length;
     const before = upstreamCalls();
     const body = JSON.stringify({ inputs: 'cache me' });
     const first = await call(url, { headers: json, body });

@@ -1,4 +1,4 @@
-import { type ProviderFactory, type ProviderV1, type TaskId, defineProviderFactory } from '@infermux/core';
+import { defineProviderFactory, type ProviderFactory, type ProviderV1, type TaskId } from '@infermux/core';
 import { fakeMedia } from '@infermux/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,11 +6,20 @@ import { z } from 'zod';
 import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
 
 /** A provider type serving one task with a canned `doRun`: for behaviours the testkit fakes do not have. */
-function cannedProvider(type: string, task: TaskId, doRun: ProviderV1['doRun']): ProviderFactory<Record<string, never>> {
+function cannedProvider(
+  type: string,
+  task: TaskId,
+  doRun: ProviderV1['doRun'],
+): ProviderFactory<Record<string, never>> {
   return defineProviderFactory({
     type,
     settingsSchema: z.strictObject({}),
-    create: (settings): ProviderV1 => ({ specificationVersion: 'v1', name: (settings as { name?: string }).name ?? type, tasks: { [task]: {} }, doRun }),
+    create: (settings): ProviderV1 => ({
+      specificationVersion: 'v1',
+      name: (settings as { name?: string }).name ?? type,
+      tasks: { [task]: {} },
+      doRun,
+    }),
   });
 }
 
@@ -21,7 +30,12 @@ const inlineImages = cannedProvider('inline-images', 'image-generation', async (
 
 /** A chat provider that cannot relay OpenAI's wire format (no `doForward`): its answers take the mapped path. */
 const mappedChat = cannedProvider('mapped-chat', 'chat-completion', async () => ({
-  output: { id: 'chatcmpl-mapped', created: 1764057600, model: 'mapped-1', choices: [{ index: 0, message: { role: 'assistant', content: 'mapped answer' }, finish_reason: 'stop' }] } as never,
+  output: {
+    id: 'chatcmpl-mapped',
+    created: 1764057600,
+    model: 'mapped-1',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'mapped answer' }, finish_reason: 'stop' }],
+  } as never,
   usage: { inputTokens: 3, outputTokens: 2 },
 }));
 
@@ -50,35 +64,67 @@ async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof Op
 
 describe('chat: whole answers', () => {
   it('an OpenAI-speaking upstream is relayed as it answered, extra fields included', async () => {
-    const { data, response } = await client.chat.completions.create({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'relay me' }] }).withResponse();
+    const { data, response } = await client.chat.completions
+      .create({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'relay me' }] })
+      .withResponse();
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(data).toMatchObject({ object: 'chat.completion', model: 'gpt-4o-mini', system_fingerprint: 'fp_fake' });
-    expect(data.choices[0]).toMatchObject({ index: 0, logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: 'You said: relay me', refusal: null } });
+    expect(data.choices[0]).toMatchObject({
+      index: 0,
+      logprobs: null,
+      finish_reason: 'stop',
+      message: { role: 'assistant', content: 'You said: relay me', refusal: null },
+    });
   });
 
-  it('an upstream 200 that is not a chat completion is a 502 in OpenAI\'s error shape, not relayed', async () => {
-    const fault = fixture.openai.server.fault('POST /v1/chat/completions', { kind: 'status', status: 200, body: { result: 'not a chat completion' } }, { times: Number.POSITIVE_INFINITY });
-    const error = await caught(client.chat.completions.create({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }));
+  it("an upstream 200 that is not a chat completion is a 502 in OpenAI's error shape, not relayed", async () => {
+    const fault = fixture.openai.server.fault(
+      'POST /v1/chat/completions',
+      { kind: 'status', status: 200, body: { result: 'not a chat completion' } },
+      { times: Number.POSITIVE_INFINITY },
+    );
+    const error = await caught(
+      client.chat.completions.create({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
+    );
     expect(error.status).toBe(502);
     expect(error.code).toBe('provider_bad_response');
     expect(error.message).toContain('choices');
     fault.cancel();
   });
 
-  it('a provider that cannot relay OpenAI\'s format: the mapped answer gets `object` and `logprobs: null`', async () => {
-    const data = await client.chat.completions.create({ model: 'mapped-chat:any', messages: [{ role: 'user', content: 'x' }] });
+  it("a provider that cannot relay OpenAI's format: the mapped answer gets `object` and `logprobs: null`", async () => {
+    const data = await client.chat.completions.create({
+      model: 'mapped-chat:any',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(data).toMatchObject({ id: 'chatcmpl-mapped', object: 'chat.completion', model: 'mapped-1' });
-    expect(data.choices[0]).toMatchObject({ logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: 'mapped answer' } });
+    expect(data.choices[0]).toMatchObject({
+      logprobs: null,
+      finish_reason: 'stop',
+      message: { role: 'assistant', content: 'mapped answer' },
+    });
   });
 });
 
 describe('embeddings: dimensions, user and unknown fields', () => {
   it('passes `dimensions` to an OpenAI-compatible upstream and returns vectors of that length (base64 and float)', async () => {
-    const asBase64 = await client.embeddings.create({ model: 'openai:text-embedding-3-small', input: ['alpha', 'beta'], dimensions: 3, user: 'u-7' });
-    const asFloat = await client.embeddings.create({ model: 'openai:text-embedding-3-small', input: 'alpha', dimensions: 5, encoding_format: 'float' });
+    const asBase64 = await client.embeddings.create({
+      model: 'openai:text-embedding-3-small',
+      input: ['alpha', 'beta'],
+      dimensions: 3,
+      user: 'u-7',
+    });
+    const asFloat = await client.embeddings.create({
+      model: 'openai:text-embedding-3-small',
+      input: 'alpha',
+      dimensions: 5,
+      encoding_format: 'float',
+    });
     expect(asBase64.data.map((item) => item.embedding.length)).toEqual([3, 3]);
     expect(asFloat.data[0]?.embedding).toHaveLength(5);
-    const [first, second] = fixture.openai.server.requests.filter((request) => request.path === '/v1/embeddings').slice(-2);
+    const [first, second] = fixture.openai.server.requests
+      .filter((request) => request.path === '/v1/embeddings')
+      .slice(-2);
     expect(first?.json()).toMatchObject({ dimensions: 3, input: ['alpha', 'beta'] });
     expect(second?.json()).toMatchObject({ dimensions: 5 });
     // `user` is ignored, as on /v1/chat/completions: the gateway key identifies the caller.
@@ -86,25 +132,43 @@ describe('embeddings: dimensions, user and unknown fields', () => {
   });
 
   it('ignores unknown fields and `dimensions: null`, as openai-node sends them', async () => {
-    const response = await client.embeddings.create({ model: 'openai:text-embedding-3-small', input: 'gamma', dimensions: null, encoding_format: 'float', future_field: { x: 1 } } as never);
+    const response = await client.embeddings.create({
+      model: 'openai:text-embedding-3-small',
+      input: 'gamma',
+      dimensions: null,
+      encoding_format: 'float',
+      future_field: { x: 1 },
+    } as never);
     expect(response.data[0]?.embedding).toHaveLength(8);
     expect(fixture.openai.server.requests.at(-1)?.json()).not.toHaveProperty('dimensions');
   });
 
   it('Hugging Face feature-extraction has no `dimensions`: a typed 400 naming it, and no upstream call', async () => {
     const before = fixture.hf.server.requests.length;
-    const error = await caught(client.embeddings.create({ model: 'hf:sentence-transformers/all-MiniLM-L6-v2', input: 'delta', dimensions: 4 }));
+    const error = await caught(
+      client.embeddings.create({ model: 'hf:sentence-transformers/all-MiniLM-L6-v2', input: 'delta', dimensions: 4 }),
+    );
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(error).toMatchObject({ status: 400, param: 'dimensions', type: 'invalid_request_error', code: 'caller_unsupported' });
+    expect(error).toMatchObject({
+      status: 400,
+      param: 'dimensions',
+      type: 'invalid_request_error',
+      code: 'caller_unsupported',
+    });
     expect(error.message).toContain('dimensions');
     expect(fixture.hf.server.requests.length).toBe(before);
     // Without it the same model answers.
-    const plain = await client.embeddings.create({ model: 'hf:sentence-transformers/all-MiniLM-L6-v2', input: 'delta' });
+    const plain = await client.embeddings.create({
+      model: 'hf:sentence-transformers/all-MiniLM-L6-v2',
+      input: 'delta',
+    });
     expect(plain.data[0]?.embedding.length).toBeGreaterThan(0);
   });
 
   it.each([0, -2, 2.5, '8'])('dimensions %o → 400 naming the field', async (dimensions) => {
-    const error = await caught(client.embeddings.create({ model: 'openai:text-embedding-3-small', input: 'x', dimensions } as never));
+    const error = await caught(
+      client.embeddings.create({ model: 'openai:text-embedding-3-small', input: 'x', dimensions } as never),
+    );
     expect(error).toMatchObject({ status: 400, param: 'dimensions' });
   });
 
@@ -113,9 +177,21 @@ describe('embeddings: dimensions, user and unknown fields', () => {
     fixture.openai.server.fault('POST /v1/embeddings', {
       kind: 'status',
       status: 200,
-      body: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: eight }], model: 'text-embedding-ada-002', usage: { prompt_tokens: 1, total_tokens: 1 } },
+      body: {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: eight }],
+        model: 'text-embedding-ada-002',
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      },
     });
-    const error = await caught(client.embeddings.create({ model: 'openai:text-embedding-ada-002', input: 'epsilon', dimensions: 4, encoding_format: 'float' }));
+    const error = await caught(
+      client.embeddings.create({
+        model: 'openai:text-embedding-ada-002',
+        input: 'epsilon',
+        dimensions: 4,
+        encoding_format: 'float',
+      }),
+    );
     expect(error.status).toBe(502);
     expect(error.param).toBe('dimensions');
     expect(error.message).toContain('8-dimensional');
@@ -132,7 +208,11 @@ describe('images: response_format', () => {
     const url = asUrl.data?.[0]?.url as string;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
     expect(asUrl.data?.[0]).not.toHaveProperty('b64_json');
-    const asBase64 = await client.images.generate({ model: 'evolink:gpt-4o-image', prompt: 'a red fox', response_format: 'b64_json' });
+    const asBase64 = await client.images.generate({
+      model: 'evolink:gpt-4o-image',
+      prompt: 'a red fox',
+      response_format: 'b64_json',
+    });
     expect(asBase64.data?.[0]).not.toHaveProperty('url');
     const bytes = Buffer.from(asBase64.data?.[0]?.b64_json as string, 'base64');
     expect(bytes.equals(fakeMedia.image.bytes)).toBe(true);
@@ -145,17 +225,27 @@ describe('images: response_format', () => {
   }, 20_000);
 
   it('`url` from a provider that answered base64 is a data: URL with the sniffed media type', async () => {
-    const asUrl = await client.images.generate({ model: 'inline-images:any', prompt: 'a kite', response_format: 'url' });
+    const asUrl = await client.images.generate({
+      model: 'inline-images:any',
+      prompt: 'a kite',
+      response_format: 'url',
+    });
     const url = asUrl.data?.[0]?.url as string;
     expect(url.startsWith('data:image/png;base64,')).toBe(true);
     expect(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64').equals(fakeMedia.image.bytes)).toBe(true);
-    const asIs = await client.images.generate({ model: 'inline-images:any', prompt: 'a kite', response_format: 'b64_json' });
+    const asIs = await client.images.generate({
+      model: 'inline-images:any',
+      prompt: 'a kite',
+      response_format: 'b64_json',
+    });
     expect(asIs.data?.[0]?.b64_json).toBe(fakeMedia.image.bytes.toString('base64'));
   });
 
   it('another response_format is a typed 400 naming the field, before any (paid) generation', async () => {
     const before = imageRequests();
-    const error = await caught(client.images.generate({ model: 'evolink:gpt-4o-image', prompt: 'x', response_format: 'png' as never }));
+    const error = await caught(
+      client.images.generate({ model: 'evolink:gpt-4o-image', prompt: 'x', response_format: 'png' as never }),
+    );
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ param: 'response_format', type: 'invalid_request_error' });
     expect(error.message).toContain('"url" or "b64_json"');
@@ -174,7 +264,11 @@ describe('videos: the endpoints the gateway cannot honour say so', () => {
   });
 
   it('delete → 405 (Allow: GET) for a real video id; 404 for an id that is not one', async () => {
-    const created = await client.videos.create({ model: 'evolink:sora-2', prompt: 'a paper boat on a river', seconds: '4' });
+    const created = await client.videos.create({
+      model: 'evolink:sora-2',
+      prompt: 'a paper boat on a river',
+      seconds: '4',
+    });
     const error = await caught(client.videos.delete(created.id));
     expect(error.status).toBe(405);
     expect(error.headers?.get('allow')).toBe('GET');

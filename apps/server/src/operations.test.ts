@@ -1,35 +1,57 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAKE_HF_VALID_TOKEN, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from './start-gateway';
-import { FAKE_HF_VALID_TOKEN, startFakeHf } from '@infermux/testkit';
-import { LogCapture, type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
+import { type GatewayFixture, LogCapture, startGatewayFixture } from './test-support/gateway-fixture';
 import { call, chatBody } from './test-support/gateway-requests';
 
 let fixture: GatewayFixture;
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture({}, {}, { routes: { chat: { targets: [{ model: 'openai:gpt-4o-mini' }] } }, prices: { models: { 'openai:*': { perRequest: 0.5 } } } });
+  fixture = await startGatewayFixture(
+    {},
+    {},
+    {
+      routes: { chat: { targets: [{ model: 'openai:gpt-4o-mini' }] } },
+      prices: { models: { 'openai:*': { perRequest: 0.5 } } },
+    },
+  );
 });
 afterAll(() => fixture?.close());
 
 describe('metrics, health, docs', () => {
   it('/metrics: requests by endpoint/route/provider/status/code, attempts, latency and overhead histograms, tokens, cost, breakers', async () => {
     const headers = { 'content-type': 'application/json' };
-    expect((await call(`${fixture.gateway.url}/v1/chat/completions`, { headers, body: chatBody('chat') })).status).toBe(200);
-    fixture.openai.failWith({ path: '/v1/chat/completions' }, 401, { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' });
-    expect((await call(`${fixture.gateway.url}/v1/chat/completions`, { headers, body: chatBody('openai:gpt-4o-mini') })).status).toBeGreaterThanOrEqual(400);
+    expect((await call(`${fixture.gateway.url}/v1/chat/completions`, { headers, body: chatBody('chat') })).status).toBe(
+      200,
+    );
+    fixture.openai.failWith({ path: '/v1/chat/completions' }, 401, {
+      message: 'Incorrect API key provided.',
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+    });
+    expect(
+      (await call(`${fixture.gateway.url}/v1/chat/completions`, { headers, body: chatBody('openai:gpt-4o-mini') }))
+        .status,
+    ).toBeGreaterThanOrEqual(400);
     const metrics = await call(`${fixture.gateway.url}/metrics`, { method: 'GET' });
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = metrics.text;
-    expect(text).toMatch(/infermux_requests_total\{endpoint="\/v1\/chat\/completions",route="chat",provider="openai",status="200",error_code=""\} 1/);
-    expect(text).toMatch(/infermux_requests_total\{endpoint="\/v1\/chat\/completions",route="\(direct\)",provider="openai",status="\d+",error_code="auth_invalid_credentials"\} 1/);
+    expect(text).toMatch(
+      /infermux_requests_total\{endpoint="\/v1\/chat\/completions",route="chat",provider="openai",status="200",error_code=""\} 1/,
+    );
+    expect(text).toMatch(
+      /infermux_requests_total\{endpoint="\/v1\/chat\/completions",route="\(direct\)",provider="openai",status="\d+",error_code="auth_invalid_credentials"\} 1/,
+    );
     expect(text).toMatch(/infermux_attempts_total\{provider="openai",outcome="ok"\} 1/);
     expect(text).toMatch(/infermux_attempts_total\{provider="openai",outcome="auth_invalid_credentials"\} 1/);
     expect(text).toMatch(/infermux_request_duration_seconds_count\{endpoint="\/v1\/chat\/completions"\} 2/);
-    expect(text).toMatch(/infermux_gateway_overhead_seconds_bucket\{le="0.001",endpoint="\/v1\/chat\/completions"\} \d+/);
+    expect(text).toMatch(
+      /infermux_gateway_overhead_seconds_bucket\{le="0.001",endpoint="\/v1\/chat\/completions"\} \d+/,
+    );
     expect(text).toMatch(/infermux_tokens_total\{provider="openai",direction="output"\} \d+/);
     expect(text).toMatch(/infermux_cost_total\{provider="openai",currency="USD"\} 0.5/);
     expect(text).toMatch(/infermux_breaker_state\{provider="openai",model="gpt-4o-mini"\} 0/);
@@ -41,13 +63,24 @@ describe('metrics, health, docs', () => {
     expect((await call(`${fixture.gateway.url}/healthz`, { method: 'GET' })).json()).toEqual({ status: 'ok' });
     const ready = await call(`${fixture.gateway.url}/readyz`, { method: 'GET' });
     expect(ready.status).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', checks: { providers: true, storage: true, accepting: true } });
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { providers: true, storage: true, accepting: true },
+    });
   });
 
-  it('/openapi.json describes every endpoint and each task\'s input; /docs renders', async () => {
+  it("/openapi.json describes every endpoint and each task's input; /docs renders", async () => {
     const document = (await call(`${fixture.gateway.url}/openapi.json`, { method: 'GET' })).json();
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/models/{model}', '/v1/tasks/{task}', '/v1/videos/{id}/content', '/admin/keys']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/chat/completions',
+        '/models/{model}',
+        '/v1/tasks/{task}',
+        '/v1/videos/{id}/content',
+        '/admin/keys',
+      ]),
+    );
     const variants = document.paths['/v1/tasks/{task}'].post.requestBody.content['application/json'].schema.oneOf;
     expect(variants.map((variant: { title: string }) => variant.title)).toContain('zero-shot-classification');
     const docs = await call(`${fixture.gateway.url}/docs`, { method: 'GET' });
@@ -58,15 +91,25 @@ describe('metrics, health, docs', () => {
 
 describe('start-up', () => {
   it('rejects a bad config with the path and the reason', async () => {
-    await expect(startGateway({ config: { server: { port: 'eighty' } } })).rejects.toThrow(/server\.port: expected a port number/);
-    await expect(startGateway({ config: { server: { colour: 'blue' } } })).rejects.toThrow(/server: Unrecognized key: "colour"/);
-    await expect(startGateway({ config: { server: { keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY' }] } }, env: {} })).rejects.toThrow(/CI_GATEWAY_KEY, which is not set/);
+    await expect(startGateway({ config: { server: { port: 'eighty' } } })).rejects.toThrow(
+      /server\.port: expected a port number/,
+    );
+    await expect(startGateway({ config: { server: { colour: 'blue' } } })).rejects.toThrow(
+      /server: Unrecognized key: "colour"/,
+    );
+    await expect(
+      startGateway({ config: { server: { keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY' }] } }, env: {} }),
+    ).rejects.toThrow(/CI_GATEWAY_KEY, which is not set/);
   });
 
   it('with no keys it binds to 127.0.0.1 whatever was asked, and says so; no provider token or service needed', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
     const logs = new LogCapture();
-    const gateway = await startGateway({ config: { server: { host: '0.0.0.0', port: 0, ledger: { path: join(directory, 'g.sqlite') } } }, env: {}, logDestination: logs });
+    const gateway = await startGateway({
+      config: { server: { host: '0.0.0.0', port: 0, ledger: { path: join(directory, 'g.sqlite') } } },
+      env: {},
+      logDestination: logs,
+    });
     try {
       expect(gateway.host).toBe('127.0.0.1');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -80,7 +123,7 @@ describe('start-up', () => {
     }
   });
 
-  it('env overrides: each factory\'s declared variables set base URL and token (no config entry needed)', async () => {
+  it("env overrides: each factory's declared variables set base URL and token (no config entry needed)", async () => {
     const hf = await startFakeHf();
     const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
     const logs = new LogCapture();
@@ -90,10 +133,13 @@ describe('start-up', () => {
       logDestination: logs,
     });
     try {
-      const reply = await call(`${gateway.url}/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`, {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ inputs: 'lovely' }),
-      });
+      const reply = await call(
+        `${gateway.url}/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`,
+        {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ inputs: 'lovely' }),
+        },
+      );
       expect(reply.status).toBe(200);
       expect(hf.server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${FAKE_HF_VALID_TOKEN}`);
       expect(logs.text).not.toContain(FAKE_HF_VALID_TOKEN);
@@ -107,13 +153,22 @@ describe('start-up', () => {
   it('a configured key (from env) makes the gateway require it', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
     const gateway = await startGateway({
-      config: { server: { port: 0, keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY', rpm: 100 }], ledger: { path: join(directory, 'g.sqlite') } } },
+      config: {
+        server: {
+          port: 0,
+          keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY', rpm: 100 }],
+          ledger: { path: join(directory, 'g.sqlite') },
+        },
+      },
       env: { CI_GATEWAY_KEY: 'imx_configuredKeyForTests0123456789' },
       logDestination: new LogCapture(),
     });
     try {
       expect((await call(`${gateway.url}/v1/models`, { method: 'GET' })).status).toBe(401);
-      const ok = await call(`${gateway.url}/v1/models`, { method: 'GET', headers: { authorization: 'Bearer imx_configuredKeyForTests0123456789' } });
+      const ok = await call(`${gateway.url}/v1/models`, {
+        method: 'GET',
+        headers: { authorization: 'Bearer imx_configuredKeyForTests0123456789' },
+      });
       expect(ok.status).toBe(200);
     } finally {
       await gateway.close();

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { type FakeOpenAI, startFakeOpenAI } from '@infermux/testkit';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, spawnGateway } from './test-support/gateway-process';
 import { chatBody } from './test-support/gateway-requests';
@@ -24,7 +24,13 @@ afterAll(async () => {
 function writeConfig(name: string, server: Record<string, unknown>): { configPath: string; ledgerPath: string } {
   const ledgerPath = join(directory, `${name}.sqlite`);
   const configPath = join(directory, `${name}.json`);
-  writeFileSync(configPath, JSON.stringify({ providers: { openai: { type: 'openai-compatible', baseURL: upstream.baseURL } }, server: { ledger: { path: ledgerPath }, ...server } }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      providers: { openai: { type: 'openai-compatible', baseURL: upstream.baseURL } },
+      server: { ledger: { path: ledgerPath }, ...server },
+    }),
+  );
   return { configPath, ledgerPath };
 }
 
@@ -42,12 +48,17 @@ describe('the gateway as a process (what `pnpm start` runs)', () => {
     const { configPath, ledgerPath } = writeConfig('crash', {});
     const gateway = await spawnGateway({ cwd: directory, configPath });
     for (let index = 0; index < 5; index++) {
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chatBody('openai:gpt-4o-mini', `row ${index}`) });
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: chatBody('openai:gpt-4o-mini', `row ${index}`),
+      });
       expect(response.status).toBe(200);
       await response.text();
     }
     // Rows are committed in 10 ms batches; wait until all five are visible to another connection.
-    for (let tries = 0; tries < 100 && countRows(ledgerPath) < 5; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let tries = 0; tries < 100 && countRows(ledgerPath) < 5; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(countRows(ledgerPath)).toBe(5);
     gateway.child.kill('SIGKILL');
     expect((await gateway.exited).signal).toBe('SIGKILL');
@@ -115,7 +126,9 @@ describe('the gateway as a process (what `pnpm start` runs)', () => {
       if (done) break;
       text += decoder.decode(value);
     }
-    expect(text).toMatch(/data: \{"error":\{"message":"The gateway is shutting down; the stream was cut at the drain deadline\."/);
+    expect(text).toMatch(
+      /data: \{"error":\{"message":"The gateway is shutting down; the stream was cut at the drain deadline\."/,
+    );
     expect(text).not.toContain('[DONE]');
     expect((await gateway.exited).code).toBe(0);
   }, 30_000);

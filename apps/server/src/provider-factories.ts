@@ -7,4 +7,8 @@ import { openaiCompatibleProviderFactory } from '@infermux/openai-compatible';
  * Every provider the gateway can build from configuration, looked up by `type`.
  * Adding a provider to the gateway is one line here, never a branch elsewhere.
  */
-export const defaultProviderFactories: readonly ProviderFactory<any>[] = [hfProviderFactory, evolinkProviderFactory, openaiCompatibleProviderFactory];
+export const defaultProviderFactories: readonly ProviderFactory<any>[] = [
+  hfProviderFactory,
+  evolinkProviderFactory,
+  openaiCompatibleProviderFactory,
+];

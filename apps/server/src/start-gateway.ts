@@ -1,6 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InfermuxError, type InfermuxConfig, type ProviderFactory, loadConfig, parseConfig, registerSecret } from '@infermux/core';
+import {
+  type InfermuxConfig,
+  InfermuxError,
+  loadConfig,
+  type ProviderFactory,
+  parseConfig,
+  registerSecret,
+} from '@infermux/core';
 import type { DestinationStream } from 'pino';
 import { createGatewayEngine } from './engine/gateway-engine';
 import { createGatewayHandler } from './gateway-handler';
@@ -48,7 +55,10 @@ const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
-  const config = parseConfig(options.config ?? loadConfig({ file: options.configPath }).config, options.configPath ?? 'config');
+  const config = parseConfig(
+    options.config ?? loadConfig({ file: options.configPath }).config,
+    options.configPath ?? 'config',
+  );
   const settings = serverSettings(config);
   const logger = createGatewayLogger(settings.logging.level, options.logDestination);
   const adminToken = env[settings.adminTokenEnv] || undefined;
@@ -66,16 +76,29 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     throw error;
   }
   const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
-  ledger.onError = (error, dropped) => logger.error({ err: error, pending: ledger.pending, dropped }, 'usage ledger write failed; rows kept for the next attempt');
+  ledger.onError = (error, dropped) =>
+    logger.error(
+      { err: error, pending: ledger.pending, dropped },
+      'usage ledger write failed; rows kept for the next attempt',
+    );
   const inFlight = new InFlightList<RequestContext>();
   const metrics = new GatewayMetrics({
     inFlight: () => inFlight.size,
-    breakerStates: () => engine.client.health().targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
+    breakerStates: () =>
+      engine.client
+        .health()
+        .targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
   });
   // Core's routing events feed the per-attempt and per-decision metrics.
   engine.client.on((event) => {
     if (event.type === 'attempt-end') metrics.attempt(event.provider, event.errorCode ?? 'ok');
-    else if (event.type === 'retry-scheduled' || event.type === 'breaker-open' || event.type === 'breaker-half-open' || event.type === 'breaker-close') metrics.routingEvent(event.type, event.provider);
+    else if (
+      event.type === 'retry-scheduled' ||
+      event.type === 'breaker-open' ||
+      event.type === 'breaker-half-open' ||
+      event.type === 'breaker-close'
+    )
+      metrics.routingEvent(event.type, event.provider);
     else if (event.type === 'failover') metrics.routingEvent(event.type, event.from.provider);
     else if (event.type === 'rate-limit-wait') metrics.routingEvent(event.type, event.provider);
   });
@@ -104,7 +127,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const router = new Router<Endpoint>();
   let openApiText: string | undefined;
-  const endpoints: Endpoint[] = [...apiEndpoints, openApiEndpoint(() => (openApiText ??= JSON.stringify(buildOpenApi(endpoints))))];
+  const endpoints: Endpoint[] = [
+    ...apiEndpoints,
+    openApiEndpoint(() => (openApiText ??= JSON.stringify(buildOpenApi(endpoints)))),
+  ];
   endpoints.push(docsEndpoint(endpoints));
   for (const endpoint of endpoints) router.add(endpoint.method, endpoint.path, endpoint);
 
@@ -115,14 +141,24 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   let host = options.host ?? settings.host;
   if (keys.size === 0 && !loopbackHosts.has(host)) {
-    logger.warn({ requestedHost: host }, `no gateway keys are configured, so the gateway binds to 127.0.0.1 only instead of ${host}; create a key (infermux keys create) to serve other hosts`);
+    logger.warn(
+      { requestedHost: host },
+      `no gateway keys are configured, so the gateway binds to 127.0.0.1 only instead of ${host}; create a key (infermux keys create) to serve other hosts`,
+    );
     host = '127.0.0.1';
   }
   const port = options.port ?? settings.port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
       database.close();
-      reject(new InfermuxError({ code: 'caller_invalid_input', message: `Cannot listen on ${host}:${port}: ${error.message}`, details: { field: 'server.port' }, cause: error }));
+      reject(
+        new InfermuxError({
+          code: 'caller_invalid_input',
+          message: `Cannot listen on ${host}:${port}: ${error.message}`,
+          details: { field: 'server.port' },
+          cause: error,
+        }),
+      );
     });
     server.listen(port, host, () => resolve());
   });
@@ -138,7 +174,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       ledger: settings.ledger.path,
       adminApi: adminToken ? 'on' : `off (set ${settings.adminTokenEnv})`,
     },
-    keys.size === 0 ? `infermux gateway listening on ${url} (bound to 127.0.0.1 because no gateway keys are configured; requests need no key)` : `infermux gateway listening on ${url}`,
+    keys.size === 0
+      ? `infermux gateway listening on ${url} (bound to 127.0.0.1 because no gateway keys are configured; requests need no key)`
+      : `infermux gateway listening on ${url}`,
   );
 
   let closing: Promise<void> | undefined;
@@ -146,7 +184,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     (closing ??= (async () => {
       services.draining = true;
       const deadline = Date.now() + settings.shutdown.drainMs;
-      logger.info({ inFlight: inFlight.size, drainMs: settings.shutdown.drainMs }, 'shutting down: no new connections, draining in-flight requests');
+      logger.info(
+        { inFlight: inFlight.size, drainMs: settings.shutdown.drainMs },
+        'shutting down: no new connections, draining in-flight requests',
+      );
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       while (inFlight.size > 0 && Date.now() < deadline) {

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type BinaryData, type Timeouts, type Transport, createHttpTransport, httpError } from '@infermux/core';
+import { type BinaryData, createHttpTransport, httpError, type Timeouts, type Transport } from '@infermux/core';
 
 export interface DownloadResultOptions {
   /** Write to this file instead of returning the bytes. Written to `<to>.partial`, then renamed: no half files. */
@@ -28,12 +28,27 @@ let sharedTransport: Transport | undefined;
  * Fetches a job result (an image or video URL). Result links are public and expire (EvoLink: 24 h),
  * so no credential is sent and a dead link says so. Bytes in memory, or streamed to a file.
  */
-export async function downloadResult(url: string, options?: DownloadResultOptions & { to?: undefined }): Promise<BinaryData>;
-export async function downloadResult(url: string, options: DownloadResultOptions & { to: string }): Promise<DownloadedFile>;
-export async function downloadResult(url: string, options: DownloadResultOptions = {}): Promise<BinaryData | DownloadedFile> {
+export async function downloadResult(
+  url: string,
+  options?: DownloadResultOptions & { to?: undefined },
+): Promise<BinaryData>;
+export async function downloadResult(
+  url: string,
+  options: DownloadResultOptions & { to: string },
+): Promise<DownloadedFile>;
+export async function downloadResult(
+  url: string,
+  options: DownloadResultOptions = {},
+): Promise<BinaryData | DownloadedFile> {
   const provider = options.provider ?? 'evolink';
   const transport = options.transport ?? (sharedTransport ??= createHttpTransport());
-  const response = await transport.request({ method: 'GET', url, signal: options.signal, timeouts: options.timeouts, provider });
+  const response = await transport.request({
+    method: 'GET',
+    url,
+    signal: options.signal,
+    timeouts: options.timeouts,
+    provider,
+  });
   const contentType = response.contentType.split(';')[0]?.trim() || 'application/octet-stream';
   if (response.status < 200 || response.status >= 300) {
     // Read (small) error bodies rather than abort them: the connection stays reusable.

@@ -1,5 +1,10 @@
-import { type ErrorCode, type HttpResponse, InfermuxError, codeForStatus, httpError } from '@infermux/core';
-import { classifyOpenAIError, describeOpenAIError, openAIErrorDetails, parseOpenAIErrorBody } from '@infermux/openai-compatible';
+import { codeForStatus, type ErrorCode, type HttpResponse, httpError, InfermuxError } from '@infermux/core';
+import {
+  classifyOpenAIError,
+  describeOpenAIError,
+  openAIErrorDetails,
+  parseOpenAIErrorBody,
+} from '@infermux/openai-compatible';
 
 /** Which call failed: the same status means different things (a 404 on a task id is not a missing model). */
 export type EvolinkOperation = 'chat' | 'submit' | 'status';
@@ -30,24 +35,40 @@ export function evolinkErrorFromResponse(operation: EvolinkOperation) {
       requestId: response.requestId,
       code,
       hint,
-      details: { ...openAIErrorDetails(fields, text), operation, ...(code === 'caller_invalid_input' && operation === 'status' ? { field: 'jobId' } : {}) },
+      details: {
+        ...openAIErrorDetails(fields, text),
+        operation,
+        ...(code === 'caller_invalid_input' && operation === 'status' ? { field: 'jobId' } : {}),
+      },
     });
     return operation === 'submit' ? submissionError(error) : error;
   };
 }
 
-function evolinkCode(status: number, fields: ReturnType<typeof parseOpenAIErrorBody>, operation: EvolinkOperation): { code: ErrorCode; hint?: string } {
+function evolinkCode(
+  status: number,
+  fields: ReturnType<typeof parseOpenAIErrorBody>,
+  operation: EvolinkOperation,
+): { code: ErrorCode; hint?: string } {
   const markers = [fields.type, typeof fields.code === 'string' ? fields.code : undefined];
   const has = (name: string) => markers.includes(name);
   if (status === 401) return { code: 'auth_invalid_credentials', hint: 'Check EVOLINK_API_KEY' };
-  if (status === 402 || has('insufficient_quota') || has('insufficient_quota_error')) return { code: 'policy_insufficient_credits', hint: BILLING_HINT };
+  if (status === 402 || has('insufficient_quota') || has('insufficient_quota_error'))
+    return { code: 'policy_insufficient_credits', hint: BILLING_HINT };
   if (has('content_policy_violation')) return { code: 'policy_content_filtered' };
   if (has('model_unavailable')) return { code: 'provider_unavailable' };
   if (operation === 'status' && (has('invalid_task_id') || status === 404)) {
-    return { code: 'caller_invalid_input', hint: 'Check the job id (EvoLink task ids look like task-unified-<unix>-<8 chars>); tasks are kept for a limited time' };
+    return {
+      code: 'caller_invalid_input',
+      hint: 'Check the job id (EvoLink task ids look like task-unified-<unix>-<8 chars>); tasks are kept for a limited time',
+    };
   }
   // Invalid model is a 400 on EvoLink (skill docs/errors.md), recognisable by the rejected param.
-  if (status === 400 && (fields.param === 'model' || /\b(invalid|unknown|unsupported) model\b|model .*(not (found|exist|support))/i.test(fields.message ?? ''))) {
+  if (
+    status === 400 &&
+    (fields.param === 'model' ||
+      /\b(invalid|unknown|unsupported) model\b|model .*(not (found|exist|support))/i.test(fields.message ?? ''))
+  ) {
     return { code: 'caller_model_not_found' };
   }
   return { code: classifyOpenAIError(fields) ?? codeForStatus(status) };

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Client, type JobStatus, createClient, waitForJob } from '@infermux/core';
+import { type Client, createClient, type JobStatus, waitForJob } from '@infermux/core';
 import { type FakeEvolink, fakeMedia, startFakeEvolink } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadResult } from './download-result';
@@ -26,13 +26,19 @@ beforeEach(() => fake.server.reset());
 
 describe('image and video jobs', () => {
   it('runs an image job to completion with progress events, results, expiry and credits', async () => {
-    const job = await client.submit('image-generation', { model: 'evolink:doubao-seedream-4.0', input: { prompt: 'A watercolor fox', size: '1:1', n: 2 } });
+    const job = await client.submit('image-generation', {
+      model: 'evolink:doubao-seedream-4.0',
+      input: { prompt: 'A watercolor fox', size: '1:1', n: 2 },
+    });
     expect(job).toMatchObject({ provider: 'evolink', state: 'queued', progress: 0, usage: { credits: 1.8 } });
     expect(job.jobId).toMatch(/^task-unified-\d+-[a-z0-9]{8}$/);
     expect(job.estimatedSecondsRemaining).toBeGreaterThan(40);
 
     const seen: Array<[string, number | undefined]> = [];
-    const done = await waitForJob(client, 'image-generation', job, { ...fast, onProgress: (status) => seen.push([status.state, status.progress]) });
+    const done = await waitForJob(client, 'image-generation', job, {
+      ...fast,
+      onProgress: (status) => seen.push([status.state, status.progress]),
+    });
     expect(seen[0]).toEqual(['queued', 0]);
     expect(seen.some(([state]) => state === 'running')).toBe(true);
     expect(seen.at(-1)).toEqual(['succeeded', 100]);
@@ -45,14 +51,25 @@ describe('image and video jobs', () => {
     expect(done.expiresAt).toBe(created * 1000 + RESULT_LIFETIME_MS);
     expect(done.output?.expires_at).toBe(created + 24 * 3600);
     expect(done.usage).toEqual({ images: 2 });
-    expect(fake.server.requests[0]?.json()).toEqual({ model: 'doubao-seedream-4.0', prompt: 'A watercolor fox', size: '1:1', n: 2 });
+    expect(fake.server.requests[0]?.json()).toEqual({
+      model: 'doubao-seedream-4.0',
+      prompt: 'A watercolor fox',
+      size: '1:1',
+      n: 2,
+    });
   });
 
   it('runs a video job to completion and downloads the result to bytes and to a file', async () => {
-    const job = await client.submit('video-generation', { model: 'evolink:sora-2', input: { prompt: 'A calico cat playing a piano', aspect_ratio: '16:9' } });
+    const job = await client.submit('video-generation', {
+      model: 'evolink:sora-2',
+      input: { prompt: 'A calico cat playing a piano', aspect_ratio: '16:9' },
+    });
     expect(job.usage).toEqual({ credits: 7 });
     const updates: number[] = [];
-    const done = await waitForJob(client, 'video-generation', job, { ...fast, onProgress: (status) => updates.push(status.progress ?? -1) });
+    const done = await waitForJob(client, 'video-generation', job, {
+      ...fast,
+      onProgress: (status) => updates.push(status.progress ?? -1),
+    });
     expect(updates.length).toBeGreaterThanOrEqual(3);
     const url = done.output?.videos[0]?.url as string;
     expect(done.usage).toEqual({ videoSeconds: 9 });
@@ -64,7 +81,11 @@ describe('image and video jobs', () => {
     const directory = await mkdtemp(join(tmpdir(), 'evolink-download-'));
     try {
       const file = await downloadResult(url, { to: join(directory, 'cat.mp4') });
-      expect(file).toEqual({ path: join(directory, 'cat.mp4'), size: fakeMedia.video.bytes.byteLength, contentType: 'video/mp4' });
+      expect(file).toEqual({
+        path: join(directory, 'cat.mp4'),
+        size: fakeMedia.video.bytes.byteLength,
+        contentType: 'video/mp4',
+      });
       expect(await readFile(file.path)).toEqual(fakeMedia.video.bytes);
       expect(await readdir(directory)).toEqual(['cat.mp4']);
     } finally {
@@ -73,23 +94,44 @@ describe('image and video jobs', () => {
   });
 
   it('says a dead result link has expired', async () => {
-    const error = await rejection(downloadResult(`${fake.baseURL}/files/task-unified-1-gone0000/0.png`, { expiresAt: Date.now() - 1000 }));
+    const error = await rejection(
+      downloadResult(`${fake.baseURL}/files/task-unified-1-gone0000/0.png`, { expiresAt: Date.now() - 1000 }),
+    );
     expect(error.code).toBe('caller_invalid_input');
-    expect(error.message).toMatch(/no longer available \(it expired at .*\); EvoLink result links are valid for 24 hours/);
+    expect(error.message).toMatch(
+      /no longer available \(it expired at .*\); EvoLink result links are valid for 24 hours/,
+    );
   });
 
   it('rejects a failed job with provider_job_failed, its reason and EvoLink retryability', async () => {
-    const policy = await client.submit('image-generation', { model: 'evolink:gpt-4o-image', input: { prompt: 'something [fail:content_policy_violation]' } });
+    const policy = await client.submit('image-generation', {
+      model: 'evolink:gpt-4o-image',
+      input: { prompt: 'something [fail:content_policy_violation]' },
+    });
     const error = await rejection(waitForJob(client, 'image-generation', policy, fast));
-    expect(error).toMatchObject({ code: 'provider_job_failed', retryable: false, details: { jobId: policy.jobId, reason: 'content_policy_violation' } });
+    expect(error).toMatchObject({
+      code: 'provider_job_failed',
+      retryable: false,
+      details: { jobId: policy.jobId, reason: 'content_policy_violation' },
+    });
     expect(error.message).toContain(`job ${policy.jobId} failed: content_policy_violation`);
 
-    const timeout = await client.submit('video-generation', { model: 'evolink:veo3-fast', input: { prompt: 'waves [fail:generation_timeout]' } });
-    expect(await rejection(waitForJob(client, 'video-generation', timeout, fast))).toMatchObject({ code: 'provider_job_failed', retryable: true, details: { reason: 'generation_timeout' } });
+    const timeout = await client.submit('video-generation', {
+      model: 'evolink:veo3-fast',
+      input: { prompt: 'waves [fail:generation_timeout]' },
+    });
+    expect(await rejection(waitForJob(client, 'video-generation', timeout, fast))).toMatchObject({
+      code: 'provider_job_failed',
+      retryable: true,
+      details: { reason: 'generation_timeout' },
+    });
   });
 
   it('times out a job that outlives its deadline, naming the job, which then resumes by id to completion', async () => {
-    const job = await client.submit('video-generation', { model: 'evolink:seedance-1.5-pro', input: { prompt: 'a slow sunrise', duration: 5 } });
+    const job = await client.submit('video-generation', {
+      model: 'evolink:seedance-1.5-pro',
+      input: { prompt: 'a slow sunrise', duration: 5 },
+    });
     const error = await rejection(waitForJob(client, 'video-generation', job, { ...fast, deadlineMs: 150 }));
     expect(error.code).toBe('gateway_timeout');
     expect(error.message).toContain(job.jobId);
@@ -103,9 +145,25 @@ describe('image and video jobs', () => {
   });
 
   it('retries failed status polls and never re-submits the paid job', async () => {
-    const job = await client.submit('image-generation', { model: 'evolink:z-image-turbo', input: { prompt: 'a lighthouse' } });
-    fake.server.fault('GET /v1/tasks/:id', { kind: 'status', status: 503, body: { error: { code: 503, message: 'Service temporarily unavailable', type: 'service_unavailable_error' } } }, { times: 2 });
-    fake.failWith('GET /v1/tasks/:id', 429, { message: 'Rate limit or concurrency limit', type: 'rate_limit_error' }, { headers: { 'retry-after': '0' } });
+    const job = await client.submit('image-generation', {
+      model: 'evolink:z-image-turbo',
+      input: { prompt: 'a lighthouse' },
+    });
+    fake.server.fault(
+      'GET /v1/tasks/:id',
+      {
+        kind: 'status',
+        status: 503,
+        body: { error: { code: 503, message: 'Service temporarily unavailable', type: 'service_unavailable_error' } },
+      },
+      { times: 2 },
+    );
+    fake.failWith(
+      'GET /v1/tasks/:id',
+      429,
+      { message: 'Rate limit or concurrency limit', type: 'rate_limit_error' },
+      { headers: { 'retry-after': '0' } },
+    );
     fake.server.fault('GET /v1/tasks/:id', { kind: 'reset' });
     const done = await waitForJob(client, 'image-generation', job, fast);
     expect(done.state).toBe('succeeded');
@@ -114,8 +172,19 @@ describe('image and video jobs', () => {
   });
 
   it('gives up on polls after the bounded retries, with the job still resumable', async () => {
-    const job = await client.submit('image-generation', { model: 'evolink:z-image-turbo', input: { prompt: 'a lighthouse' } });
-    fake.server.fault('GET /v1/tasks/:id', { kind: 'status', status: 502, body: { error: { code: 502, message: 'Upstream service unavailable', type: 'upstream_error' } } }, { times: Infinity });
+    const job = await client.submit('image-generation', {
+      model: 'evolink:z-image-turbo',
+      input: { prompt: 'a lighthouse' },
+    });
+    fake.server.fault(
+      'GET /v1/tasks/:id',
+      {
+        kind: 'status',
+        status: 502,
+        body: { error: { code: 502, message: 'Upstream service unavailable', type: 'upstream_error' } },
+      },
+      { times: Infinity },
+    );
     const error = await rejection(waitForJob(client, 'image-generation', job, { ...fast, maxPollRetries: 1 }));
     expect(error).toMatchObject({ code: 'provider_server_error', retryable: true });
     // Two polls by waitForJob (each may itself be retried inside client.getJob): bounded either way.
@@ -125,13 +194,27 @@ describe('image and video jobs', () => {
   });
 
   it('does not offer to retry a submission that may have created a job', async () => {
-    fake.failWith('POST /v1/images/generations', 500, { message: 'Evolink internal server error', type: 'internal_server_error' });
-    const error = await rejection(client.submit('image-generation', { model: 'evolink:z-image-turbo', input: { prompt: 'x' } }));
-    expect(error).toMatchObject({ code: 'provider_server_error', retryable: false, details: { submission: 'unknown' } });
+    fake.failWith('POST /v1/images/generations', 500, {
+      message: 'Evolink internal server error',
+      type: 'internal_server_error',
+    });
+    const error = await rejection(
+      client.submit('image-generation', { model: 'evolink:z-image-turbo', input: { prompt: 'x' } }),
+    );
+    expect(error).toMatchObject({
+      code: 'provider_server_error',
+      retryable: false,
+      details: { submission: 'unknown' },
+    });
     expect(error.message).toMatch(/may have been created anyway/);
     // A 429 proves the job was not accepted: resending is safe, and only one task exists.
     fake.server.reset();
-    fake.failWith('POST /v1/images/generations', 429, { message: 'Rate limit exceeded', type: 'rate_limit_error' }, { headers: { 'retry-after': '0' } });
+    fake.failWith(
+      'POST /v1/images/generations',
+      429,
+      { message: 'Rate limit exceeded', type: 'rate_limit_error' },
+      { headers: { 'retry-after': '0' } },
+    );
     const job = await client.submit('image-generation', { model: 'evolink:z-image-turbo', input: { prompt: 'x' } });
     expect(fake.count('POST', '/v1/images/generations')).toBe(2);
     expect([...fake.tasks.keys()]).toContain(job.jobId);
@@ -148,8 +231,13 @@ describe('image and video jobs', () => {
 
   it('maps an unknown or malformed job id to a clear input error', async () => {
     const malformed = await rejection(client.getJob('image-generation', { provider: 'evolink', jobId: 'not-a-task' }));
-    expect(malformed).toMatchObject({ code: 'caller_invalid_input', details: { upstreamCode: 'invalid_task_id', field: 'jobId' } });
-    const unknown = await rejection(client.getJob('image-generation', { provider: 'evolink', jobId: 'task-unified-1700000000-abcdefgh' }));
+    expect(malformed).toMatchObject({
+      code: 'caller_invalid_input',
+      details: { upstreamCode: 'invalid_task_id', field: 'jobId' },
+    });
+    const unknown = await rejection(
+      client.getJob('image-generation', { provider: 'evolink', jobId: 'task-unified-1700000000-abcdefgh' }),
+    );
     expect(unknown).toMatchObject({ code: 'caller_invalid_input', details: { upstreamStatus: 404 } });
   });
 
@@ -165,8 +253,13 @@ describe('task status mapping', () => {
   it('reads final credits when the task detail reports usage', async () => {
     const withUsage = await startFakeEvolink({ apiKey: testKey, usageInTaskDetail: true, creditsReserved: () => 3.6 });
     try {
-      const evolinkClient = createClient({ providers: [createEvolink({ apiKey: testKey, baseURL: withUsage.baseURL })] });
-      const job = await evolinkClient.submit('image-generation', { model: 'evolink:doubao-seedream-4.5', input: { prompt: 'x', n: 2 } });
+      const evolinkClient = createClient({
+        providers: [createEvolink({ apiKey: testKey, baseURL: withUsage.baseURL })],
+      });
+      const job = await evolinkClient.submit('image-generation', {
+        model: 'evolink:doubao-seedream-4.5',
+        input: { prompt: 'x', n: 2 },
+      });
       const done: JobStatus<'image-generation'> = await waitForJob(evolinkClient, 'image-generation', job, fast);
       expect(done.usage).toEqual({ credits: 3.6, images: 2 });
     } finally {

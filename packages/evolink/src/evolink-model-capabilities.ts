@@ -1,4 +1,4 @@
-import { type TaskInput, type ValidationIssue, ValidationError, type Warning } from '@infermux/core';
+import { type TaskInput, ValidationError, type ValidationIssue, type Warning } from '@infermux/core';
 
 export type EvolinkJobTask = 'image-generation' | 'video-generation';
 
@@ -27,12 +27,22 @@ const referenceImages: FieldRule = { maxItems: 14 };
 const seedream: ModelCapabilities = {
   task: 'image-generation',
   // Seedream 4.0 docs: ratios, 1K/2K/4K, or WxH (total pixels within [1280x720, 4096x4096]).
-  fields: { size: { values: [...ratios, '1K', '2K', '4K'], pattern: /^\d{3,4}x\d{3,4}$/, describe: 'a ratio (1:1, 16:9, …), 1K/2K/4K or WxH' }, n: { min: 1, max: 15 }, image_urls: referenceImages },
+  fields: {
+    size: {
+      values: [...ratios, '1K', '2K', '4K'],
+      pattern: /^\d{3,4}x\d{3,4}$/,
+      describe: 'a ratio (1:1, 16:9, …), 1K/2K/4K or WxH',
+    },
+    n: { min: 1, max: 15 },
+    image_urls: referenceImages,
+  },
   promptMaxLength: 2000,
   check: (input) => {
     const references = Array.isArray(input.image_urls) ? input.image_urls.length : 0;
     const total = references + (typeof input.n === 'number' ? input.n : 1);
-    return references > 0 && total > 15 ? [{ path: 'n', message: `reference images + outputs must be ≤ 15 for Seedream (got ${total})` }] : [];
+    return references > 0 && total > 15
+      ? [{ path: 'n', message: `reference images + outputs must be ≤ 15 for Seedream (got ${total})` }]
+      : [];
   },
 };
 
@@ -51,7 +61,11 @@ const ratioImage: ModelCapabilities = {
 // Nano Banana 2 Lite skill docs (references/api-params.md): size incl. `auto` and extreme ratios, quality only `1K`.
 const nanoBananaLite: ModelCapabilities = {
   task: 'image-generation',
-  fields: { size: { values: ['auto', ...ratios, '1:4', '4:1', '1:8', '8:1'] }, quality: { values: ['1K'] }, image_urls: referenceImages },
+  fields: {
+    size: { values: ['auto', ...ratios, '1:4', '4:1', '1:8', '8:1'] },
+    quality: { values: ['1K'] },
+    image_urls: referenceImages,
+  },
   promptMaxLength: 2000,
 };
 
@@ -84,18 +98,33 @@ export const evolinkModelCapabilities: Readonly<Record<string, ModelCapabilities
   // Nano Banana 2 Lite (skill docs id; the MCP list names it nano-banana-2-lite).
   'gemini-3.1-flash-lite-image': nanoBananaLite,
   'nano-banana-2-lite': nanoBananaLite,
-  'sora-2': { task: 'video-generation', fields: { aspect_ratio: { values: ['16:9', '9:16'] }, image_urls: { maxItems: 1 }, duration: { any: true } }, promptMaxLength: 5000 },
+  'sora-2': {
+    task: 'video-generation',
+    fields: { aspect_ratio: { values: ['16:9', '9:16'] }, image_urls: { maxItems: 1 }, duration: { any: true } },
+    promptMaxLength: 5000,
+  },
   'sora-2-preview': {
     task: 'video-generation',
-    fields: { aspect_ratio: { values: ['16:9', '9:16'] }, duration: { min: 4, max: 12, allowed: [4, 8, 12] }, image_urls: { maxItems: 1 } },
+    fields: {
+      aspect_ratio: { values: ['16:9', '9:16'] },
+      duration: { min: 4, max: 12, allowed: [4, 8, 12] },
+      image_urls: { maxItems: 1 },
+    },
     promptMaxLength: 5000,
   },
   'sora-2-pro': {
     task: 'video-generation',
-    fields: { duration: { min: 15, max: 25, allowed: [15, 25] }, quality: { values: ['standard', 'high'] }, aspect_ratio: { values: ['16:9', '9:16'] } },
+    fields: {
+      duration: { min: 15, max: 25, allowed: [15, 25] },
+      quality: { values: ['standard', 'high'] },
+      aspect_ratio: { values: ['16:9', '9:16'] },
+    },
   },
-  'sora-2-beta-max': { task: 'video-generation', fields: { duration: { min: 10, max: 15, allowed: [10, 15] }, image_urls: { maxItems: 9 } } },
-  'veo3': genericVideo,
+  'sora-2-beta-max': {
+    task: 'video-generation',
+    fields: { duration: { min: 10, max: 15, allowed: [10, 15] }, image_urls: { maxItems: 9 } },
+  },
+  veo3: genericVideo,
   'veo3-fast': genericVideo,
   'veo3.1-fast': genericVideo,
   'veo3.1-pro': { ...genericVideo, fields: { ...genericVideo.fields, generate_audio: { any: true } } },
@@ -116,15 +145,27 @@ export const evolinkModelCapabilities: Readonly<Record<string, ModelCapabilities
  * Checks the input against what the model takes, before any call, so a parameter the model
  * ignores or rejects is a clear error naming it instead of a paid job that does something else.
  */
-export function checkModelCapabilities(task: EvolinkJobTask, modelId: string, input: TaskInput<EvolinkJobTask>): Warning[] {
+export function checkModelCapabilities(
+  task: EvolinkJobTask,
+  modelId: string,
+  input: TaskInput<EvolinkJobTask>,
+): Warning[] {
   const capabilities = evolinkModelCapabilities[modelId];
   if (!capabilities) {
-    return [{ code: 'model_capabilities_unknown', message: `EvoLink model "${modelId}" is not in infermux's capability table; its parameters were sent unchecked` }];
+    return [
+      {
+        code: 'model_capabilities_unknown',
+        message: `EvoLink model "${modelId}" is not in infermux's capability table; its parameters were sent unchecked`,
+      },
+    ];
   }
   const subject = `input for task "${task}" with EvoLink model "${modelId}"`;
   if (capabilities.task !== task) {
     const other = capabilities.task === 'image-generation' ? 'an image' : 'a video';
-    throw new ValidationError({ subject, issues: [{ path: 'model', message: `"${modelId}" is ${other} model; use task "${capabilities.task}"` }] });
+    throw new ValidationError({
+      subject,
+      issues: [{ path: 'model', message: `"${modelId}" is ${other} model; use task "${capabilities.task}"` }],
+    });
   }
   const values = input as Record<string, unknown>;
   const taken = Object.keys(capabilities.fields);
@@ -133,8 +174,14 @@ export function checkModelCapabilities(task: EvolinkJobTask, modelId: string, in
     if (field === 'prompt' || value === undefined) continue;
     const rule = capabilities.fields[field];
     if (!rule) {
-      const ratioHint = field === 'aspect_ratio' && 'values' in (capabilities.fields.size ?? {}) ? '; give the ratio as `size` (e.g. size: "16:9")' : '';
-      issues.push({ path: field, message: `not taken by ${modelId} (it takes: ${taken.join(', ') || 'only prompt'})${ratioHint}` });
+      const ratioHint =
+        field === 'aspect_ratio' && 'values' in (capabilities.fields.size ?? {})
+          ? '; give the ratio as `size` (e.g. size: "16:9")'
+          : '';
+      issues.push({
+        path: field,
+        message: `not taken by ${modelId} (it takes: ${taken.join(', ') || 'only prompt'})${ratioHint}`,
+      });
       continue;
     }
     const problem = checkRule(rule, value);
@@ -142,7 +189,10 @@ export function checkModelCapabilities(task: EvolinkJobTask, modelId: string, in
   }
   const prompt = values.prompt;
   if (capabilities.promptMaxLength && typeof prompt === 'string' && prompt.length > capabilities.promptMaxLength) {
-    issues.push({ path: 'prompt', message: `at most ${capabilities.promptMaxLength} characters for ${modelId} (got ${prompt.length})` });
+    issues.push({
+      path: 'prompt',
+      message: `at most ${capabilities.promptMaxLength} characters for ${modelId} (got ${prompt.length})`,
+    });
   }
   issues.push(...(capabilities.check?.(values) ?? []));
   if (issues.length > 0) throw new ValidationError({ subject, issues });
@@ -156,7 +206,9 @@ function checkRule(rule: FieldRule, value: unknown): string | undefined {
     return `expected ${rule.describe ?? `one of ${rule.values.join(', ')}`} (got ${JSON.stringify(value)})`;
   }
   if ('maxItems' in rule) {
-    return Array.isArray(value) && value.length > rule.maxItems ? `at most ${rule.maxItems} item${rule.maxItems === 1 ? '' : 's'} (got ${value.length})` : undefined;
+    return Array.isArray(value) && value.length > rule.maxItems
+      ? `at most ${rule.maxItems} item${rule.maxItems === 1 ? '' : 's'} (got ${value.length})`
+      : undefined;
   }
   if (typeof value !== 'number') return 'expected a number';
   if (rule.allowed && !rule.allowed.includes(value)) return `expected one of ${rule.allowed.join(', ')} (got ${value})`;

@@ -1,4 +1,5 @@
 import {
+  createHttpTransport,
   type ForwardCallOptions,
   InfermuxError,
   type JobCallOptions,
@@ -13,14 +14,13 @@ import {
   type Timeouts,
   type Transport,
   type Warning,
-  createHttpTransport,
 } from '@infermux/core';
 import {
-  type OpenAIEndpoint,
   createHeaderCache,
   forwardChatCompletion,
   joinURL,
   loadApiKey,
+  type OpenAIEndpoint,
   parseUpstream,
   revisionWarnings,
   runChatCompletion,
@@ -29,7 +29,7 @@ import {
   upstreamModelId,
 } from '@infermux/openai-compatible';
 import { type EvolinkOperation, evolinkErrorFromResponse, submissionNetworkError } from './evolink-error';
-import { type EvolinkJobTask, checkModelCapabilities } from './evolink-model-capabilities';
+import { checkModelCapabilities, type EvolinkJobTask } from './evolink-model-capabilities';
 import { EVOLINK_API_KEY_ENV, type EvolinkSettings, resolveBaseURLs } from './evolink-settings';
 import { evolinkTaskSchema } from './evolink-task-schema';
 import { taskToJobStatus } from './evolink-task-status';
@@ -64,7 +64,8 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     transport ??= createHttpTransport();
     const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: EVOLINK_API_KEY_ENV, provider });
     let errorFromResponse = errorMappers.get(operation);
-    if (errorFromResponse === undefined) errorMappers.set(operation, (errorFromResponse = evolinkErrorFromResponse(operation)));
+    if (errorFromResponse === undefined)
+      errorMappers.set(operation, (errorFromResponse = evolinkErrorFromResponse(operation)));
     return {
       transport,
       provider,
@@ -77,7 +78,12 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
   };
 
   const unsupported = (task: TaskId, what: string, hint = '') =>
-    new InfermuxError({ code: 'caller_unsupported', message: `Provider "${provider}" cannot ${what} task "${task}"${hint}`, provider, details: { task } });
+    new InfermuxError({
+      code: 'caller_unsupported',
+      message: `Provider "${provider}" cannot ${what} task "${task}"${hint}`,
+      provider,
+      details: { task },
+    });
 
   // The text base is read per call (the env may change); the URL is joined again only when it does.
   let chatURL: { base: string; url: string } | undefined;
@@ -87,7 +93,10 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     return endpoint(chatURL.url, call, 'chat');
   };
 
-  async function readStatus<T extends EvolinkJobTask>(response: Awaited<ReturnType<typeof sendOpenAIRequest>>, jobTask: T): Promise<JobStatus<T>> {
+  async function readStatus<T extends EvolinkJobTask>(
+    response: Awaited<ReturnType<typeof sendOpenAIRequest>>,
+    jobTask: T,
+  ): Promise<JobStatus<T>> {
     const task = parseUpstream(evolinkTaskSchema, await response.json(), provider, 'task');
     return taskToJobStatus(task, { jobTask, provider, requestId: response.requestId });
   }
@@ -105,10 +114,18 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
 
     async doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>> {
       if (options.task !== 'chat-completion') {
-        throw unsupported(options.task, 'run', isJobTask(options.task) ? ': it runs as an async job (client.submit, then waitForJob)' : '');
+        throw unsupported(
+          options.task,
+          'run',
+          isJobTask(options.task) ? ': it runs as an async job (client.submit, then waitForJob)' : '',
+        );
       }
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
-      const result = await runChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model));
+      const result = await runChatCompletion(
+        chatEndpoint(options),
+        options.input as TaskInput<'chat-completion'>,
+        upstreamModelId(options.model),
+      );
       // The mapped result is ours and fresh: warnings are set on it, not on a copy.
       result.warnings = warnings;
       return result as ProviderRunResult<T>;
@@ -117,7 +134,11 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     async doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult> {
       if (options.task !== 'chat-completion') throw unsupported(options.task, 'stream');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
-      const result = await streamChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model));
+      const result = await streamChatCompletion(
+        chatEndpoint(options),
+        options.input as TaskInput<'chat-completion'>,
+        upstreamModelId(options.model),
+      );
       result.warnings = warnings;
       return result;
     },
@@ -125,13 +146,19 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     async doForward<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult> {
       if (options.task !== 'chat-completion') throw unsupported(options.task, 'forward');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
-      const result = await forwardChatCompletion(chatEndpoint(options), options.input as TaskInput<'chat-completion'>, upstreamModelId(options.model), { stream: options.stream });
+      const result = await forwardChatCompletion(
+        chatEndpoint(options),
+        options.input as TaskInput<'chat-completion'>,
+        upstreamModelId(options.model),
+        { stream: options.stream },
+      );
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
 
     async doStart<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>> {
       const task = options.task;
-      if (!isJobTask(task)) throw unsupported(task, 'start a job for', ': only image-generation and video-generation run as jobs');
+      if (!isJobTask(task))
+        throw unsupported(task, 'start a job for', ': only image-generation and video-generation run as jobs');
       const warnings: Warning[] = revisionWarnings(options.model, options.revisionPolicy, provider);
       const modelId = upstreamModelId(options.model);
       const input = options.input as TaskInput<EvolinkJobTask>;

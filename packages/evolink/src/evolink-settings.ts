@@ -24,7 +24,10 @@ export const DEFAULT_BASE_URL = 'https://api.evolink.ai';
 export const DEFAULT_TEXT_BASE_URL = 'https://direct.evolink.ai';
 
 /** Resolved at call time, so env changes after import still apply to the default `evolink` instance. */
-export function resolveBaseURLs(settings: EvolinkSettings, env: Record<string, string | undefined> = process.env): { api: string; text: string } {
+export function resolveBaseURLs(
+  settings: EvolinkSettings,
+  env: Record<string, string | undefined> = process.env,
+): { api: string; text: string } {
   const configured = settings.baseURL ?? env[EVOLINK_BASE_URL_ENV];
   const api = trimSlash(configured ?? DEFAULT_BASE_URL);
   const text = trimSlash(settings.textBaseURL ?? configured ?? DEFAULT_TEXT_BASE_URL);

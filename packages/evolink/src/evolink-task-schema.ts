@@ -16,14 +16,34 @@ export const evolinkTaskSchema = z.looseObject({
   results: z.array(z.string()).nullish(),
   /** Music/Suno mostly; a fallback source of URLs. */
   result_data: z
-    .array(z.looseObject({ image_url: z.string().nullish(), video_url: z.string().nullish(), audio_url: z.string().nullish() }))
+    .array(
+      z.looseObject({
+        image_url: z.string().nullish(),
+        video_url: z.string().nullish(),
+        audio_url: z.string().nullish(),
+      }),
+    )
     .nullish(),
   task_info: z
-    .looseObject({ can_cancel: z.boolean().nullish(), estimated_time: z.number().nullish(), video_duration: z.number().nullish() })
+    .looseObject({
+      can_cancel: z.boolean().nullish(),
+      estimated_time: z.number().nullish(),
+      video_duration: z.number().nullish(),
+    })
     .nullish(),
-  usage: z.looseObject({ billing_rule: z.string().nullish(), credits_reserved: z.number().nullish(), credits: z.number().nullish() }).nullish(),
+  usage: z
+    .looseObject({
+      billing_rule: z.string().nullish(),
+      credits_reserved: z.number().nullish(),
+      credits: z.number().nullish(),
+    })
+    .nullish(),
   error: z
-    .looseObject({ code: z.union([z.string(), z.number()]).nullish(), message: z.string().nullish(), type: z.string().nullish() })
+    .looseObject({
+      code: z.union([z.string(), z.number()]).nullish(),
+      message: z.string().nullish(),
+      type: z.string().nullish(),
+    })
     .nullish(),
 });
 

@@ -78,14 +78,33 @@ describe('taskToJobStatus', () => {
   });
 
   it('maps a failed task (skill docs example) to provider_job_failed with the reason', () => {
-    const status = map({ id: 'task-unified-xxx', status: 'failed', error: { code: 'invalid_request', message: 'Explain what went wrong.' } });
+    const status = map({
+      id: 'task-unified-xxx',
+      status: 'failed',
+      error: { code: 'invalid_request', message: 'Explain what went wrong.' },
+    });
     expect(status.state).toBe('failed');
-    expect(status.error).toMatchObject({ code: 'provider_job_failed', retryable: false, details: { reason: 'invalid_request', jobId: 'task-unified-xxx' } });
-    expect(status.error?.message).toBe('evolink job task-unified-xxx failed: invalid_request: Explain what went wrong.');
+    expect(status.error).toMatchObject({
+      code: 'provider_job_failed',
+      retryable: false,
+      details: { reason: 'invalid_request', jobId: 'task-unified-xxx' },
+    });
+    expect(status.error?.message).toBe(
+      'evolink job task-unified-xxx failed: invalid_request: Explain what went wrong.',
+    );
   });
 
   it('takes video URLs from result_data when results is absent, and reads processing/cancelled', () => {
-    const done = map({ id: 't', type: 'video', status: 'completed', result_data: [{ video_url: 'https://media.evolink.ai/v.mp4' }], task_info: { video_duration: 8 } }, 'video-generation');
+    const done = map(
+      {
+        id: 't',
+        type: 'video',
+        status: 'completed',
+        result_data: [{ video_url: 'https://media.evolink.ai/v.mp4' }],
+        task_info: { video_duration: 8 },
+      },
+      'video-generation',
+    );
     expect(done.output).toMatchObject({ videos: [{ url: 'https://media.evolink.ai/v.mp4' }] });
     expect(done.usage).toEqual({ videoSeconds: 8 });
     expect(map({ id: 't', status: 'processing', progress: 42 }).state).toBe('running');

@@ -21,7 +21,10 @@ const kinds: Record<EvolinkJobTask, { type: string; key: 'images' | 'videos'; pi
 };
 
 /** An EvoLink task object → core JobStatus: state, progress, time left, results, expiry, credits. */
-export function taskToJobStatus<T extends EvolinkJobTask>(task: EvolinkTask, context: { jobTask: T; provider: string; requestId?: string; now?: number }): JobStatus<T> {
+export function taskToJobStatus<T extends EvolinkJobTask>(
+  task: EvolinkTask,
+  context: { jobTask: T; provider: string; requestId?: string; now?: number },
+): JobStatus<T> {
   const { provider, jobTask } = context;
   const kind = kinds[jobTask];
   if (task.type && task.type !== kind.type) {
@@ -70,7 +73,10 @@ export function taskToJobStatus<T extends EvolinkJobTask>(task: EvolinkTask, con
     // EvoLink reports no completion time; counting from creation gives the earliest the links can expire.
     const expiresAt = (task.created ? task.created * 1000 : now) + RESULT_LIFETIME_MS;
     status.expiresAt = expiresAt;
-    status.output = { [kind.key]: urls.map((url) => ({ url })), expires_at: Math.floor(expiresAt / 1000) } as JobStatus<T>['output'];
+    status.output = {
+      [kind.key]: urls.map((url) => ({ url })),
+      expires_at: Math.floor(expiresAt / 1000),
+    } as JobStatus<T>['output'];
     if (jobTask === 'image-generation') usage.images = urls.length;
     else if (task.task_info?.video_duration != null) usage.videoSeconds = task.task_info.video_duration * urls.length;
   }

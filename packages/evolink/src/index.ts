@@ -1,15 +1,21 @@
-export { createEvolink, evolink, type EvolinkProvider } from './evolink-provider';
-export { evolinkProviderFactory, type EvolinkConfig } from './evolink-factory';
+export { type DownloadedFile, type DownloadResultOptions, downloadResult } from './download-result';
+export { type EvolinkOperation, evolinkErrorFromResponse, evolinkJobError } from './evolink-error';
+export { type EvolinkConfig, evolinkProviderFactory } from './evolink-factory';
 export {
-  type EvolinkSettings,
-  resolveBaseURLs,
-  EVOLINK_API_KEY_ENV,
-  EVOLINK_BASE_URL_ENV,
+  checkModelCapabilities,
+  type EvolinkJobTask,
+  evolinkModelCapabilities,
+  type FieldRule,
+  type ModelCapabilities,
+} from './evolink-model-capabilities';
+export { createEvolink, type EvolinkProvider, evolink } from './evolink-provider';
+export {
   DEFAULT_BASE_URL,
   DEFAULT_TEXT_BASE_URL,
+  EVOLINK_API_KEY_ENV,
+  EVOLINK_BASE_URL_ENV,
+  type EvolinkSettings,
+  resolveBaseURLs,
 } from './evolink-settings';
-export { downloadResult, type DownloadResultOptions, type DownloadedFile } from './download-result';
-export { evolinkModelCapabilities, checkModelCapabilities, type ModelCapabilities, type FieldRule, type EvolinkJobTask } from './evolink-model-capabilities';
-export { evolinkErrorFromResponse, evolinkJobError, type EvolinkOperation } from './evolink-error';
-export { taskToJobStatus, RESULT_LIFETIME_MS } from './evolink-task-status';
-export { evolinkTaskSchema, type EvolinkTask } from './evolink-task-schema';
+export { type EvolinkTask, evolinkTaskSchema } from './evolink-task-schema';
+export { RESULT_LIFETIME_MS, taskToJobStatus } from './evolink-task-status';

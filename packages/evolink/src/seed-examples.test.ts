@@ -43,7 +43,11 @@ it('seed example 2: an image with doubao-seedream-4.0, waited for and downloaded
     model: 'evolink:doubao-seedream-4.0',
     input: { prompt: 'a lighthouse at dawn', size: '16:9' },
   });
-  const done = await waitForJob(client, 'image-generation', job, { intervalMs: 20, maxIntervalMs: 50, onProgress: (status) => expect(status.jobId).toBe(job.jobId) });
+  const done = await waitForJob(client, 'image-generation', job, {
+    intervalMs: 20,
+    maxIntervalMs: 50,
+    onProgress: (status) => expect(status.jobId).toBe(job.jobId),
+  });
   const url = done.output?.images[0]?.url as string;
   const image = await downloadResult(url);
 

@@ -16,8 +16,22 @@ const client = createClient({ providers: [createHf({ onWarning: (message) => con
 const catsUrl = 'https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/cats.png';
 
 const examples = [
-  ['sentiment (distilbert SST-2)', () => client.run('text-classification', { model: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', input: { inputs: 'I like you. I love you' } })],
-  ['gpt2 generation with parameters', () => client.run('text-generation', { model: 'openai-community/gpt2', input: { inputs: 'The answer to the universe is', parameters: { max_new_tokens: 20, temperature: 0.7 } } })],
+  [
+    'sentiment (distilbert SST-2)',
+    () =>
+      client.run('text-classification', {
+        model: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english',
+        input: { inputs: 'I like you. I love you' },
+      }),
+  ],
+  [
+    'gpt2 generation with parameters',
+    () =>
+      client.run('text-generation', {
+        model: 'openai-community/gpt2',
+        input: { inputs: 'The answer to the universe is', parameters: { max_new_tokens: 20, temperature: 0.7 } },
+      }),
+  ],
   [
     'image classification from raw bytes',
     async () => {
@@ -31,17 +45,30 @@ const examples = [
     () =>
       client.run('zero-shot-classification', {
         model: 'facebook/bart-large-mnli',
-        input: { inputs: 'Hi, I recently bought a device from your company but it is not working as advertised and I would like to get reimbursed!', parameters: { candidate_labels: ['refund', 'legal', 'faq'] } },
+        input: {
+          inputs:
+            'Hi, I recently bought a device from your company but it is not working as advertised and I would like to get reimbursed!',
+          parameters: { candidate_labels: ['refund', 'legal', 'faq'] },
+        },
       }),
   ],
-  ['chat through the router', () => client.run('chat-completion', { model: 'meta-llama/Llama-3.1-8B-Instruct', input: { messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 32 } })],
+  [
+    'chat through the router',
+    () =>
+      client.run('chat-completion', {
+        model: 'meta-llama/Llama-3.1-8B-Instruct',
+        input: { messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 32 },
+      }),
+  ],
 ];
 
 let failures = 0;
 for (const [name, run] of examples) {
   try {
     const result = await run();
-    console.log(`ok   ${name}: ${JSON.stringify(result.output).slice(0, 200)} (usage ${JSON.stringify(result.usage)}, request ${result.requestId ?? '-'})`);
+    console.log(
+      `ok   ${name}: ${JSON.stringify(result.output).slice(0, 200)} (usage ${JSON.stringify(result.usage)}, request ${result.requestId ?? '-'})`,
+    );
   } catch (error) {
     failures += 1;
     console.log(`FAIL ${name}: ${error?.code ?? ''} ${error?.message ?? String(error)}`);

@@ -1,4 +1,4 @@
-import { type ErrorCode, type HttpResponse, InfermuxError, httpError, redactValue, truncate } from '@infermux/core';
+import { type ErrorCode, type HttpResponse, httpError, InfermuxError, redactValue, truncate } from '@infermux/core';
 
 export interface HfErrorContext {
   provider: string;
@@ -117,7 +117,8 @@ export function hfErrorFromBody(
     code = 'caller_unsupported';
     hint = 'this route is gone (the legacy api-inference host was shut down); use https://router.huggingface.co';
   } else if (status === 503) {
-    const estimated = body !== null && typeof body === 'object' ? (body as { estimated_time?: unknown }).estimated_time : undefined;
+    const estimated =
+      body !== null && typeof body === 'object' ? (body as { estimated_time?: unknown }).estimated_time : undefined;
     if (typeof estimated === 'number' && Number.isFinite(estimated) && estimated >= 0) {
       code = 'provider_model_loading';
       retryAfterMs = Math.round(estimated * 1000);
@@ -160,7 +161,11 @@ export function hfStreamError(payload: unknown, context: HfErrorContext & { requ
 }
 
 /** A 2xx body that is not what the task returns: a typed provider error with the redacted raw body. */
-export function hfBadResponse(what: string, raw: unknown, context: { provider: string; task: string; requestId?: string; issues?: unknown }): InfermuxError {
+export function hfBadResponse(
+  what: string,
+  raw: unknown,
+  context: { provider: string; task: string; requestId?: string; issues?: unknown },
+): InfermuxError {
   const rawBody = typeof raw === 'string' ? truncate(raw) : truncate(safeJson(raw));
   return new InfermuxError({
     code: 'provider_bad_response',

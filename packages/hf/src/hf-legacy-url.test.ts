@@ -38,7 +38,12 @@ describe('a base URL of the legacy api-inference shape', () => {
       env: {},
       onWarning: (message) => warnings.push(message),
     });
-    const call = () => provider.doRun({ task: 'text-classification', model: { id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' }, input: { inputs: 'I love it' } });
+    const call = () =>
+      provider.doRun({
+        task: 'text-classification',
+        model: { id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' },
+        input: { inputs: 'I love it' },
+      });
     const result = await call();
     const again = await call();
     expect(sent.map((request) => request.url)).toEqual([
@@ -54,7 +59,8 @@ describe('a base URL of the legacy api-inference shape', () => {
     const sent: HttpRequest[] = [];
     const env: Record<string, string | undefined> = { HF_TOKEN: 'hf_envToken0000000000000000' };
     const provider = createHf({ transport: recordingTransport(sent), env });
-    const call = () => provider.doRun({ task: 'text-classification', model: { id: 'org/model' }, input: { inputs: 'x' } });
+    const call = () =>
+      provider.doRun({ task: 'text-classification', model: { id: 'org/model' }, input: { inputs: 'x' } });
     env.HF_BASE_URL = 'http://proxy.internal:8080';
     await call();
     env.HF_BASE_URL = 'http://other.internal:9090/hf-inference/';

@@ -4,7 +4,17 @@ import { hfProviderFactory } from './hf-provider-factory';
 
 describe('hfProviderFactory', () => {
   it('builds the provider from config, with the key from apiKeyEnv', () => {
-    const config = parseConfig({ providers: { 'hf-eu': { type: 'hf', apiKeyEnv: 'MY_HF', baseURL: 'http://127.0.0.1:9/proxy', textGenerationRoute: 'tgi', billTo: 'acme' } } });
+    const config = parseConfig({
+      providers: {
+        'hf-eu': {
+          type: 'hf',
+          apiKeyEnv: 'MY_HF',
+          baseURL: 'http://127.0.0.1:9/proxy',
+          textGenerationRoute: 'tgi',
+          billTo: 'acme',
+        },
+      },
+    });
     const [provider] = buildProviders(config, [hfProviderFactory], { env: { MY_HF: 'hf_configured0000000000000' } });
     expect(provider?.name).toBe('hf-eu');
     expect(Object.keys(provider?.tasks ?? {})).toHaveLength(24);
@@ -14,7 +24,9 @@ describe('hfProviderFactory', () => {
 
   it('rejects unknown settings, naming them', () => {
     const config = parseConfig({ providers: { hf: { endpointURL: 'https://x' } } });
-    expect(() => buildProviders(config, [hfProviderFactory])).toThrow(expect.objectContaining({ code: 'caller_invalid_input', message: expect.stringContaining('endpointURL') }));
+    expect(() => buildProviders(config, [hfProviderFactory])).toThrow(
+      expect.objectContaining({ code: 'caller_invalid_input', message: expect.stringContaining('endpointURL') }),
+    );
   });
 
   it('names the env variables it reads', () => {

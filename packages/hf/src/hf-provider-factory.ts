@@ -1,6 +1,6 @@
 import { defineProviderFactory } from '@infermux/core';
-import { createHf } from './hf-provider';
 import { TOKEN_ENV } from './hf-credentials';
+import { createHf } from './hf-provider';
 import { type HfSettingsInput, hfSettingsSchema } from './hf-settings';
 
 /** Builds the `hf` provider from a config entry (`providers.<name>` with `type: hf`). */

@@ -1,7 +1,9 @@
 import {
   type AttemptTimeouts,
+  createHttpTransport,
   type HttpResponse,
   InfermuxError,
+  isPinnedRevision,
   type ModelRef,
   type ProviderBatchResult,
   type ProviderCallOptions,
@@ -10,18 +12,16 @@ import {
   type ProviderV1,
   type ResolvedModel,
   type RevisionPolicy,
+  type StreamPart,
   type TaskCapabilities,
   type TaskId,
   type TaskInput,
   type Timeouts,
-  type StreamPart,
   type Transport,
-  type Usage,
-  type Warning,
-  createHttpTransport,
-  isPinnedRevision,
   toModelRef,
   truncate,
+  type Usage,
+  type Warning,
 } from '@infermux/core';
 import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible';
 import { missingToken, readToken } from './hf-credentials';
@@ -33,15 +33,23 @@ import { HubClient } from './hub/hub-client';
 import type { HfModelInfo } from './hub/model-info';
 import { HF_INFERENCE_VARIANT } from './tasks/chat-completion';
 import { type HfTaskId, hfTaskMapping, hfTaskMappings } from './tasks/hf-task-mappings';
-import type { HfRequestPlan, HfResponseBody, HfResponseContext, HfRouteContext, HfTaskMapping } from './tasks/task-mapping';
+import type { HfRequestPlan, HfResponseBody, HfResponseContext, HfTaskMapping } from './tasks/task-mapping';
 import { mergeUsage, usageFromHeaders } from './usage/usage-from-headers';
 
 export interface HfProvider extends ProviderV1 {
   readonly tasks: { readonly [T in HfTaskId]: TaskCapabilities };
   doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
-  doBatch<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>>;
+  doBatch<T extends TaskId>(
+    options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> },
+  ): Promise<ProviderBatchResult<T>>;
   doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult>;
-  resolveModel(options: { task?: TaskId; model: ModelRef; signal?: AbortSignal; revisionPolicy?: RevisionPolicy; timeouts?: AttemptTimeouts }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+  resolveModel(options: {
+    task?: TaskId;
+    model: ModelRef;
+    signal?: AbortSignal;
+    revisionPolicy?: RevisionPolicy;
+    timeouts?: AttemptTimeouts;
+  }): Promise<ResolvedModel & { warnings?: Warning[] }>;
   /** Hub metadata (pipeline tag, private, gated, inference, tags), cached: lets apps infer a task from a model id. */
   modelInfo(options: { model: string | ModelRef; signal?: AbortSignal }): Promise<HfModelInfo>;
 }
@@ -134,8 +142,18 @@ export function createHf(settings: HfSettings = {}): HfProvider {
   }
 
   /** Settings, call and task headers (lower-cased), then the token, billing, accept and content type. */
-  function buildHeaders(callHeaders: Record<string, string> | undefined, planHeaders: Record<string, string> | undefined, credential: string | undefined, stream: boolean, contentType: string): Record<string, string> {
-    const headers: Record<string, string> = { ...lowerCase(settings.headers), ...lowerCase(callHeaders), ...lowerCase(planHeaders) };
+  function buildHeaders(
+    callHeaders: Record<string, string> | undefined,
+    planHeaders: Record<string, string> | undefined,
+    credential: string | undefined,
+    stream: boolean,
+    contentType: string,
+  ): Record<string, string> {
+    const headers: Record<string, string> = {
+      ...lowerCase(settings.headers),
+      ...lowerCase(callHeaders),
+      ...lowerCase(planHeaders),
+    };
     delete headers.authorization;
     if (credential) headers.authorization = `Bearer ${credential}`;
     if (settings.billTo) headers['x-hf-bill-to'] = settings.billTo;
@@ -146,18 +164,43 @@ export function createHf(settings: HfSettings = {}): HfProvider {
 
   // Plain calls (a JSON body, no call or task headers: nearly all) share one frozen headers object
   // per token and accept type instead of building one per call; it is rebuilt when the token changes.
-  let shared: { credential: string | undefined; headers: Record<string, string> | undefined; billTo: string | undefined; json?: Record<string, string>; stream?: Record<string, string> } | undefined;
-  function headersFor(plan: HfRequestPlan, callHeaders: Record<string, string> | undefined, credential: string | undefined, stream: boolean): Record<string, string> {
-    if (plan.body.kind !== 'json') return buildHeaders(callHeaders, plan.headers, credential, stream, plan.body.contentType);
-    if (callHeaders !== undefined || plan.headers !== undefined) return buildHeaders(callHeaders, plan.headers, credential, stream, 'application/json');
-    if (shared === undefined || shared.credential !== credential || shared.headers !== settings.headers || shared.billTo !== settings.billTo) {
+  let shared:
+    | {
+        credential: string | undefined;
+        headers: Record<string, string> | undefined;
+        billTo: string | undefined;
+        json?: Record<string, string>;
+        stream?: Record<string, string>;
+      }
+    | undefined;
+  function headersFor(
+    plan: HfRequestPlan,
+    callHeaders: Record<string, string> | undefined,
+    credential: string | undefined,
+    stream: boolean,
+  ): Record<string, string> {
+    if (plan.body.kind !== 'json')
+      return buildHeaders(callHeaders, plan.headers, credential, stream, plan.body.contentType);
+    if (callHeaders !== undefined || plan.headers !== undefined)
+      return buildHeaders(callHeaders, plan.headers, credential, stream, 'application/json');
+    if (
+      shared === undefined ||
+      shared.credential !== credential ||
+      shared.headers !== settings.headers ||
+      shared.billTo !== settings.billTo
+    ) {
       shared = { credential, headers: settings.headers, billTo: settings.billTo };
     }
     const slot = stream ? 'stream' : 'json';
     return (shared[slot] ??= Object.freeze(buildHeaders(undefined, undefined, credential, stream, 'application/json')));
   }
 
-  async function send(plan: HfRequestPlan, call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> }, modelId: string, stream: boolean): Promise<HttpResponse> {
+  async function send(
+    plan: HfRequestPlan,
+    call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> },
+    modelId: string,
+    stream: boolean,
+  ): Promise<HttpResponse> {
     const credential = token();
     // A public dedicated endpoint takes calls without a token; the router never does (wire §2.1).
     if (!credential && !endpointUrl) throw missingToken(name);
@@ -171,16 +214,28 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       provider: name,
     });
     if (response.status >= 400) {
-      throw await hfErrorFromResponse(response, { provider: name, modelId, sentToken: credential !== undefined, hubURL: hubURL() });
+      throw await hfErrorFromResponse(response, {
+        provider: name,
+        modelId,
+        sentToken: credential !== undefined,
+        hubURL: hubURL(),
+      });
     }
     return response;
   }
 
-  async function readBody(response: HttpResponse, mapping: HfTaskMapping<TaskId>, context: HfResponseContext): Promise<HfResponseBody> {
+  async function readBody(
+    response: HttpResponse,
+    mapping: HfTaskMapping<TaskId>,
+    context: HfResponseContext,
+  ): Promise<HfResponseBody> {
     const contentType = mediaType(response.contentType);
     if (contentType.includes('json')) return { kind: 'json', json: await response.json() };
     if (mapping.binaryResponse && contentType !== 'text/plain' && contentType !== 'text/html') {
-      return { kind: 'binary', binary: { data: await response.bytes(), contentType: contentType || 'application/octet-stream' } };
+      return {
+        kind: 'binary',
+        binary: { data: await response.bytes(), contentType: contentType || 'application/octet-stream' },
+      };
     }
     // Some servers send JSON without a JSON content type; anything else is not a task answer.
     const text = await response.text();
@@ -192,7 +247,11 @@ export function createHf(settings: HfSettings = {}): HfProvider {
   }
 
   /** A 2xx that is not a stream: an error object some servers send with 200, or a wrong route. */
-  async function expectEventStream(response: HttpResponse, task: TaskId, streamContext: { provider: string; modelId: string; requestId?: string }): Promise<void> {
+  async function expectEventStream(
+    response: HttpResponse,
+    task: TaskId,
+    streamContext: { provider: string; modelId: string; requestId?: string },
+  ): Promise<void> {
     if (response.contentType.toLowerCase().startsWith('text/event-stream')) return;
     const text = await response.text();
     let json: unknown;
@@ -201,11 +260,18 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     } catch {
       json = undefined;
     }
-    if (json !== null && typeof json === 'object' && 'error' in json) throw hfStreamError(json, { ...streamContext, sentToken: true });
-    throw hfBadResponse(`expected text/event-stream, got ${response.contentType || 'no content type'}`, truncate(text), { ...streamContext, task });
+    if (json !== null && typeof json === 'object' && 'error' in json)
+      throw hfStreamError(json, { ...streamContext, sentToken: true });
+    throw hfBadResponse(
+      `expected text/event-stream, got ${response.contentType || 'no content type'}`,
+      truncate(text),
+      { ...streamContext, task },
+    );
   }
 
-  const tasks = Object.fromEntries(Object.entries(hfTaskMappings).map(([task, mapping]) => [task, mapping.capabilities])) as { [T in HfTaskId]: TaskCapabilities };
+  const tasks = Object.fromEntries(
+    Object.entries(hfTaskMappings).map(([task, mapping]) => [task, mapping.capabilities]),
+  ) as { [T in HfTaskId]: TaskCapabilities };
 
   return {
     specificationVersion: 'v1',
@@ -222,7 +288,9 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       const mapped = mapping.response(body, context);
       return {
         output: mapped.output,
-        usage: mapped.usage ? mergeUsage(usageFromHeaders(response.headers), mapped.usage) : usageFromHeaders(response.headers),
+        usage: mapped.usage
+          ? mergeUsage(usageFromHeaders(response.headers), mapped.usage)
+          : usageFromHeaders(response.headers),
         warnings: warningsOf(context, plan),
         requestId: response.requestId,
         firstByteMs: response.firstByteMs,
@@ -232,7 +300,12 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     async doBatch(options) {
       const mapping = mappingFor(options.task);
       if (!mapping.batch) {
-        throw new InfermuxError({ code: 'caller_unsupported', message: `${name} has no batch route for task "${options.task}"; send one input per call`, provider: name, details: { task: options.task } });
+        throw new InfermuxError({
+          code: 'caller_unsupported',
+          message: `${name} has no batch route for task "${options.task}"; send one input per call`,
+          provider: name,
+          details: { task: options.task },
+        });
       }
       const context = routeContext(options.task, options.model, false);
       const plan = await mapping.batch.request(options.inputs, context);
@@ -251,7 +324,12 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     async doStream(options) {
       const mapping = mappingFor(options.task);
       if (!mapping.streamFraming) {
-        throw new InfermuxError({ code: 'caller_unsupported', message: `${name} cannot stream task "${options.task}"`, provider: name, details: { task: options.task } });
+        throw new InfermuxError({
+          code: 'caller_unsupported',
+          message: `${name} cannot stream task "${options.task}"`,
+          provider: name,
+          details: { task: options.task },
+        });
       }
       const context = routeContext(options.task, options.model, true);
       const plan = await mapping.request(options.input, context);
@@ -274,14 +352,31 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     // Chat only: the router and chat endpoints speak OpenAI's wire, so their bytes can be handed on as they are.
     async doForward(options) {
       if (options.task !== 'chat-completion' || options.wire !== 'openai') {
-        throw new InfermuxError({ code: 'caller_unsupported', message: `${name} forwards only chat-completion in the openai wire format`, provider: name, details: { task: options.task } });
+        throw new InfermuxError({
+          code: 'caller_unsupported',
+          message: `${name} forwards only chat-completion in the openai wire format`,
+          provider: name,
+          details: { task: options.task },
+        });
       }
-      const { upstreamInput, keepUsage } = chatInputForForward(options.input as TaskInput<'chat-completion'>, { stream: options.stream });
+      const { upstreamInput, keepUsage } = chatInputForForward(options.input as TaskInput<'chat-completion'>, {
+        stream: options.stream,
+      });
       const context = routeContext('chat-completion', options.model, options.stream);
       const plan = await mappingFor('chat-completion').request(upstreamInput, context);
       const response = await send(plan, options, context.modelId, options.stream);
-      if (options.stream) await expectEventStream(response, options.task, { provider: name, modelId: context.modelId, requestId: response.requestId });
-      const result = await forwardChatResponse(response, { provider: name, modelId: context.modelId, stream: options.stream, keepUsage });
+      if (options.stream)
+        await expectEventStream(response, options.task, {
+          provider: name,
+          modelId: context.modelId,
+          requestId: response.requestId,
+        });
+      const result = await forwardChatResponse(response, {
+        provider: name,
+        modelId: context.modelId,
+        stream: options.stream,
+        keepUsage,
+      });
       const warnings = warningsOf(context, plan);
       return warnings.length > 0 ? { ...result, warnings } : result;
     },
@@ -314,13 +409,23 @@ export function createHf(settings: HfSettings = {}): HfProvider {
         reason = `the router's providers serve their own deployment of ${model.id} and take no revision; ${model.revision} (${requested}) is not enforced`;
       }
       if (policy === 'warn') {
-        return { id: model.id, ...(served ? { revision: served } : {}), pinned: false, warnings: [{ code: 'hf_revision_not_pinned', message: `Revision not pinned: ${reason}.` }] };
+        return {
+          id: model.id,
+          ...(served ? { revision: served } : {}),
+          pinned: false,
+          warnings: [{ code: 'hf_revision_not_pinned', message: `Revision not pinned: ${reason}.` }],
+        };
       }
       throw new InfermuxError({
         code: 'policy_revision_unavailable',
         message: `The revision policy is "${policy}", but ${reason}.`,
         provider: name,
-        details: { model: model.id, revision: model.revision, requestedCommit: requested, ...(served ? { headCommit: served } : {}) },
+        details: {
+          model: model.id,
+          revision: model.revision,
+          requestedCommit: requested,
+          ...(served ? { headCommit: served } : {}),
+        },
       });
     },
 
@@ -332,7 +437,9 @@ export function createHf(settings: HfSettings = {}): HfProvider {
 
 /** The route's and the task's warnings: a fresh list, copied only when there are any. */
 function warningsOf(context: { warnings: Warning[] }, plan: HfRequestPlan): Warning[] {
-  return context.warnings.length > 0 || plan.warnings !== undefined ? [...context.warnings, ...(plan.warnings ?? [])] : [];
+  return context.warnings.length > 0 || plan.warnings !== undefined
+    ? [...context.warnings, ...(plan.warnings ?? [])]
+    : [];
 }
 
 const mediaTypes = new Map<string, string>();
@@ -363,6 +470,9 @@ async function* withLeadingUsage(stream: AsyncIterable<StreamPart>, usage: Usage
 export const hf: HfProvider = createHf();
 
 /** Hub metadata of a model through a provider's cache (the default `hf` unless given). */
-export function getModelInfo(model: string | ModelRef, options: { provider?: HfProvider; signal?: AbortSignal } = {}): Promise<HfModelInfo> {
+export function getModelInfo(
+  model: string | ModelRef,
+  options: { provider?: HfProvider; signal?: AbortSignal } = {},
+): Promise<HfModelInfo> {
   return (options.provider ?? hf).modelInfo({ model, signal: options.signal });
 }

@@ -1,4 +1,4 @@
-import { revisionPolicySchema, timeoutsSchema, type RevisionPolicy, type Transport } from '@infermux/core';
+import { type RevisionPolicy, revisionPolicySchema, type Transport, timeoutsSchema } from '@infermux/core';
 import { z } from 'zod';
 
 /**

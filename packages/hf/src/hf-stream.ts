@@ -1,4 +1,4 @@
-import { type HttpResponse, InfermuxError, type StreamPart, parseSse, truncate } from '@infermux/core';
+import { type HttpResponse, InfermuxError, parseSse, type StreamPart, truncate } from '@infermux/core';
 import { chatChunkToStreamParts, completionChunkToStreamParts, readOpenAIStream } from '@infermux/openai-compatible';
 import { z } from 'zod';
 import { hfStreamError } from './hf-errors';
@@ -13,16 +13,30 @@ export interface HfStreamContext {
 /** One TGI stream event (wire §7.1); the spec requires `index` and `token`. */
 const tgiEventSchema = z.looseObject({
   index: z.number().optional(),
-  token: z.looseObject({ id: z.number().optional(), text: z.string(), logprob: z.number().nullable().optional(), special: z.boolean().optional() }),
+  token: z.looseObject({
+    id: z.number().optional(),
+    text: z.string(),
+    logprob: z.number().nullable().optional(),
+    special: z.boolean().optional(),
+  }),
   generated_text: z.string().nullable().optional(),
   details: z
-    .looseObject({ finish_reason: z.string().optional(), generated_tokens: z.number().optional(), input_length: z.number().optional() })
+    .looseObject({
+      finish_reason: z.string().optional(),
+      generated_tokens: z.number().optional(),
+      input_length: z.number().optional(),
+    })
     .nullable()
     .optional(),
 });
 
 function isErrorEvent(json: unknown): boolean {
-  return json !== null && typeof json === 'object' && (json as { error?: unknown }).error !== undefined && (json as { error?: unknown }).error !== null;
+  return (
+    json !== null &&
+    typeof json === 'object' &&
+    (json as { error?: unknown }).error !== undefined &&
+    (json as { error?: unknown }).error !== null
+  );
 }
 
 /**
@@ -44,16 +58,35 @@ export async function* readTgiStream(response: HttpResponse, context: HfStreamCo
       try {
         json = JSON.parse(data);
       } catch (cause) {
-        yield fail(new InfermuxError({ code: 'provider_bad_response', message: `${provider} sent a stream event that is not JSON`, provider, requestId: context.requestId, details: { rawEvent: truncate(data) }, cause }));
+        yield fail(
+          new InfermuxError({
+            code: 'provider_bad_response',
+            message: `${provider} sent a stream event that is not JSON`,
+            provider,
+            requestId: context.requestId,
+            details: { rawEvent: truncate(data) },
+            cause,
+          }),
+        );
         return;
       }
       if (isErrorEvent(json)) {
-        yield fail(hfStreamError(json, { provider, modelId: context.modelId, sentToken: true, requestId: context.requestId }));
+        yield fail(
+          hfStreamError(json, { provider, modelId: context.modelId, sentToken: true, requestId: context.requestId }),
+        );
         return;
       }
       const parsed = tgiEventSchema.safeParse(json);
       if (!parsed.success) {
-        yield fail(new InfermuxError({ code: 'provider_bad_response', message: `${provider} sent a TGI stream event without {index, token}`, provider, requestId: context.requestId, details: { rawEvent: truncate(data) } }));
+        yield fail(
+          new InfermuxError({
+            code: 'provider_bad_response',
+            message: `${provider} sent a TGI stream event without {index, token}`,
+            provider,
+            requestId: context.requestId,
+            details: { rawEvent: truncate(data) },
+          }),
+        );
         return;
       }
       const { token, generated_text: generatedText, details } = parsed.data;
@@ -61,7 +94,11 @@ export async function* readTgiStream(response: HttpResponse, context: HfStreamCo
       yield {
         type: 'text-delta',
         text: special ? '' : token.text,
-        token: { ...(token.id !== undefined ? { id: token.id } : {}), ...(typeof token.logprob === 'number' ? { logprob: token.logprob } : {}), special },
+        token: {
+          ...(token.id !== undefined ? { id: token.id } : {}),
+          ...(typeof token.logprob === 'number' ? { logprob: token.logprob } : {}),
+          special,
+        },
       };
       if (typeof generatedText === 'string') {
         finished = true;
@@ -81,21 +118,41 @@ export async function* readTgiStream(response: HttpResponse, context: HfStreamCo
     yield fail(
       InfermuxError.isInstance(error) && error.code !== 'provider_network'
         ? error
-        : new InfermuxError({ code: 'provider_stream_interrupted', message: `${provider} stream was cut: ${error instanceof Error ? error.message : String(error)}`, provider, requestId: context.requestId, cause: error }),
+        : new InfermuxError({
+            code: 'provider_stream_interrupted',
+            message: `${provider} stream was cut: ${error instanceof Error ? error.message : String(error)}`,
+            provider,
+            requestId: context.requestId,
+            cause: error,
+          }),
     );
     return;
   } finally {
     await response.dispose();
   }
   if (!finished) {
-    yield fail(new InfermuxError({ code: 'provider_stream_interrupted', message: `${provider} closed the stream before the final event (no generated_text): the output is incomplete`, provider, requestId: context.requestId }));
+    yield fail(
+      new InfermuxError({
+        code: 'provider_stream_interrupted',
+        message: `${provider} closed the stream before the final event (no generated_text): the output is incomplete`,
+        provider,
+        requestId: context.requestId,
+      }),
+    );
   }
 }
 
 /** The stream of one response, read in the framing its route answers with. */
-export function readHfStream(response: HttpResponse, framing: HfStreamFraming, context: HfStreamContext): AsyncIterable<StreamPart> {
+export function readHfStream(
+  response: HttpResponse,
+  framing: HfStreamFraming,
+  context: HfStreamContext,
+): AsyncIterable<StreamPart> {
   if (framing === 'tgi') return readTgiStream(response, context);
   const state = { provider: context.provider };
-  const toParts = framing === 'openai-chat' ? (json: unknown) => chatChunkToStreamParts(json, state) : (json: unknown) => completionChunkToStreamParts(json, state);
+  const toParts =
+    framing === 'openai-chat'
+      ? (json: unknown) => chatChunkToStreamParts(json, state)
+      : (json: unknown) => completionChunkToStreamParts(json, state);
   return readOpenAIStream(response, { provider: context.provider, requestId: context.requestId, toParts });
 }

@@ -1,6 +1,6 @@
 import type { ProviderV1, TaskCapabilities } from '@infermux/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type HfProvider, type HfTaskId, createHf, hf } from './index';
+import { createHf, type HfProvider, type HfTaskId, hf } from './index';
 
 describe('public types', () => {
   it('the provider is a ProviderV1 whose task map names exactly the tasks it serves', () => {

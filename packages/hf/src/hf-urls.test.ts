@@ -19,23 +19,39 @@ describe('router base', () => {
 
 describe('route URLs', () => {
   it('hf-inference: /hf-inference/models/{org}/{name}{suffix}', () => {
-    expect(hfInferenceUrl('https://router.huggingface.co', 'sentence-transformers/all-MiniLM-L6-v2', '/pipeline/feature-extraction')).toBe(
+    expect(
+      hfInferenceUrl(
+        'https://router.huggingface.co',
+        'sentence-transformers/all-MiniLM-L6-v2',
+        '/pipeline/feature-extraction',
+      ),
+    ).toBe(
       'https://router.huggingface.co/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction',
     );
-    expect(hfInferenceUrl('https://router.huggingface.co', 'gpt2')).toBe('https://router.huggingface.co/hf-inference/models/gpt2');
+    expect(hfInferenceUrl('https://router.huggingface.co', 'gpt2')).toBe(
+      'https://router.huggingface.co/hf-inference/models/gpt2',
+    );
   });
 
   it.each([
     ['https://x.endpoints.huggingface.cloud', 'https://x.endpoints.huggingface.cloud/v1/chat/completions'],
     ['https://x.endpoints.huggingface.cloud/', 'https://x.endpoints.huggingface.cloud/v1/chat/completions'],
     ['https://x.endpoints.huggingface.cloud/v1', 'https://x.endpoints.huggingface.cloud/v1/chat/completions'],
-    ['https://x.endpoints.huggingface.cloud/v1/chat/completions', 'https://x.endpoints.huggingface.cloud/v1/chat/completions'],
-    ['https://x.endpoints.huggingface.cloud/base?api-version=2', 'https://x.endpoints.huggingface.cloud/base/v1/chat/completions?api-version=2'],
+    [
+      'https://x.endpoints.huggingface.cloud/v1/chat/completions',
+      'https://x.endpoints.huggingface.cloud/v1/chat/completions',
+    ],
+    [
+      'https://x.endpoints.huggingface.cloud/base?api-version=2',
+      'https://x.endpoints.huggingface.cloud/base/v1/chat/completions?api-version=2',
+    ],
   ])('dedicated endpoint chat URL %s → %s (wire §1.4)', (endpoint, expected) => {
     expect(endpointOpenAiUrl(endpoint, 'chat/completions')).toBe(expected);
   });
 
   it('dedicated endpoint completions URL', () => {
-    expect(endpointOpenAiUrl('https://x.endpoints.huggingface.cloud/v1/', 'completions')).toBe('https://x.endpoints.huggingface.cloud/v1/completions');
+    expect(endpointOpenAiUrl('https://x.endpoints.huggingface.cloud/v1/', 'completions')).toBe(
+      'https://x.endpoints.huggingface.cloud/v1/completions',
+    );
   });
 });

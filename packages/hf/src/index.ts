@@ -1,8 +1,21 @@
-export { createHf, hf, getModelInfo, type HfProvider } from './hf-provider';
-export { hfProviderFactory } from './hf-provider-factory';
-export { hfSettingsSchema, textGenerationRouteSchema, type HfSettings, type HfSettingsInput, type TextGenerationRoute } from './hf-settings';
-export { hfTaskMappings, type HfTaskId } from './tasks/hf-task-mappings';
-export type { HfTaskMapping, HfRequestPlan, HfRequestBody, HfResponseBody, HfRouteContext, HfStreamFraming } from './tasks/task-mapping';
-export type { HfModelInfo } from './hub/model-info';
 export { hfErrorFromBody, upstreamMessage } from './hf-errors';
-export { DEFAULT_ROUTER_URL, DEFAULT_HUB_URL, resolveRouterBase } from './hf-urls';
+export { createHf, getModelInfo, type HfProvider, hf } from './hf-provider';
+export { hfProviderFactory } from './hf-provider-factory';
+export {
+  type HfSettings,
+  type HfSettingsInput,
+  hfSettingsSchema,
+  type TextGenerationRoute,
+  textGenerationRouteSchema,
+} from './hf-settings';
+export { DEFAULT_HUB_URL, DEFAULT_ROUTER_URL, resolveRouterBase } from './hf-urls';
+export type { HfModelInfo } from './hub/model-info';
+export { type HfTaskId, hfTaskMappings } from './tasks/hf-task-mappings';
+export type {
+  HfRequestBody,
+  HfRequestPlan,
+  HfResponseBody,
+  HfRouteContext,
+  HfStreamFraming,
+  HfTaskMapping,
+} from './tasks/task-mapping';

@@ -24,7 +24,9 @@ export function loadApiKey(source: ApiKeySource): string | undefined {
     return key;
   }
   if (source.required === false && !source.envName) return undefined;
-  const where = source.envName ? `Set the ${source.envName} environment variable or pass \`apiKey\`` : 'Pass `apiKey` (or `apiKeyEnv`)';
+  const where = source.envName
+    ? `Set the ${source.envName} environment variable or pass \`apiKey\``
+    : 'Pass `apiKey` (or `apiKeyEnv`)';
   throw new InfermuxError({
     code: 'auth_missing_credentials',
     message: `No API key for provider "${source.provider}". ${where}.`,

@@ -19,13 +19,28 @@ const upstreamBodies: Array<[string, unknown]> = [
       created: 2,
       system_fingerprint: null,
       choices: [
-        { index: 1, message: { role: 'assistant', content: null, tool_calls: [{ function: { name: 'f' } }, { id: 'call_2', type: 'function', function: { arguments: '{}' } }, {}] }, finish_reason: null },
+        {
+          index: 1,
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { function: { name: 'f' } },
+              { id: 'call_2', type: 'function', function: { arguments: '{}' } },
+              {},
+            ],
+          },
+          finish_reason: null,
+        },
         { message: { content: 'x', tool_calls: [] }, finish_reason: 'tool_calls' },
       ],
       usage: { prompt_tokens: 1 },
     },
   ],
-  ['an empty usage object and extra fields', { choices: [{ message: { role: 'model', content: '' }, extra: true }], usage: {}, provider_specific: { a: 1 } }],
+  [
+    'an empty usage object and extra fields',
+    { choices: [{ message: { role: 'model', content: '' }, extra: true }], usage: {}, provider_specific: { a: 1 } },
+  ],
 ];
 
 describe('mapChatResponse output', () => {
@@ -40,7 +55,10 @@ describe('mapChatResponse output', () => {
       created: 5,
       service_tier: 'default',
       choices: [
-        { message: { content: null, tool_calls: [{ function: { name: 'f' }, extra: 1 }], refusal: null }, logprobs: null },
+        {
+          message: { content: null, tool_calls: [{ function: { name: 'f' }, extra: 1 }], refusal: null },
+          logprobs: null,
+        },
         { index: 1, message: { role: 'assistant', tool_calls: [] }, finish_reason: 'stop' },
         { index: 2, message: { content: 'x', tool_calls: null } },
       ],
@@ -55,7 +73,12 @@ describe('mapChatResponse output', () => {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: '', type: 'function', function: { name: 'f', arguments: '' }, extra: 1 }] },
+          message: {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: [{ id: '', type: 'function', function: { name: 'f', arguments: '' }, extra: 1 }],
+          },
           finish_reason: null,
           logprobs: null,
         },
@@ -64,7 +87,10 @@ describe('mapChatResponse output', () => {
       ],
     });
     expect(result.usage).toEqual({});
-    const withUsage = mapChatResponse({ choices: [], usage: { prompt_tokens: 2, completion_tokens: null, details: {} } }, context);
+    const withUsage = mapChatResponse(
+      { choices: [], usage: { prompt_tokens: 2, completion_tokens: null, details: {} } },
+      context,
+    );
     expect(withUsage.output.usage).toStrictEqual({ prompt_tokens: 2, completion_tokens: 0, total_tokens: 0 });
     expect(withUsage.usage).toEqual({ inputTokens: 2, totalTokens: 2 });
   });

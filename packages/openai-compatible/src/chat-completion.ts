@@ -1,5 +1,15 @@
-import { type ProviderRunResult, type StreamPart, type TaskInput, type TaskOutput, vouchForOutput } from '@infermux/core';
-import { type ChatCompletionResponse, chatCompletionChunkSchema, chatCompletionResponseSchema } from './openai-response-schemas';
+import {
+  type ProviderRunResult,
+  type StreamPart,
+  type TaskInput,
+  type TaskOutput,
+  vouchForOutput,
+} from '@infermux/core';
+import {
+  type ChatCompletionResponse,
+  chatCompletionChunkSchema,
+  chatCompletionResponseSchema,
+} from './openai-response-schemas';
 import { mapOpenAIUsage, parseUpstream } from './openai-usage';
 import { isPlainChatChunk } from './plain-chat-chunk';
 import { isPlainChatCompletion } from './plain-chat-completion';
@@ -16,7 +26,11 @@ export interface ChatBodyOptions {
  * The `/v1/chat/completions` body. The task input is already OpenAI-shaped, so it passes through;
  * `stream_options` only goes out with `stream: true` (OpenAI rejects it otherwise).
  */
-export function buildChatBody(input: ChatInput, modelId: string, options: ChatBodyOptions = {}): Record<string, unknown> {
+export function buildChatBody(
+  input: ChatInput,
+  modelId: string,
+  options: ChatBodyOptions = {},
+): Record<string, unknown> {
   // `model` first, then a plain spread (no object rest, no delete on the usual paths): this literal
   // is the cheapest to build and to stringify. The input schema is strict and has no `model`.
   const body: Record<string, unknown> = { model: modelId, ...input };
@@ -65,7 +79,11 @@ export function mapChatResponse(
     }
   }
   if (usage) {
-    response.usage = { prompt_tokens: usage.prompt_tokens ?? 0, completion_tokens: usage.completion_tokens ?? 0, total_tokens: usage.total_tokens ?? 0 };
+    response.usage = {
+      prompt_tokens: usage.prompt_tokens ?? 0,
+      completion_tokens: usage.completion_tokens ?? 0,
+      total_tokens: usage.total_tokens ?? 0,
+    };
   } else if (usage !== undefined) {
     delete response.usage;
   }
@@ -86,7 +104,9 @@ export interface ChatStreamState {
 
 /** One `chat.completion.chunk` → normalised stream parts (text, tool-call deltas, finish, usage). */
 export function chatChunkToStreamParts(json: unknown, state: ChatStreamState): StreamPart[] {
-  const chunk = isPlainChatChunk(json) ? json : parseUpstream(chatCompletionChunkSchema, json, state.provider, 'chat completion chunk');
+  const chunk = isPlainChatChunk(json)
+    ? json
+    : parseUpstream(chatCompletionChunkSchema, json, state.provider, 'chat completion chunk');
   const parts: StreamPart[] = [];
   if (!state.metadataSent && (chunk.id || chunk.model)) {
     state.metadataSent = true;
@@ -96,7 +116,11 @@ export function chatChunkToStreamParts(json: unknown, state: ChatStreamState): S
     const delta = choice.delta;
     if (delta && (delta.content || (delta.role && delta.content !== undefined))) {
       // Set, not spread in: a conditional spread per chunk costs more than the rest of the part.
-      const part: Extract<StreamPart, { type: 'text-delta' }> = { type: 'text-delta', text: delta.content ?? '', choice: choice.index };
+      const part: Extract<StreamPart, { type: 'text-delta' }> = {
+        type: 'text-delta',
+        text: delta.content ?? '',
+        choice: choice.index,
+      };
       if (delta.role) part.role = delta.role;
       parts.push(part);
     }
@@ -108,7 +132,9 @@ export function chatChunkToStreamParts(json: unknown, state: ChatStreamState): S
           index: call.index,
           ...(call.id ? { id: call.id } : {}),
           ...(call.type === 'function' ? { type: 'function' as const } : {}),
-          ...(call.function ? { function: { name: call.function.name ?? undefined, arguments: call.function.arguments ?? undefined } } : {}),
+          ...(call.function
+            ? { function: { name: call.function.name ?? undefined, arguments: call.function.arguments ?? undefined } }
+            : {}),
         },
       });
     }

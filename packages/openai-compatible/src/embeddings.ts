@@ -9,8 +9,18 @@ export type EmbeddingEncoding = 'float' | 'base64';
 /** TEI options `/v1/embeddings` has no field for; `normalize: true` is applied here instead. */
 const unsupportedOptions = ['prompt_name', 'truncate', 'truncation_direction'] as const;
 
-export function buildEmbeddingsBody(texts: string[], modelId: string, encoding: EmbeddingEncoding = 'float', options: { dimensions?: number } = {}): Record<string, unknown> {
-  return { model: modelId, input: texts, encoding_format: encoding, ...(options.dimensions !== undefined ? { dimensions: options.dimensions } : {}) };
+export function buildEmbeddingsBody(
+  texts: string[],
+  modelId: string,
+  encoding: EmbeddingEncoding = 'float',
+  options: { dimensions?: number } = {},
+): Record<string, unknown> {
+  return {
+    model: modelId,
+    input: texts,
+    encoding_format: encoding,
+    ...(options.dimensions !== undefined ? { dimensions: options.dimensions } : {}),
+  };
 }
 
 /** The one `dimensions` of inputs sent in a single `/v1/embeddings` call (it is a per-call field upstream). */
@@ -20,7 +30,12 @@ export function sharedDimensions(inputs: FeatureExtractionInput[]): number | und
     if (input.dimensions !== first) {
       throw new ValidationError({
         subject: 'input for task "feature-extraction"',
-        issues: [{ path: `[${index}].dimensions`, message: 'a batch is one /v1/embeddings call, so every item needs the same dimensions as [0]' }],
+        issues: [
+          {
+            path: `[${index}].dimensions`,
+            message: 'a batch is one /v1/embeddings call, so every item needs the same dimensions as [0]',
+          },
+        ],
       });
     }
   });
@@ -37,7 +52,10 @@ export function embeddingTexts(input: FeatureExtractionInput, path = ''): string
 }
 
 /** Vectors in input order, whatever order and encoding (`float` or `base64`) the upstream used. */
-export function mapEmbeddingsResponse(json: unknown, context: { provider: string; expected: number }): { vectors: number[][]; usage: Usage; model?: string } {
+export function mapEmbeddingsResponse(
+  json: unknown,
+  context: { provider: string; expected: number },
+): { vectors: number[][]; usage: Usage; model?: string } {
   const response = parseUpstream(embeddingsResponseSchema, json, context.provider, 'embeddings');
   if (response.data.length !== context.expected) {
     throw new InfermuxError({
@@ -46,10 +64,15 @@ export function mapEmbeddingsResponse(json: unknown, context: { provider: string
       provider: context.provider,
     });
   }
-  const ordered = response.data.map((item, position) => ({ position: item.index ?? position, embedding: item.embedding }));
+  const ordered = response.data.map((item, position) => ({
+    position: item.index ?? position,
+    embedding: item.embedding,
+  }));
   ordered.sort((a, b) => a.position - b.position);
   return {
-    vectors: ordered.map((item) => (typeof item.embedding === 'string' ? decodeBase64Embedding(item.embedding) : item.embedding)),
+    vectors: ordered.map((item) =>
+      typeof item.embedding === 'string' ? decodeBase64Embedding(item.embedding) : item.embedding,
+    ),
     usage: mapOpenAIUsage(response.usage),
     model: response.model,
   };

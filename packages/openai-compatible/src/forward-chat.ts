@@ -1,4 +1,11 @@
-import { type HttpResponse, InfermuxError, type ProviderForwardResult, type TaskInput, type Usage, truncate } from '@infermux/core';
+import {
+  type HttpResponse,
+  InfermuxError,
+  type ProviderForwardResult,
+  type TaskInput,
+  truncate,
+  type Usage,
+} from '@infermux/core';
 import { buildChatBody } from './chat-completion';
 import { type OpenAIEndpoint, postJson } from './openai-endpoint';
 import { readOpenAIUsage } from './openai-usage';
@@ -16,7 +23,11 @@ export async function forwardChatCompletion(
   options: { stream: boolean; includeUsage?: boolean },
 ): Promise<ProviderForwardResult> {
   const { upstreamInput, keepUsage } = chatInputForForward(input, options);
-  const response = await postJson(endpoint, buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage }), { stream: options.stream });
+  const response = await postJson(
+    endpoint,
+    buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage }),
+    { stream: options.stream },
+  );
   return forwardChatResponse(response, { provider: endpoint.provider, modelId, stream: options.stream, keepUsage });
 }
 
@@ -47,7 +58,12 @@ export async function forwardChatResponse(
       requestId: response.requestId,
       firstByteMs: response.firstByteMs,
       contentType: response.contentType || 'text/event-stream',
-      body: passOpenAIStream(response.body, { provider, requestId: response.requestId, keepUsage: options.keepUsage, onUsage: (read) => (usage = read) }),
+      body: passOpenAIStream(response.body, {
+        provider,
+        requestId: response.requestId,
+        keepUsage: options.keepUsage,
+        onUsage: (read) => (usage = read),
+      }),
       usage: () => usage,
     };
   }

@@ -1,52 +1,70 @@
 // The provider and its config factory.
-export { createOpenAICompatible, type OpenAICompatibleSettings, type OpenAICompatibleProvider, type OpenAICompatibleTask } from './openai-compatible-provider';
-export { openaiCompatibleProviderFactory, type OpenAICompatibleConfig } from './openai-compatible-factory';
 
-// Building blocks for other adapters (HF router chat, EvoLink): their own URL and error mapping per call.
-export { type OpenAIEndpoint } from './openai-endpoint';
+export { type ApiKeySource, loadApiKey } from './api-key';
 export {
-  runChatCompletion,
-  streamChatCompletion,
-  runTextCompletion,
-  streamTextCompletion,
-  runEmbeddings,
-  batchEmbeddings,
-} from './openai-operations';
-export { buildChatBody, mapChatResponse, chatChunkToStreamParts, type ChatBodyOptions, type ChatStreamState } from './chat-completion';
-export { buildCompletionBody, mapCompletionResponse, completionChunkToStreamParts } from './text-completion';
+  buildChatBody,
+  type ChatBodyOptions,
+  type ChatStreamState,
+  chatChunkToStreamParts,
+  mapChatResponse,
+} from './chat-completion';
 export {
   buildEmbeddingsBody,
+  decodeBase64Embedding,
+  type EmbeddingEncoding,
   embeddingTexts,
   mapEmbeddingsResponse,
-  decodeBase64Embedding,
   normalizeVector,
   shapeEmbeddings,
-  type EmbeddingEncoding,
 } from './embeddings';
-export { readOpenAIStream, streamError, type ReadOpenAIStreamOptions } from './read-openai-stream';
-export { forwardChatCompletion, forwardChatResponse, chatInputForForward } from './forward-chat';
-export { passOpenAIStream, type PassOpenAIStreamOptions } from './pass-openai-stream';
+export { chatInputForForward, forwardChatCompletion, forwardChatResponse } from './forward-chat';
+export { listOpenAIModels, type OpenAIModel } from './list-models';
+export { revisionWarnings, upstreamModelId } from './model-id';
+export { type OpenAICompatibleConfig, openaiCompatibleProviderFactory } from './openai-compatible-factory';
 export {
+  createOpenAICompatible,
+  type OpenAICompatibleProvider,
+  type OpenAICompatibleSettings,
+  type OpenAICompatibleTask,
+} from './openai-compatible-provider';
+// Building blocks for other adapters (HF router chat, EvoLink): their own URL and error mapping per call.
+export type { OpenAIEndpoint } from './openai-endpoint';
+export {
+  classifyOpenAIError,
+  describeOpenAIError,
+  type OpenAIErrorContext,
+  type OpenAIErrorFields,
+  openAIErrorDetails,
   openAIErrorFromResponse,
   openAIErrorFromText,
   parseOpenAIErrorBody,
   readErrorFields,
-  classifyOpenAIError,
-  describeOpenAIError,
-  openAIErrorDetails,
-  type OpenAIErrorFields,
-  type OpenAIErrorContext,
 } from './openai-error';
-export { sendOpenAIRequest, buildHeaders, createHeaderCache, joinURL, type OpenAIRequest, type ErrorFromResponse } from './openai-request';
-export { listOpenAIModels, type OpenAIModel } from './list-models';
-export { mapOpenAIUsage, parseUpstream } from './openai-usage';
-export { upstreamModelId, revisionWarnings } from './model-id';
-export { loadApiKey, type ApiKeySource } from './api-key';
 export {
-  chatCompletionResponseSchema,
+  batchEmbeddings,
+  runChatCompletion,
+  runEmbeddings,
+  runTextCompletion,
+  streamChatCompletion,
+  streamTextCompletion,
+} from './openai-operations';
+export {
+  buildHeaders,
+  createHeaderCache,
+  type ErrorFromResponse,
+  joinURL,
+  type OpenAIRequest,
+  sendOpenAIRequest,
+} from './openai-request';
+export {
   chatCompletionChunkSchema,
-  completionResponseSchema,
+  chatCompletionResponseSchema,
   completionChunkSchema,
+  completionResponseSchema,
   embeddingsResponseSchema,
   modelListSchema,
 } from './openai-response-schemas';
+export { mapOpenAIUsage, parseUpstream } from './openai-usage';
+export { type PassOpenAIStreamOptions, passOpenAIStream } from './pass-openai-stream';
+export { type ReadOpenAIStreamOptions, readOpenAIStream, streamError } from './read-openai-stream';
+export { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';

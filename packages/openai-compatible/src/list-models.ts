@@ -1,6 +1,6 @@
-import { modelListSchema } from './openai-response-schemas';
-import { type OpenAIEndpoint } from './openai-endpoint';
+import type { OpenAIEndpoint } from './openai-endpoint';
 import { sendOpenAIRequest } from './openai-request';
+import { modelListSchema } from './openai-response-schemas';
 import { parseUpstream } from './openai-usage';
 
 export interface OpenAIModel {

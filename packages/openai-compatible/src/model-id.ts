@@ -1,4 +1,4 @@
-import { InfermuxError, type ModelRef, type RevisionPolicy, type Warning, formatModelRef } from '@infermux/core';
+import { formatModelRef, InfermuxError, type ModelRef, type RevisionPolicy, type Warning } from '@infermux/core';
 
 /**
  * The `model` string sent upstream: the id, plus the routing variant when there is one

@@ -12,7 +12,10 @@ const settingsSchema = z.strictObject({
   includeUsageInStream: z.boolean().optional(),
   embeddingEncoding: z.enum(['float', 'base64']).optional(),
   maxEmbeddingBatchSize: z.int().positive().optional(),
-  tasks: z.array(z.enum(['chat-completion', 'text-generation', 'feature-extraction'])).min(1).optional(),
+  tasks: z
+    .array(z.enum(['chat-completion', 'text-generation', 'feature-extraction']))
+    .min(1)
+    .optional(),
 });
 
 export type OpenAICompatibleConfig = z.output<typeof settingsSchema>;
@@ -25,6 +28,10 @@ export const openaiCompatibleProviderFactory = defineProviderFactory<OpenAICompa
   type: 'openai-compatible',
   settingsSchema,
   create(settings, context) {
-    return createOpenAICompatible({ ...settings, name: settings.name ?? 'openai-compatible', transport: context.transport });
+    return createOpenAICompatible({
+      ...settings,
+      name: settings.name ?? 'openai-compatible',
+      transport: context.transport,
+    });
   },
 });

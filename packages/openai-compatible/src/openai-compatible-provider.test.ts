@@ -1,8 +1,8 @@
-import { type Client, InfermuxError, type StreamPart, buildProviders, createClient, parseConfig } from '@infermux/core';
+import { buildProviders, type Client, createClient, InfermuxError, parseConfig, type StreamPart } from '@infermux/core';
 import { type FakeOpenAI, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type OpenAICompatibleProvider, createOpenAICompatible } from './openai-compatible-provider';
 import { openaiCompatibleProviderFactory } from './openai-compatible-factory';
+import { createOpenAICompatible, type OpenAICompatibleProvider } from './openai-compatible-provider';
 
 const apiKey = 'sk-local-test-key-0123456789';
 let fake: FakeOpenAI;
@@ -84,12 +84,22 @@ describe('chat-completion', () => {
   it('turns an {"error":…} event inside a 200 stream into an error part', async () => {
     const removeRoute = fake.server.route('POST', '/v1/chat/completions', (_request, response) =>
       response.sse([
-        { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] },
+        {
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'm',
+          choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
+        },
         { error: { message: 'upstream overloaded', type: 'server_error', param: null, code: null } },
       ]),
     );
     try {
-      const { stream } = await direct.doStream!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello });
+      const { stream } = await direct.doStream!({
+        task: 'chat-completion',
+        model: { id: 'llama-3.1-8b' },
+        input: hello,
+      });
       const parts = await collect(stream);
       expect(parts[1]).toMatchObject({ type: 'text-delta', text: 'Hel' });
       const last = parts.at(-1);
@@ -106,7 +116,9 @@ describe('chat-completion', () => {
   it('warns that a revision cannot be pinned, and refuses under a strict policy', async () => {
     const result = await client.run('chat-completion', { model: 'local-vllm:llama-3.1-8b@v2', input: hello });
     expect(result.warnings.map((warning) => warning.code)).toContain('revision_not_pinned');
-    const error = await rejection(client.run('chat-completion', { model: 'local-vllm:llama-3.1-8b@v2', input: hello, revisionPolicy: 'strict' }));
+    const error = await rejection(
+      client.run('chat-completion', { model: 'local-vllm:llama-3.1-8b@v2', input: hello, revisionPolicy: 'strict' }),
+    );
     expect(error.code).toBe('policy_revision_unavailable');
     expect(fake.server.requestCount).toBe(1);
   });
@@ -116,11 +128,20 @@ describe('text-generation via /v1/completions', () => {
   it('maps parameters and the answer', async () => {
     const result = await client.run('text-generation', {
       model: 'local-vllm:llama-3.1-8b',
-      input: { inputs: 'Once upon a time', parameters: { max_new_tokens: 12, temperature: 0.5, return_full_text: true } },
+      input: {
+        inputs: 'Once upon a time',
+        parameters: { max_new_tokens: 12, temperature: 0.5, return_full_text: true },
+      },
     });
     expect(result.output.generated_text).toBe('Once upon a time and so it continues.');
     expect(result.output.details).toEqual({ finish_reason: 'stop', generated_tokens: 4 });
-    expect(fake.server.requests[0]?.json()).toEqual({ model: 'llama-3.1-8b', prompt: 'Once upon a time', max_tokens: 12, temperature: 0.5, echo: true });
+    expect(fake.server.requests[0]?.json()).toEqual({
+      model: 'llama-3.1-8b',
+      prompt: 'Once upon a time',
+      max_tokens: 12,
+      temperature: 0.5,
+      echo: true,
+    });
   });
 
   it('streams text with usage at the end', async () => {
@@ -132,7 +153,10 @@ describe('text-generation via /v1/completions', () => {
 
   it('refuses a TGI-only parameter by name before any call', async () => {
     const error = await rejection(
-      client.run('text-generation', { model: 'local-vllm:llama-3.1-8b', input: { inputs: 'x', parameters: { watermark: true } } }),
+      client.run('text-generation', {
+        model: 'local-vllm:llama-3.1-8b',
+        input: { inputs: 'x', parameters: { watermark: true } },
+      }),
     );
     expect(error.code).toBe('caller_invalid_input');
     expect(error.message).toContain('parameters.watermark');
@@ -143,25 +167,43 @@ describe('text-generation via /v1/completions', () => {
 describe('feature-extraction via /v1/embeddings', () => {
   it('decodes float and base64 encodings to the same vectors', async () => {
     const base64Client = createClient({
-      providers: [createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey, embeddingEncoding: 'base64' })],
+      providers: [
+        createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey, embeddingEncoding: 'base64' }),
+      ],
     });
-    const asFloat = await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: ['a b', 'c'] } });
-    const asBase64 = await base64Client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: ['a b', 'c'] } });
+    const asFloat = await client.run('feature-extraction', {
+      model: 'local-vllm:bge-small',
+      input: { inputs: ['a b', 'c'] },
+    });
+    const asBase64 = await base64Client.run('feature-extraction', {
+      model: 'local-vllm:bge-small',
+      input: { inputs: ['a b', 'c'] },
+    });
     expect(asBase64.output).toEqual(asFloat.output);
     expect((asFloat.output as number[][])[0]).toHaveLength(8);
     expect(asFloat.usage).toEqual({ inputTokens: 3, totalTokens: 3 });
-    expect(fake.server.requests.map((request) => request.json<{ encoding_format: string }>().encoding_format)).toEqual(['float', 'base64']);
+    expect(fake.server.requests.map((request) => request.json<{ encoding_format: string }>().encoding_format)).toEqual([
+      'float',
+      'base64',
+    ]);
   });
 
   it('embeds a single string as one vector, normalised on request', async () => {
-    const result = await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: 'hello', normalize: true } });
+    const result = await client.run('feature-extraction', {
+      model: 'local-vllm:bge-small',
+      input: { inputs: 'hello', normalize: true },
+    });
     const vector = result.output as number[];
     expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
   });
 
   it('batches several inputs into one upstream call', async () => {
     const provider = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
-    const batch = await provider.doBatch!({ task: 'feature-extraction', model: { id: 'bge-small' }, inputs: [{ inputs: 'one' }, { inputs: ['two', 'three'] }] });
+    const batch = await provider.doBatch!({
+      task: 'feature-extraction',
+      model: { id: 'bge-small' },
+      inputs: [{ inputs: 'one' }, { inputs: ['two', 'three'] }],
+    });
     expect(batch.outputs).toHaveLength(2);
     expect(batch.outputs[0]).toHaveLength(8);
     expect(batch.outputs[1]).toHaveLength(2);
@@ -170,7 +212,10 @@ describe('feature-extraction via /v1/embeddings', () => {
   });
 
   it('sends `dimensions` upstream (only when asked) and gets vectors of that length', async () => {
-    const shortened = await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: ['a b', 'c'], dimensions: 3 } });
+    const shortened = await client.run('feature-extraction', {
+      model: 'local-vllm:bge-small',
+      input: { inputs: ['a b', 'c'], dimensions: 3 },
+    });
     await client.run('feature-extraction', { model: 'local-vllm:bge-small', input: { inputs: 'plain' } });
     expect((shortened.output as number[][]).map((vector) => vector.length)).toEqual([3, 3]);
     expect(fake.server.requests[0]?.json()).toMatchObject({ dimensions: 3 });
@@ -179,7 +224,13 @@ describe('feature-extraction via /v1/embeddings', () => {
 
   it('refuses a batch whose items ask for different `dimensions` (one upstream call has one)', async () => {
     const provider = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
-    const error = await rejection(provider.doBatch!({ task: 'feature-extraction', model: { id: 'bge-small' }, inputs: [{ inputs: 'one', dimensions: 4 }, { inputs: 'two' }] }));
+    const error = await rejection(
+      provider.doBatch!({
+        task: 'feature-extraction',
+        model: { id: 'bge-small' },
+        inputs: [{ inputs: 'one', dimensions: 4 }, { inputs: 'two' }],
+      }),
+    );
     expect(error.code).toBe('caller_invalid_input');
     expect(error.message).toContain('[1].dimensions');
     expect(fake.server.requestCount).toBe(0);
@@ -198,13 +249,39 @@ describe('models', () => {
 
 describe('error mapping', () => {
   // The provider itself, not the client: these check the mapping, and the client's router would retry retryable errors.
-  const run = (model = 'llama-3.1-8b') => rejection(direct.doRun!({ task: 'chat-completion', model: { id: model }, input: hello }));
+  const run = (model = 'llama-3.1-8b') =>
+    rejection(direct.doRun!({ task: 'chat-completion', model: { id: model }, input: hello }));
 
   it.each([
-    [401, { message: 'Incorrect API key provided: sk-abc.', type: 'invalid_request_error', code: 'invalid_api_key' }, 'auth_invalid_credentials', false],
-    [400, { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' }, 'caller_context_length_exceeded', false],
-    [400, { message: 'The response was filtered.', type: 'invalid_request_error', code: 'content_filter' }, 'policy_content_filtered', false],
-    [429, { message: 'You exceeded your current quota.', type: 'insufficient_quota', code: 'insufficient_quota' }, 'policy_insufficient_credits', false],
+    [
+      401,
+      { message: 'Incorrect API key provided: sk-abc.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      'auth_invalid_credentials',
+      false,
+    ],
+    [
+      400,
+      {
+        message: "This model's maximum context length is 8192 tokens.",
+        type: 'invalid_request_error',
+        code: 'context_length_exceeded',
+        param: 'messages',
+      },
+      'caller_context_length_exceeded',
+      false,
+    ],
+    [
+      400,
+      { message: 'The response was filtered.', type: 'invalid_request_error', code: 'content_filter' },
+      'policy_content_filtered',
+      false,
+    ],
+    [
+      429,
+      { message: 'You exceeded your current quota.', type: 'insufficient_quota', code: 'insufficient_quota' },
+      'policy_insufficient_credits',
+      false,
+    ],
     [500, { message: 'The server had an error.', type: 'server_error' }, 'provider_server_error', true],
     [503, { message: 'Overloaded.', type: 'server_error' }, 'provider_unavailable', true],
   ] as const)('HTTP %i %o → %s', async (status, body, code, retryable) => {
@@ -215,27 +292,66 @@ describe('error mapping', () => {
   });
 
   it('names the rejected param and keeps the upstream type and code', async () => {
-    fake.failWith('POST /v1/chat/completions', 400, { message: "Invalid value for 'temperature'.", type: 'invalid_request_error', code: 'invalid_value', param: 'temperature' });
+    fake.failWith('POST /v1/chat/completions', 400, {
+      message: "Invalid value for 'temperature'.",
+      type: 'invalid_request_error',
+      code: 'invalid_value',
+      param: 'temperature',
+    });
     const error = await run();
     expect(error.code).toBe('caller_request_rejected');
     expect(error.message).toContain('(param: temperature)');
-    expect(error.details).toMatchObject({ upstreamType: 'invalid_request_error', upstreamCode: 'invalid_value', param: 'temperature', upstreamStatus: 400 });
+    expect(error.details).toMatchObject({
+      upstreamType: 'invalid_request_error',
+      upstreamCode: 'invalid_value',
+      param: 'temperature',
+      upstreamStatus: 400,
+    });
   });
 
   it('reads Retry-After and retry-after-ms on 429', async () => {
-    fake.failWith('POST /v1/chat/completions', 429, { message: 'Rate limit reached.', type: 'requests', code: 'rate_limit_exceeded' }, { headers: { 'retry-after-ms': '1500', 'retry-after': '2' } });
+    fake.failWith(
+      'POST /v1/chat/completions',
+      429,
+      { message: 'Rate limit reached.', type: 'requests', code: 'rate_limit_exceeded' },
+      { headers: { 'retry-after-ms': '1500', 'retry-after': '2' } },
+    );
     expect(await run()).toMatchObject({ code: 'provider_rate_limited', retryable: true, retryAfterMs: 1500 });
-    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '3' } });
-    expect(await run()).toMatchObject({ code: 'provider_rate_limited', retryAfterMs: 3000, message: expect.stringContaining('slow down') });
+    fake.server.fault('POST /v1/chat/completions', {
+      kind: 'status',
+      status: 429,
+      body: { error: 'slow down' },
+      headers: { 'retry-after': '3' },
+    });
+    expect(await run()).toMatchObject({
+      code: 'provider_rate_limited',
+      retryAfterMs: 3000,
+      message: expect.stringContaining('slow down'),
+    });
   });
 
   it('tolerates {"error":"text"}, {"detail":…} and {"message":…} bodies', async () => {
-    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 400, body: { error: 'Input validation error: `inputs` must be non-empty', error_type: 'validation' } });
+    fake.server.fault('POST /v1/chat/completions', {
+      kind: 'status',
+      status: 400,
+      body: { error: 'Input validation error: `inputs` must be non-empty', error_type: 'validation' },
+    });
     expect((await run()).message).toContain('Input validation error');
-    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 422, body: { detail: [{ loc: ['body', 'messages'], msg: 'field required' }] } });
+    fake.server.fault('POST /v1/chat/completions', {
+      kind: 'status',
+      status: 422,
+      body: { detail: [{ loc: ['body', 'messages'], msg: 'field required' }] },
+    });
     expect((await run()).message).toContain('field required');
-    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 502, body: { message: 'bad gateway upstream' } });
-    expect(await run()).toMatchObject({ code: 'provider_server_error', message: expect.stringContaining('bad gateway upstream') });
+    fake.server.fault('POST /v1/chat/completions', {
+      kind: 'status',
+      status: 502,
+      body: { message: 'bad gateway upstream' },
+    });
+    expect(await run()).toMatchObject({
+      code: 'provider_server_error',
+      message: expect.stringContaining('bad gateway upstream'),
+    });
   });
 
   it('maps an unknown model (404 model_not_found)', async () => {
@@ -250,7 +366,11 @@ describe('error mapping', () => {
   });
 
   it('never shows the key, even when the upstream echoes it', async () => {
-    fake.server.fault('POST /v1/chat/completions', { kind: 'status', status: 401, body: { error: { message: `bad key ${apiKey}`, type: 'x' } } });
+    fake.server.fault('POST /v1/chat/completions', {
+      kind: 'status',
+      status: 401,
+      body: { error: { message: `bad key ${apiKey}`, type: 'x' } },
+    });
     const error = await run();
     expect(JSON.stringify(error)).not.toContain(apiKey);
     expect(error.message).not.toContain(apiKey);
@@ -259,8 +379,14 @@ describe('error mapping', () => {
 
 describe('credentials and config', () => {
   it('reads the key lazily from apiKeyEnv and names the variable when it is missing', async () => {
-    const provider = createOpenAICompatible({ name: 'remote', baseURL: fake.baseURL, apiKeyEnv: 'INFERMUX_TEST_UNSET_KEY' });
-    const error = await rejection(provider.doRun!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello }));
+    const provider = createOpenAICompatible({
+      name: 'remote',
+      baseURL: fake.baseURL,
+      apiKeyEnv: 'INFERMUX_TEST_UNSET_KEY',
+    });
+    const error = await rejection(
+      provider.doRun!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello }),
+    );
     expect(error.code).toBe('auth_missing_credentials');
     expect(error.message).toContain('INFERMUX_TEST_UNSET_KEY');
     expect(fake.server.requestCount).toBe(0);
@@ -268,28 +394,56 @@ describe('credentials and config', () => {
 
   it('plain calls share their headers, yet a key set later, call headers and streams each get theirs', async () => {
     const envName = 'INFERMUX_TEST_LATE_KEY';
-    const provider = createOpenAICompatible({ name: 'remote', baseURL: fake.baseURL, apiKeyEnv: envName, headers: { 'X-Team': 'ml' } });
-    const call = (headers?: Record<string, string>) => provider.doRun!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello, headers });
+    const provider = createOpenAICompatible({
+      name: 'remote',
+      baseURL: fake.baseURL,
+      apiKeyEnv: envName,
+      headers: { 'X-Team': 'ml' },
+    });
+    const call = (headers?: Record<string, string>) =>
+      provider.doRun!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello, headers });
     try {
       process.env[envName] = 'sk-wrong-key-0123456789';
       expect((await rejection(call())).code).toBe('auth_invalid_credentials');
       process.env[envName] = apiKey;
       await call();
       await call({ 'x-trace': 'call-1', Authorization: 'Bearer not-this-one' });
-      await collect((await provider.doStream!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello })).stream);
+      await collect(
+        (await provider.doStream!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello })).stream,
+      );
       await call();
     } finally {
       delete process.env[envName];
     }
     const sent = fake.server.requests.map((request) => request.headers);
-    expect(sent.map((headers) => headers.authorization)).toEqual([`Bearer sk-wrong-key-0123456789`, ...Array(4).fill(`Bearer ${apiKey}`)]);
+    expect(sent.map((headers) => headers.authorization)).toEqual([
+      `Bearer sk-wrong-key-0123456789`,
+      ...Array(4).fill(`Bearer ${apiKey}`),
+    ]);
     expect(sent.map((headers) => headers['x-trace'])).toEqual([undefined, undefined, 'call-1', undefined, undefined]);
-    expect(sent.map((headers) => headers.accept)).toEqual(['application/json', 'application/json', 'application/json', 'text/event-stream', 'application/json']);
-    expect(sent.every((headers) => headers['x-team'] === 'ml' && headers['content-type'] === 'application/json')).toBe(true);
+    expect(sent.map((headers) => headers.accept)).toEqual([
+      'application/json',
+      'application/json',
+      'application/json',
+      'text/event-stream',
+      'application/json',
+    ]);
+    expect(sent.every((headers) => headers['x-team'] === 'ml' && headers['content-type'] === 'application/json')).toBe(
+      true,
+    );
   });
 
   it('builds a provider named by config (any OpenAI-compatible URL)', async () => {
-    const config = parseConfig({ providers: { 'local-vllm': { type: 'openai-compatible', baseURL: fake.baseURL, apiKeyEnv: 'LOCAL_VLLM_KEY', headers: { 'x-team': 'ml' } } } });
+    const config = parseConfig({
+      providers: {
+        'local-vllm': {
+          type: 'openai-compatible',
+          baseURL: fake.baseURL,
+          apiKeyEnv: 'LOCAL_VLLM_KEY',
+          headers: { 'x-team': 'ml' },
+        },
+      },
+    });
     const providers = buildProviders(config, [openaiCompatibleProviderFactory], { env: { LOCAL_VLLM_KEY: apiKey } });
     expect(providers.map((provider) => provider.name)).toEqual(['local-vllm']);
     const configured = createClient({ providers });
@@ -299,7 +453,9 @@ describe('credentials and config', () => {
   });
 
   it('rejects unknown settings by name', () => {
-    const config = parseConfig({ providers: { vllm: { type: 'openai-compatible', baseURL: fake.baseURL, flavour: 'x' } } });
+    const config = parseConfig({
+      providers: { vllm: { type: 'openai-compatible', baseURL: fake.baseURL, flavour: 'x' } },
+    });
     expect(() => buildProviders(config, [openaiCompatibleProviderFactory])).toThrow(/flavour/);
   });
 });

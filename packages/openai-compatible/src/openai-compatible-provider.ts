@@ -1,7 +1,8 @@
 import {
+  createHttpTransport,
+  type ForwardCallOptions,
   InfermuxError,
   type ProviderBatchResult,
-  type ForwardCallOptions,
   type ProviderCallOptions,
   type ProviderForwardResult,
   type ProviderRunResult,
@@ -12,13 +13,12 @@ import {
   type TaskInput,
   type Timeouts,
   type Transport,
-  createHttpTransport,
 } from '@infermux/core';
 import { loadApiKey } from './api-key';
 import type { EmbeddingEncoding } from './embeddings';
-import { type OpenAIModel, listOpenAIModels } from './list-models';
-import { revisionWarnings, upstreamModelId } from './model-id';
 import { forwardChatCompletion } from './forward-chat';
+import { listOpenAIModels, type OpenAIModel } from './list-models';
+import { revisionWarnings, upstreamModelId } from './model-id';
 import type { OpenAIEndpoint } from './openai-endpoint';
 import {
   batchEmbeddings,
@@ -28,7 +28,7 @@ import {
   streamChatCompletion,
   streamTextCompletion,
 } from './openai-operations';
-import { type ErrorFromResponse, createHeaderCache, joinURL } from './openai-request';
+import { createHeaderCache, type ErrorFromResponse, joinURL } from './openai-request';
 
 export interface OpenAICompatibleSettings {
   /** Registry name (`local-vllm`, `openai`, …); also used in errors. */
@@ -64,11 +64,32 @@ export interface OpenAICompatibleProvider extends ProviderV1 {
 interface TaskHandler {
   path: string;
   capabilities: (settings: OpenAICompatibleSettings) => TaskCapabilities;
-  run: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderRunResult<never>>;
-  stream?: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderStreamResult>;
-  batch?: (endpoint: OpenAIEndpoint, inputs: never[], modelId: string, settings: OpenAICompatibleSettings) => Promise<ProviderBatchResult<never>>;
+  run: (
+    endpoint: OpenAIEndpoint,
+    input: never,
+    modelId: string,
+    settings: OpenAICompatibleSettings,
+  ) => Promise<ProviderRunResult<never>>;
+  stream?: (
+    endpoint: OpenAIEndpoint,
+    input: never,
+    modelId: string,
+    settings: OpenAICompatibleSettings,
+  ) => Promise<ProviderStreamResult>;
+  batch?: (
+    endpoint: OpenAIEndpoint,
+    inputs: never[],
+    modelId: string,
+    settings: OpenAICompatibleSettings,
+  ) => Promise<ProviderBatchResult<never>>;
   /** Answer with the upstream's bytes (OpenAI wire format) instead of the mapped output. */
-  forward?: (endpoint: OpenAIEndpoint, input: never, modelId: string, settings: OpenAICompatibleSettings, stream: boolean) => Promise<ProviderForwardResult>;
+  forward?: (
+    endpoint: OpenAIEndpoint,
+    input: never,
+    modelId: string,
+    settings: OpenAICompatibleSettings,
+    stream: boolean,
+  ) => Promise<ProviderForwardResult>;
 }
 
 /** What each task maps to. Adding a task = one entry here plus its mapping file. */
@@ -92,7 +113,8 @@ const taskHandlers = {
   'feature-extraction': {
     path: 'embeddings',
     capabilities: (settings) => ({ maxBatchSize: settings.maxEmbeddingBatchSize ?? 256 }),
-    run: (endpoint, input: TaskInput<'feature-extraction'>, modelId, settings) => runEmbeddings(endpoint, input, modelId, settings.embeddingEncoding),
+    run: (endpoint, input: TaskInput<'feature-extraction'>, modelId, settings) =>
+      runEmbeddings(endpoint, input, modelId, settings.embeddingEncoding),
     batch: (endpoint, inputs: Array<TaskInput<'feature-extraction'>>, modelId, settings) =>
       batchEmbeddings(endpoint, inputs, modelId, settings.embeddingEncoding),
   },
@@ -109,7 +131,10 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
   // Built once per provider, not per call: each operation's URL and the headers of plain calls.
   const urls = new Map<string, string>();
   const headersFor = createHeaderCache();
-  const endpoint = (path: string, call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> }): OpenAIEndpoint => {
+  const endpoint = (
+    path: string,
+    call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> },
+  ): OpenAIEndpoint => {
     transport ??= createHttpTransport();
     const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: settings.apiKeyEnv, provider, required: false });
     let url = urls.get(path);
@@ -126,8 +151,10 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
   };
 
   const handlerFor = (task: TaskId, what: 'run' | 'stream' | 'batch' | 'forward'): TaskHandler => {
-    const handler = served.includes(task as OpenAICompatibleTask) ? (taskHandlers[task as OpenAICompatibleTask] as TaskHandler) : undefined;
-    if (!handler || !handler[what]) {
+    const handler = served.includes(task as OpenAICompatibleTask)
+      ? (taskHandlers[task as OpenAICompatibleTask] as TaskHandler)
+      : undefined;
+    if (!handler?.[what]) {
       throw new InfermuxError({
         code: 'caller_unsupported',
         message: `Provider "${provider}" cannot ${what} task "${task}" (it serves: ${served.join(', ')})`,
@@ -147,7 +174,12 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
     async doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>> {
       const handler = handlerFor(options.task, 'run');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
-      const result = await handler.run(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings);
+      const result = await handler.run(
+        endpoint(handler.path, options),
+        options.input as never,
+        upstreamModelId(options.model),
+        settings,
+      );
       // The handler's result is ours and fresh: revision warnings are added to it, not to a copy.
       if (warnings.length > 0) result.warnings = [...warnings, ...(result.warnings ?? [])];
       return result as ProviderRunResult<T>;
@@ -156,22 +188,40 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
     async doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult> {
       const handler = handlerFor(options.task, 'stream');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
-      const result = await (handler.stream as NonNullable<TaskHandler['stream']>)(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings);
+      const result = await (handler.stream as NonNullable<TaskHandler['stream']>)(
+        endpoint(handler.path, options),
+        options.input as never,
+        upstreamModelId(options.model),
+        settings,
+      );
       if (warnings.length > 0) result.warnings = [...warnings, ...(result.warnings ?? [])];
       return result;
     },
 
-    async doBatch<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>> {
+    async doBatch<T extends TaskId>(
+      options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> },
+    ): Promise<ProviderBatchResult<T>> {
       const handler = handlerFor(options.task, 'batch');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
-      const result = await (handler.batch as NonNullable<TaskHandler['batch']>)(endpoint(handler.path, options), options.inputs as never[], upstreamModelId(options.model), settings);
+      const result = await (handler.batch as NonNullable<TaskHandler['batch']>)(
+        endpoint(handler.path, options),
+        options.inputs as never[],
+        upstreamModelId(options.model),
+        settings,
+      );
       return { ...result, warnings: [...warnings, ...(result.warnings ?? [])] } as ProviderBatchResult<T>;
     },
 
     async doForward<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult> {
       const handler = handlerFor(options.task, 'forward');
       const warnings = revisionWarnings(options.model, options.revisionPolicy, provider);
-      const result = await (handler.forward as NonNullable<TaskHandler['forward']>)(endpoint(handler.path, options), options.input as never, upstreamModelId(options.model), settings, options.stream);
+      const result = await (handler.forward as NonNullable<TaskHandler['forward']>)(
+        endpoint(handler.path, options),
+        options.input as never,
+        upstreamModelId(options.model),
+        settings,
+        options.stream,
+      );
       return warnings.length > 0 ? { ...result, warnings: [...warnings, ...(result.warnings ?? [])] } : result;
     },
 

@@ -1,4 +1,11 @@
-import { type ErrorCode, type HttpResponse, type InfermuxError, codeForStatus, httpError, truncate } from '@infermux/core';
+import {
+  codeForStatus,
+  type ErrorCode,
+  type HttpResponse,
+  httpError,
+  type InfermuxError,
+  truncate,
+} from '@infermux/core';
 
 /** The fields an OpenAI-style error body can carry, whichever of its shapes it came in. */
 export interface OpenAIErrorFields {
@@ -57,14 +64,20 @@ export function readErrorFields(body: unknown): OpenAIErrorFields {
  * (OpenAI answers 429 both for "slow down" and for "out of quota", which must not be retried).
  * Returns undefined when only the status can tell.
  */
-export function classifyOpenAIError(fields: Pick<OpenAIErrorFields, 'type' | 'code' | 'message'>): ErrorCode | undefined {
+export function classifyOpenAIError(
+  fields: Pick<OpenAIErrorFields, 'type' | 'code' | 'message'>,
+): ErrorCode | undefined {
   const markers = [fields.code, fields.type].filter((value): value is string => typeof value === 'string');
   const has = (...names: string[]) => markers.some((marker) => names.includes(marker));
-  if (has('context_length_exceeded', 'string_above_max_length') || /maximum context length|context length of/i.test(fields.message ?? '')) {
+  if (
+    has('context_length_exceeded', 'string_above_max_length') ||
+    /maximum context length|context length of/i.test(fields.message ?? '')
+  ) {
     return 'caller_context_length_exceeded';
   }
   if (has('content_filter', 'content_policy_violation', 'content_policy')) return 'policy_content_filtered';
-  if (has('insufficient_quota', 'insufficient_quota_error', 'billing_hard_limit_reached')) return 'policy_insufficient_credits';
+  if (has('insufficient_quota', 'insufficient_quota_error', 'billing_hard_limit_reached'))
+    return 'policy_insufficient_credits';
   if (has('invalid_api_key', 'authentication_error')) return 'auth_invalid_credentials';
   if (has('model_not_found')) return 'caller_model_not_found';
   if (has('rate_limit_exceeded', 'rate_limit_error')) return 'provider_rate_limited';
@@ -100,7 +113,12 @@ export async function openAIErrorFromResponse(response: HttpResponse, provider: 
   } catch {
     // The status alone still says what went wrong.
   }
-  return openAIErrorFromText(text, { provider, status: response.status, headers: response.headers, requestId: response.requestId });
+  return openAIErrorFromText(text, {
+    provider,
+    status: response.status,
+    headers: response.headers,
+    requestId: response.requestId,
+  });
 }
 
 /** Upstream message plus `param`, so the caller sees which field the upstream rejected. */

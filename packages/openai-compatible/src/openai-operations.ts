@@ -1,13 +1,24 @@
 import type { ProviderBatchResult, ProviderRunResult, ProviderStreamResult, TaskInput } from '@infermux/core';
 import { buildChatBody, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
-import { type EmbeddingEncoding, buildEmbeddingsBody, embeddingTexts, mapEmbeddingsResponse, shapeEmbeddings, sharedDimensions } from './embeddings';
+import {
+  buildEmbeddingsBody,
+  type EmbeddingEncoding,
+  embeddingTexts,
+  mapEmbeddingsResponse,
+  shapeEmbeddings,
+  sharedDimensions,
+} from './embeddings';
 import { type OpenAIEndpoint, postJson } from './openai-endpoint';
 import { readOpenAIStream } from './read-openai-stream';
 import { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
 
 // One upstream call per function: body → POST → mapped result. No retries here; core owns them.
 
-export async function runChatCompletion(endpoint: OpenAIEndpoint, input: TaskInput<'chat-completion'>, modelId: string): Promise<ProviderRunResult<'chat-completion'>> {
+export async function runChatCompletion(
+  endpoint: OpenAIEndpoint,
+  input: TaskInput<'chat-completion'>,
+  modelId: string,
+): Promise<ProviderRunResult<'chat-completion'>> {
   const response = await postJson(endpoint, buildChatBody(input, modelId));
   const mapped = mapChatResponse(await response.json(), { provider: endpoint.provider, modelId });
   // Set on the mapped result (ours, fresh) rather than spread into a copy of it.
@@ -22,16 +33,27 @@ export async function streamChatCompletion(
   modelId: string,
   options: { includeUsage?: boolean } = {},
 ): Promise<ProviderStreamResult> {
-  const response = await postJson(endpoint, buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage }), { stream: true });
+  const response = await postJson(
+    endpoint,
+    buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
+    { stream: true },
+  );
   const state = { provider: endpoint.provider };
   return {
-    stream: readOpenAIStream(response, { provider: endpoint.provider, toParts: (json) => chatChunkToStreamParts(json, state) }),
+    stream: readOpenAIStream(response, {
+      provider: endpoint.provider,
+      toParts: (json) => chatChunkToStreamParts(json, state),
+    }),
     requestId: response.requestId,
     firstByteMs: response.firstByteMs,
   };
 }
 
-export async function runTextCompletion(endpoint: OpenAIEndpoint, input: TaskInput<'text-generation'>, modelId: string): Promise<ProviderRunResult<'text-generation'>> {
+export async function runTextCompletion(
+  endpoint: OpenAIEndpoint,
+  input: TaskInput<'text-generation'>,
+  modelId: string,
+): Promise<ProviderRunResult<'text-generation'>> {
   const response = await postJson(endpoint, buildCompletionBody(input, modelId));
   const mapped = mapCompletionResponse(await response.json(), { provider: endpoint.provider, modelId });
   return { ...mapped, requestId: response.requestId, firstByteMs: response.firstByteMs };
@@ -43,10 +65,17 @@ export async function streamTextCompletion(
   modelId: string,
   options: { includeUsage?: boolean } = {},
 ): Promise<ProviderStreamResult> {
-  const response = await postJson(endpoint, buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage }), { stream: true });
+  const response = await postJson(
+    endpoint,
+    buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
+    { stream: true },
+  );
   const state = { provider: endpoint.provider };
   return {
-    stream: readOpenAIStream(response, { provider: endpoint.provider, toParts: (json) => completionChunkToStreamParts(json, state) }),
+    stream: readOpenAIStream(response, {
+      provider: endpoint.provider,
+      toParts: (json) => completionChunkToStreamParts(json, state),
+    }),
     requestId: response.requestId,
     firstByteMs: response.firstByteMs,
   };
@@ -61,7 +90,10 @@ export async function batchEmbeddings(
 ): Promise<ProviderBatchResult<'feature-extraction'>> {
   const perInput = inputs.map((input, index) => embeddingTexts(input, inputs.length > 1 ? `[${index}].` : ''));
   const texts = perInput.flat();
-  const response = await postJson(endpoint, buildEmbeddingsBody(texts, modelId, encoding, { dimensions: sharedDimensions(inputs) }));
+  const response = await postJson(
+    endpoint,
+    buildEmbeddingsBody(texts, modelId, encoding, { dimensions: sharedDimensions(inputs) }),
+  );
   const mapped = mapEmbeddingsResponse(await response.json(), { provider: endpoint.provider, expected: texts.length });
   let offset = 0;
   const outputs = inputs.map((input, index) => {
@@ -80,5 +112,10 @@ export async function runEmbeddings(
   encoding?: EmbeddingEncoding,
 ): Promise<ProviderRunResult<'feature-extraction'>> {
   const batch = await batchEmbeddings(endpoint, [input], modelId, encoding);
-  return { output: batch.outputs[0] as number[] | number[][], usage: batch.usage, model: batch.model, requestId: batch.requestId };
+  return {
+    output: batch.outputs[0] as number[] | number[][],
+    usage: batch.usage,
+    model: batch.model,
+    requestId: batch.requestId,
+  };
 }

@@ -23,14 +23,24 @@ export interface OpenAIRequest {
 
 /** Sends one request and returns the 2xx response; any other status becomes a mapped error. */
 export function sendOpenAIRequest(request: OpenAIRequest): Promise<HttpResponse> {
-  return sendTo(request, request.method ?? (request.body === undefined ? 'GET' : 'POST'), request.body, request.accept ?? 'application/json');
+  return sendTo(
+    request,
+    request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+    request.body,
+    request.accept ?? 'application/json',
+  );
 }
 
 /** Where a request goes and how: an `OpenAIRequest` without its method, body and accept type. */
 export type OpenAIRequestTarget = Omit<OpenAIRequest, 'method' | 'body' | 'accept'>;
 
 /** `sendOpenAIRequest` with the per-call parts as arguments, so an endpoint is not copied into a request first. */
-export async function sendTo(target: OpenAIRequestTarget, method: HttpMethod, body: unknown, accept: string): Promise<HttpResponse> {
+export async function sendTo(
+  target: OpenAIRequestTarget,
+  method: HttpMethod,
+  body: unknown,
+  accept: string,
+): Promise<HttpResponse> {
   const response = await target.transport.request({
     method,
     url: target.url,
@@ -69,8 +79,14 @@ const completions = new WeakMap<Record<string, string>, Map<string, Record<strin
  * share one frozen object per settings headers and key, rebuilt only when the key changes (an env
  * variable set later), so neither it nor the request headers made from it are built per call.
  */
-export function createHeaderCache(): (settings: Record<string, string> | undefined, call: Record<string, string> | undefined, apiKey: string | undefined) => Record<string, string> {
-  let shared: { settings: Record<string, string> | undefined; apiKey: string | undefined; headers: Record<string, string> } | undefined;
+export function createHeaderCache(): (
+  settings: Record<string, string> | undefined,
+  call: Record<string, string> | undefined,
+  apiKey: string | undefined,
+) => Record<string, string> {
+  let shared:
+    | { settings: Record<string, string> | undefined; apiKey: string | undefined; headers: Record<string, string> }
+    | undefined;
   return (settings, call, apiKey) => {
     if (call !== undefined) return buildHeaders({ settings, call, apiKey });
     if (shared === undefined || shared.settings !== settings || shared.apiKey !== apiKey) {
@@ -88,7 +104,11 @@ export function joinURL(baseURL: string, path: string): string {
 }
 
 /** Headers for an upstream call: the provider's, then the call's, then the credential (which nothing overrides). */
-export function buildHeaders(options: { settings?: Record<string, string>; call?: Record<string, string>; apiKey?: string }): Record<string, string> {
+export function buildHeaders(options: {
+  settings?: Record<string, string>;
+  call?: Record<string, string>;
+  apiKey?: string;
+}): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const layer of [options.settings, options.call]) {
     for (const [name, value] of Object.entries(layer ?? {})) {

@@ -69,7 +69,9 @@ export const chatCompletionChunkSchema = z.looseObject({
 export const completionResponseSchema = z.looseObject({
   id: z.string().optional(),
   model: z.string().optional(),
-  choices: z.array(z.looseObject({ index: z.number().default(0), text: z.string(), finish_reason: z.string().nullish() })).min(1),
+  choices: z
+    .array(z.looseObject({ index: z.number().default(0), text: z.string(), finish_reason: z.string().nullish() }))
+    .min(1),
   usage: openAIUsageSchema.nullish(),
 });
 
@@ -77,7 +79,11 @@ export const completionChunkSchema = z.looseObject({
   id: z.string().optional(),
   model: z.string().optional(),
   created: z.number().optional(),
-  choices: z.array(z.looseObject({ index: z.number().default(0), text: z.string().nullish(), finish_reason: z.string().nullish() })).nullish(),
+  choices: z
+    .array(
+      z.looseObject({ index: z.number().default(0), text: z.string().nullish(), finish_reason: z.string().nullish() }),
+    )
+    .nullish(),
   usage: openAIUsageSchema.nullish(),
 });
 

@@ -1,4 +1,4 @@
-import { type Usage, parseWith, truncate } from '@infermux/core';
+import { parseWith, truncate, type Usage } from '@infermux/core';
 import type { z } from 'zod';
 import type { OpenAIUsage } from './openai-response-schemas';
 import { isObject, isPlainUsage } from './plain-json';
@@ -10,12 +10,18 @@ export function mapOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage {
   if (usage.prompt_tokens != null) result.inputTokens = usage.prompt_tokens;
   if (usage.completion_tokens != null) result.outputTokens = usage.completion_tokens;
   if (usage.total_tokens != null) result.totalTokens = usage.total_tokens;
-  else if (result.inputTokens !== undefined || result.outputTokens !== undefined) result.totalTokens = (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
+  else if (result.inputTokens !== undefined || result.outputTokens !== undefined)
+    result.totalTokens = (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
   return result;
 }
 
 /** Validates an upstream body; a mismatch is `provider_bad_response` naming the field, with the raw body (redacted). */
-export function parseUpstream<S extends z.ZodType>(schema: S, body: unknown, provider: string, what: string): z.output<S> {
+export function parseUpstream<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  provider: string,
+  what: string,
+): z.output<S> {
   // The happy path parses once and builds nothing else: the raw body (serialised and redacted,
   // which costs more than the parse on a small chunk) is only needed for the error.
   const parsed = schema.safeParse(body);

@@ -6,7 +6,12 @@ import { passOpenAIStream } from './pass-openai-stream';
 const frame = (json: unknown): string => `data: ${JSON.stringify(json)}\n\n`;
 const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
   frame({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
-const usageFrame = frame({ id: 'c1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
+const usageFrame = frame({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  choices: [],
+  usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+});
 const DONE = 'data: [DONE]\n\n';
 
 async function* from(pieces: string[]): AsyncGenerator<Uint8Array> {
@@ -18,7 +23,12 @@ async function relay(pieces: string[], keepUsage: boolean) {
   const out: ForwardChunk[] = [];
   let error: unknown;
   try {
-    for await (const item of passOpenAIStream(from(pieces), { provider: 'up', keepUsage, onUsage: (read) => (usage = read) })) out.push(item);
+    for await (const item of passOpenAIStream(from(pieces), {
+      provider: 'up',
+      keepUsage,
+      onUsage: (read) => (usage = read),
+    }))
+      out.push(item);
   } catch (caught) {
     error = caught;
   }
@@ -101,7 +111,12 @@ describe('passOpenAIStream', () => {
 
   it('reads usage before an error event in the same read, never usage inside or after the error frame', async () => {
     const errorFrame = frame({ error: { message: 'overloaded', usage: { prompt_tokens: 99 } } });
-    const late = frame({ id: 'c1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 50, completion_tokens: 50, total_tokens: 100 } });
+    const late = frame({
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      choices: [],
+      usage: { prompt_tokens: 50, completion_tokens: 50, total_tokens: 100 },
+    });
     const result = await relay([role + hello + usageFrame + errorFrame + late + DONE], false);
     expect(result.text).toBe(role + hello);
     expect(result.usage).toEqual({ inputTokens: 5, outputTokens: 2, totalTokens: 7 });
@@ -109,7 +124,8 @@ describe('passOpenAIStream', () => {
   });
 
   it('finds usage written with whitespace and CRLF framing (`"usage": {`)', async () => {
-    const spaced = 'data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage": {"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}\r\n\r\n';
+    const spaced =
+      'data: {"id":"c1","object":"chat.completion.chunk","choices":[],"usage": {"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}\r\n\r\n';
     const crlf = (text: string) => text.replaceAll('\n', '\r\n');
     const result = await relay([crlf(role + hello + stop) + spaced + crlf(DONE)], false);
     expect(result.error).toBeUndefined();
@@ -118,7 +134,8 @@ describe('passOpenAIStream', () => {
   });
 
   it('reads usage from frames that are more than one data line (event field, no space after the colon)', async () => {
-    const named = 'event: usage\ndata:{"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":8,"completion_tokens":1,"total_tokens":9}}\n\n';
+    const named =
+      'event: usage\ndata:{"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":8,"completion_tokens":1,"total_tokens":9}}\n\n';
     const kept = await relay([role + hello + stop + named + DONE], true);
     expect(kept.usage).toEqual({ inputTokens: 8, outputTokens: 1, totalTokens: 9 });
     expect(kept.text).toBe(role + hello + stop + named + DONE);
@@ -142,7 +159,8 @@ describe('passOpenAIStream', () => {
     const out: string[] = [];
     const error = await (async () => {
       try {
-        for await (const item of passOpenAIStream(cut(), { provider: 'up', keepUsage: true, onUsage: () => undefined })) out.push(Buffer.from(item.bytes).toString());
+        for await (const item of passOpenAIStream(cut(), { provider: 'up', keepUsage: true, onUsage: () => undefined }))
+          out.push(Buffer.from(item.bytes).toString());
       } catch (caught) {
         return caught;
       }

@@ -1,4 +1,4 @@
-import { type ForwardChunk, InfermuxError, type Usage, createSseDecoder } from '@infermux/core';
+import { createSseDecoder, type ForwardChunk, InfermuxError, type Usage } from '@infermux/core';
 import { readOpenAIUsage } from './openai-usage';
 import { interrupted, streamError } from './read-openai-stream';
 
@@ -22,7 +22,11 @@ const CR = 0x0d;
 function lastFrameEnd(buffer: Buffer): number {
   const length = buffer.length;
   // The common case, a read that ends with its frame, without scanning 4 KB backwards twice.
-  if (buffer[length - 1] === LF && (buffer[length - 2] === LF || (buffer[length - 2] === CR && buffer[length - 3] === LF && buffer[length - 4] === CR))) return length;
+  if (
+    buffer[length - 1] === LF &&
+    (buffer[length - 2] === LF || (buffer[length - 2] === CR && buffer[length - 3] === LF && buffer[length - 4] === CR))
+  )
+    return length;
   const lf = buffer.lastIndexOf('\n\n');
   const crlf = buffer.lastIndexOf('\r\n\r\n');
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
@@ -75,7 +79,13 @@ interface UsageFrame {
 
 /** A frame that is one `data:` line and its blank line (as OpenAI frames every event): its data, without a decoder. */
 function singleDataLine(frame: Buffer): string | undefined {
-  if (frame.length < 7 || frame.indexOf(LF) !== frame.length - 2 || frame[frame.length - 1] !== LF || frame.compare(DATA_FIELD, 0, 5, 0, 5) !== 0) return undefined;
+  if (
+    frame.length < 7 ||
+    frame.indexOf(LF) !== frame.length - 2 ||
+    frame[frame.length - 1] !== LF ||
+    frame.compare(DATA_FIELD, 0, 5, 0, 5) !== 0
+  )
+    return undefined;
   return frame.toString('utf8', frame[5] === 0x20 ? 6 : 5, frame.length - 2);
 }
 
@@ -86,7 +96,10 @@ function singleDataLine(frame: Buffer): string | undefined {
  * (a stream that ends without it is truncated and throws). Chunks with none of these markers are
  * passed on untouched; only whole frames are passed on, so a marker never straddles two chunks.
  */
-export async function* passOpenAIStream(chunks: AsyncIterable<Uint8Array>, options: PassOpenAIStreamOptions): AsyncGenerator<ForwardChunk> {
+export async function* passOpenAIStream(
+  chunks: AsyncIterable<Uint8Array>,
+  options: PassOpenAIStreamOptions,
+): AsyncGenerator<ForwardChunk> {
   let carry: Buffer | undefined;
   let content = false;
   let done = false;
@@ -103,7 +116,12 @@ export async function* passOpenAIStream(chunks: AsyncIterable<Uint8Array>, optio
       const [start, end] = frameAround(text, at, buffer.length);
       const json = frameJson(buffer.subarray(start, end));
       // Usage inside or after an error event is not read; frames before it still reach the caller.
-      if (json?.error) return { bytes: takeUsage(buffer.subarray(0, start), usageFrames), text: undefined, error: streamError(json, options.provider, options.requestId) };
+      if (json?.error)
+        return {
+          bytes: takeUsage(buffer.subarray(0, start), usageFrames),
+          text: undefined,
+          error: streamError(json, options.provider, options.requestId),
+        };
       if (json?.usage && typeof json.usage === 'object') usageFrames.push({ start, end, json });
       at = nextMarker(text, end);
     }

@@ -6,7 +6,12 @@ function isPlainChoice(choice: unknown): boolean {
   const delta = choice.delta;
   if (delta === undefined || delta === null) return true;
   // Tool-call deltas (and anything unusual) take the full schema.
-  return isObject(delta) && (delta.tool_calls === undefined || delta.tool_calls === null) && isNullishString(delta.role) && isNullishString(delta.content);
+  return (
+    isObject(delta) &&
+    (delta.tool_calls === undefined || delta.tool_calls === null) &&
+    isNullishString(delta.role) &&
+    isNullishString(delta.content)
+  );
 }
 
 /**

@@ -28,7 +28,8 @@ function isPlainChoice(choice: unknown): boolean {
  */
 export function isPlainChatCompletion(json: unknown): json is ChatCompletionResponse {
   if (!isObject(json) || typeof json.id !== 'string' || !isNumber(json.created)) return false;
-  if (!isOptionalString(json.object) || !isOptionalString(json.model) || !isNullishString(json.system_fingerprint)) return false;
+  if (!isOptionalString(json.object) || !isOptionalString(json.model) || !isNullishString(json.system_fingerprint))
+    return false;
   if (!isPlainUsage(json.usage)) return false;
   const choices = json.choices;
   if (!Array.isArray(choices)) return false;

@@ -16,12 +16,19 @@ const usages: unknown[] = [
 ];
 
 describe('isPlainUsage (openAIUsageSchema by hand)', () => {
-  it.each(usages.map((usage) => [JSON.stringify(usage) ?? String(usage), usage]))('agrees with the schema on %s', (_name, usage) => {
-    expect(isObject(usage) && isPlainUsage(usage)).toBe(openAIUsageSchema.safeParse(usage).success);
-  });
+  it.each(usages.map((usage) => [JSON.stringify(usage) ?? String(usage), usage]))(
+    'agrees with the schema on %s',
+    (_name, usage) => {
+      expect(isObject(usage) && isPlainUsage(usage)).toBe(openAIUsageSchema.safeParse(usage).success);
+    },
+  );
 
   it('reads usage from a forwarded answer, or nothing when it is not usage', () => {
-    expect(readOpenAIUsage({ prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 })).toEqual({ inputTokens: 2, outputTokens: 3, totalTokens: 5 });
+    expect(readOpenAIUsage({ prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 })).toEqual({
+      inputTokens: 2,
+      outputTokens: 3,
+      totalTokens: 5,
+    });
     expect(readOpenAIUsage({ prompt_tokens: 2, completion_tokens: null })).toEqual({ inputTokens: 2, totalTokens: 2 });
     expect(readOpenAIUsage({ prompt_tokens: '2' })).toEqual({});
     expect(readOpenAIUsage(null)).toEqual({});

@@ -1,4 +1,11 @@
-import { type HttpResponse, InfermuxError, type SseEvent, type StreamPart, createSseDecoder, truncate } from '@infermux/core';
+import {
+  createSseDecoder,
+  type HttpResponse,
+  InfermuxError,
+  type SseEvent,
+  type StreamPart,
+  truncate,
+} from '@infermux/core';
 import { classifyOpenAIError, describeOpenAIError, readErrorFields } from './openai-error';
 
 export interface ReadOpenAIStreamOptions {
@@ -15,7 +22,10 @@ export interface ReadOpenAIStreamOptions {
  * `{"error":…}` event, a chunk that does not parse, a connection cut before `[DONE]`) becomes a
  * final `error` part, so the caller knows the output is truncated.
  */
-export async function* readOpenAIStream(response: HttpResponse, options: ReadOpenAIStreamOptions): AsyncGenerator<StreamPart> {
+export async function* readOpenAIStream(
+  response: HttpResponse,
+  options: ReadOpenAIStreamOptions,
+): AsyncGenerator<StreamPart> {
   const { provider } = options;
   const requestId = options.requestId ?? response.requestId;
   let done = false;
@@ -38,14 +48,16 @@ export async function* readOpenAIStream(response: HttpResponse, options: ReadOpe
         try {
           json = JSON.parse(data);
         } catch (cause) {
-          yield errorPart(new InfermuxError({
-            code: 'provider_bad_response',
-            message: `${provider} sent a stream event that is not JSON`,
-            provider,
-            requestId,
-            details: { rawEvent: truncate(data) },
-            cause,
-          }));
+          yield errorPart(
+            new InfermuxError({
+              code: 'provider_bad_response',
+              message: `${provider} sent a stream event that is not JSON`,
+              provider,
+              requestId,
+              details: { rawEvent: truncate(data) },
+              cause,
+            }),
+          );
           return;
         }
         if (isErrorEvent(json) || event.event === 'error') {
@@ -65,12 +77,14 @@ export async function* readOpenAIStream(response: HttpResponse, options: ReadOpe
     await response.dispose();
   }
   if (!done) {
-    yield errorPart(new InfermuxError({
-      code: 'provider_stream_interrupted',
-      message: `${provider} closed the stream before [DONE]: the output is incomplete`,
-      provider,
-      requestId,
-    }));
+    yield errorPart(
+      new InfermuxError({
+        code: 'provider_stream_interrupted',
+        message: `${provider} closed the stream before [DONE]: the output is incomplete`,
+        provider,
+        requestId,
+      }),
+    );
   }
 }
 

@@ -21,7 +21,11 @@ const parameterNames = {
 } as const satisfies Partial<Record<keyof Parameters, string>>;
 
 /** The `/v1/completions` body; a TGI-only parameter is a clear error naming it, not a silent drop. */
-export function buildCompletionBody(input: TextGenerationInput, modelId: string, options: { stream?: boolean; includeUsage?: boolean } = {}): Record<string, unknown> {
+export function buildCompletionBody(
+  input: TextGenerationInput,
+  modelId: string,
+  options: { stream?: boolean; includeUsage?: boolean } = {},
+): Record<string, unknown> {
   const body: Record<string, unknown> = { model: modelId, prompt: input.inputs };
   const unsupported: string[] = [];
   for (const [name, value] of Object.entries(input.parameters ?? {})) {
@@ -46,7 +50,10 @@ export function buildCompletionBody(input: TextGenerationInput, modelId: string,
   return body;
 }
 
-export function mapCompletionResponse(json: unknown, context: { provider: string; modelId: string }): ProviderRunResult<'text-generation'> {
+export function mapCompletionResponse(
+  json: unknown,
+  context: { provider: string; modelId: string },
+): ProviderRunResult<'text-generation'> {
   const response = parseUpstream(completionResponseSchema, json, context.provider, 'completion');
   const choice = response.choices[0] as (typeof response.choices)[number];
   const usage = mapOpenAIUsage(response.usage);
@@ -62,7 +69,10 @@ export function mapCompletionResponse(json: unknown, context: { provider: string
   };
 }
 
-export function completionChunkToStreamParts(json: unknown, state: { provider: string; metadataSent?: boolean }): StreamPart[] {
+export function completionChunkToStreamParts(
+  json: unknown,
+  state: { provider: string; metadataSent?: boolean },
+): StreamPart[] {
   const chunk = parseUpstream(completionChunkSchema, json, state.provider, 'completion chunk');
   const parts: StreamPart[] = [];
   if (!state.metadataSent && (chunk.id || chunk.model)) {

@@ -21,7 +21,10 @@ export function answerFault(response: ServerResponse, fault: AnsweringFault): vo
     }
     case 'malformed-json': {
       const body = Buffer.from(fault.body ?? MALFORMED_JSON);
-      response.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': body.byteLength });
+      response.writeHead(fault.status ?? 200, {
+        'content-type': 'application/json',
+        'content-length': body.byteLength,
+      });
       response.end(body);
       return;
     }

@@ -125,7 +125,10 @@ function createDeliver(fault: BodyFault, context: DeliverContext): Deliver {
   }
 }
 
-function splitArguments(encodingOrCallback: unknown, callback: unknown): [BufferEncoding | undefined, WriteCallback | undefined] {
+function splitArguments(
+  encodingOrCallback: unknown,
+  callback: unknown,
+): [BufferEncoding | undefined, WriteCallback | undefined] {
   if (typeof encodingOrCallback === 'function') return [undefined, encodingOrCallback as WriteCallback];
   return [encodingOrCallback as BufferEncoding | undefined, callback as WriteCallback | undefined];
 }

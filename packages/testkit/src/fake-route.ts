@@ -1,5 +1,5 @@
-import type { FakeResponseTools } from './response-tools.js';
 import type { RecordedRequest } from './recorded-request.js';
+import type { FakeResponseTools } from './response-tools.js';
 import type { RoutePattern } from './route-pattern.js';
 
 /**

@@ -66,7 +66,11 @@ describe('routes', () => {
   it('adds and removes a set of routes together', async () => {
     const removeAll = server.addRoutes([
       { method: 'GET', path: '/a', handler: (_request, response) => response.text(200, 'a') },
-      { method: 'GET', path: /^\/b\/(?<id>\d+)$/, handler: (request, response) => response.text(200, `b${request.params.id}`) },
+      {
+        method: 'GET',
+        path: /^\/b\/(?<id>\d+)$/,
+        handler: (request, response) => response.text(200, `b${request.params.id}`),
+      },
     ]);
     expect(await (await fetch(`${server.url}/a`)).text()).toBe('a');
     expect(await (await fetch(`${server.url}/b/42`)).text()).toBe('b42');

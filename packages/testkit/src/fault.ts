@@ -69,10 +69,7 @@ export type BodyFault = CutBodyFault | SlowBodyFault | StallMidStreamFault;
  * - `{ method?, path? }` (omitted = any)
  * - a predicate over the received request, body included
  */
-export type FaultMatcher =
-  | string
-  | { method?: string; path?: RoutePattern }
-  | ((request: RecordedRequest) => boolean);
+export type FaultMatcher = string | { method?: string; path?: RoutePattern } | ((request: RecordedRequest) => boolean);
 
 export interface FaultOptions {
   /** How many matching requests the fault applies to. Default 1; `Infinity` until cancelled or reset. */

@@ -1,13 +1,16 @@
 export { delay } from './delay.js';
-export { rejectionOf } from './rejection-of.js';
-export { FakeServer, startFakeServer, type FakeServerOptions } from './fake-server.js';
-export { withFakeServer } from './with-fake-server.js';
+export { evolinkErrorBody, evolinkTaskIdPattern, fakeMedia } from './evolink/evolink-wire.js';
+// EvoLink fake (chat, image/video tasks, task status, result files).
+export {
+  behaviourFromPrompt,
+  type FakeEvolink,
+  type FakeEvolinkKind,
+  type FakeEvolinkOptions,
+  type FakeJobBehaviour,
+  startFakeEvolink,
+} from './evolink/fake-evolink.js';
 export type { FakeHandler, FakeRoute } from './fake-route.js';
-export type { FakeResponseTools, SseOptions } from './response-tools.js';
-export type { RecordedRequest } from './recorded-request.js';
-export type { RouteParams, RoutePattern } from './route-pattern.js';
-export type { FakeHeaders } from './merge-headers.js';
-export { sseFrame, SSE_DONE_FRAME } from './sse-frame.js';
+export { FakeServer, type FakeServerOptions, startFakeServer } from './fake-server.js';
 export type {
   BodyFault,
   CutBodyFault,
@@ -22,15 +25,16 @@ export type {
   StallMidStreamFault,
   StatusFault,
 } from './fault.js';
-
-// OpenAI-compatible fake (chat, completions, embeddings, models).
-export { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from './openai/fake-openai.js';
-export { openAIRoutes, type FakeOpenAIRouteOptions, type FakeChatMessage } from './openai/openai-routes.js';
-export { openAIErrorBody, encodeFloat32Base64, fakeEmbedding } from './openai/openai-wire.js';
-
-// EvoLink fake (chat, image/video tasks, task status, result files).
-export { startFakeEvolink, behaviourFromPrompt, type FakeEvolink, type FakeEvolinkOptions, type FakeJobBehaviour, type FakeEvolinkKind } from './evolink/fake-evolink.js';
-export { evolinkErrorBody, evolinkTaskIdPattern, fakeMedia } from './evolink/evolink-wire.js';
-
 // Hugging Face fake (router: hf-inference + OpenAI chat, legacy host, Hub API, dedicated endpoints).
 export * from './hf/index.js';
+export type { FakeHeaders } from './merge-headers.js';
+// OpenAI-compatible fake (chat, completions, embeddings, models).
+export { type FakeOpenAI, type FakeOpenAIOptions, startFakeOpenAI } from './openai/fake-openai.js';
+export { type FakeChatMessage, type FakeOpenAIRouteOptions, openAIRoutes } from './openai/openai-routes.js';
+export { encodeFloat32Base64, fakeEmbedding, openAIErrorBody } from './openai/openai-wire.js';
+export type { RecordedRequest } from './recorded-request.js';
+export { rejectionOf } from './rejection-of.js';
+export type { FakeResponseTools, SseOptions } from './response-tools.js';
+export type { RouteParams, RoutePattern } from './route-pattern.js';
+export { SSE_DONE_FRAME, sseFrame } from './sse-frame.js';
+export { withFakeServer } from './with-fake-server.js';

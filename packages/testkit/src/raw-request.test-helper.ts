@@ -39,15 +39,19 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
       result.body = Buffer.concat(result.chunks.map((chunk) => chunk.bytes));
       resolve(result);
     };
-    const outgoing = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false }, (incoming) => {
-      result.status = incoming.statusCode ?? 0;
-      result.headers = incoming.headers;
-      result.headersAt = performance.now();
-      incoming.on('data', (bytes: Buffer) => result.chunks.push({ bytes, at: performance.now() }));
-      incoming.on('end', () => finish());
-      incoming.on('error', finish);
-      incoming.on('aborted', () => finish(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-    });
+    const outgoing = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false },
+      (incoming) => {
+        result.status = incoming.statusCode ?? 0;
+        result.headers = incoming.headers;
+        result.headersAt = performance.now();
+        incoming.on('data', (bytes: Buffer) => result.chunks.push({ bytes, at: performance.now() }));
+        incoming.on('end', () => finish());
+        incoming.on('error', finish);
+        incoming.on('aborted', () => finish(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+      },
+    );
     outgoing.on('error', finish);
     outgoing.end(options.body);
   });

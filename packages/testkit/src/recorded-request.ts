@@ -80,9 +80,12 @@ class ReceivedRequest implements RecordedRequest {
     try {
       return JSON.parse(this.text()) as T;
     } catch (error) {
-      throw new SyntaxError(`${this.method} ${this.path}: request body is not JSON: ${JSON.stringify(this.text().slice(0, 200))}`, {
-        cause: error,
-      });
+      throw new SyntaxError(
+        `${this.method} ${this.path}: request body is not JSON: ${JSON.stringify(this.text().slice(0, 200))}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

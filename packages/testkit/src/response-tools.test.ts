@@ -69,7 +69,9 @@ describe('response tools', () => {
   });
 
   it('sse with delayMs flushes each frame as its own chunk, spaced in time', async () => {
-    server.route('GET', '/events', (_request, response) => response.sse([{ n: 1 }, { n: 2 }, { n: 3 }], { delayMs: 60, done: true }));
+    server.route('GET', '/events', (_request, response) =>
+      response.sse([{ n: 1 }, { n: 2 }, { n: 3 }], { delayMs: 60, done: true }),
+    );
     const response = await rawRequest(`${server.url}/events`);
     expect(response.error).toBeUndefined();
     expect(response.chunks.map((chunk) => chunk.bytes.toString())).toEqual([

@@ -79,7 +79,10 @@ class ResponseTools implements FakeResponseTools {
   }
 
   private send(status: number, body: Uint8Array, contentType: string, headers: FakeHeaders | undefined): void {
-    this.raw.writeHead(status, mergeHeaders({ 'content-type': contentType, 'content-length': body.byteLength }, headers));
+    this.raw.writeHead(
+      status,
+      mergeHeaders({ 'content-type': contentType, 'content-length': body.byteLength }, headers),
+    );
     this.raw.end(body);
   }
 }

@@ -22,7 +22,10 @@ const rate = (count: number, startedAt: number) => count / Math.max(0.001, (perf
  * A progress bar (done/total, rate, ETA, retries, errors) on a TTY; a plain status line
  * every 10 s when stderr is a log file or a pipe.
  */
-export async function createBatchProgress(terminal: Terminal, options: { total?: number; bar: boolean }): Promise<BatchProgress> {
+export async function createBatchProgress(
+  terminal: Terminal,
+  options: { total?: number; bar: boolean },
+): Promise<BatchProgress> {
   const startedAt = performance.now();
   if (options.bar && terminal.interactive) {
     const { default: progress } = await import('cli-progress');
@@ -40,7 +43,11 @@ export async function createBatchProgress(terminal: Terminal, options: { total?:
     );
     bar.start(options.total ?? 0, 0, { rate: '0', retries: 0, errors: 0 });
     const tick = (counts: BatchCounts) =>
-      bar.update(counts.done + counts.skipped, { rate: rate(counts.done, startedAt).toFixed(0), retries: counts.retries, errors: counts.failed });
+      bar.update(counts.done + counts.skipped, {
+        rate: rate(counts.done, startedAt).toFixed(0),
+        retries: counts.retries,
+        errors: counts.failed,
+      });
     return {
       tick,
       stop(counts) {
@@ -55,7 +62,9 @@ export async function createBatchProgress(terminal: Terminal, options: { total?:
       const now = performance.now();
       if (now - lastPrint < 10_000) return;
       lastPrint = now;
-      terminal.stderr.write(`batch: ${counts.done + counts.skipped}${options.total ? `/${options.total}` : ''} lines, ${counts.failed} failed, ${counts.retries} retries, ${rate(counts.done, startedAt).toFixed(0)} items/s\n`);
+      terminal.stderr.write(
+        `batch: ${counts.done + counts.skipped}${options.total ? `/${options.total}` : ''} lines, ${counts.failed} failed, ${counts.retries} retries, ${rate(counts.done, startedAt).toFixed(0)} items/s\n`,
+      );
     },
     stop() {},
   };

@@ -29,7 +29,10 @@ export class JsonlAppender {
     private readonly flushIntervalMs: number,
   ) {}
 
-  static open(path: string, options: { truncate?: boolean; flushIntervalMs?: number; syncIntervalMs?: number } = {}): JsonlAppender {
+  static open(
+    path: string,
+    options: { truncate?: boolean; flushIntervalMs?: number; syncIntervalMs?: number } = {},
+  ): JsonlAppender {
     const fd = openSync(path, 'a');
     if (options.truncate) ftruncateSync(fd, 0);
     const appender = new JsonlAppender(fd, options.flushIntervalMs ?? 10);

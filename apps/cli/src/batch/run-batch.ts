@@ -56,20 +56,35 @@ async function parseLine(line: Line, options: BatchOptions): Promise<ParsedLine>
   try {
     value = JSON.parse(line.text);
   } catch (error) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `line ${line.number} is not valid JSON (${(error as Error).message})`, details: { line: line.number } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `line ${line.number} is not valid JSON (${(error as Error).message})`,
+      details: { line: line.number },
+    });
   }
   if (typeof value === 'string') {
     // A string line is an input like a positional one: text, `@path` or a URL ("-" is just text here).
     const classified = classifySource(value, options.cwd);
     const source = classified === 'stdin' ? { kind: 'text' as const, text: value } : classified;
-    return { id: line.number, input: mergeParameters(await fitPrimary(options.task, source, { cwd: options.cwd }), options) };
+    return {
+      id: line.number,
+      input: mergeParameters(await fitPrimary(options.task, source, { cwd: options.cwd }), options),
+    };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `line ${line.number}: expected a JSON object (the task input, with an optional "id") or a string`, details: { line: line.number } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `line ${line.number}: expected a JSON object (the task input, with an optional "id") or a string`,
+      details: { line: line.number },
+    });
   }
   const { id, ...input } = value as Record<string, unknown>;
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `line ${line.number}: "id" must be a string or a number`, details: { line: line.number } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `line ${line.number}: "id" must be a string or a number`,
+      details: { line: line.number },
+    });
   }
   return { id: id ?? line.number, input: mergeParameters(input, options) };
 }
@@ -156,7 +171,13 @@ export async function runBatch(options: BatchOptions): Promise<void> {
       options.errors.append({
         id: peekId(line),
         line: line.number,
-        error: { code: error.code, message: error.message, status: error.status, ...(error.provider ? { provider: error.provider } : {}), ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) },
+        error: {
+          code: error.code,
+          message: error.message,
+          status: error.status,
+          ...(error.provider ? { provider: error.provider } : {}),
+          ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+        },
       });
       counts.failed += 1;
       counts.done += 1;

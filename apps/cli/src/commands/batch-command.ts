@@ -2,15 +2,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { getTask, InfermuxError, isTaskId } from '@infermux/core';
-import { createBatchProgress, type BatchCounts } from '../batch/batch-progress';
+import { type BatchCounts, createBatchProgress } from '../batch/batch-progress';
 import { readCompletedIds } from '../batch/completed-ids';
 import { JsonlAppender } from '../batch/jsonl-appender';
 import { countLines, readLines } from '../batch/read-lines';
 import { repairTail } from '../batch/repair-tail';
 import { runBatch } from '../batch/run-batch';
 import { exitCodes } from '../exit-codes';
-import { checkRoute, targetModel } from '../input/target-model';
 import { parameterBases } from '../input/build-task-input';
+import { checkRoute, targetModel } from '../input/target-model';
 import { applyAssignments, parseAssignment } from '../input/typed-assignment';
 import type { CliContext } from '../runtime/cli-context';
 import { unknownTask } from '../runtime/unknown-task';
@@ -31,16 +31,29 @@ export interface BatchFlags {
 function positiveInt(text: string, flag: string, min: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `${flag} ${text}: expected a whole number ≥ ${min}`, details: { field: flag } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `${flag} ${text}: expected a whole number ≥ ${min}`,
+      details: { field: flag },
+    });
   }
   return value;
 }
 
-export async function batchCommand(context: CliContext, taskName: string, inputPath: string, flags: BatchFlags): Promise<number> {
+export async function batchCommand(
+  context: CliContext,
+  taskName: string,
+  inputPath: string,
+  flags: BatchFlags,
+): Promise<number> {
   if (!isTaskId(taskName)) throw unknownTask(taskName).error;
   const task = getTask(taskName);
   if (task.async) {
-    throw new InfermuxError({ code: 'caller_unsupported', message: `Task "${task.id}" runs as async jobs; batch runs synchronous tasks. Submit jobs with infermux run --no-wait`, details: { task: task.id } });
+    throw new InfermuxError({
+      code: 'caller_unsupported',
+      message: `Task "${task.id}" runs as async jobs; batch runs synchronous tasks. Submit jobs with infermux run --no-wait`,
+      details: { task: task.id },
+    });
   }
   const concurrency = positiveInt(flags.concurrency, '--concurrency', 1);
   const retries = flags.retries === undefined ? undefined : positiveInt(flags.retries, '--retries', 0);
@@ -48,25 +61,49 @@ export async function batchCommand(context: CliContext, taskName: string, inputP
   const input = resolve(cwd, inputPath);
   const output = resolve(cwd, flags.output);
   const errorsPath = resolve(cwd, flags.errors ?? `${flags.output}.errors.jsonl`);
-  if (!existsSync(input)) throw new InfermuxError({ code: 'caller_invalid_input', message: `Input file not found: ${inputPath}`, details: { field: 'input' } });
-  if (input === output) throw new InfermuxError({ code: 'caller_invalid_input', message: 'The output file must differ from the input file', details: { field: '--output' } });
+  if (!existsSync(input))
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `Input file not found: ${inputPath}`,
+      details: { field: 'input' },
+    });
+  if (input === output)
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'The output file must differ from the input file',
+      details: { field: '--output' },
+    });
   const model = targetModel(flags);
   checkRoute(flags.route, (await context.loadConfig()).config.routes);
 
   const parameters: Record<string, unknown> = {};
   const base = parameterBases(task)[0] ?? [];
-  applyAssignments(parameters, (flags.param ?? []).map((text) => parseAssignment('--param', text)), task.input, [base]);
-  const sharedParameters = (base.length ? parameters[base[0] as string] : parameters) as Record<string, unknown> | undefined;
+  applyAssignments(
+    parameters,
+    (flags.param ?? []).map((text) => parseAssignment('--param', text)),
+    task.input,
+    [base],
+  );
+  const sharedParameters = (base.length ? parameters[base[0] as string] : parameters) as
+    | Record<string, unknown>
+    | undefined;
 
   keepHeapNearLiveSet();
   const counts: BatchCounts = { done: 0, succeeded: 0, failed: 0, skipped: 0, retries: 0 };
   const { config } = await context.loadConfig();
   // `--retries n` is per line whatever the route: a single model is one target, so its per-target cap
   // moves too (up to the config schema's 10 attempts per target).
-  const client = await context.client(retries !== undefined ? { retry: { ...config.retry, maxAttempts: retries + 1, maxAttemptsPerTarget: Math.min(retries + 1, 10) } } : {});
+  const client = await context.client(
+    retries !== undefined
+      ? { retry: { ...config.retry, maxAttempts: retries + 1, maxAttemptsPerTarget: Math.min(retries + 1, 10) } }
+      : {},
+  );
   const terminal = context.terminal;
   const repaired = await repairTail(output);
-  if (repaired > 0) terminal.stderr.write(`${terminal.err.yellow('note:')} dropped a partial last line (${repaired} bytes) left by an interrupted run; that line runs again\n`);
+  if (repaired > 0)
+    terminal.stderr.write(
+      `${terminal.err.yellow('note:')} dropped a partial last line (${repaired} bytes) left by an interrupted run; that line runs again\n`,
+    );
   const completed = await readCompletedIds(output);
   const showBar = flags.progress !== false && terminal.interactive;
   const total = showBar ? await countLines(input) : undefined;
@@ -124,7 +161,9 @@ export async function batchCommand(context: CliContext, taskName: string, inputP
     return exitCodes.interrupted;
   }
   if (counts.failed > 0) {
-    terminal.stderr.write(`${counts.failed} lines failed; see ${flags.errors ?? `${flags.output}.errors.jsonl`}. Rerun the same command to retry them.\n`);
+    terminal.stderr.write(
+      `${counts.failed} lines failed; see ${flags.errors ?? `${flags.output}.errors.jsonl`}. Rerun the same command to retry them.\n`,
+    );
     return exitCodes.partialBatch;
   }
   return exitCodes.ok;
@@ -142,6 +181,17 @@ function keepHeapNearLiveSet(): void {
 }
 
 function withHint(error: unknown, hint: string): unknown {
-  if (InfermuxError.isInstance(error)) return new InfermuxError({ code: error.code, message: `${error.message.replace(/\.?$/, '.')} ${hint}`, provider: error.provider, status: error.status, retryable: error.retryable, retryAfterMs: error.retryAfterMs, requestId: error.requestId, details: error.details, cause: error.cause });
+  if (InfermuxError.isInstance(error))
+    return new InfermuxError({
+      code: error.code,
+      message: `${error.message.replace(/\.?$/, '.')} ${hint}`,
+      provider: error.provider,
+      status: error.status,
+      retryable: error.retryable,
+      retryAfterMs: error.retryAfterMs,
+      requestId: error.requestId,
+      details: error.details,
+      cause: error.cause,
+    });
   return error;
 }

@@ -14,7 +14,9 @@ export async function configCommand(context: CliContext, flags: { json?: boolean
         {
           type: provider.type,
           ...(provider.enabled ? {} : { enabled: false }),
-          baseURL: provider.baseURL.value ? `${provider.baseURL.value} (${provider.baseURL.source})` : `(${provider.baseURL.source})`,
+          baseURL: provider.baseURL.value
+            ? `${provider.baseURL.value} (${provider.baseURL.source})`
+            : `(${provider.baseURL.source})`,
           apiKey: provider.apiKey.set ? `•••••• (${provider.apiKey.source})` : provider.apiKey.source,
           ...provider.settings,
         },
@@ -27,7 +29,9 @@ export async function configCommand(context: CliContext, flags: { json?: boolean
     return exitCodes.ok;
   }
   const { stringify } = await import('yaml');
-  context.terminal.stdout.write(`${context.terminal.out.dim(`# ${path ? `from ${path}` : 'no config file found; built-in defaults'} + environment`)}\n`);
+  context.terminal.stdout.write(
+    `${context.terminal.out.dim(`# ${path ? `from ${path}` : 'no config file found; built-in defaults'} + environment`)}\n`,
+  );
   const { file: _file, ...body } = view;
   context.terminal.stdout.write(stringify(body));
   return exitCodes.ok;

@@ -20,9 +20,19 @@ export async function serveCommand(context: CliContext, flags: { port?: string; 
   const [{ config, path }, gateway] = await Promise.all([context.loadConfig(), loadGateway()]);
   const port = flags.port === undefined ? undefined : Number(flags.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `--port ${flags.port}: expected a port number (0-65535)`, details: { field: '--port' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `--port ${flags.port}: expected a port number (0-65535)`,
+      details: { field: '--port' },
+    });
   }
-  const running = await gateway.startGateway({ config, env: context.env, ...(path ? { configPath: path } : {}), ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) });
+  const running = await gateway.startGateway({
+    config,
+    env: context.env,
+    ...(path ? { configPath: path } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(flags.host ? { host: flags.host } : {}),
+  });
   context.terminal.stdout.write(`infermux gateway listening on ${running.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -47,11 +57,20 @@ export interface KeyCreateFlags {
 function count(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InfermuxError({ code: 'caller_invalid_input', message: `${flag} ${text}: expected a number > 0`, details: { field: flag } });
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `${flag} ${text}: expected a number > 0`,
+      details: { field: flag },
+    });
   return value;
 }
 
-const list = (text: string | undefined) => text?.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (text: string | undefined) =>
+  text
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 export async function keysCreateCommand(context: CliContext, name: string, flags: KeyCreateFlags): Promise<number> {
   const budget = count(flags.budget, '--budget');
@@ -67,7 +86,9 @@ export async function keysCreateCommand(context: CliContext, name: string, flags
   if (flags.json) context.terminal.stdout.write(`${JSON.stringify(created)}\n`);
   else {
     context.terminal.stdout.write(`${created.key}\n`);
-    context.terminal.stderr.write(`Created key ${created.id} ("${name}"). This is the only time the key is shown: store it now.\n`);
+    context.terminal.stderr.write(
+      `Created key ${created.id} ("${name}"). This is the only time the key is shown: store it now.\n`,
+    );
   }
   return exitCodes.ok;
 }
@@ -84,8 +105,13 @@ export async function keysRevokeCommand(context: CliContext, id: string): Promis
   return exitCodes.ok;
 }
 
-export async function usageCommand(context: CliContext, flags: { by: 'key' | 'model' | 'day'; since?: string; json?: boolean }): Promise<number> {
-  const rows = await withStore(context, async (store) => store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }));
+export async function usageCommand(
+  context: CliContext,
+  flags: { by: 'key' | 'model' | 'day'; since?: string; json?: boolean },
+): Promise<number> {
+  const rows = await withStore(context, async (store) =>
+    store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }),
+  );
   await printRows(context, rows, flags.json);
   return exitCodes.ok;
 }
@@ -101,9 +127,23 @@ async function printRows(context: CliContext, rows: readonly unknown[], json?: b
     stdout.write('(none)\n');
     return;
   }
-  const records = rows.map((row) => Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([key, value]) => [key, value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value)])));
+  const records = rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row as Record<string, unknown>).map(([key, value]) => [
+        key,
+        value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value),
+      ]),
+    ),
+  );
   const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
-  const widths = columns.map((column) => Math.max(column.length, ...records.map((record) => (record[column] ?? '').length)));
-  stdout.write(`${context.terminal.out.bold(columns.map((column, index) => column.padEnd(widths[index] as number)).join('  '))}\n`);
-  for (const record of records) stdout.write(`${columns.map((column, index) => (record[column] ?? '').padEnd(widths[index] as number)).join('  ')}\n`);
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...records.map((record) => (record[column] ?? '').length)),
+  );
+  stdout.write(
+    `${context.terminal.out.bold(columns.map((column, index) => column.padEnd(widths[index] as number)).join('  '))}\n`,
+  );
+  for (const record of records)
+    stdout.write(
+      `${columns.map((column, index) => (record[column] ?? '').padEnd(widths[index] as number)).join('  ')}\n`,
+    );
 }

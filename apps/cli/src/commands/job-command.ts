@@ -22,10 +22,18 @@ export async function jobStatusCommand(context: CliContext, id: string, flags: J
   const terminal = context.terminal;
   if (flags.json) {
     const { error, ...rest } = status;
-    terminal.stdout.write(`${JSON.stringify(toJsonSafe({ ...rest, id: formatJobReference(reference), ...(error ? { error: error.toJSON() } : {}) }), null, 2)}\n`);
+    terminal.stdout.write(
+      `${JSON.stringify(toJsonSafe({ ...rest, id: formatJobReference(reference), ...(error ? { error: error.toJSON() } : {}) }), null, 2)}\n`,
+    );
     return exitCodes.ok;
   }
-  const facts = [status.state, status.progress !== undefined ? `${Math.round(status.progress)}%` : undefined, status.estimatedSecondsRemaining !== undefined ? `~${Math.ceil(status.estimatedSecondsRemaining)}s left` : undefined];
+  const facts = [
+    status.state,
+    status.progress !== undefined ? `${Math.round(status.progress)}%` : undefined,
+    status.estimatedSecondsRemaining !== undefined
+      ? `~${Math.ceil(status.estimatedSecondsRemaining)}s left`
+      : undefined,
+  ];
   terminal.stdout.write(`${formatJobReference(reference)}  ${facts.filter(Boolean).join('  ')}\n`);
   if (status.error) terminal.stdout.write(`  ${terminal.out.red(status.error.message)}\n`);
   return exitCodes.ok;
@@ -39,7 +47,11 @@ export async function jobWaitCommand(context: CliContext, id: string, flags: Job
   process.once('SIGINT', onInterrupt);
   let status;
   try {
-    status = await followJob(client, reference, { terminal: context.terminal, signal: controller.signal, intervalMs: pollIntervalMs(flags.pollInterval, context.env) });
+    status = await followJob(client, reference, {
+      terminal: context.terminal,
+      signal: controller.signal,
+      intervalMs: pollIntervalMs(flags.pollInterval, context.env),
+    });
   } catch (error) {
     if (!controller.signal.aborted) throw error;
     if ((await askCancelOrLeave(context.terminal)) === 'cancel') {
@@ -52,7 +64,13 @@ export async function jobWaitCommand(context: CliContext, id: string, flags: Job
   } finally {
     process.off('SIGINT', onInterrupt);
   }
-  await finishJob(status, reference, { terminal: context.terminal, json: flags.json, out: flags.out, cwd: process.cwd(), task: reference.task });
+  await finishJob(status, reference, {
+    terminal: context.terminal,
+    json: flags.json,
+    out: flags.out,
+    cwd: process.cwd(),
+    task: reference.task,
+  });
   return exitCodes.ok;
 }
 

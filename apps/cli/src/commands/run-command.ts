@@ -38,19 +38,36 @@ function splitPositionals(first: string | undefined, second: string | undefined)
   return { input: first };
 }
 
-export async function runCommand(context: CliContext, first: string | undefined, second: string | undefined, options: RunOptions): Promise<number> {
+export async function runCommand(
+  context: CliContext,
+  first: string | undefined,
+  second: string | undefined,
+  options: RunOptions,
+): Promise<number> {
   const split = splitPositionals(first, second);
   const model = targetModel(options);
   checkRoute(options.route, (await context.loadConfig()).config.routes);
   const client = await context.client();
   if (!split.task && options.route !== undefined) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: 'Name the task when running through a route: infermux run <task> --route <name>', details: { field: 'task' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'Name the task when running through a route: infermux run <task> --route <name>',
+      details: { field: 'task' },
+    });
   }
-  const task: TaskId = (split.task as TaskId | undefined) ?? (await inferTask(client, parseModelRef(model), options.provider));
+  const task: TaskId =
+    (split.task as TaskId | undefined) ?? (await inferTask(client, parseModelRef(model), options.provider));
   const definition = getTask(task);
   const built = await buildTaskInput(
     definition,
-    { positional: split.input, inputJson: options.inputJson, inputFields: options.input, params: options.param, paramsJson: options.paramsJson, system: options.system },
+    {
+      positional: split.input,
+      inputJson: options.inputJson,
+      inputFields: options.input,
+      params: options.param,
+      paramsJson: options.paramsJson,
+      system: options.system,
+    },
     { cwd: process.cwd(), stdin: process.stdin },
   );
   validateTaskInput(definition, built);
@@ -107,7 +124,12 @@ async function runJob(
   process.once('SIGINT', onInterrupt);
   let status;
   try {
-    status = await followJob(client, reference, { terminal, signal: controller.signal, intervalMs: pollIntervalMs(options.pollInterval, context.env), initial: submitted });
+    status = await followJob(client, reference, {
+      terminal,
+      signal: controller.signal,
+      intervalMs: pollIntervalMs(options.pollInterval, context.env),
+      initial: submitted,
+    });
   } catch (error) {
     if (!controller.signal.aborted) throw error;
     const choice = await askCancelOrLeave(terminal);

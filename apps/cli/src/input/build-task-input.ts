@@ -32,13 +32,19 @@ export function parameterBases(task: TaskDefinition): string[][] {
 }
 
 /** Turns one plain value (a string or source) into the task's input object. */
-export async function fitPrimary(task: TaskDefinition, source: InputSource, context: { cwd: string; system?: string }): Promise<Record<string, unknown>> {
+export async function fitPrimary(
+  task: TaskDefinition,
+  source: InputSource,
+  context: { cwd: string; system?: string },
+): Promise<Record<string, unknown>> {
   const shape = objectShape(task.input) ?? {};
   const field = primaryFields.find((name) => shape[name] !== undefined);
   if (!field) throw needsJson(task, 'has no single text or file input');
   if (field === 'messages') {
     const content = await sourceAsText(source);
-    return { messages: [...(context.system ? [{ role: 'system', content: context.system }] : []), { role: 'user', content }] };
+    return {
+      messages: [...(context.system ? [{ role: 'system', content: context.system }] : []), { role: 'user', content }],
+    };
   }
   if (task.binaryInputs?.includes(field)) return { [field]: sourceAsBinary(source, field, context.cwd) };
   const kinds = kindsOf(shape[field] as z.ZodType);
@@ -64,25 +70,41 @@ export function parseJson(text: string, flag: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `${flag}: not valid JSON (${(error as Error).message})`, details: { field: flag } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `${flag}: not valid JSON (${(error as Error).message})`,
+      details: { field: flag },
+    });
   }
 }
 
 function asObject(value: unknown, flag: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `${flag}: expected a JSON object`, details: { field: flag } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `${flag}: expected a JSON object`,
+      details: { field: flag },
+    });
   }
   return value as Record<string, unknown>;
 }
 
 /** Builds the input from every input flag the user gave; stdin is read when nothing else names the input. */
-export async function buildTaskInput(task: TaskDefinition, flags: InputFlags, io: { cwd: string; stdin: NodeJS.ReadStream }): Promise<BuiltInput> {
-  let input: Record<string, unknown> = flags.inputJson ? asObject(parseJson(flags.inputJson, '--input-json'), '--input-json') : {};
+export async function buildTaskInput(
+  task: TaskDefinition,
+  flags: InputFlags,
+  io: { cwd: string; stdin: NodeJS.ReadStream },
+): Promise<BuiltInput> {
+  let input: Record<string, unknown> = flags.inputJson
+    ? asObject(parseJson(flags.inputJson, '--input-json'), '--input-json')
+    : {};
   let positional = flags.positional;
-  if (positional === undefined && !flags.inputJson && !flags.inputFields?.length && io.stdin.isTTY !== true) positional = '-';
+  if (positional === undefined && !flags.inputJson && !flags.inputFields?.length && io.stdin.isTTY !== true)
+    positional = '-';
   if (positional !== undefined) {
     const classified = classifySource(positional, io.cwd);
-    const source: InputSource = classified === 'stdin' ? { kind: 'bytes', bytes: await readStdin(io.stdin), origin: 'stdin' } : classified;
+    const source: InputSource =
+      classified === 'stdin' ? { kind: 'bytes', bytes: await readStdin(io.stdin), origin: 'stdin' } : classified;
     input = { ...input, ...(await fitPrimary(task, source, { cwd: io.cwd, system: flags.system })) };
   }
   if (!positional && !flags.inputJson && !flags.inputFields?.length) {
@@ -96,12 +118,17 @@ export async function buildTaskInput(task: TaskDefinition, flags: InputFlags, io
   if (flags.paramsJson) {
     const params = asObject(parseJson(flags.paramsJson, '--params-json'), '--params-json');
     const base = bases[0] ?? [];
-    if (base.length) input[base[0] as string] = { ...asObject(input[base[0] as string] ?? {}, '--params-json'), ...params };
+    if (base.length)
+      input[base[0] as string] = { ...asObject(input[base[0] as string] ?? {}, '--params-json'), ...params };
     else input = { ...input, ...params };
   }
   const fromFlags = new Map<string, Assignment>();
   const fields = (flags.inputFields ?? []).map((text) => parseAssignment('--input', text));
-  for (const [path, assignment] of applyAssignments(input, fields.map(stripFileMarker(task)), task.input, [[], ['inputs']])) fromFlags.set(path, assignment);
+  for (const [path, assignment] of applyAssignments(input, fields.map(stripFileMarker(task)), task.input, [
+    [],
+    ['inputs'],
+  ]))
+    fromFlags.set(path, assignment);
   const params = (flags.params ?? []).map((text) => parseAssignment('--param', text));
   for (const [path, assignment] of applyAssignments(input, params, task.input, bases)) fromFlags.set(path, assignment);
   return { input, fromFlags };
@@ -110,7 +137,8 @@ export async function buildTaskInput(task: TaskDefinition, flags: InputFlags, io
 /** `--input inputs.image=@cat.png`: binary fields take a path; core reads the file. */
 function stripFileMarker(task: TaskDefinition) {
   return (assignment: Assignment): Assignment => {
-    const path = assignment.key.startsWith('inputs.') || assignment.key === 'inputs' ? assignment.key : `inputs.${assignment.key}`;
+    const path =
+      assignment.key.startsWith('inputs.') || assignment.key === 'inputs' ? assignment.key : `inputs.${assignment.key}`;
     const binary = task.binaryInputs?.some((field) => field === assignment.key || field === path);
     return binary && assignment.raw.startsWith('@') ? { ...assignment, raw: assignment.raw.slice(1) } : assignment;
   };
@@ -126,11 +154,16 @@ export function validateTaskInput(task: TaskDefinition, built: BuiltInput): void
   const messages = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const flag = [...built.fromFlags.entries()].find(([field]) => path === field || path.startsWith(`${field}.`))?.[1];
-    return flag ? `${flag.flag} ${flag.key}=${flag.raw}: ${issue.message}` : `input ${path || '(root)'}: ${issue.message}`;
+    return flag
+      ? `${flag.flag} ${flag.key}=${flag.raw}: ${issue.message}`
+      : `input ${path || '(root)'}: ${issue.message}`;
   });
   throw new InfermuxError({
     code: 'caller_invalid_input',
     message: `Invalid input for task "${task.id}": ${messages.join('; ')}`,
-    details: { task: task.id, issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) },
+    details: {
+      task: task.id,
+      issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    },
   });
 }

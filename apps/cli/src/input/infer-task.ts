@@ -15,15 +15,23 @@ interface ModelInfoLike {
 }
 
 /** Providers that can describe a model (the HF Hub does) expose an optional `modelInfo`. */
-type WithModelInfo = ProviderV1 & { modelInfo(options: { model: ModelRef; signal?: AbortSignal }): Promise<ModelInfoLike> };
+type WithModelInfo = ProviderV1 & {
+  modelInfo(options: { model: ModelRef; signal?: AbortSignal }): Promise<ModelInfoLike>;
+};
 
-const describes = (provider: ProviderV1): provider is WithModelInfo => typeof (provider as Partial<WithModelInfo>).modelInfo === 'function';
+const describes = (provider: ProviderV1): provider is WithModelInfo =>
+  typeof (provider as Partial<WithModelInfo>).modelInfo === 'function';
 
 /**
  * The task a model runs by default, from its metadata: `infermux run --model org/name "text"`.
  * Chat models (a `conversational` tag) get chat-completion.
  */
-export async function inferTask(client: Client, model: ModelRef, provider?: string, signal?: AbortSignal): Promise<TaskId> {
+export async function inferTask(
+  client: Client,
+  model: ModelRef,
+  provider?: string,
+  signal?: AbortSignal,
+): Promise<TaskId> {
   const named = provider ?? model.provider;
   const candidates = named ? [client.providers.get(named)] : client.providers.list();
   const describer = candidates.find(describes);

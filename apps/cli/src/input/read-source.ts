@@ -19,7 +19,11 @@ export function classifySource(value: string, cwd: string): InputSource | 'stdin
   if (value.startsWith('@') && value.length > 1) {
     const path = resolve(cwd, value.slice(1));
     if (!existsSync(path) || !statSync(path).isFile()) {
-      throw new InfermuxError({ code: 'caller_invalid_input', message: `Input file not found: ${value.slice(1)}`, details: { field: 'input', path } });
+      throw new InfermuxError({
+        code: 'caller_invalid_input',
+        message: `Input file not found: ${value.slice(1)}`,
+        details: { field: 'input', path },
+      });
     }
     return { kind: 'file', path };
   }

@@ -21,7 +21,15 @@ export function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (let depth = 0; depth < 16; depth++) {
     const def = defOf(current);
-    if ((def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'prefault' || def.type === 'readonly' || def.type === 'nonoptional') && def.innerType) {
+    if (
+      (def.type === 'optional' ||
+        def.type === 'nullable' ||
+        def.type === 'default' ||
+        def.type === 'prefault' ||
+        def.type === 'readonly' ||
+        def.type === 'nonoptional') &&
+      def.innerType
+    ) {
       current = def.innerType;
     } else if (def.type === 'pipe' && def.in) current = def.in;
     else return current;
@@ -53,7 +61,8 @@ export function kindsOf(schema: z.ZodType): Set<ValueKind> {
       case 'enum':
         return kinds.add('string');
       case 'literal':
-        for (const value of def.values ?? []) kinds.add(typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string');
+        for (const value of def.values ?? [])
+          kinds.add(typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string');
         return;
       case 'number':
       case 'int':
@@ -91,7 +100,9 @@ export function arrayElement(schema: z.ZodType): z.ZodType | undefined {
   const node = unwrap(schema);
   const def = defOf(node);
   if (def.type === 'array') return def.element;
-  if (def.type === 'union') for (const option of def.options ?? []) if (defOf(unwrap(option)).type === 'array') return defOf(unwrap(option)).element;
+  if (def.type === 'union')
+    for (const option of def.options ?? [])
+      if (defOf(unwrap(option)).type === 'array') return defOf(unwrap(option)).element;
   return undefined;
 }
 

@@ -53,7 +53,10 @@ export function coerceValue(assignment: Assignment, schema: z.ZodType): unknown 
     }
     if (!kinds.has('string')) {
       const element = arrayElement(schema);
-      const items = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+      const items = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0);
       return element ? items.map((item) => coerceValue({ ...assignment, raw: item }, element)) : items;
     }
   }
@@ -67,7 +70,14 @@ export function coerceValue(assignment: Assignment, schema: z.ZodType): unknown 
 }
 
 function describe(kinds: Set<string>): string {
-  const words = [...kinds].filter((kind) => kind !== 'null').map((kind) => ({ number: 'a number', boolean: 'true or false', array: 'a list (a,b or JSON)', object: 'a JSON object' })[kind] ?? kind);
+  const words = [...kinds]
+    .filter((kind) => kind !== 'null')
+    .map(
+      (kind) =>
+        ({ number: 'a number', boolean: 'true or false', array: 'a list (a,b or JSON)', object: 'a JSON object' })[
+          kind
+        ] ?? kind,
+    );
   return words.join(' or ');
 }
 
@@ -94,7 +104,12 @@ export function setPath(target: Record<string, unknown>, path: readonly string[]
  * Applies assignments under `base` (e.g. `parameters`) of the task's input schema.
  * An unknown key is an error that lists the known ones.
  */
-export function applyAssignments(target: Record<string, unknown>, assignments: readonly Assignment[], inputSchema: z.ZodType, bases: ReadonlyArray<readonly string[]>): Map<string, Assignment> {
+export function applyAssignments(
+  target: Record<string, unknown>,
+  assignments: readonly Assignment[],
+  inputSchema: z.ZodType,
+  bases: ReadonlyArray<readonly string[]>,
+): Map<string, Assignment> {
   const applied = new Map<string, Assignment>();
   for (const assignment of assignments) {
     const keyPath = assignment.key.split('.').filter(Boolean);

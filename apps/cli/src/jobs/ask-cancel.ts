@@ -9,7 +9,10 @@ export async function askCancelOrLeave(terminal: Terminal): Promise<'cancel' | '
   const interrupted = new AbortController();
   prompt.on('SIGINT', () => interrupted.abort());
   try {
-    const answer = await prompt.question(`\n${terminal.err.yellow('?')} Cancel the job upstream? [y/N] (N leaves it running) `, { signal: interrupted.signal });
+    const answer = await prompt.question(
+      `\n${terminal.err.yellow('?')} Cancel the job upstream? [y/N] (N leaves it running) `,
+      { signal: interrupted.signal },
+    );
     return /^y(es)?$/i.test(answer.trim()) ? 'cancel' : 'leave';
   } catch {
     return 'leave';

@@ -23,12 +23,24 @@ export interface FollowOptions {
 export async function followJob(client: Client, reference: JobReference, options: FollowOptions): Promise<JobStatus> {
   const line = new JobStatusLine(options.terminal, formatJobReference(reference));
   try {
-    return await waitForJob(client, reference.task, options.initial ? { ...options.initial, provider: reference.provider } : { provider: reference.provider, jobId: reference.jobId }, {
-      signal: options.signal,
-      deadlineMs: WAIT_DEADLINE_MS,
-      ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs, maxIntervalMs: Math.max(options.intervalMs, Math.min(15_000, options.intervalMs * 10)) } : {}),
-      onProgress: (status) => line.update(status),
-    });
+    return await waitForJob(
+      client,
+      reference.task,
+      options.initial
+        ? { ...options.initial, provider: reference.provider }
+        : { provider: reference.provider, jobId: reference.jobId },
+      {
+        signal: options.signal,
+        deadlineMs: WAIT_DEADLINE_MS,
+        ...(options.intervalMs !== undefined
+          ? {
+              intervalMs: options.intervalMs,
+              maxIntervalMs: Math.max(options.intervalMs, Math.min(15_000, options.intervalMs * 10)),
+            }
+          : {}),
+        onProgress: (status) => line.update(status),
+      },
+    );
   } finally {
     line.stop();
   }

@@ -18,7 +18,11 @@ export function formatJobReference(reference: JobReference): string {
 export function parseJobReference(text: string, flags: { provider?: string; task?: string } = {}): JobReference {
   const match = /^([a-z][a-z0-9-]*):([a-z0-9-]+):(.+)$/.exec(text);
   if (match && isTaskId(match[2])) {
-    return { provider: flags.provider ?? (match[1] as string), task: (flags.task as TaskId | undefined) ?? match[2], jobId: match[3] as string };
+    return {
+      provider: flags.provider ?? (match[1] as string),
+      task: (flags.task as TaskId | undefined) ?? match[2],
+      jobId: match[3] as string,
+    };
   }
   if (!flags.provider || !flags.task) {
     throw new InfermuxError({
@@ -27,6 +31,11 @@ export function parseJobReference(text: string, flags: { provider?: string; task
       details: { field: 'job' },
     });
   }
-  if (!isTaskId(flags.task)) throw new InfermuxError({ code: 'caller_unknown_task', message: `Unknown task "${flags.task}"`, details: { field: '--task' } });
+  if (!isTaskId(flags.task))
+    throw new InfermuxError({
+      code: 'caller_unknown_task',
+      message: `Unknown task "${flags.task}"`,
+      details: { field: '--task' },
+    });
   return { provider: flags.provider, task: flags.task, jobId: text };
 }

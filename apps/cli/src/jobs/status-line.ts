@@ -41,7 +41,11 @@ export class JobStatusLine {
 
   #describe(): string {
     const { state, progress, estimatedSecondsRemaining } = this.#status;
-    return [state, progress !== undefined ? `${Math.round(progress)}%` : undefined, estimatedSecondsRemaining !== undefined ? `~${Math.ceil(estimatedSecondsRemaining)}s left` : undefined]
+    return [
+      state,
+      progress !== undefined ? `${Math.round(progress)}%` : undefined,
+      estimatedSecondsRemaining !== undefined ? `~${Math.ceil(estimatedSecondsRemaining)}s left` : undefined,
+    ]
       .filter(Boolean)
       .join(' ');
   }
@@ -49,7 +53,9 @@ export class JobStatusLine {
   #draw(): void {
     const colors = this.terminal.err;
     const frame = spinner[this.#frame++ % spinner.length];
-    this.terminal.stderr.write(`\r\x1b[2K${colors.cyan(frame ?? '')} ${this.#describe()} ${colors.dim(`· ${formatElapsed(Date.now() - this.startedAt)} · ${this.label}`)}`);
+    this.terminal.stderr.write(
+      `\r\x1b[2K${colors.cyan(frame ?? '')} ${this.#describe()} ${colors.dim(`· ${formatElapsed(Date.now() - this.startedAt)} · ${this.label}`)}`,
+    );
   }
 
   /** Clears the live line (a TTY) so the next output starts on a clean line. */

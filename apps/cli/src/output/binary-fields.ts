@@ -18,7 +18,9 @@ export function findBinaryValues(value: unknown, path = ''): Array<{ path: strin
   if (isBinaryValue(value)) return [{ path, value }];
   if (Array.isArray(value)) return value.flatMap((item, index) => findBinaryValues(item, `${path}[${index}]`));
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) => findBinaryValues(item, path ? `${path}.${key}` : key));
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) =>
+      findBinaryValues(item, path ? `${path}.${key}` : key),
+    );
   }
   return [];
 }
@@ -44,12 +46,17 @@ export function toJsonSafe(value: unknown, saved?: ReadonlyMap<BinaryValue, stri
   if (isBinaryValue(value)) {
     const path = saved?.get(value);
     if (path) return { contentType: value.contentType, path, bytes: value.data.byteLength };
-    return { contentType: value.contentType, base64: Buffer.from(value.data.buffer, value.data.byteOffset, value.data.byteLength).toString('base64') };
+    return {
+      contentType: value.contentType,
+      base64: Buffer.from(value.data.buffer, value.data.byteOffset, value.data.byteLength).toString('base64'),
+    };
   }
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) return value.map((item) => toJsonSafe(item, saved));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, toJsonSafe(item, saved)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, toJsonSafe(item, saved)]),
+    );
   }
   return value;
 }

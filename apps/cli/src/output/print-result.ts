@@ -2,8 +2,8 @@ import type { RunResult, Warning } from '@infermux/core';
 import type { Terminal } from '../runtime/terminal';
 import { findBinaryValues, toJsonSafe } from './binary-fields';
 import { downloadUrls } from './download-urls';
-import { findResultUrls } from './result-urls';
 import { renderHuman } from './render-human';
+import { findResultUrls } from './result-urls';
 import { planOutputPaths, saveBinaryValues } from './save-outputs';
 
 export interface PrintOptions {
@@ -19,12 +19,17 @@ export interface PrintOptions {
  * Binary outputs are saved to files (always for people; with `--out` for JSON, otherwise
  * inlined as base64); result URLs (async jobs) are downloaded when `--out` is given.
  */
-export async function printResult(result: Pick<RunResult, 'output'> & Partial<RunResult>, options: PrintOptions): Promise<void> {
+export async function printResult(
+  result: Pick<RunResult, 'output'> & Partial<RunResult>,
+  options: PrintOptions,
+): Promise<void> {
   const binaries = findBinaryValues(result.output).map((entry) => entry.value);
   const saveFiles = binaries.length > 0 && (!options.json || options.out !== undefined);
   const saved = saveFiles ? await saveBinaryValues(binaries, planOutputPaths(binaries, options)) : new Map();
   const urls = options.out !== undefined && binaries.length === 0 ? findResultUrls(result.output) : [];
-  const downloaded = urls.length ? await downloadUrls(urls, { out: options.out as string, cwd: options.cwd, task: options.task }) : [];
+  const downloaded = urls.length
+    ? await downloadUrls(urls, { out: options.out as string, cwd: options.cwd, task: options.task })
+    : [];
   if (options.json) {
     const envelope = toJsonSafe(result, saved) as Record<string, unknown>;
     if (downloaded.length) envelope.files = downloaded;

@@ -10,7 +10,11 @@ interface LabelScore {
 }
 
 const isLabelScoreList = (value: unknown): value is LabelScore[] =>
-  Array.isArray(value) && value.length > 0 && value.every((item) => item && typeof item === 'object' && typeof item.label === 'string' && typeof item.score === 'number');
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every(
+    (item) => item && typeof item === 'object' && typeof item.label === 'string' && typeof item.score === 'number',
+  );
 
 /**
  * Prints an output for people. Presentation follows the output's shape, so every task
@@ -55,7 +59,9 @@ export function primaryText(output: unknown): string | undefined {
   if (typeof output === 'string') return output;
   if (output === null || typeof output !== 'object') return undefined;
   const record = output as Record<string, unknown>;
-  const choice = Array.isArray(record.choices) ? (record.choices[0] as { message?: { content?: unknown } } | undefined) : undefined;
+  const choice = Array.isArray(record.choices)
+    ? (record.choices[0] as { message?: { content?: unknown } } | undefined)
+    : undefined;
   if (typeof choice?.message?.content === 'string') return choice.message.content;
   for (const key of ['generated_text', 'summary_text', 'translation_text', 'text', 'answer']) {
     if (typeof record[key] === 'string') return record[key] as string;
@@ -66,5 +72,7 @@ export function primaryText(output: unknown): string | undefined {
 
 function withoutBinary(output: unknown): Record<string, unknown> | undefined {
   if (output === null || typeof output !== 'object' || Array.isArray(output)) return undefined;
-  return Object.fromEntries(Object.entries(output as Record<string, unknown>).filter(([, value]) => !isBinaryValue(value)));
+  return Object.fromEntries(
+    Object.entries(output as Record<string, unknown>).filter(([, value]) => !isBinaryValue(value)),
+  );
 }

@@ -48,7 +48,10 @@ export class CliContext {
    * which needs a baseURL) take part; a configured entry can still name any type.
    */
   async factories(): Promise<ProviderFactory<any>[]> {
-    const [{ loadProviderFactories }, { config }] = await Promise.all([import('./provider-catalog'), this.loadConfig()]);
+    const [{ loadProviderFactories }, { config }] = await Promise.all([
+      import('./provider-catalog'),
+      this.loadConfig(),
+    ]);
     const factories = await loadProviderFactories();
     if (config.providers) return factories;
     return factories.filter((factory) => factory.settingsSchema.safeParse({}).success);
@@ -61,7 +64,11 @@ export class CliContext {
    */
   client(overrides: Partial<Omit<ClientOptions, 'providers'>> = {}): Promise<Client> {
     this.#client ??= (async () => {
-      const [{ createClientFromConfig }, { config }, factories] = await Promise.all([import('@infermux/core'), this.loadConfig(), this.factories()]);
+      const [{ createClientFromConfig }, { config }, factories] = await Promise.all([
+        import('@infermux/core'),
+        this.loadConfig(),
+        this.factories(),
+      ]);
       return createClientFromConfig(config, factories, {
         env: this.env,
         // The CLI is run by the person who owns the files: `@path` and plain paths are fine.

@@ -64,7 +64,10 @@ export async function reportError(error: unknown, terminal: Terminal, options: R
     if (error.details) terminal.stderr.write(colors.dim(`  details: ${JSON.stringify(error.details)}\n`));
     let cause: unknown = error.cause;
     for (let depth = 0; cause !== undefined && depth < 8; depth++) {
-      const text = cause instanceof Error ? `${cause.name}: ${cause.message}${(cause as { code?: unknown }).code ? ` (${String((cause as { code?: unknown }).code)})` : ''}` : String(cause);
+      const text =
+        cause instanceof Error
+          ? `${cause.name}: ${cause.message}${(cause as { code?: unknown }).code ? ` (${String((cause as { code?: unknown }).code)})` : ''}`
+          : String(cause);
       terminal.stderr.write(colors.dim(`  caused by: ${text}\n`));
       cause = cause instanceof Error ? cause.cause : undefined;
     }

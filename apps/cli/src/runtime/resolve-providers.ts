@@ -25,7 +25,9 @@ const secretName = /(key|token|secret|password|authorization|cookie)$/i;
 export function maskSecrets(value: unknown, name = ''): unknown {
   if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, maskSecrets(item, key)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, maskSecrets(item, key)]),
+    );
   }
   if (typeof value === 'string' && secretName.test(name) && !/env$/i.test(name)) return MASK;
   return value;
@@ -35,9 +37,14 @@ export function maskSecrets(value: unknown, name = ''): unknown {
  * What each provider will actually use — file, then env, then the adapter's default —
  * described without ever holding a secret's value.
  */
-export function resolveProviders(config: InfermuxConfig, factories: readonly ProviderFactory<any>[], env: NodeJS.ProcessEnv): ResolvedProvider[] {
+export function resolveProviders(
+  config: InfermuxConfig,
+  factories: readonly ProviderFactory<any>[],
+  env: NodeJS.ProcessEnv,
+): ResolvedProvider[] {
   const byType = new Map(factories.map((factory) => [factory.type, factory]));
-  const entries: Record<string, ProviderConfig> = config.providers ?? Object.fromEntries(factories.map((factory) => [factory.type, {}]));
+  const entries: Record<string, ProviderConfig> =
+    config.providers ?? Object.fromEntries(factories.map((factory) => [factory.type, {}]));
   return Object.entries(entries).map(([name, entry]) => {
     const type = entry.type ?? name;
     const factory = byType.get(type);
@@ -53,8 +60,20 @@ export function resolveProviders(config: InfermuxConfig, factories: readonly Pro
       ? { set: true, source: 'config file', envNames }
       : fromEnv
         ? { set: true, source: `env ${fromEnv}`, envNames }
-        : { set: false, source: envNames.length ? `not set (set ${envNames.join(' or ')})` : 'none configured', envNames };
+        : {
+            set: false,
+            source: envNames.length ? `not set (set ${envNames.join(' or ')})` : 'none configured',
+            envNames,
+          };
     const { apiKey: _key, apiKeyEnv: _env, baseURL: _base, type: _type, enabled, ...rest } = entry;
-    return { name, type, enabled: enabled !== false, factory, baseURL, apiKey, settings: maskSecrets(rest) as Record<string, unknown> };
+    return {
+      name,
+      type,
+      enabled: enabled !== false,
+      factory,
+      baseURL,
+      apiKey,
+      settings: maskSecrets(rest) as Record<string, unknown>,
+    };
   });
 }

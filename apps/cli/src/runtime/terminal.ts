@@ -3,7 +3,11 @@ import picocolors from 'picocolors';
 type Colors = ReturnType<typeof picocolors.createColors>;
 
 /** Colour is for people: only on a TTY, never with `NO_COLOR` (no-color.org) or `--no-color`. */
-export function colorsEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env, flag?: boolean): boolean {
+export function colorsEnabled(
+  stream: NodeJS.WriteStream,
+  env: NodeJS.ProcessEnv = process.env,
+  flag?: boolean,
+): boolean {
   if (flag === false) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;

@@ -9,7 +9,7 @@ import {
   waitForJob,
 } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
-import { type StreamFraming, pipeBytes, pipeStream } from '../http/pipe-stream';
+import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
 
 export interface TaskCall<T extends TaskId> {
@@ -48,7 +48,10 @@ function noteFailure(context: RequestContext, error: unknown): InfermuxError {
 /** The gateway's own request deadline wins over whatever the abort surfaced as. */
 function timedOut(context: RequestContext): InfermuxError | undefined {
   if (context.abort.signal.aborted && context.abort.signal.reason === 'timeout') {
-    return new InfermuxError({ code: 'gateway_timeout', message: 'The request took longer than the gateway allows (server.timeouts.requestMs).' });
+    return new InfermuxError({
+      code: 'gateway_timeout',
+      message: 'The request took longer than the gateway allows (server.timeouts.requestMs).',
+    });
   }
   return undefined;
 }
@@ -58,11 +61,22 @@ function begin(context: RequestContext, call: TaskCall<TaskId>): void {
   context.route = call.model;
 }
 
-export async function runTask<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<RunResult<T>> {
+export async function runTask<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<RunResult<T>> {
   begin(context, call);
   try {
     const result = await context.upstream(() =>
-      services.engine.client.run(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, cache: call.cache }),
+      services.engine.client.run(call.task, {
+        model: call.model,
+        input: call.input,
+        requestId: context.id,
+        signal: context.abort.signal,
+        headers: call.headers,
+        cache: call.cache,
+      }),
     );
     noteResult(context, result as RunResult);
     return result;
@@ -81,7 +95,14 @@ export async function openStream<T extends TaskId>(
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
   begin(context, call);
-  const stream = services.engine.client.stream(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, cache: call.cache });
+  const stream = services.engine.client.stream(call.task, {
+    model: call.model,
+    input: call.input,
+    requestId: context.id,
+    signal: context.abort.signal,
+    headers: call.headers,
+    cache: call.cache,
+  });
   const iterator = stream[Symbol.asyncIterator]();
   try {
     const first = await context.upstream(() => iterator.next());
@@ -92,7 +113,12 @@ export async function openStream<T extends TaskId>(
 }
 
 /** The whole streamed answer: open (errors before the first byte keep a real status), write with `framing`, book the result. */
-export async function relayStream<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>, framing: StreamFraming): Promise<void> {
+export async function relayStream<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+  framing: StreamFraming,
+): Promise<void> {
   const opened = await openStream(context, services, call);
   context.clearDeadline();
   await pipeStream(context, opened.first, opened.rest, framing);
@@ -104,12 +130,24 @@ export async function relayStream<T extends TaskId>(context: RequestContext, ser
  * before the first content, limits, prices) and the upstream's frames are relayed as they came
  * instead of being decoded to stream parts and encoded again.
  */
-export async function relayForwardedStream<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<void> {
+export async function relayForwardedStream<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<void> {
   begin(context, call);
   let forwarded: ForwardResponse<T>;
   try {
     forwarded = await context.upstream(() =>
-      services.engine.client.forward(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: true }),
+      services.engine.client.forward(call.task, {
+        model: call.model,
+        input: call.input,
+        requestId: context.id,
+        signal: context.abort.signal,
+        headers: call.headers,
+        wire: 'openai',
+        stream: true,
+      }),
     );
   } catch (error) {
     throw noteFailure(context, error);
@@ -126,11 +164,23 @@ export async function relayForwardedStream<T extends TaskId>(context: RequestCon
  * upstream's checked bytes with their usage read, so the gateway relays them instead of mapping the
  * answer to the task output and serialising it again.
  */
-export async function forwardAnswer<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<Uint8Array> {
+export async function forwardAnswer<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<Uint8Array> {
   begin(context, call);
   try {
     const forwarded = await context.upstream(() =>
-      services.engine.client.forward(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal, headers: call.headers, wire: 'openai', stream: false }),
+      services.engine.client.forward(call.task, {
+        model: call.model,
+        input: call.input,
+        requestId: context.id,
+        signal: context.abort.signal,
+        headers: call.headers,
+        wire: 'openai',
+        stream: false,
+      }),
     );
     noteResult(context, await forwarded.result);
     return forwarded.body as Uint8Array;
@@ -156,19 +206,39 @@ export function encodeJobId(task: TaskId, provider: string, jobId: string): stri
 export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string } {
   try {
     if (id.startsWith('job_')) {
-      const [task, provider, jobId] = JSON.parse(Buffer.from(id.slice(4), 'base64url').toString('utf8')) as [TaskId, string, string];
-      if (typeof task === 'string' && typeof provider === 'string' && typeof jobId === 'string') return { task, provider, jobId };
+      const [task, provider, jobId] = JSON.parse(Buffer.from(id.slice(4), 'base64url').toString('utf8')) as [
+        TaskId,
+        string,
+        string,
+      ];
+      if (typeof task === 'string' && typeof provider === 'string' && typeof jobId === 'string')
+        return { task, provider, jobId };
     }
   } catch {
     // fall through to the 404 below
   }
-  throw new InfermuxError({ code: 'gateway_not_found', message: `No job with id "${id}" (gateway job ids start with "job_").`, details: { field: 'id' } });
+  throw new InfermuxError({
+    code: 'gateway_not_found',
+    message: `No job with id "${id}" (gateway job ids start with "job_").`,
+    details: { field: 'id' },
+  });
 }
 
-export async function submitJob<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<JobStatus<T> & { provider: string }> {
+export async function submitJob<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<JobStatus<T> & { provider: string }> {
   begin(context, call);
   try {
-    const status = await context.upstream(() => services.engine.client.submit(call.task, { model: call.model, input: call.input, requestId: context.id, signal: context.abort.signal }));
+    const status = await context.upstream(() =>
+      services.engine.client.submit(call.task, {
+        model: call.model,
+        input: call.input,
+        requestId: context.id,
+        signal: context.abort.signal,
+      }),
+    );
     context.provider = status.provider;
     context.attempts = 1;
     context.model = status.model ? modelLabel(status.model) : call.model;
@@ -178,12 +248,19 @@ export async function submitJob<T extends TaskId>(context: RequestContext, servi
   }
 }
 
-export async function jobStatus<T extends TaskId>(context: RequestContext, services: GatewayServices, job: { task: T; provider: string; jobId: string }, cancel = false): Promise<JobStatus<T>> {
+export async function jobStatus<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  job: { task: T; provider: string; jobId: string },
+  cancel = false,
+): Promise<JobStatus<T>> {
   context.task = job.task;
   context.provider = job.provider;
   try {
     const call = cancel ? services.engine.client.cancelJob : services.engine.client.getJob;
-    const status = await context.upstream(() => call(job.task, { provider: job.provider, jobId: job.jobId, signal: context.abort.signal }));
+    const status = await context.upstream(() =>
+      call(job.task, { provider: job.provider, jobId: job.jobId, signal: context.abort.signal }),
+    );
     context.attempts = 1;
     if (status.usage) context.usage = status.usage;
     if (status.model) context.model = modelLabel(status.model);
@@ -197,11 +274,16 @@ export async function jobStatus<T extends TaskId>(context: RequestContext, servi
  * For wire formats that answer synchronously (OpenAI images): run the task directly when
  * the provider can, otherwise submit it and wait for the job (core's poller) within the request's deadline.
  */
-export async function runOrAwaitJob<T extends TaskId>(context: RequestContext, services: GatewayServices, call: TaskCall<T>): Promise<{ output: RunResult<T>['output'] }> {
+export async function runOrAwaitJob<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<{ output: RunResult<T>['output'] }> {
   try {
     return await runTask(context, services, call);
   } catch (error) {
-    if (!(InfermuxError.isInstance(error) && error.code === 'caller_unsupported' && /cannot run/.test(error.message))) throw error;
+    if (!(InfermuxError.isInstance(error) && error.code === 'caller_unsupported' && /cannot run/.test(error.message)))
+      throw error;
   }
   const submitted = await submitJob(context, services, call);
   try {
@@ -215,7 +297,12 @@ export async function runOrAwaitJob<T extends TaskId>(context: RequestContext, s
       }),
     );
     if (done.usage) context.usage = done.usage;
-    if (done.output === undefined) throw new InfermuxError({ code: 'provider_bad_response', message: `The ${call.task} job ${done.jobId} succeeded without an output.`, provider: submitted.provider });
+    if (done.output === undefined)
+      throw new InfermuxError({
+        code: 'provider_bad_response',
+        message: `The ${call.task} job ${done.jobId} succeeded without an output.`,
+        provider: submitted.provider,
+      });
     return { output: done.output };
   } catch (error) {
     throw noteFailure(context, error);

@@ -1,12 +1,12 @@
 import {
   type Client,
+  createClientFromConfig,
   type InfermuxConfig,
+  isTaskId,
   type ProviderConfig,
   type ProviderFactory,
-  type TaskId,
-  createClientFromConfig,
-  isTaskId,
   parseModelRef,
+  type TaskId,
 } from '@infermux/core';
 
 export interface GatewayEngine {
@@ -69,7 +69,11 @@ function describesModels(provider: unknown): provider is DescribesModels {
   return typeof (provider as Partial<DescribesModels>).modelInfo === 'function';
 }
 
-export function createGatewayEngine(config: InfermuxConfig, factories: readonly ProviderFactory<any>[], env: Record<string, string | undefined>): GatewayEngine {
+export function createGatewayEngine(
+  config: InfermuxConfig,
+  factories: readonly ProviderFactory<any>[],
+  env: Record<string, string | undefined>,
+): GatewayEngine {
   const { providers, skipped } = providersSection(config, factories, env);
   const client = createClientFromConfig({ ...config, providers }, factories, {
     env,
@@ -86,7 +90,11 @@ export function createGatewayEngine(config: InfermuxConfig, factories: readonly 
       const target = Object.hasOwn(routes, model) ? routes[model]?.targets[0]?.model : model;
       if (!target) return undefined;
       const reference = parseModelRef(target);
-      const candidates = client.providers.list().filter((provider) => describesModels(provider) && (!reference.provider || provider.name === reference.provider));
+      const candidates = client.providers
+        .list()
+        .filter(
+          (provider) => describesModels(provider) && (!reference.provider || provider.name === reference.provider),
+        );
       for (const provider of candidates) {
         const info = await (provider as unknown as DescribesModels).modelInfo({ model: reference.id, signal });
         if (isTaskId(info.pipelineTag)) return info.pipelineTag;

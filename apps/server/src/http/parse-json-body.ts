@@ -15,7 +15,11 @@ export function unsupportedMediaType(found: string, expected: string): InfermuxE
 /** Parses bytes as a JSON object; a syntax error becomes a 400 that says where it broke. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: 'The request body is empty: expected a JSON object.', details: { field: 'body' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'The request body is empty: expected a JSON object.',
+      details: { field: 'body' },
+    });
   }
   let value: unknown;
   try {

@@ -16,7 +16,12 @@ export interface StreamFraming {
  * as it comes, and a failure after the first byte as an in-band error event (never a
  * clean end of a truncated answer).
  */
-export async function pipeStream(context: RequestContext, first: StreamPart | undefined, rest: AsyncIterator<StreamPart>, framing: StreamFraming): Promise<void> {
+export async function pipeStream(
+  context: RequestContext,
+  first: StreamPart | undefined,
+  rest: AsyncIterator<StreamPart>,
+  framing: StreamFraming,
+): Promise<void> {
   const response = context.response;
   startEventStream(context);
   // Frames that arrive together (one upstream read) go out as one chunk in one socket write:
@@ -72,9 +77,13 @@ export async function pipeStream(context: RequestContext, first: StreamPart | un
 
 /** A failure after the first byte: booked on the request, and told to the caller as a final SSE event. */
 function inBandError(context: RequestContext, error: unknown): string {
-  const typed = context.abort.signal.reason === 'shutdown'
-    ? new InfermuxError({ code: 'provider_stream_interrupted', message: 'The gateway is shutting down; the stream was cut at the drain deadline.' })
-    : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
+  const typed =
+    context.abort.signal.reason === 'shutdown'
+      ? new InfermuxError({
+          code: 'provider_stream_interrupted',
+          message: 'The gateway is shutting down; the stream was cut at the drain deadline.',
+        })
+      : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
   context.error = typed;
   return `data: ${streamErrorEvent(context.format, typed)}\n\n`;
 }

@@ -39,7 +39,14 @@ export function readBody(request: IncomingMessage, limit: number, what: string):
       if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
     request.once('error', (error) => {
-      if (!failed) reject(new InfermuxError({ code: 'caller_aborted', message: `The request body could not be read: ${error.message}`, cause: error }));
+      if (!failed)
+        reject(
+          new InfermuxError({
+            code: 'caller_aborted',
+            message: `The request body could not be read: ${error.message}`,
+            cause: error,
+          }),
+        );
     });
   });
 }

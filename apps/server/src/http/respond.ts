@@ -10,7 +10,13 @@ function baseHeaders(context: RequestContext): OutgoingHttpHeaders {
   return { 'x-request-id': context.id, 'x-infermux-overhead-ms': overhead.toFixed(3) };
 }
 
-export function sendBody(context: RequestContext, status: number, body: string | Uint8Array, contentType: string, extra?: OutgoingHttpHeaders): void {
+export function sendBody(
+  context: RequestContext,
+  status: number,
+  body: string | Uint8Array,
+  contentType: string,
+  extra?: OutgoingHttpHeaders,
+): void {
   const response = context.response;
   if (response.headersSent || response.destroyed) return;
   context.status = status;

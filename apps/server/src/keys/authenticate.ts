@@ -20,7 +20,8 @@ export function authenticate(context: RequestContext, services: GatewayServices)
   if (!secret) {
     throw new InfermuxError({
       code: 'auth_missing_credentials',
-      message: 'Missing gateway key: send "Authorization: Bearer <gateway key>" (create one with `infermux keys create`).',
+      message:
+        'Missing gateway key: send "Authorization: Bearer <gateway key>" (create one with `infermux keys create`).',
     });
   }
   const key = registry.find(secret);
@@ -28,7 +29,10 @@ export function authenticate(context: RequestContext, services: GatewayServices)
     throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid or revoked gateway key.' });
   }
   context.key = key;
-  if (key.allowedRoutes && !key.allowedRoutes.some((route) => route === context.endpoint || context.path.startsWith(route))) {
+  if (
+    key.allowedRoutes &&
+    !key.allowedRoutes.some((route) => route === context.endpoint || context.path.startsWith(route))
+  ) {
     throw new InfermuxError({
       code: 'auth_forbidden',
       message: `Gateway key "${key.name}" may not call ${context.endpoint}; allowed: ${key.allowedRoutes.join(', ')}.`,
@@ -54,7 +58,11 @@ export function admitModel(context: RequestContext, model: string): void {
 }
 
 /** Admin endpoints: the token from `server.adminTokenEnv`, compared in constant time. */
-export function authenticateAdmin(context: RequestContext, services: GatewayServices, equal: (a: string, b: string) => boolean): void {
+export function authenticateAdmin(
+  context: RequestContext,
+  services: GatewayServices,
+  equal: (a: string, b: string) => boolean,
+): void {
   if (!services.adminToken) {
     throw new InfermuxError({
       code: 'auth_forbidden',
@@ -62,6 +70,11 @@ export function authenticateAdmin(context: RequestContext, services: GatewayServ
     });
   }
   const secret = bearer(context.request.headers.authorization);
-  if (!secret) throw new InfermuxError({ code: 'auth_missing_credentials', message: 'Missing admin token: send "Authorization: Bearer <admin token>".' });
-  if (!equal(secret, services.adminToken)) throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid admin token.' });
+  if (!secret)
+    throw new InfermuxError({
+      code: 'auth_missing_credentials',
+      message: 'Missing admin token: send "Authorization: Bearer <admin token>".',
+    });
+  if (!equal(secret, services.adminToken))
+    throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid admin token.' });
 }

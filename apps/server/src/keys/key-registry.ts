@@ -2,8 +2,8 @@ import type { ServerConfig } from '@infermux/core';
 import { InfermuxError, registerSecret } from '@infermux/core';
 import type { GatewayDatabase } from '../ledger/open-database';
 import type { GatewayKey } from './gateway-key';
-import type { KeyStore } from './key-store';
 import { hashKeySecret, keyPrefix, sameHash } from './key-secret';
+import type { KeyStore } from './key-store';
 
 type KeyWithHash = GatewayKey & { hash: string };
 

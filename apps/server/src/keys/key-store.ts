@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InfermuxError, parseWith, keyLimitsSchema } from '@infermux/core';
+import { InfermuxError, keyLimitsSchema, parseWith } from '@infermux/core';
 import { z } from 'zod';
 import type { GatewayDatabase } from '../ledger/open-database';
 import type { CreateKeyOptions, GatewayKey } from './gateway-key';
@@ -39,7 +39,8 @@ function fromRow(row: KeyRow): GatewayKey & { hash: string } {
   if (row.allowed_routes) key.allowedRoutes = JSON.parse(row.allowed_routes) as string[];
   if (row.rpm !== null) key.rpm = row.rpm;
   if (row.tpm !== null) key.tpm = row.tpm;
-  if (row.budget_amount !== null) key.budget = { amount: row.budget_amount, period: (row.budget_period ?? 'month') as 'day' | 'month' | 'total' };
+  if (row.budget_amount !== null)
+    key.budget = { amount: row.budget_amount, period: (row.budget_period ?? 'month') as 'day' | 'month' | 'total' };
   if (row.revoked_at !== null) key.revokedAt = row.revoked_at;
   return key;
 }
@@ -90,10 +91,16 @@ export class KeyStore {
   }
 
   revoke(id: string): GatewayKey {
-    const result = this.database.prepare('UPDATE gateway_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(Date.now(), id);
+    const result = this.database
+      .prepare('UPDATE gateway_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+      .run(Date.now(), id);
     const row = this.database.prepare('SELECT * FROM gateway_keys WHERE id = ?').get(id) as KeyRow | undefined;
     if (!row) {
-      throw new InfermuxError({ code: 'gateway_not_found', message: `No gateway key with id "${id}".`, details: { field: 'id' } });
+      throw new InfermuxError({
+        code: 'gateway_not_found',
+        message: `No gateway key with id "${id}".`,
+        details: { field: 'id' },
+      });
     }
     if (result.changes === 0 && row.revoked_at === null) {
       throw new InfermuxError({ code: 'gateway_internal', message: `Key "${id}" could not be revoked.` });

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database';
 import { UsageLedger } from './usage-ledger';
 
-const row = (requestId: string) => ({ requestId, ts: Date.now(), endpoint: '/v1/chat/completions', attempts: 1, status: 200, latencyMs: 5, overheadMs: 0.2, streamed: false, cached: false });
+const row = (requestId: string) => ({
+  requestId,
+  ts: Date.now(),
+  endpoint: '/v1/chat/completions',
+  attempts: 1,
+  status: 200,
+  latencyMs: 5,
+  overheadMs: 0.2,
+  streamed: false,
+  cached: false,
+});
 
 describe('UsageLedger', () => {
   it('keeps rows when a commit fails and writes them once the database accepts writes again', () => {
@@ -17,17 +27,39 @@ describe('UsageLedger', () => {
     database.exec('ALTER TABLE usage_ledger_away RENAME TO usage_ledger');
     ledger.record(row('req_b'));
     expect(ledger.pending).toBe(0);
-    expect(database.prepare('SELECT request_id FROM usage_ledger ORDER BY request_id').all()).toEqual([{ request_id: 'req_a' }, { request_id: 'req_b' }]);
+    expect(database.prepare('SELECT request_id FROM usage_ledger ORDER BY request_id').all()).toEqual([
+      { request_id: 'req_a' },
+      { request_id: 'req_b' },
+    ]);
     database.close();
   });
 
   it('summarises by key, model and day', () => {
     const database = openDatabase(':memory:');
     const ledger = new UsageLedger(database, 0);
-    ledger.record({ ...row('1'), keyId: 'k1', keyName: 'alpha', model: 'm1', cost: 0.25, usage: { inputTokens: 3, outputTokens: 4 } });
-    ledger.record({ ...row('2'), keyId: 'k1', keyName: 'alpha', model: 'm2', cost: 0.5, status: 502, errorCode: 'provider_server_error' });
+    ledger.record({
+      ...row('1'),
+      keyId: 'k1',
+      keyName: 'alpha',
+      model: 'm1',
+      cost: 0.25,
+      usage: { inputTokens: 3, outputTokens: 4 },
+    });
+    ledger.record({
+      ...row('2'),
+      keyId: 'k1',
+      keyName: 'alpha',
+      model: 'm2',
+      cost: 0.5,
+      status: 502,
+      errorCode: 'provider_server_error',
+    });
     ledger.record({ ...row('3'), keyId: 'k2', keyName: 'beta', model: 'm1' });
-    expect(ledger.summary({ by: 'key' }).map(({ group, requests, errors, cost, inputTokens }) => ({ group, requests, errors, cost, inputTokens }))).toEqual([
+    expect(
+      ledger
+        .summary({ by: 'key' })
+        .map(({ group, requests, errors, cost, inputTokens }) => ({ group, requests, errors, cost, inputTokens })),
+    ).toEqual([
       { group: 'alpha', requests: 2, errors: 1, cost: 0.75, inputTokens: 3 },
       { group: 'beta', requests: 1, errors: 0, cost: 0, inputTokens: 0 },
     ]);

@@ -1,5 +1,5 @@
-import type { GatewayDatabase } from './open-database';
 import type { LedgerRow } from './ledger-row';
+import type { GatewayDatabase } from './open-database';
 
 /** Rows kept in memory while the database refuses writes. */
 const MAX_PENDING_ROWS = 100_000;
@@ -65,7 +65,10 @@ export class UsageLedger {
           row.attempts,
           usage?.inputTokens ?? null,
           usage?.outputTokens ?? null,
-          usage?.totalTokens ?? (usage?.inputTokens !== undefined || usage?.outputTokens !== undefined ? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) : null),
+          usage?.totalTokens ??
+            (usage?.inputTokens !== undefined || usage?.outputTokens !== undefined
+              ? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0)
+              : null),
           hasUsage ? JSON.stringify(usage) : null,
           row.cost ?? null,
           row.currency ?? null,
@@ -126,7 +129,9 @@ export class UsageLedger {
 
   /** Spend of one key since `since` (unix ms), committed rows only. */
   spentSince(keyId: string, since: number): number {
-    const row = this.database.prepare('SELECT COALESCE(SUM(cost), 0) AS spent FROM usage_ledger WHERE key_id = ? AND ts >= ?').get(keyId, since) as { spent: number };
+    const row = this.database
+      .prepare('SELECT COALESCE(SUM(cost), 0) AS spent FROM usage_ledger WHERE key_id = ? AND ts >= ?')
+      .get(keyId, since) as { spent: number };
     return row.spent;
   }
 

@@ -6,7 +6,9 @@ import type { UsageLedger } from '../ledger/usage-ledger';
 export function periodStart(period: KeyBudget['period'], now: number): number {
   if (period === 'total') return 0;
   const date = new Date(now);
-  return period === 'day' ? Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) : Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+  return period === 'day'
+    ? Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())
+    : Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }
 
 interface Spend {

@@ -5,8 +5,14 @@ import { DeferredCounter } from './deferred-counter';
 describe('DeferredCounter', () => {
   it('shows every increment at the next scrape, per label set, and keeps counting after it', async () => {
     const registry = new Registry();
-    const counter = new DeferredCounter<'provider' | 'outcome'>({ name: 'attempts_total', help: 'Attempts.', labelNames: ['provider', 'outcome'], registers: [registry] });
-    const add = (provider: string, outcome: string, amount?: number) => counter.add(`${provider}\u0000${outcome}`, () => ({ provider, outcome }), amount);
+    const counter = new DeferredCounter<'provider' | 'outcome'>({
+      name: 'attempts_total',
+      help: 'Attempts.',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    });
+    const add = (provider: string, outcome: string, amount?: number) =>
+      counter.add(`${provider}\u0000${outcome}`, () => ({ provider, outcome }), amount);
     add('hf', 'ok');
     add('hf', 'ok');
     add('hf', 'provider_timeout', 3);

@@ -1,4 +1,4 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { DeferredCounter } from './deferred-counter';
 import { type HistogramSeries, PlainHistogram } from './plain-histogram';
 
@@ -39,7 +39,10 @@ export class GatewayMetrics {
   private readonly routingEvents: DeferredCounter<'type' | 'provider'>;
   private readonly breaker: Gauge<'provider' | 'model'>;
   /** Histogram series by endpoint (the only histogram label). */
-  private readonly histograms = new Map<string, { duration: HistogramSeries | undefined; overhead: HistogramSeries | undefined }>();
+  private readonly histograms = new Map<
+    string,
+    { duration: HistogramSeries | undefined; overhead: HistogramSeries | undefined }
+  >();
 
   constructor(
     options: {
@@ -50,8 +53,18 @@ export class GatewayMetrics {
     } = {},
   ) {
     const registers = [this.registry];
-    this.requests = new DeferredCounter({ name: 'infermux_requests_total', help: 'Requests answered, by endpoint, route, provider, status and error code.', labelNames: ['endpoint', 'route', 'provider', 'status', 'error_code'], registers });
-    this.attempts = new DeferredCounter({ name: 'infermux_attempts_total', help: 'Upstream attempts, by provider and outcome (ok or error code).', labelNames: ['provider', 'outcome'], registers });
+    this.requests = new DeferredCounter({
+      name: 'infermux_requests_total',
+      help: 'Requests answered, by endpoint, route, provider, status and error code.',
+      labelNames: ['endpoint', 'route', 'provider', 'status', 'error_code'],
+      registers,
+    });
+    this.attempts = new DeferredCounter({
+      name: 'infermux_attempts_total',
+      help: 'Upstream attempts, by provider and outcome (ok or error code).',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    });
     this.duration = new PlainHistogram(
       'infermux_request_duration_seconds',
       'Whole request latency (to the last byte for streams).',
@@ -64,10 +77,30 @@ export class GatewayMetrics {
       [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
       this.registry,
     );
-    this.tokens = new DeferredCounter({ name: 'infermux_tokens_total', help: 'Tokens processed, by provider and direction (input/output).', labelNames: ['provider', 'direction'], registers });
-    this.cost = new DeferredCounter({ name: 'infermux_cost_total', help: 'Cost of served requests, by provider and currency.', labelNames: ['provider', 'currency'], registers });
-    this.cacheHits = new DeferredCounter({ name: 'infermux_cache_hits_total', help: 'Requests answered from the response cache, by task.', labelNames: ['task'], registers });
-    this.routingEvents = new DeferredCounter({ name: 'infermux_routing_events_total', help: 'Retries, failovers, breaker transitions and rate-limit waits, by event type and provider.', labelNames: ['type', 'provider'], registers });
+    this.tokens = new DeferredCounter({
+      name: 'infermux_tokens_total',
+      help: 'Tokens processed, by provider and direction (input/output).',
+      labelNames: ['provider', 'direction'],
+      registers,
+    });
+    this.cost = new DeferredCounter({
+      name: 'infermux_cost_total',
+      help: 'Cost of served requests, by provider and currency.',
+      labelNames: ['provider', 'currency'],
+      registers,
+    });
+    this.cacheHits = new DeferredCounter({
+      name: 'infermux_cache_hits_total',
+      help: 'Requests answered from the response cache, by task.',
+      labelNames: ['task'],
+      registers,
+    });
+    this.routingEvents = new DeferredCounter({
+      name: 'infermux_routing_events_total',
+      help: 'Retries, failovers, breaker transitions and rate-limit waits, by event type and provider.',
+      labelNames: ['type', 'provider'],
+      registers,
+    });
     const inFlight = options.inFlight;
     new Gauge({
       name: 'infermux_in_flight_requests',
@@ -86,7 +119,8 @@ export class GatewayMetrics {
       collect() {
         if (!breakerStates) return;
         this.reset();
-        for (const entry of breakerStates()) this.set({ provider: entry.provider, model: entry.model }, breakerStateValue[entry.state] ?? -1);
+        for (const entry of breakerStates())
+          this.set({ provider: entry.provider, model: entry.model }, breakerStateValue[entry.state] ?? -1);
       },
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'infermux_' });
@@ -95,18 +129,29 @@ export class GatewayMetrics {
   observe(observation: RequestObservation): void {
     const { endpoint, route, provider, errorCode } = observation;
     const status = String(observation.status);
-    this.requests.add(`${endpoint}\u0000${route}\u0000${provider}\u0000${status}\u0000${errorCode}`, () => ({ endpoint, route, provider, status, error_code: errorCode }));
+    this.requests.add(`${endpoint}\u0000${route}\u0000${provider}\u0000${status}\u0000${errorCode}`, () => ({
+      endpoint,
+      route,
+      provider,
+      status,
+      error_code: errorCode,
+    }));
     let histograms = this.histograms.get(endpoint);
     if (!histograms) {
       const labels = () => ({ endpoint });
-      histograms = { duration: this.duration.seriesFor(endpoint, labels), overhead: this.overhead.seriesFor(endpoint, labels) };
+      histograms = {
+        duration: this.duration.seriesFor(endpoint, labels),
+        overhead: this.overhead.seriesFor(endpoint, labels),
+      };
       // Endpoints are a fixed set (the router's patterns); stay bounded anyway.
       if (this.histograms.size < 10_000) this.histograms.set(endpoint, histograms);
     }
     this.duration.observe(histograms.duration, observation.latencySeconds);
     this.overhead.observe(histograms.overhead, observation.overheadSeconds);
-    if (observation.inputTokens) this.tokens.add(`${provider}\u0000input`, () => ({ provider, direction: 'input' }), observation.inputTokens);
-    if (observation.outputTokens) this.tokens.add(`${provider}\u0000output`, () => ({ provider, direction: 'output' }), observation.outputTokens);
+    if (observation.inputTokens)
+      this.tokens.add(`${provider}\u0000input`, () => ({ provider, direction: 'input' }), observation.inputTokens);
+    if (observation.outputTokens)
+      this.tokens.add(`${provider}\u0000output`, () => ({ provider, direction: 'output' }), observation.outputTokens);
     if (observation.cost) {
       const currency = observation.currency ?? 'USD';
       this.cost.add(`${provider}\u0000${currency}`, () => ({ provider, currency }), observation.cost);

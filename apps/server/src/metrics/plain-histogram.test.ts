@@ -7,12 +7,27 @@ describe('PlainHistogram', () => {
     const reference = new Registry();
     const plain = new Registry();
     const buckets = [0.005, 0.01, 0.1, 1];
-    const histogram = new Histogram({ name: 'x_seconds', help: 'Latency.', labelNames: ['endpoint'], buckets, registers: [reference] });
+    const histogram = new Histogram({
+      name: 'x_seconds',
+      help: 'Latency.',
+      labelNames: ['endpoint'],
+      buckets,
+      registers: [reference],
+    });
     const ours = new PlainHistogram('x_seconds', 'Latency.', buckets, plain);
     // Below the first bound, on a bound, between bounds, above the last one (only +Inf), two label sets.
-    for (const [endpoint, value] of [['/a', 0.001], ['/a', 0.01], ['/b', 0.05], ['/a', 7], ['/b', 0.005]] as const) {
+    for (const [endpoint, value] of [
+      ['/a', 0.001],
+      ['/a', 0.01],
+      ['/b', 0.05],
+      ['/a', 7],
+      ['/b', 0.005],
+    ] as const) {
       histogram.labels(endpoint).observe(value);
-      ours.observe(ours.seriesFor(endpoint, () => ({ endpoint })), value);
+      ours.observe(
+        ours.seriesFor(endpoint, () => ({ endpoint })),
+        value,
+      );
     }
     const text = await plain.metrics();
     expect(text).toBe(await reference.metrics());

@@ -73,7 +73,11 @@ export class PlainHistogram {
       let cumulative = 0;
       for (let index = 0; index < this.buckets.length; index++) {
         cumulative += series.counts[index] as number;
-        values.push({ metricName: bucketName, labels: { le: this.buckets[index] as number, ...series.labels }, value: cumulative });
+        values.push({
+          metricName: bucketName,
+          labels: { le: this.buckets[index] as number, ...series.labels },
+          value: cumulative,
+        });
       }
       values.push({ metricName: bucketName, labels: { le: '+Inf', ...series.labels }, value: series.count });
       values.push({ metricName: `${this.name}_sum`, labels: { ...series.labels }, value: series.sum });

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { InfermuxError } from '@infermux/core';
 import type { Endpoint } from '../gateway-services';
-import { authenticateAdmin } from '../keys/authenticate';
 import { readJsonBody } from '../http/parse-json-body';
 import { sendJson } from '../http/respond';
+import { authenticateAdmin } from '../keys/authenticate';
 
 export function constantTimeEqual(left: string, right: string): boolean {
   const a = Buffer.from(left);
@@ -50,7 +50,11 @@ export const adminRevokeKeyEndpoint: Endpoint = {
     authenticateAdmin(context, services, constantTimeEqual);
     const id = context.params.id as string;
     if (id.startsWith('config:')) {
-      throw new InfermuxError({ code: 'caller_invalid_input', message: `Key "${id}" comes from the config file; remove it there.`, details: { field: 'id' } });
+      throw new InfermuxError({
+        code: 'caller_invalid_input',
+        message: `Key "${id}" comes from the config file; remove it there.`,
+        details: { field: 'id' },
+      });
     }
     const revoked = services.keyStore.revoke(id);
     services.keys.reload();

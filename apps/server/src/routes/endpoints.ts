@@ -1,7 +1,12 @@
 import type { Endpoint } from '../gateway-services';
 import { adminCreateKeyEndpoint, adminListKeysEndpoint, adminRevokeKeyEndpoint } from './admin-keys';
 import { hfInferenceModelsEndpoint, hfModelsEndpoint, openaiCompletionsEndpoint } from './hf-models';
-import { nativeJobCancelEndpoint, nativeJobStatusEndpoint, nativeJobSubmitEndpoint, nativeTaskEndpoint } from './native-tasks';
+import {
+  nativeJobCancelEndpoint,
+  nativeJobStatusEndpoint,
+  nativeJobSubmitEndpoint,
+  nativeTaskEndpoint,
+} from './native-tasks';
 import { openaiChatEndpoint } from './openai-chat';
 import { openaiEmbeddingsEndpoint } from './openai-embeddings';
 import { openaiImagesEndpoint } from './openai-images';

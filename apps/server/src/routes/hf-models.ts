@@ -1,33 +1,49 @@
-import { InfermuxError, type RunResult, type TaskId, getTask, isTaskId } from '@infermux/core';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getTask, InfermuxError, isTaskId, type RunResult, type TaskId } from '@infermux/core';
 import { relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
-import { admitModel } from '../keys/authenticate';
 import { isJsonMediaType, mediaType } from '../http/content-type';
 import { parseJsonObject, readJsonBody, unsupportedMediaType } from '../http/parse-json-body';
 import { readBody } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody, sendJson } from '../http/respond';
+import { admitModel } from '../keys/authenticate';
 import { hfReply } from '../wire/hf-output';
 import { requireModel } from '../wire/openai-chat-input';
-import { CompletionChunkWriter, TgiChunkWriter, completionObject, textGenerationFromCompletion } from '../wire/text-completion';
+import {
+  CompletionChunkWriter,
+  completionObject,
+  TgiChunkWriter,
+  textGenerationFromCompletion,
+} from '../wire/text-completion';
 import { answerChat } from './openai-chat';
 
-type HfPath = { model: string; kind: 'task'; pipelineTask?: string } | { model: string; kind: 'chat' } | { model: string; kind: 'completions' };
+type HfPath =
+  | { model: string; kind: 'task'; pipelineTask?: string }
+  | { model: string; kind: 'chat' }
+  | { model: string; kind: 'completions' };
 
 /** `/models/{org}/{name}[/pipeline/{task} | /v1/chat/completions | /v1/completions]` → what is asked. */
 export function parseHfPath(rest: string): HfPath {
   const trimmed = rest.replace(/\/+$/, '');
-  if (trimmed.endsWith('/v1/chat/completions')) return { model: trimmed.slice(0, -'/v1/chat/completions'.length), kind: 'chat' };
-  if (trimmed.endsWith('/v1/completions')) return { model: trimmed.slice(0, -'/v1/completions'.length), kind: 'completions' };
+  if (trimmed.endsWith('/v1/chat/completions'))
+    return { model: trimmed.slice(0, -'/v1/chat/completions'.length), kind: 'chat' };
+  if (trimmed.endsWith('/v1/completions'))
+    return { model: trimmed.slice(0, -'/v1/completions'.length), kind: 'completions' };
   const pipeline = /^(.+)\/pipeline\/([a-z-]+)$/.exec(trimmed);
   if (pipeline) return { model: pipeline[1] as string, kind: 'task', pipelineTask: pipeline[2] as string };
   return { model: trimmed, kind: 'task' };
 }
 
 /** `?task=`, the `x-infermux-task` header, the HF `/pipeline/{task}` suffix, or the model's own pipeline tag. */
-async function resolveTask(context: RequestContext, services: GatewayServices, model: string, pipelineTask: string | undefined): Promise<TaskId> {
-  const named = context.query?.get('task') ?? (context.request.headers['x-infermux-task'] as string | undefined) ?? pipelineTask;
+async function resolveTask(
+  context: RequestContext,
+  services: GatewayServices,
+  model: string,
+  pipelineTask: string | undefined,
+): Promise<TaskId> {
+  const named =
+    context.query?.get('task') ?? (context.request.headers['x-infermux-task'] as string | undefined) ?? pipelineTask;
   if (named !== undefined) {
     if (!isTaskId(named)) getTask(named); // throws the typed "unknown task" error listing the known ones
     return named as TaskId;
@@ -79,15 +95,27 @@ async function readHfInput(context: RequestContext, services: GatewayServices, t
   const definition = getTask(task);
   const binaryTask = (definition.binaryInputs ?? []).includes('inputs');
   if (isJsonMediaType(type) || (type === '' && !binaryTask)) {
-    const body = parseJsonObject(await readBody(context.request, binaryTask ? limits.binaryBytes : limits.jsonBytes, 'JSON body'));
+    const body = parseJsonObject(
+      await readBody(context.request, binaryTask ? limits.binaryBytes : limits.jsonBytes, 'JSON body'),
+    );
     const { options, stream, ...input } = body;
     decodeBase64Inputs(task, input);
-    return { input, stream: stream === true, options: options && typeof options === 'object' ? (options as HfOptions) : {} };
+    return {
+      input,
+      stream: stream === true,
+      options: options && typeof options === 'object' ? (options as HfOptions) : {},
+    };
   }
   if (!binaryTask) throw unsupportedMediaType(type, `application/json (task ${task} takes JSON)`);
-  if (type !== '' && !binaryTypes.test(type)) throw unsupportedMediaType(type, 'application/json, image/*, audio/* or application/octet-stream');
+  if (type !== '' && !binaryTypes.test(type))
+    throw unsupportedMediaType(type, 'application/json, image/*, audio/* or application/octet-stream');
   const bytes = await readBody(context.request, limits.binaryBytes, 'binary body');
-  if (bytes.length === 0) throw new InfermuxError({ code: 'caller_invalid_input', message: 'The request body is empty: expected the image or audio bytes.', details: { field: 'body' } });
+  if (bytes.length === 0)
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'The request body is empty: expected the image or audio bytes.',
+      details: { field: 'body' },
+    });
   return { input: { inputs: bytes }, stream: false, options: {} };
 }
 
@@ -111,31 +139,57 @@ function upstreamHeaders(context: RequestContext): Record<string, string> | unde
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-async function runWaitingForModel(context: RequestContext, services: GatewayServices, call: Parameters<typeof runTask>[2], wait: boolean): Promise<RunResult> {
+async function runWaitingForModel(
+  context: RequestContext,
+  services: GatewayServices,
+  call: Parameters<typeof runTask>[2],
+  wait: boolean,
+): Promise<RunResult> {
   for (;;) {
     try {
       return await runTask(context, services, call);
     } catch (error) {
       // While a model loads, core's breaker may open on the repeated 503s; holding the request means waiting that out too.
-      if (!wait || !InfermuxError.isInstance(error) || (error.code !== 'provider_model_loading' && error.code !== 'gateway_circuit_open')) throw error;
-      const delay = Math.min(Math.max(error.retryAfterMs ?? 1000, 250), 10_000);
-      await context.upstream(() => sleep(delay, undefined, { signal: context.abort.signal })).catch(() => {
+      if (
+        !wait ||
+        !InfermuxError.isInstance(error) ||
+        (error.code !== 'provider_model_loading' && error.code !== 'gateway_circuit_open')
+      )
         throw error;
-      });
+      const delay = Math.min(Math.max(error.retryAfterMs ?? 1000, 250), 10_000);
+      await context
+        .upstream(() => sleep(delay, undefined, { signal: context.abort.signal }))
+        .catch(() => {
+          throw error;
+        });
     }
   }
 }
 
-async function answerTask(context: RequestContext, services: GatewayServices, path: Extract<HfPath, { kind: 'task' }>): Promise<void> {
+async function answerTask(
+  context: RequestContext,
+  services: GatewayServices,
+  path: Extract<HfPath, { kind: 'task' }>,
+): Promise<void> {
   const task = await resolveTask(context, services, path.model, path.pipelineTask);
   const { input, stream, options } = await readHfInput(context, services, task);
   const headers = upstreamHeaders(context);
   if (stream && task === 'text-generation') {
-    await relayStream(context, services, { task, model: path.model, input: input as never, headers }, new TgiChunkWriter());
+    await relayStream(
+      context,
+      services,
+      { task, model: path.model, input: input as never, headers },
+      new TgiChunkWriter(),
+    );
     return;
   }
   const cache = usesCache(context, options) ? undefined : false;
-  const result = await runWaitingForModel(context, services, { task, model: path.model, input: input as never, headers, cache }, waitsForModel(context, options));
+  const result = await runWaitingForModel(
+    context,
+    services,
+    { task, model: path.model, input: input as never, headers, cache },
+    waitsForModel(context, options),
+  );
   const reply = hfReply(task, result.output);
   const extra = { 'x-inference-provider': result.provider };
   if (reply.kind === 'binary') sendBody(context, 200, reply.data, reply.contentType, extra);
@@ -143,32 +197,71 @@ async function answerTask(context: RequestContext, services: GatewayServices, pa
 }
 
 async function answerCompletion(context: RequestContext, services: GatewayServices, model: string): Promise<void> {
-  await answerCompletionBody(context, services, model, await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes));
+  await answerCompletionBody(
+    context,
+    services,
+    model,
+    await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes),
+  );
 }
 
-async function answerCompletionBody(context: RequestContext, services: GatewayServices, model: string, body: Record<string, unknown>): Promise<void> {
+async function answerCompletionBody(
+  context: RequestContext,
+  services: GatewayServices,
+  model: string,
+  body: Record<string, unknown>,
+): Promise<void> {
   if (typeof body.prompt !== 'string') {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: 'prompt: expected the prompt (a string).', details: { field: 'prompt' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'prompt: expected the prompt (a string).',
+      details: { field: 'prompt' },
+    });
   }
   const input = textGenerationFromCompletion(body);
   const id = `cmpl-${context.id.replace(/^req_/, '')}`;
   if (body.stream === true) {
-    await relayStream(context, services, { task: 'text-generation', model, input }, new CompletionChunkWriter(id, model));
+    await relayStream(
+      context,
+      services,
+      { task: 'text-generation', model, input },
+      new CompletionChunkWriter(id, model),
+    );
     return;
   }
   const result = await runTask(context, services, { task: 'text-generation', model, input });
   const output = result.output as { generated_text: string; details?: { finish_reason?: string } | null };
-  sendJson(context, 200, completionObject(id, result.model.id, output.generated_text, output.details?.finish_reason === 'length' ? 'length' : 'stop', result.usage));
+  sendJson(
+    context,
+    200,
+    completionObject(
+      id,
+      result.model.id,
+      output.generated_text,
+      output.details?.finish_reason === 'length' ? 'length' : 'stop',
+      result.usage,
+    ),
+  );
 }
 
 async function answerHf(context: RequestContext, services: GatewayServices): Promise<void> {
   const path = parseHfPath(context.params.model as string);
-  if (!path.model) throw new InfermuxError({ code: 'gateway_not_found', message: 'Expected /models/{org}/{name}.', details: { field: 'model' } });
+  if (!path.model)
+    throw new InfermuxError({
+      code: 'gateway_not_found',
+      message: 'Expected /models/{org}/{name}.',
+      details: { field: 'model' },
+    });
   admitModel(context, path.model);
   if (path.kind === 'chat') {
     // The HF router's chat route speaks OpenAI, errors included.
     context.format = 'openai';
-    await answerChat(context, services, await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes), path.model);
+    await answerChat(
+      context,
+      services,
+      await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes),
+      path.model,
+    );
     return;
   }
   if (path.kind === 'completions') {
@@ -179,10 +272,25 @@ async function answerHf(context: RequestContext, services: GatewayServices): Pro
   await answerTask(context, services, path);
 }
 
-const summary = 'Hugging Face inference API: `{inputs, parameters}` JSON or raw image/audio bytes, answered in HF shapes; `/pipeline/{task}`, `/v1/chat/completions` and `/v1/completions` suffixes as on the HF router.';
+const summary =
+  'Hugging Face inference API: `{inputs, parameters}` JSON or raw image/audio bytes, answered in HF shapes; `/pipeline/{task}`, `/v1/chat/completions` and `/v1/completions` suffixes as on the HF router.';
 
-export const hfModelsEndpoint: Endpoint = { method: 'POST', path: '/models/{model+}', format: 'hf', auth: 'key', summary, handle: answerHf };
-export const hfInferenceModelsEndpoint: Endpoint = { method: 'POST', path: '/hf-inference/models/{model+}', format: 'hf', auth: 'key', summary, handle: answerHf };
+export const hfModelsEndpoint: Endpoint = {
+  method: 'POST',
+  path: '/models/{model+}',
+  format: 'hf',
+  auth: 'key',
+  summary,
+  handle: answerHf,
+};
+export const hfInferenceModelsEndpoint: Endpoint = {
+  method: 'POST',
+  path: '/hf-inference/models/{model+}',
+  format: 'hf',
+  auth: 'key',
+  summary,
+  handle: answerHf,
+};
 
 /** The legacy top-level OpenAI completions endpoint, on the same text-generation path. */
 export const openaiCompletionsEndpoint: Endpoint = {

@@ -1,29 +1,38 @@
-import { InfermuxError, getTask, type StreamPart, type TaskId } from '@infermux/core';
+import { getTask, InfermuxError, type StreamPart, type TaskId } from '@infermux/core';
 import { decodeJobId, encodeJobId, jobStatus, relayStream, runTask, submitJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
-import { admitModel } from '../keys/authenticate';
 import { readJsonBody } from '../http/parse-json-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody } from '../http/respond';
-import { requireModel } from '../wire/openai-chat-input';
+import { admitModel } from '../keys/authenticate';
 import { stringifyWithBytes } from '../wire/json-output';
+import { requireModel } from '../wire/openai-chat-input';
 
 function taskParam(context: RequestContext): TaskId {
   const task = context.params.task as string;
   try {
     getTask(task);
   } catch (error) {
-    throw InfermuxError.isInstance(error) ? new InfermuxError({ code: 'gateway_not_found', message: error.message, details: { field: 'task' } }) : error;
+    throw InfermuxError.isInstance(error)
+      ? new InfermuxError({ code: 'gateway_not_found', message: error.message, details: { field: 'task' } })
+      : error;
   }
   return task as TaskId;
 }
 
-async function envelope(context: RequestContext, limit: number): Promise<{ task: TaskId; model: string; input: unknown; stream: boolean }> {
+async function envelope(
+  context: RequestContext,
+  limit: number,
+): Promise<{ task: TaskId; model: string; input: unknown; stream: boolean }> {
   const task = taskParam(context);
   const body = await readJsonBody(context.request, limit);
   const model = requireModel(body);
   if (body.input === undefined) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `input: expected the ${task} input (see GET /openapi.json).`, details: { field: 'input' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `input: expected the ${task} input (see GET /openapi.json).`,
+      details: { field: 'input' },
+    });
   }
   admitModel(context, model);
   return { task, model, input: body.input, stream: body.stream === true };
@@ -61,7 +70,12 @@ export const nativeJobSubmitEndpoint: Endpoint = {
   async handle(context, services) {
     const { task, model, input } = await envelope(context, services.settings.bodyLimits.jsonBytes);
     const status = await submitJob(context, services, { task, model, input: input as never });
-    sendBody(context, 202, stringifyWithBytes({ ...status, id: encodeJobId(task, status.provider, status.jobId) }), 'application/json');
+    sendBody(
+      context,
+      202,
+      stringifyWithBytes({ ...status, id: encodeJobId(task, status.provider, status.jobId) }),
+      'application/json',
+    );
   },
 };
 

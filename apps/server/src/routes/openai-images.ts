@@ -1,11 +1,11 @@
 import { runOrAwaitJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
-import { admitModel } from '../keys/authenticate';
 import { readJsonBody } from '../http/parse-json-body';
 import { sendJson } from '../http/respond';
+import { admitModel } from '../keys/authenticate';
 import { downloadImage } from '../wire/download-image';
 import { pickFields, requireModel } from '../wire/openai-chat-input';
-import { type ProviderImage, defaultImageFormat, formatImage, requestedImageFormat } from '../wire/openai-images';
+import { defaultImageFormat, formatImage, type ProviderImage, requestedImageFormat } from '../wire/openai-images';
 
 export const openaiImagesEndpoint: Endpoint = {
   method: 'POST',
@@ -22,11 +22,21 @@ export const openaiImagesEndpoint: Endpoint = {
     admitModel(context, model);
     // `style`, `user`, `background`… are OpenAI-model specifics the task does not carry; they are ignored like unknown fields.
     const input = pickFields(body, ['prompt', 'size', 'n', 'quality', 'seed', 'negative_prompt']);
-    const { output } = await runOrAwaitJob(context, services, { task: 'image-generation', model, input: input as never });
+    const { output } = await runOrAwaitJob(context, services, {
+      task: 'image-generation',
+      model,
+      input: input as never,
+    });
     const { images, revised_prompt: revised } = output as { images: ProviderImage[]; revised_prompt?: string };
     const format = requested ?? defaultImageFormat([model, context.model]);
-    const download = (url: string) => context.upstream(() => downloadImage(url, { signal: context.abort.signal, provider: context.provider }));
-    const data = await Promise.all(images.map(async (image) => ({ ...(await formatImage(image, format, download)), ...(revised ? { revised_prompt: revised } : {}) })));
+    const download = (url: string) =>
+      context.upstream(() => downloadImage(url, { signal: context.abort.signal, provider: context.provider }));
+    const data = await Promise.all(
+      images.map(async (image) => ({
+        ...(await formatImage(image, format, download)),
+        ...(revised ? { revised_prompt: revised } : {}),
+      })),
+    );
     sendJson(context, 200, { created: Math.floor(Date.now() / 1000), data });
   },
 };

@@ -11,6 +11,9 @@ export const openaiModelsEndpoint: Endpoint = {
     const created = Math.floor(services.startedAt / 1000);
     const allowed = context.key?.allowedModels;
     const names = services.engine.routeNames.filter((name) => !allowed || allowed.includes(name));
-    sendJson(context, 200, { object: 'list', data: names.map((id) => ({ id, object: 'model', created, owned_by: 'infermux' })) });
+    sendJson(context, 200, {
+      object: 'list',
+      data: names.map((id) => ({ id, object: 'model', created, owned_by: 'infermux' })),
+    });
   },
 };

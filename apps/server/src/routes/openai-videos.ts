@@ -3,12 +3,12 @@ import { InfermuxError } from '@infermux/core';
 import { request } from 'undici';
 import { decodeJobId, encodeJobId, jobStatus, submitJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
-import { admitModel } from '../keys/authenticate';
 import { isJsonMediaType, mediaType } from '../http/content-type';
 import { parseJsonObject, unsupportedMediaType } from '../http/parse-json-body';
 import { readBody } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendJson } from '../http/respond';
+import { admitModel } from '../keys/authenticate';
 import { type VideoRequestEcho, videoObject } from '../wire/openai-video';
 import { unsupportedEndpoint } from './unsupported-endpoint';
 
@@ -28,9 +28,15 @@ async function readVideoBody(context: RequestContext, limit: number): Promise<Re
   if (type !== 'multipart/form-data') throw unsupportedMediaType(type, 'application/json or multipart/form-data');
   let form: FormData;
   try {
-    form = await new Response(new Uint8Array(body), { headers: { 'content-type': context.request.headers['content-type'] as string } }).formData();
+    form = await new Response(new Uint8Array(body), {
+      headers: { 'content-type': context.request.headers['content-type'] as string },
+    }).formData();
   } catch (error) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `The multipart body could not be parsed: ${(error as Error).message}`, details: { field: 'body' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `The multipart body could not be parsed: ${(error as Error).message}`,
+      details: { field: 'body' },
+    });
   }
   const fields: Record<string, unknown> = {};
   let upload: string | undefined;
@@ -39,15 +45,26 @@ async function readVideoBody(context: RequestContext, limit: number): Promise<Re
     else upload ??= name;
   });
   if (upload !== undefined) {
-    throw new InfermuxError({ code: 'caller_unsupported', message: `${upload}: file uploads are not supported; pass input_reference[image_url] with an https URL.`, details: { field: upload } });
+    throw new InfermuxError({
+      code: 'caller_unsupported',
+      message: `${upload}: file uploads are not supported; pass input_reference[image_url] with an https URL.`,
+      details: { field: upload },
+    });
   }
   return fields;
 }
 
-function videoInput(body: Record<string, unknown>): { input: Record<string, unknown>; echo: Omit<VideoRequestEcho, 'createdAt'> } {
+function videoInput(body: Record<string, unknown>): {
+  input: Record<string, unknown>;
+  echo: Omit<VideoRequestEcho, 'createdAt'>;
+} {
   const prompt = body.prompt;
   if (typeof prompt !== 'string' || prompt === '') {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: 'prompt: expected the video prompt (a non-empty string).', details: { field: 'prompt' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'prompt: expected the video prompt (a non-empty string).',
+      details: { field: 'prompt' },
+    });
   }
   const model = typeof body.model === 'string' && body.model ? body.model : 'sora-2';
   const input: Record<string, unknown> = { prompt };
@@ -55,12 +72,17 @@ function videoInput(body: Record<string, unknown>): { input: Record<string, unkn
   if (seconds !== undefined) {
     const duration = Number(seconds);
     if (!Number.isInteger(duration) || duration <= 0) {
-      throw new InfermuxError({ code: 'caller_invalid_input', message: 'seconds: expected a whole number of seconds ("4", "8", "12").', details: { field: 'seconds' } });
+      throw new InfermuxError({
+        code: 'caller_invalid_input',
+        message: 'seconds: expected a whole number of seconds ("4", "8", "12").',
+        details: { field: 'seconds' },
+      });
     }
     input.duration = duration;
   }
   if (typeof body.size === 'string') input.size = body.size;
-  const reference = body['input_reference[image_url]'] ?? (body.input_reference as { image_url?: unknown } | undefined)?.image_url;
+  const reference =
+    body['input_reference[image_url]'] ?? (body.input_reference as { image_url?: unknown } | undefined)?.image_url;
   if (typeof reference === 'string') input.image_urls = [reference];
   return { input, echo: { model, prompt, size: input.size as string | undefined, seconds } };
 }
@@ -75,7 +97,11 @@ export const openaiVideoCreateEndpoint: Endpoint = {
     const body = await readVideoBody(context, services.settings.bodyLimits.jsonBytes);
     const { input, echo } = videoInput(body);
     admitModel(context, echo.model);
-    const status = await submitJob(context, services, { task: 'video-generation', model: echo.model, input: input as never });
+    const status = await submitJob(context, services, {
+      task: 'video-generation',
+      model: echo.model,
+      input: input as never,
+    });
     const id = encodeJobId('video-generation', status.provider, status.jobId);
     const full = { ...echo, createdAt: Math.floor(Date.now() / 1000) };
     remember(id, full);
@@ -105,7 +131,11 @@ export const openaiVideoContentEndpoint: Endpoint = {
   async handle(context, services) {
     const variant = context.query?.get('variant') ?? 'video';
     if (variant !== 'video') {
-      throw new InfermuxError({ code: 'caller_unsupported', message: `variant: only "video" is available through this gateway (got "${variant}").`, details: { field: 'variant' } });
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `variant: only "video" is available through this gateway (got "${variant}").`,
+        details: { field: 'variant' },
+      });
     }
     const status = await jobStatus(context, services, decodeJobId(context.params.id as string));
     const url = (status.output as { videos?: Array<{ url: string }> } | undefined)?.videos?.[0]?.url;
@@ -120,7 +150,11 @@ export const openaiVideoContentEndpoint: Endpoint = {
     const upstream = await context.upstream(() => request(url, { signal: context.abort.signal }));
     if (upstream.statusCode >= 400) {
       await upstream.body.dump();
-      throw new InfermuxError({ code: 'provider_server_error', message: `Downloading the finished video failed with HTTP ${upstream.statusCode}.`, provider: context.provider });
+      throw new InfermuxError({
+        code: 'provider_server_error',
+        message: `Downloading the finished video failed with HTTP ${upstream.statusCode}.`,
+        provider: context.provider,
+      });
     }
     context.status = 200;
     context.response.writeHead(200, {
@@ -141,7 +175,8 @@ export const openaiVideoListEndpoint = unsupportedEndpoint({
   path: '/v1/videos',
   format: 'openai',
   allow: ['POST'],
-  reason: 'the gateway keeps no video store to list (a video id carries its provider job, so retrieving one needs no store).',
+  reason:
+    'the gateway keeps no video store to list (a video id carries its provider job, so retrieving one needs no store).',
   message:
     'Listing videos is not supported by this gateway: it keeps no video store (each video id carries its provider job). Keep the id POST /v1/videos returned and poll GET /v1/videos/{id}.',
 });
@@ -164,6 +199,7 @@ export const openaiVideoRemixEndpoint = unsupportedEndpoint({
   format: 'openai',
   allow: [],
   reason: 'the video-generation task takes no source video; create a new video with the changed prompt instead.',
-  message: 'Remixing a video is not supported by this gateway: the video-generation task takes no source video. Create a new video with POST /v1/videos and the changed prompt.',
+  message:
+    'Remixing a video is not supported by this gateway: the video-generation task takes no source video. Create a new video with POST /v1/videos and the changed prompt.',
   check: (context) => void decodeJobId(context.params.id as string),
 });

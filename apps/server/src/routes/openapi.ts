@@ -14,7 +14,8 @@ function taskSchema(task: string): unknown {
 
 const errorSchema = {
   type: 'object',
-  description: 'Errors follow the wire format of the endpoint: OpenAI `{error:{message,type,param,code}}`, HF `{error}`, native `{error:{code,message,status,retryable,…}}`.',
+  description:
+    'Errors follow the wire format of the endpoint: OpenAI `{error:{message,type,param,code}}`, HF `{error}`, native `{error:{code,message,status,retryable,…}}`.',
 };
 
 /** OpenAPI 3.1 document built from the endpoint table (and the task registry for /v1/tasks/{task}). */
@@ -22,13 +23,29 @@ export function buildOpenApi(endpoints: readonly Endpoint[]): Record<string, unk
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of endpoints) {
     const path = endpoint.path.replace('{model+}', '{model}');
-    const parameters = [...path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters = [...path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     const operation: Record<string, unknown> = {
       summary: endpoint.summary,
-      tags: [endpoint.format === 'hf' ? 'Hugging Face' : endpoint.format === 'openai' ? 'OpenAI' : endpoint.auth === 'admin' ? 'Admin' : 'infermux'],
+      tags: [
+        endpoint.format === 'hf'
+          ? 'Hugging Face'
+          : endpoint.format === 'openai'
+            ? 'OpenAI'
+            : endpoint.auth === 'admin'
+              ? 'Admin'
+              : 'infermux',
+      ],
       parameters,
       security: endpoint.auth === 'none' ? [] : [{ bearer: [] }],
-      responses: { '200': { description: 'Success' }, default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } } },
+      responses: {
+        '200': { description: 'Success' },
+        default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
+      },
     };
     const unsupported = unsupportedOf(endpoint);
     if (unsupported) {
@@ -36,7 +53,12 @@ export function buildOpenApi(endpoints: readonly Endpoint[]): Record<string, unk
       operation.responses = {
         '405': {
           description: `Not supported by this gateway: ${unsupported.reason}`,
-          headers: { Allow: { description: 'Methods that work on this path.', schema: { type: 'string', example: unsupported.allow.join(', ') } } },
+          headers: {
+            Allow: {
+              description: 'Methods that work on this path.',
+              schema: { type: 'string', example: unsupported.allow.join(', ') },
+            },
+          },
           content: { 'application/json': { schema: errorSchema } },
         },
       };
@@ -62,8 +84,20 @@ export function buildOpenApi(endpoints: readonly Endpoint[]): Record<string, unk
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'infermux gateway', version: '0.1.0', description: 'Hugging Face and OpenAI wire formats over infermux routing, keys, limits and a usage ledger.' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A gateway key (imx_…) or, for /admin, the admin token.' } } },
+    info: {
+      title: 'infermux gateway',
+      version: '0.1.0',
+      description: 'Hugging Face and OpenAI wire formats over infermux routing, keys, limits and a usage ledger.',
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A gateway key (imx_…) or, for /admin, the admin token.',
+        },
+      },
+    },
     paths,
   };
 }
@@ -81,12 +115,16 @@ export function openApiEndpoint(document: () => string): Endpoint {
   };
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char] as string);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char] as string);
 
 /** A self-contained docs page (no CDN: gateways often run without internet access). */
 export function docsEndpoint(endpoints: readonly Endpoint[]): Endpoint {
   const rows = endpoints
-    .map((endpoint) => `<tr><td><code>${endpoint.method}</code></td><td><code>${escapeHtml(endpoint.path)}</code></td><td>${endpoint.auth}</td><td>${escapeHtml(endpoint.summary)}</td></tr>`)
+    .map(
+      (endpoint) =>
+        `<tr><td><code>${endpoint.method}</code></td><td><code>${escapeHtml(endpoint.path)}</code></td><td>${endpoint.auth}</td><td>${escapeHtml(endpoint.summary)}</td></tr>`,
+    )
     .join('\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>infermux gateway</title>
 <style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}code{font-size:.9em}</style>

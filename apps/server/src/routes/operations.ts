@@ -25,7 +25,11 @@ export const readyEndpoint: Endpoint = {
       accepting: !services.draining,
     };
     const ready = checks.providers && checks.storage && checks.accepting;
-    sendJson(context, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks, providers: services.engine.providerNames });
+    sendJson(context, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not ready',
+      checks,
+      providers: services.engine.providerNames,
+    });
   },
 };
 

@@ -2,10 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { FAKE_HF_VALID_TOKEN, type FakeEvolink, type FakeHf, type FakeHfModel, type FakeOpenAI, startFakeEvolink, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
 import type { ProviderFactory } from '@infermux/core';
-import { type RunningGateway, startGateway } from '../start-gateway';
+import {
+  FAKE_HF_VALID_TOKEN,
+  type FakeEvolink,
+  type FakeHf,
+  type FakeHfModel,
+  type FakeOpenAI,
+  startFakeEvolink,
+  startFakeHf,
+  startFakeOpenAI,
+} from '@infermux/testkit';
 import { defaultProviderFactories } from '../provider-factories';
+import { type RunningGateway, startGateway } from '../start-gateway';
 
 export const UPSTREAM_OPENAI_KEY = 'sk-upstreamSecret01234';
 export const UPSTREAM_EVOLINK_KEY = 'evolink-upstream-key-0123456789';
@@ -42,11 +51,18 @@ export async function startGatewayFixture(
   server: Record<string, unknown> = {},
   env: Record<string, string> = {},
   extraConfig: Record<string, unknown> = {},
-  fakes: { hfModels?: FakeHfModel[]; /** Provider types added to the default ones (a test's own provider). */ extraFactories?: readonly ProviderFactory<any>[] } = {},
+  fakes: {
+    hfModels?: FakeHfModel[] /** Provider types added to the default ones (a test's own provider). */;
+    extraFactories?: readonly ProviderFactory<any>[];
+  } = {},
 ): Promise<GatewayFixture> {
   const openai = await startFakeOpenAI({ apiKey: UPSTREAM_OPENAI_KEY });
   const hf = await startFakeHf({ models: fakes.hfModels });
-  const evolink = await startFakeEvolink({ apiKey: UPSTREAM_EVOLINK_KEY, behaviour: () => ({ outcome: 'succeed', afterPolls: 1 }), estimatedSeconds: () => 1 });
+  const evolink = await startFakeEvolink({
+    apiKey: UPSTREAM_EVOLINK_KEY,
+    behaviour: () => ({ outcome: 'succeed', afterPolls: 1 }),
+    estimatedSeconds: () => 1,
+  });
   const directory = mkdtempSync(join(tmpdir(), 'infermux-gateway-'));
   const ledgerPath = join(directory, 'gateway.sqlite');
   const logs = new LogCapture();
@@ -57,12 +73,25 @@ export async function startGatewayFixture(
         hf: { type: 'hf', baseURL: hf.url, hubURL: hf.hubURL, apiKeyEnv: 'UPSTREAM_HF_TOKEN' },
         evolink: { type: 'evolink', baseURL: evolink.baseURL, apiKeyEnv: 'UPSTREAM_EVOLINK_KEY' },
         // Providers of a test's own factories sit beside the fakes.
-        ...(fakes.extraFactories ? Object.fromEntries(fakes.extraFactories.map((factory) => [factory.type, { type: factory.type }])) : {}),
+        ...(fakes.extraFactories
+          ? Object.fromEntries(fakes.extraFactories.map((factory) => [factory.type, { type: factory.type }]))
+          : {}),
       },
       ...extraConfig,
-      server: { port: 0, ledger: { path: ledgerPath, flushIntervalMs: 0 }, logging: { level: 'info', requests: true }, ...server },
+      server: {
+        port: 0,
+        ledger: { path: ledgerPath, flushIntervalMs: 0 },
+        logging: { level: 'info', requests: true },
+        ...server,
+      },
     },
-    env: { UPSTREAM_OPENAI_KEY, UPSTREAM_EVOLINK_KEY, UPSTREAM_HF_TOKEN: FAKE_HF_VALID_TOKEN, INFERMUX_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
+    env: {
+      UPSTREAM_OPENAI_KEY,
+      UPSTREAM_EVOLINK_KEY,
+      UPSTREAM_HF_TOKEN: FAKE_HF_VALID_TOKEN,
+      INFERMUX_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...env,
+    },
     logDestination: logs,
     factories: [...defaultProviderFactories, ...(fakes.extraFactories ?? [])],
   });

@@ -43,7 +43,11 @@ export interface GatewayProcess {
 }
 
 /** Starts the built gateway in a child process and resolves with its URL once it logs that it listens. */
-export async function spawnGateway(options: { cwd: string; configPath: string; env?: Record<string, string> }): Promise<GatewayProcess> {
+export async function spawnGateway(options: {
+  cwd: string;
+  configPath: string;
+  env?: Record<string, string>;
+}): Promise<GatewayProcess> {
   const main = await buildMain();
   const child = spawn(process.execPath, [main], {
     cwd: options.cwd,
@@ -53,7 +57,9 @@ export async function spawnGateway(options: { cwd: string; configPath: string; e
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start in time:\n${output}`)), 15_000);
     const check = () => {

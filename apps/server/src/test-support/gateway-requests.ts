@@ -8,8 +8,15 @@ export interface GatewayReply {
 }
 
 /** A raw HTTP call to the gateway (no SDK), for status, header and body assertions. */
-export async function call(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {}): Promise<GatewayReply> {
-  const response = await fetch(url, { method: init.method ?? 'POST', headers: init.headers, body: init.body as BodyInit | undefined });
+export async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {},
+): Promise<GatewayReply> {
+  const response = await fetch(url, {
+    method: init.method ?? 'POST',
+    headers: init.headers,
+    body: init.body as BodyInit | undefined,
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
@@ -22,7 +29,10 @@ export function bearer(key: string, extra: Record<string, string> = {}): Record<
   return { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...extra };
 }
 
-export async function createKey(gatewayUrl: string, options: Record<string, unknown>): Promise<{ id: string; key: string }> {
+export async function createKey(
+  gatewayUrl: string,
+  options: Record<string, unknown>,
+): Promise<{ id: string; key: string }> {
   const reply = await call(`${gatewayUrl}/admin/keys`, { headers: bearer(ADMIN_TOKEN), body: JSON.stringify(options) });
   if (reply.status !== 201) throw new Error(`key creation failed: ${reply.status} ${reply.text}`);
   return reply.json();

@@ -80,7 +80,14 @@ export function errorResponse(format: WireFormat, error: InfermuxError): ErrorRe
   const headers = retryHeaders(error, status);
   let body: unknown;
   if (format === 'openai') {
-    body = { error: { message: error.message, type: openaiType(status, error.code), param: paramOf(error), code: openaiCodeOf(error) } };
+    body = {
+      error: {
+        message: error.message,
+        type: openaiType(status, error.code),
+        param: paramOf(error),
+        code: openaiCodeOf(error),
+      },
+    };
   } else if (format === 'hf') {
     // HF bodies are `{"error": "..."}`; a loading model adds `estimated_time` in seconds.
     body =
@@ -98,5 +105,7 @@ export function streamErrorEvent(format: WireFormat, error: InfermuxError): stri
   const status = statusOf(error);
   if (format === 'hf') return JSON.stringify({ error: error.message, error_type: error.code });
   if (format === 'native') return JSON.stringify({ type: 'error', error: { ...error.toJSON(), status } });
-  return JSON.stringify({ error: { message: error.message, type: openaiType(status, error.code), param: null, code: openaiCodeOf(error) } });
+  return JSON.stringify({
+    error: { message: error.message, type: openaiType(status, error.code), param: null, code: openaiCodeOf(error) },
+  });
 }

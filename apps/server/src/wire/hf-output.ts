@@ -12,7 +12,12 @@ function binaryField(output: unknown): BinaryData | undefined {
   if (!output || typeof output !== 'object' || Array.isArray(output)) return undefined;
   const values = Object.values(output);
   const candidate = values.length === 1 ? values[0] : undefined;
-  if (candidate && typeof candidate === 'object' && (candidate as BinaryData).data instanceof Uint8Array && typeof (candidate as BinaryData).contentType === 'string') {
+  if (
+    candidate &&
+    typeof candidate === 'object' &&
+    (candidate as BinaryData).data instanceof Uint8Array &&
+    typeof (candidate as BinaryData).contentType === 'string'
+  ) {
     return candidate as BinaryData;
   }
   return undefined;

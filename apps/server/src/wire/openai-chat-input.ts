@@ -49,7 +49,9 @@ function chatMessage(message: unknown): unknown {
   if (message.content === null) picked.content = null;
   if (Array.isArray(picked.tool_calls)) {
     picked.tool_calls = picked.tool_calls.map((call) =>
-      isObject(call) && isObject(call.function) ? { id: call.id, type: call.type, function: { name: call.function.name, arguments: call.function.arguments } } : call,
+      isObject(call) && isObject(call.function)
+        ? { id: call.id, type: call.type, function: { name: call.function.name, arguments: call.function.arguments } }
+        : call,
     );
   }
   return picked;
@@ -58,7 +60,11 @@ function chatMessage(message: unknown): unknown {
 export function requireModel(body: Record<string, unknown>): string {
   const model = body.model;
   if (typeof model !== 'string' || model.trim() === '') {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: 'model: expected the model or route name (a non-empty string).', details: { field: 'model' } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'model: expected the model or route name (a non-empty string).',
+      details: { field: 'model' },
+    });
   }
   return model;
 }
@@ -68,7 +74,8 @@ export function chatInputFromOpenAI(body: Record<string, unknown>, options: { wa
   const input = pickFields(body, chatFields);
   if (Array.isArray(input.messages)) input.messages = input.messages.map(chatMessage);
   // `max_completion_tokens` is the newer name; the task speaks `max_tokens`.
-  if (input.max_tokens === undefined && typeof body.max_completion_tokens === 'number') input.max_tokens = body.max_completion_tokens;
+  if (input.max_tokens === undefined && typeof body.max_completion_tokens === 'number')
+    input.max_tokens = body.max_completion_tokens;
   if (options.wantUsage) input.stream_options = { include_usage: true };
   return input as ChatInput;
 }

@@ -1,9 +1,17 @@
 import type { StreamPart, Usage } from '@infermux/core';
 
-export function openaiUsage(usage: Usage | undefined): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+export function openaiUsage(usage: Usage | undefined): {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+} {
   const prompt = usage?.inputTokens ?? 0;
   const completion = usage?.outputTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: usage?.totalTokens ?? prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: usage?.totalTokens ?? prompt + completion,
+  };
 }
 
 /**
@@ -53,15 +61,26 @@ export class ChatChunkWriter {
         return '';
       case 'text-delta': {
         const choice = part.choice ?? 0;
-        return this.chunk([{ index: choice, delta: this.delta(choice, { content: part.text }), logprobs: null, finish_reason: null }]);
+        return this.chunk([
+          { index: choice, delta: this.delta(choice, { content: part.text }), logprobs: null, finish_reason: null },
+        ]);
       }
       case 'tool-call-delta': {
         const choice = part.choice ?? 0;
-        return this.chunk([{ index: choice, delta: this.delta(choice, { tool_calls: [part.toolCall] }), logprobs: null, finish_reason: null }]);
+        return this.chunk([
+          {
+            index: choice,
+            delta: this.delta(choice, { tool_calls: [part.toolCall] }),
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]);
       }
       case 'finish': {
         const choice = part.choice ?? 0;
-        return this.chunk([{ index: choice, delta: this.delta(choice, {}), logprobs: null, finish_reason: part.finishReason }]);
+        return this.chunk([
+          { index: choice, delta: this.delta(choice, {}), logprobs: null, finish_reason: part.finishReason },
+        ]);
       }
       case 'usage':
         this.usage = part.usage;
@@ -75,7 +94,15 @@ export class ChatChunkWriter {
   end(): string {
     let tail = '';
     if (this.includeUsage) {
-      const chunk = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, system_fingerprint: null, choices: [], usage: openaiUsage(this.usage) };
+      const chunk = {
+        id: this.id,
+        object: 'chat.completion.chunk',
+        created: this.created,
+        model: this.model,
+        system_fingerprint: null,
+        choices: [],
+        usage: openaiUsage(this.usage),
+      };
       tail += `data: ${JSON.stringify(chunk)}\n\n`;
     }
     return `${tail}data: [DONE]\n\n`;

@@ -3,29 +3,47 @@ import { InfermuxError } from '@infermux/core';
 /** OpenAI `input` → feature-extraction `inputs`; token-id arrays cannot be embedded by text models. */
 export function embeddingInputs(input: unknown): string | string[] {
   if (typeof input === 'string') return input;
-  if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'string')) return input as string[];
-  if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'number' || Array.isArray(item))) {
+  if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'string'))
+    return input as string[];
+  if (
+    Array.isArray(input) &&
+    input.length > 0 &&
+    input.every((item) => typeof item === 'number' || Array.isArray(item))
+  ) {
     throw new InfermuxError({
       code: 'caller_unsupported',
-      message: 'input: token-id arrays are not supported by this gateway; send the text (a string or a list of strings).',
+      message:
+        'input: token-id arrays are not supported by this gateway; send the text (a string or a list of strings).',
       details: { field: 'input' },
     });
   }
-  throw new InfermuxError({ code: 'caller_invalid_input', message: 'input: expected a string or a non-empty list of strings.', details: { field: 'input' } });
+  throw new InfermuxError({
+    code: 'caller_invalid_input',
+    message: 'input: expected a string or a non-empty list of strings.',
+    details: { field: 'input' },
+  });
 }
 
 /** OpenAI `dimensions` (shortened vectors): absent or `null` is unset, otherwise a whole number ≥ 1. */
 export function embeddingDimensions(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  throw new InfermuxError({ code: 'caller_invalid_input', message: 'dimensions: expected a whole number ≥ 1 (the length of the returned vectors).', details: { field: 'dimensions' } });
+  throw new InfermuxError({
+    code: 'caller_invalid_input',
+    message: 'dimensions: expected a whole number ≥ 1 (the length of the returned vectors).',
+    details: { field: 'dimensions' },
+  });
 }
 
 /**
  * Asked-for `dimensions` against what came back: an upstream that silently ignored the field
  * (a server or model without shortened embeddings) must not hand the caller vectors of another length.
  */
-export function checkDimensions(vectors: number[][], dimensions: number | undefined, provider: string | undefined): void {
+export function checkDimensions(
+  vectors: number[][],
+  dimensions: number | undefined,
+  provider: string | undefined,
+): void {
   const wrong = dimensions === undefined ? undefined : vectors.find((vector) => vector.length !== dimensions);
   if (wrong === undefined) return;
   throw new InfermuxError({
@@ -40,7 +58,11 @@ export function checkDimensions(vectors: number[][], dimensions: number | undefi
 /** One vector per input, whatever nesting the provider returned (token-level output is refused). */
 export function embeddingVectors(output: unknown, count: number): number[][] {
   const rows = Array.isArray(output) && typeof output[0] === 'number' ? [output as number[]] : (output as unknown[]);
-  if (!Array.isArray(rows) || rows.length !== count || !rows.every((row) => Array.isArray(row) && row.every((value) => typeof value === 'number'))) {
+  if (
+    !Array.isArray(rows) ||
+    rows.length !== count ||
+    !rows.every((row) => Array.isArray(row) && row.every((value) => typeof value === 'number'))
+  ) {
     throw new InfermuxError({
       code: 'provider_bad_response',
       message: `The model returned ${Array.isArray(rows) ? rows.length : 0} embedding rows of an unexpected shape for ${count} input(s) (token-level models are not pooled by the gateway).`,

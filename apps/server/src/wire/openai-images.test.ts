@@ -21,7 +21,9 @@ describe('response_format', () => {
   });
 
   it.each(['png', 'URL', 1, true])('refuses %o naming the field', (value) => {
-    expect(() => requestedImageFormat(value)).toThrow(expect.objectContaining({ code: 'caller_invalid_input', details: { field: 'response_format' } }));
+    expect(() => requestedImageFormat(value)).toThrow(
+      expect.objectContaining({ code: 'caller_invalid_input', details: { field: 'response_format' } }),
+    );
   });
 });
 
@@ -29,14 +31,20 @@ describe('formatImage', () => {
   it('a data: URL carries the sniffed media type', () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]).toString('base64');
     expect(imageDataUrl(jpeg)).toBe(`data:image/jpeg;base64,${jpeg}`);
-    expect(imageDataUrl(Buffer.from('unknown bytes').toString('base64')).startsWith('data:image/png;base64,')).toBe(true);
+    expect(imageDataUrl(Buffer.from('unknown bytes').toString('base64')).startsWith('data:image/png;base64,')).toBe(
+      true,
+    );
   });
 
   it('keeps what already fits; a data: URL asked for as b64_json is decoded without a download', async () => {
     expect(await formatImage({ url: 'https://x/y.png' }, 'url', noDownload)).toEqual({ url: 'https://x/y.png' });
     expect(await formatImage({ b64_json: 'QUJD' }, 'b64_json', noDownload)).toEqual({ b64_json: 'QUJD' });
-    expect(await formatImage({ url: 'data:image/png;base64,QUJD' }, 'b64_json', noDownload)).toEqual({ b64_json: 'QUJD' });
-    expect(await formatImage({ url: 'https://x/y.png' }, 'b64_json', async () => Buffer.from('ABC'))).toEqual({ b64_json: 'QUJD' });
+    expect(await formatImage({ url: 'data:image/png;base64,QUJD' }, 'b64_json', noDownload)).toEqual({
+      b64_json: 'QUJD',
+    });
+    expect(await formatImage({ url: 'https://x/y.png' }, 'b64_json', async () => Buffer.from('ABC'))).toEqual({
+      b64_json: 'QUJD',
+    });
   });
 
   it('an image with neither field is a provider error', async () => {

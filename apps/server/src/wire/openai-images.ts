@@ -14,7 +14,11 @@ const gptImageModel = /(^|[:/])gpt-image/i;
 /** `response_format` as OpenAI defines it: `url` or `b64_json`; absent or `null` is unset. */
 export function requestedImageFormat(value: unknown): ImageResponseFormat | undefined {
   if (value === undefined || value === null || value === 'url' || value === 'b64_json') return value ?? undefined;
-  throw new InfermuxError({ code: 'caller_invalid_input', message: 'response_format: expected "url" or "b64_json".', details: { field: 'response_format' } });
+  throw new InfermuxError({
+    code: 'caller_invalid_input',
+    message: 'response_format: expected "url" or "b64_json".',
+    details: { field: 'response_format' },
+  });
 }
 
 /** OpenAI's default when unset: `b64_json` for GPT image models (requested or resolved name), `url` for the rest. */
@@ -37,7 +41,11 @@ export function imageDataUrl(base64: string): string {
 }
 
 /** One image in the asked-for format; `download` fetches a URL's bytes when base64 was asked for. */
-export async function formatImage(image: ProviderImage, format: ImageResponseFormat, download: (url: string) => Promise<Buffer>): Promise<{ url: string } | { b64_json: string }> {
+export async function formatImage(
+  image: ProviderImage,
+  format: ImageResponseFormat,
+  download: (url: string) => Promise<Buffer>,
+): Promise<{ url: string } | { b64_json: string }> {
   if (format === 'url') {
     if (image.url) return { url: image.url };
     if (image.b64_json) return { url: imageDataUrl(image.b64_json) };
@@ -45,5 +53,9 @@ export async function formatImage(image: ProviderImage, format: ImageResponseFor
     if (image.b64_json) return { b64_json: image.b64_json };
     if (image.url) return { b64_json: dataUrlBase64(image.url) ?? (await download(image.url)).toString('base64') };
   }
-  throw new InfermuxError({ code: 'provider_bad_response', message: 'The provider returned an image with neither a url nor b64_json.', retryable: false });
+  throw new InfermuxError({
+    code: 'provider_bad_response',
+    message: 'The provider returned an image with neither a url nor b64_json.',
+    retryable: false,
+  });
 }

@@ -1,6 +1,12 @@
 import type { JobStatus } from '@infermux/core';
 
-const statusNames = { queued: 'queued', running: 'in_progress', succeeded: 'completed', failed: 'failed', canceled: 'failed' } as const;
+const statusNames = {
+  queued: 'queued',
+  running: 'in_progress',
+  succeeded: 'completed',
+  failed: 'failed',
+  canceled: 'failed',
+} as const;
 
 export interface VideoRequestEcho {
   model: string;
@@ -26,6 +32,12 @@ export function videoObject(id: string, status: JobStatus, echo: Partial<VideoRe
     size: echo.size ?? null,
     seconds: echo.seconds ?? null,
     remixed_from_video_id: null,
-    error: status.state === 'failed' || status.state === 'canceled' ? { code: status.error?.code ?? status.state, message: status.error?.message ?? `The job ended ${status.state}.` } : null,
+    error:
+      status.state === 'failed' || status.state === 'canceled'
+        ? {
+            code: status.error?.code ?? status.state,
+            message: status.error?.message ?? `The job ended ${status.state}.`,
+          }
+        : null,
   };
 }

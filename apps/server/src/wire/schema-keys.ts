@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** Field names of an object schema (through optional/nullable wrappers); [] for anything else. */
 export function objectKeys(schema: z.ZodType | undefined): string[] {
   let current: unknown = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) current = current.unwrap();
+  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault)
+    current = current.unwrap();
   return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
 }
 

@@ -1,9 +1,11 @@
-import { type StreamPart, type TaskInput, getTask } from '@infermux/core';
+import { getTask, type StreamPart, type TaskInput } from '@infermux/core';
 import { pickFields } from './openai-chat-input';
 import { openaiUsage } from './openai-chat-stream';
 import { fieldSchema, objectKeys } from './schema-keys';
 
-const generationParameters = objectKeys(fieldSchema(getTask('text-generation').input, 'parameters')).filter((name) => name !== 'max_new_tokens');
+const generationParameters = objectKeys(fieldSchema(getTask('text-generation').input, 'parameters')).filter(
+  (name) => name !== 'max_new_tokens',
+);
 
 /**
  * An OpenAI completions body → text-generation input. huggingface.js sends exactly this
@@ -13,10 +15,19 @@ export function textGenerationFromCompletion(body: Record<string, unknown>): Tas
   const parameters = pickFields(body, generationParameters);
   if (typeof parameters.stop === 'string') parameters.stop = [parameters.stop];
   if (typeof body.max_tokens === 'number') parameters.max_new_tokens = body.max_tokens;
-  return { inputs: body.prompt as string, ...(Object.keys(parameters).length > 0 ? { parameters } : {}) } as TaskInput<'text-generation'>;
+  return {
+    inputs: body.prompt as string,
+    ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+  } as TaskInput<'text-generation'>;
 }
 
-export function completionObject(id: string, model: string, text: string, finishReason: string, usage: Parameters<typeof openaiUsage>[0]): Record<string, unknown> {
+export function completionObject(
+  id: string,
+  model: string,
+  text: string,
+  finishReason: string,
+  usage: Parameters<typeof openaiUsage>[0],
+): Record<string, unknown> {
   return {
     id,
     object: 'text_completion',
@@ -60,7 +71,12 @@ export class TgiChunkWriter {
     if (part.type === 'text-delta') {
       this.index += 1;
       if (!part.token?.special) this.text += part.text;
-      const token = { id: part.token?.id ?? 0, text: part.text, logprob: part.token?.logprob ?? 0, special: part.token?.special ?? false };
+      const token = {
+        id: part.token?.id ?? 0,
+        text: part.text,
+        logprob: part.token?.logprob ?? 0,
+        special: part.token?.special ?? false,
+      };
       return `data:${JSON.stringify({ index: this.index, token, generated_text: null, details: null, top_tokens: null })}\n\n`;
     }
     if (part.type === 'finish') {

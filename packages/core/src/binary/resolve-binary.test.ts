@@ -37,8 +37,13 @@ describe('resolveBinary', () => {
   it('decodes data: URLs, base64 or not', async () => {
     const url = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
     expect(await resolveBinary(url, { field: 'inputs' })).toEqual({ data: png, contentType: 'image/png' });
-    expect(await resolveBinary('data:text/plain,hi%20there', { field: 'inputs' })).toEqual({ data: new TextEncoder().encode('hi there'), contentType: 'text/plain' });
-    expect((await failure(resolveBinary('data:nonsense', { field: 'inputs.image' }))).message).toContain('inputs.image');
+    expect(await resolveBinary('data:text/plain,hi%20there', { field: 'inputs' })).toEqual({
+      data: new TextEncoder().encode('hi there'),
+      contentType: 'text/plain',
+    });
+    expect((await failure(resolveBinary('data:nonsense', { field: 'inputs.image' }))).message).toContain(
+      'inputs.image',
+    );
   });
 
   it('downloads http(s) URLs through the transport', async () => {
@@ -56,19 +61,28 @@ describe('resolveBinary', () => {
     const refused = await failure(resolveBinary(file, { field: 'inputs' }));
     expect(refused.code).toBe('caller_invalid_input');
     expect(refused.message).toContain('file paths are accepted by the CLI and the server only');
-    expect(await resolveBinary(file, { field: 'inputs', allowFilePaths: true })).toEqual({ data: png, contentType: 'image/png' });
-    expect((await failure(resolveBinary(join(dir, 'nope.png'), { field: 'inputs', allowFilePaths: true }))).message).toContain('ENOENT');
+    expect(await resolveBinary(file, { field: 'inputs', allowFilePaths: true })).toEqual({
+      data: png,
+      contentType: 'image/png',
+    });
+    expect(
+      (await failure(resolveBinary(join(dir, 'nope.png'), { field: 'inputs', allowFilePaths: true }))).message,
+    ).toContain('ENOENT');
   });
 
   it('refuses empty and oversized data, naming the field', async () => {
-    expect((await failure(resolveBinary(new Uint8Array(), { field: 'inputs' }))).message).toBe('Invalid inputs: expected non-empty binary data (got 0 bytes)');
+    expect((await failure(resolveBinary(new Uint8Array(), { field: 'inputs' }))).message).toBe(
+      'Invalid inputs: expected non-empty binary data (got 0 bytes)',
+    );
     expect((await failure(resolveBinary(png, { field: 'inputs', maxBytes: 4 }))).message).toContain('the limit is 4');
   });
 });
 
 describe('resolveBinaryFields', () => {
   it('turns nested binary fields into Blobs and leaves the rest (and the original) alone', async () => {
-    const input = { inputs: { image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, question: 'What is it?' } };
+    const input = {
+      inputs: { image: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, question: 'What is it?' },
+    };
     const resolved = await resolveBinaryFields(input, ['inputs.image'], {});
     expect(resolved.inputs.question).toBe('What is it?');
     expect(resolved.inputs.image).toBeInstanceOf(Blob);

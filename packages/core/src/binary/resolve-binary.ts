@@ -19,7 +19,11 @@ const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 const OCTET_STREAM = 'application/octet-stream';
 
 function invalid(field: string, message: string): InfermuxError {
-  return new InfermuxError({ code: 'caller_invalid_input', message: `Invalid ${field}: ${message}`, details: { field } });
+  return new InfermuxError({
+    code: 'caller_invalid_input',
+    message: `Invalid ${field}: ${message}`,
+    details: { field },
+  });
 }
 
 /** Turns any accepted binary input form into bytes with a media type. */
@@ -27,20 +31,25 @@ export async function resolveBinary(input: BinaryInput, options: ResolveBinaryOp
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const finish = (data: Uint8Array, declaredType?: string): BinaryData => {
     if (data.byteLength === 0) throw invalid(options.field, 'expected non-empty binary data (got 0 bytes)');
-    if (data.byteLength > maxBytes) throw invalid(options.field, `is ${data.byteLength} bytes; the limit is ${maxBytes}`);
+    if (data.byteLength > maxBytes)
+      throw invalid(options.field, `is ${data.byteLength} bytes; the limit is ${maxBytes}`);
     const declared = declaredType && declaredType !== OCTET_STREAM ? declaredType : undefined;
     return { data, contentType: declared ?? sniffContentType(data) ?? OCTET_STREAM };
   };
   if (input instanceof Uint8Array) return finish(input);
   if (input instanceof ArrayBuffer) return finish(new Uint8Array(input));
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return finish(new Uint8Array(await input.arrayBuffer()), input.type);
-  if (typeof input !== 'string') throw invalid(options.field, 'expected bytes, a Blob, a data: URL, an http(s) URL or a file path');
+  if (typeof Blob !== 'undefined' && input instanceof Blob)
+    return finish(new Uint8Array(await input.arrayBuffer()), input.type);
+  if (typeof input !== 'string')
+    throw invalid(options.field, 'expected bytes, a Blob, a data: URL, an http(s) URL or a file path');
 
   if (input.startsWith('data:')) {
     const match = /^data:([^;,]*)(;[^,]*)?,(.*)$/s.exec(input);
     if (!match) throw invalid(options.field, 'is a malformed data: URL');
     const [, mediaType, flags = '', payload = ''] = match;
-    const data = flags.includes(';base64') ? Uint8Array.from(Buffer.from(payload, 'base64')) : new TextEncoder().encode(decodeURIComponent(payload));
+    const data = flags.includes(';base64')
+      ? Uint8Array.from(Buffer.from(payload, 'base64'))
+      : new TextEncoder().encode(decodeURIComponent(payload));
     return finish(data, mediaType || undefined);
   }
   if (/^https?:\/\//i.test(input)) {
@@ -48,12 +57,18 @@ export async function resolveBinary(input: BinaryInput, options: ResolveBinaryOp
     const response = await options.transport.request({ method: 'GET', url: input, signal: options.signal });
     if (response.status >= 400) {
       await response.dispose();
-      throw invalid(options.field, `downloading ${new URL(input).host}${new URL(input).pathname} failed with HTTP ${response.status}`);
+      throw invalid(
+        options.field,
+        `downloading ${new URL(input).host}${new URL(input).pathname} failed with HTTP ${response.status}`,
+      );
     }
     return finish(await response.bytes(), response.contentType.split(';')[0] || undefined);
   }
   if (!options.allowFilePaths) {
-    throw invalid(options.field, 'expected bytes, a Blob, a data: URL or an http(s) URL (file paths are accepted by the CLI and the server only)');
+    throw invalid(
+      options.field,
+      'expected bytes, a Blob, a data: URL or an http(s) URL (file paths are accepted by the CLI and the server only)',
+    );
   }
   const { readFile } = await import('node:fs/promises');
   try {
@@ -87,7 +102,11 @@ export async function readBinary(value: BinaryInput): Promise<BinaryData> {
  * Resolves every binary field a task declares (`inputs`, `inputs.image`, …) into a Blob
  * with its media type, so adapters only ever see bytes.
  */
-export async function resolveBinaryFields<T>(input: T, fields: readonly string[] | undefined, options: Omit<ResolveBinaryOptions, 'field'>): Promise<T> {
+export async function resolveBinaryFields<T>(
+  input: T,
+  fields: readonly string[] | undefined,
+  options: Omit<ResolveBinaryOptions, 'field'>,
+): Promise<T> {
   if (!fields?.length) return input;
   const copy = structuredCloneShallow(input) as Record<string, unknown>;
   for (const field of fields) {

@@ -1,7 +1,8 @@
 /** Guesses a media type from the first bytes (magic numbers) of images, audio and video. */
 export function sniffContentType(bytes: Uint8Array): string | undefined {
   const at = (offset: number, ...values: number[]) => values.every((value, index) => bytes[offset + index] === value);
-  const ascii = (offset: number, text: string) => at(offset, ...Array.from(text, (character) => character.charCodeAt(0)));
+  const ascii = (offset: number, text: string) =>
+    at(offset, ...Array.from(text, (character) => character.charCodeAt(0)));
   if (at(0, 0x89, 0x50, 0x4e, 0x47)) return 'image/png';
   if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
   if (ascii(0, 'GIF8')) return 'image/gif';
@@ -18,9 +19,20 @@ export function sniffContentType(bytes: Uint8Array): string | undefined {
 }
 
 const extensionTypes: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', bmp: 'image/bmp',
-  flac: 'audio/flac', wav: 'audio/wav', mp3: 'audio/mpeg', ogg: 'audio/ogg', m4a: 'audio/mp4', webm: 'video/webm',
-  mp4: 'video/mp4', pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+  flac: 'audio/flac',
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  ogg: 'audio/ogg',
+  m4a: 'audio/mp4',
+  webm: 'video/webm',
+  mp4: 'video/mp4',
+  pdf: 'application/pdf',
 };
 
 export function contentTypeForExtension(path: string): string | undefined {

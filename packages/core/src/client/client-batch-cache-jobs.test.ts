@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InfermuxError } from '../errors/infermux-error';
+import type { InfermuxError } from '../errors/infermux-error';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
+import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
 import { modelCalls } from '../routing/test-support/test-upstream';
 import { createClient } from './create-client';
 
@@ -27,14 +27,18 @@ describe('batch', () => {
       const body = request.json<{ inputs: string | string[] }>();
       const answer = (text: string) => [{ label: text, score: 1 }];
       if (Array.isArray(body.inputs)) {
-        if (body.inputs.some((text) => text.includes('too long'))) return response.json(400, { error: 'Input validation error: one input is too long' });
+        if (body.inputs.some((text) => text.includes('too long')))
+          return response.json(400, { error: 'Input validation error: one input is too long' });
         return response.json(200, body.inputs.map(answer));
       }
-      if (body.inputs.includes('too long')) return response.json(400, { error: 'Input validation error: input is too long' });
+      if (body.inputs.includes('too long'))
+        return response.json(400, { error: 'Input validation error: input is too long' });
       response.json(200, answer(body.inputs));
     });
     const bad = new Set([3, 400, 999]);
-    const inputs = Array.from({ length: 1_000 }, (_, index) => ({ inputs: bad.has(index) ? `item ${index} too long` : `item ${index}` }));
+    const inputs = Array.from({ length: 1_000 }, (_, index) => ({
+      inputs: bad.has(index) ? `item ${index} too long` : `item ${index}`,
+    }));
     const invalidIndex = 500;
     (inputs as unknown[])[invalidIndex] = { inputs: 42 }; // rejected locally, never sent
     const events: InfermuxEvent[] = [];
@@ -57,31 +61,49 @@ describe('batch', () => {
     expect(batchCalls.every((request) => request.json<{ inputs: unknown[] }>().inputs.length <= 32)).toBe(true);
     // The chunks holding a bad input were re-run item by item to isolate it (the last chunk has 7 items).
     const sent = inputs.map((_, index) => index).filter((index) => index !== invalidIndex);
-    const chunkSizesWithBad = Array.from({ length: Math.ceil(sent.length / 32) }, (_, chunk) => sent.slice(chunk * 32, chunk * 32 + 32)).filter((chunk) => chunk.some((index) => bad.has(index))).map((chunk) => chunk.length);
+    const chunkSizesWithBad = Array.from({ length: Math.ceil(sent.length / 32) }, (_, chunk) =>
+      sent.slice(chunk * 32, chunk * 32 + 32),
+    )
+      .filter((chunk) => chunk.some((index) => bad.has(index)))
+      .map((chunk) => chunk.length);
     expect(chunkSizesWithBad).toEqual([32, 32, 7]);
     const singleCalls = calls.length - batchCalls.length;
     expect(singleCalls).toBe(32 + 32 + 7);
-    expect(events.filter((event) => event.type === 'request-end' && event.kind === 'batch').length).toBe(batchCalls.length + singleCalls);
+    expect(events.filter((event) => event.type === 'request-end' && event.kind === 'batch').length).toBe(
+      batchCalls.length + singleCalls,
+    );
   });
 
-  it('an output that does not match the task schema fails only its item; the call\'s cost rides on the first good item', async () => {
+  it("an output that does not match the task schema fails only its item; the call's cost rides on the first good item", async () => {
     fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
-    fleet.servers.a!.route('POST', '/models/*', (_request, response) => response.json(200, [{ wrong: true }, [{ label: 'X', score: 1 }], [{ label: 'Y', score: 1 }]]));
+    fleet.servers.a!.route('POST', '/models/*', (_request, response) =>
+      response.json(200, [{ wrong: true }, [{ label: 'X', score: 1 }], [{ label: 'Y', score: 1 }]]),
+    );
     const client = createClient({ providers: fleet.providers, prices: { models: { 'a:*': { perRequest: 0.01 } } } });
-    const results = await client.batch('text-classification', { model: 'a:org/model', inputs: [{ inputs: 'p' }, { inputs: 'q' }, { inputs: 'r' }] });
+    const results = await client.batch('text-classification', {
+      model: 'a:org/model',
+      inputs: [{ inputs: 'p' }, { inputs: 'q' }, { inputs: 'r' }],
+    });
     expect('error' in results[0]! && results[0].error.code).toBe('provider_bad_response');
-    expect(results.slice(1).map((item) => 'result' in item && [item.result.output[0]?.label, item.result.cost?.amount])).toEqual([
+    expect(
+      results.slice(1).map((item) => 'result' in item && [item.result.output[0]?.label, item.result.cost?.amount]),
+    ).toEqual([
       ['X', 0.01],
       ['Y', 0],
     ]);
-    expect('result' in results[1]! && results[1].result.warnings.map((warning) => warning.code)).toEqual(['batch_usage_shared']);
+    expect('result' in results[1]! && results[1].result.warnings.map((warning) => warning.code)).toEqual([
+      'batch_usage_shared',
+    ]);
     expect(modelCalls(fleet.servers.a!)).toHaveLength(1);
   });
 
   it('without native batching, runs each input through the route', async () => {
     fleet = await startTestFleet({ a: {} });
     const client = createClient({ providers: fleet.providers });
-    const results = await client.batch('text-classification', { model: 'a:org/model', inputs: [{ inputs: 'x' }, { inputs: 'y' }] });
+    const results = await client.batch('text-classification', {
+      model: 'a:org/model',
+      inputs: [{ inputs: 'x' }, { inputs: 'y' }],
+    });
     expect(results.map((item) => ('result' in item ? item.result.provider : item.error.code))).toEqual(['a', 'a']);
     expect(modelCalls(fleet.servers.a!).map((request) => request.json())).toEqual([{ inputs: 'x' }, { inputs: 'y' }]);
   });
@@ -91,7 +113,11 @@ describe('micro-batching', () => {
   it('coalesces concurrent single runs for the same model into one upstream call', async () => {
     fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
     const client = createClient({ providers: fleet.providers, microBatch: { windowMs: 20 } });
-    const results = await Promise.all(['p', 'q', 'r'].map((text) => client.run('text-classification', { model: 'a:org/model', input: { inputs: text } })));
+    const results = await Promise.all(
+      ['p', 'q', 'r'].map((text) =>
+        client.run('text-classification', { model: 'a:org/model', input: { inputs: text } }),
+      ),
+    );
     expect(results.map((result) => result.provider)).toEqual(['a', 'a', 'a']);
     expect(modelCalls(fleet.servers.a!).map((request) => request.json())).toEqual([{ inputs: ['p', 'q', 'r'] }]);
   });
@@ -108,21 +134,46 @@ describe('response cache', () => {
       onEvent: (event) => events.push(event),
     });
     const model = 'a:org/model@0123456789abcdef0123456789abcdef01234567';
-    const first = await client.run('text-classification', { model, input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } } });
-    const second = await client.run('text-classification', { model, input: { parameters: { function_to_apply: 'softmax', top_k: 2 }, inputs: 'same' } });
+    const first = await client.run('text-classification', {
+      model,
+      input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } },
+    });
+    const second = await client.run('text-classification', {
+      model,
+      input: { parameters: { function_to_apply: 'softmax', top_k: 2 }, inputs: 'same' },
+    });
     expect(modelCalls(fleet.servers.a!)).toHaveLength(1);
     expect(first.cached).toBe(false);
-    expect(second).toMatchObject({ cached: true, attempts: [], output: first.output, provider: 'a', cost: { amount: 0 } });
+    expect(second).toMatchObject({
+      cached: true,
+      attempts: [],
+      output: first.output,
+      provider: 'a',
+      cost: { amount: 0 },
+    });
     expect(first.cost?.amount).toBe(0.002);
     // Mutating a returned result does not poison the cache.
     (second.output as Array<{ label: string }>)[0]!.label = 'MUTATED';
-    const third = await client.run('text-classification', { model, input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } } });
+    const third = await client.run('text-classification', {
+      model,
+      input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } },
+    });
     expect(third.output[0]?.label).toBe('A');
 
-    await client.run('text-classification', { model, input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } }, cache: false });
+    await client.run('text-classification', {
+      model,
+      input: { inputs: 'same', parameters: { top_k: 2, function_to_apply: 'softmax' } },
+      cache: false,
+    });
     expect(modelCalls(fleet.servers.a!)).toHaveLength(2);
-    expect(events.filter((event) => event.type === 'cache-hit' || event.type === 'cache-miss').map((event) => event.type)).toEqual(['cache-miss', 'cache-hit', 'cache-hit']);
-    expect(events.filter((event) => event.type === 'request-end').map((event) => event.type === 'request-end' && event.cached)).toEqual([false, true, true, false]);
+    expect(
+      events.filter((event) => event.type === 'cache-hit' || event.type === 'cache-miss').map((event) => event.type),
+    ).toEqual(['cache-miss', 'cache-hit', 'cache-hit']);
+    expect(
+      events
+        .filter((event) => event.type === 'request-end')
+        .map((event) => event.type === 'request-end' && event.cached),
+    ).toEqual([false, true, true, false]);
   });
 
   it('never caches non-deterministic tasks', async () => {
@@ -145,9 +196,12 @@ describe('async jobs', () => {
       retry: { baseDelayMs: 10 },
       routes: { video: { targets: [{ model: 'a:sora-2' }, { model: 'b:sora-2' }] } },
     });
-    const submissions = (name: 'a' | 'b') => fleet!.servers[name]!.requests.filter((request) => request.path === '/v1/videos/generations');
+    const submissions = (name: 'a' | 'b') =>
+      fleet!.servers[name]!.requests.filter((request) => request.path === '/v1/videos/generations');
     fleet.servers.a!.fault('POST /v1/videos/generations', { kind: 'status', status: 500 });
-    const error = await client.submit('video-generation', { model: 'video', input: video }).catch((caught: unknown) => caught as InfermuxError);
+    const error = await client
+      .submit('video-generation', { model: 'video', input: video })
+      .catch((caught: unknown) => caught as InfermuxError);
     expect(error).toMatchObject({ code: 'provider_server_error', retryable: false });
     expect((error as InfermuxError).message).toMatch(/second paid job/);
     expect(submissions('a')).toHaveLength(1);
@@ -155,7 +209,9 @@ describe('async jobs', () => {
 
     // A reset after the body was sent is just as ambiguous.
     fleet.servers.a!.fault('POST /v1/videos/generations', { kind: 'reset' });
-    await expect(client.submit('video-generation', { model: 'video', input: video })).rejects.toMatchObject({ code: 'provider_network' });
+    await expect(client.submit('video-generation', { model: 'video', input: video })).rejects.toMatchObject({
+      code: 'provider_network',
+    });
     expect(submissions('a')).toHaveLength(2);
     expect(submissions('b')).toHaveLength(0);
 
@@ -171,14 +227,19 @@ describe('async jobs', () => {
     const server = fleet.servers.a!;
     server.fault('POST /v1/videos/generations', { kind: 'status', status: 502 });
     const job = await client.submit('video-generation', { model: 'a:sora-2', input: video });
-    const keys = server.requests.filter((request) => request.path === '/v1/videos/generations').map((request) => request.headers['idempotency-key']);
+    const keys = server.requests
+      .filter((request) => request.path === '/v1/videos/generations')
+      .map((request) => request.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
 
     server.fault('GET /v1/tasks/:id', { kind: 'status', status: 503 });
     const status = await client.getJob('video-generation', { provider: job.provider, jobId: job.jobId });
-    expect(status).toMatchObject({ state: 'succeeded', output: { videos: [{ url: `https://media.example/${job.jobId}.mp4` }] } });
+    expect(status).toMatchObject({
+      state: 'succeeded',
+      output: { videos: [{ url: `https://media.example/${job.jobId}.mp4` }] },
+    });
     expect(server.requests.filter((request) => request.method === 'GET')).toHaveLength(2);
   });
 });

@@ -1,10 +1,10 @@
 import { resolveBinaryFields } from '../binary/resolve-binary';
 import { InfermuxError } from '../errors/infermux-error';
 import { parseWith } from '../errors/validation-error';
-import { type ModelRef, formatModelRef, isPinnedRevision, toModelRef } from '../model/model-ref';
+import { formatModelRef, isPinnedRevision, type ModelRef, toModelRef } from '../model/model-ref';
 import type { ProviderV1, RevisionPolicy } from '../provider/provider';
-import { isVouchedOutput } from '../provider/vouched-output';
 import { ProviderRegistry } from '../provider/provider-registry';
+import { isVouchedOutput } from '../provider/vouched-output';
 import type { Attempt, Cost, ResolvedModel, RunResult, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import { resolveBreakerPolicy } from '../routing/circuit-breaker';
@@ -12,7 +12,7 @@ import { PriceTable } from '../routing/price-table';
 import { RateLimiter } from '../routing/rate-limiter';
 import { MemoryCacheStorage, resolveCachePolicy } from '../routing/response-cache';
 import { resolveRetryPolicy } from '../routing/retry-policy';
-import { type Route, type RouteTarget, makeTarget, routeFromConfig } from '../routing/route';
+import { makeTarget, type Route, type RouteTarget, routeFromConfig } from '../routing/route';
 import { Router } from '../routing/router';
 import { routingSectionsSchema } from '../routing/routing-config';
 import { EventHub, type RequestKind } from '../routing/routing-events';
@@ -43,7 +43,8 @@ export interface CallContext {
  * validated policies, the router, the cache, events, and the helpers every operation needs.
  */
 export function createClientCore(options: ClientOptions) {
-  const registry = options.providers instanceof ProviderRegistry ? options.providers : new ProviderRegistry(options.providers);
+  const registry =
+    options.providers instanceof ProviderRegistry ? options.providers : new ProviderRegistry(options.providers);
   const transport = options.transport ?? createHttpTransport();
   const events = new EventHub();
   if (options.onEvent) events.on(options.onEvent);
@@ -68,7 +69,14 @@ export function createClientCore(options: ClientOptions) {
   const breakerPolicy = resolveBreakerPolicy(sections.breaker);
   const cache = options.cacheStorage ?? new MemoryCacheStorage<RunResult>(cachePolicy.maxEntries);
   const limiter = new RateLimiter({ limits: limits.providers, storage: options.rateLimitStorage });
-  const router = new Router({ events, limiter, prices, retry: retryPolicy, breaker: breakerPolicy, random: options.random });
+  const router = new Router({
+    events,
+    limiter,
+    prices,
+    retry: retryPolicy,
+    breaker: breakerPolicy,
+    random: options.random,
+  });
 
   const routes = new Map<string, Route>();
   for (const [name, config] of Object.entries(routeConfigs)) {
@@ -90,13 +98,22 @@ export function createClientCore(options: ClientOptions) {
   const pickProvider = (task: TaskId, model: ModelRef, override?: string): ProviderV1 => {
     const name = override ?? model.provider ?? options.defaultProvider ?? registry.forTask(task)[0]?.name;
     if (!name) {
-      throw new InfermuxError({ code: 'caller_unsupported', message: `No configured provider serves task "${task}"`, details: { task } });
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: `No configured provider serves task "${task}"`,
+        details: { task },
+      });
     }
     const provider = registry.get(name);
     if (!provider.tasks[task]) {
       throw new InfermuxError({
         code: 'caller_unsupported',
-        message: `Provider "${name}" does not serve task "${task}". Providers that do: ${registry.forTask(task).map((item) => item.name).join(', ') || '(none)'}.`,
+        message: `Provider "${name}" does not serve task "${task}". Providers that do: ${
+          registry
+            .forTask(task)
+            .map((item) => item.name)
+            .join(', ') || '(none)'
+        }.`,
         provider: name,
         details: { task },
       });
@@ -121,7 +138,12 @@ export function createClientCore(options: ClientOptions) {
     const ref = toModelRef(model);
     const provider = pickProvider(task, ref, providerOverride);
     const target = makeTarget(provider.name, ref);
-    return { name: `${provider.name}:${formatModelRef(ref, { provider: false })}`, strategy: 'priority', targets: [target], configured: false };
+    return {
+      name: `${provider.name}:${formatModelRef(ref, { provider: false })}`,
+      strategy: 'priority',
+      targets: [target],
+      configured: false,
+    };
   }
 
   // A batch or a busy gateway names the same few models over and over: parsing the reference,
@@ -145,7 +167,10 @@ export function createClientCore(options: ClientOptions) {
     return route;
   }
 
-  function resolveRoute(task: TaskId, request: { model: string | ModelRef; provider?: string; revisionPolicy?: RevisionPolicy }): Route {
+  function resolveRoute(
+    task: TaskId,
+    request: { model: string | ModelRef; provider?: string; revisionPolicy?: RevisionPolicy },
+  ): Route {
     const route = cachedRoute(task, request.model, request.provider);
     const revisionPolicy = request.revisionPolicy ?? options.revisionPolicy ?? 'warn';
     if (revisionPolicy === 'pinned-only') {
@@ -162,11 +187,19 @@ export function createClientCore(options: ClientOptions) {
   }
 
   /** Validated input; a promise only when the task has binary fields to resolve (chat has none: no promise to await). */
-  function prepareInput<T extends TaskId>(task: T, input: unknown, signal?: AbortSignal): TaskInput<T> | Promise<TaskInput<T>> {
+  function prepareInput<T extends TaskId>(
+    task: T,
+    input: unknown,
+    signal?: AbortSignal,
+  ): TaskInput<T> | Promise<TaskInput<T>> {
     const definition = getTask(task);
     const parsed = parseWith(definition.input, input, `input for task "${task}"`) as TaskInput<T>;
     if (!definition.binaryInputs?.length) return parsed;
-    return resolveBinaryFields(parsed, definition.binaryInputs, { allowFilePaths: options.allowFilePaths, transport, signal });
+    return resolveBinaryFields(parsed, definition.binaryInputs, {
+      allowFilePaths: options.allowFilePaths,
+      transport,
+      signal,
+    });
   }
 
   function checkRequest(request: unknown): void {
@@ -192,25 +225,43 @@ export function createClientCore(options: ClientOptions) {
   }
 
   function unsupported(provider: ProviderV1, what: string, task: TaskId): InfermuxError {
-    return new InfermuxError({ code: 'caller_unsupported', message: `Provider "${provider.name}" cannot ${what} for task "${task}"`, provider: provider.name, details: { task } });
+    return new InfermuxError({
+      code: 'caller_unsupported',
+      message: `Provider "${provider.name}" cannot ${what} for task "${task}"`,
+      provider: provider.name,
+      details: { task },
+    });
   }
 
   /**
    * The model to send: the target's, with the revision the provider resolved it to (HF Hub).
    * A promise only when the provider resolves models at all (most do not).
    */
-  function resolveTargetModel(provider: ProviderV1, task: TaskId, target: RouteTarget, revisionPolicy: RevisionPolicy, signal: AbortSignal | undefined, deadline: Deadline): TargetModel | Promise<TargetModel> {
+  function resolveTargetModel(
+    provider: ProviderV1,
+    task: TaskId,
+    target: RouteTarget,
+    revisionPolicy: RevisionPolicy,
+    signal: AbortSignal | undefined,
+    deadline: Deadline,
+  ): TargetModel | Promise<TargetModel> {
     if (!provider.resolveModel) return { resolved: undefined, resolveWarnings: [], model: target.model };
-    return provider.resolveModel({ task, model: target.model, signal, revisionPolicy, timeouts: { deadline } }).then((answer) => {
-      // Warnings travel beside the model, never inside the ResolvedModel a result reports.
-      const { warnings = [], ...resolved } = answer;
-      const model = resolved.revision ? { ...target.model, revision: resolved.revision } : target.model;
-      return { resolved, resolveWarnings: warnings, model };
-    });
+    return provider
+      .resolveModel({ task, model: target.model, signal, revisionPolicy, timeouts: { deadline } })
+      .then((answer) => {
+        // Warnings travel beside the model, never inside the ResolvedModel a result reports.
+        const { warnings = [], ...resolved } = answer;
+        const model = resolved.revision ? { ...target.model, revision: resolved.revision } : target.model;
+        return { resolved, resolveWarnings: warnings, model };
+      });
   }
 
   /** One attempt's limits: the client's, the target's, the request's, and the route's deadline. */
-  function timeoutsFor(target: RouteTarget, request: { timeouts?: Partial<Timeouts> }, deadline: Deadline): AttemptTimeouts {
+  function timeoutsFor(
+    target: RouteTarget,
+    request: { timeouts?: Partial<Timeouts> },
+    deadline: Deadline,
+  ): AttemptTimeouts {
     return { ...options.timeouts, ...target.timeouts, ...request.timeouts, deadline };
   }
 
@@ -220,14 +271,32 @@ export function createClientCore(options: ClientOptions) {
 
   /** A call's bookkeeping; `requestId` is the caller's own (checked by `checkRequest`), or a new one. */
   function newContext(kind: RequestKind, requestId?: unknown): CallContext {
-    return { requestId: isOwnRequestId(requestId) ? requestId : crypto.randomUUID(), kind, startedAt: Date.now(), attempts: [] };
+    return {
+      requestId: isOwnRequestId(requestId) ? requestId : crypto.randomUUID(),
+      kind,
+      startedAt: Date.now(),
+      attempts: [],
+    };
   }
 
-  function emitEnd(context: CallContext, task: TaskId, route: string, outcome: { result?: Omit<RunResult, 'output'>; error?: unknown; provider?: string; model?: ResolvedModel; usage?: Usage; cost?: Cost }): void {
+  function emitEnd(
+    context: CallContext,
+    task: TaskId,
+    route: string,
+    outcome: {
+      result?: Omit<RunResult, 'output'>;
+      error?: unknown;
+      provider?: string;
+      model?: ResolvedModel;
+      usage?: Usage;
+      cost?: Cost;
+    },
+  ): void {
     if (!events.listening) return;
     const result = outcome.result;
     const model = result?.model ?? outcome.model;
-    const error = outcome.error === undefined ? undefined : InfermuxError.from(outcome.error, { code: 'gateway_internal' });
+    const error =
+      outcome.error === undefined ? undefined : InfermuxError.from(outcome.error, { code: 'gateway_internal' });
     events.emit({
       type: 'request-end',
       requestId: context.requestId,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1 } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
+import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
 import { modelCalls } from '../routing/test-support/test-upstream';
 import { type ClientOptions, createClient } from './create-client';
 
@@ -18,12 +18,21 @@ afterEach(async () => {
 async function setup(upstreams: Parameters<typeof startTestFleet>[0], options: Omit<ClientOptions, 'providers'> = {}) {
   fleet = await startTestFleet(upstreams);
   const events: InfermuxEvent[] = [];
-  const client = createClient({ providers: fleet.providers, retry: fastRetry, onEvent: (event) => events.push(event), ...options });
+  const client = createClient({
+    providers: fleet.providers,
+    retry: fastRetry,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
   return { client, events, servers: fleet.servers };
 }
 
 const twoTargets = (extra: Record<string, unknown> = {}) => ({
-  clf: { strategy: 'priority' as const, targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], ...extra },
+  clf: {
+    strategy: 'priority' as const,
+    targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }],
+    ...extra,
+  },
 });
 
 async function caught(promise: Promise<unknown>): Promise<InfermuxError> {
@@ -39,7 +48,11 @@ async function caught(promise: Promise<unknown>): Promise<InfermuxError> {
 describe('failover between targets (real sockets, fault injection)', () => {
   it('5xx burst on A with B healthy: every request is served by B at once, without backoff', async () => {
     const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
-    servers.a?.fault('POST /models/*', { kind: 'status', status: 500, body: { error: 'boom' } }, { times: Number.POSITIVE_INFINITY });
+    servers.a?.fault(
+      'POST /models/*',
+      { kind: 'status', status: 500, body: { error: 'boom' } },
+      { times: Number.POSITIVE_INFINITY },
+    );
     for (let index = 0; index < 3; index++) {
       const started = Date.now();
       const result = await client.run('text-classification', { model: 'clf', input });
@@ -63,13 +76,23 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(result.provider).toBe('b');
     expect(result.attempts[0]).toMatchObject({ provider: 'a', errorCode: 'provider_network' });
     expect(modelCalls(servers.a!)).toHaveLength(1);
-    expect(events.find((event) => event.type === 'failover')).toMatchObject({ from: { provider: 'a' }, to: { provider: 'b' }, reason: 'provider_network' });
+    expect(events.find((event) => event.type === 'failover')).toMatchObject({
+      from: { provider: 'a' },
+      to: { provider: 'b' },
+      reason: 'provider_network',
+    });
   });
 
   it('stall before headers: A hits its first-byte timeout, B answers; total time ≈ the timeout', async () => {
     const { client, servers } = await setup(
       { a: {}, b: {} },
-      { routes: { clf: { targets: [{ model: 'a:org/model@main', timeouts: { firstByteMs: 200 } }, { model: 'b:org/model@main' }] } } },
+      {
+        routes: {
+          clf: {
+            targets: [{ model: 'a:org/model@main', timeouts: { firstByteMs: 200 } }, { model: 'b:org/model@main' }],
+          },
+        },
+      },
     );
     servers.a?.fault('POST /models/*', { kind: 'delay-headers', ms: 5_000 });
     const started = Date.now();
@@ -98,7 +121,11 @@ describe('failover between targets (real sockets, fault injection)', () => {
 
   it('a single target that keeps answering non-JSON gives a typed 502 after bounded retries', async () => {
     const { client, servers } = await setup({ a: {} });
-    servers.a?.fault('POST /models/*', { kind: 'status', status: 200, body: 'not json' }, { times: Number.POSITIVE_INFINITY });
+    servers.a?.fault(
+      'POST /models/*',
+      { kind: 'status', status: 200, body: 'not json' },
+      { times: Number.POSITIVE_INFINITY },
+    );
     const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input }));
     expect(error).toMatchObject({ code: 'provider_bad_response', status: 502 });
     expect(error.message).toMatch(/gave up after 2 attempts/);
@@ -111,12 +138,19 @@ describe('failover between targets (real sockets, fault injection)', () => {
       {
         routes: {
           ...twoTargets(),
-          smart: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], fallback: { contextLength: 'long' } },
+          smart: {
+            targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }],
+            fallback: { contextLength: 'long' },
+          },
           long: { targets: [{ model: 'c:org/model-128k@main' }] },
         },
       },
     );
-    const tooLong = { kind: 'status' as const, status: 400, body: { error: "This model's maximum context length is 4096 tokens" } };
+    const tooLong = {
+      kind: 'status' as const,
+      status: 400,
+      body: { error: "This model's maximum context length is 4096 tokens" },
+    };
     servers.a?.fault('POST /models/*', tooLong);
     const error = await caught(client.run('text-classification', { model: 'clf', input }));
     expect(error.code).toBe('caller_context_length_exceeded');
@@ -138,7 +172,11 @@ describe('failover between targets (real sockets, fault injection)', () => {
 
   it('400 content filter: a clear policy error, no retry anywhere', async () => {
     const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
-    servers.a?.fault('POST /models/*', { kind: 'status', status: 400, body: { error: 'Rejected by the content filter' } });
+    servers.a?.fault('POST /models/*', {
+      kind: 'status',
+      status: 400,
+      body: { error: 'Rejected by the content filter' },
+    });
     const error = await caught(client.run('text-classification', { model: 'clf', input }));
     expect(error.code).toBe('policy_content_filtered');
     expect(modelCalls(servers.a!)).toHaveLength(1);
@@ -147,7 +185,12 @@ describe('failover between targets (real sockets, fault injection)', () => {
 
   it('429 with Retry-After: A leaves the rotation until it passes, traffic goes to B meanwhile', async () => {
     const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
-    servers.a?.fault('POST /models/*', { kind: 'status', status: 429, body: { error: 'slow down' }, headers: { 'retry-after-ms': '400' } });
+    servers.a?.fault('POST /models/*', {
+      kind: 'status',
+      status: 429,
+      body: { error: 'slow down' },
+      headers: { 'retry-after-ms': '400' },
+    });
     const first = await client.run('text-classification', { model: 'clf', input });
     const limitedAt = modelCalls(servers.a!)[0]!.receivedAt;
     expect(first.provider).toBe('b');
@@ -175,12 +218,19 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(result.provider).toBe('a');
     expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(990);
     expect(retried!.receivedAt - limited!.receivedAt).toBeLessThan(1_500);
-    expect(events.find((event) => event.type === 'retry-scheduled')).toMatchObject({ reason: 'provider_rate_limited', delayMs: expect.any(Number) });
+    expect(events.find((event) => event.type === 'retry-scheduled')).toMatchObject({
+      reason: 'provider_rate_limited',
+      delayMs: expect.any(Number),
+    });
   });
 
   it('503 model loading with estimated_time: waits for it, capped by the deadline', async () => {
     const { client, servers } = await setup({ a: {} });
-    const loading = { kind: 'status' as const, status: 503, body: { error: 'Model org/model is currently loading', estimated_time: 0.3 } };
+    const loading = {
+      kind: 'status' as const,
+      status: 503,
+      body: { error: 'Model org/model is currently loading', estimated_time: 0.3 },
+    };
     servers.a?.fault('POST /models/*', loading);
     const result = await client.run('text-classification', { model: 'a:org/model@main', input });
     const [first, second] = modelCalls(servers.a!);
@@ -225,15 +275,25 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(modelCalls(servers.a!)).toHaveLength(2);
     expect(modelCalls(servers.b!)).toHaveLength(2);
     const end = events.find((event) => event.type === 'request-end');
-    expect(end).toMatchObject({ status: 'error', errorCode: 'gateway_all_targets_failed', route: 'clf', task: 'text-classification' });
+    expect(end).toMatchObject({
+      status: 'error',
+      errorCode: 'gateway_all_targets_failed',
+      route: 'clf',
+      task: 'text-classification',
+    });
   });
 
   it('breaker opens after consecutive failures, skips A while open, and a half-open probe closes it', async () => {
-    const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets(), breaker: { consecutiveFailures: 2, cooldownMs: 300 } });
+    const { client, servers, events } = await setup(
+      { a: {}, b: {} },
+      { routes: twoTargets(), breaker: { consecutiveFailures: 2, cooldownMs: 300 } },
+    );
     servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: 2 });
     await client.run('text-classification', { model: 'clf', input });
     await client.run('text-classification', { model: 'clf', input });
-    expect(events.filter((event) => event.type.startsWith('breaker-')).map((event) => event.type)).toEqual(['breaker-open']);
+    expect(events.filter((event) => event.type.startsWith('breaker-')).map((event) => event.type)).toEqual([
+      'breaker-open',
+    ]);
     expect(client.health().targets.find((target) => target.provider === 'a')?.breaker).toBe('open');
 
     const whileOpen = await client.run('text-classification', { model: 'clf', input });
@@ -243,7 +303,11 @@ describe('failover between targets (real sockets, fault injection)', () => {
     await new Promise((resolve) => setTimeout(resolve, 320));
     const probe = await client.run('text-classification', { model: 'clf', input });
     expect(probe.provider).toBe('a');
-    expect(events.filter((event) => event.type.startsWith('breaker-')).map((event) => event.type)).toEqual(['breaker-open', 'breaker-half-open', 'breaker-close']);
+    expect(events.filter((event) => event.type.startsWith('breaker-')).map((event) => event.type)).toEqual([
+      'breaker-open',
+      'breaker-half-open',
+      'breaker-close',
+    ]);
     expect(client.health().targets.find((target) => target.provider === 'a')?.breaker).toBe('closed');
   });
 
@@ -251,7 +315,11 @@ describe('failover between targets (real sockets, fault injection)', () => {
     let slowA = false;
     const { client, servers } = await setup(
       { a: { delayMs: () => (slowA ? 150 : 2) }, b: { delayMs: 2 } },
-      { routes: { clf: { strategy: 'least-latency', targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }] } } },
+      {
+        routes: {
+          clf: { strategy: 'least-latency', targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }] },
+        },
+      },
     );
     for (let index = 0; index < 10; index++) await client.run('text-classification', { model: 'clf', input });
     const aBefore = modelCalls(servers.a!).length;
@@ -265,9 +333,16 @@ describe('failover between targets (real sockets, fault injection)', () => {
   });
 
   it('rate limiter holds a set rate against a real upstream', async () => {
-    const { client, servers, events } = await setup({ a: {} }, { limits: { providers: { a: { requestsPerSecond: 20, burst: 1 } } } });
-    await Promise.all(Array.from({ length: 10 }, () => client.run('text-classification', { model: 'a:org/model@main', input })));
-    const times = modelCalls(servers.a!).map((request) => request.receivedAt).sort((x, y) => x - y);
+    const { client, servers, events } = await setup(
+      { a: {} },
+      { limits: { providers: { a: { requestsPerSecond: 20, burst: 1 } } } },
+    );
+    await Promise.all(
+      Array.from({ length: 10 }, () => client.run('text-classification', { model: 'a:org/model@main', input })),
+    );
+    const times = modelCalls(servers.a!)
+      .map((request) => request.receivedAt)
+      .sort((x, y) => x - y);
     expect(times).toHaveLength(10);
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(400); // 9 gaps of 50 ms, with timer slack
     expect(times.at(-1)! - times[0]!).toBeLessThan(1_500);
@@ -277,7 +352,14 @@ describe('failover between targets (real sockets, fault injection)', () => {
   it('a hedged request beats a slow primary and cancels the loser', async () => {
     const { client, servers } = await setup(
       { a: { delayMs: 3_000 }, b: { delayMs: 5 } },
-      { routes: { clf: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], hedge: { enabled: true, delayMs: 100 } } } },
+      {
+        routes: {
+          clf: {
+            targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }],
+            hedge: { enabled: true, delayMs: 100 },
+          },
+        },
+      },
     );
     const started = Date.now();
     const result = await client.run('text-classification', { model: 'clf', input });
@@ -295,13 +377,21 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(modelCalls(servers.b!)).toHaveLength(1);
   });
 
-  it('hedges after the primary target\'s recent p95, not the configured fallback delay', async () => {
+  it("hedges after the primary target's recent p95, not the configured fallback delay", async () => {
     let slowA = false;
     const { client } = await setup(
       { a: { delayMs: () => (slowA ? 3_000 : 5) }, b: { delayMs: 5 } },
-      { routes: { clf: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], hedge: { enabled: true, delayMs: 2_000 } } } },
+      {
+        routes: {
+          clf: {
+            targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }],
+            hedge: { enabled: true, delayMs: 2_000 },
+          },
+        },
+      },
     );
-    for (let index = 0; index < 6; index++) expect((await client.run('text-classification', { model: 'clf', input })).provider).toBe('a');
+    for (let index = 0; index < 6; index++)
+      expect((await client.run('text-classification', { model: 'clf', input })).provider).toBe('a');
     slowA = true;
     const started = Date.now();
     const result = await client.run('text-classification', { model: 'clf', input });
@@ -312,7 +402,14 @@ describe('failover between targets (real sockets, fault injection)', () => {
   it('a caller abort cancels both hedged copies', async () => {
     const { client, servers } = await setup(
       { a: { delayMs: 3_000 }, b: { delayMs: 3_000 } },
-      { routes: { clf: { targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }], hedge: { enabled: true, delayMs: 50 } } } },
+      {
+        routes: {
+          clf: {
+            targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }],
+            hedge: { enabled: true, delayMs: 50 },
+          },
+        },
+      },
     );
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
@@ -320,16 +417,29 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(error.code).toBe('caller_aborted');
     const [onA] = modelCalls(servers.a!);
     const [onB] = modelCalls(servers.b!);
-    await waitFor(() => !servers.a!.isConnectionOpen(onA!.connectionId) && !servers.b!.isConnectionOpen(onB!.connectionId));
+    await waitFor(
+      () => !servers.a!.isConnectionOpen(onA!.connectionId) && !servers.b!.isConnectionOpen(onB!.connectionId),
+    );
   });
 
   it('weighted routes split live traffic exactly by weight (smooth round-robin)', async () => {
     const { client, servers } = await setup(
       { a: {}, b: {} },
-      { routes: { clf: { strategy: 'weighted', targets: [{ model: 'a:org/model@main', weight: 3 }, { model: 'b:org/model@main', weight: 1 }] } } },
+      {
+        routes: {
+          clf: {
+            strategy: 'weighted',
+            targets: [
+              { model: 'a:org/model@main', weight: 3 },
+              { model: 'b:org/model@main', weight: 1 },
+            ],
+          },
+        },
+      },
     );
     const served: string[] = [];
-    for (let index = 0; index < 100; index++) served.push((await client.run('text-classification', { model: 'clf', input })).provider);
+    for (let index = 0; index < 100; index++)
+      served.push((await client.run('text-classification', { model: 'clf', input })).provider);
     expect(modelCalls(servers.a!)).toHaveLength(75);
     expect(modelCalls(servers.b!)).toHaveLength(25);
     expect(served.slice(0, 4).sort()).toEqual(['a', 'a', 'a', 'b']);
@@ -339,20 +449,27 @@ describe('failover between targets (real sockets, fault injection)', () => {
     const { client, events } = await setup({ a: {} });
     await client.run('text-classification', { model: 'a:org/model@main', input, requestId: 'req_caller_42' });
     expect(events.length).toBeGreaterThan(0);
-    expect(new Set(events.map((event) => (event as { requestId?: string }).requestId))).toEqual(new Set(['req_caller_42']));
+    expect(new Set(events.map((event) => (event as { requestId?: string }).requestId))).toEqual(
+      new Set(['req_caller_42']),
+    );
     await client.run('text-classification', { model: 'a:org/model@main', input });
     const generated = events.at(-1) as { requestId: string };
     expect(generated.requestId).not.toBe('req_caller_42');
     expect(generated.requestId.length).toBeGreaterThan(0);
     for (const requestId of ['', 'x'.repeat(129), 42]) {
-      const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input, requestId: requestId as string }));
+      const error = await caught(
+        client.run('text-classification', { model: 'a:org/model@main', input, requestId: requestId as string }),
+      );
       expect(error).toMatchObject({ code: 'caller_invalid_input', details: { field: 'requestId' } });
       expect(error.message).toContain('requestId');
     }
   });
 
   it('a single-target model reference still gets retries, pricing and the request-end event', async () => {
-    const { client, servers, events } = await setup({ a: {} }, { prices: { version: 'v7', models: { 'a:org/model': { perRequest: 0.001 } } } });
+    const { client, servers, events } = await setup(
+      { a: {} },
+      { prices: { version: 'v7', models: { 'a:org/model': { perRequest: 0.001 } } } },
+    );
     servers.a?.fault('POST /models/*', { kind: 'status', status: 502 });
     const result = await client.run('text-classification', { model: 'a:org/model@main', input });
     expect(result.attempts.map((attempt) => attempt.errorCode)).toEqual(['provider_server_error', undefined]);
@@ -371,7 +488,14 @@ describe('failover between targets (real sockets, fault injection)', () => {
       cost: { amount: 0.001 },
       cached: false,
     });
-    expect(events.map((event) => event.type)).toEqual(['attempt-start', 'attempt-end', 'retry-scheduled', 'attempt-start', 'attempt-end', 'request-end']);
+    expect(events.map((event) => event.type)).toEqual([
+      'attempt-start',
+      'attempt-end',
+      'retry-scheduled',
+      'attempt-start',
+      'attempt-end',
+      'request-end',
+    ]);
   });
 
   it('a Retry-After beyond retry.maxWaitMs is not slept through: the 429 comes back at once with its hint', async () => {
@@ -385,7 +509,10 @@ describe('failover between targets (real sockets, fault injection)', () => {
   });
 
   it('the route deadline ends a slow attempt with gateway_timeout and closes the upstream connection', async () => {
-    const { client, servers, events } = await setup({ a: { delayMs: 5_000 } }, { retry: { ...fastRetry, deadlineMs: 300 } });
+    const { client, servers, events } = await setup(
+      { a: { delayMs: 5_000 } },
+      { retry: { ...fastRetry, deadlineMs: 300 } },
+    );
     const started = Date.now();
     const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input }));
     const elapsed = Date.now() - started;
@@ -394,25 +521,35 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1_000);
     await waitFor(() => !servers.a!.isConnectionOpen(modelCalls(servers.a!)[0]!.connectionId));
-    expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'error', errorCode: 'gateway_timeout', attempts: [expect.objectContaining({ errorCode: 'gateway_timeout' })] });
+    expect(events.find((event) => event.type === 'request-end')).toMatchObject({
+      status: 'error',
+      errorCode: 'gateway_timeout',
+      attempts: [expect.objectContaining({ errorCode: 'gateway_timeout' })],
+    });
   });
 
   it('once a target has answered, the transport ends its attempts at the deadline: the same gateway_timeout', async () => {
     let calls = 0;
-    const { client, servers, events } = await setup({ a: { delayMs: () => (calls++ === 0 ? 0 : 5_000) } }, { retry: { ...fastRetry, deadlineMs: 300 } });
+    const { client, servers, events } = await setup(
+      { a: { delayMs: () => (calls++ === 0 ? 0 : 5_000) } },
+      { retry: { ...fastRetry, deadlineMs: 300 } },
+    );
     await client.run('text-classification', { model: 'a:org/model@main', input });
     const started = Date.now();
     const error = await caught(client.run('text-classification', { model: 'a:org/model@main', input }));
     const elapsed = Date.now() - started;
     expect(error.code).toBe('gateway_timeout');
     expect(error.message).toMatch(/deadline of 300 ms/);
-    expect(events.filter((event) => event.type === 'request-end').at(-1)).toMatchObject({ errorCode: 'gateway_timeout', attempts: [expect.objectContaining({ errorCode: 'gateway_timeout' })] });
+    expect(events.filter((event) => event.type === 'request-end').at(-1)).toMatchObject({
+      errorCode: 'gateway_timeout',
+      attempts: [expect.objectContaining({ errorCode: 'gateway_timeout' })],
+    });
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1_000);
     await waitFor(() => !servers.a!.isConnectionOpen(modelCalls(servers.a!)[1]!.connectionId));
   });
 
-  it('a provider that does not reach its upstream through core\'s transport is still cut at the deadline, call after call', async () => {
+  it("a provider that does not reach its upstream through core's transport is still cut at the deadline, call after call", async () => {
     const signals: Array<AbortSignal | undefined> = [];
     const provider: ProviderV1 = {
       specificationVersion: 'v1',
@@ -435,7 +572,10 @@ describe('failover between targets (real sockets, fault injection)', () => {
   });
 
   it('when every breaker is open, fails fast with gateway_circuit_open and when to come back', async () => {
-    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets(), breaker: { consecutiveFailures: 1, cooldownMs: 10_000 } });
+    const { client, servers } = await setup(
+      { a: {}, b: {} },
+      { routes: twoTargets(), breaker: { consecutiveFailures: 1, cooldownMs: 10_000 } },
+    );
     servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });
     servers.b?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });
     await caught(client.run('text-classification', { model: 'clf', input }));
@@ -453,9 +593,17 @@ describe('failover between targets (real sockets, fault injection)', () => {
   });
 
   it('health() reports requests in flight per target', async () => {
-    const { client } = await setup({ a: { delayMs: 200 } }, { routes: { clf: { targets: [{ model: 'a:org/model@main' }] } } });
-    expect(client.health().targets).toEqual([{ provider: 'a', model: 'org/model@main', breaker: 'closed', outstanding: 0 }]);
-    const running = Promise.all([client.run('text-classification', { model: 'clf', input }), client.run('text-classification', { model: 'clf', input })]);
+    const { client } = await setup(
+      { a: { delayMs: 200 } },
+      { routes: { clf: { targets: [{ model: 'a:org/model@main' }] } } },
+    );
+    expect(client.health().targets).toEqual([
+      { provider: 'a', model: 'org/model@main', breaker: 'closed', outstanding: 0 },
+    ]);
+    const running = Promise.all([
+      client.run('text-classification', { model: 'clf', input }),
+      client.run('text-classification', { model: 'clf', input }),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(client.health().targets[0]?.outstanding).toBe(2);
     await running;
@@ -464,8 +612,15 @@ describe('failover between targets (real sockets, fault injection)', () => {
 
   it('rejects a route naming an unknown provider, with the path', async () => {
     fleet = await startTestFleet({ a: {} });
-    expect(() => createClient({ providers: fleet!.providers, routes: { x: { targets: [{ model: 'zz:org/m' }] } } })).toThrow(/routes\.x\.targets\[0\]\.provider: unknown provider "zz"/);
-    expect(() => createClient({ providers: fleet!.providers, routes: { x: { strategy: 'random' as never, targets: [{ model: 'a:org/m' }] } } })).toThrow(/routes\.x\.strategy/);
+    expect(() =>
+      createClient({ providers: fleet!.providers, routes: { x: { targets: [{ model: 'zz:org/m' }] } } }),
+    ).toThrow(/routes\.x\.targets\[0\]\.provider: unknown provider "zz"/);
+    expect(() =>
+      createClient({
+        providers: fleet!.providers,
+        routes: { x: { strategy: 'random' as never, targets: [{ model: 'a:org/m' }] } },
+      }),
+    ).toThrow(/routes\.x\.strategy/);
   });
 });
 

@@ -2,7 +2,7 @@ import { sseFrame } from '@infermux/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderV1, StreamPart } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
+import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
 import { type ClientOptions, createClient } from './create-client';
 
 const input = { messages: [{ role: 'user' as const, content: 'Say hello' }] };
@@ -28,7 +28,13 @@ async function setup(options: Omit<ClientOptions, 'providers'> = {}) {
 
 /** The bytes of A's first SSE frame (role + first delta), to cut or stall right after it. */
 const firstFrameBytes = Buffer.byteLength(
-  sseFrame({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1764057600, model: 'org/chat', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] }),
+  sseFrame({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1764057600,
+    model: 'org/chat',
+    choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
+  }),
 );
 
 async function consume(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
@@ -55,7 +61,11 @@ describe('streaming failover (real sockets)', () => {
       ['b', undefined],
     ]);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(a.requests[0]?.json()).toMatchObject({ stream: true, stream_options: { include_usage: true }, model: 'org/chat' });
+    expect(a.requests[0]?.json()).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+      model: 'org/chat',
+    });
     expect(b.requests).toHaveLength(1);
   });
 
@@ -81,7 +91,12 @@ describe('streaming failover (real sockets)', () => {
     expect(last?.type === 'error' && last.error.code).toBe('provider_timeout');
     await expect(stream.result).rejects.toMatchObject({ code: 'provider_timeout' });
     expect(b.requests).toHaveLength(0);
-    expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'error', errorCode: 'provider_timeout', provider: 'a', kind: 'stream' });
+    expect(events.find((event) => event.type === 'request-end')).toMatchObject({
+      status: 'error',
+      errorCode: 'provider_timeout',
+      provider: 'a',
+      kind: 'stream',
+    });
   });
 
   it('stream cut after content: never a clean end of a truncated answer', async () => {
@@ -105,7 +120,10 @@ describe('streaming failover (real sockets)', () => {
   });
 
   it('the route deadline covers a stream up to its first content, not the rest of it', async () => {
-    const { client, a } = await setup({ retry: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 300 }, routes: { chat: { targets: [{ model: 'a:org/chat' }] } } });
+    const { client, a } = await setup({
+      retry: { baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 300 },
+      routes: { chat: { targets: [{ model: 'a:org/chat' }] } },
+    });
     // Twice: the first call runs on the router's own deadline timer, later ones on the transport's.
     for (let call = 0; call < 2; call++) {
       a.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterBytes: firstFrameBytes, ms: 500 });
@@ -126,7 +144,8 @@ describe('streaming failover (real sockets)', () => {
       await expect(stream.result).rejects.toMatchObject({ code: 'caller_aborted' });
       const request = fleet.servers.a!.requests[call];
       const started = Date.now();
-      while (fleet.servers.a!.isConnectionOpen(request!.connectionId) && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (fleet.servers.a!.isConnectionOpen(request!.connectionId) && Date.now() - started < 2_000)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(fleet.servers.a!.isConnectionOpen(request!.connectionId)).toBe(false);
     }
   });
@@ -153,7 +172,11 @@ describe('streaming failover (real sockets)', () => {
       },
     };
     const client = createClient({ providers: [provider] });
-    const whole = client.stream('chat-completion', { model: 'mem:org/chat', input, signal: new AbortController().signal });
+    const whole = client.stream('chat-completion', {
+      model: 'mem:org/chat',
+      input,
+      signal: new AbortController().signal,
+    });
     await consume(whole);
     await whole.result;
     expect(signals[0]?.aborted).toBe(false);
@@ -173,7 +196,10 @@ describe('streaming failover (real sockets)', () => {
 describe('pricing', () => {
   it('prices a streamed call exactly like the non-streamed call with the same usage', async () => {
     const { client, events } = await setup({
-      prices: { version: '2026-11', models: { 'a:org/chat': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
+      prices: {
+        version: '2026-11',
+        models: { 'a:org/chat': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } },
+      },
       routes: {},
     });
     const plain = await client.run('chat-completion', { model: 'a:org/chat', input });

@@ -8,24 +8,42 @@ import type { Client } from './create-client';
 declare const client: Client;
 
 describe('Client types', () => {
-  it('run(task) returns that task\'s output type', () => {
-    const classify = () => client.run('text-classification', { model: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', input: { inputs: 'hi' } });
+  it("run(task) returns that task's output type", () => {
+    const classify = () =>
+      client.run('text-classification', {
+        model: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english',
+        input: { inputs: 'hi' },
+      });
     expectTypeOf<Awaited<ReturnType<typeof classify>>>().toEqualTypeOf<RunResult<'text-classification'>>();
     expectTypeOf<Awaited<ReturnType<typeof classify>>['output']>().toEqualTypeOf<TaskOutput<'text-classification'>>();
     expectTypeOf<TaskOutput<'text-classification'>[number]['label']>().toEqualTypeOf<string>();
 
-    const embed = () => client.run('feature-extraction', { model: 'sentence-transformers/all-MiniLM-L6-v2', input: { inputs: ['a', 'b'] } });
+    const embed = () =>
+      client.run('feature-extraction', {
+        model: 'sentence-transformers/all-MiniLM-L6-v2',
+        input: { inputs: ['a', 'b'] },
+      });
     expectTypeOf<Awaited<ReturnType<typeof embed>>['output']>().toEqualTypeOf<TaskOutput<'feature-extraction'>>();
 
-    const chat = () => client.run('chat-completion', { model: 'hf:meta-llama/Llama-3.1-8B-Instruct', input: { messages: [{ role: 'user', content: 'hi' }] } });
-    expectTypeOf<Awaited<ReturnType<typeof chat>>['output']['choices'][number]['message']['content']>().toEqualTypeOf<string | null>();
+    const chat = () =>
+      client.run('chat-completion', {
+        model: 'hf:meta-llama/Llama-3.1-8B-Instruct',
+        input: { messages: [{ role: 'user', content: 'hi' }] },
+      });
+    expectTypeOf<Awaited<ReturnType<typeof chat>>['output']['choices'][number]['message']['content']>().toEqualTypeOf<
+      string | null
+    >();
   });
 
   it('rejects an input of another task at compile time', () => {
     // Never called: only the compiler looks at these.
     const calls = [
-      // @ts-expect-error zero-shot needs parameters.candidate_labels
-      () => client.run('zero-shot-classification', { model: 'facebook/bart-large-mnli', input: { inputs: 'x', parameters: {} } }),
+      () =>
+        client.run('zero-shot-classification', {
+          model: 'facebook/bart-large-mnli',
+          // @ts-expect-error zero-shot needs parameters.candidate_labels
+          input: { inputs: 'x', parameters: {} },
+        }),
       // @ts-expect-error chat input has messages, not inputs
       () => client.run('chat-completion', { model: 'x', input: { inputs: 'hello' } }),
       // @ts-expect-error unknown task id

@@ -6,7 +6,14 @@ import type { WireFormat } from '../provider/wire-forward';
 import type { ResolvedModel, RunResult } from '../result/result-envelope';
 import type { RateLimitStorage } from '../routing/rate-limiter';
 import type { CacheStorage } from '../routing/response-cache';
-import type { BreakerConfig, CacheConfig, LimitsConfig, PricesConfig, RetryConfig, RouteConfig } from '../routing/routing-config';
+import type {
+  BreakerConfig,
+  CacheConfig,
+  LimitsConfig,
+  PricesConfig,
+  RetryConfig,
+  RouteConfig,
+} from '../routing/routing-config';
 import type { InfermuxEventListener } from '../routing/routing-events';
 import type { TaskId, TaskInput } from '../tasks/task-registry';
 import type { Transport } from '../transport/http-transport';
@@ -71,7 +78,9 @@ export interface BatchOptions<T extends TaskId> extends Omit<RequestOptions<T>, 
   concurrency?: number;
 }
 
-export type BatchItemResult<T extends TaskId> = { index: number; result: RunResult<T> } | { index: number; error: InfermuxError };
+export type BatchItemResult<T extends TaskId> =
+  | { index: number; result: RunResult<T> }
+  | { index: number; error: InfermuxError };
 
 export interface StreamResult<T extends TaskId> extends AsyncIterable<StreamPart> {
   /** Only the text deltas; throws if the stream breaks after content was sent. */
@@ -118,8 +127,14 @@ export interface Client {
   /** Starts an async job (image/video generation) and returns its first status. Never resubmitted unless the provider takes an idempotency key. */
   submit<T extends TaskId>(task: T, request: RequestOptions<T>): Promise<JobStatus<T> & { provider: string }>;
   /** Job status; transient failures are retried (polling is idempotent). */
-  getJob<T extends TaskId>(task: T, job: { provider: string; jobId: string; signal?: AbortSignal }): Promise<JobStatus<T>>;
-  cancelJob<T extends TaskId>(task: T, job: { provider: string; jobId: string; signal?: AbortSignal }): Promise<JobStatus<T>>;
+  getJob<T extends TaskId>(
+    task: T,
+    job: { provider: string; jobId: string; signal?: AbortSignal },
+  ): Promise<JobStatus<T>>;
+  cancelJob<T extends TaskId>(
+    task: T,
+    job: { provider: string; jobId: string; signal?: AbortSignal },
+  ): Promise<JobStatus<T>>;
   /** Many inputs: split to the provider's batch size, bounded concurrency, per-item results in input order. */
   batch<T extends TaskId>(task: T, options: BatchOptions<T>): Promise<Array<BatchItemResult<T>>>;
   /**

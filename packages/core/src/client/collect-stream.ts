@@ -41,7 +41,11 @@ const collectChat: Collector = (parts, context) => {
     } else if (part.type === 'usage') {
       const input = part.usage.inputTokens ?? 0;
       const output = part.usage.outputTokens ?? 0;
-      usage = { prompt_tokens: input, completion_tokens: output, total_tokens: part.usage.totalTokens ?? input + output };
+      usage = {
+        prompt_tokens: input,
+        completion_tokens: output,
+        total_tokens: part.usage.totalTokens ?? input + output,
+      };
     }
   }
   return {
@@ -66,7 +70,10 @@ const collectChat: Collector = (parts, context) => {
 };
 
 function mergeToolCall(state: ChoiceState, delta: ToolCallDelta) {
-  const existing = state.toolCalls.get(delta.index) ?? { type: 'function' as const, function: { name: '', arguments: '' } };
+  const existing = state.toolCalls.get(delta.index) ?? {
+    type: 'function' as const,
+    function: { name: '', arguments: '' },
+  };
   if (delta.id) existing.id = delta.id;
   if (delta.function?.name) existing.function.name += delta.function.name;
   if (delta.function?.arguments) existing.function.arguments += delta.function.arguments;

@@ -1,3 +1,4 @@
+import { type FakeServer, startFakeServer } from '@infermux/testkit';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -6,13 +7,18 @@ import { defineProviderFactory } from '../provider/provider-factory';
 import type { InfermuxEvent, RequestEndEvent } from '../routing/routing-events';
 import { createTestProvider } from '../routing/test-support/test-provider';
 import { serveTestUpstream } from '../routing/test-support/test-upstream';
-import { type FakeServer, startFakeServer } from '@infermux/testkit';
 import { createClientFromConfig } from './create-client-from-config';
 
 const testFactory = defineProviderFactory({
   type: 'test',
   settingsSchema: z.strictObject({ baseURL: z.string(), maxBatchSize: z.int().optional() }),
-  create: (settings, context) => createTestProvider({ name: settings.name ?? 'test', baseURL: settings.baseURL, transport: context.transport, maxBatchSize: settings.maxBatchSize }),
+  create: (settings, context) =>
+    createTestProvider({
+      name: settings.name ?? 'test',
+      baseURL: settings.baseURL,
+      transport: context.transport,
+      maxBatchSize: settings.maxBatchSize,
+    }),
 });
 
 let servers: FakeServer[] = [];
@@ -47,7 +53,10 @@ breaker: { consecutiveFailures: 10 }
 `;
     const config = parseConfig(parseYaml(yaml));
     const events: InfermuxEvent[] = [];
-    const client = createClientFromConfig(config, [testFactory], { env: {}, overrides: { onEvent: (event) => events.push(event) } });
+    const client = createClientFromConfig(config, [testFactory], {
+      env: {},
+      overrides: { onEvent: (event) => events.push(event) },
+    });
 
     const first = await client.run('text-classification', { model: 'sentiment', input: { inputs: 'great' } });
     expect(first).toMatchObject({ provider: 'primary', cost: { amount: 0.25, priceVersion: '2026-11' } });
@@ -61,9 +70,21 @@ breaker: { consecutiveFailures: 10 }
 
   it('exports a typed event union that narrows on `type`', () => {
     expectTypeOf<Extract<InfermuxEvent, { type: 'request-end' }>>().toEqualTypeOf<RequestEndEvent>();
-    expectTypeOf<RequestEndEvent['attempts'][number]['errorCode']>().toEqualTypeOf<import('../errors/error-codes').ErrorCode | undefined>();
+    expectTypeOf<RequestEndEvent['attempts'][number]['errorCode']>().toEqualTypeOf<
+      import('../errors/error-codes').ErrorCode | undefined
+    >();
     expectTypeOf<InfermuxEvent['type']>().toEqualTypeOf<
-      'attempt-start' | 'attempt-end' | 'retry-scheduled' | 'failover' | 'breaker-open' | 'breaker-half-open' | 'breaker-close' | 'cache-hit' | 'cache-miss' | 'rate-limit-wait' | 'request-end'
+      | 'attempt-start'
+      | 'attempt-end'
+      | 'retry-scheduled'
+      | 'failover'
+      | 'breaker-open'
+      | 'breaker-half-open'
+      | 'breaker-close'
+      | 'cache-hit'
+      | 'cache-miss'
+      | 'rate-limit-wait'
+      | 'request-end'
     >();
   });
 });

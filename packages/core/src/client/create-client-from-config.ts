@@ -12,7 +12,11 @@ import { type Client, type ClientOptions, createClient } from './create-client';
 export function createClientFromConfig(
   config: InfermuxConfig,
   factories: readonly ProviderFactory<any>[],
-  options: { env?: Record<string, string | undefined>; transport?: Transport; overrides?: Partial<Omit<ClientOptions, 'providers'>> } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    transport?: Transport;
+    overrides?: Partial<Omit<ClientOptions, 'providers'>>;
+  } = {},
 ): Client {
   const providers = buildProviders(config, factories, { env: options.env, transport: options.transport });
   return createClient({

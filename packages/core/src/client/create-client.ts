@@ -10,7 +10,18 @@ import { runBatch } from './run-batch';
 import { runOnce } from './run-route';
 import { submitJob } from './submit-job';
 
-export type { BatchItemResult, BatchOptions, Client, ClientOptions, ForwardRequest, ForwardResponse, ForwardResult, RequestOptions, StreamResult, TargetHealth } from './client-types';
+export type {
+  BatchItemResult,
+  BatchOptions,
+  Client,
+  ClientOptions,
+  ForwardRequest,
+  ForwardResponse,
+  ForwardResult,
+  RequestOptions,
+  StreamResult,
+  TargetHealth,
+} from './client-types';
 
 /**
  * The user-facing client: validation, binary inputs, and routing with retries, failover,
@@ -25,7 +36,10 @@ export function createClient(options: ClientOptions): Client {
         maxBatchSize: options.microBatch.maxBatchSize ?? 32,
         run: async (_key, items) => {
           const first = items[0] as { task: TaskId; request: RequestOptions<TaskId> };
-          const results = await runBatch(core, first.task, { ...first.request, inputs: items.map((item) => item.request.input) });
+          const results = await runBatch(core, first.task, {
+            ...first.request,
+            inputs: items.map((item) => item.request.input),
+          });
           return results.map((item) => ('result' in item ? item.result : item.error));
         },
       })
@@ -51,7 +65,10 @@ export function createClient(options: ClientOptions): Client {
 
     run(task, request) {
       if (request && typeof request === 'object' && coalescible(task, request as RequestOptions<TaskId>)) {
-        return microBatcher?.submit(`${task}\n${String(request.model)}`, { task, request: request as RequestOptions<TaskId> }) as Promise<RunResult<typeof task>>;
+        return microBatcher?.submit(`${task}\n${String(request.model)}`, {
+          task,
+          request: request as RequestOptions<TaskId>,
+        }) as Promise<RunResult<typeof task>>;
       }
       return runOnce(core, task, request, 'run');
     },
@@ -69,8 +86,13 @@ export function createClient(options: ClientOptions): Client {
     async getJob(task, job) {
       const provider = core.registry.get(job.provider);
       if (!provider.doStatus) throw core.unsupported(provider, 'report job status', task);
-      const status = await withRetries(() => provider.doStatus!({ task, jobId: job.jobId, signal: job.signal }), core.retryPolicy, { signal: job.signal, random: core.options.random });
-      if (status.state === 'succeeded' && status.output !== undefined) status.output = core.validateOutput(task, status.output, provider.name);
+      const status = await withRetries(
+        () => provider.doStatus!({ task, jobId: job.jobId, signal: job.signal }),
+        core.retryPolicy,
+        { signal: job.signal, random: core.options.random },
+      );
+      if (status.state === 'succeeded' && status.output !== undefined)
+        status.output = core.validateOutput(task, status.output, provider.name);
       return status;
     },
 

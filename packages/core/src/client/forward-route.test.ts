@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1 } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { type TestFleet, startTestFleet } from '../routing/test-support/test-fleet';
+import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
 import { createClient } from './create-client';
 
 const input = { messages: [{ role: 'user' as const, content: 'Say hello' }] };
@@ -21,14 +21,25 @@ async function setup() {
     providers: fleet.providers,
     retry: { baseDelayMs: 10, maxDelayMs: 50 },
     routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs: 200 } }, { model: 'b:org/chat' }] } },
-    prices: { models: { 'a:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 }, 'b:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 } } },
+    prices: {
+      models: {
+        'a:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 },
+        'b:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 },
+      },
+    },
     onEvent: (event) => events.push(event),
   });
   return { client, events, a: fleet.servers.a!, b: fleet.servers.b! };
 }
 
 const firstFrameBytes = Buffer.byteLength(
-  sseFrame({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1764057600, model: 'org/chat', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] }),
+  sseFrame({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1764057600,
+    model: 'org/chat',
+    choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
+  }),
 );
 
 async function readAll(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
@@ -53,8 +64,15 @@ describe('client.forward (real sockets)', () => {
 
   it("carries the caller's requestId on its events, whole and streamed", async () => {
     const { client, events } = await setup();
-    await (await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', requestId: 'req_whole' })).result;
-    const streamed = await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', stream: true, requestId: 'req_streamed' });
+    await (await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', requestId: 'req_whole' }))
+      .result;
+    const streamed = await client.forward('chat-completion', {
+      model: 'chat',
+      input,
+      wire: 'openai',
+      stream: true,
+      requestId: 'req_streamed',
+    });
     await readAll(streamed.body);
     await streamed.result;
     const ends = events.filter((event) => event.type === 'request-end').map((event) => event.requestId);
@@ -95,15 +113,24 @@ describe('client.forward (real sockets)', () => {
     a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: firstFrameBytes });
     const forwarded = await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', stream: true });
     // The test provider reports the cut as the transport saw it; the OpenAI adapter names it provider_stream_interrupted.
-    await expect(readAll(forwarded.body)).rejects.toSatisfy((error) => InfermuxError.isInstance(error) && error.code === 'provider_network');
+    await expect(readAll(forwarded.body)).rejects.toSatisfy(
+      (error) => InfermuxError.isInstance(error) && error.code === 'provider_network',
+    );
     await expect(forwarded.result).rejects.toBeDefined();
     expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'error', provider: 'a' });
   });
 
   it('bad input is refused before any upstream call, naming the field', async () => {
     const { client, a, b } = await setup();
-    const refused = client.forward('chat-completion', { model: 'chat', input: { messages: 'hi' } as never, wire: 'openai' });
-    await expect(refused).rejects.toSatisfy((error) => InfermuxError.isInstance(error) && error.code === 'caller_invalid_input' && /messages/.test(error.message));
+    const refused = client.forward('chat-completion', {
+      model: 'chat',
+      input: { messages: 'hi' } as never,
+      wire: 'openai',
+    });
+    await expect(refused).rejects.toSatisfy(
+      (error) =>
+        InfermuxError.isInstance(error) && error.code === 'caller_invalid_input' && /messages/.test(error.message),
+    );
     expect(a.requests.length + b.requests.length).toBe(0);
   });
 
@@ -112,7 +139,12 @@ describe('client.forward (real sockets)', () => {
     expect(client.canForward('chat-completion', { model: 'chat', wire: 'openai' })).toBe(true);
     expect(client.canForward('text-classification', { model: 'a:org/clf', wire: 'openai' })).toBe(false);
     expect(client.canForward('chat-completion', { model: 'nowhere:org/x', wire: 'openai' })).toBe(false);
-    const plain: ProviderV1 = { specificationVersion: 'v1', name: 'plain', tasks: { 'chat-completion': { streaming: true } }, doRun: async () => ({ output: {} as never }) };
+    const plain: ProviderV1 = {
+      specificationVersion: 'v1',
+      name: 'plain',
+      tasks: { 'chat-completion': { streaming: true } },
+      doRun: async () => ({ output: {} as never }),
+    };
     const mixed = createClient({
       providers: [...(fleet as TestFleet).providers, plain],
       routes: { chat: { targets: [{ model: 'a:org/chat' }, { model: 'plain:org/chat' }] } },

@@ -13,9 +13,15 @@ function forwards(provider: ProviderV1, task: TaskId, wire: WireFormat): boolean
 }
 
 /** True when every target the request routes to can answer verbatim in `wire`. Never throws. */
-export function canForward(core: ClientCore, task: TaskId, request: { model: ForwardRequest<TaskId>['model']; provider?: string; wire: WireFormat }): boolean {
+export function canForward(
+  core: ClientCore,
+  task: TaskId,
+  request: { model: ForwardRequest<TaskId>['model']; provider?: string; wire: WireFormat },
+): boolean {
   try {
-    return core.resolveRoute(task, request).targets.every((target) => forwards(core.registry.get(target.provider), task, request.wire));
+    return core
+      .resolveRoute(task, request)
+      .targets.every((target) => forwards(core.registry.get(target.provider), task, request.wire));
   } catch {
     return false;
   }
@@ -30,7 +36,13 @@ type Opened = OpenedStream<ForwardChunk>;
  * failover, breakers, limits, prices, events) around `provider.doForward`, whose answer
  * is handed on as the upstream's bytes.
  */
-export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, request: ForwardRequest<T>, fallbackDepth = 0, shared?: CallContext): Promise<ForwardResponse<T>> {
+export async function forwardRoute<T extends TaskId>(
+  core: ClientCore,
+  task: T,
+  request: ForwardRequest<T>,
+  fallbackDepth = 0,
+  shared?: CallContext,
+): Promise<ForwardResponse<T>> {
   const stream = request.stream === true;
   const context = shared ?? core.newContext(stream ? 'stream' : 'run', request?.requestId);
   const routeName = routeLabel(request);
@@ -54,8 +66,16 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
       attempts: context.attempts,
       run: async (attemptTarget, signal, deadline) => {
         const provider = core.registry.get(attemptTarget.provider);
-        if (!forwards(provider, task, request.wire)) throw core.unsupported(provider, `answer in the ${request.wire} wire format`, task);
-        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, attemptTarget, revisionPolicy, signal, deadline);
+        if (!forwards(provider, task, request.wire))
+          throw core.unsupported(provider, `answer in the ${request.wire} wire format`, task);
+        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(
+          provider,
+          task,
+          attemptTarget,
+          revisionPolicy,
+          signal,
+          deadline,
+        );
         const forwarded = await provider.doForward!({
           task,
           model,
@@ -68,23 +88,38 @@ export async function forwardRoute<T extends TaskId>(core: ClientCore, task: T, 
           stream,
         });
         // A stream is committed at its first content: a failure before it fails over unseen.
-        const opened = forwarded.body instanceof Uint8Array ? undefined : await readUntil(forwarded.body, provider.name, isContent);
+        const opened =
+          forwarded.body instanceof Uint8Array ? undefined : await readUntil(forwarded.body, provider.name, isContent);
         return { forwarded, resolved, resolveWarnings, opened };
       },
     });
     ({ value, target, release } = executed);
   } catch (error) {
     const fallback = route?.contextLengthFallback;
-    if (fallback && fallbackDepth === 0 && InfermuxError.isInstance(error) && error.code === 'caller_context_length_exceeded') return forwardRoute(core, task, { ...request, model: fallback, provider: undefined }, fallbackDepth + 1, context);
+    if (
+      fallback &&
+      fallbackDepth === 0 &&
+      InfermuxError.isInstance(error) &&
+      error.code === 'caller_context_length_exceeded'
+    )
+      return forwardRoute(core, task, { ...request, model: fallback, provider: undefined }, fallbackDepth + 1, context);
     core.emitEnd(context, task, routeName, { error });
     throw error;
   }
 
   const { forwarded } = value;
-  const model = forwarded.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
+  const model = forwarded.model ??
+    value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
   const warnings: Warning[] = [...value.resolveWarnings, ...(forwarded.warnings ?? [])];
   const answer: Answer<T> = { core, task, routeName, context, target, forwarded, model, warnings };
-  if (!value.opened) return { contentType: forwarded.contentType, provider: target.provider, model, body: forwarded.body as Uint8Array, result: settle(answer) };
+  if (!value.opened)
+    return {
+      contentType: forwarded.contentType,
+      provider: target.provider,
+      model,
+      body: forwarded.body as Uint8Array,
+      result: settle(answer),
+    };
   return relayStream(answer, value.opened, release);
 }
 
@@ -112,7 +147,11 @@ function settle<T extends TaskId>(answer: Answer<T>): Promise<ForwardResult<T>> 
     provider: target.provider,
     model,
     requestId: forwarded.requestId,
-    timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt, firstByteMs: forwarded.firstByteMs },
+    timing: {
+      startedAt: context.startedAt,
+      durationMs: Date.now() - context.startedAt,
+      firstByteMs: forwarded.firstByteMs,
+    },
     attempts: context.attempts,
     cached: false,
   };
@@ -154,12 +193,21 @@ function relayStream<T extends TaskId>(answer: Answer<T>, opened: Opened, releas
       // Bytes already reached the caller: the target still answers for the broken stream.
       core.router.reportLateFailure(target, error, context.requestId);
       const usage = forwarded.usage();
-      core.emitEnd(context, task, routeName, { error, provider: target.provider, model, usage, cost: core.costOf(target, model, usage) });
+      core.emitEnd(context, task, routeName, {
+        error,
+        provider: target.provider,
+        model,
+        usage,
+        cost: core.costOf(target, model, usage),
+      });
       rejectResult(error);
       throw error;
     } finally {
       if (!settled) {
-        const error = new InfermuxError({ code: 'caller_aborted', message: 'The forwarded stream was not read to the end; the upstream request was cancelled' });
+        const error = new InfermuxError({
+          code: 'caller_aborted',
+          message: 'The forwarded stream was not read to the end; the upstream request was cancelled',
+        });
         await opened.rest.return?.();
         core.emitEnd(context, task, routeName, { error, provider: target.provider, model, usage: forwarded.usage() });
         rejectResult(error);

@@ -44,7 +44,12 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
       const input = await core.prepareInput(task, request.input, request.signal);
       const route = core.resolveRoute(task, request);
       const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
-      const { value, target, release: releaseAttempt, abort } = await core.router.execute({
+      const {
+        value,
+        target,
+        release: releaseAttempt,
+        abort,
+      } = await core.router.execute({
         requestId: context.requestId,
         task,
         route,
@@ -56,15 +61,36 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         run: async (target, attemptSignal, deadline) => {
           const provider = core.registry.get(target.provider);
           if (!provider.doStream) throw core.unsupported(provider, 'stream', task);
-          const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, attemptSignal, deadline);
-          const streamed = await provider.doStream({ task, model, input, signal: attemptSignal, headers: request.headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy });
-          return { streamed, resolved, resolveWarnings, opened: await readUntilContent(streamed.stream, provider.name) };
+          const { resolved, resolveWarnings, model } = await core.resolveTargetModel(
+            provider,
+            task,
+            target,
+            revisionPolicy,
+            attemptSignal,
+            deadline,
+          );
+          const streamed = await provider.doStream({
+            task,
+            model,
+            input,
+            signal: attemptSignal,
+            headers: request.headers,
+            timeouts: core.timeoutsFor(target, request, deadline),
+            revisionPolicy,
+          });
+          return {
+            streamed,
+            resolved,
+            resolveWarnings,
+            opened: await readUntilContent(streamed.stream, provider.name),
+          };
         },
       });
       release = releaseAttempt;
       cancel = abort;
       committed = { target, provider: target.provider };
-      served = value.streamed.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
+      served = value.streamed.model ??
+        value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
       const seen: StreamPart[] = [];
       const accept = (part: StreamPart) => {
         if (part.type === 'usage') usage = addUsage(usage, part.usage);
@@ -99,7 +125,11 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
         provider: target.provider,
         model: served,
         requestId: value.streamed.requestId,
-        timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt, firstByteMs: value.streamed.firstByteMs },
+        timing: {
+          startedAt: context.startedAt,
+          durationMs: Date.now() - context.startedAt,
+          firstByteMs: value.streamed.firstByteMs,
+        },
         attempts: context.attempts,
         cached: false,
       };
@@ -115,12 +145,21 @@ export function openStream<T extends TaskId>(core: ClientCore, task: T, request:
       }
       // Content already reached the caller: say in-band that the answer is cut short.
       core.router.reportLateFailure(committed.target, error, context.requestId);
-      core.emitEnd(context, task, routeName, { error, provider: committed.provider, model: served, usage, cost: core.costOf(committed.target, served ?? committed.target.model, usage) });
+      core.emitEnd(context, task, routeName, {
+        error,
+        provider: committed.provider,
+        model: served,
+        usage,
+        cost: core.costOf(committed.target, served ?? committed.target.model, usage),
+      });
       yield { type: 'error', error };
     } finally {
       if (!settled) {
         // The consumer stopped reading: there is no whole result to give.
-        const error = new InfermuxError({ code: 'caller_aborted', message: 'The stream was not read to the end; the upstream request was cancelled' });
+        const error = new InfermuxError({
+          code: 'caller_aborted',
+          message: 'The stream was not read to the end; the upstream request was cancelled',
+        });
         rejectResult(error);
         core.emitEnd(context, task, routeName, { error, provider: committed?.provider, model: served, usage });
       }

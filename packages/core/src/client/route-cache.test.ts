@@ -19,8 +19,11 @@ function labeller(name: string, serves = true): ProviderV1 & { models: ModelRef[
   };
 }
 
-const ask = (client: ReturnType<typeof createClient>, model: string, extra: { provider?: string; revisionPolicy?: 'pinned-only' } = {}) =>
-  client.run('text-classification', { model, input: { inputs: 'hello' }, ...extra });
+const ask = (
+  client: ReturnType<typeof createClient>,
+  model: string,
+  extra: { provider?: string; revisionPolicy?: 'pinned-only' } = {},
+) => client.run('text-classification', { model, input: { inputs: 'hello' }, ...extra });
 
 describe('route resolution for model references (cached per task, model and provider)', () => {
   it('the same reference resolves the same way on every call, and each provider override gets its own route', async () => {
@@ -30,7 +33,11 @@ describe('route resolution for model references (cached per task, model and prov
     for (let index = 0; index < 3; index++) expect((await ask(client, 'org/model@v1')).provider).toBe('a');
     expect((await ask(client, 'org/model@v1', { provider: 'b' })).provider).toBe('b');
     expect((await ask(client, 'b:org/model')).provider).toBe('b');
-    expect(a.models).toEqual([{ id: 'org/model', revision: 'v1' }, { id: 'org/model', revision: 'v1' }, { id: 'org/model', revision: 'v1' }]);
+    expect(a.models).toEqual([
+      { id: 'org/model', revision: 'v1' },
+      { id: 'org/model', revision: 'v1' },
+      { id: 'org/model', revision: 'v1' },
+    ]);
     expect(b.models).toEqual([{ id: 'org/model', revision: 'v1' }, { id: 'org/model' }]);
   });
 
@@ -48,7 +55,9 @@ describe('route resolution for model references (cached per task, model and prov
   it('the revision policy is checked on every call, not only when the route is first built', async () => {
     const client = createClient({ providers: [labeller('a')] });
     expect((await ask(client, 'org/model@main')).provider).toBe('a');
-    const error = await ask(client, 'org/model@main', { revisionPolicy: 'pinned-only' }).catch((caught: unknown) => caught);
+    const error = await ask(client, 'org/model@main', { revisionPolicy: 'pinned-only' }).catch(
+      (caught: unknown) => caught,
+    );
     expect(InfermuxError.isInstance(error) && error.code).toBe('policy_revision_unpinned');
   });
 

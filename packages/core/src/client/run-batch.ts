@@ -10,12 +10,18 @@ import { runRoute } from './run-route';
 
 const DEFAULT_BATCH_CONCURRENCY = 4;
 
-export async function runBatch<T extends TaskId>(core: ClientCore, task: T, batchOptions: BatchOptions<T>): Promise<Array<BatchItemResult<T>>> {
+export async function runBatch<T extends TaskId>(
+  core: ClientCore,
+  task: T,
+  batchOptions: BatchOptions<T>,
+): Promise<Array<BatchItemResult<T>>> {
   const definition = getTask(task);
   if (definition.async || !Array.isArray(batchOptions?.inputs)) {
     throw new InfermuxError({
       code: definition.async ? 'caller_unsupported' : 'caller_invalid_input',
-      message: definition.async ? `Task "${task}" runs as async jobs; use submit() per input` : 'inputs: expected an array of task inputs',
+      message: definition.async
+        ? `Task "${task}" runs as async jobs; use submit() per input`
+        : 'inputs: expected an array of task inputs',
       details: { field: 'inputs', task },
     });
   }
@@ -60,7 +66,12 @@ export async function runBatch<T extends TaskId>(core: ClientCore, task: T, batc
     const context = core.newContext('batch');
     try {
       const call = await runBatchChunk(core, task, route, request, items, context);
-      core.emitEnd(context, task, route.name, { provider: call.provider, model: call.model, usage: call.usage, cost: call.cost });
+      core.emitEnd(context, task, route.name, {
+        provider: call.provider,
+        model: call.model,
+        usage: call.usage,
+        cost: call.cost,
+      });
       for (const item of call.results) results[item.index] = item;
     } catch (error) {
       core.emitEnd(context, task, route.name, { error });
@@ -77,7 +88,14 @@ export async function runBatch<T extends TaskId>(core: ClientCore, task: T, batc
 }
 
 /** One upstream batch call through the router, mapped back to per-item results. */
-async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route: Route, request: Omit<RequestOptions<T>, 'input'>, items: Array<{ index: number; input: TaskInput<T> }>, context: CallContext) {
+async function runBatchChunk<T extends TaskId>(
+  core: ClientCore,
+  task: T,
+  route: Route,
+  request: Omit<RequestOptions<T>, 'input'>,
+  items: Array<{ index: number; input: TaskInput<T> }>,
+  context: CallContext,
+) {
   const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
   const { value, target } = await core.router.execute({
     requestId: context.requestId,
@@ -89,8 +107,22 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
     attempts: context.attempts,
     run: async (target, signal, deadline) => {
       const provider = core.registry.get(target.provider);
-      const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal, deadline);
-      const call = { task, model, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy };
+      const { resolved, resolveWarnings, model } = await core.resolveTargetModel(
+        provider,
+        task,
+        target,
+        revisionPolicy,
+        signal,
+        deadline,
+      );
+      const call = {
+        task,
+        model,
+        signal,
+        headers: request.headers,
+        timeouts: core.timeoutsFor(target, request, deadline),
+        revisionPolicy,
+      };
       if (!provider.doBatch) throw core.unsupported(provider, 'run batches', task);
       const batchResult = await provider.doBatch({ ...call, inputs: items.map((item) => item.input) });
       if (!Array.isArray(batchResult.outputs) || batchResult.outputs.length !== items.length) {
@@ -104,7 +136,8 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
     },
   });
   const usage = value.batchResult.usage ?? {};
-  const model = value.batchResult.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
+  const model = value.batchResult.model ??
+    value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
   await core.consumeTokens(target.provider, usage);
   const cost = core.costOf(target, model, usage);
   const results = items.map((item, position): BatchItemResult<T> => {
@@ -135,7 +168,10 @@ async function runBatchChunk<T extends TaskId>(core: ClientCore, task: T, route:
     item.result.usage = carries ? usage : {};
     if (cost) item.result.cost = carries ? cost : { ...cost, amount: 0 };
     if (items.length > 1) {
-      item.result.warnings.push({ code: 'batch_usage_shared', message: `Usage and cost of the ${items.length}-input upstream call are reported on input #${carrier?.index}` });
+      item.result.warnings.push({
+        code: 'batch_usage_shared',
+        message: `Usage and cost of the ${items.length}-input upstream call are reported on input #${carrier?.index}`,
+      });
     }
   }
   return { results, usage, cost, provider: target.provider, model };

@@ -8,7 +8,14 @@ import { type CallContext, type ClientCore, routeLabel } from './client-core';
 import type { RequestOptions } from './client-types';
 
 /** One `run` over a route: cache, routing, output validation, cost; the context-length fallback. */
-export async function runRoute<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>, input: TaskInput<T>, context: CallContext, fallbackDepth = 0): Promise<{ result: RunResult<T> }> {
+export async function runRoute<T extends TaskId>(
+  core: ClientCore,
+  task: T,
+  request: RequestOptions<T>,
+  input: TaskInput<T>,
+  context: CallContext,
+  fallbackDepth = 0,
+): Promise<{ result: RunResult<T> }> {
   const route = core.resolveRoute(task, request);
   const definition = getTask(task);
   const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
@@ -46,22 +53,50 @@ export async function runRoute<T extends TaskId>(core: ClientCore, task: T, requ
       run: async (target, signal, deadline) => {
         const provider = core.registry.get(target.provider);
         if (!provider.doRun) throw core.unsupported(provider, 'run', task);
-        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(provider, task, target, revisionPolicy, signal, deadline);
-        const result = await provider.doRun({ task, model, input, signal, headers: request.headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy });
+        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(
+          provider,
+          task,
+          target,
+          revisionPolicy,
+          signal,
+          deadline,
+        );
+        const result = await provider.doRun({
+          task,
+          model,
+          input,
+          signal,
+          headers: request.headers,
+          timeouts: core.timeoutsFor(target, request, deadline),
+          revisionPolicy,
+        });
         return { result, resolved, resolveWarnings, output: core.validateOutput(task, result.output, provider.name) };
       },
     });
   } catch (error) {
     const fallback = route.contextLengthFallback;
-    if (fallback && fallbackDepth === 0 && InfermuxError.isInstance(error) && error.code === 'caller_context_length_exceeded') {
-      return runRoute(core, task, { ...request, model: fallback, provider: undefined }, input, context, fallbackDepth + 1);
+    if (
+      fallback &&
+      fallbackDepth === 0 &&
+      InfermuxError.isInstance(error) &&
+      error.code === 'caller_context_length_exceeded'
+    ) {
+      return runRoute(
+        core,
+        task,
+        { ...request, model: fallback, provider: undefined },
+        input,
+        context,
+        fallbackDepth + 1,
+      );
     }
     throw error;
   }
 
   const { value, target } = executed;
   const usage = value.result.usage ?? {};
-  const model = value.result.model ?? value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
+  const model = value.result.model ??
+    value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
   await core.consumeTokens(target.provider, usage);
   const winning = context.attempts.findLast((attempt) => attempt.errorCode === undefined);
   const result: RunResult<T> = {
@@ -73,15 +108,29 @@ export async function runRoute<T extends TaskId>(core: ClientCore, task: T, requ
     provider: target.provider,
     model,
     requestId: value.result.requestId,
-    timing: { startedAt: context.startedAt, durationMs: Date.now() - context.startedAt, firstByteMs: value.result.firstByteMs ?? winning?.durationMs },
+    timing: {
+      startedAt: context.startedAt,
+      durationMs: Date.now() - context.startedAt,
+      firstByteMs: value.result.firstByteMs ?? winning?.durationMs,
+    },
     attempts: context.attempts,
     cached: false,
   };
-  if (key) await core.cache.set(key, structuredClone(result), isPinnedRoute(route) ? core.cachePolicy.ttlMs : core.cachePolicy.floatingTtlMs);
+  if (key)
+    await core.cache.set(
+      key,
+      structuredClone(result),
+      isPinnedRoute(route) ? core.cachePolicy.ttlMs : core.cachePolicy.floatingTtlMs,
+    );
   return { result };
 }
 
-export async function runOnce<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>, kind: RequestKind): Promise<RunResult<T>> {
+export async function runOnce<T extends TaskId>(
+  core: ClientCore,
+  task: T,
+  request: RequestOptions<T>,
+  kind: RequestKind,
+): Promise<RunResult<T>> {
   const context = core.newContext(kind, request?.requestId);
   const routeName = routeLabel(request);
   try {

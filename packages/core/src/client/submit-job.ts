@@ -8,7 +8,11 @@ import type { RequestOptions } from './client-types';
  * Starts an async job. Never resent (not to the same target, not to another) unless the provider
  * takes an idempotency key, or the failure proves the upstream never saw the request.
  */
-export async function submitJob<T extends TaskId>(core: ClientCore, task: T, request: RequestOptions<T>): Promise<JobStatus<T> & { provider: string }> {
+export async function submitJob<T extends TaskId>(
+  core: ClientCore,
+  task: T,
+  request: RequestOptions<T>,
+): Promise<JobStatus<T> & { provider: string }> {
   const context = core.newContext('submit', request?.requestId);
   const routeName = routeLabel(request);
   try {
@@ -18,7 +22,8 @@ export async function submitJob<T extends TaskId>(core: ClientCore, task: T, req
     const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
     // One key for every try of this submission: an upstream that honours it runs the job once.
     const idempotencyKey = crypto.randomUUID();
-    const idempotent = (target: RouteTarget) => core.registry.get(target.provider).tasks[task]?.idempotentSubmit === true;
+    const idempotent = (target: RouteTarget) =>
+      core.registry.get(target.provider).tasks[task]?.idempotentSubmit === true;
     const { value, target } = await core.router.execute({
       requestId: context.requestId,
       task,
@@ -30,12 +35,26 @@ export async function submitJob<T extends TaskId>(core: ClientCore, task: T, req
       run: async (target, signal, deadline) => {
         const provider = core.registry.get(target.provider);
         if (!provider.doStart) throw core.unsupported(provider, 'start async jobs', task);
-        const headers = idempotent(target) ? { ...request.headers, 'idempotency-key': idempotencyKey } : request.headers;
-        return provider.doStart({ task, model: target.model, input, signal, headers, timeouts: core.timeoutsFor(target, request, deadline), revisionPolicy });
+        const headers = idempotent(target)
+          ? { ...request.headers, 'idempotency-key': idempotencyKey }
+          : request.headers;
+        return provider.doStart({
+          task,
+          model: target.model,
+          input,
+          signal,
+          headers,
+          timeouts: core.timeoutsFor(target, request, deadline),
+          revisionPolicy,
+        });
       },
     });
     const status = { ...value, provider: target.provider };
-    core.emitEnd(context, task, routeName, { provider: target.provider, model: value.model ?? { id: target.model.id, revision: target.model.revision }, usage: value.usage });
+    core.emitEnd(context, task, routeName, {
+      provider: target.provider,
+      model: value.model ?? { id: target.model.id, revision: target.model.revision },
+      usage: value.usage,
+    });
     return status;
   } catch (error) {
     core.emitEnd(context, task, routeName, { error });

@@ -15,10 +15,15 @@ export interface BuildProvidersOptions {
  * by `if`). With no `providers` section, every factory is built on its defaults; keys are
  * then read lazily from the env variables each factory names.
  */
-export function buildProviders(config: InfermuxConfig, factories: readonly ProviderFactory<any>[], options: BuildProvidersOptions = {}): ProviderV1[] {
+export function buildProviders(
+  config: InfermuxConfig,
+  factories: readonly ProviderFactory<any>[],
+  options: BuildProvidersOptions = {},
+): ProviderV1[] {
   const env = options.env ?? process.env;
   const byType = new Map(factories.map((factory) => [factory.type, factory]));
-  const entries: Record<string, ProviderConfig> = config.providers ?? Object.fromEntries(factories.map((factory) => [factory.type, {}]));
+  const entries: Record<string, ProviderConfig> =
+    config.providers ?? Object.fromEntries(factories.map((factory) => [factory.type, {}]));
   const providers: ProviderV1[] = [];
   for (const [name, entry] of Object.entries(entries)) {
     if (entry.enabled === false) continue;

@@ -3,7 +3,6 @@ import { routingSectionsSchema } from '../routing/routing-config';
 import { serverConfigSchema } from './server-config-schema';
 import { timeoutsSchema } from './timeouts-schema';
 
-
 /**
  * One provider entry. Shared fields are checked here; the provider's own factory
  * checks the rest strictly (`ProviderFactory.settingsSchema`).
@@ -28,7 +27,12 @@ export const revisionPolicySchema = z.enum(['warn', 'strict', 'pinned-only']);
  * Sections are owned by the modules that use them; unknown keys are rejected.
  */
 export const configSchema = z.strictObject({
-  providers: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case letters, digits and dashes'), providerConfigSchema).optional(),
+  providers: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case letters, digits and dashes'),
+      providerConfigSchema,
+    )
+    .optional(),
   defaults: z
     .strictObject({
       provider: z.string().optional(),

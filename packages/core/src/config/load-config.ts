@@ -33,17 +33,27 @@ export interface LoadedConfig {
  * with their path.
  */
 export function loadConfig(options: { cwd?: string; file?: string } = {}): LoadedConfig {
-  const path = options.file ? resolve(options.cwd ?? process.cwd(), options.file) : findConfigFile(options.cwd ?? process.cwd());
+  const path = options.file
+    ? resolve(options.cwd ?? process.cwd(), options.file)
+    : findConfigFile(options.cwd ?? process.cwd());
   if (!path) return { config: parseConfig({}) };
   if (!existsSync(path)) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `Config file not found: ${path}`, details: { field: 'config', path } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `Config file not found: ${path}`,
+      details: { field: 'config', path },
+    });
   }
   const text = readFileSync(path, 'utf8');
   let raw: unknown;
   try {
     raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new InfermuxError({ code: 'caller_invalid_input', message: `Config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`, details: { path } });
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `Config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      details: { path },
+    });
   }
   return { config: parseConfig(raw ?? {}, path), path };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name (letters, digits, _)');
+const envNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name (letters, digits, _)');
 const positiveInt = z.int({ error: 'expected a whole number' }).positive('expected a whole number ≥ 1');
 
 /** Spend allowed per period, in USD (the price table's currency). */

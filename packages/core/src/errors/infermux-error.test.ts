@@ -2,18 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InfermuxError } from './infermux-error';
 import { redactHeaders, redactSecrets, registerSecret } from './secret-redaction';
-import { ValidationError, parseWith } from './validation-error';
+import { parseWith, ValidationError } from './validation-error';
 
 describe('InfermuxError', () => {
   it('takes status and retryable from its code unless told otherwise', () => {
-    const error = new InfermuxError({ code: 'provider_rate_limited', message: 'slow down', provider: 'hf', retryAfterMs: 1500 });
-    expect(error).toMatchObject({ code: 'provider_rate_limited', status: 429, retryable: true, provider: 'hf', retryAfterMs: 1500 });
+    const error = new InfermuxError({
+      code: 'provider_rate_limited',
+      message: 'slow down',
+      provider: 'hf',
+      retryAfterMs: 1500,
+    });
+    expect(error).toMatchObject({
+      code: 'provider_rate_limited',
+      status: 429,
+      retryable: true,
+      provider: 'hf',
+      retryAfterMs: 1500,
+    });
     expect(new InfermuxError({ code: 'provider_server_error', message: 'x', retryable: false }).retryable).toBe(false);
   });
 
   it('is recognised across copies of the package (branded with Symbol.for)', () => {
     // A second copy of the package defines its own class but the same global symbol.
-    const foreign = Object.assign(new Error('from another copy'), { [Symbol.for('infermux.error')]: true, code: 'auth_forbidden' });
+    const foreign = Object.assign(new Error('from another copy'), {
+      [Symbol.for('infermux.error')]: true,
+      code: 'auth_forbidden',
+    });
     expect(InfermuxError.isInstance(foreign)).toBe(true);
     expect(InfermuxError.isInstance(new Error('plain'))).toBe(false);
     expect(InfermuxError.isInstance(null)).toBe(false);
@@ -32,7 +46,15 @@ describe('InfermuxError', () => {
       details: { rawBody: `{"token":"${custom}"}`, headers: { authorization: `Bearer ${token}` } },
       cause,
     });
-    const everything = [error.message, error.stack, JSON.stringify(error), JSON.stringify(error.details), String((error.cause as Error).message), String(((error.cause as Error).cause as Error).message), String((error.cause as Error).stack)].join('\n');
+    const everything = [
+      error.message,
+      error.stack,
+      JSON.stringify(error),
+      JSON.stringify(error.details),
+      String((error.cause as Error).message),
+      String(((error.cause as Error).cause as Error).message),
+      String((error.cause as Error).stack),
+    ].join('\n');
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(custom);
     expect(everything).toContain('[REDACTED]');
@@ -49,7 +71,10 @@ describe('InfermuxError', () => {
 
 describe('redaction helpers', () => {
   it('masks credential headers and token shapes', () => {
-    expect(redactHeaders({ Authorization: 'Bearer abc', 'x-other': 'sk-abcdefghijklmnopqrstuvwxyz' })).toEqual({ Authorization: '[REDACTED]', 'x-other': '[REDACTED]' });
+    expect(redactHeaders({ Authorization: 'Bearer abc', 'x-other': 'sk-abcdefghijklmnopqrstuvwxyz' })).toEqual({
+      Authorization: '[REDACTED]',
+      'x-other': '[REDACTED]',
+    });
     expect(redactSecrets('key sk-evo-abcdefghijklmnop here')).toBe('key [REDACTED] here');
   });
 });

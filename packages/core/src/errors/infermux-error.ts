@@ -35,7 +35,10 @@ export class InfermuxError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(options: InfermuxErrorOptions) {
-    super(redactSecrets(options.message), options.cause === undefined ? undefined : { cause: sanitizeCause(options.cause) });
+    super(
+      redactSecrets(options.message),
+      options.cause === undefined ? undefined : { cause: sanitizeCause(options.cause) },
+    );
     const defaults = errorCodes[options.code];
     this.name = 'InfermuxError';
     this.code = options.code;
@@ -52,7 +55,10 @@ export class InfermuxError extends Error {
   }
 
   /** Wraps anything thrown into an InfermuxError, keeping infermux errors as they are. */
-  static from(error: unknown, fallback: Omit<InfermuxErrorOptions, 'message' | 'cause'> & { message?: string }): InfermuxError {
+  static from(
+    error: unknown,
+    fallback: Omit<InfermuxErrorOptions, 'message' | 'cause'> & { message?: string },
+  ): InfermuxError {
     if (InfermuxError.isInstance(error)) return error;
     const message = fallback.message ?? (error instanceof Error ? error.message : String(error));
     return new InfermuxError({ ...fallback, message, cause: error });

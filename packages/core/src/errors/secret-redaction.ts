@@ -32,7 +32,14 @@ export function redactSecrets(text: string): string {
   return result;
 }
 
-const sensitiveHeaders = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie', 'set-cookie']);
+const sensitiveHeaders = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'cookie',
+  'set-cookie',
+]);
 
 /** Copies headers with credentials masked; for errors and logs. */
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -15,7 +15,13 @@ export class ValidationError extends InfermuxError {
   readonly [marker] = true;
   readonly issues: ValidationIssue[];
 
-  constructor(options: { issues: ValidationIssue[]; subject: string; provider?: string; code?: 'caller_invalid_input' | 'provider_bad_response'; details?: Record<string, unknown> }) {
+  constructor(options: {
+    issues: ValidationIssue[];
+    subject: string;
+    provider?: string;
+    code?: 'caller_invalid_input' | 'provider_bad_response';
+    details?: Record<string, unknown>;
+  }) {
     const summary = options.issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
     super({
       code: options.code ?? 'caller_invalid_input',
@@ -31,7 +37,15 @@ export class ValidationError extends InfermuxError {
     return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
   }
 
-  static fromZod(error: z.ZodError, subject: string, extra: { provider?: string; code?: 'caller_invalid_input' | 'provider_bad_response'; details?: Record<string, unknown> } = {}): ValidationError {
+  static fromZod(
+    error: z.ZodError,
+    subject: string,
+    extra: {
+      provider?: string;
+      code?: 'caller_invalid_input' | 'provider_bad_response';
+      details?: Record<string, unknown>;
+    } = {},
+  ): ValidationError {
     return new ValidationError({ issues: error.issues.map(toIssue), subject, ...extra });
   }
 }
@@ -50,7 +64,12 @@ function toIssue(issue: z.core.$ZodIssue): ValidationIssue {
 }
 
 /** Parses with a zod schema, throwing a ValidationError that names the failing fields. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, subject: string, extra?: Parameters<typeof ValidationError.fromZod>[2]): z.output<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  subject: string,
+  extra?: Parameters<typeof ValidationError.fromZod>[2],
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw ValidationError.fromZod(result.error, subject, extra);
   return result.data;

@@ -6,10 +6,13 @@ export function abortableSleep(ms: number, signal: AbortSignal | undefined, onAb
       clearTimeout(timer);
       reject(onAbort());
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', abort, { once: true });
   });
 }

@@ -17,7 +17,11 @@ export const defaultPollTiming: PollTiming = { intervalMs: 2_000, maxIntervalMs:
  * third of that estimate (still capped), so a long job is not polled every two seconds, while a
  * job near or past its estimate falls back to the plain interval.
  */
-export function nextPollDelay(interval: number, status: Pick<JobStatus, 'estimatedSecondsRemaining'> | undefined, timing: PollTiming): number {
+export function nextPollDelay(
+  interval: number,
+  status: Pick<JobStatus, 'estimatedSecondsRemaining'> | undefined,
+  timing: PollTiming,
+): number {
   const remainingMs = (status?.estimatedSecondsRemaining ?? 0) * 1000;
   const fromEstimate = Math.min(timing.maxIntervalMs, remainingMs / 3);
   return Math.round(Math.max(Math.min(interval, timing.maxIntervalMs), fromEstimate));

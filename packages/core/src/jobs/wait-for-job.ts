@@ -3,7 +3,7 @@ import { InfermuxError } from '../errors/infermux-error';
 import type { JobState, JobStatus } from '../provider/provider';
 import type { TaskId } from '../tasks/task-registry';
 import { abortableSleep } from './abortable-sleep';
-import { type PollTiming, defaultPollTiming, grow, nextPollDelay } from './poll-delay';
+import { defaultPollTiming, grow, nextPollDelay, type PollTiming } from './poll-delay';
 
 export interface JobRef {
   provider: string;
@@ -97,12 +97,23 @@ export async function waitForJob<T extends TaskId>(
       code: 'gateway_timeout',
       message: `Job ${jobId} on provider "${provider}" did not finish within ${deadlineMs} ms (last state: ${status?.state ?? 'unknown'}${progress}). ${resume}`,
       provider,
-      details: { jobId, provider, task, lastState: status?.state, progress: status?.progress, deadlineMs, resumable: true },
+      details: {
+        jobId,
+        provider,
+        task,
+        lastState: status?.state,
+        progress: status?.progress,
+        deadlineMs,
+        resumable: true,
+      },
     });
   }
 }
 
-function finish<T extends TaskId>(status: JobStatus<T> & { provider: string }, task: T): JobStatus<T> & { provider: string } {
+function finish<T extends TaskId>(
+  status: JobStatus<T> & { provider: string },
+  task: T,
+): JobStatus<T> & { provider: string } {
   if (status.state === 'succeeded') return status;
   if (status.error) throw status.error;
   throw new InfermuxError({

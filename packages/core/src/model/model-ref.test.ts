@@ -9,7 +9,10 @@ describe('parseModelRef', () => {
     ['org/name@main', { id: 'org/name', revision: 'main' }],
     ['org/name@v1.0.2', { id: 'org/name', revision: 'v1.0.2' }],
     ['org/name@refs/pr/1', { id: 'org/name', revision: 'refs/pr/1' }],
-    ['hf:org/name@0123456789abcdef0123456789abcdef01234567', { provider: 'hf', id: 'org/name', revision: '0123456789abcdef0123456789abcdef01234567' }],
+    [
+      'hf:org/name@0123456789abcdef0123456789abcdef01234567',
+      { provider: 'hf', id: 'org/name', revision: '0123456789abcdef0123456789abcdef01234567' },
+    ],
     ['openai/gpt-oss-120b:groq', { id: 'openai/gpt-oss-120b', variant: 'groq' }],
     ['hf:openai/gpt-oss-120b:fastest', { provider: 'hf', id: 'openai/gpt-oss-120b', variant: 'fastest' }],
     ['org/name@main:cheapest', { id: 'org/name', revision: 'main', variant: 'cheapest' }],

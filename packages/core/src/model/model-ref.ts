@@ -15,7 +15,11 @@ export interface ModelRef {
   variant?: string;
 }
 
-export type ModelId = 'gpt2' | 'openai-community/gpt2' | 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' | (string & {});
+export type ModelId =
+  | 'gpt2'
+  | 'openai-community/gpt2'
+  | 'distilbert/distilbert-base-uncased-finetuned-sst-2-english'
+  | (string & {});
 
 const providerPattern = /^[a-z][a-z0-9-]*$/;
 const commitPattern = /^[0-9a-f]{40}$/;
@@ -32,7 +36,10 @@ export function parseModelRef(text: string): ModelRef {
   const trimmed = text.trim();
   if (!trimmed) throw invalid(text, 'it is empty');
   if (/^https?:\/\//i.test(trimmed)) {
-    throw invalid(text, 'a URL is not a model id (use the provider\'s endpointUrl/baseURL setting for dedicated endpoints)');
+    throw invalid(
+      text,
+      "a URL is not a model id (use the provider's endpointUrl/baseURL setting for dedicated endpoints)",
+    );
   }
   let rest = trimmed;
   let provider: string | undefined;
@@ -73,7 +80,8 @@ export function parseModelRef(text: string): ModelRef {
   }
   if (!id) throw invalid(text, 'the model id is empty');
   if (/\s/.test(id)) throw invalid(text, 'the model id contains whitespace');
-  if (id.split('/').length > 2 || id.startsWith('/') || id.endsWith('/')) throw invalid(text, 'a model id has at most one "/" (org/name)');
+  if (id.split('/').length > 2 || id.startsWith('/') || id.endsWith('/'))
+    throw invalid(text, 'a model id has at most one "/" (org/name)');
   if (variant !== undefined && !variant) throw invalid(text, 'the variant after ":" is empty');
   const ref: ModelRef = { id };
   if (provider) ref.provider = provider;

@@ -72,7 +72,13 @@ export interface ToolCallDelta {
 /** Normalised stream events; every streaming task speaks these. */
 export type StreamPart =
   | { type: 'response-metadata'; id?: string; model?: string; created?: number; requestId?: string }
-  | { type: 'text-delta'; text: string; choice?: number; role?: string; token?: { id?: number; logprob?: number; special?: boolean } }
+  | {
+      type: 'text-delta';
+      text: string;
+      choice?: number;
+      role?: string;
+      token?: { id?: number; logprob?: number; special?: boolean };
+    }
   | { type: 'tool-call-delta'; choice?: number; toolCall: ToolCallDelta }
   | { type: 'finish'; finishReason: string; choice?: number; generatedText?: string }
   | { type: 'usage'; usage: Usage }
@@ -129,7 +135,9 @@ export interface ProviderV1 {
   readonly tasks: Readonly<Partial<Record<TaskId, TaskCapabilities>>>;
 
   doRun?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
-  doBatch?<T extends TaskId>(options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> }): Promise<ProviderBatchResult<T>>;
+  doBatch?<T extends TaskId>(
+    options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> },
+  ): Promise<ProviderBatchResult<T>>;
   doStream?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult>;
   doStart?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>>;
   doStatus?<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>>;

@@ -16,12 +16,23 @@ function providerAnswering(output: () => unknown): ProviderV1 {
 }
 
 const request = { model: 'fixed:org/model', input: { messages: [{ role: 'user' as const, content: 'hi' }] } };
-const good = { id: 'x', created: 1, model: 'org/model', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }] };
+const good = {
+  id: 'x',
+  created: 1,
+  model: 'org/model',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }],
+};
 
 describe('vouched outputs', () => {
   it('an output nobody vouched for is still validated against the task schema', async () => {
-    const client = createClient({ providers: [providerAnswering(() => ({ choices: 'not a list' }))], retry: { maxAttempts: 1 } });
-    await expect(client.run('chat-completion', request)).rejects.toMatchObject({ code: 'provider_bad_response', provider: 'fixed' });
+    const client = createClient({
+      providers: [providerAnswering(() => ({ choices: 'not a list' }))],
+      retry: { maxAttempts: 1 },
+    });
+    await expect(client.run('chat-completion', request)).rejects.toMatchObject({
+      code: 'provider_bad_response',
+      provider: 'fixed',
+    });
   });
 
   it('an output the adapter vouched for reaches the caller as is, without a second validation', async () => {

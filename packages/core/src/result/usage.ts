@@ -20,7 +20,17 @@ export interface Usage {
   characters?: number;
 }
 
-const usageKeys = ['inputTokens', 'outputTokens', 'totalTokens', 'images', 'audioSeconds', 'videoSeconds', 'computeSeconds', 'credits', 'characters'] as const satisfies ReadonlyArray<keyof Usage>;
+const usageKeys = [
+  'inputTokens',
+  'outputTokens',
+  'totalTokens',
+  'images',
+  'audioSeconds',
+  'videoSeconds',
+  'computeSeconds',
+  'credits',
+  'characters',
+] as const satisfies ReadonlyArray<keyof Usage>;
 
 /** Adds two usage records field by field (absent + absent stays absent). */
 export function addUsage(a: Usage, b: Usage): Usage {

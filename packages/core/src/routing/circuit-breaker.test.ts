@@ -7,7 +7,10 @@ describe('CircuitBreaker', () => {
 
   it('opens after consecutive failures, cools down, lets one half-open probe through, closes on its success', () => {
     const transitions: BreakerState[] = [];
-    const breaker = new CircuitBreaker({ ...defaultBreakerPolicy, consecutiveFailures: 3, cooldownMs: 5_000 }, (state) => transitions.push(state));
+    const breaker = new CircuitBreaker(
+      { ...defaultBreakerPolicy, consecutiveFailures: 3, cooldownMs: 5_000 },
+      (state) => transitions.push(state),
+    );
     for (let index = 0; index < 3; index++) {
       expect(breaker.tryAcquire()).toBe(true);
       breaker.onFailure();
@@ -36,7 +39,13 @@ describe('CircuitBreaker', () => {
   });
 
   it('opens on the failure ratio over the rolling window, and forgets outcomes older than the window', () => {
-    const breaker = new CircuitBreaker({ ...defaultBreakerPolicy, consecutiveFailures: 100, minimumRequests: 10, failureRatio: 0.5, windowMs: 10_000 });
+    const breaker = new CircuitBreaker({
+      ...defaultBreakerPolicy,
+      consecutiveFailures: 100,
+      minimumRequests: 10,
+      failureRatio: 0.5,
+      windowMs: 10_000,
+    });
     // 5 failures long ago, then they age out of the window.
     for (let index = 0; index < 5; index++) breaker.onFailure();
     breaker.onSuccess();
@@ -49,7 +58,13 @@ describe('CircuitBreaker', () => {
   });
 
   it('counts the window in ten slices: an outcome leaves it between 0.9 and 1 window after it happened', () => {
-    const policy = { ...defaultBreakerPolicy, consecutiveFailures: 100, minimumRequests: 4, failureRatio: 0.5, windowMs: 10_000 };
+    const policy = {
+      ...defaultBreakerPolicy,
+      consecutiveFailures: 100,
+      minimumRequests: 4,
+      failureRatio: 0.5,
+      windowMs: 10_000,
+    };
     const recent = new CircuitBreaker(policy);
     for (let index = 0; index < 3; index++) recent.onFailure();
     vi.advanceTimersByTime(8_999);

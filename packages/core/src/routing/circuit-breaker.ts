@@ -23,7 +23,10 @@ export const defaultBreakerPolicy: BreakerPolicy = {
 };
 
 export function resolveBreakerPolicy(config: BreakerConfig | undefined): BreakerPolicy {
-  return { ...defaultBreakerPolicy, ...Object.fromEntries(Object.entries(config ?? {}).filter(([, value]) => value !== undefined)) };
+  return {
+    ...defaultBreakerPolicy,
+    ...Object.fromEntries(Object.entries(config ?? {}).filter(([, value]) => value !== undefined)),
+  };
 }
 
 export type BreakerTransition = (state: BreakerState) => void;
@@ -162,7 +165,6 @@ export class CircuitBreaker {
     const ratioTripped = total >= this.policy.minimumRequests && failed / total >= this.policy.failureRatio;
     if (this.#consecutive >= this.policy.consecutiveFailures || ratioTripped) this.#open();
   }
-
 
   #open(): void {
     this.#openedAt = this.now();

@@ -12,7 +12,9 @@ describe('MicroBatcher', () => {
       maxBatchSize: 3,
       run: async (key, inputs) => {
         calls.push({ key, inputs });
-        return inputs.map((input) => (input === 'bad' ? new Error(`bad input ${input}`) : `${key}:${input.toUpperCase()}`));
+        return inputs.map((input) =>
+          input === 'bad' ? new Error(`bad input ${input}`) : `${key}:${input.toUpperCase()}`,
+        );
       },
     });
     const a = batcher.submit('m1', 'a');

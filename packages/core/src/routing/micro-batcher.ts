@@ -40,18 +40,24 @@ export class MicroBatcher<Input, Output> {
     this.#queues.delete(key);
     clearTimeout(queue.timer);
     const { items } = queue;
-    this.options.run(key, items.map((item) => item.input)).then(
-      (results) => {
-        items.forEach((item, index) => {
-          const result = results[index];
-          if (result instanceof Error) item.reject(result);
-          else if (result === undefined) item.reject(new Error(`micro-batch returned ${results.length} results for ${items.length} inputs`));
-          else item.resolve(result);
-        });
-      },
-      (error: unknown) => {
-        for (const item of items) item.reject(error);
-      },
-    );
+    this.options
+      .run(
+        key,
+        items.map((item) => item.input),
+      )
+      .then(
+        (results) => {
+          items.forEach((item, index) => {
+            const result = results[index];
+            if (result instanceof Error) item.reject(result);
+            else if (result === undefined)
+              item.reject(new Error(`micro-batch returned ${results.length} results for ${items.length} inputs`));
+            else item.resolve(result);
+          });
+        },
+        (error: unknown) => {
+          for (const item of items) item.reject(error);
+        },
+      );
   }
 }

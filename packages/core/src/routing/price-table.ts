@@ -67,6 +67,12 @@ function roundMoney(amount: number): number {
 export function unitPrice(price: PriceEntry | undefined): number {
   if (!price) return Number.POSITIVE_INFINITY;
   const tokens = (price.inputPerMillionTokens ?? 0) + (price.outputPerMillionTokens ?? 0);
-  const other = (price.perImage ?? 0) + (price.perVideoSecond ?? 0) + (price.perAudioSecond ?? 0) + (price.perComputeSecond ?? 0) + (price.perCredit ?? 0) + (price.perRequest ?? 0);
+  const other =
+    (price.perImage ?? 0) +
+    (price.perVideoSecond ?? 0) +
+    (price.perAudioSecond ?? 0) +
+    (price.perComputeSecond ?? 0) +
+    (price.perCredit ?? 0) +
+    (price.perRequest ?? 0);
   return tokens + other;
 }

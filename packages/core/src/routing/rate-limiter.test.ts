@@ -9,27 +9,39 @@ describe('RateLimiter (token bucket)', () => {
     const waits: number[] = [];
     const limiter = new RateLimiter({ limits: { hf: { requestsPerSecond: 10, burst: 1, maxWaitMs: 60_000 } } });
     const grantedAt: number[] = [];
-    const all = Array.from({ length: 50 }, () => limiter.acquire('hf', undefined, (waitMs) => waits.push(waitMs)).then(() => grantedAt.push(Date.now())));
+    const all = Array.from({ length: 50 }, () =>
+      limiter.acquire('hf', undefined, (waitMs) => waits.push(waitMs)).then(() => grantedAt.push(Date.now())),
+    );
     await vi.runAllTimersAsync();
     await Promise.all(all);
     grantedAt.sort((a, b) => a - b);
     expect(grantedAt[0]).toBe(0);
     expect(grantedAt.at(-1)).toBe(4_900);
     // Never more than one grant in any 100 ms slot: the rate holds.
-    for (let index = 1; index < grantedAt.length; index++) expect((grantedAt[index] as number) - (grantedAt[index - 1] as number)).toBe(100);
+    for (let index = 1; index < grantedAt.length; index++)
+      expect((grantedAt[index] as number) - (grantedAt[index - 1] as number)).toBe(100);
     expect(waits).toHaveLength(49);
   });
 
   it('refuses with policy_rate_limited beyond maxWaitMs or a full queue, naming the config path', async () => {
-    const limiter = new RateLimiter({ limits: { hf: { requestsPerSecond: 1, burst: 1, maxWaitMs: 2_500, maxQueue: 10 } } });
+    const limiter = new RateLimiter({
+      limits: { hf: { requestsPerSecond: 1, burst: 1, maxWaitMs: 2_500, maxQueue: 10 } },
+    });
     await limiter.acquire('hf');
     const second = limiter.acquire('hf'); // waits 1 s
     const third = limiter.acquire('hf'); // waits 2 s
-    await expect(limiter.acquire('hf')).rejects.toMatchObject({ code: 'policy_rate_limited', status: 429, retryAfterMs: 3_000, message: expect.stringContaining('limits.providers.hf.maxWaitMs') });
+    await expect(limiter.acquire('hf')).rejects.toMatchObject({
+      code: 'policy_rate_limited',
+      status: 429,
+      retryAfterMs: 3_000,
+      message: expect.stringContaining('limits.providers.hf.maxWaitMs'),
+    });
     await vi.advanceTimersByTimeAsync(2_000);
     await Promise.all([second, third]);
 
-    const queued = new RateLimiter({ limits: { hf: { requestsPerSecond: 1, burst: 1, maxWaitMs: 60_000, maxQueue: 1 } } });
+    const queued = new RateLimiter({
+      limits: { hf: { requestsPerSecond: 1, burst: 1, maxWaitMs: 60_000, maxQueue: 1 } },
+    });
     await queued.acquire('hf');
     const waiting = queued.acquire('hf');
     await expect(queued.acquire('hf')).rejects.toMatchObject({ code: 'policy_rate_limited' });

@@ -13,7 +13,10 @@ export interface RateLimitStorage {
    * balance go negative by reservation. Returns how long the caller must wait for its tokens, or
    * `granted: false` (and nothing taken) when that wait would exceed `maxWaitMs` or the queue is full.
    */
-  reserve(key: string, request: { cost: number; ratePerMs: number; capacity: number; maxWaitMs: number; maxQueue: number; now: number }): Promise<{ granted: boolean; waitMs: number }>;
+  reserve(
+    key: string,
+    request: { cost: number; ratePerMs: number; capacity: number; maxWaitMs: number; maxQueue: number; now: number },
+  ): Promise<{ granted: boolean; waitMs: number }>;
   /** Returns tokens (a waiter gave up before its turn). */
   refund(key: string, cost: number): Promise<void>;
   /** Takes tokens after the fact (tokens per minute, known only from usage); may go negative. */
@@ -36,7 +39,10 @@ export class MemoryRateLimitStorage implements RateLimitStorage {
     return bucket;
   }
 
-  async reserve(key: string, request: { cost: number; ratePerMs: number; capacity: number; maxWaitMs: number; maxQueue: number; now: number }) {
+  async reserve(
+    key: string,
+    request: { cost: number; ratePerMs: number; capacity: number; maxWaitMs: number; maxQueue: number; now: number },
+  ) {
     const bucket = this.#refill(key, request.ratePerMs, request.capacity, request.now);
     const after = bucket.tokens - request.cost;
     const waitMs = after >= 0 ? 0 : Math.ceil(-after / request.ratePerMs);
@@ -92,7 +98,12 @@ export class RateLimiter {
    * Waits for the provider's next slot; `onWait` hears how long when it has to wait. A wait that
    * reaches `deadline` ends there (marking it expired) with the slot given back.
    */
-  async acquire(provider: string, signal?: AbortSignal, onWait?: (waitMs: number) => void, deadline?: Deadline): Promise<void> {
+  async acquire(
+    provider: string,
+    signal?: AbortSignal,
+    onWait?: (waitMs: number) => void,
+    deadline?: Deadline,
+  ): Promise<void> {
     const limit = this.#limits[provider];
     if (!limit) return;
     const maxWaitMs = limit.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
@@ -101,13 +112,26 @@ export class RateLimiter {
     if (limit.requestsPerSecond !== undefined) {
       const ratePerMs = limit.requestsPerSecond / 1000;
       const capacity = limit.burst ?? Math.max(1, Math.floor(limit.requestsPerSecond));
-      const reservation = await this.#storage.reserve(`${provider}:rps`, { cost: 1, ratePerMs, capacity, maxWaitMs, maxQueue, now: Date.now() });
+      const reservation = await this.#storage.reserve(`${provider}:rps`, {
+        cost: 1,
+        ratePerMs,
+        capacity,
+        maxWaitMs,
+        maxQueue,
+        now: Date.now(),
+      });
       if (!reservation.granted) throw this.#limited(provider, limit, reservation.waitMs, 'requests per second');
       waitMs = reservation.waitMs;
     }
     if (limit.tokensPerMinute !== undefined) {
       // Cost 0: only waits until the token balance is back above zero.
-      const reservation = await this.#storage.reserve(`${provider}:tpm`, { cost: 0, ...this.#tokenBucket(limit.tokensPerMinute), maxWaitMs, maxQueue: Number.POSITIVE_INFINITY, now: Date.now() });
+      const reservation = await this.#storage.reserve(`${provider}:tpm`, {
+        cost: 0,
+        ...this.#tokenBucket(limit.tokensPerMinute),
+        maxWaitMs,
+        maxQueue: Number.POSITIVE_INFINITY,
+        now: Date.now(),
+      });
       if (!reservation.granted) {
         if (limit.requestsPerSecond !== undefined) await this.#storage.refund(`${provider}:rps`, 1);
         throw this.#limited(provider, limit, reservation.waitMs, 'tokens per minute');
@@ -133,7 +157,10 @@ export class RateLimiter {
   async consumeTokens(provider: string, tokens: number): Promise<void> {
     const limit = this.#limits[provider];
     if (!limit?.tokensPerMinute || tokens <= 0) return;
-    await this.#storage.consume(`${provider}:tpm`, tokens, { ...this.#tokenBucket(limit.tokensPerMinute), now: Date.now() });
+    await this.#storage.consume(`${provider}:tpm`, tokens, {
+      ...this.#tokenBucket(limit.tokensPerMinute),
+      now: Date.now(),
+    });
   }
 
   #tokenBucket(tokensPerMinute: number) {

@@ -22,12 +22,42 @@ describe('MemoryCacheStorage (LRU + TTL)', () => {
 
 describe('cacheKey', () => {
   it('ignores key order and undefined fields, but not values, models or binary content', async () => {
-    const base = await cacheKey({ task: 'text-classification', model: 'hf:m@main', input: { inputs: 'x', parameters: { top_k: 2, function_to_apply: 'softmax' } } });
-    expect(await cacheKey({ task: 'text-classification', model: 'hf:m@main', input: { parameters: { function_to_apply: 'softmax', top_k: 2 }, inputs: 'x', extra: undefined } })).toBe(base);
-    expect(await cacheKey({ task: 'text-classification', model: 'hf:m@main', input: { inputs: 'y', parameters: { top_k: 2, function_to_apply: 'softmax' } } })).not.toBe(base);
-    expect(await cacheKey({ task: 'text-classification', model: 'hf:m@v2', input: { inputs: 'x', parameters: { top_k: 2, function_to_apply: 'softmax' } } })).not.toBe(base);
-    const blobA = await cacheKey({ task: 'image-classification', model: 'm', input: { inputs: new Blob([new Uint8Array([1, 2, 3])]) } });
-    const blobB = await cacheKey({ task: 'image-classification', model: 'm', input: { inputs: new Blob([new Uint8Array([1, 2, 4])]) } });
+    const base = await cacheKey({
+      task: 'text-classification',
+      model: 'hf:m@main',
+      input: { inputs: 'x', parameters: { top_k: 2, function_to_apply: 'softmax' } },
+    });
+    expect(
+      await cacheKey({
+        task: 'text-classification',
+        model: 'hf:m@main',
+        input: { parameters: { function_to_apply: 'softmax', top_k: 2 }, inputs: 'x', extra: undefined },
+      }),
+    ).toBe(base);
+    expect(
+      await cacheKey({
+        task: 'text-classification',
+        model: 'hf:m@main',
+        input: { inputs: 'y', parameters: { top_k: 2, function_to_apply: 'softmax' } },
+      }),
+    ).not.toBe(base);
+    expect(
+      await cacheKey({
+        task: 'text-classification',
+        model: 'hf:m@v2',
+        input: { inputs: 'x', parameters: { top_k: 2, function_to_apply: 'softmax' } },
+      }),
+    ).not.toBe(base);
+    const blobA = await cacheKey({
+      task: 'image-classification',
+      model: 'm',
+      input: { inputs: new Blob([new Uint8Array([1, 2, 3])]) },
+    });
+    const blobB = await cacheKey({
+      task: 'image-classification',
+      model: 'm',
+      input: { inputs: new Blob([new Uint8Array([1, 2, 4])]) },
+    });
     expect(blobA).not.toBe(blobB);
   });
 });

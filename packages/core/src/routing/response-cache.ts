@@ -64,5 +64,8 @@ export const defaultCachePolicy: CachePolicy = {
 export function resolveCachePolicy(config: CacheConfig | boolean | undefined): CachePolicy {
   if (config === undefined || config === false) return { ...defaultCachePolicy, enabled: false };
   if (config === true) return defaultCachePolicy;
-  return { ...defaultCachePolicy, ...Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) };
+  return {
+    ...defaultCachePolicy,
+    ...Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)),
+  };
 }

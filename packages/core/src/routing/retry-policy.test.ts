@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
-import { classifyFailure, countsAgainstHealth, fullJitterBackoff, provablyNotReceived, resolveRetryPolicy, retryHintMs } from './retry-policy';
+import {
+  classifyFailure,
+  countsAgainstHealth,
+  fullJitterBackoff,
+  provablyNotReceived,
+  resolveRetryPolicy,
+  retryHintMs,
+} from './retry-policy';
 
 describe('retry policy', () => {
   it('full jitter stays within [0, min(max, base·2^(n-1)))', () => {
@@ -12,11 +19,16 @@ describe('retry policy', () => {
   });
 
   it('layers policies: route over client over defaults', () => {
-    expect(resolveRetryPolicy({ maxAttempts: 2 }, { deadlineMs: 500 })).toMatchObject({ maxAttempts: 2, deadlineMs: 500, maxAttemptsPerTarget: 2 });
+    expect(resolveRetryPolicy({ maxAttempts: 2 }, { deadlineMs: 500 })).toMatchObject({
+      maxAttempts: 2,
+      deadlineMs: 500,
+      maxAttemptsPerTarget: 2,
+    });
   });
 
   it('classifies failures', () => {
-    const error = (code: ConstructorParameters<typeof InfermuxError>[0]['code']) => new InfermuxError({ code, message: code });
+    const error = (code: ConstructorParameters<typeof InfermuxError>[0]['code']) =>
+      new InfermuxError({ code, message: code });
     expect(classifyFailure(error('provider_server_error'))).toBe('retry');
     expect(classifyFailure(error('provider_rate_limited'))).toBe('retry');
     expect(classifyFailure(error('caller_context_length_exceeded'))).toBe('fatal');
@@ -26,7 +38,8 @@ describe('retry policy', () => {
   });
 
   it('counts real failures against a target\'s health, but not "later" answers', () => {
-    const error = (code: ConstructorParameters<typeof InfermuxError>[0]['code']) => new InfermuxError({ code, message: code });
+    const error = (code: ConstructorParameters<typeof InfermuxError>[0]['code']) =>
+      new InfermuxError({ code, message: code });
     expect(countsAgainstHealth(error('provider_server_error'))).toBe(true);
     expect(countsAgainstHealth(error('provider_timeout'))).toBe(true);
     expect(countsAgainstHealth(error('provider_model_loading'))).toBe(false);
@@ -35,15 +48,33 @@ describe('retry policy', () => {
   });
 
   it('reads Retry-After and HF estimated_time hints', () => {
-    expect(retryHintMs(new InfermuxError({ code: 'provider_rate_limited', message: 'x', retryAfterMs: 1_500 }))).toBe(1_500);
-    expect(retryHintMs(new InfermuxError({ code: 'provider_model_loading', message: 'x', details: { estimated_time: 2.5 } }))).toBe(2_500);
+    expect(retryHintMs(new InfermuxError({ code: 'provider_rate_limited', message: 'x', retryAfterMs: 1_500 }))).toBe(
+      1_500,
+    );
+    expect(
+      retryHintMs(
+        new InfermuxError({ code: 'provider_model_loading', message: 'x', details: { estimated_time: 2.5 } }),
+      ),
+    ).toBe(2_500);
     expect(retryHintMs(new InfermuxError({ code: 'provider_server_error', message: 'x' }))).toBeUndefined();
   });
 
   it('only proves non-receipt for refusals before the request was sent', () => {
-    expect(provablyNotReceived(new InfermuxError({ code: 'provider_network', message: 'x', details: { networkCode: 'ECONNREFUSED' } }))).toBe(true);
-    expect(provablyNotReceived(new InfermuxError({ code: 'provider_network', message: 'x', details: { networkCode: 'ECONNRESET' } }))).toBe(false);
-    expect(provablyNotReceived(new InfermuxError({ code: 'provider_timeout', message: 'x', details: { phase: 'first-byte' } }))).toBe(false);
+    expect(
+      provablyNotReceived(
+        new InfermuxError({ code: 'provider_network', message: 'x', details: { networkCode: 'ECONNREFUSED' } }),
+      ),
+    ).toBe(true);
+    expect(
+      provablyNotReceived(
+        new InfermuxError({ code: 'provider_network', message: 'x', details: { networkCode: 'ECONNRESET' } }),
+      ),
+    ).toBe(false);
+    expect(
+      provablyNotReceived(
+        new InfermuxError({ code: 'provider_timeout', message: 'x', details: { phase: 'first-byte' } }),
+      ),
+    ).toBe(false);
     expect(provablyNotReceived(new InfermuxError({ code: 'provider_rate_limited', message: 'x' }))).toBe(true);
   });
 });

@@ -37,7 +37,11 @@ export function resolveRetryPolicy(...layers: Array<RetryConfig | undefined>): R
  * Exponential backoff with full jitter (AWS architecture blog): a uniform draw in
  * [0, min(max, base · 2^retry)). Spreads retries of many clients instead of syncing them.
  */
-export function fullJitterBackoff(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function fullJitterBackoff(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.floor(random() * ceiling);
 }
@@ -74,7 +78,11 @@ export function countsAgainstHealth(error: InfermuxError): boolean {
 
 // A rate limit or a model that is still loading says "later", not "broken": the target leaves the
 // rotation until its Retry-After / estimated_time passes instead of tripping the breaker.
-const healthNeutralCodes = new Set<InfermuxError['code']>(['provider_rate_limited', 'provider_model_loading', 'gateway_circuit_open']);
+const healthNeutralCodes = new Set<InfermuxError['code']>([
+  'provider_rate_limited',
+  'provider_model_loading',
+  'gateway_circuit_open',
+]);
 
 /**
  * How long the upstream asked us to wait: `Retry-After` / `retry-after-ms` (already parsed by the
@@ -83,7 +91,9 @@ const healthNeutralCodes = new Set<InfermuxError['code']>(['provider_rate_limite
 export function retryHintMs(error: InfermuxError): number | undefined {
   if (error.retryAfterMs !== undefined) return error.retryAfterMs;
   const estimated = error.details?.estimatedTime ?? error.details?.estimated_time;
-  return typeof estimated === 'number' && Number.isFinite(estimated) && estimated >= 0 ? Math.round(estimated * 1000) : undefined;
+  return typeof estimated === 'number' && Number.isFinite(estimated) && estimated >= 0
+    ? Math.round(estimated * 1000)
+    : undefined;
 }
 
 /**
@@ -91,7 +101,12 @@ export function retryHintMs(error: InfermuxError): number | undefined {
  * duplicate would cost money (paid async jobs).
  */
 export function provablyNotReceived(error: InfermuxError): boolean {
-  if (error.code === 'provider_rate_limited' || error.code === 'gateway_circuit_open' || error.code === 'policy_rate_limited') return true;
+  if (
+    error.code === 'provider_rate_limited' ||
+    error.code === 'gateway_circuit_open' ||
+    error.code === 'policy_rate_limited'
+  )
+    return true;
   if (error.code === 'provider_timeout') return error.details?.phase === 'connect';
   if (error.code === 'provider_network') {
     const networkCode = error.details?.networkCode;

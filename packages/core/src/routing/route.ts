@@ -1,5 +1,5 @@
 import { InfermuxError } from '../errors/infermux-error';
-import { type ModelRef, formatModelRef, isPinnedRevision, parseModelRef } from '../model/model-ref';
+import { formatModelRef, isPinnedRevision, type ModelRef, parseModelRef } from '../model/model-ref';
 import type { Timeouts } from '../transport/timeouts';
 import type { PriceEntry } from './price-table';
 import type { HedgeConfig, RetryConfig, RouteConfig, StrategyName } from './routing-config';
@@ -34,7 +34,11 @@ export function targetKey(provider: string, model: ModelRef): string {
   return `${provider}:${formatModelRef({ ...model, provider: undefined })}`;
 }
 
-export function makeTarget(provider: string, model: ModelRef, extra: Partial<Omit<RouteTarget, 'provider' | 'model' | 'key' | 'label'>> = {}): RouteTarget {
+export function makeTarget(
+  provider: string,
+  model: ModelRef,
+  extra: Partial<Omit<RouteTarget, 'provider' | 'model' | 'key' | 'label'>> = {},
+): RouteTarget {
   const bare: ModelRef = { ...model };
   delete bare.provider;
   const label = formatModelRef(bare);

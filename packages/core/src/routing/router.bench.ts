@@ -16,7 +16,12 @@ const direct = providers[0] as Required<Pick<ProviderV1, 'doRun'>>;
 const plain = createClient({ providers });
 const routed = createClient({
   providers,
-  routes: { clf: { strategy: 'weighted', targets: [{ model: 'a:org/m@main', weight: 2 }, { model: 'b:org/m@main' }, { model: 'c:org/m@main' }] } },
+  routes: {
+    clf: {
+      strategy: 'weighted',
+      targets: [{ model: 'a:org/m@main', weight: 2 }, { model: 'b:org/m@main' }, { model: 'c:org/m@main' }],
+    },
+  },
   prices: { models: { 'a:*': { perComputeSecond: 0.0001 } } },
   limits: { providers: { a: { requestsPerSecond: 1e9 } } },
 });

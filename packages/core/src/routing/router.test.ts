@@ -9,12 +9,26 @@ import { EventHub } from './routing-events';
 
 describe('Router', () => {
   it('bounds the state it keeps for unconfigured targets, never forgetting pinned ones', async () => {
-    const router = new Router({ events: new EventHub(), limiter: new RateLimiter(), prices: new PriceTable(), retry: defaultRetryPolicy, breaker: defaultBreakerPolicy });
+    const router = new Router({
+      events: new EventHub(),
+      limiter: new RateLimiter(),
+      prices: new PriceTable(),
+      retry: defaultRetryPolicy,
+      breaker: defaultBreakerPolicy,
+    });
     const pinned = makeTarget('p', { id: 'org/configured' });
     router.pin(pinned);
     for (let index = 0; index < 10_050; index++) {
       const target = makeTarget('p', { id: `org/model-${index}` });
-      await router.execute({ requestId: 'r', task: 'text-classification', route: { name: target.key, strategy: 'priority', targets: [target], configured: false }, resendable: () => true, hedge: false, attempts: [], run: async () => 'ok' });
+      await router.execute({
+        requestId: 'r',
+        task: 'text-classification',
+        route: { name: target.key, strategy: 'priority', targets: [target], configured: false },
+        resendable: () => true,
+        hedge: false,
+        attempts: [],
+        run: async () => 'ok',
+      });
     }
     const health = router.health();
     expect(health.length).toBeLessThanOrEqual(10_000);

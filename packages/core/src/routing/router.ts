@@ -3,16 +3,16 @@ import type { Attempt } from '../result/result-envelope';
 import type { TaskId } from '../tasks/task-registry';
 import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
-import { type LinkedSignal, linkSignals } from './link-signals';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
+import { type LinkedSignal, linkSignals } from './link-signals';
 import type { PriceTable } from './price-table';
 import type { RateLimiter } from './rate-limiter';
 import {
-  type RetryPolicy,
   classifyFailure,
   countsAgainstHealth,
   fullJitterBackoff,
   provablyNotReceived,
+  type RetryPolicy,
   resolveRetryPolicy,
   retryHintMs,
 } from './retry-policy';
@@ -70,7 +70,9 @@ export interface ExecuteResult<R> {
   abort(reason: unknown): void;
 }
 
-type Outcome<R> = { ok: true; value: R; target: RouteTarget; release(): void; abort(reason: unknown): void } | { ok: false; error: InfermuxError; target: RouteTarget };
+type Outcome<R> =
+  | { ok: true; value: R; target: RouteTarget; release(): void; abort(reason: unknown): void }
+  | { ok: false; error: InfermuxError; target: RouteTarget };
 
 interface RunningAttempt<R> {
   target: RouteTarget;
@@ -94,7 +96,11 @@ const expireDeadline = (deadline: Deadline, link: LinkedSignal): void => {
   link.abort(deadlineReason);
 };
 
-const breakerEventTypes = { open: 'breaker-open', 'half-open': 'breaker-half-open', closed: 'breaker-close' } as const satisfies Record<BreakerState, string>;
+const breakerEventTypes = {
+  open: 'breaker-open',
+  'half-open': 'breaker-half-open',
+  closed: 'breaker-close',
+} as const satisfies Record<BreakerState, string>;
 
 /**
  * Runs one request over a route: picks targets by strategy, retries transient failures with
@@ -150,13 +156,25 @@ export class Router {
     const before = breaker.state;
     const value = operation(breaker);
     if (breaker.state !== before) {
-      this.options.events.emit({ type: breakerEventTypes[breaker.state], requestId, provider: target.provider, model: target.label });
+      this.options.events.emit({
+        type: breakerEventTypes[breaker.state],
+        requestId,
+        provider: target.provider,
+        model: target.label,
+      });
     }
     return value;
   }
 
   /** Breaker states and load per target, for /metrics and `client.health()`. */
-  health(): Array<{ provider: string; model: string; breaker: BreakerState; outstanding: number; ewmaMs?: number; coolingUntil?: number }> {
+  health(): Array<{
+    provider: string;
+    model: string;
+    breaker: BreakerState;
+    outstanding: number;
+    ewmaMs?: number;
+    coolingUntil?: number;
+  }> {
     return [...this.#breakers.values()].map(({ breaker, target }) => {
       const stats = this.stats.get(target);
       return {
@@ -177,12 +195,21 @@ export class Router {
 
   async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
     // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
-    const policy = request.route.retry ? resolveRetryPolicy(this.options.retry, request.route.retry) : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
+    const policy = request.route.retry
+      ? resolveRetryPolicy(this.options.retry, request.route.retry)
+      : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
     // The deadline travels with each attempt to the transport, which ends the call there with the
     // timer it arms anyway, and which a stream handed on can be ended through: attempts run on the
     // caller's own signal, with no controller or timer here.
     const startedAt = Date.now();
-    const context: LoopContext<R> = { request, policy, signal: request.signal, deadlineExpired: false, deadlineAt: startedAt + policy.deadlineMs, startedAt };
+    const context: LoopContext<R> = {
+      request,
+      policy,
+      signal: request.signal,
+      deadlineExpired: false,
+      deadlineAt: startedAt + policy.deadlineMs,
+      startedAt,
+    };
     try {
       const { value, target, release, abort } = await this.#loop(context);
       return { value, target, release, abort };
@@ -208,7 +235,11 @@ export class Router {
         throw this.#translate(new Error('deadline'), context);
       }
       const tried = tries;
-      const candidates = tried ? ranked.filter((target) => !skipped?.has(target.key) && (tried.get(target.key) ?? 0) < policy.maxAttemptsPerTarget) : ranked;
+      const candidates = tried
+        ? ranked.filter(
+            (target) => !skipped?.has(target.key) && (tried.get(target.key) ?? 0) < policy.maxAttemptsPerTarget,
+          )
+        : ranked;
       if (candidates.length === 0) break;
       const now = Date.now();
       const ready = candidates.filter((target) => this.#readyAt(target) <= now);
@@ -219,7 +250,9 @@ export class Router {
       if (target && retryingSameTarget) waitMs = fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random);
       if (!target) {
         // Everything left is cooling down after a Retry-After: wait for the first to come back.
-        const soonest = candidates.reduce((best, candidate) => (this.#readyAt(candidate) < this.#readyAt(best) ? candidate : best));
+        const soonest = candidates.reduce((best, candidate) =>
+          this.#readyAt(candidate) < this.#readyAt(best) ? candidate : best,
+        );
         if (!Number.isFinite(this.#readyAt(soonest))) break;
         target = soonest;
         waitMs = this.#readyAt(soonest) - now;
@@ -251,8 +284,11 @@ export class Router {
       }
 
       attemptNumber += 1;
-      const hedgeWith = attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
-      const outcome = hedgeWith ? await this.#hedged(context, target, hedgeWith, attemptNumber) : await this.#attempt(context, target, attemptNumber, false, undefined);
+      const hedgeWith =
+        attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
+      const outcome = hedgeWith
+        ? await this.#hedged(context, target, hedgeWith, attemptNumber)
+        : await this.#attempt(context, target, attemptNumber, false, undefined);
       if (outcome.ok) return outcome;
 
       lastError = outcome.error;
@@ -300,7 +336,12 @@ export class Router {
   }
 
   /** Sends to `primary`; if it has not answered within its recent p95, also to `secondary`. First success wins. */
-  async #hedged<R>(context: LoopContext<R>, primary: RouteTarget, secondary: RouteTarget, attemptNumber: number): Promise<Outcome<R>> {
+  async #hedged<R>(
+    context: LoopContext<R>,
+    primary: RouteTarget,
+    secondary: RouteTarget,
+    attemptNumber: number,
+  ): Promise<Outcome<R>> {
     const hedge = context.request.route.hedge ?? {};
     const p95 = this.stats.get(primary).p95();
     const delayMs = Math.max(hedge.minDelayMs ?? 0, p95 ?? hedge.delayMs ?? DEFAULT_HEDGE_DELAY_MS);
@@ -349,7 +390,11 @@ export class Router {
     const { events, limiter } = this.options;
     const startedAt = Date.now();
     if (!this.#withBreaker(target, request.requestId, tryAcquire)) {
-      const error = new InfermuxError({ code: 'gateway_circuit_open', message: `The circuit breaker for ${target.key} is open`, provider: target.provider });
+      const error = new InfermuxError({
+        code: 'gateway_circuit_open',
+        message: `The circuit breaker for ${target.key} is open`,
+        provider: target.provider,
+      });
       this.#finish(context, target, attemptNumber, hedged, startedAt, error);
       return { ok: false, error, target };
     }
@@ -366,14 +411,21 @@ export class Router {
         cancellable.link = link;
         if (cancellable.cancelled) link.abort(new Error('hedge lost'));
       }
-      if (!stats.transportDeadline) timer = setTimeout(expireDeadline, Math.max(0, context.deadlineAt - Date.now()), deadline, link);
+      if (!stats.transportDeadline)
+        timer = setTimeout(expireDeadline, Math.max(0, context.deadlineAt - Date.now()), deadline, link);
     }
     const signal = link ? link.signal : context.signal;
     let error: InfermuxError;
     // Most providers have no limit: then there is nothing to wait for, so no await.
     if (limiter.hasLimit(target.provider)) {
       try {
-        await limiter.acquire(target.provider, signal, (waitMs) => events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }), deadline);
+        await limiter.acquire(
+          target.provider,
+          signal,
+          (waitMs) =>
+            events.emit({ type: 'rate-limit-wait', requestId: request.requestId, provider: target.provider, waitMs }),
+          deadline,
+        );
       } catch (caught) {
         error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
         this.#withBreaker(target, request.requestId, releaseSlot);
@@ -383,7 +435,8 @@ export class Router {
     }
 
     stats.outstanding += 1;
-    if (events.listening) events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, attemptNumber, hedged) });
+    if (events.listening)
+      events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, attemptNumber, hedged) });
     try {
       const value = await request.run(target, signal, deadline);
       clearTimeout(timer);
@@ -398,7 +451,13 @@ export class Router {
         return { ok: true, value, target, release: noRelease, abort: noAbort };
       }
       // The attempt's own controller if it has one, else the transport call it ran.
-      return { ok: true, value, target, release: link ? link.dispose : noRelease, abort: link ? link.abort : (reason) => deadline.upstream?.abort(reason) };
+      return {
+        ok: true,
+        value,
+        target,
+        release: link ? link.dispose : noRelease,
+        abort: link ? link.abort : (reason) => deadline.upstream?.abort(reason),
+      };
     } catch (caught) {
       stats.transportDeadline = deadline.enforced;
       error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
@@ -413,7 +472,14 @@ export class Router {
   }
 
   /** An attempt failed: its timer and controller go, and the failure is named (deadline, lost hedge, caller). */
-  #attemptFailed(caught: unknown, context: LoopContext<unknown>, deadline: Deadline, timer: ReturnType<typeof setTimeout> | undefined, link: LinkedSignal | undefined, cancellable: { cancelled: boolean } | undefined): InfermuxError {
+  #attemptFailed(
+    caught: unknown,
+    context: LoopContext<unknown>,
+    deadline: Deadline,
+    timer: ReturnType<typeof setTimeout> | undefined,
+    link: LinkedSignal | undefined,
+    cancellable: { cancelled: boolean } | undefined,
+  ): InfermuxError {
     clearTimeout(timer);
     link?.dispose();
     if (deadline.expired) context.deadlineExpired = true;
@@ -421,7 +487,14 @@ export class Router {
   }
 
   /** Records a finished attempt on the call, and reports it when someone listens. */
-  #finish(context: LoopContext<unknown>, target: RouteTarget, attemptNumber: number, hedged: boolean, startedAt: number, error: InfermuxError | undefined): void {
+  #finish(
+    context: LoopContext<unknown>,
+    target: RouteTarget,
+    attemptNumber: number,
+    hedged: boolean,
+    startedAt: number,
+    error: InfermuxError | undefined,
+  ): void {
     const durationMs = Date.now() - startedAt;
     const attempt: Attempt = { provider: target.provider, model: target.label, startedAt, durationMs };
     if (error) {
@@ -433,7 +506,11 @@ export class Router {
     context.request.attempts.push(attempt);
     const { events } = this.options;
     if (!events.listening) return;
-    const event: Omit<AttemptEndEvent, 'timestamp'> = { type: 'attempt-end', ...this.#attemptFields(context, target, attemptNumber, hedged), durationMs };
+    const event: Omit<AttemptEndEvent, 'timestamp'> = {
+      type: 'attempt-end',
+      ...this.#attemptFields(context, target, attemptNumber, hedged),
+      durationMs,
+    };
     if (error) {
       event.errorCode = error.code;
       if (attempt.status) event.status = attempt.status;
@@ -444,7 +521,15 @@ export class Router {
   /** What attempt-start and attempt-end events share; built only when someone listens. */
   #attemptFields(context: LoopContext<unknown>, target: RouteTarget, attempt: number, hedged: boolean) {
     const { request } = context;
-    return { requestId: request.requestId, task: request.task, route: request.route.name, provider: target.provider, model: target.label, attempt, hedged };
+    return {
+      requestId: request.requestId,
+      task: request.task,
+      route: request.route.name,
+      provider: target.provider,
+      model: target.label,
+      attempt,
+      hedged,
+    };
   }
 
   /** Names aborts for what they were: the caller's, the deadline's, or a hedge that lost. */
@@ -460,7 +545,12 @@ export class Router {
       });
     }
     if (!callerAborted && hedgeLost) {
-      return new InfermuxError({ code: 'caller_aborted', message: 'Cancelled: a hedged copy answered first', details: { hedgeLost: true }, cause: error });
+      return new InfermuxError({
+        code: 'caller_aborted',
+        message: 'Cancelled: a hedged copy answered first',
+        details: { hedgeLost: true },
+        cause: error,
+      });
     }
     return InfermuxError.from(error, { code: 'gateway_internal' });
   }
@@ -469,7 +559,9 @@ export class Router {
     const { route, attempts } = context.request;
     const elapsed = Date.now() - context.startedAt;
     if (!lastError) {
-      const reopensAt = Math.min(...route.targets.map((target) => this.breakerFor(target).reopensAt ?? Number.POSITIVE_INFINITY));
+      const reopensAt = Math.min(
+        ...route.targets.map((target) => this.breakerFor(target).reopensAt ?? Number.POSITIVE_INFINITY),
+      );
       return new InfermuxError({
         code: 'gateway_circuit_open',
         message: `No target of "${route.name}" is available: ${route.targets.map((target) => `${target.key} (breaker ${this.breakerFor(target).state})`).join(', ')}`,
@@ -477,7 +569,12 @@ export class Router {
         details: { attempts },
       });
     }
-    const summary = attempts.map((attempt) => `${attempt.provider}:${attempt.model} → ${attempt.errorCode ?? 'ok'}${attempt.status ? ` (HTTP ${attempt.status})` : ''} in ${attempt.durationMs} ms`).join('; ');
+    const summary = attempts
+      .map(
+        (attempt) =>
+          `${attempt.provider}:${attempt.model} → ${attempt.errorCode ?? 'ok'}${attempt.status ? ` (HTTP ${attempt.status})` : ''} in ${attempt.durationMs} ms`,
+      )
+      .join('; ');
     if (route.targets.length === 1) {
       return new InfermuxError({
         code: lastError.code,

@@ -8,7 +8,12 @@ describe('routing config sections', () => {
         chat: {
           strategy: 'weighted',
           targets: [
-            { provider: 'hf', model: 'meta-llama/Llama-3.1-8B-Instruct@main', weight: 3, price: { inputPerMillionTokens: 0.2, outputPerMillionTokens: 0.6 } },
+            {
+              provider: 'hf',
+              model: 'meta-llama/Llama-3.1-8B-Instruct@main',
+              weight: 3,
+              price: { inputPerMillionTokens: 0.2, outputPerMillionTokens: 0.6 },
+            },
             { model: 'evolink:gpt-5.5', weight: 1, timeouts: { firstByteMs: 5_000 } },
           ],
           retry: { maxAttempts: 3 },
@@ -26,10 +31,18 @@ describe('routing config sections', () => {
   });
 
   it('rejects a bad value with its path and reason', () => {
-    expect(() => parseConfig({ routes: { chat: { strategy: 'fastest', targets: [{ model: 'hf:x' }] } } })).toThrow(/routes\.chat\.strategy: expected one of priority, weighted/);
-    expect(() => parseConfig({ routes: { chat: { targets: [{ model: 'hf:x', weight: -1 }] } } })).toThrow(/routes\.chat\.targets\[0\]\.weight: expected a weight of 0 or more/);
-    expect(() => parseConfig({ routes: { chat: { targets: [] } } })).toThrow(/routes\.chat\.targets: expected at least one target/);
-    expect(() => parseConfig({ limits: { providers: { hf: { requestsPerSecond: 0 } } } })).toThrow(/limits\.providers\.hf\.requestsPerSecond: expected requests per second greater than 0/);
+    expect(() => parseConfig({ routes: { chat: { strategy: 'fastest', targets: [{ model: 'hf:x' }] } } })).toThrow(
+      /routes\.chat\.strategy: expected one of priority, weighted/,
+    );
+    expect(() => parseConfig({ routes: { chat: { targets: [{ model: 'hf:x', weight: -1 }] } } })).toThrow(
+      /routes\.chat\.targets\[0\]\.weight: expected a weight of 0 or more/,
+    );
+    expect(() => parseConfig({ routes: { chat: { targets: [] } } })).toThrow(
+      /routes\.chat\.targets: expected at least one target/,
+    );
+    expect(() => parseConfig({ limits: { providers: { hf: { requestsPerSecond: 0 } } } })).toThrow(
+      /limits\.providers\.hf\.requestsPerSecond: expected requests per second greater than 0/,
+    );
     expect(() => parseConfig({ breaker: { failureRatio: 2 } })).toThrow(/breaker\.failureRatio/);
     expect(() => parseConfig({ prices: { models: { 'hf:x': { perTokn: 1 } } } })).toThrow(/prices\.models\.hf:x/);
   });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { timeoutsSchema } from '../config/timeouts-schema';
 
-const positiveInt = (what: string) => z.int({ error: `expected ${what} (a whole number)` }).positive({ error: `expected ${what} greater than 0` });
-const nonNegative = (what: string) => z.number({ error: `expected ${what} (a number)` }).nonnegative({ error: `expected ${what} of 0 or more` });
-
+const positiveInt = (what: string) =>
+  z.int({ error: `expected ${what} (a whole number)` }).positive({ error: `expected ${what} greater than 0` });
+const nonNegative = (what: string) =>
+  z.number({ error: `expected ${what} (a number)` }).nonnegative({ error: `expected ${what} of 0 or more` });
 
 /**
  * Prices in explicit units. Every field is optional; a call costs the sum of the units its

@@ -19,10 +19,29 @@ interface TargetFields {
   model: string;
 }
 
-export type AttemptStartEvent = EventBase & TargetFields & { type: 'attempt-start'; task: TaskId; route: string; attempt: number; hedged: boolean };
-export type AttemptEndEvent = EventBase & TargetFields & { type: 'attempt-end'; task: TaskId; route: string; attempt: number; hedged: boolean; durationMs: number; errorCode?: ErrorCode; status?: number };
-export type RetryScheduledEvent = EventBase & TargetFields & { type: 'retry-scheduled'; task: TaskId; route: string; delayMs: number; reason: ErrorCode };
-export type FailoverEvent = EventBase & { type: 'failover'; task: TaskId; route: string; from: TargetFields; to: TargetFields; reason: ErrorCode };
+export type AttemptStartEvent = EventBase &
+  TargetFields & { type: 'attempt-start'; task: TaskId; route: string; attempt: number; hedged: boolean };
+export type AttemptEndEvent = EventBase &
+  TargetFields & {
+    type: 'attempt-end';
+    task: TaskId;
+    route: string;
+    attempt: number;
+    hedged: boolean;
+    durationMs: number;
+    errorCode?: ErrorCode;
+    status?: number;
+  };
+export type RetryScheduledEvent = EventBase &
+  TargetFields & { type: 'retry-scheduled'; task: TaskId; route: string; delayMs: number; reason: ErrorCode };
+export type FailoverEvent = EventBase & {
+  type: 'failover';
+  task: TaskId;
+  route: string;
+  from: TargetFields;
+  to: TargetFields;
+  reason: ErrorCode;
+};
 export type BreakerEvent = EventBase & TargetFields & { type: 'breaker-open' | 'breaker-half-open' | 'breaker-close' };
 export type CacheEvent = EventBase & { type: 'cache-hit' | 'cache-miss'; task: TaskId; route: string };
 export type RateLimitWaitEvent = EventBase & { type: 'rate-limit-wait'; provider: string; waitMs: number };

@@ -18,7 +18,11 @@ export interface OpenedStream<P = StreamPart> {
  * window throws (so the router can fail over without the caller seeing anything); a stream that
  * ends before any content is a failure too. `isContent` may throw to fail the window.
  */
-export async function readUntil<P>(stream: AsyncIterable<P>, provider: string, isContent: (part: P) => boolean): Promise<OpenedStream<P>> {
+export async function readUntil<P>(
+  stream: AsyncIterable<P>,
+  provider: string,
+  isContent: (part: P) => boolean,
+): Promise<OpenedStream<P>> {
   const iterator = stream[Symbol.asyncIterator]();
   const buffered: P[] = [];
   try {

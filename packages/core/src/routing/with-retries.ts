@@ -1,12 +1,16 @@
 import { InfermuxError } from '../errors/infermux-error';
 import { abortableSleep } from './abortable-sleep';
-import { type RetryPolicy, fullJitterBackoff, retryHintMs } from './retry-policy';
+import { fullJitterBackoff, type RetryPolicy, retryHintMs } from './retry-policy';
 
 /**
  * Retries an idempotent call (job status polls) on retryable errors with full-jitter backoff,
  * honouring Retry-After, within the policy's attempts and deadline.
  */
-export async function withRetries<R>(call: () => Promise<R>, policy: RetryPolicy, options: { signal?: AbortSignal; random?: () => number } = {}): Promise<R> {
+export async function withRetries<R>(
+  call: () => Promise<R>,
+  policy: RetryPolicy,
+  options: { signal?: AbortSignal; random?: () => number } = {},
+): Promise<R> {
   const deadlineAt = Date.now() + policy.deadlineMs;
   for (let attempt = 1; ; attempt += 1) {
     try {

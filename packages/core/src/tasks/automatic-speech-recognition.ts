@@ -21,7 +21,9 @@ export const automaticSpeechRecognition = defineTask({
   output: z.looseObject({
     text: z.string(),
     /** Present when `return_timestamps` is set. `timestamp` is `[start, end]` in seconds; `end` may be null on the last chunk. */
-    chunks: z.array(z.looseObject({ text: z.string(), timestamp: z.tuple([z.number(), z.number().nullable()]) })).optional(),
+    chunks: z
+      .array(z.looseObject({ text: z.string(), timestamp: z.tuple([z.number(), z.number().nullable()]) }))
+      .optional(),
   }),
   example: {
     input: { inputs: new Uint8Array([0x66, 0x4c, 0x61, 0x43]) },

@@ -9,7 +9,10 @@ const contentPartSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('image_url'),
       image_url: z.strictObject(
-        { url: z.string({ error: 'expected an http(s) or data: URL (a string)' }).min(1), detail: z.enum(['auto', 'low', 'high']).optional() },
+        {
+          url: z.string({ error: 'expected an http(s) or data: URL (a string)' }).min(1),
+          detail: z.enum(['auto', 'low', 'high']).optional(),
+        },
         { error: objectExpected('{ url }') },
       ),
     }),
@@ -79,7 +82,10 @@ const responseFormatSchema = z.discriminatedUnion(
 );
 
 const toolChoiceSchema = z.union(
-  [z.enum(['auto', 'none', 'required']), z.strictObject({ type: z.literal('function').optional(), function: z.strictObject({ name: z.string() }) })],
+  [
+    z.enum(['auto', 'none', 'required']),
+    z.strictObject({ type: z.literal('function').optional(), function: z.strictObject({ name: z.string() }) }),
+  ],
   { error: 'expected "auto", "none", "required" or { function: { name } }' },
 );
 
@@ -88,7 +94,13 @@ const chatMessageOutputSchema = z.looseObject({
   /** `null` when the model only called tools. */
   content: z.string().nullable().default(null),
   tool_calls: z
-    .array(z.looseObject({ id: z.string(), type: z.string(), function: z.looseObject({ name: z.string(), arguments: z.unknown() }) }))
+    .array(
+      z.looseObject({
+        id: z.string(),
+        type: z.string(),
+        function: z.looseObject({ name: z.string(), arguments: z.unknown() }),
+      }),
+    )
     .optional(),
 });
 
@@ -130,7 +142,9 @@ export const chatCompletion = defineTask({
       .optional(),
     tool_choice: toolChoiceSchema.optional(),
     tool_prompt: z.string().optional(),
-    stream_options: z.strictObject({ include_usage: z.boolean().optional() }, { error: objectExpected('{ include_usage }') }).optional(),
+    stream_options: z
+      .strictObject({ include_usage: z.boolean().optional() }, { error: objectExpected('{ include_usage }') })
+      .optional(),
     reasoning_effort: z.string().optional(),
   }),
   output: z.looseObject({
@@ -161,7 +175,12 @@ export const chatCompletion = defineTask({
       model: 'openai/gpt-oss-120b',
       system_fingerprint: null,
       choices: [
-        { index: 0, message: { role: 'assistant', content: "There are 3 'G's in 'huggingface'." }, finish_reason: 'stop', logprobs: null },
+        {
+          index: 0,
+          message: { role: 'assistant', content: "There are 3 'G's in 'huggingface'." },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
       ],
       usage: { prompt_tokens: 19, completion_tokens: 12, total_tokens: 31 },
     },

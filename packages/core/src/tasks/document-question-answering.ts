@@ -41,7 +41,10 @@ export const documentQuestionAnswering = defineTask({
   output: z.array(extractiveAnswerSchema),
   example: {
     input: {
-      inputs: { image: 'https://huggingface.co/spaces/impira/docquery/resolve/main/invoice.png', question: 'What is the invoice number?' },
+      inputs: {
+        image: 'https://huggingface.co/spaces/impira/docquery/resolve/main/invoice.png',
+        question: 'What is the invoice number?',
+      },
     },
     output: [{ answer: 'us-001', score: 0.9986, start: 16, end: 16 }],
   },

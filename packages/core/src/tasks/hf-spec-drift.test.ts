@@ -23,7 +23,11 @@ type JsonSchema = {
   [key: string]: unknown;
 };
 
-const tasksDirectory = join(dirname(createRequire(import.meta.url).resolve('@huggingface/tasks/package.json')), 'src', 'tasks');
+const tasksDirectory = join(
+  dirname(createRequire(import.meta.url).resolve('@huggingface/tasks/package.json')),
+  'src',
+  'tasks',
+);
 
 function readJson(path: string): JsonSchema {
   return JSON.parse(readFileSync(path, 'utf8')) as JsonSchema;
@@ -104,7 +108,14 @@ function compare(
   if (!spec.properties) return; // free-form (e.g. generate_parameters, a table) or a oneOf: names are not fixed
   const fields = objectFields(ours);
   if (!fields) {
-    differences.push({ level, extra: [], missing: [], requiredOnlyInOurs: [], requiredOnlyInSpec: [], notAnObject: true });
+    differences.push({
+      level,
+      extra: [],
+      missing: [],
+      requiredOnlyInOurs: [],
+      requiredOnlyInSpec: [],
+      notAnObject: true,
+    });
     return;
   }
   const allowed = allowances.find((entry) => entry.level === level);
@@ -115,10 +126,18 @@ function compare(
     level,
     extra: ourNames.filter((name) => !specNames.includes(name)).sort(),
     missing: specNames.filter((name) => !ourNames.includes(name)).sort(),
-    requiredOnlyInOurs: fields.required.filter((name) => ourNames.includes(name) && !specRequired.includes(name)).sort(),
+    requiredOnlyInOurs: fields.required
+      .filter((name) => ourNames.includes(name) && !specRequired.includes(name))
+      .sort(),
     requiredOnlyInSpec: specRequired.filter((name) => !fields.required.includes(name)).sort(),
   };
-  if (difference.extra.length + difference.missing.length + difference.requiredOnlyInOurs.length + difference.requiredOnlyInSpec.length > 0) {
+  if (
+    difference.extra.length +
+      difference.missing.length +
+      difference.requiredOnlyInOurs.length +
+      difference.requiredOnlyInSpec.length >
+    0
+  ) {
     differences.push(difference);
   }
   for (const [name, property] of Object.entries(spec.properties)) {
@@ -149,13 +168,28 @@ describe('input schemas match @huggingface/tasks specs', () => {
       type: 'object',
       required: ['inputs'],
       properties: { inputs: { type: 'string' }, parameters: { $ref: '#/$defs/P' } },
-      $defs: { P: { type: 'object', properties: { top_k: { type: 'integer' }, new_knob: { type: 'number' } }, required: ['top_k'] } },
+      $defs: {
+        P: {
+          type: 'object',
+          properties: { top_k: { type: 'integer' }, new_knob: { type: 'number' } },
+          required: ['top_k'],
+        },
+      },
     };
-    const ours = z.strictObject({ inputs: z.string(), parameters: z.strictObject({ top_k: z.int().optional(), old_knob: z.number().optional() }).optional() });
+    const ours = z.strictObject({
+      inputs: z.string(),
+      parameters: z.strictObject({ top_k: z.int().optional(), old_knob: z.number().optional() }).optional(),
+    });
     const differences: Difference[] = [];
     compare(ours, document, document, '', [], differences);
     expect(differences).toEqual([
-      { level: 'parameters', extra: ['old_knob'], missing: ['new_knob'], requiredOnlyInOurs: [], requiredOnlyInSpec: ['top_k'] },
+      {
+        level: 'parameters',
+        extra: ['old_knob'],
+        missing: ['new_knob'],
+        requiredOnlyInOurs: [],
+        requiredOnlyInSpec: ['top_k'],
+      },
     ]);
   });
 });

@@ -20,7 +20,10 @@ export const imageClassification = defineTask({
   }),
   output: labelScoreListSchema,
   example: {
-    input: { inputs: 'https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/cats.png', parameters: { top_k: 2 } },
+    input: {
+      inputs: 'https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/cats.png',
+      parameters: { top_k: 2 },
+    },
     output: [
       { label: 'tabby, tabby cat', score: 0.472 },
       { label: 'Egyptian cat', score: 0.287 },

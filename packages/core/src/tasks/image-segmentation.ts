@@ -31,7 +31,11 @@ export const imageSegmentation = defineTask({
   example: {
     input: { inputs: new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), parameters: { subtask: 'semantic' } },
     output: [
-      { label: 'cat', mask: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==', score: null },
+      {
+        label: 'cat',
+        mask: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==',
+        score: null,
+      },
     ],
   },
 });

@@ -18,7 +18,10 @@ export const imageToImage = defineTask({
         num_inference_steps: positiveIntSchema.optional(),
         /** Output size in pixels; ignored by providers and models that do not support it. */
         target_size: z
-          .strictObject({ width: positiveIntSchema, height: positiveIntSchema }, { error: objectExpected('{ width, height }') })
+          .strictObject(
+            { width: positiveIntSchema, height: positiveIntSchema },
+            { error: objectExpected('{ width, height }') },
+          )
           .optional(),
       })
       .optional(),
@@ -29,6 +32,8 @@ export const imageToImage = defineTask({
       inputs: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       parameters: { prompt: 'Turn the cat into a tiger', num_inference_steps: 25 },
     },
-    output: { image: { data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), contentType: 'image/png' } },
+    output: {
+      image: { data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), contentType: 'image/png' },
+    },
   },
 });

@@ -12,7 +12,9 @@ export const sentenceSimilarity = defineTask({
       {
         source_sentence: z.string({ error: 'expected the sentence to compare against (a string)' }),
         sentences: z
-          .array(z.string({ error: 'expected a sentence (a string)' }), { error: 'expected a list of sentences (strings)' })
+          .array(z.string({ error: 'expected a sentence (a string)' }), {
+            error: 'expected a list of sentences (strings)',
+          })
           .min(1, 'expected at least one sentence'),
       },
       { error: objectExpected('{ source_sentence, sentences }') },

@@ -15,7 +15,9 @@ export const tableQuestionAnswering = defineTask({
         question: z.string({ error: 'expected the question (a string)' }),
         table: z.record(
           z.string(),
-          z.array(z.string({ error: 'expected a cell (a string)' }), { error: 'expected a column (a list of cell strings)' }),
+          z.array(z.string({ error: 'expected a cell (a string)' }), {
+            error: 'expected a column (a list of cell strings)',
+          }),
           { error: 'expected the table as { column: [cell, …] }' },
         ),
       },

@@ -4,37 +4,81 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { type BinaryData, binaryInputSchema } from '../binary/binary-input';
 import { parseWith, ValidationError } from '../errors/validation-error';
-import { getTask, isTaskId, type TaskId, type TaskInput, type TaskOutput, taskIds, taskRegistry } from './task-registry';
+import {
+  getTask,
+  isTaskId,
+  type TaskId,
+  type TaskInput,
+  type TaskOutput,
+  taskIds,
+  taskRegistry,
+} from './task-registry';
 
 type PathSegment = string | number;
 
 /** One wrong-typed field and one unknown key per task, applied to a copy of the task's example input. */
 const malformed: Record<TaskId, { wrongType: { path: PathSegment[]; value: unknown }; unknownKeyAt: PathSegment[] }> = {
   'text-classification': { wrongType: { path: ['parameters', 'top_k'], value: 'two' }, unknownKeyAt: ['parameters'] },
-  'token-classification': { wrongType: { path: ['parameters', 'stride'], value: 'wide' }, unknownKeyAt: ['parameters'] },
-  'zero-shot-classification': { wrongType: { path: ['parameters', 'candidate_labels'], value: 'refund' }, unknownKeyAt: ['parameters'] },
+  'token-classification': {
+    wrongType: { path: ['parameters', 'stride'], value: 'wide' },
+    unknownKeyAt: ['parameters'],
+  },
+  'zero-shot-classification': {
+    wrongType: { path: ['parameters', 'candidate_labels'], value: 'refund' },
+    unknownKeyAt: ['parameters'],
+  },
   'fill-mask': { wrongType: { path: ['parameters', 'targets'], value: 'no' }, unknownKeyAt: ['parameters'] },
   'question-answering': { wrongType: { path: ['inputs', 'question'], value: 42 }, unknownKeyAt: ['inputs'] },
-  'table-question-answering': { wrongType: { path: ['inputs', 'table', 'Stars'], value: '36542' }, unknownKeyAt: ['inputs'] },
+  'table-question-answering': {
+    wrongType: { path: ['inputs', 'table', 'Stars'], value: '36542' },
+    unknownKeyAt: ['inputs'],
+  },
   summarization: { wrongType: { path: ['parameters', 'truncation'], value: true }, unknownKeyAt: ['parameters'] },
   translation: { wrongType: { path: ['parameters', 'src_lang'], value: 7 }, unknownKeyAt: ['parameters'] },
-  'text-generation': { wrongType: { path: ['parameters', 'max_new_tokens'], value: '20' }, unknownKeyAt: ['parameters'] },
+  'text-generation': {
+    wrongType: { path: ['parameters', 'max_new_tokens'], value: '20' },
+    unknownKeyAt: ['parameters'],
+  },
   'chat-completion': { wrongType: { path: ['messages', 0, 'content'], value: 42 }, unknownKeyAt: ['messages', 0] },
   'feature-extraction': { wrongType: { path: ['normalize'], value: 'yes' }, unknownKeyAt: [] },
   'sentence-similarity': { wrongType: { path: ['inputs', 'sentences'], value: 'a dog' }, unknownKeyAt: ['inputs'] },
   'image-classification': { wrongType: { path: ['inputs'], value: 42 }, unknownKeyAt: ['parameters'] },
-  'zero-shot-image-classification': { wrongType: { path: ['parameters', 'candidate_labels', 0], value: 1 }, unknownKeyAt: ['parameters'] },
+  'zero-shot-image-classification': {
+    wrongType: { path: ['parameters', 'candidate_labels', 0], value: 1 },
+    unknownKeyAt: ['parameters'],
+  },
   'object-detection': { wrongType: { path: ['parameters', 'threshold'], value: 'high' }, unknownKeyAt: ['parameters'] },
-  'image-segmentation': { wrongType: { path: ['parameters', 'subtask'], value: 'everything' }, unknownKeyAt: ['parameters'] },
-  'image-to-text': { wrongType: { path: ['parameters', 'generation_parameters', 'num_beams'], value: 'four' }, unknownKeyAt: ['parameters'] },
-  'image-to-image': { wrongType: { path: ['parameters', 'target_size', 'width'], value: '512' }, unknownKeyAt: ['parameters'] },
+  'image-segmentation': {
+    wrongType: { path: ['parameters', 'subtask'], value: 'everything' },
+    unknownKeyAt: ['parameters'],
+  },
+  'image-to-text': {
+    wrongType: { path: ['parameters', 'generation_parameters', 'num_beams'], value: 'four' },
+    unknownKeyAt: ['parameters'],
+  },
+  'image-to-image': {
+    wrongType: { path: ['parameters', 'target_size', 'width'], value: '512' },
+    unknownKeyAt: ['parameters'],
+  },
   'text-to-image': { wrongType: { path: ['parameters', 'seed'], value: 1.5 }, unknownKeyAt: ['parameters'] },
-  'text-to-video': { wrongType: { path: ['parameters', 'negative_prompt'], value: 'blurry' }, unknownKeyAt: ['parameters'] },
-  'automatic-speech-recognition': { wrongType: { path: ['parameters', 'return_timestamps'], value: 'yes' }, unknownKeyAt: ['parameters'] },
-  'audio-classification': { wrongType: { path: ['parameters', 'function_to_apply'], value: 'relu' }, unknownKeyAt: ['parameters'] },
+  'text-to-video': {
+    wrongType: { path: ['parameters', 'negative_prompt'], value: 'blurry' },
+    unknownKeyAt: ['parameters'],
+  },
+  'automatic-speech-recognition': {
+    wrongType: { path: ['parameters', 'return_timestamps'], value: 'yes' },
+    unknownKeyAt: ['parameters'],
+  },
+  'audio-classification': {
+    wrongType: { path: ['parameters', 'function_to_apply'], value: 'relu' },
+    unknownKeyAt: ['parameters'],
+  },
   'text-to-speech': { wrongType: { path: ['inputs'], value: ['hello'] }, unknownKeyAt: [] },
   'visual-question-answering': { wrongType: { path: ['inputs', 'image'], value: 42 }, unknownKeyAt: ['inputs'] },
-  'document-question-answering': { wrongType: { path: ['parameters', 'word_boxes', 0], value: [1, 2, 3] }, unknownKeyAt: ['parameters'] },
+  'document-question-answering': {
+    wrongType: { path: ['parameters', 'word_boxes', 0], value: [1, 2, 3] },
+    unknownKeyAt: ['parameters'],
+  },
   'image-generation': { wrongType: { path: ['image_urls', 0], value: 'not a url' }, unknownKeyAt: [] },
   'video-generation': { wrongType: { path: ['duration'], value: 5.5 }, unknownKeyAt: [] },
 };
@@ -44,7 +88,11 @@ function camelCase(id: string): string {
 }
 
 function dotted(path: PathSegment[]): string {
-  return path.reduce<string>((result, segment) => (typeof segment === 'number' ? `${result}[${segment}]` : result ? `${result}.${segment}` : segment), '');
+  return path.reduce<string>(
+    (result, segment) =>
+      typeof segment === 'number' ? `${result}[${segment}]` : result ? `${result}.${segment}` : segment,
+    '',
+  );
 }
 
 /** A deep copy of `value` with `path` set (creating plain objects on the way). */
@@ -94,7 +142,10 @@ describe('task registry', () => {
       .sort();
     expect(taskFiles).toEqual([...taskIds].sort());
     for (const id of taskIds) {
-      const module = (await import(/* @vite-ignore */ new URL(`./${id}.ts`, import.meta.url).href)) as Record<string, unknown>;
+      const module = (await import(/* @vite-ignore */ new URL(`./${id}.ts`, import.meta.url).href)) as Record<
+        string,
+        unknown
+      >;
       expect(module[camelCase(id)], `${id}.ts exports ${camelCase(id)}`).toBe(taskRegistry[id]);
       expect(taskRegistry[id].id).toBe(id);
     }
@@ -104,16 +155,36 @@ describe('task registry', () => {
     expect(getTask('fill-mask')).toBe(taskRegistry['fill-mask']);
     expect(isTaskId('chat-completion')).toBe(true);
     expect(isTaskId('text2text-generation')).toBe(false);
-    expect(() => getTask('text2text-generation')).toThrow(/Unknown task "text2text-generation"\. Known tasks: text-classification,/);
+    expect(() => getTask('text2text-generation')).toThrow(
+      /Unknown task "text2text-generation"\. Known tasks: text-classification,/,
+    );
   });
 
   it('marks flags where they belong', () => {
-    const withFlag = (flag: 'streaming' | 'async' | 'batchable') => taskIds.filter((id) => getTask(id)[flag] === true).sort();
+    const withFlag = (flag: 'streaming' | 'async' | 'batchable') =>
+      taskIds.filter((id) => getTask(id)[flag] === true).sort();
     expect(withFlag('streaming')).toEqual(['chat-completion', 'text-generation']);
     expect(withFlag('async')).toEqual(['image-generation', 'video-generation']);
-    expect(withFlag('batchable')).toEqual(['feature-extraction', 'fill-mask', 'summarization', 'text-classification', 'token-classification', 'translation']);
-    expect(taskIds.filter((id) => getTask(id).hfSpec === null).sort()).toEqual(['image-generation', 'video-generation']);
-    for (const id of ['text-generation', 'chat-completion', 'text-to-image', 'image-generation', 'video-generation', 'summarization'] as const) {
+    expect(withFlag('batchable')).toEqual([
+      'feature-extraction',
+      'fill-mask',
+      'summarization',
+      'text-classification',
+      'token-classification',
+      'translation',
+    ]);
+    expect(taskIds.filter((id) => getTask(id).hfSpec === null).sort()).toEqual([
+      'image-generation',
+      'video-generation',
+    ]);
+    for (const id of [
+      'text-generation',
+      'chat-completion',
+      'text-to-image',
+      'image-generation',
+      'video-generation',
+      'summarization',
+    ] as const) {
       expect(getTask(id).deterministic, id).not.toBe(true);
     }
   });
@@ -134,7 +205,9 @@ describe('task registry', () => {
 
     it('names the field of a wrong-typed input', () => {
       const { path, value } = malformed[id].wrongType;
-      const error = captureValidationError(() => parseWith(task.input, withValue(task.example.input, path, value), `${id} input`));
+      const error = captureValidationError(() =>
+        parseWith(task.input, withValue(task.example.input, path, value), `${id} input`),
+      );
       expect(error.code).toBe('caller_invalid_input');
       expect(error.issues[0]?.path).toBe(dotted(path));
       expect(error.message).toContain(dotted(path));
@@ -142,7 +215,9 @@ describe('task registry', () => {
 
     it('rejects an unknown key and names it', () => {
       const at = malformed[id].unknownKeyAt;
-      const error = captureValidationError(() => parseWith(task.input, withValue(task.example.input, [...at, 'bogus_option'], true), `${id} input`));
+      const error = captureValidationError(() =>
+        parseWith(task.input, withValue(task.example.input, [...at, 'bogus_option'], true), `${id} input`),
+      );
       expect(error.issues[0]?.path).toBe(dotted(at));
       expect(error.issues[0]?.message).toContain('bogus_option');
     });
@@ -151,26 +226,47 @@ describe('task registry', () => {
 
 describe('input rules beyond types', () => {
   it('requires candidate_labels for zero-shot tasks', () => {
-    const error = captureValidationError(() => parseWith(getTask('zero-shot-classification').input, { inputs: 'x', parameters: {} }, 'input'));
+    const error = captureValidationError(() =>
+      parseWith(getTask('zero-shot-classification').input, { inputs: 'x', parameters: {} }, 'input'),
+    );
     expect(error.issues[0]?.path).toBe('parameters.candidate_labels');
-    const missing = captureValidationError(() => parseWith(getTask('zero-shot-image-classification').input, { inputs: 'https://x.test/a.png' }, 'input'));
-    expect(missing.issues[0]).toEqual({ path: 'parameters', message: 'expected parameters with candidate_labels (an object)' });
+    const missing = captureValidationError(() =>
+      parseWith(getTask('zero-shot-image-classification').input, { inputs: 'https://x.test/a.png' }, 'input'),
+    );
+    expect(missing.issues[0]).toEqual({
+      path: 'parameters',
+      message: 'expected parameters with candidate_labels (an object)',
+    });
   });
 
   it('keeps model and stream out of chat-completion and text-generation inputs', () => {
     const chat = getTask('chat-completion').input;
     for (const key of ['model', 'stream']) {
-      const error = captureValidationError(() => parseWith(chat, { messages: [{ role: 'user', content: 'hi' }], [key]: 'x' }, 'input'));
+      const error = captureValidationError(() =>
+        parseWith(chat, { messages: [{ role: 'user', content: 'hi' }], [key]: 'x' }, 'input'),
+      );
       expect(error.issues[0]?.message).toContain(key);
     }
-    expect(() => parseWith(getTask('text-generation').input, { inputs: 'hi', stream: true }, 'input')).toThrow(/stream/);
+    expect(() => parseWith(getTask('text-generation').input, { inputs: 'hi', stream: true }, 'input')).toThrow(
+      /stream/,
+    );
   });
 
   it('accepts chat content parts, tool calls and tool results', () => {
     const input: TaskInput<'chat-completion'> = {
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '{"animal":"cat"}' },
       ],
       tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
@@ -178,7 +274,9 @@ describe('input rules beyond types', () => {
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } },
     };
     expect(() => parseWith(getTask('chat-completion').input, input, 'input')).not.toThrow();
-    const error = captureValidationError(() => parseWith(getTask('chat-completion').input, { messages: [{ role: 'user' }] }, 'input'));
+    const error = captureValidationError(() =>
+      parseWith(getTask('chat-completion').input, { messages: [{ role: 'user' }] }, 'input'),
+    );
     expect(error.issues[0]?.path).toBe('messages[0].content');
   });
 
@@ -192,7 +290,13 @@ describe('input rules beyond types', () => {
   it('fills a missing chat message content with null and keeps extra upstream fields', () => {
     const output = parseWith(
       getTask('chat-completion').output,
-      { id: 'x', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', reasoning: 'hm' }, finish_reason: 'stop' }], extra: 1 },
+      {
+        id: 'x',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', reasoning: 'hm' }, finish_reason: 'stop' }],
+        extra: 1,
+      },
       'output',
     ) as TaskOutput<'chat-completion'>;
     expect(output.choices[0]?.message.content).toBeNull();
@@ -211,12 +315,19 @@ describe('registry types', () => {
       multi_label?: boolean | undefined;
     }>();
     expectTypeOf<TaskInput<'question-answering'>['inputs']>().toEqualTypeOf<{ question: string; context: string }>();
-    expectTypeOf<TaskOutput<'question-answering'>>().toExtend<{ answer: string; score: number; start: number; end: number }>();
+    expectTypeOf<TaskOutput<'question-answering'>>().toExtend<{
+      answer: string;
+      score: number;
+      start: number;
+      end: number;
+    }>();
     expectTypeOf<TaskOutput<'feature-extraction'>>().toEqualTypeOf<number[] | number[][] | number[][][]>();
     expectTypeOf<TaskOutput<'sentence-similarity'>>().toEqualTypeOf<number[]>();
     expectTypeOf<TaskOutput<'text-to-image'>['image']>().toExtend<BinaryData>();
     expectTypeOf<TaskOutput<'text-to-speech'>['audio']>().toExtend<BinaryData>();
-    expectTypeOf<TaskOutput<'chat-completion'>['choices'][number]['message']['content']>().toEqualTypeOf<string | null>();
+    expectTypeOf<TaskOutput<'chat-completion'>['choices'][number]['message']['content']>().toEqualTypeOf<
+      string | null
+    >();
     expectTypeOf<TaskInput<'image-generation'>['prompt']>().toEqualTypeOf<string>();
     expectTypeOf<TaskOutput<'video-generation'>['videos'][number]['url']>().toEqualTypeOf<string>();
     expectTypeOf<'nope'>().not.toExtend<TaskId>();

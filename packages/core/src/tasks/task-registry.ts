@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { InfermuxError } from '../errors/infermux-error';
-import type { TaskDefinition } from './define-task';
 import { audioClassification } from './audio-classification';
 import { automaticSpeechRecognition } from './automatic-speech-recognition';
 import { chatCompletion } from './chat-completion';
+import type { TaskDefinition } from './define-task';
 import { documentQuestionAnswering } from './document-question-answering';
 import { featureExtraction } from './feature-extraction';
 import { fillMask } from './fill-mask';

@@ -7,7 +7,10 @@ const grammarSchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('json'), value: z.unknown() }),
-    z.strictObject({ type: z.literal('regex'), value: z.string({ error: 'expected the regular expression (a string)' }) }),
+    z.strictObject({
+      type: z.literal('regex'),
+      value: z.string({ error: 'expected the regular expression (a string)' }),
+    }),
     z.strictObject({
       type: z.literal('json_schema'),
       value: z.strictObject({ name: z.string().nullable().optional(), schema: z.unknown() }),
@@ -16,7 +19,12 @@ const grammarSchema = z.discriminatedUnion(
   { error: 'expected { type: "json" | "regex" | "json_schema", value }' },
 );
 
-const tokenSchema = z.looseObject({ id: z.number(), text: z.string(), logprob: z.number().nullable().optional(), special: z.boolean().optional() });
+const tokenSchema = z.looseObject({
+  id: z.number(),
+  text: z.string(),
+  logprob: z.number().nullable().optional(),
+  special: z.boolean().optional(),
+});
 
 export const textGeneration = defineTask({
   id: 'text-generation',
@@ -62,7 +70,10 @@ export const textGeneration = defineTask({
         prefill: z.array(tokenSchema).optional(),
         tokens: z.array(tokenSchema).optional(),
         top_tokens: z.array(z.array(tokenSchema)).optional(),
-        best_of_sequences: z.array(z.looseObject({ generated_text: z.string() })).nullable().optional(),
+        best_of_sequences: z
+          .array(z.looseObject({ generated_text: z.string() }))
+          .nullable()
+          .optional(),
       })
       .nullable()
       .optional(),

@@ -23,6 +23,8 @@ export const textToVideo = defineTask({
   output: z.looseObject({ video: binaryDataSchema }),
   example: {
     input: { inputs: 'A young man walking on the street', parameters: { num_frames: 49, seed: 7 } },
-    output: { video: { data: new Uint8Array([0x00, 0x00, 0x00, 0x18, 0x66, 0x74, 0x79, 0x70]), contentType: 'video/mp4' } },
+    output: {
+      video: { data: new Uint8Array([0x00, 0x00, 0x00, 0x18, 0x66, 0x74, 0x79, 0x70]), contentType: 'video/mp4' },
+    },
   },
 });

@@ -38,7 +38,9 @@ export function httpError(input: HttpErrorInput): InfermuxError {
   const code = input.code ?? codeForStatus(input.status);
   const retryAfterMs = input.retryAfterMs ?? (input.headers ? parseRetryAfter(input.headers) : undefined);
   const base = `${input.provider} answered HTTP ${input.status}`;
-  const message = [input.upstreamMessage ? `${base}: ${input.upstreamMessage}` : base, input.hint].filter(Boolean).join('. ');
+  const message = [input.upstreamMessage ? `${base}: ${input.upstreamMessage}` : base, input.hint]
+    .filter(Boolean)
+    .join('. ');
   return new InfermuxError({
     code,
     message,

@@ -4,8 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { type FakeServer, rejectionOf, startFakeServer } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
-import { createHttpTransport } from './http-transport';
 import { httpError } from './http-error';
+import { createHttpTransport } from './http-transport';
 import { parseSse } from './sse';
 
 let server: FakeServer;
@@ -15,7 +15,14 @@ beforeAll(async () => {
   server = await startFakeServer();
   server.route('GET', '/json', (_request, response) => response.json(200, { ok: true }, { 'x-request-id': 'req-123' }));
   server.route('GET', '/stream', (_request, response) =>
-    response.sse([{ n: 1, text: 'héllo' }, { n: 2, text: '👋 world' }, { n: 3, text: 'bye' }], { done: true }),
+    response.sse(
+      [
+        { n: 1, text: 'héllo' },
+        { n: 2, text: '👋 world' },
+        { n: 3, text: 'bye' },
+      ],
+      { done: true },
+    ),
   );
   server.route('GET', '/big', (_request, response) => response.text(200, 'x'.repeat(4000)));
   server.route('GET', '/huge', (_request, response) => response.text(200, 'y'.repeat(1_000_000)));
@@ -34,7 +41,11 @@ async function failure(promise: Promise<unknown>): Promise<InfermuxError> {
 
 describe('createHttpTransport', () => {
   it('returns status, lower-cased headers, request id and JSON', async () => {
-    const response = await transport.request({ method: 'GET', url: `${server.url}/json`, headers: { 'X-Custom': 'yes' } });
+    const response = await transport.request({
+      method: 'GET',
+      url: `${server.url}/json`,
+      headers: { 'X-Custom': 'yes' },
+    });
     expect(response.status).toBe(200);
     expect(response.contentType).toMatch(/^application\/json/);
     expect(response.requestId).toBe('req-123');
@@ -45,8 +56,14 @@ describe('createHttpTransport', () => {
   it('fires the first-byte timeout on a stall before headers', async () => {
     server.fault('GET /json', { kind: 'delay-headers', ms: 5_000 });
     const started = performance.now();
-    const error = await failure(transport.request({ method: 'GET', url: `${server.url}/json`, timeouts: { firstByteMs: 150 } }));
-    expect(error).toMatchObject({ code: 'provider_timeout', retryable: true, details: { phase: 'first-byte', timeoutMs: 150 } });
+    const error = await failure(
+      transport.request({ method: 'GET', url: `${server.url}/json`, timeouts: { firstByteMs: 150 } }),
+    );
+    expect(error).toMatchObject({
+      code: 'provider_timeout',
+      retryable: true,
+      details: { phase: 'first-byte', timeoutMs: 150 },
+    });
     expect(performance.now() - started).toBeLessThan(800);
   });
 
@@ -61,7 +78,11 @@ describe('createHttpTransport', () => {
 
   it('fires the total timeout on a body that trickles slower than the limit', async () => {
     server.fault('GET /big', { kind: 'slow-body', chunkBytes: 200, delayMs: 40 });
-    const response = await transport.request({ method: 'GET', url: `${server.url}/big`, timeouts: { idleMs: 1_000, totalMs: 300 } });
+    const response = await transport.request({
+      method: 'GET',
+      url: `${server.url}/big`,
+      timeouts: { idleMs: 1_000, totalMs: 300 },
+    });
     const error = await failure(response.text());
     expect(error).toMatchObject({ code: 'provider_timeout', details: { phase: 'total', timeoutMs: 300 } });
   });
@@ -120,7 +141,11 @@ describe('createHttpTransport', () => {
     server.fault('GET /json', { kind: 'malformed-json', body: '{"ok": tru' });
     const response = await transport.request({ method: 'GET', url: `${server.url}/json`, provider: 'fake' });
     const error = await failure(response.json());
-    expect(error).toMatchObject({ code: 'provider_bad_response', provider: 'fake', details: { rawBody: '{"ok": tru', upstreamStatus: 200 } });
+    expect(error).toMatchObject({
+      code: 'provider_bad_response',
+      provider: 'fake',
+      details: { rawBody: '{"ok": tru', upstreamStatus: 200 },
+    });
   });
 
   it('reports a body cut half-way as a network error, not a short success', async () => {
@@ -187,7 +212,13 @@ describe('createHttpTransport', () => {
     });
     const body = (await response.json()) as { error: string };
     expect(body.error).toContain(token); // the fake echoed it back…
-    const error = httpError({ status: response.status, provider: 'hf', upstreamMessage: body.error, headers: response.headers, details: { rawBody: body } });
+    const error = httpError({
+      status: response.status,
+      provider: 'hf',
+      upstreamMessage: body.error,
+      headers: response.headers,
+      details: { rawBody: body },
+    });
     const serialised = [error.message, JSON.stringify(error), error.stack ?? ''].join('\n');
     expect(serialised).not.toContain(token); // …but the error never carries it.
     expect(error.code).toBe('auth_invalid_credentials');

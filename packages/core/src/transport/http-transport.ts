@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { type AttemptTimeouts, type Timeouts, resolveTimeouts } from './timeouts';
+import { type AttemptTimeouts, resolveTimeouts, type Timeouts } from './timeouts';
 import { abortedError, translateTransportError } from './transport-error';
 import { UpstreamCall } from './upstream-call';
 
@@ -60,7 +60,8 @@ function splitUrl(url: string): { origin: string; path: string } {
   let split = splitUrls.get(url);
   if (!split) {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`Invalid URL protocol: the URL must start with \`http:\` or \`https:\` (${parsed.protocol})`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new TypeError(`Invalid URL protocol: the URL must start with \`http:\` or \`https:\` (${parsed.protocol})`);
     split = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
     if (splitUrls.size >= 1024) splitUrls.clear();
     splitUrls.set(url, split);
@@ -95,7 +96,15 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       try {
         target = splitUrl(request.url);
       } catch (error) {
-        return Promise.reject(translateTransportError(error, { provider: request.provider, timeouts, timedOut: undefined, callerAborted: false, url: request.url }));
+        return Promise.reject(
+          translateTransportError(error, {
+            provider: request.provider,
+            timeouts,
+            timedOut: undefined,
+            callerAborted: false,
+            url: request.url,
+          }),
+        );
       }
       return new UpstreamCall(request, timeouts).start(dispatcherFor(timeouts.connectMs), target);
     },

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { type EventSourceMessage, createParser } from 'eventsource-parser';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 export interface SseEvent {
   event?: string;

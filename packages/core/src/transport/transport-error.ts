@@ -15,7 +15,12 @@ export interface TransportErrorContext {
 }
 
 export function abortedError(provider: string | undefined, reason: unknown): InfermuxError {
-  return new InfermuxError({ code: 'caller_aborted', message: 'The request was aborted by the caller', provider, cause: reason });
+  return new InfermuxError({
+    code: 'caller_aborted',
+    message: 'The request was aborted by the caller',
+    provider,
+    cause: reason,
+  });
 }
 
 const phaseLimit = { 'first-byte': 'firstByteMs', idle: 'idleMs', total: 'totalMs', connect: 'connectMs' } as const;
@@ -38,7 +43,13 @@ export function translateTransportError(error: unknown, context: TransportErrorC
   };
   if (context.timedOut === 'deadline') {
     // The router names this for what it is (gateway_timeout, with the route's deadline).
-    return new InfermuxError({ code: 'provider_timeout', message: `${provider ?? 'Upstream'} was cut at the route's deadline calling ${host}`, provider, details: { phase: 'deadline' }, cause: error });
+    return new InfermuxError({
+      code: 'provider_timeout',
+      message: `${provider ?? 'Upstream'} was cut at the route's deadline calling ${host}`,
+      provider,
+      details: { phase: 'deadline' },
+      cause: error,
+    });
   }
   if (context.timedOut) return timeout(context.timedOut);
   if (error instanceof undiciErrors.ConnectTimeoutError) return timeout('connect');

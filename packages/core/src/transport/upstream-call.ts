@@ -109,13 +109,19 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (this.pendingAbort) controller.abort(this.pendingAbort);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     if (statusCode < 200 || this.responded) return;
     this.responded = true;
     this.statusCode = statusCode;
     const waiter = this.headersWaiter;
     this.headersWaiter = undefined;
-    waiter?.resolve(new UpstreamResponse(this, statusCode, flattenHeaders(headers), performance.now() - this.startedAt));
+    waiter?.resolve(
+      new UpstreamResponse(this, statusCode, flattenHeaders(headers), performance.now() - this.startedAt),
+    );
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -249,7 +255,12 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   // --- the body ---
 
   private claim(): void {
-    if (this.consumed) throw new InfermuxError({ code: 'gateway_internal', message: 'Response body read twice', provider: this.request.provider });
+    if (this.consumed)
+      throw new InfermuxError({
+        code: 'gateway_internal',
+        message: 'Response body read twice',
+        provider: this.request.provider,
+      });
     this.consumed = true;
   }
 

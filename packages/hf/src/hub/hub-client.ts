@@ -1,4 +1,11 @@
-import { type AttemptTimeouts, type HttpResponse, InfermuxError, type Transport, parseWith, truncate } from '@infermux/core';
+import {
+  type AttemptTimeouts,
+  type HttpResponse,
+  InfermuxError,
+  parseWith,
+  type Transport,
+  truncate,
+} from '@infermux/core';
 import { hfErrorFromResponse } from '../hf-errors';
 import { modelPath } from '../hf-urls';
 import { type HfModelInfo, MODEL_INFO_FIELDS, modelInfoResponseSchema, toModelInfo } from './model-info';
@@ -34,7 +41,9 @@ export class HubClient {
     return this.#info.get(`${this.options.hubURL()}|${modelId}`, async () => {
       const query = MODEL_INFO_FIELDS.map((field) => `expand[]=${encodeURIComponent(field)}`).join('&');
       const json = await this.#get(`/api/models/${modelPath(modelId)}?${query}`, modelId, signal, timeouts);
-      return toModelInfo(parseWith(modelInfoResponseSchema, json, `Hub model info for "${modelId}"`, this.#badResponse(json)));
+      return toModelInfo(
+        parseWith(modelInfoResponseSchema, json, `Hub model info for "${modelId}"`, this.#badResponse(json)),
+      );
     });
   }
 
@@ -42,13 +51,28 @@ export class HubClient {
    * `GET {hub}/api/models/{id}/revision/{rev}` → the full commit sha. The revision is encoded as one path
    * segment (`refs/pr/1` → `refs%2Fpr%2F1`), as huggingface_hub does.
    */
-  resolveRevision(modelId: string, revision: string, signal?: AbortSignal, timeouts?: AttemptTimeouts): Promise<string> {
+  resolveRevision(
+    modelId: string,
+    revision: string,
+    signal?: AbortSignal,
+    timeouts?: AttemptTimeouts,
+  ): Promise<string> {
     const ttl = COMMIT.test(revision) ? COMMIT_TTL_MS : this.options.ttlMs;
     return this.#revisions.get(
       `${this.options.hubURL()}|${modelId}@${revision}`,
       async () => {
-        const json = await this.#get(`/api/models/${modelPath(modelId)}/revision/${encodeURIComponent(revision)}?expand[]=sha`, modelId, signal, timeouts);
-        const info = parseWith(modelInfoResponseSchema, json, `Hub revision info for "${modelId}@${revision}"`, this.#badResponse(json));
+        const json = await this.#get(
+          `/api/models/${modelPath(modelId)}/revision/${encodeURIComponent(revision)}?expand[]=sha`,
+          modelId,
+          signal,
+          timeouts,
+        );
+        const info = parseWith(
+          modelInfoResponseSchema,
+          json,
+          `Hub revision info for "${modelId}@${revision}"`,
+          this.#badResponse(json),
+        );
         if (!info.sha || !COMMIT.test(info.sha)) {
           throw new InfermuxError({
             code: 'provider_bad_response',
@@ -82,12 +106,22 @@ export class HubClient {
       provider: this.options.provider,
     });
     if (response.status >= 400) {
-      throw await hfErrorFromResponse(response, { provider: this.options.provider, modelId, sentToken: token !== undefined, hub: true, hubURL: this.options.hubURL() });
+      throw await hfErrorFromResponse(response, {
+        provider: this.options.provider,
+        modelId,
+        sentToken: token !== undefined,
+        hub: true,
+        hubURL: this.options.hubURL(),
+      });
     }
     return response.json();
   }
 
   #badResponse(json: unknown) {
-    return { provider: this.options.provider, code: 'provider_bad_response' as const, details: { rawBody: truncate(JSON.stringify(json)) } };
+    return {
+      provider: this.options.provider,
+      code: 'provider_bad_response' as const,
+      details: { rawBody: truncate(JSON.stringify(json)) },
+    };
   }
 }

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 /** The Hub fields a client needs (wire §8.2); every one is requested with `expand[]`. */
-export const MODEL_INFO_FIELDS = ['sha', 'pipeline_tag', 'private', 'gated', 'disabled', 'inference', 'tags', 'library_name'] as const;
+export const MODEL_INFO_FIELDS = [
+  'sha',
+  'pipeline_tag',
+  'private',
+  'gated',
+  'disabled',
+  'inference',
+  'tags',
+  'library_name',
+] as const;
 
 /**
  * `GET /api/models/{id}?expand[]=…` (and `/revision/{rev}`). With `expand[]` the Hub returns only the

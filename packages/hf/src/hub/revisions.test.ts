@@ -11,7 +11,10 @@ const PR = fakeSha('sst2@refs/pr/1');
 
 let setup: FakeHfSetup;
 beforeAll(async () => {
-  setup = await setupFakeHf({}, { models: [{ id: SST2, pipelineTag: 'text-classification', revisions: { 'v1.0': V1, 'refs/pr/1': PR } }] });
+  setup = await setupFakeHf(
+    {},
+    { models: [{ id: SST2, pipelineTag: 'text-classification', revisions: { 'v1.0': V1, 'refs/pr/1': PR } }] },
+  );
 });
 afterAll(() => setup.close());
 beforeEach(() => {
@@ -22,8 +25,15 @@ const hubPaths = () => setup.fake.server.requests.map((request) => `${request.me
 
 describe('revision resolution through the Hub (wire §8)', () => {
   it('a branch that is the current head resolves to its commit and is pinned', async () => {
-    const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, hubURL: setup.fake.hubURL, env: {} });
-    expect(await provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: 'main' } })).toEqual({ id: SST2, revision: HEAD, pinned: true });
+    const provider = createHf({
+      apiKey: FAKE_HF_VALID_TOKEN,
+      baseURL: setup.fake.url,
+      hubURL: setup.fake.hubURL,
+      env: {},
+    });
+    expect(await provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: 'main' } })).toEqual(
+      { id: SST2, revision: HEAD, pinned: true },
+    );
     expect(hubPaths()).toMatchInlineSnapshot(`
       [
         "GET /api/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english/revision/main?expand[]=sha",
@@ -43,21 +53,37 @@ describe('revision resolution through the Hub (wire §8)', () => {
 
   it('encodes the revision as one path segment (refs/pr/1 → refs%2Fpr%2F1)', async () => {
     const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, env: {} });
-    const resolved = await provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: 'refs/pr/1' } });
+    const resolved = await provider.resolveModel({
+      task: 'text-classification',
+      model: { id: SST2, revision: 'refs/pr/1' },
+    });
     expect(setup.fake.server.requests[0]?.path).toBe(`/api/models/${SST2}/revision/refs%2Fpr%2F1`);
     expect(resolved).toMatchObject({ pinned: false, revision: HEAD });
   });
 
   it('warn: an older tag resolves, but HF Inference serves the head, so the result says it is not pinned', async () => {
     const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, env: {} });
-    const resolved = await provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: 'v1.0' }, revisionPolicy: 'warn' });
+    const resolved = await provider.resolveModel({
+      task: 'text-classification',
+      model: { id: SST2, revision: 'v1.0' },
+      revisionPolicy: 'warn',
+    });
     expect(resolved).toMatchObject({ id: SST2, revision: HEAD, pinned: false });
-    expect(resolved.warnings?.[0]?.message).toMatchInlineSnapshot(`"Revision not pinned: HF Inference serves the default branch of distilbert/distilbert-base-uncased-finetuned-sst-2-english, whose head is 055c359927a86a01c77059e2d479e5209150fe08; it cannot run v1.0 (5939bee2688550aef6ce27f92036b9df4f15dfea) because serverless routes take no revision."`);
+    expect(resolved.warnings?.[0]?.message).toMatchInlineSnapshot(
+      `"Revision not pinned: HF Inference serves the default branch of distilbert/distilbert-base-uncased-finetuned-sst-2-english, whose head is 055c359927a86a01c77059e2d479e5209150fe08; it cannot run v1.0 (5939bee2688550aef6ce27f92036b9df4f15dfea) because serverless routes take no revision."`,
+    );
   });
 
   it('strict: the same reference is refused with policy_revision_unavailable naming the head commit', async () => {
-    const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, env: {}, revisionPolicy: 'strict' });
-    await expect(provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: 'v1.0' } })).rejects.toMatchObject({
+    const provider = createHf({
+      apiKey: FAKE_HF_VALID_TOKEN,
+      hubURL: setup.fake.hubURL,
+      env: {},
+      revisionPolicy: 'strict',
+    });
+    await expect(
+      provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: 'v1.0' } }),
+    ).rejects.toMatchObject({
       code: 'policy_revision_unavailable',
       status: 409,
       message: expect.stringContaining(`head is ${HEAD}`),
@@ -67,19 +93,41 @@ describe('revision resolution through the Hub (wire §8)', () => {
 
   it('pinned-only: a branch name is refused before any Hub call; the head commit passes pinned', async () => {
     const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, env: {} });
-    await expect(provider.resolveModel({ model: { id: SST2, revision: 'main' }, revisionPolicy: 'pinned-only' })).rejects.toMatchObject({ code: 'policy_revision_unpinned' });
+    await expect(
+      provider.resolveModel({ model: { id: SST2, revision: 'main' }, revisionPolicy: 'pinned-only' }),
+    ).rejects.toMatchObject({ code: 'policy_revision_unpinned' });
     expect(setup.fake.server.requestCount).toBe(0);
-    expect(await provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: HEAD }, revisionPolicy: 'pinned-only' })).toEqual({ id: SST2, revision: HEAD, pinned: true });
-    await expect(provider.resolveModel({ task: 'text-classification', model: { id: SST2, revision: V1 }, revisionPolicy: 'pinned-only' })).rejects.toMatchObject({
+    expect(
+      await provider.resolveModel({
+        task: 'text-classification',
+        model: { id: SST2, revision: HEAD },
+        revisionPolicy: 'pinned-only',
+      }),
+    ).toEqual({ id: SST2, revision: HEAD, pinned: true });
+    await expect(
+      provider.resolveModel({
+        task: 'text-classification',
+        model: { id: SST2, revision: V1 },
+        revisionPolicy: 'pinned-only',
+      }),
+    ).rejects.toMatchObject({
       code: 'policy_revision_unavailable',
     });
   });
 
   it('an unknown revision is a clear caller error (404 + X-Error-Code: RevisionNotFound)', async () => {
     const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, env: {} });
-    const error = await provider.resolveModel({ model: { id: SST2, revision: 'no-such-branch' } }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'caller_model_not_found', status: 404, details: { hubErrorCode: 'RevisionNotFound', upstreamStatus: 404 } });
-    expect((error as Error).message).toMatchInlineSnapshot(`"hf answered HTTP 404: Invalid rev id: no-such-branch. The revision does not exist for "distilbert/distilbert-base-uncased-finetuned-sst-2-english"; use a branch, tag or commit that does"`);
+    const error = await provider
+      .resolveModel({ model: { id: SST2, revision: 'no-such-branch' } })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'caller_model_not_found',
+      status: 404,
+      details: { hubErrorCode: 'RevisionNotFound', upstreamStatus: 404 },
+    });
+    expect((error as Error).message).toMatchInlineSnapshot(
+      `"hf answered HTTP 404: Invalid rev id: no-such-branch. The revision does not exist for "distilbert/distilbert-base-uncased-finetuned-sst-2-english"; use a branch, tag or commit that does"`,
+    );
   });
 
   it('router chat and dedicated endpoints never claim a pin, even at the head', async () => {
@@ -88,15 +136,33 @@ describe('revision resolution through the Hub (wire §8)', () => {
     expect(chat).toMatchObject({ id: SST2, pinned: false });
     expect(chat.revision).toBeUndefined();
     expect(chat.warnings?.[0]?.message).toContain("router's providers serve their own deployment");
-    const endpoint = createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, endpointUrl: 'http://127.0.0.1:1/endpoint', env: {} });
-    const pinnedEndpoint = await endpoint.resolveModel({ task: 'text-classification', model: { id: SST2, revision: HEAD } });
+    const endpoint = createHf({
+      apiKey: FAKE_HF_VALID_TOKEN,
+      hubURL: setup.fake.hubURL,
+      endpointUrl: 'http://127.0.0.1:1/endpoint',
+      env: {},
+    });
+    const pinnedEndpoint = await endpoint.resolveModel({
+      task: 'text-classification',
+      model: { id: SST2, revision: HEAD },
+    });
     expect(pinnedEndpoint).toMatchObject({ pinned: false });
-    expect(pinnedEndpoint.warnings?.[0]?.message).toContain('dedicated endpoint serves the revision it was deployed with');
+    expect(pinnedEndpoint.warnings?.[0]?.message).toContain(
+      'dedicated endpoint serves the revision it was deployed with',
+    );
   });
 
   it('through the client: the result reports the exact commit it ran, pinned', async () => {
-    const client = createClient({ providers: [createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, hubURL: setup.fake.hubURL, env: {} })] });
-    const result = await client.run('text-classification', { model: `${SST2}@${HEAD}`, input: { inputs: 'I love it' }, revisionPolicy: 'pinned-only' });
+    const client = createClient({
+      providers: [
+        createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, hubURL: setup.fake.hubURL, env: {} }),
+      ],
+    });
+    const result = await client.run('text-classification', {
+      model: `${SST2}@${HEAD}`,
+      input: { inputs: 'I love it' },
+      revisionPolicy: 'pinned-only',
+    });
     expect(result.model).toMatchObject({ id: SST2, revision: HEAD, pinned: true });
     expect(result.warnings).toEqual([]);
     const floating = await client.run('text-classification', { model: `${SST2}@v1.0`, input: { inputs: 'I love it' } });
@@ -105,11 +171,21 @@ describe('revision resolution through the Hub (wire §8)', () => {
     expect(floating.warnings.map((warning) => warning.code)).toEqual(['hf_revision_not_pinned']);
   });
   it('a routed call is held to its route deadline while the Hub lookup stalls, also once the target has answered', async () => {
-    const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, hubURL: setup.fake.hubURL, env: {}, hubCacheTtlMs: 0 });
+    const provider = createHf({
+      apiKey: FAKE_HF_VALID_TOKEN,
+      baseURL: setup.fake.url,
+      hubURL: setup.fake.hubURL,
+      env: {},
+      hubCacheTtlMs: 0,
+    });
     const client = createClient({ providers: [provider], retry: { maxAttempts: 1, deadlineMs: 300 } });
     const call = () => client.run('text-classification', { model: `${SST2}@main`, input: { inputs: 'I love it' } });
     await call();
-    setup.fake.server.fault('GET /api/models/*', { kind: 'delay-headers', ms: Number.POSITIVE_INFINITY }, { times: Number.POSITIVE_INFINITY });
+    setup.fake.server.fault(
+      'GET /api/models/*',
+      { kind: 'delay-headers', ms: Number.POSITIVE_INFINITY },
+      { times: Number.POSITIVE_INFINITY },
+    );
     const started = Date.now();
     const error = await call().catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'gateway_timeout' });
@@ -146,12 +222,18 @@ describe('model metadata from the Hub', () => {
   });
 
   it('reports gated models (their metadata is public)', async () => {
-    const info = await createHf({ hubURL: setup.fake.hubURL, env: {} }).modelInfo({ model: 'hf:meta-llama/Llama-Gated-1B' });
+    const info = await createHf({ hubURL: setup.fake.hubURL, env: {} }).modelInfo({
+      model: 'hf:meta-llama/Llama-Gated-1B',
+    });
     expect(info).toMatchObject({ id: 'meta-llama/Llama-Gated-1B', gated: 'manual', private: false });
   });
 
   it('an unknown model is caller_model_not_found', async () => {
-    await expect(createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, env: {} }).modelInfo({ model: 'acme/nothing-here' })).rejects.toMatchObject({
+    await expect(
+      createHf({ apiKey: FAKE_HF_VALID_TOKEN, hubURL: setup.fake.hubURL, env: {} }).modelInfo({
+        model: 'acme/nothing-here',
+      }),
+    ).rejects.toMatchObject({
       code: 'caller_model_not_found',
       details: { hubErrorCode: 'RepoNotFound' },
     });

@@ -4,7 +4,9 @@ import type { HfTaskMapping } from './task-mapping';
 
 const transcript = z.looseObject({
   text: z.string(),
-  chunks: z.array(z.looseObject({ text: z.string(), timestamp: z.tuple([z.number(), z.number().nullable()]) })).optional(),
+  chunks: z
+    .array(z.looseObject({ text: z.string(), timestamp: z.tuple([z.number(), z.number().nullable()]) }))
+    .optional(),
 });
 
 /** Wire §5.22: `{text, chunks?}` (`chunks` only with `return_timestamps`); a one-item list is accepted too. */
@@ -12,7 +14,10 @@ const upstream = z.union([transcript, z.array(transcript).length(1)]);
 
 export const automaticSpeechRecognition: HfTaskMapping<'automatic-speech-recognition'> = {
   capabilities: {},
-  request: async (input, context) => ({ url: taskUrl(context), body: await binaryInputBody(input.inputs, input.parameters) }),
+  request: async (input, context) => ({
+    url: taskUrl(context),
+    body: await binaryInputBody(input.inputs, input.parameters),
+  }),
   response(body, context) {
     const parsed = parseUpstream(upstream, expectJson(body, context), context, '{text, chunks?}');
     return { output: firstIfList(parsed) as z.output<typeof transcript> };

@@ -20,7 +20,8 @@ function fromBase64(text: string, declared?: string): BinaryData {
  */
 export function binaryOutput(body: HfResponseBody, context: HfResponseContext, kind: 'image' | 'audio'): BinaryData {
   if (body.kind === 'binary') {
-    if (body.binary.data.byteLength === 0) throw hfBadResponse(`expected ${kind} bytes, got an empty body`, '', context);
+    if (body.binary.data.byteLength === 0)
+      throw hfBadResponse(`expected ${kind} bytes, got an empty body`, '', context);
     return body.binary;
   }
   if (kind === 'image') {

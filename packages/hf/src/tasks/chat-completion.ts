@@ -18,7 +18,10 @@ function chatRoute(context: HfRouteContext): { url: string; model: string } {
   if (context.variant === HF_INFERENCE_VARIANT) {
     return { url: hfInferenceUrl(context.routerBase, context.modelId, '/v1/chat/completions'), model: context.modelId };
   }
-  return { url: `${context.routerBase}/v1/chat/completions`, model: context.variant ? `${context.modelId}:${context.variant}` : context.modelId };
+  return {
+    url: `${context.routerBase}/v1/chat/completions`,
+    model: context.variant ? `${context.modelId}:${context.variant}` : context.modelId,
+  };
 }
 
 /** Body, response and chunk mapping come from the shared OpenAI-compatible package; only the route is HF's. */
@@ -28,7 +31,10 @@ export const chatCompletion: HfTaskMapping<'chat-completion'> = {
     const route = chatRoute(context);
     // `model` first in the body, as huggingface.js writes it, so the router can route from a small prefix (wire §1.5).
     // (A key keeps its first position when a later spread sets it again; cheaper than object rest.)
-    return { url: route.url, body: jsonBody({ model: route.model, ...buildChatBody(input, route.model, { stream: context.stream }) }) };
+    return {
+      url: route.url,
+      body: jsonBody({ model: route.model, ...buildChatBody(input, route.model, { stream: context.stream }) }),
+    };
   },
   response(body, context) {
     const mapped = mapChatResponse(expectJson(body, context), { provider: context.provider, modelId: context.modelId });

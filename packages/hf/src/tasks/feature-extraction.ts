@@ -48,14 +48,20 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
     return { url: url(context), body: jsonBody(input) };
   },
   response(body, context) {
-    return { output: parseUpstream(upstream, expectJson(body, context), context, 'nested arrays of numbers (depth 1 to 3)') };
+    return {
+      output: parseUpstream(upstream, expectJson(body, context), context, 'nested arrays of numbers (depth 1 to 3)'),
+    };
   },
   batch: {
     // One upstream call for many inputs: the texts are concatenated and the rows split back per input.
     request(inputs, context) {
       const first = inputs[0];
       if (first === undefined) {
-        throw new InfermuxError({ code: 'caller_invalid_input', message: 'A feature-extraction batch needs at least one input', details: { field: 'inputs' } });
+        throw new InfermuxError({
+          code: 'caller_invalid_input',
+          message: 'A feature-extraction batch needs at least one input',
+          details: { field: 'inputs' },
+        });
       }
       inputs.forEach((input, index) => refuseDimensions(input, `inputs[${index}].dimensions`));
       const shared = JSON.stringify(options(first));
@@ -72,12 +78,20 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
       return { url: url(context), body: jsonBody({ ...options(first), inputs: texts }) };
     },
     response(body, inputs, context) {
-      const expectedRows = inputs.reduce((count, input) => count + (typeof input.inputs === 'string' ? 1 : input.inputs.length), 0);
+      const expectedRows = inputs.reduce(
+        (count, input) => count + (typeof input.inputs === 'string' ? 1 : input.inputs.length),
+        0,
+      );
       const parsed = parseUpstream(upstream, expectJson(body, context), context, 'one embedding per input text');
       // A single text may come back as a bare vector.
-      const rows: unknown[] = expectedRows === 1 && parsed.every((value) => typeof value === 'number') ? [parsed] : parsed;
+      const rows: unknown[] =
+        expectedRows === 1 && parsed.every((value) => typeof value === 'number') ? [parsed] : parsed;
       if (rows.length !== expectedRows) {
-        throw hfBadResponse(`expected ${expectedRows} embeddings (one per input text), got ${rows.length}`, parsed, context);
+        throw hfBadResponse(
+          `expected ${expectedRows} embeddings (one per input text), got ${rows.length}`,
+          parsed,
+          context,
+        );
       }
       let offset = 0;
       const outputs = inputs.map((input) => {

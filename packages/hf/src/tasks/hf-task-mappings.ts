@@ -60,5 +60,7 @@ export const hfTaskMappings = {
 } as const satisfies { [T in HfTaskId]: HfTaskMapping<T> };
 
 export function hfTaskMapping<T extends TaskId>(task: T): HfTaskMapping<T> | undefined {
-  return Object.hasOwn(hfTaskMappings, task) ? (hfTaskMappings as unknown as Record<string, HfTaskMapping<T>>)[task] : undefined;
+  return Object.hasOwn(hfTaskMappings, task)
+    ? (hfTaskMappings as unknown as Record<string, HfTaskMapping<T>>)[task]
+    : undefined;
 }

@@ -7,6 +7,11 @@ const upstream = z.array(z.looseObject({ label: z.string(), score: z.number() })
 
 export const imageClassification: HfTaskMapping<'image-classification'> = {
   capabilities: {},
-  request: async (input, context) => ({ url: taskUrl(context), body: await binaryInputBody(input.inputs, input.parameters) }),
-  response: (body, context) => ({ output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score}]') }),
+  request: async (input, context) => ({
+    url: taskUrl(context),
+    body: await binaryInputBody(input.inputs, input.parameters),
+  }),
+  response: (body, context) => ({
+    output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score}]'),
+  }),
 };

@@ -3,10 +3,17 @@ import { binaryInputBody, expectJson, parseUpstream, taskUrl } from './mapping-h
 import type { HfTaskMapping } from './task-mapping';
 
 /** Wire §5.17: `[{label, mask: <base64 PNG>, score}]`; `score` is missing or null for semantic segmentation. */
-const upstream = z.array(z.looseObject({ label: z.string(), mask: z.string(), score: z.number().nullable().optional() }));
+const upstream = z.array(
+  z.looseObject({ label: z.string(), mask: z.string(), score: z.number().nullable().optional() }),
+);
 
 export const imageSegmentation: HfTaskMapping<'image-segmentation'> = {
   capabilities: {},
-  request: async (input, context) => ({ url: taskUrl(context), body: await binaryInputBody(input.inputs, input.parameters) }),
-  response: (body, context) => ({ output: parseUpstream(upstream, expectJson(body, context), context, '[{label, mask, score}]') }),
+  request: async (input, context) => ({
+    url: taskUrl(context),
+    body: await binaryInputBody(input.inputs, input.parameters),
+  }),
+  response: (body, context) => ({
+    output: parseUpstream(upstream, expectJson(body, context), context, '[{label, mask, score}]'),
+  }),
 };

@@ -12,9 +12,17 @@ const upstream = z.union([caption, z.array(caption).min(1)]);
 
 export const imageToText: HfTaskMapping<'image-to-text'> = {
   capabilities: {},
-  request: async (input, context) => ({ url: taskUrl(context), body: await binaryInputBody(input.inputs, input.parameters) }),
+  request: async (input, context) => ({
+    url: taskUrl(context),
+    body: await binaryInputBody(input.inputs, input.parameters),
+  }),
   response(body, context) {
-    const parsed = parseUpstream(upstream, expectJson(body, context), context, '{generated_text} or [{generated_text}]');
+    const parsed = parseUpstream(
+      upstream,
+      expectJson(body, context),
+      context,
+      '{generated_text} or [{generated_text}]',
+    );
     return { output: firstIfList(parsed) as z.output<typeof caption> };
   },
 };

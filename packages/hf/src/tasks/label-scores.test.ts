@@ -5,11 +5,22 @@ import { isLabelScoreList } from './label-scores';
 import type { HfResponseContext } from './task-mapping';
 
 const outputSchema = getTask('text-classification').output;
-const context: HfResponseContext = { provider: 'hf', task: 'text-classification', modelId: 'org/model', routerBase: 'https://router.huggingface.co', textGenerationRoute: 'completions', stream: false };
-const classify = (json: unknown) => hfTaskMappings['text-classification'].response({ kind: 'json', json }, context).output;
+const context: HfResponseContext = {
+  provider: 'hf',
+  task: 'text-classification',
+  modelId: 'org/model',
+  routerBase: 'https://router.huggingface.co',
+  textGenerationRoute: 'completions',
+  stream: false,
+};
+const classify = (json: unknown) =>
+  hfTaskMappings['text-classification'].response({ kind: 'json', json }, context).output;
 
 const lists: unknown[] = [
-  [{ label: 'POSITIVE', score: 0.9 }, { label: 'NEGATIVE', score: 0.1 }],
+  [
+    { label: 'POSITIVE', score: 0.9 },
+    { label: 'NEGATIVE', score: 0.1 },
+  ],
   [{ label: 'a', score: 1, extra: { x: 1 } }],
   [],
   [{ label: 'a' }],
@@ -24,9 +35,12 @@ const lists: unknown[] = [
 ];
 
 describe('isLabelScoreList (the label-score list schema by hand)', () => {
-  it.each(lists.map((list) => [JSON.stringify(list), list]))('agrees with the task output schema on %s', (_name, list) => {
-    expect(isLabelScoreList(list)).toBe(outputSchema.safeParse(list).success);
-  });
+  it.each(lists.map((list) => [JSON.stringify(list), list]))(
+    'agrees with the task output schema on %s',
+    (_name, list) => {
+      expect(isLabelScoreList(list)).toBe(outputSchema.safeParse(list).success);
+    },
+  );
 });
 
 describe('text-classification answers', () => {
@@ -48,6 +62,11 @@ describe('text-classification answers', () => {
     ['lists mixed with items', [labels, { label: 'a', score: 1 }]],
     ['an object', { label: 'a', score: 1 }],
   ])('rejects %s as a bad response naming what was expected', (_name, json) => {
-    expect(() => classify(json)).toThrow(expect.objectContaining({ code: 'provider_bad_response', message: expect.stringContaining('[[{label, score}]] or [{label, score}]') }));
+    expect(() => classify(json)).toThrow(
+      expect.objectContaining({
+        code: 'provider_bad_response',
+        message: expect.stringContaining('[[{label, score}]] or [{label, score}]'),
+      }),
+    );
   });
 });

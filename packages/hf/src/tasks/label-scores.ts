@@ -3,7 +3,11 @@ import type { TaskOutput } from '@infermux/core';
 type LabelScores = TaskOutput<'text-classification'>;
 
 const isLabelScore = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { label?: unknown }).label === 'string' && Number.isFinite((value as { score?: unknown }).score);
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  typeof (value as { label?: unknown }).label === 'string' &&
+  Number.isFinite((value as { score?: unknown }).score);
 
 /**
  * `[{label, score}, …]` checked by hand, exactly as core's `labelScoreListSchema` (and the adapters'

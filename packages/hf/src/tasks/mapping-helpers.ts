@@ -1,4 +1,4 @@
-import { type BinaryInput, ValidationError, readBinary, toBase64 } from '@infermux/core';
+import { type BinaryInput, readBinary, toBase64, ValidationError } from '@infermux/core';
 import type { z } from 'zod';
 import { hfBadResponse } from '../hf-errors';
 import { endpointOpenAiUrl, hfInferenceUrl } from '../hf-urls';
@@ -14,7 +14,9 @@ export function taskUrl(context: HfRouteContext, suffix = ''): string {
 
 /** An OpenAI-style route: on an endpoint per wire §1.4, else on hf-inference `/models/{id}/v1/{route}`. */
 export function openAiTaskUrl(context: HfRouteContext, route: 'chat/completions' | 'completions'): string {
-  return context.endpointUrl ? endpointOpenAiUrl(context.endpointUrl, route) : hfInferenceUrl(context.routerBase, context.modelId, `/v1/${route}`);
+  return context.endpointUrl
+    ? endpointOpenAiUrl(context.endpointUrl, route)
+    : hfInferenceUrl(context.routerBase, context.modelId, `/v1/${route}`);
 }
 
 export function jsonBody(json: unknown): HfRequestBody {
@@ -52,7 +54,12 @@ export function expectJson(body: HfResponseBody, context: HfResponseContext): un
 }
 
 /** Validates an upstream shape (tolerant schemas); a mismatch is `provider_bad_response` with the raw body. */
-export function parseUpstream<S extends z.ZodType>(schema: S, value: unknown, context: HfResponseContext, expected: string): z.output<S> {
+export function parseUpstream<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  context: HfResponseContext,
+  expected: string,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = ValidationError.fromZod(result.error, 'response').issues;

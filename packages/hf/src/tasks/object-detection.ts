@@ -13,6 +13,11 @@ const upstream = z.array(
 
 export const objectDetection: HfTaskMapping<'object-detection'> = {
   capabilities: {},
-  request: async (input, context) => ({ url: taskUrl(context), body: await binaryInputBody(input.inputs, input.parameters) }),
-  response: (body, context) => ({ output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score, box}]') }),
+  request: async (input, context) => ({
+    url: taskUrl(context),
+    body: await binaryInputBody(input.inputs, input.parameters),
+  }),
+  response: (body, context) => ({
+    output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score, box}]'),
+  }),
 };

@@ -11,7 +11,12 @@ export const questionAnswering: HfTaskMapping<'question-answering'> = {
   capabilities: {},
   request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
   response(body, context) {
-    const parsed = parseUpstream(upstream, expectJson(body, context), context, '{answer, score, start, end} or a list of them');
+    const parsed = parseUpstream(
+      upstream,
+      expectJson(body, context),
+      context,
+      '{answer, score, start, end} or a list of them',
+    );
     return { output: firstIfList(parsed) as z.output<typeof answer> };
   },
 };

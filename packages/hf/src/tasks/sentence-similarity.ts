@@ -8,8 +8,13 @@ const upstream = z.array(z.number());
 export const sentenceSimilarity: HfTaskMapping<'sentence-similarity'> = {
   capabilities: {},
   // `…/pipeline/sentence-similarity` makes sentence-transformers models compare instead of embed (wire §1.3).
-  request: (input, context) => ({ url: taskUrl(context, '/pipeline/sentence-similarity'), body: inputsBody(input.inputs, input.parameters) }),
+  request: (input, context) => ({
+    url: taskUrl(context, '/pipeline/sentence-similarity'),
+    body: inputsBody(input.inputs, input.parameters),
+  }),
   response(body, context) {
-    return { output: parseUpstream(upstream, expectJson(body, context), context, 'a list of numbers (one per sentence)') };
+    return {
+      output: parseUpstream(upstream, expectJson(body, context), context, 'a list of numbers (one per sentence)'),
+    };
   },
 };

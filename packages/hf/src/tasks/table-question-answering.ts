@@ -21,10 +21,18 @@ export const tableQuestionAnswering: HfTaskMapping<'table-question-answering'> =
   // pipeline reads its keys by name, so the extra one is ignored.
   request: (input, context) => ({
     url: taskUrl(context),
-    body: inputsBody({ question: input.inputs.question, query: input.inputs.question, table: input.inputs.table }, input.parameters),
+    body: inputsBody(
+      { question: input.inputs.question, query: input.inputs.question, table: input.inputs.table },
+      input.parameters,
+    ),
   }),
   response(body, context) {
-    const parsed = parseUpstream(upstream, expectJson(body, context), context, '{answer, coordinates, cells, aggregator?}');
+    const parsed = parseUpstream(
+      upstream,
+      expectJson(body, context),
+      context,
+      '{answer, coordinates, cells, aggregator?}',
+    );
     return { output: firstIfList(parsed) as z.output<typeof answer> };
   },
 };

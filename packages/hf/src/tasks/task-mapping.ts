@@ -58,6 +58,10 @@ export interface HfTaskMapping<T extends TaskId> {
   /** Present on tasks whose upstream takes a list of inputs in one call. */
   batch?: {
     request(inputs: ReadonlyArray<TaskInput<T>>, context: HfRouteContext): HfRequestPlan | Promise<HfRequestPlan>;
-    response(body: HfResponseBody, inputs: ReadonlyArray<TaskInput<T>>, context: HfResponseContext): { outputs: Array<TaskOutput<T>>; usage?: Usage };
+    response(
+      body: HfResponseBody,
+      inputs: ReadonlyArray<TaskInput<T>>,
+      context: HfResponseContext,
+    ): { outputs: Array<TaskOutput<T>>; usage?: Usage };
   };
 }

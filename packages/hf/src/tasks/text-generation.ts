@@ -1,4 +1,4 @@
-import { InfermuxError, type TaskInput, ValidationError, taskRegistry } from '@infermux/core';
+import { InfermuxError, type TaskInput, taskRegistry, ValidationError } from '@infermux/core';
 import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible';
 import { z } from 'zod';
 import { expectJson, firstIfList, jsonBody, openAiTaskUrl, parseUpstream, taskUrl } from './mapping-helpers';
@@ -16,11 +16,15 @@ const tgiUpstream = z.union([tgiOutput, z.array(tgiOutput).min(1)]);
  */
 function completionsRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
   try {
-    return { url: openAiTaskUrl(context, 'completions'), body: jsonBody(buildCompletionBody(input, context.modelId, { stream: context.stream })) };
+    return {
+      url: openAiTaskUrl(context, 'completions'),
+      body: jsonBody(buildCompletionBody(input, context.modelId, { stream: context.stream })),
+    };
   } catch (error) {
     if (!ValidationError.isInstance(error)) throw error;
     throw new ValidationError({
-      subject: 'input for task "text-generation" on the HF /v1/completions route (set textGenerationRoute: "tgi" to send the native TGI body)',
+      subject:
+        'input for task "text-generation" on the HF /v1/completions route (set textGenerationRoute: "tgi" to send the native TGI body)',
       issues: error.issues,
     });
   }
@@ -29,7 +33,10 @@ function completionsRequest(input: TaskInput<'text-generation'>, context: HfRout
 function tgiRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
   // `return_full_text` defaulted to true on the legacy API and to false on TGI: always sent explicitly (wire §5.9).
   const parameters = { return_full_text: false, ...input.parameters };
-  return { url: taskUrl(context), body: jsonBody({ inputs: input.inputs, parameters, ...(context.stream ? { stream: true } : {}) }) };
+  return {
+    url: taskUrl(context),
+    body: jsonBody({ inputs: input.inputs, parameters, ...(context.stream ? { stream: true } : {}) }),
+  };
 }
 
 /**
@@ -38,7 +45,8 @@ function tgiRequest(input: TaskInput<'text-generation'>, context: HfRouteContext
  */
 export const textGeneration: HfTaskMapping<'text-generation'> = {
   capabilities: { streaming: true },
-  request: (input, context) => (context.textGenerationRoute === 'tgi' ? tgiRequest(input, context) : completionsRequest(input, context)),
+  request: (input, context) =>
+    context.textGenerationRoute === 'tgi' ? tgiRequest(input, context) : completionsRequest(input, context),
   response(body, context) {
     const json = expectJson(body, context);
     if (context.textGenerationRoute === 'tgi') {
@@ -49,7 +57,11 @@ export const textGeneration: HfTaskMapping<'text-generation'> = {
       const mapped = mapCompletionResponse(json, { provider: context.provider, modelId: context.modelId });
       return { output: mapped.output, usage: mapped.usage };
     } catch (error) {
-      throw InfermuxError.from(error, { code: 'provider_bad_response', provider: context.provider, requestId: context.requestId });
+      throw InfermuxError.from(error, {
+        code: 'provider_bad_response',
+        provider: context.provider,
+        requestId: context.requestId,
+      });
     }
   },
   streamFraming: (context) => (context.textGenerationRoute === 'tgi' ? 'tgi' : 'openai-completions'),

@@ -11,7 +11,10 @@ const run: FakeHfSetup['run'] = (task, model, input) => setup.run(task, model, i
 
 describe('text tasks on hf-inference: what the upstream received, and the mapped output', () => {
   it('text-classification: {inputs, parameters} → the inner list of the list-of-lists', async () => {
-    const result = await run('text-classification', 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', { inputs: 'I like you. I love you', parameters: { top_k: 2 } });
+    const result = await run('text-classification', 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', {
+      inputs: 'I like you. I love you',
+      parameters: { top_k: 2 },
+    });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -134,7 +137,10 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
   });
 
   it('fill-mask', async () => {
-    const result = await run('fill-mask', 'google-bert/bert-base-uncased', { inputs: 'The answer to the universe is [MASK].', parameters: { top_k: 2 } });
+    const result = await run('fill-mask', 'google-bert/bert-base-uncased', {
+      inputs: 'The answer to the universe is [MASK].',
+      parameters: { top_k: 2 },
+    });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -170,7 +176,9 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
   });
 
   it('question-answering: the single-object answer', async () => {
-    const result = await run('question-answering', 'deepset/roberta-base-squad2', { inputs: { question: 'What is my name?', context: 'My name is Clara and I live in Berkeley.' } });
+    const result = await run('question-answering', 'deepset/roberta-base-squad2', {
+      inputs: { question: 'What is my name?', context: 'My name is Clara and I live in Berkeley.' },
+    });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -214,7 +222,10 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
 
   it('table-question-answering', async () => {
     const result = await run('table-question-answering', 'google/tapas-base-finetuned-wtq', {
-      inputs: { question: 'How many stars does the transformers repository have?', table: { Repository: ['Transformers', 'Datasets'], Stars: ['36542', '4512'] } },
+      inputs: {
+        question: 'How many stars does the transformers repository have?',
+        table: { Repository: ['Transformers', 'Datasets'], Stars: ['36542', '4512'] },
+      },
     });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
@@ -290,7 +301,10 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
   });
 
   it('translation', async () => {
-    const result = await run('translation', 'Helsinki-NLP/opus-mt-ru-en', { inputs: 'Меня зовут Вольфганг', parameters: { src_lang: 'ru', tgt_lang: 'en' } });
+    const result = await run('translation', 'Helsinki-NLP/opus-mt-ru-en', {
+      inputs: 'Меня зовут Вольфганг',
+      parameters: { src_lang: 'ru', tgt_lang: 'en' },
+    });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -316,7 +330,10 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
   });
 
   it('feature-extraction: /pipeline/feature-extraction, options at the root', async () => {
-    const result = await run('feature-extraction', 'sentence-transformers/all-MiniLM-L6-v2', { inputs: 'Today is a sunny day', normalize: true });
+    const result = await run('feature-extraction', 'sentence-transformers/all-MiniLM-L6-v2', {
+      inputs: 'Today is a sunny day',
+      normalize: true,
+    });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -347,7 +364,10 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
 
   it('sentence-similarity: /pipeline/sentence-similarity', async () => {
     const result = await run('sentence-similarity', 'sentence-transformers/all-MiniLM-L6-v2', {
-      inputs: { source_sentence: 'That is a happy person', sentences: ['That is a happy person', 'Today is a sunny day'] },
+      inputs: {
+        source_sentence: 'That is a happy person',
+        sentences: ['That is a happy person', 'Today is a sunny day'],
+      },
     });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
@@ -386,25 +406,43 @@ describe('feature-extraction batching', () => {
       inputs: [{ inputs: 'first' }, { inputs: ['second', 'third'] }, { inputs: 'fourth' }],
     });
     expect(setup.fake.server.requests.at(-1)?.json()).toEqual({ inputs: ['first', 'second', 'third', 'fourth'] });
-    expect(batch.outputs.map((output) => (Array.isArray(output[0]) ? `${output.length} vectors` : `${output.length} dims`))).toEqual(['8 dims', '2 vectors', '8 dims']);
-    const single = await setup.provider.doRun({ task: 'feature-extraction', model: { id: 'sentence-transformers/all-MiniLM-L6-v2' }, input: { inputs: 'third' } });
+    expect(
+      batch.outputs.map((output) => (Array.isArray(output[0]) ? `${output.length} vectors` : `${output.length} dims`)),
+    ).toEqual(['8 dims', '2 vectors', '8 dims']);
+    const single = await setup.provider.doRun({
+      task: 'feature-extraction',
+      model: { id: 'sentence-transformers/all-MiniLM-L6-v2' },
+      input: { inputs: 'third' },
+    });
     expect((batch.outputs[1] as number[][])[1]).toEqual(single.output);
   });
 
   it('refuses a batch whose items have different options, naming the item', async () => {
     await expect(
-      setup.provider.doBatch({ task: 'feature-extraction', model: { id: 'sentence-transformers/all-MiniLM-L6-v2' }, inputs: [{ inputs: 'a' }, { inputs: 'b', normalize: false }] }),
+      setup.provider.doBatch({
+        task: 'feature-extraction',
+        model: { id: 'sentence-transformers/all-MiniLM-L6-v2' },
+        inputs: [{ inputs: 'a' }, { inputs: 'b', normalize: false }],
+      }),
     ).rejects.toMatchObject({ code: 'caller_invalid_input', message: expect.stringContaining('inputs[1]') });
   });
 
   it('refuses `dimensions` before any call: the HF spec has no such option', async () => {
     const before = setup.fake.server.requests.length;
     const model = { id: 'sentence-transformers/all-MiniLM-L6-v2' };
-    await expect(setup.provider.doRun({ task: 'feature-extraction', model, input: { inputs: 'a', dimensions: 4 } })).rejects.toMatchObject({
+    await expect(
+      setup.provider.doRun({ task: 'feature-extraction', model, input: { inputs: 'a', dimensions: 4 } }),
+    ).rejects.toMatchObject({
       code: 'caller_unsupported',
       details: { field: 'dimensions' },
     });
-    await expect(setup.provider.doBatch({ task: 'feature-extraction', model, inputs: [{ inputs: 'a' }, { inputs: 'b', dimensions: 4 }] })).rejects.toMatchObject({
+    await expect(
+      setup.provider.doBatch({
+        task: 'feature-extraction',
+        model,
+        inputs: [{ inputs: 'a' }, { inputs: 'b', dimensions: 4 }],
+      }),
+    ).rejects.toMatchObject({
       code: 'caller_unsupported',
       details: { field: 'inputs[1].dimensions' },
     });
@@ -413,7 +451,11 @@ describe('feature-extraction batching', () => {
 
   it('has no batch route for the other tasks', async () => {
     await expect(
-      setup.provider.doBatch({ task: 'text-classification', model: { id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' }, inputs: [{ inputs: 'a' }] }),
+      setup.provider.doBatch({
+        task: 'text-classification',
+        model: { id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' },
+        inputs: [{ inputs: 'a' }],
+      }),
     ).rejects.toMatchObject({ code: 'caller_unsupported' });
   });
 });

@@ -6,6 +6,10 @@ export const textToImage: HfTaskMapping<'text-to-image'> = {
   capabilities: {},
   binaryResponse: true,
   // `Accept: image/png` as huggingface_hub sends it (wire §2.3).
-  request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters), headers: { accept: 'image/png' } }),
+  request: (input, context) => ({
+    url: taskUrl(context),
+    body: inputsBody(input.inputs, input.parameters),
+    headers: { accept: 'image/png' },
+  }),
   response: (body, context) => ({ output: { image: binaryOutput(body, context, 'image') }, usage: { images: 1 } }),
 };

@@ -13,7 +13,12 @@ export const tokenClassification: HfTaskMapping<'token-classification'> = {
   capabilities: {},
   request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
   response(body, context) {
-    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{entity_group|entity, score, word, start, end}]');
+    const parsed = parseUpstream(
+      upstream,
+      expectJson(body, context),
+      context,
+      '[{entity_group|entity, score, word, start, end}]',
+    );
     const first = parsed[0];
     return { output: Array.isArray(first) ? first : (parsed as Array<z.output<typeof entity>>) };
   },

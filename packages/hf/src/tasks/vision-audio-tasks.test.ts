@@ -47,7 +47,10 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('image-classification with parameters: {inputs: base64, parameters}', async () => {
-    const result = await run('image-classification', 'google/vit-base-patch16-224', { inputs: new Blob([png], { type: 'image/png' }), parameters: { top_k: 2 } });
+    const result = await run('image-classification', 'google/vit-base-patch16-224', {
+      inputs: new Blob([png], { type: 'image/png' }),
+      parameters: { top_k: 2 },
+    });
     expect(received(setup.last())).toEqual({
       method: 'POST',
       url: '/hf-inference/models/google/vit-base-patch16-224',
@@ -69,8 +72,14 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('zero-shot-image-classification: always JSON (candidate_labels are required)', async () => {
-    const result = await run('zero-shot-image-classification', 'openai/clip-vit-large-patch14', { inputs: png, parameters: { candidate_labels: ['cat', 'dog'] } });
-    expect(received(setup.last()).body).toEqual({ inputs: base64Png, parameters: { candidate_labels: ['cat', 'dog'] } });
+    const result = await run('zero-shot-image-classification', 'openai/clip-vit-large-patch14', {
+      inputs: png,
+      parameters: { candidate_labels: ['cat', 'dog'] },
+    });
+    expect(received(setup.last()).body).toEqual({
+      inputs: base64Png,
+      parameters: { candidate_labels: ['cat', 'dog'] },
+    });
     expect(result.output).toMatchInlineSnapshot(`
       [
         {
@@ -86,7 +95,10 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('object-detection', async () => {
-    const result = await run('object-detection', 'facebook/detr-resnet-50', { inputs: png, parameters: { threshold: 0.9 } });
+    const result = await run('object-detection', 'facebook/detr-resnet-50', {
+      inputs: png,
+      parameters: { threshold: 0.9 },
+    });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -120,7 +132,10 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('image-segmentation: base64 PNG masks, null scores for semantic', async () => {
-    const result = await run('image-segmentation', 'nvidia/segformer-b0-finetuned-ade-512-512', { inputs: png, parameters: { subtask: 'semantic' } });
+    const result = await run('image-segmentation', 'nvidia/segformer-b0-finetuned-ade-512-512', {
+      inputs: png,
+      parameters: { subtask: 'semantic' },
+    });
     expect(received(setup.last()).body).toEqual({ inputs: base64Png, parameters: { subtask: 'semantic' } });
     expect(result.output).toMatchInlineSnapshot(`
       [
@@ -149,7 +164,10 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('image-to-image: image bytes back as BinaryData', async () => {
-    const result = await run('image-to-image', 'timbrooks/instruct-pix2pix', { inputs: png, parameters: { prompt: 'Turn the cat into a tiger' } });
+    const result = await run('image-to-image', 'timbrooks/instruct-pix2pix', {
+      inputs: png,
+      parameters: { prompt: 'Turn the cat into a tiger' },
+    });
     expect(received(setup.last())).toEqual({
       method: 'POST',
       url: '/hf-inference/models/timbrooks/instruct-pix2pix',
@@ -167,7 +185,10 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('text-to-image: JSON prompt in, image bytes out', async () => {
-    const result = await run('text-to-image', 'black-forest-labs/FLUX.1-schnell', { inputs: 'an astronaut riding a horse', parameters: { width: 512, height: 512, seed: 42 } });
+    const result = await run('text-to-image', 'black-forest-labs/FLUX.1-schnell', {
+      inputs: 'an astronaut riding a horse',
+      parameters: { width: 512, height: 512, seed: 42 },
+    });
     expect(received(setup.last())).toMatchInlineSnapshot(`
       {
         "body": {
@@ -220,8 +241,14 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('automatic-speech-recognition with return_timestamps: base64 JSON and chunks', async () => {
-    const result = await run('automatic-speech-recognition', 'openai/whisper-large-v3', { inputs: flac, parameters: { return_timestamps: true } });
-    expect(received(setup.last()).body).toEqual({ inputs: Buffer.from(flac).toString('base64'), parameters: { return_timestamps: true } });
+    const result = await run('automatic-speech-recognition', 'openai/whisper-large-v3', {
+      inputs: flac,
+      parameters: { return_timestamps: true },
+    });
+    expect(received(setup.last()).body).toEqual({
+      inputs: Buffer.from(flac).toString('base64'),
+      parameters: { return_timestamps: true },
+    });
     expect(result.output.chunks).toMatchInlineSnapshot(`
       [
         {
@@ -236,8 +263,14 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('audio-classification', async () => {
-    const result = await run('audio-classification', 'superb/hubert-large-superb-er', { inputs: new Blob([flac], { type: 'audio/flac' }), parameters: { top_k: 2 } });
-    expect(received(setup.last()).body).toEqual({ inputs: Buffer.from(flac).toString('base64'), parameters: { top_k: 2 } });
+    const result = await run('audio-classification', 'superb/hubert-large-superb-er', {
+      inputs: new Blob([flac], { type: 'audio/flac' }),
+      parameters: { top_k: 2 },
+    });
+    expect(received(setup.last()).body).toEqual({
+      inputs: Buffer.from(flac).toString('base64'),
+      parameters: { top_k: 2 },
+    });
     expect(result.output).toMatchInlineSnapshot(`
       [
         {
@@ -272,8 +305,14 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('visual-question-answering: {image: base64, question}', async () => {
-    const result = await run('visual-question-answering', 'dandelin/vilt-b32-finetuned-vqa', { inputs: { image: png, question: 'What animal is it?' }, parameters: { top_k: 2 } });
-    expect(received(setup.last()).body).toEqual({ inputs: { image: base64Png, question: 'What animal is it?' }, parameters: { top_k: 2 } });
+    const result = await run('visual-question-answering', 'dandelin/vilt-b32-finetuned-vqa', {
+      inputs: { image: png, question: 'What animal is it?' },
+      parameters: { top_k: 2 },
+    });
+    expect(received(setup.last()).body).toEqual({
+      inputs: { image: base64Png, question: 'What animal is it?' },
+      parameters: { top_k: 2 },
+    });
     expect(result.output).toMatchInlineSnapshot(`
       [
         {
@@ -289,8 +328,12 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
   });
 
   it('document-question-answering', async () => {
-    const result = await run('document-question-answering', 'impira/layoutlm-document-qa', { inputs: { image: png, question: 'What is the invoice number?' } });
-    expect(received(setup.last()).body).toEqual({ inputs: { image: base64Png, question: 'What is the invoice number?' } });
+    const result = await run('document-question-answering', 'impira/layoutlm-document-qa', {
+      inputs: { image: png, question: 'What is the invoice number?' },
+    });
+    expect(received(setup.last()).body).toEqual({
+      inputs: { image: base64Png, question: 'What is the invoice number?' },
+    });
     expect(result.output).toMatchInlineSnapshot(`
       [
         {

@@ -5,7 +5,10 @@ import type { HfTaskMapping } from './task-mapping';
 const labelScore = z.looseObject({ label: z.string(), score: z.number() });
 const legacy = z
   .looseObject({ sequence: z.string().optional(), labels: z.array(z.string()), scores: z.array(z.number()) })
-  .refine((value) => value.labels.length === value.scores.length, { message: 'expected as many scores as labels', path: ['scores'] });
+  .refine((value) => value.labels.length === value.scores.length, {
+    message: 'expected as many scores as labels',
+    path: ['scores'],
+  });
 
 /**
  * Wire §5.3. The router returns `[{label, score}]` sorted by score today (huggingface_hub PR #3561 switched

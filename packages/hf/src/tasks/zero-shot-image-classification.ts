@@ -10,6 +10,11 @@ export const zeroShotImageClassification: HfTaskMapping<'zero-shot-image-classif
   // `candidate_labels` is required, so the body is always JSON. The spec form (`inputs` = base64 string,
   // `parameters.candidate_labels`) rather than huggingface.js's `{image: base64}` wrapper (wire §5.15):
   // huggingface_hub PR #2665 (Nov 2024) fixed its client to exactly this form against the live API.
-  request: async (input, context) => ({ url: taskUrl(context), body: inputsBody(await base64Of(input.inputs), input.parameters) }),
-  response: (body, context) => ({ output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score}]') }),
+  request: async (input, context) => ({
+    url: taskUrl(context),
+    body: inputsBody(await base64Of(input.inputs), input.parameters),
+  }),
+  response: (body, context) => ({
+    output: parseUpstream(upstream, expectJson(body, context), context, '[{label, score}]'),
+  }),
 };

@@ -1,6 +1,12 @@
-import { type TaskInput, getTask, parseWith } from '@infermux/core';
-import { type FakeHf, type FakeHfOptions, FAKE_HF_VALID_TOKEN, type RecordedRequest, startFakeHf } from '@infermux/testkit';
-import { type HfProvider, createHf } from '../hf-provider';
+import { getTask, parseWith, type TaskInput } from '@infermux/core';
+import {
+  FAKE_HF_VALID_TOKEN,
+  type FakeHf,
+  type FakeHfOptions,
+  type RecordedRequest,
+  startFakeHf,
+} from '@infermux/testkit';
+import { createHf, type HfProvider } from '../hf-provider';
 import type { HfSettings } from '../hf-settings';
 import type { HfTaskId } from '../tasks/hf-task-mappings';
 
@@ -17,7 +23,13 @@ export interface FakeHfSetup {
 /** A fake Hugging Face on 127.0.0.1 and a provider pointed at it (router and Hub on the same fake). */
 export async function setupFakeHf(settings: HfSettings = {}, options: FakeHfOptions = {}): Promise<FakeHfSetup> {
   const fake = await startFakeHf(options);
-  const provider = createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: fake.url, hubURL: fake.hubURL, env: {}, ...settings });
+  const provider = createHf({
+    apiKey: FAKE_HF_VALID_TOKEN,
+    baseURL: fake.url,
+    hubURL: fake.hubURL,
+    env: {},
+    ...settings,
+  });
   return {
     fake,
     provider,
@@ -43,18 +55,23 @@ export function received(request: RecordedRequest) {
   const headers: Record<string, string> = {};
   for (const name of ['authorization', 'content-type', 'accept', 'x-hf-bill-to']) {
     const value = request.headers[name];
-    if (value !== undefined) headers[name] = name === 'authorization' ? value.replace(FAKE_HF_VALID_TOKEN, '<token>') : value;
+    if (value !== undefined)
+      headers[name] = name === 'authorization' ? value.replace(FAKE_HF_VALID_TOKEN, '<token>') : value;
   }
   return {
     method: request.method,
     url: request.url,
     headers,
-    body: contentType.includes('json') ? request.json() : { bytes: request.body.byteLength, first: [...request.body.subarray(0, 4)] },
+    body: contentType.includes('json')
+      ? request.json()
+      : { bytes: request.body.byteLength, first: [...request.body.subarray(0, 4)] },
   };
 }
 
 /** A run result without the parts that change between runs (timing, request ids). */
-export function stable<T extends { firstByteMs?: number; requestId?: string }>(result: T): Omit<T, 'firstByteMs' | 'requestId'> {
+export function stable<T extends { firstByteMs?: number; requestId?: string }>(
+  result: T,
+): Omit<T, 'firstByteMs' | 'requestId'> {
   const { firstByteMs: _firstByteMs, requestId: _requestId, ...rest } = result;
   return rest;
 }

@@ -27,7 +27,12 @@ export function usageFromHeaders(headers: Record<string, string>): Usage {
 }
 
 /** OpenAI-style `usage` (chat and completions) → tokens. */
-export function usageFromOpenAi(usage: { prompt_tokens?: number | null; completion_tokens?: number | null; total_tokens?: number | null } | null | undefined): Usage {
+export function usageFromOpenAi(
+  usage:
+    | { prompt_tokens?: number | null; completion_tokens?: number | null; total_tokens?: number | null }
+    | null
+    | undefined,
+): Usage {
   if (!usage) return {};
   const result: Usage = {};
   if (typeof usage.prompt_tokens === 'number') result.inputTokens = usage.prompt_tokens;

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
  * EvoLink's HTTP error body (wire/evolink.md §5.1). `code` is the HTTP status as a number in
  * EvoLink's own MCP client, and a string like `invalid_task_id` in the docs' task example.
  */
-export function evolinkErrorBody(message: string, options: { code?: string | number; type?: string; param?: string; fallbackSuggestion?: string } = {}) {
+export function evolinkErrorBody(
+  message: string,
+  options: { code?: string | number; type?: string; param?: string; fallbackSuggestion?: string } = {},
+) {
   return {
     error: {
       code: options.code,
@@ -27,6 +30,14 @@ export const evolinkTaskIdPattern = /^task-unified-\d+-[a-z0-9]{8}$/;
 
 /** Tiny but real files, so downloads can be checked by their magic bytes. */
 export const fakeMedia = {
-  image: { contentType: 'image/png', bytes: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), extension: 'png' },
-  video: { contentType: 'video/mp4', bytes: Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), extension: 'mp4' },
+  image: {
+    contentType: 'image/png',
+    bytes: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'),
+    extension: 'png',
+  },
+  video: {
+    contentType: 'video/mp4',
+    bytes: Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'),
+    extension: 'mp4',
+  },
 } as const;

@@ -1,10 +1,10 @@
-import { type FakeServer, startFakeServer } from '../fake-server.js';
-import type { FakeHeaders } from '../merge-headers.js';
-import type { FaultHandle, FaultMatcher } from '../fault.js';
 import type { FakeRoute } from '../fake-route.js';
+import { type FakeServer, startFakeServer } from '../fake-server.js';
+import type { FaultHandle, FaultMatcher } from '../fault.js';
+import type { FakeHeaders } from '../merge-headers.js';
+import { type FakeOpenAIRouteOptions, openAIRoutes } from '../openai/openai-routes.js';
 import type { RecordedRequest } from '../recorded-request.js';
 import type { FakeResponseTools } from '../response-tools.js';
-import { type FakeOpenAIRouteOptions, openAIRoutes } from '../openai/openai-routes.js';
 import { evolinkErrorBody, evolinkTaskId, evolinkTaskIdPattern, fakeMedia } from './evolink-wire.js';
 
 export type FakeEvolinkKind = 'image' | 'video';
@@ -36,7 +36,12 @@ export interface FakeEvolinkOptions extends Pick<FakeOpenAIRouteOptions, 'reply'
    * Behaviour per submitted task. Default: by prompt — `[fail:<code>]` fails with that code,
    * `[stall]` never finishes, anything else succeeds on the 3rd poll.
    */
-  behaviour?: (request: { kind: FakeEvolinkKind; model: string; prompt: string; body: Record<string, unknown> }) => FakeJobBehaviour;
+  behaviour?: (request: {
+    kind: FakeEvolinkKind;
+    model: string;
+    prompt: string;
+    body: Record<string, unknown>;
+  }) => FakeJobBehaviour;
   /** Credits held per task (`usage.credits_reserved`); default 1.8 for images, 7 for video. */
   creditsReserved?: (request: { kind: FakeEvolinkKind; model: string }) => number;
   /** Answer 402 "Insufficient balance" to every submission. */
@@ -81,13 +86,22 @@ export interface FakeEvolink {
   close(): Promise<void>;
 }
 
-const defaultImageModels = ['doubao-seedream-4.0', 'doubao-seedream-4.5', 'gpt-image-1', 'gpt-image-1.5', 'gpt-4o-image', 'gemini-3.1-flash-image-preview', 'z-image-turbo'];
+const defaultImageModels = [
+  'doubao-seedream-4.0',
+  'doubao-seedream-4.5',
+  'gpt-image-1',
+  'gpt-image-1.5',
+  'gpt-4o-image',
+  'gemini-3.1-flash-image-preview',
+  'z-image-turbo',
+];
 const defaultVideoModels = ['sora-2', 'sora-2-preview', 'sora-2-pro', 'veo3-fast', 'veo3.1-fast', 'seedance-1.5-pro'];
 
 /** The default script: prompts carry their own fate, so user-style tests need no setup. */
 export function behaviourFromPrompt(prompt: string): FakeJobBehaviour {
   const failure = /\[fail:([a-z_]+)\]/.exec(prompt);
-  if (failure) return { outcome: 'fail', code: failure[1] as string, message: `Task failed: ${failure[1]}`, afterPolls: 2 };
+  if (failure)
+    return { outcome: 'fail', code: failure[1] as string, message: `Task failed: ${failure[1]}`, afterPolls: 2 };
   if (prompt.includes('[stall]')) return { outcome: 'stall' };
   return { outcome: 'succeed', afterPolls: 3 };
 }
@@ -101,7 +115,8 @@ export function behaviourFromPrompt(prompt: string): FakeJobBehaviour {
 export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promise<FakeEvolink> {
   const server = options.server ?? (await startFakeServer());
   const tasks = new Map<string, FakeTask>();
-  const fileURL = (task: FakeTask, index: number) => `${server.url}/files/${task.id}/${index}.${fakeMedia[task.kind].extension}`;
+  const fileURL = (task: FakeTask, index: number) =>
+    `${server.url}/files/${task.id}/${index}.${fakeMedia[task.kind].extension}`;
 
   const authorized = (request: RecordedRequest, response: FakeResponseTools): boolean => {
     if (options.apiKey === undefined || request.headers.authorization === `Bearer ${options.apiKey}`) return true;
@@ -127,63 +142,91 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     answeredModel: (requested) => (requested === 'evolink/auto' ? 'gpt-5.2' : requested),
   }).filter((route) => route.path === '/v1/chat/completions');
 
-  const create = (kind: FakeEvolinkKind): FakeRoute['handler'] => (request, response) => {
-    if (!authorized(request, response)) return;
-    let body: Record<string, any>;
-    try {
-      body = request.json<Record<string, any>>();
-    } catch {
-      response.json(400, evolinkErrorBody('Invalid JSON body', { code: 400, type: 'invalid_request_error' }));
-      return;
-    }
-    const known = kind === 'image' ? (options.imageModels ?? defaultImageModels) : (options.videoModels ?? defaultVideoModels);
-    if (typeof body.prompt !== 'string' || body.prompt.length === 0) {
-      response.json(400, evolinkErrorBody('prompt is required', { code: 400, type: 'invalid_request_error', param: 'prompt' }));
-      return;
-    }
-    if (!known.includes(body.model)) {
-      response.json(400, evolinkErrorBody(`Invalid model: ${String(body.model)}`, { code: 400, type: 'invalid_request_error', param: 'model' }));
-      return;
-    }
-    if (options.insufficientBalance) {
-      response.json(402, evolinkErrorBody('Insufficient balance. Top up at https://evolink.ai/dashboard/billing', { code: 402, type: 'insufficient_quota_error' }));
-      return;
-    }
-    const createdAtMs = Date.now();
-    const created = Math.floor(createdAtMs / 1000);
-    const task: FakeTask = {
-      id: evolinkTaskId(created),
-      kind,
-      model: body.model,
-      created,
-      createdAtMs,
-      polls: 0,
-      behaviour: options.behaviour?.({ kind, model: body.model, prompt: body.prompt, body }) ?? behaviourFromPrompt(body.prompt),
-      requestedCount: kind === 'image' && typeof body.n === 'number' ? body.n : 1,
-      credits: options.creditsReserved?.({ kind, model: body.model }) ?? (kind === 'image' ? 1.8 : 7),
-      estimatedTime: options.estimatedSeconds?.(kind) ?? (kind === 'image' ? 45 : 300),
-      ...(kind === 'video' ? { videoDuration: typeof body.duration === 'number' ? body.duration : 9 } : {}),
+  const create =
+    (kind: FakeEvolinkKind): FakeRoute['handler'] =>
+    (request, response) => {
+      if (!authorized(request, response)) return;
+      let body: Record<string, any>;
+      try {
+        body = request.json<Record<string, any>>();
+      } catch {
+        response.json(400, evolinkErrorBody('Invalid JSON body', { code: 400, type: 'invalid_request_error' }));
+        return;
+      }
+      const known =
+        kind === 'image' ? (options.imageModels ?? defaultImageModels) : (options.videoModels ?? defaultVideoModels);
+      if (typeof body.prompt !== 'string' || body.prompt.length === 0) {
+        response.json(
+          400,
+          evolinkErrorBody('prompt is required', { code: 400, type: 'invalid_request_error', param: 'prompt' }),
+        );
+        return;
+      }
+      if (!known.includes(body.model)) {
+        response.json(
+          400,
+          evolinkErrorBody(`Invalid model: ${String(body.model)}`, {
+            code: 400,
+            type: 'invalid_request_error',
+            param: 'model',
+          }),
+        );
+        return;
+      }
+      if (options.insufficientBalance) {
+        response.json(
+          402,
+          evolinkErrorBody('Insufficient balance. Top up at https://evolink.ai/dashboard/billing', {
+            code: 402,
+            type: 'insufficient_quota_error',
+          }),
+        );
+        return;
+      }
+      const createdAtMs = Date.now();
+      const created = Math.floor(createdAtMs / 1000);
+      const task: FakeTask = {
+        id: evolinkTaskId(created),
+        kind,
+        model: body.model,
+        created,
+        createdAtMs,
+        polls: 0,
+        behaviour:
+          options.behaviour?.({ kind, model: body.model, prompt: body.prompt, body }) ??
+          behaviourFromPrompt(body.prompt),
+        requestedCount: kind === 'image' && typeof body.n === 'number' ? body.n : 1,
+        credits: options.creditsReserved?.({ kind, model: body.model }) ?? (kind === 'image' ? 1.8 : 7),
+        estimatedTime: options.estimatedSeconds?.(kind) ?? (kind === 'image' ? 45 : 300),
+        ...(kind === 'video' ? { videoDuration: typeof body.duration === 'number' ? body.duration : 9 } : {}),
+      };
+      tasks.set(task.id, task);
+      // Verbatim shape of the docs' create responses (§3.2, §4.2).
+      response.json(200, {
+        created: task.created,
+        id: task.id,
+        model: task.model,
+        object: `${kind}.generation.task`,
+        progress: 0,
+        status: 'pending',
+        task_info: {
+          can_cancel: true,
+          estimated_time: task.estimatedTime,
+          ...(task.videoDuration !== undefined ? { video_duration: task.videoDuration } : {}),
+        },
+        type: kind,
+        usage: { billing_rule: 'per_call', credits_reserved: task.credits, user_group: 'default' },
+      });
     };
-    tasks.set(task.id, task);
-    // Verbatim shape of the docs' create responses (§3.2, §4.2).
-    response.json(200, {
-      created: task.created,
-      id: task.id,
-      model: task.model,
-      object: `${kind}.generation.task`,
-      progress: 0,
-      status: 'pending',
-      task_info: { can_cancel: true, estimated_time: task.estimatedTime, ...(task.videoDuration !== undefined ? { video_duration: task.videoDuration } : {}) },
-      type: kind,
-      usage: { billing_rule: 'per_call', credits_reserved: task.credits, user_group: 'default' },
-    });
-  };
 
   const status: FakeRoute['handler'] = (request, response) => {
     if (!authorized(request, response)) return;
     const id = request.params.id as string;
     if (!evolinkTaskIdPattern.test(id)) {
-      response.json(400, evolinkErrorBody('Invalid task ID format, must start with task-unified-', { code: 'invalid_task_id' }));
+      response.json(
+        400,
+        evolinkErrorBody('Invalid task ID format, must start with task-unified-', { code: 'invalid_task_id' }),
+      );
       return;
     }
     const task = tasks.get(id);
@@ -194,14 +237,18 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     task.polls += 1;
     const behaviour = task.behaviour;
     const elapsed = Date.now() - task.createdAtMs;
-    const finished = behaviour.outcome !== 'stall' && (behaviour.afterMs !== undefined ? elapsed >= behaviour.afterMs : task.polls >= (behaviour.afterPolls ?? 3));
+    const finished =
+      behaviour.outcome !== 'stall' &&
+      (behaviour.afterMs !== undefined ? elapsed >= behaviour.afterMs : task.polls >= (behaviour.afterPolls ?? 3));
     const base = {
       created: task.created,
       id: task.id,
       model: task.model,
       object: `${task.kind}.generation.task`,
       type: task.kind,
-      ...(options.usageInTaskDetail ? { usage: { billing_rule: 'per_call', credits_reserved: task.credits, user_group: 'default' } } : {}),
+      ...(options.usageInTaskDetail
+        ? { usage: { billing_rule: 'per_call', credits_reserved: task.credits, user_group: 'default' } }
+        : {}),
     };
     if (finished && behaviour.outcome === 'succeed') {
       const count = behaviour.results ?? task.requestedCount;
@@ -210,7 +257,10 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
         progress: 100,
         results: Array.from({ length: count }, (_, index) => fileURL(task, index)),
         status: 'completed',
-        task_info: { can_cancel: false, ...(task.videoDuration !== undefined ? { video_duration: task.videoDuration } : {}) },
+        task_info: {
+          can_cancel: false,
+          ...(task.videoDuration !== undefined ? { video_duration: task.videoDuration } : {}),
+        },
       });
       return;
     }
@@ -220,12 +270,21 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
         progress: 0,
         status: 'failed',
         task_info: { can_cancel: false },
-        error: { code: behaviour.code, message: behaviour.message ?? `Task failed: ${behaviour.code}`, ...(behaviour.type ? { type: behaviour.type } : {}) },
+        error: {
+          code: behaviour.code,
+          message: behaviour.message ?? `Task failed: ${behaviour.code}`,
+          ...(behaviour.type ? { type: behaviour.type } : {}),
+        },
       });
       return;
     }
     const pending = task.polls === 1 && behaviour.outcome !== 'stall';
-    const steps = behaviour.outcome === 'stall' ? 0 : behaviour.afterMs !== undefined ? elapsed / behaviour.afterMs : task.polls / (behaviour.afterPolls ?? 3);
+    const steps =
+      behaviour.outcome === 'stall'
+        ? 0
+        : behaviour.afterMs !== undefined
+          ? elapsed / behaviour.afterMs
+          : task.polls / (behaviour.afterPolls ?? 3);
     response.json(200, {
       ...base,
       progress: pending ? 0 : Math.max(1, Math.min(99, Math.floor(steps * 100))),
@@ -256,11 +315,19 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     server,
     baseURL: server.url,
     tasks,
-    count: (method, pathPrefix) => server.requests.filter((request) => request.method === method.toUpperCase() && request.path.startsWith(pathPrefix)).length,
+    count: (method, pathPrefix) =>
+      server.requests.filter(
+        (request) => request.method === method.toUpperCase() && request.path.startsWith(pathPrefix),
+      ).length,
     failWith(matcher, status, error, failOptions = {}) {
       return server.fault(
         matcher,
-        { kind: 'status', status, body: evolinkErrorBody(error.message, { code: error.code ?? status, type: error.type, param: error.param }), headers: failOptions.headers },
+        {
+          kind: 'status',
+          status,
+          body: evolinkErrorBody(error.message, { code: error.code ?? status, type: error.type, param: error.param }),
+          headers: failOptions.headers,
+        },
         { times: failOptions.times },
       );
     },

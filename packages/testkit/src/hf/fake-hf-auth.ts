@@ -1,5 +1,5 @@
-import type { FakeResponseTools } from '../response-tools.js';
 import type { RecordedRequest } from '../recorded-request.js';
+import type { FakeResponseTools } from '../response-tools.js';
 import type { FakeHfModel } from './fake-hf-models.js';
 
 export type AuthOutcome = { token: string | undefined } | { answered: true };
@@ -14,10 +14,19 @@ export function bearerToken(request: RecordedRequest): string | undefined {
  * Router auth (wire §2): anonymous calls are refused with 401 (the exact text is unverified); an unknown
  * token gets `{"error": "Invalid credentials in Authorization header"}`.
  */
-export function checkRouterToken(request: RecordedRequest, response: FakeResponseTools, tokens: ReadonlySet<string>, requestId: string): AuthOutcome {
+export function checkRouterToken(
+  request: RecordedRequest,
+  response: FakeResponseTools,
+  tokens: ReadonlySet<string>,
+  requestId: string,
+): AuthOutcome {
   const token = bearerToken(request);
   if (token === undefined) {
-    response.json(401, { error: 'You must provide a token to call Inference Providers (Authorization: Bearer hf_***)' }, { 'x-request-id': requestId });
+    response.json(
+      401,
+      { error: 'You must provide a token to call Inference Providers (Authorization: Bearer hf_***)' },
+      { 'x-request-id': requestId },
+    );
     return { answered: true };
   }
   if (!tokens.has(token)) {

@@ -29,7 +29,11 @@ export function generate(prompt: string, maxNew: number): GeneratedTokens {
 }
 
 function tgiValidate(prompt: unknown, maxNew: number): string {
-  if (typeof prompt !== 'string') throw new FakeHfError(422, { error: 'Input validation error: `inputs` must be a string', error_type: 'validation' });
+  if (typeof prompt !== 'string')
+    throw new FakeHfError(422, {
+      error: 'Input validation error: `inputs` must be a string',
+      error_type: 'validation',
+    });
   const inputTokens = countTokens(prompt);
   if (inputTokens + maxNew > CONTEXT_TOKENS) {
     throw new FakeHfError(422, {
@@ -51,13 +55,23 @@ export function tgiGeneration(body: Record<string, unknown>) {
   return {
     stream: body.stream === true,
     /** `[{generated_text}]`: the api-inference / TGI `/` route shape. */
-    json: [{ generated_text: fullText, ...(parameters.details === true ? { details: { ...details, prefill: [], tokens: generated.tokens } } : {}) }],
+    json: [
+      {
+        generated_text: fullText,
+        ...(parameters.details === true ? { details: { ...details, prefill: [], tokens: generated.tokens } } : {}),
+      },
+    ],
     /** One event per token, the last with the whole text and stream details (no `[DONE]`). */
     events(model: FakeHfModel): string[] {
       const events: string[] = [];
       generated.tokens.forEach((token, index) => {
         if (model.streamErrorAfterTokens !== undefined && index === model.streamErrorAfterTokens) {
-          events.push(JSON.stringify({ error: 'Request failed during generation: Server error: CUDA out of memory', error_type: 'generation' }));
+          events.push(
+            JSON.stringify({
+              error: 'Request failed during generation: Server error: CUDA out of memory',
+              error_type: 'generation',
+            }),
+          );
         }
         const last = index === generated.tokens.length - 1;
         events.push(
@@ -82,12 +96,20 @@ const created = () => Math.floor(Date.now() / 1000);
 
 /** OpenAI completions on `/v1/completions` (wire §5.9b). */
 export function completion(body: Record<string, unknown>, modelId: string) {
-  if (typeof body.prompt !== 'string') throw new FakeHfError(422, { error: 'Failed to deserialize the JSON body into the target type: prompt: invalid type', error_type: 'validation' });
+  if (typeof body.prompt !== 'string')
+    throw new FakeHfError(422, {
+      error: 'Failed to deserialize the JSON body into the target type: prompt: invalid type',
+      error_type: 'validation',
+    });
   const maxNew = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
   const generated = generate(body.prompt, maxNew);
   const text = body.echo === true ? body.prompt + generated.text : generated.text;
   const finishReason = generated.finishReason === 'eos_token' ? 'stop' : 'length';
-  const usage = { prompt_tokens: generated.inputTokens, completion_tokens: generated.tokens.length, total_tokens: generated.inputTokens + generated.tokens.length };
+  const usage = {
+    prompt_tokens: generated.inputTokens,
+    completion_tokens: generated.tokens.length,
+    total_tokens: generated.inputTokens + generated.tokens.length,
+  };
   const id = nextId('cmpl');
   const base = { id, object: 'text_completion', created: created(), model: modelId };
   return {
@@ -95,7 +117,10 @@ export function completion(body: Record<string, unknown>, modelId: string) {
     json: { ...base, choices: [{ index: 0, text, finish_reason: finishReason, logprobs: null }], usage },
     chunks(): object[] {
       const visible = generated.tokens.filter((token) => !token.special);
-      const chunks: object[] = visible.map((token) => ({ ...base, choices: [{ index: 0, text: token.text, finish_reason: null, logprobs: null }] }));
+      const chunks: object[] = visible.map((token) => ({
+        ...base,
+        choices: [{ index: 0, text: token.text, finish_reason: null, logprobs: null }],
+      }));
       chunks.push({ ...base, choices: [{ index: 0, text: '', finish_reason: finishReason, logprobs: null }] });
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       if (includeUsage) chunks.push({ ...base, choices: [], usage });
@@ -108,16 +133,28 @@ export function completion(body: Record<string, unknown>, modelId: string) {
 export function chatCompletion(body: Record<string, unknown>, modelId: string) {
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) {
-    throw new FakeHfError(422, { error: 'Failed to deserialize the JSON body into the target type: missing field `messages`', error_type: 'validation' });
+    throw new FakeHfError(422, {
+      error: 'Failed to deserialize the JSON body into the target type: missing field `messages`',
+      error_type: 'validation',
+    });
   }
-  const lastUser = [...messages].reverse().find((message) => (message as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
+  const lastUser = [...messages].reverse().find((message) => (message as { role?: unknown }).role === 'user') as
+    | { content?: unknown }
+    | undefined;
   const said = typeof lastUser?.content === 'string' ? lastUser.content : JSON.stringify(lastUser?.content ?? '');
   const words = `You said: ${said}`.split(/(?=\s)/);
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : words.length;
   const reply = words.slice(0, maxTokens);
   const finishReason = reply.length < words.length ? 'length' : 'stop';
-  const promptTokens = messages.reduce((total, message) => total + countTokens(JSON.stringify((message as { content?: unknown }).content ?? '')), 0);
-  const usage = { prompt_tokens: promptTokens, completion_tokens: reply.length, total_tokens: promptTokens + reply.length };
+  const promptTokens = messages.reduce(
+    (total, message) => total + countTokens(JSON.stringify((message as { content?: unknown }).content ?? '')),
+    0,
+  );
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: reply.length,
+    total_tokens: promptTokens + reply.length,
+  };
   const id = nextId('chatcmpl');
   const base = { id, created: created(), model: modelId, system_fingerprint: '3.0.0-sha-fake' };
   return {
@@ -125,12 +162,26 @@ export function chatCompletion(body: Record<string, unknown>, modelId: string) {
     json: {
       ...base,
       object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content: reply.join('') }, finish_reason: finishReason, logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: reply.join('') },
+          finish_reason: finishReason,
+          logprobs: null,
+        },
+      ],
       usage,
     },
     chunks(): object[] {
-      const chunk = (delta: object, finish: string | null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null });
-      const chunks: object[] = reply.map((word, index) => chunk(index === 0 ? { role: 'assistant', content: word } : { content: word }, null));
+      const chunk = (delta: object, finish: string | null) => ({
+        ...base,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        usage: null,
+      });
+      const chunks: object[] = reply.map((word, index) =>
+        chunk(index === 0 ? { role: 'assistant', content: word } : { content: word }, null),
+      );
       chunks.push(chunk({}, finishReason));
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       if (includeUsage) chunks.push({ ...base, object: 'chat.completion.chunk', choices: [], usage });

@@ -1,5 +1,5 @@
-import type { FakeResponseTools } from '../response-tools.js';
 import type { RecordedRequest } from '../recorded-request.js';
+import type { FakeResponseTools } from '../response-tools.js';
 import { bearerToken, canSee } from './fake-hf-auth.js';
 import type { FakeHfState } from './fake-hf-state.js';
 
@@ -16,10 +16,18 @@ export function answerHub(state: FakeHfState, request: RecordedRequest, response
   const revision = rawRevision === undefined ? undefined : decodeURIComponent(rawRevision);
   const token = bearerToken(request);
   const fail = (status: number, code: string, message: string) =>
-    response.json(status, { error: message }, { 'x-error-code': code, 'x-error-message': message, 'x-request-id': requestId });
+    response.json(
+      status,
+      { error: message },
+      { 'x-error-code': code, 'x-error-message': message, 'x-request-id': requestId },
+    );
 
   if (token !== undefined && !state.tokens.has(token)) {
-    response.json(401, { error: 'Invalid credentials in Authorization header' }, { 'x-error-message': 'Invalid credentials in Authorization header', 'x-request-id': requestId });
+    response.json(
+      401,
+      { error: 'Invalid credentials in Authorization header' },
+      { 'x-error-message': 'Invalid credentials in Authorization header', 'x-request-id': requestId },
+    );
     return;
   }
   const model = state.models.get(modelId);
@@ -27,7 +35,11 @@ export function answerHub(state: FakeHfState, request: RecordedRequest, response
     fail(token === undefined ? 401 : 404, 'RepoNotFound', 'Repository not found');
     return;
   }
-  const sha = revision === undefined ? model.sha : (model.revisions[revision] ?? (/^[0-9a-f]{40}$/.test(revision) && Object.values(model.revisions).includes(revision) ? revision : undefined));
+  const sha =
+    revision === undefined
+      ? model.sha
+      : (model.revisions[revision] ??
+        (/^[0-9a-f]{40}$/.test(revision) && Object.values(model.revisions).includes(revision) ? revision : undefined));
   if (sha === undefined) {
     fail(404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
     return;
@@ -48,6 +60,11 @@ export function answerHub(state: FakeHfState, request: RecordedRequest, response
     ...(model.inference ? { inference: model.inference } : {}),
   };
   const expand = [...request.query.getAll('expand[]'), ...request.query.getAll('expand')];
-  const body = expand.length === 0 ? full : Object.fromEntries(Object.entries(full).filter(([key]) => key === '_id' || key === 'id' || expand.includes(key)));
+  const body =
+    expand.length === 0
+      ? full
+      : Object.fromEntries(
+          Object.entries(full).filter(([key]) => key === '_id' || key === 'id' || expand.includes(key)),
+        );
   response.json(200, body, { 'x-request-id': requestId });
 }

@@ -1,8 +1,8 @@
 import type { FakeHeaders } from '../merge-headers.js';
-import type { FakeResponseTools } from '../response-tools.js';
 import type { RecordedRequest } from '../recorded-request.js';
+import type { FakeResponseTools } from '../response-tools.js';
 import { canSee, checkRouterToken, hasGatedAccess } from './fake-hf-auth.js';
-import { FakeHfError, badRequest } from './fake-hf-error.js';
+import { badRequest, FakeHfError } from './fake-hf-error.js';
 import { chatCompletion, completion, tgiGeneration } from './fake-hf-generation.js';
 import type { FakeHfState, NormalizedFakeModel } from './fake-hf-state.js';
 import { type FakeTaskRequest, fakeTaskAnswers } from './fake-hf-tasks.js';
@@ -18,12 +18,30 @@ export interface InferenceTarget {
 
 const SENTENCE_TRANSFORMER_TASKS = ['feature-extraction', 'sentence-similarity'];
 /** Tasks whose `inputs` is text: the ones `x-compute-characters` counts. */
-const TEXT_INPUT_TASKS = new Set(['text-classification', 'token-classification', 'zero-shot-classification', 'fill-mask', 'summarization', 'translation', 'text-to-image', 'text-to-speech']);
+const TEXT_INPUT_TASKS = new Set([
+  'text-classification',
+  'token-classification',
+  'zero-shot-classification',
+  'fill-mask',
+  'summarization',
+  'translation',
+  'text-to-image',
+  'text-to-speech',
+]);
 
 /** Serves hf-inference (`/hf-inference/models/{id}…`) and dedicated endpoints in their wire shapes. */
-export async function answerInference(state: FakeHfState, request: RecordedRequest, response: FakeResponseTools, target: InferenceTarget): Promise<void> {
+export async function answerInference(
+  state: FakeHfState,
+  request: RecordedRequest,
+  response: FakeResponseTools,
+  target: InferenceTarget,
+): Promise<void> {
   const requestId = state.nextRequestId();
-  const headers: FakeHeaders = { 'x-request-id': requestId, 'x-inference-provider': 'hf-inference', 'x-compute-type': 'cpu' };
+  const headers: FakeHeaders = {
+    'x-request-id': requestId,
+    'x-inference-provider': 'hf-inference',
+    'x-compute-type': 'cpu',
+  };
   const fail = (status: number, body: unknown) => response.json(status, body, headers);
 
   let token: string | undefined;
@@ -43,14 +61,18 @@ export async function answerInference(state: FakeHfState, request: RecordedReque
     const answered = state.loadingAnswers.get(model.id) ?? 0;
     if (answered < model.loading.times) {
       state.loadingAnswers.set(model.id, answered + 1);
-      return fail(503, { error: `Model ${model.id} is currently loading`, estimated_time: model.loading.estimatedTime });
+      return fail(503, {
+        error: `Model ${model.id} is currently loading`,
+        estimated_time: model.loading.estimatedTime,
+      });
     }
   }
 
   try {
     const isJson = (request.headers['content-type'] ?? '').includes('json');
     const body = isJson ? parseJson(request) : {};
-    if (target.suffix === '/v1/chat/completions') return await sendOpenAi(response, chatCompletion(body, model.id), headers);
+    if (target.suffix === '/v1/chat/completions')
+      return await sendOpenAi(response, chatCompletion(body, model.id), headers);
     if (target.suffix === '/v1/completions') return await sendOpenAi(response, completion(body, model.id), headers);
     const task = pipelineFor(model, target.suffix);
     if (task === 'text-generation') return await sendTgi(response, tgiGeneration(body), model, headers);
@@ -58,11 +80,17 @@ export async function answerInference(state: FakeHfState, request: RecordedReque
     if (!answer) throw badRequest(`Task ${task} is not served by this fake`);
     const taskRequest: FakeTaskRequest = isJson
       ? { inputs: body.inputs, parameters: (body.parameters ?? {}) as Record<string, unknown>, body }
-      : { inputs: undefined, parameters: {}, body: {}, media: { bytes: request.body, contentType: request.headers['content-type'] ?? '' } };
+      : {
+          inputs: undefined,
+          parameters: {},
+          body: {},
+          media: { bytes: request.body, contentType: request.headers['content-type'] ?? '' },
+        };
     if (isJson && taskRequest.inputs === undefined) throw new FakeHfError(400, { error: 'Missing inputs' });
     const result = answer(taskRequest);
     const usageHeaders: FakeHeaders = { ...headers, 'x-compute-time': '0.012' };
-    if (typeof taskRequest.inputs === 'string' && TEXT_INPUT_TASKS.has(task)) usageHeaders['x-compute-characters'] = String(taskRequest.inputs.length);
+    if (typeof taskRequest.inputs === 'string' && TEXT_INPUT_TASKS.has(task))
+      usageHeaders['x-compute-characters'] = String(taskRequest.inputs.length);
     if ('json' in result) response.json(200, result.json, usageHeaders);
     else response.bytes(200, result.bytes, result.contentType, usageHeaders);
   } catch (error) {
@@ -86,19 +114,36 @@ function parseJson(request: RecordedRequest): Record<string, unknown> {
 function pipelineFor(model: NormalizedFakeModel, suffix: string): string {
   if (!suffix) return model.pipelineTag;
   const task = suffix.slice('/pipeline/'.length);
-  if (SENTENCE_TRANSFORMER_TASKS.includes(task) && (SENTENCE_TRANSFORMER_TASKS.includes(model.pipelineTag) || task === model.pipelineTag)) return task;
+  if (
+    SENTENCE_TRANSFORMER_TASKS.includes(task) &&
+    (SENTENCE_TRANSFORMER_TASKS.includes(model.pipelineTag) || task === model.pipelineTag)
+  )
+    return task;
   throw new FakeHfError(400, { error: `Pipeline ${task} is not available for model ${model.id}` });
 }
 
-async function sendOpenAi(response: FakeResponseTools, result: { stream: boolean; json: unknown; chunks(): object[] }, headers: FakeHeaders): Promise<void> {
+async function sendOpenAi(
+  response: FakeResponseTools,
+  result: { stream: boolean; json: unknown; chunks(): object[] },
+  headers: FakeHeaders,
+): Promise<void> {
   if (!result.stream) return response.json(200, result.json, headers);
   await response.sse(result.chunks(), { done: true, headers });
 }
 
 /** TGI frames are `data:{…}` without a space and end without `[DONE]` (wire §7.1). */
-async function sendTgi(response: FakeResponseTools, result: ReturnType<typeof tgiGeneration>, model: NormalizedFakeModel, headers: FakeHeaders): Promise<void> {
+async function sendTgi(
+  response: FakeResponseTools,
+  result: ReturnType<typeof tgiGeneration>,
+  model: NormalizedFakeModel,
+  headers: FakeHeaders,
+): Promise<void> {
   if (!result.stream) return response.json(200, result.json, { ...headers, 'x-compute-time': '0.051' });
-  response.raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } as Record<string, string>);
+  response.raw.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+  } as Record<string, string>);
   response.raw.flushHeaders();
   for (const event of result.events(model)) {
     if (response.signal.aborted) return;
@@ -108,7 +153,11 @@ async function sendTgi(response: FakeResponseTools, result: ReturnType<typeof tg
 }
 
 /** Chat on the OpenAI-compatible router (`model` = `org/name[:variant]`, wire §1.5). */
-export async function answerRouterChat(state: FakeHfState, request: RecordedRequest, response: FakeResponseTools): Promise<void> {
+export async function answerRouterChat(
+  state: FakeHfState,
+  request: RecordedRequest,
+  response: FakeResponseTools,
+): Promise<void> {
   const requestId = state.nextRequestId();
   const auth = checkRouterToken(request, response, state.tokens, requestId);
   if ('answered' in auth) return;
@@ -116,7 +165,11 @@ export async function answerRouterChat(state: FakeHfState, request: RecordedRequ
   try {
     body = parseJson(request);
   } catch {
-    return response.json(400, { error: { message: 'Invalid JSON body', type: 'invalid_request_error' } }, { 'x-request-id': requestId });
+    return response.json(
+      400,
+      { error: { message: 'Invalid JSON body', type: 'invalid_request_error' } },
+      { 'x-request-id': requestId },
+    );
   }
   const requested = typeof body.model === 'string' ? body.model : '';
   const colon = requested.lastIndexOf(':');
@@ -127,13 +180,23 @@ export async function answerRouterChat(state: FakeHfState, request: RecordedRequ
   if (!model || !canSee(model, auth.token) || !(model.tags ?? []).includes('conversational')) {
     return response.json(
       400,
-      { error: { message: `The requested model '${requested}' is not supported by any provider you have enabled.`, type: 'invalid_request_error', param: 'model', code: 'model_not_supported' } },
+      {
+        error: {
+          message: `The requested model '${requested}' is not supported by any provider you have enabled.`,
+          type: 'invalid_request_error',
+          param: 'model',
+          code: 'model_not_supported',
+        },
+      },
       { 'x-request-id': requestId },
     );
   }
   const provider = variant && !['fastest', 'cheapest', 'preferred'].includes(variant) ? variant : 'hf-inference';
   try {
-    await sendOpenAi(response, chatCompletion(body, model.id), { 'x-request-id': requestId, 'x-inference-provider': provider });
+    await sendOpenAi(response, chatCompletion(body, model.id), {
+      'x-request-id': requestId,
+      'x-inference-provider': provider,
+    });
   } catch (error) {
     if (error instanceof FakeHfError) return response.json(error.status, error.body, { 'x-request-id': requestId });
     throw error;

@@ -33,7 +33,11 @@ export const FAKE_HF_OTHER_TOKEN = 'hf_fakeOtherToken012345678';
 
 /** A catalogue covering every hf-inference task, with the seed examples' models among them. */
 export const defaultFakeHfModels: readonly FakeHfModel[] = [
-  { id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', pipelineTag: 'text-classification', revisions: { 'v1.0': fakeSha('sst2@v1.0') } },
+  {
+    id: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english',
+    pipelineTag: 'text-classification',
+    revisions: { 'v1.0': fakeSha('sst2@v1.0') },
+  },
   { id: 'dslim/bert-base-NER', pipelineTag: 'token-classification' },
   { id: 'facebook/bart-large-mnli', pipelineTag: 'zero-shot-classification' },
   { id: 'google-bert/bert-base-uncased', pipelineTag: 'fill-mask' },
@@ -44,8 +48,16 @@ export const defaultFakeHfModels: readonly FakeHfModel[] = [
   { id: 'openai-community/gpt2', pipelineTag: 'text-generation' },
   { id: 'gpt2', pipelineTag: 'text-generation' },
   { id: 'acme/flaky-tgi', pipelineTag: 'text-generation', streamErrorAfterTokens: 2 },
-  { id: 'meta-llama/Llama-3.1-8B-Instruct', pipelineTag: 'text-generation', tags: ['conversational', 'text-generation-inference'] },
-  { id: 'sentence-transformers/all-MiniLM-L6-v2', pipelineTag: 'sentence-similarity', libraryName: 'sentence-transformers' },
+  {
+    id: 'meta-llama/Llama-3.1-8B-Instruct',
+    pipelineTag: 'text-generation',
+    tags: ['conversational', 'text-generation-inference'],
+  },
+  {
+    id: 'sentence-transformers/all-MiniLM-L6-v2',
+    pipelineTag: 'sentence-similarity',
+    libraryName: 'sentence-transformers',
+  },
   { id: 'google/vit-base-patch16-224', pipelineTag: 'image-classification' },
   { id: 'openai/clip-vit-large-patch14', pipelineTag: 'zero-shot-image-classification' },
   { id: 'facebook/detr-resnet-50', pipelineTag: 'object-detection' },
@@ -58,8 +70,18 @@ export const defaultFakeHfModels: readonly FakeHfModel[] = [
   { id: 'facebook/mms-tts-eng', pipelineTag: 'text-to-speech' },
   { id: 'dandelin/vilt-b32-finetuned-vqa', pipelineTag: 'visual-question-answering' },
   { id: 'impira/layoutlm-document-qa', pipelineTag: 'document-question-answering' },
-  { id: 'acme/private-sentiment', pipelineTag: 'text-classification', private: true, allowedTokens: [FAKE_HF_VALID_TOKEN] },
-  { id: 'meta-llama/Llama-Gated-1B', pipelineTag: 'text-classification', gated: 'manual', allowedTokens: [FAKE_HF_OTHER_TOKEN] },
+  {
+    id: 'acme/private-sentiment',
+    pipelineTag: 'text-classification',
+    private: true,
+    allowedTokens: [FAKE_HF_VALID_TOKEN],
+  },
+  {
+    id: 'meta-llama/Llama-Gated-1B',
+    pipelineTag: 'text-classification',
+    gated: 'manual',
+    allowedTokens: [FAKE_HF_OTHER_TOKEN],
+  },
   { id: 'acme/slow-loader', pipelineTag: 'text-classification', loading: { estimatedTime: 20, times: 1 } },
 ];
 

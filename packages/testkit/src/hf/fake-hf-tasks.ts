@@ -14,9 +14,12 @@ export interface FakeTaskRequest {
 export type FakeTaskAnswer = { json: unknown } | { bytes: Uint8Array; contentType: string };
 
 /** A 1×1 PNG: what image outputs and masks are made of. */
-export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==', 'base64');
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==',
+  'base64',
+);
 /** The first bytes of a FLAC file: what text-to-speech answers. */
-export const FAKE_FLAC = Buffer.from('fLaC\u0000\u0000\u0000\"fake-audio', 'latin1');
+export const FAKE_FLAC = Buffer.from('fLaC\u0000\u0000\u0000"fake-audio', 'latin1');
 
 function text(request: FakeTaskRequest, what = 'inputs'): string {
   if (typeof request.inputs !== 'string') throw badRequest(`${what} must be a string`);
@@ -81,10 +84,23 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
         match[0].split(/\s+/).forEach((word, index) => {
           const start = input.indexOf(word, offset);
           offset = start + word.length;
-          entities.push({ entity: index === 0 ? 'B-PER' : 'I-PER', score: 0.9987, index: entities.length + 1, word, start, end: start + word.length });
+          entities.push({
+            entity: index === 0 ? 'B-PER' : 'I-PER',
+            score: 0.9987,
+            index: entities.length + 1,
+            word,
+            start,
+            end: start + word.length,
+          });
         });
       } else {
-        entities.push({ entity_group: 'PER', score: 0.9991, word: match[0], start: match.index, end: match.index + match[0].length });
+        entities.push({
+          entity_group: 'PER',
+          score: 0.9991,
+          word: match[0],
+          start: match.index,
+          end: match.index + match[0].length,
+        });
       }
     }
     return { json: entities };
@@ -95,7 +111,10 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
     const labels = candidateLabels(request);
     const logits = labels.map((label) => (input.includes(label.toLowerCase()) ? 3 : 0) + unitHash(`${input}|${label}`));
     if (request.parameters.multi_label === true) {
-      const scored = labels.map((label, index) => ({ label, score: round(1 / (1 + Math.exp(-((logits[index] as number) - 1.5)))) }));
+      const scored = labels.map((label, index) => ({
+        label,
+        score: round(1 / (1 + Math.exp(-((logits[index] as number) - 1.5)))),
+      }));
       return { json: scored.sort((a, b) => b.score - a.score) };
     }
     // Today's router shape: `[{label, score}]` sorted by score (wire §5.3).
@@ -109,7 +128,12 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
     const scores = softmax(words.map((word) => unitHash(`${input}|${word}`) * 3));
     return {
       json: words
-        .map((word, index) => ({ sequence: input.replace('[MASK]', word).toLowerCase(), score: round(scores[index] as number), token: 2000 + index, token_str: word }))
+        .map((word, index) => ({
+          sequence: input.replace('[MASK]', word).toLowerCase(),
+          score: round(scores[index] as number),
+          token: 2000 + index,
+          token_str: word,
+        }))
         .sort((a, b) => b.score - a.score)
         .slice(0, topK(request, 5)),
     };
@@ -117,7 +141,8 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   'question-answering'(request) {
     const inputs = request.inputs as { question?: unknown; context?: unknown } | undefined;
-    if (typeof inputs?.question !== 'string' || typeof inputs.context !== 'string') throw badRequest('inputs must be {question, context}');
+    if (typeof inputs?.question !== 'string' || typeof inputs.context !== 'string')
+      throw badRequest('inputs must be {question, context}');
     const candidates = [...inputs.context.matchAll(/\b[A-Z][a-z]+\b/g)].filter((match) => match.index !== 0);
     const answers = (candidates.length ? candidates : [...inputs.context.matchAll(/\S+/g)]).map((match, index) => ({
       answer: match[0],
@@ -134,13 +159,19 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
     const inputs = request.inputs as { question?: unknown; query?: unknown; table?: unknown } | undefined;
     const question = typeof inputs?.question === 'string' ? inputs.question : inputs?.query;
     const table = inputs?.table as Record<string, unknown> | undefined;
-    if (typeof question !== 'string' || !table || typeof table !== 'object') throw badRequest('inputs must be {question, table}');
+    if (typeof question !== 'string' || !table || typeof table !== 'object')
+      throw badRequest('inputs must be {question, table}');
     const columns = Object.keys(table);
     const first = (table[columns[0] as string] ?? []) as string[];
-    const row = Math.max(0, first.findIndex((cell) => question.toLowerCase().includes(cell.toLowerCase())));
+    const row = Math.max(
+      0,
+      first.findIndex((cell) => question.toLowerCase().includes(cell.toLowerCase())),
+    );
     const column = columns.length - 1;
     const cell = ((table[columns[column] as string] ?? []) as string[])[row] ?? '';
-    return { json: { answer: `AVERAGE > ${cell}`, coordinates: [[row, column]], cells: [cell], aggregator: 'AVERAGE' } };
+    return {
+      json: { answer: `AVERAGE > ${cell}`, coordinates: [[row, column]], cells: [cell], aggregator: 'AVERAGE' },
+    };
   },
 
   summarization(request) {
@@ -165,20 +196,33 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   'sentence-similarity'(request) {
     const inputs = request.inputs as { source_sentence?: unknown; sentences?: unknown } | undefined;
-    if (typeof inputs?.source_sentence !== 'string' || !Array.isArray(inputs.sentences)) throw badRequest('inputs must be {source_sentence, sentences}');
+    if (typeof inputs?.source_sentence !== 'string' || !Array.isArray(inputs.sentences))
+      throw badRequest('inputs must be {source_sentence, sentences}');
     const source = embed(inputs.source_sentence);
     return { json: inputs.sentences.map((sentence) => cosine(source, embed(String(sentence)))) };
   },
 
   'image-classification'(request) {
     const bytes = media(request, 'image');
-    return { json: labelScores(IMAGE_LABELS, IMAGE_LABELS.map((label) => unitHash(Buffer.concat([bytes, Buffer.from(label)])) * 4), topK(request, 5)) };
+    return {
+      json: labelScores(
+        IMAGE_LABELS,
+        IMAGE_LABELS.map((label) => unitHash(Buffer.concat([bytes, Buffer.from(label)])) * 4),
+        topK(request, 5),
+      ),
+    };
   },
 
   'zero-shot-image-classification'(request) {
     const bytes = media(request, 'image');
     const labels = candidateLabels(request);
-    return { json: labelScores(labels, labels.map((label) => unitHash(Buffer.concat([bytes, Buffer.from(label)])) * 4), labels.length) };
+    return {
+      json: labelScores(
+        labels,
+        labels.map((label) => unitHash(Buffer.concat([bytes, Buffer.from(label)])) * 4),
+        labels.length,
+      ),
+    };
   },
 
   'object-detection'(request) {
@@ -224,7 +268,9 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
     const bytes = media(request, 'audio');
     const transcript = ` He hoped there would be stew for dinner (${bytes.byteLength} bytes).`;
     if (request.parameters.return_timestamps === true) {
-      return { json: { text: transcript, chunks: [{ text: transcript, timestamp: [0, round(bytes.byteLength / 16000, 2)] }] } };
+      return {
+        json: { text: transcript, chunks: [{ text: transcript, timestamp: [0, round(bytes.byteLength / 16000, 2)] }] },
+      };
     }
     return { json: { text: transcript } };
   },
@@ -232,7 +278,13 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
   'audio-classification'(request) {
     const bytes = media(request, 'audio');
     const labels = ['neu', 'hap', 'ang', 'sad'];
-    return { json: labelScores(labels, labels.map((label) => unitHash(Buffer.concat([bytes, Buffer.from(label)])) * 3), topK(request, 4)) };
+    return {
+      json: labelScores(
+        labels,
+        labels.map((label) => unitHash(Buffer.concat([bytes, Buffer.from(label)])) * 3),
+        topK(request, 4),
+      ),
+    };
   },
 
   'text-to-speech'(request) {
@@ -242,7 +294,8 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   'visual-question-answering'(request) {
     const inputs = request.inputs as { image?: unknown; question?: unknown } | undefined;
-    if (typeof inputs?.image !== 'string' || typeof inputs.question !== 'string') throw badRequest('inputs must be {image: <base64>, question}');
+    if (typeof inputs?.image !== 'string' || typeof inputs.question !== 'string')
+      throw badRequest('inputs must be {image: <base64>, question}');
     const answers = [
       { answer: 'cat', score: 0.9421 },
       { answer: 'cats', score: 0.0312 },
@@ -253,7 +306,8 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   'document-question-answering'(request) {
     const inputs = request.inputs as { image?: unknown; question?: unknown } | undefined;
-    if (typeof inputs?.image !== 'string' || typeof inputs.question !== 'string') throw badRequest('inputs must be {image: <base64>, question}');
+    if (typeof inputs?.image !== 'string' || typeof inputs.question !== 'string')
+      throw badRequest('inputs must be {image: <base64>, question}');
     return { json: [{ answer: 'us-001', score: 0.9986, start: 16, end: 16 }].slice(0, topK(request, 1)) };
   },
 };

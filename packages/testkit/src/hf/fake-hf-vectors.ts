@@ -25,7 +25,8 @@ export function embed(text: string, normalize = true): number[] {
   const vector = new Array<number>(DIMENSIONS).fill(0);
   for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
     const digest = createHash('sha256').update(word).digest();
-    for (let index = 0; index < DIMENSIONS; index++) vector[index] = (vector[index] as number) + ((digest[index] as number) - 127.5) / 127.5;
+    for (let index = 0; index < DIMENSIONS; index++)
+      vector[index] = (vector[index] as number) + ((digest[index] as number) - 127.5) / 127.5;
   }
   const length = Math.hypot(...vector) || 1;
   return vector.map((value) => round(normalize ? value / length : value, 6));

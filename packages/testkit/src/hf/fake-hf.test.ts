@@ -4,7 +4,11 @@ import { FAKE_HF_VALID_TOKEN, fakeSha } from './fake-hf-models.js';
 
 let fake: FakeHf;
 beforeAll(async () => {
-  fake = await startFakeHf({ endpoints: [{ name: 'public-bert', model: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', public: true }] });
+  fake = await startFakeHf({
+    endpoints: [
+      { name: 'public-bert', model: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', public: true },
+    ],
+  });
 });
 afterAll(() => fake.close());
 
@@ -37,7 +41,11 @@ describe('fake Hugging Face', () => {
   });
 
   it('TGI stream frames are data:{…} without a space, and end without [DONE]', async () => {
-    const response = await post('/hf-inference/models/gpt2', { inputs: 'Hi', parameters: { max_new_tokens: 2 }, stream: true });
+    const response = await post('/hf-inference/models/gpt2', {
+      inputs: 'Hi',
+      parameters: { max_new_tokens: 2 },
+      stream: true,
+    });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const text = await response.text();
     expect(text.startsWith('data:{"index":1,')).toBe(true);
@@ -55,6 +63,11 @@ describe('fake Hugging Face', () => {
   it('a public dedicated endpoint takes calls without a token', async () => {
     const response = await post('/endpoints/public-bert', { inputs: 'I love it' }, null);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual([[{ label: 'POSITIVE', score: expect.any(Number) }, { label: 'NEGATIVE', score: expect.any(Number) }]]);
+    expect(await response.json()).toEqual([
+      [
+        { label: 'POSITIVE', score: expect.any(Number) },
+        { label: 'NEGATIVE', score: expect.any(Number) },
+      ],
+    ]);
   });
 });

@@ -1,8 +1,8 @@
-import { type FakeServer, startFakeServer } from '../fake-server.js';
 import type { FakeRoute } from '../fake-route.js';
+import { type FakeServer, startFakeServer } from '../fake-server.js';
 import { answerHub } from './fake-hf-hub.js';
 import { answerInference, answerRouterChat } from './fake-hf-inference.js';
-import { FAKE_HF_OTHER_TOKEN, FAKE_HF_VALID_TOKEN, type FakeHfModel, defaultFakeHfModels } from './fake-hf-models.js';
+import { defaultFakeHfModels, FAKE_HF_OTHER_TOKEN, FAKE_HF_VALID_TOKEN, type FakeHfModel } from './fake-hf-models.js';
 import { type FakeHfEndpoint, FakeHfState } from './fake-hf-state.js';
 
 export interface FakeHfOptions {
@@ -27,7 +27,8 @@ export interface FakeHf {
   close(): Promise<void>;
 }
 
-const SERVERLESS = /^\/hf-inference\/models\/([^/]+(?:\/[^/]+)?)(\/pipeline\/[a-z-]+|\/v1\/chat\/completions|\/v1\/completions)?$/;
+const SERVERLESS =
+  /^\/hf-inference\/models\/([^/]+(?:\/[^/]+)?)(\/pipeline\/[a-z-]+|\/v1\/chat\/completions|\/v1\/completions)?$/;
 const ENDPOINT = /^\/endpoints\/([^/]+)(\/v1\/chat\/completions|\/v1\/completions)?\/?$/;
 
 /** The routes of a fake Hugging Face: router (hf-inference + OpenAI chat), legacy host, Hub API, dedicated endpoints. */
@@ -42,13 +43,20 @@ export function fakeHfRoutes(state: FakeHfState): FakeRoute[] {
         return answerInference(state, request, response, { modelId, suffix: match[2] ?? '' });
       },
     },
-    { method: 'POST', path: '/v1/chat/completions', handler: (request, response) => answerRouterChat(state, request, response) },
+    {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      handler: (request, response) => answerRouterChat(state, request, response),
+    },
     {
       // The legacy serverless host's path shape: gone since early 2026 (wire §1.2).
       method: 'POST',
       path: /^\/models\/.+$/,
       handler: (_request, response) =>
-        response.json(410, { error: 'https://api-inference.huggingface.co is no longer supported. Please use https://router.huggingface.co instead.' }),
+        response.json(410, {
+          error:
+            'https://api-inference.huggingface.co is no longer supported. Please use https://router.huggingface.co instead.',
+        }),
     },
     { method: 'GET', path: /^\/api\/models\/.+$/, handler: (request, response) => answerHub(state, request, response) },
     {
@@ -58,7 +66,11 @@ export function fakeHfRoutes(state: FakeHfState): FakeRoute[] {
         const match = ENDPOINT.exec(request.path) as RegExpExecArray;
         const endpoint = state.endpoints.get(decodeURIComponent(match[1] as string));
         if (!endpoint) return response.text(404, 'Not Found');
-        return answerInference(state, request, response, { modelId: endpoint.model, suffix: match[2] ?? '', endpoint: { public: endpoint.public === true } });
+        return answerInference(state, request, response, {
+          modelId: endpoint.model,
+          suffix: match[2] ?? '',
+          endpoint: { public: endpoint.public === true },
+        });
       },
     },
   ];
@@ -68,7 +80,11 @@ export function fakeHfRoutes(state: FakeHfState): FakeRoute[] {
 export async function startFakeHf(options: FakeHfOptions = {}): Promise<FakeHf> {
   const byId = new Map(defaultFakeHfModels.map((model) => [model.id, model]));
   for (const model of options.models ?? []) byId.set(model.id, model);
-  const state = new FakeHfState([...byId.values()], options.tokens ?? [FAKE_HF_VALID_TOKEN, FAKE_HF_OTHER_TOKEN], options.endpoints ?? []);
+  const state = new FakeHfState(
+    [...byId.values()],
+    options.tokens ?? [FAKE_HF_VALID_TOKEN, FAKE_HF_OTHER_TOKEN],
+    options.endpoints ?? [],
+  );
   const ownServer = options.server === undefined;
   const server = options.server ?? (await startFakeServer());
   const removeRoutes = server.addRoutes(fakeHfRoutes(state));

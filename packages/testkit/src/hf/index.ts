@@ -1,4 +1,10 @@
-export { startFakeHf, fakeHfRoutes, type FakeHf, type FakeHfOptions } from './fake-hf.js';
-export { FakeHfState, type FakeHfEndpoint } from './fake-hf-state.js';
-export { FAKE_HF_VALID_TOKEN, FAKE_HF_OTHER_TOKEN, defaultFakeHfModels, fakeSha, type FakeHfModel } from './fake-hf-models.js';
-export { TINY_PNG, FAKE_FLAC } from './fake-hf-tasks.js';
+export { type FakeHf, type FakeHfOptions, fakeHfRoutes, startFakeHf } from './fake-hf.js';
+export {
+  defaultFakeHfModels,
+  FAKE_HF_OTHER_TOKEN,
+  FAKE_HF_VALID_TOKEN,
+  type FakeHfModel,
+  fakeSha,
+} from './fake-hf-models.js';
+export { type FakeHfEndpoint, FakeHfState } from './fake-hf-state.js';
+export { FAKE_FLAC, TINY_PNG } from './fake-hf-tasks.js';

@@ -1,6 +1,6 @@
 import { type FakeServer, startFakeServer } from '../fake-server.js';
-import type { FakeHeaders } from '../merge-headers.js';
 import type { FaultHandle, FaultMatcher } from '../fault.js';
+import type { FakeHeaders } from '../merge-headers.js';
 import { type FakeOpenAIRouteOptions, openAIRoutes } from './openai-routes.js';
 import { openAIErrorBody } from './openai-wire.js';
 
@@ -36,7 +36,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     failWith(matcher, status, error, failOptions = {}) {
       return server.fault(
         matcher,
-        { kind: 'status', status, body: openAIErrorBody(error.message, error.type, error.code ?? null, error.param ?? null), headers: failOptions.headers },
+        {
+          kind: 'status',
+          status,
+          body: openAIErrorBody(error.message, error.type, error.code ?? null, error.param ?? null),
+          headers: failOptions.headers,
+        },
         { times: failOptions.times },
       );
     },

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FakeRoute } from '../fake-route.js';
 import type { RecordedRequest } from '../recorded-request.js';
 import type { FakeResponseTools } from '../response-tools.js';
-import { countTokens, encodeFloat32Base64, fakeEmbedding, openAIErrorBody, requestId, splitDeltas } from './openai-wire.js';
+import {
+  countTokens,
+  encodeFloat32Base64,
+  fakeEmbedding,
+  openAIErrorBody,
+  requestId,
+  splitDeltas,
+} from './openai-wire.js';
 
 export interface FakeChatMessage {
   role: string;
@@ -32,26 +39,49 @@ type Answer = (request: RecordedRequest, response: FakeResponseTools) => void | 
 
 /** The OpenAI routes (`/v1/chat/completions`, `/v1/completions`, `/v1/embeddings`, `/v1/models`), following wire/openai.md. */
 export function openAIRoutes(options: FakeOpenAIRouteOptions = {}): FakeRoute[] {
-  const guarded = (answer: Answer): FakeRoute['handler'] => (request, response) => {
-    const id = requestId();
-    const headers = { 'x-request-id': id };
-    if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
-      response.json(401, openAIErrorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'), headers);
-      return;
-    }
-    return answer(request, withHeaders(response, headers));
-  };
+  const guarded =
+    (answer: Answer): FakeRoute['handler'] =>
+    (request, response) => {
+      const id = requestId();
+      const headers = { 'x-request-id': id };
+      if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+        response.json(
+          401,
+          openAIErrorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
+          headers,
+        );
+        return;
+      }
+      return answer(request, withHeaders(response, headers));
+    };
   return [
-    { method: 'POST', path: '/v1/chat/completions', handler: guarded((request, response) => chat(request, response, options)) },
-    { method: 'POST', path: '/v1/completions', handler: guarded((request, response) => completion(request, response, options)) },
-    { method: 'POST', path: '/v1/embeddings', handler: guarded((request, response) => embeddings(request, response, options)) },
+    {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      handler: guarded((request, response) => chat(request, response, options)),
+    },
+    {
+      method: 'POST',
+      path: '/v1/completions',
+      handler: guarded((request, response) => completion(request, response, options)),
+    },
+    {
+      method: 'POST',
+      path: '/v1/embeddings',
+      handler: guarded((request, response) => embeddings(request, response, options)),
+    },
     {
       method: 'GET',
       path: '/v1/models',
       handler: guarded((_request, response) =>
         response.json(200, {
           object: 'list',
-          data: (options.models ?? ['fake-chat-1', 'fake-embed-1']).map((id) => ({ id, object: 'model', created: 1721172741, owned_by: 'system' })),
+          data: (options.models ?? ['fake-chat-1', 'fake-embed-1']).map((id) => ({
+            id,
+            object: 'model',
+            created: 1721172741,
+            owned_by: 'system',
+          })),
         }),
       ),
     },
@@ -70,7 +100,12 @@ function withHeaders(response: FakeResponseTools, headers: Record<string, string
 }
 
 /** Reads and checks the JSON body; answers 400 and returns undefined when it is unusable. */
-function readBody(request: RecordedRequest, response: FakeResponseTools, required: string[], options: FakeOpenAIRouteOptions): Record<string, any> | undefined {
+function readBody(
+  request: RecordedRequest,
+  response: FakeResponseTools,
+  required: string[],
+  options: FakeOpenAIRouteOptions,
+): Record<string, any> | undefined {
   let body: Record<string, any>;
   try {
     body = request.json<Record<string, any>>();
@@ -80,16 +115,40 @@ function readBody(request: RecordedRequest, response: FakeResponseTools, require
   }
   for (const field of required) {
     if (body[field] === undefined) {
-      response.json(400, openAIErrorBody(`Missing required parameter: '${field}'.`, 'invalid_request_error', 'missing_required_parameter', field));
+      response.json(
+        400,
+        openAIErrorBody(
+          `Missing required parameter: '${field}'.`,
+          'invalid_request_error',
+          'missing_required_parameter',
+          field,
+        ),
+      );
       return undefined;
     }
   }
   if (body.stream_options != null && body.stream !== true) {
-    response.json(400, openAIErrorBody("The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'invalid_request_error', null, 'stream_options'));
+    response.json(
+      400,
+      openAIErrorBody(
+        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+        'invalid_request_error',
+        null,
+        'stream_options',
+      ),
+    );
     return undefined;
   }
   if (options.models && !options.models.includes(body.model)) {
-    response.json(404, openAIErrorBody(`The model \`${body.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model'));
+    response.json(
+      404,
+      openAIErrorBody(
+        `The model \`${body.model}\` does not exist or you do not have access to it.`,
+        'invalid_request_error',
+        'model_not_found',
+        'model',
+      ),
+    );
     return undefined;
   }
   return body;
@@ -97,17 +156,29 @@ function readBody(request: RecordedRequest, response: FakeResponseTools, require
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text) : '')).join(' ');
+  if (Array.isArray(content))
+    return content
+      .map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text) : ''))
+      .join(' ');
   return '';
 }
 
 function usageOf(prompt: string, completion: string, options: FakeOpenAIRouteOptions) {
   const promptTokens = countTokens(prompt);
   const completionTokens = countTokens(completion);
-  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, ...options.extraUsage };
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    ...options.extraUsage,
+  };
 }
 
-async function chat(request: RecordedRequest, response: FakeResponseTools, options: FakeOpenAIRouteOptions): Promise<void> {
+async function chat(
+  request: RecordedRequest,
+  response: FakeResponseTools,
+  options: FakeOpenAIRouteOptions,
+): Promise<void> {
   const body = readBody(request, response, ['model', 'messages'], options);
   if (!body) return;
   const messages = body.messages as FakeChatMessage[];
@@ -117,8 +188,15 @@ async function chat(request: RecordedRequest, response: FakeResponseTools, optio
   const id = `${options.idPrefix ?? 'chatcmpl-'}${randomBytes(8).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);
   const model = options.answeredModel?.(body.model) ?? body.model;
-  const tool = Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none' ? body.tools[0] : undefined;
-  const toolCall = tool ? { id: `call_${randomBytes(6).toString('hex')}`, type: 'function', function: { name: tool.function.name, arguments: '{"ok":true}' } } : undefined;
+  const tool =
+    Array.isArray(body.tools) && body.tools.length > 0 && body.tool_choice !== 'none' ? body.tools[0] : undefined;
+  const toolCall = tool
+    ? {
+        id: `call_${randomBytes(6).toString('hex')}`,
+        type: 'function',
+        function: { name: tool.function.name, arguments: '{"ok":true}' },
+      }
+    : undefined;
   const usage = usageOf(prompt, toolCall ? toolCall.function.arguments : reply, options);
 
   if (body.stream !== true) {
@@ -130,7 +208,9 @@ async function chat(request: RecordedRequest, response: FakeResponseTools, optio
       choices: [
         {
           index: 0,
-          message: toolCall ? { role: 'assistant', content: null, tool_calls: [toolCall] } : { role: 'assistant', content: reply, refusal: null },
+          message: toolCall
+            ? { role: 'assistant', content: null, tool_calls: [toolCall] }
+            : { role: 'assistant', content: reply, refusal: null },
           logprobs: null,
           finish_reason: toolCall ? 'tool_calls' : 'stop',
         },
@@ -151,8 +231,17 @@ async function chat(request: RecordedRequest, response: FakeResponseTools, optio
   });
   const events: object[] = [];
   if (toolCall) {
-    events.push(chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }));
-    for (const piece of ['{"ok":', 'true}']) events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+    events.push(
+      chunk({
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } },
+        ],
+      }),
+    );
+    for (const piece of ['{"ok":', 'true}'])
+      events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
     events.push(chunk({}, 'tool_calls'));
   } else {
     events.push(chunk({ role: 'assistant', content: '', refusal: null }));
@@ -160,12 +249,24 @@ async function chat(request: RecordedRequest, response: FakeResponseTools, optio
     events.push(chunk({}, 'stop'));
   }
   if (body.stream_options?.include_usage === true) {
-    events.push({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [], usage });
+    events.push({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'fp_fake',
+      choices: [],
+      usage,
+    });
   }
   await response.sse(events, { done: true, delayMs: options.streamDelayMs });
 }
 
-async function completion(request: RecordedRequest, response: FakeResponseTools, options: FakeOpenAIRouteOptions): Promise<void> {
+async function completion(
+  request: RecordedRequest,
+  response: FakeResponseTools,
+  options: FakeOpenAIRouteOptions,
+): Promise<void> {
   const body = readBody(request, response, ['model', 'prompt'], options);
   if (!body) return;
   const prompt = String(body.prompt);
@@ -196,7 +297,8 @@ async function completion(request: RecordedRequest, response: FakeResponseTools,
   });
   const events: object[] = splitDeltas(text).map((piece) => chunk(piece, null));
   events.push(chunk('', finishReason));
-  if (body.stream_options?.include_usage === true) events.push({ id, object: 'text_completion', created, model: body.model, choices: [], usage });
+  if (body.stream_options?.include_usage === true)
+    events.push({ id, object: 'text_completion', created, model: body.model, choices: [], usage });
   await response.sse(events, { done: true, delayMs: options.streamDelayMs });
 }
 
@@ -213,6 +315,9 @@ function embeddings(request: RecordedRequest, response: FakeResponseTools, optio
       return { object: 'embedding', index, embedding: base64 ? encodeFloat32Base64(vector) : vector };
     }),
     model: body.model,
-    usage: { prompt_tokens: inputs.reduce((sum, text) => sum + countTokens(text), 0), total_tokens: inputs.reduce((sum, text) => sum + countTokens(text), 0) },
+    usage: {
+      prompt_tokens: inputs.reduce((sum, text) => sum + countTokens(text), 0),
+      total_tokens: inputs.reduce((sum, text) => sum + countTokens(text), 0),
+    },
   });
 }

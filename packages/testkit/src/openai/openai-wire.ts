@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
 /** `{"error":{"message","type","param","code"}}`, every field present as the OpenAPI spec requires. */
-export function openAIErrorBody(message: string, type: string, code: string | number | null = null, param: string | null = null) {
+export function openAIErrorBody(
+  message: string,
+  type: string,
+  code: string | number | null = null,
+  param: string | null = null,
+) {
   return { error: { message, type, param, code } };
 }
 

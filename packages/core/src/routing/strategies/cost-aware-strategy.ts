@@ -6,7 +6,9 @@ import type { RoutingStrategy } from './strategy';
 export function createCostAwareStrategy(prices: PriceTable): RoutingStrategy {
   return {
     rank(targets) {
-      const price = new Map(targets.map((target) => [target.key, unitPrice(prices.lookup(target.provider, target.model, target.price))]));
+      const price = new Map(
+        targets.map((target) => [target.key, unitPrice(prices.lookup(target.provider, target.model, target.price))]),
+      );
       return [...targets].sort((a, b) => (price.get(a.key) as number) - (price.get(b.key) as number));
     },
   };

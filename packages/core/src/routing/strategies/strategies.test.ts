@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PriceTable } from '../price-table';
-import { type RouteTarget, makeTarget } from '../route';
+import { makeTarget, type RouteTarget } from '../route';
 import { TargetStatsRegistry } from '../target-stats';
 import { createCostAwareStrategy } from './cost-aware-strategy';
 import { createLeastLatencyStrategy } from './least-latency-strategy';
@@ -8,7 +8,8 @@ import { createLeastOutstandingStrategy } from './least-outstanding-strategy';
 import { createPriorityStrategy } from './priority-strategy';
 import { createWeightedStrategy } from './weighted-strategy';
 
-const target = (provider: string, weight = 1, extra: Partial<RouteTarget> = {}) => makeTarget(provider, { id: 'org/model', revision: 'main' }, { weight, ...extra });
+const target = (provider: string, weight = 1, extra: Partial<RouteTarget> = {}) =>
+  makeTarget(provider, { id: 'org/model', revision: 'main' }, { weight, ...extra });
 
 /** A seeded generator (mulberry32) so the power-of-two draws are reproducible. */
 function seeded(seed: number): () => number {
@@ -45,7 +46,10 @@ describe('weighted (smooth weighted round-robin)', () => {
   });
 
   it('ranks the remaining targets by weight for failover', () => {
-    const ranked = createWeightedStrategy().rank([target('a', 1), target('b', 5), target('c', 3)], { stats: new TargetStatsRegistry(), random: Math.random });
+    const ranked = createWeightedStrategy().rank([target('a', 1), target('b', 5), target('c', 3)], {
+      stats: new TargetStatsRegistry(),
+      random: Math.random,
+    });
     expect(ranked.map((item) => item.provider)).toEqual(['b', 'c', 'a']);
   });
 });
@@ -92,18 +96,33 @@ describe('least-outstanding, priority, cost-aware', () => {
     stats.get(a).outstanding = 2;
     stats.get(b).outstanding = 0;
     stats.get(c).outstanding = 1;
-    expect(createLeastOutstandingStrategy().rank([a, b, c], { stats, random: Math.random }).map((item) => item.provider)).toEqual(['b', 'c', 'a']);
+    expect(
+      createLeastOutstandingStrategy()
+        .rank([a, b, c], { stats, random: Math.random })
+        .map((item) => item.provider),
+    ).toEqual(['b', 'c', 'a']);
   });
 
   it('priority keeps the configured order', () => {
-    expect(createPriorityStrategy().rank([target('x'), target('y')], { stats: new TargetStatsRegistry(), random: Math.random }).map((item) => item.provider)).toEqual(['x', 'y']);
+    expect(
+      createPriorityStrategy()
+        .rank([target('x'), target('y')], { stats: new TargetStatsRegistry(), random: Math.random })
+        .map((item) => item.provider),
+    ).toEqual(['x', 'y']);
   });
 
   it('cost-aware puts the cheapest priced target first and unpriced ones last', () => {
-    const prices = new PriceTable({ version: 't1', models: { 'b:org/model': { inputPerMillionTokens: 0.5, outputPerMillionTokens: 1 } } });
+    const prices = new PriceTable({
+      version: 't1',
+      models: { 'b:org/model': { inputPerMillionTokens: 0.5, outputPerMillionTokens: 1 } },
+    });
     const a = target('a', 1, { price: { inputPerMillionTokens: 2, outputPerMillionTokens: 4 } });
     const b = target('b');
     const c = target('c');
-    expect(createCostAwareStrategy(prices).rank([c, a, b], { stats: new TargetStatsRegistry(), random: Math.random }).map((item) => item.provider)).toEqual(['b', 'a', 'c']);
+    expect(
+      createCostAwareStrategy(prices)
+        .rank([c, a, b], { stats: new TargetStatsRegistry(), random: Math.random })
+        .map((item) => item.provider),
+    ).toEqual(['b', 'a', 'c']);
   });
 });

@@ -3,7 +3,7 @@ import { type FakeServer, startFakeServer } from '@infermux/testkit';
 import type { ProviderV1 } from '../../provider/provider';
 import { createHttpTransport } from '../../transport/http-transport';
 import { createTestProvider } from './test-provider';
-import { type TestUpstreamOptions, serveTestUpstream } from './test-upstream';
+import { serveTestUpstream, type TestUpstreamOptions } from './test-upstream';
 
 export interface TestFleet {
   servers: Record<string, FakeServer>;
@@ -21,7 +21,15 @@ export async function startTestFleet(
     const server = await startFakeServer();
     serveTestUpstream(server, { label: name.toUpperCase(), ...options });
     servers[name] = server;
-    providers.push(createTestProvider({ name, baseURL: server.url, transport, maxBatchSize: options.maxBatchSize, idempotentSubmit: options.idempotentSubmit }));
+    providers.push(
+      createTestProvider({
+        name,
+        baseURL: server.url,
+        transport,
+        maxBatchSize: options.maxBatchSize,
+        idempotentSubmit: options.idempotentSubmit,
+      }),
+    );
   }
   return {
     servers,

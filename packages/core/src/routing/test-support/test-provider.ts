@@ -14,7 +14,7 @@ import type { ForwardChunk } from '../../provider/wire-forward';
 import type { Usage } from '../../result/usage';
 import type { TaskId } from '../../tasks/task-registry';
 import { httpError } from '../../transport/http-error';
-import { type HttpResponse, type Transport, createHttpTransport } from '../../transport/http-transport';
+import { createHttpTransport, type HttpResponse, type Transport } from '../../transport/http-transport';
 import { parseSse } from '../../transport/sse';
 import type { Timeouts } from '../../transport/timeouts';
 
@@ -38,7 +38,12 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
   const transport = options.transport ?? createHttpTransport();
   const name = options.name;
 
-  async function send(method: 'GET' | 'POST', path: string, call: Omit<Call, 'model'>, body?: unknown): Promise<HttpResponse> {
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    call: Omit<Call, 'model'>,
+    body?: unknown,
+  ): Promise<HttpResponse> {
     const response = await transport.request({
       method,
       url: `${options.baseURL}${path}`,
@@ -80,7 +85,8 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
     });
   }
 
-  const modelPath = (model: ModelRef) => `/models/${model.id}${model.revision ? `?revision=${encodeURIComponent(model.revision)}` : ''}`;
+  const modelPath = (model: ModelRef) =>
+    `/models/${model.id}${model.revision ? `?revision=${encodeURIComponent(model.revision)}` : ''}`;
 
   return {
     specificationVersion: 'v1',
@@ -95,17 +101,26 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
     async doRun(call) {
       const task: TaskId = call.task;
       if (task === 'chat-completion') {
-        const response = await send('POST', '/v1/chat/completions', call, { ...(call.input as object), model: call.model.id });
+        const response = await send('POST', '/v1/chat/completions', call, {
+          ...(call.input as object),
+          model: call.model.id,
+        });
         const output = (await response.json()) as { usage?: { prompt_tokens: number; completion_tokens: number } };
         return {
           output: output as never,
-          usage: output.usage ? { inputTokens: output.usage.prompt_tokens, outputTokens: output.usage.completion_tokens } : {},
+          usage: output.usage
+            ? { inputTokens: output.usage.prompt_tokens, outputTokens: output.usage.completion_tokens }
+            : {},
           requestId: response.requestId,
           firstByteMs: response.firstByteMs,
         };
       }
       const response = await send('POST', modelPath(call.model), call, call.input);
-      return { output: (await response.json()) as never, requestId: response.requestId, firstByteMs: response.firstByteMs };
+      return {
+        output: (await response.json()) as never,
+        requestId: response.requestId,
+        firstByteMs: response.firstByteMs,
+      };
     },
 
     async doBatch(call) {
@@ -128,13 +143,22 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
           let chunk: {
             id?: string;
             model?: string;
-            choices?: Array<{ index: number; delta?: { content?: string; role?: string }; finish_reason?: string | null }>;
+            choices?: Array<{
+              index: number;
+              delta?: { content?: string; role?: string };
+              finish_reason?: string | null;
+            }>;
             usage?: { prompt_tokens: number; completion_tokens: number } | null;
           };
           try {
             chunk = JSON.parse(event.data);
           } catch (error) {
-            throw new InfermuxError({ code: 'provider_bad_response', message: `${name} sent a stream event that is not JSON`, provider: name, cause: error });
+            throw new InfermuxError({
+              code: 'provider_bad_response',
+              message: `${name} sent a stream event that is not JSON`,
+              provider: name,
+              cause: error,
+            });
           }
           if (first) {
             first = false;
@@ -142,11 +166,20 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
           }
           for (const choice of chunk.choices ?? []) {
             if (choice.delta?.content) yield { type: 'text-delta', text: choice.delta.content, choice: choice.index };
-            if (choice.finish_reason) yield { type: 'finish', finishReason: choice.finish_reason, choice: choice.index };
+            if (choice.finish_reason)
+              yield { type: 'finish', finishReason: choice.finish_reason, choice: choice.index };
           }
-          if (chunk.usage) yield { type: 'usage', usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens } };
+          if (chunk.usage)
+            yield {
+              type: 'usage',
+              usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
+            };
         }
-        throw new InfermuxError({ code: 'provider_stream_interrupted', message: `${name} closed the stream before [DONE]`, provider: name });
+        throw new InfermuxError({
+          code: 'provider_stream_interrupted',
+          message: `${name} closed the stream before [DONE]`,
+          provider: name,
+        });
       }
       return { stream: parts(), requestId: response.requestId, firstByteMs: response.firstByteMs };
     },
@@ -161,7 +194,9 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
       let usage: Usage = {};
       const readUsage = (text: string) => {
         const found = /"usage":(\{[^}]*\})/.exec(text);
-        const counts = found ? (JSON.parse(found[1] as string) as { prompt_tokens: number; completion_tokens: number }) : undefined;
+        const counts = found
+          ? (JSON.parse(found[1] as string) as { prompt_tokens: number; completion_tokens: number })
+          : undefined;
         if (counts) usage = { inputTokens: counts.prompt_tokens, outputTokens: counts.completion_tokens };
       };
       if (!call.stream) {
@@ -170,7 +205,12 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
         try {
           JSON.parse(text);
         } catch (error) {
-          throw new InfermuxError({ code: 'provider_bad_response', message: `${name} answered with a body that is not JSON`, provider: name, cause: error });
+          throw new InfermuxError({
+            code: 'provider_bad_response',
+            message: `${name} answered with a body that is not JSON`,
+            provider: name,
+            cause: error,
+          });
         }
         readUsage(text);
         return { contentType: response.contentType, body: bytes, usage: () => usage, requestId: response.requestId };
@@ -185,15 +225,27 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
           done ||= text.includes('[DONE]');
           yield { bytes, content };
         }
-        if (!done) throw new InfermuxError({ code: 'provider_stream_interrupted', message: `${name} closed the stream before [DONE]`, provider: name });
+        if (!done)
+          throw new InfermuxError({
+            code: 'provider_stream_interrupted',
+            message: `${name} closed the stream before [DONE]`,
+            provider: name,
+          });
       }
       return { contentType: response.contentType, body: chunks(), usage: () => usage, requestId: response.requestId };
     },
 
     async doStart(call) {
-      const response = await send('POST', '/v1/videos/generations', call, { ...(call.input as object), model: call.model.id });
+      const response = await send('POST', '/v1/videos/generations', call, {
+        ...(call.input as object),
+        model: call.model.id,
+      });
       const body = (await response.json()) as { id: string; status: string };
-      return { jobId: body.id, task: call.task, state: body.status === 'completed' ? 'succeeded' : 'queued' } as JobStatus<typeof call.task>;
+      return {
+        jobId: body.id,
+        task: call.task,
+        state: body.status === 'completed' ? 'succeeded' : 'queued',
+      } as JobStatus<typeof call.task>;
     },
 
     async doStatus(call) {

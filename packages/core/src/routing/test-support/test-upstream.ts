@@ -41,7 +41,8 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
       }
       return response.json(200, body.inputs.map(answer));
     }
-    if (answer(body.inputs) === undefined) return response.json(400, { error: 'Input validation error: input is too long' });
+    if (answer(body.inputs) === undefined)
+      return response.json(400, { error: 'Input validation error: input is too long' });
     response.json(200, answer(body.inputs));
   });
 
@@ -60,7 +61,12 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
     const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1764057600, model: body.model };
     await response.sse(
       [
-        ...chunks.map((content, index) => ({ ...base, choices: [{ index: 0, delta: index === 0 ? { role: 'assistant', content } : { content }, finish_reason: null }] })),
+        ...chunks.map((content, index) => ({
+          ...base,
+          choices: [
+            { index: 0, delta: index === 0 ? { role: 'assistant', content } : { content }, finish_reason: null },
+          ],
+        })),
         { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
         { ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } },
       ],
@@ -74,7 +80,11 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
     response.json(200, { id: `task-${jobs}`, status: 'pending' });
   });
   server.route('GET', '/v1/tasks/:id', (request, response) => {
-    response.json(200, { id: request.params.id, status: 'completed', results: [`https://media.example/${request.params.id}.mp4`] });
+    response.json(200, {
+      id: request.params.id,
+      status: 'completed',
+      results: [`https://media.example/${request.params.id}.mp4`],
+    });
   });
 }
 
