@@ -6,7 +6,8 @@ import {
   truncate,
   type Usage,
 } from '@infermux/core';
-import { buildChatBody } from './chat-completion';
+import { buildChatBody, chatBodyFallback } from './chat-completion';
+import { chatCompletionFrames, isEventStream, jsonAnswerAsStream } from './json-answer-stream';
 import { type OpenAIEndpoint, postJson } from './openai-endpoint';
 import { readOpenAIUsage } from './openai-usage';
 import { passOpenAIStream } from './pass-openai-stream';
@@ -23,11 +24,11 @@ export async function forwardChatCompletion(
   options: { stream: boolean; includeUsage?: boolean },
 ): Promise<ProviderForwardResult> {
   const { upstreamInput, keepUsage } = chatInputForForward(input, options);
-  const response = await postJson(
-    endpoint,
-    buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage }),
-    { stream: options.stream },
-  );
+  const body = buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage });
+  const response = await postJson(endpoint, body, {
+    stream: options.stream,
+    fallback: options.stream ? chatBodyFallback(input, body) : undefined,
+  });
   return forwardChatResponse(response, { provider: endpoint.provider, modelId, stream: options.stream, keepUsage });
 }
 
@@ -46,12 +47,16 @@ export function chatInputForForward(
 
 /** A 2xx chat answer handed on as the upstream sent it: checked and its usage read, never mapped. */
 export async function forwardChatResponse(
-  response: HttpResponse,
+  answer: HttpResponse,
   options: { provider: string; modelId: string; stream: boolean; keepUsage: boolean },
 ): Promise<ProviderForwardResult> {
   const { provider, modelId } = options;
   // Each answer is one literal (no shared part spread into it: spreads cost more than they look).
   if (options.stream) {
+    // A server that ignored `stream: true` answered the whole completion: relayed as a one-chunk stream.
+    const response = isEventStream(answer)
+      ? answer
+      : await jsonAnswerAsStream(answer, chatCompletionFrames, { provider });
     let usage: Usage = {};
     return {
       model: { id: modelId },
@@ -67,14 +72,14 @@ export async function forwardChatResponse(
       usage: () => usage,
     };
   }
-  const bytes = await response.bytes();
-  const json = parseChatCompletion(bytes, provider, response.status);
+  const bytes = await answer.bytes();
+  const json = parseChatCompletion(bytes, provider, answer.status);
   const usage = readOpenAIUsage(json.usage);
   return {
     model: { id: typeof json.model === 'string' ? json.model : modelId },
-    requestId: response.requestId,
-    firstByteMs: response.firstByteMs,
-    contentType: response.contentType || 'application/json',
+    requestId: answer.requestId,
+    firstByteMs: answer.firstByteMs,
+    contentType: answer.contentType || 'application/json',
     body: bytes,
     usage: () => usage,
   };

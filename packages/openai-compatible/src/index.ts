@@ -5,6 +5,7 @@ export {
   buildChatBody,
   type ChatBodyOptions,
   type ChatStreamState,
+  chatBodyFallback,
   chatChunkToStreamParts,
   mapChatResponse,
 } from './chat-completion';
@@ -18,6 +19,13 @@ export {
   shapeEmbeddings,
 } from './embeddings';
 export { chatInputForForward, forwardChatCompletion, forwardChatResponse } from './forward-chat';
+export {
+  chatCompletionFrames,
+  isEventStream,
+  type JsonAnswerFrames,
+  jsonAnswerAsStream,
+  textCompletionFrames,
+} from './json-answer-stream';
 export { listOpenAIModels, type OpenAIModel } from './list-models';
 export { revisionWarnings, upstreamModelId } from './model-id';
 export { type OpenAICompatibleConfig, openaiCompatibleProviderFactory } from './openai-compatible-factory';
@@ -28,7 +36,7 @@ export {
   type OpenAICompatibleTask,
 } from './openai-compatible-provider';
 // Building blocks for other adapters (HF router chat, EvoLink): their own URL and error mapping per call.
-export type { OpenAIEndpoint } from './openai-endpoint';
+export { isRefusedRequest, type OpenAIEndpoint } from './openai-endpoint';
 export {
   classifyOpenAIError,
   describeOpenAIError,
@@ -67,4 +75,9 @@ export {
 export { mapOpenAIUsage, parseUpstream } from './openai-usage';
 export { type PassOpenAIStreamOptions, passOpenAIStream } from './pass-openai-stream';
 export { type ReadOpenAIStreamOptions, readOpenAIStream, streamError } from './read-openai-stream';
-export { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
+export {
+  buildCompletionBody,
+  completionBodyFallback,
+  completionChunkToStreamParts,
+  mapCompletionResponse,
+} from './text-completion';

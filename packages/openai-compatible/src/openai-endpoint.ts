@@ -1,4 +1,4 @@
-import type { Timeouts, Transport } from '@infermux/core';
+import { InfermuxError, type Timeouts, type Transport } from '@infermux/core';
 import { type ErrorFromResponse, sendTo } from './openai-request';
 
 /**
@@ -17,6 +17,29 @@ export interface OpenAIEndpoint {
   errorFromResponse?: ErrorFromResponse;
 }
 
-export function postJson(endpoint: OpenAIEndpoint, body: unknown, options: { stream?: boolean } = {}) {
-  return sendTo(endpoint, 'POST', body, options.stream ? 'text/event-stream' : 'application/json');
+export interface PostJsonOptions {
+  stream?: boolean;
+  /**
+   * The same request without the fields infermux adds on its own (`stream_options`): sent once when the
+   * first answer is 400 or 422, for a target that refuses fields it does not know.
+   */
+  fallback?: unknown;
+}
+
+export async function postJson(endpoint: OpenAIEndpoint, body: unknown, options: PostJsonOptions = {}) {
+  const accept = options.stream ? 'text/event-stream' : 'application/json';
+  if (options.fallback === undefined) return sendTo(endpoint, 'POST', body, accept);
+  try {
+    return await sendTo(endpoint, 'POST', body, accept);
+  } catch (error) {
+    if (!isRefusedRequest(error)) throw error;
+    return sendTo(endpoint, 'POST', options.fallback, accept);
+  }
+}
+
+/** The upstream refused the request as written (400, or 422 from TGI/FastAPI validation): its status says so. */
+export function isRefusedRequest(error: unknown): boolean {
+  if (!InfermuxError.isInstance(error)) return false;
+  const status = error.details?.upstreamStatus;
+  return status === 400 || status === 422;
 }

@@ -1,5 +1,5 @@
 import type { ProviderBatchResult, ProviderRunResult, ProviderStreamResult, TaskInput } from '@infermux/core';
-import { buildChatBody, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
+import { buildChatBody, chatBodyFallback, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
 import {
   buildEmbeddingsBody,
   type EmbeddingEncoding,
@@ -8,9 +8,15 @@ import {
   shapeEmbeddings,
   sharedDimensions,
 } from './embeddings';
+import { chatCompletionFrames, isEventStream, jsonAnswerAsStream, textCompletionFrames } from './json-answer-stream';
 import { type OpenAIEndpoint, postJson } from './openai-endpoint';
 import { readOpenAIStream } from './read-openai-stream';
-import { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
+import {
+  buildCompletionBody,
+  completionBodyFallback,
+  completionChunkToStreamParts,
+  mapCompletionResponse,
+} from './text-completion';
 
 // One upstream call per function: body → POST → mapped result. No retries here; core owns them.
 
@@ -33,11 +39,9 @@ export async function streamChatCompletion(
   modelId: string,
   options: { includeUsage?: boolean } = {},
 ): Promise<ProviderStreamResult> {
-  const response = await postJson(
-    endpoint,
-    buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
-    { stream: true },
-  );
+  const body = buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage });
+  let response = await postJson(endpoint, body, { stream: true, fallback: chatBodyFallback(input, body) });
+  if (!isEventStream(response)) response = await jsonAnswerAsStream(response, chatCompletionFrames, endpoint);
   const state = { provider: endpoint.provider };
   return {
     stream: readOpenAIStream(response, {
@@ -65,11 +69,9 @@ export async function streamTextCompletion(
   modelId: string,
   options: { includeUsage?: boolean } = {},
 ): Promise<ProviderStreamResult> {
-  const response = await postJson(
-    endpoint,
-    buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
-    { stream: true },
-  );
+  const body = buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage });
+  let response = await postJson(endpoint, body, { stream: true, fallback: completionBodyFallback(body) });
+  if (!isEventStream(response)) response = await jsonAnswerAsStream(response, textCompletionFrames, endpoint);
   const state = { provider: endpoint.provider };
   return {
     stream: readOpenAIStream(response, {
