@@ -19,15 +19,14 @@ import {
   type Timeouts,
   type Transport,
   toModelRef,
-  truncate,
   type Usage,
   type Warning,
 } from '@infermux/core';
 import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible';
 import { missingToken, readToken } from './hf-credentials';
-import { hfBadResponse, hfErrorFromResponse, hfStreamError } from './hf-errors';
+import { hfBadResponse, hfErrorFromResponse } from './hf-errors';
 import type { HfSettings } from './hf-settings';
-import { readHfStream } from './hf-stream';
+import { eventStreamOf, readHfStream } from './hf-stream';
 import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase, trimTrailingSlashes } from './hf-urls';
 import { HubClient } from './hub/hub-client';
 import type { HfModelInfo } from './hub/model-info';
@@ -192,7 +191,12 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       shared = { credential, headers: settings.headers, billTo: settings.billTo };
     }
     const slot = stream ? 'stream' : 'json';
-    return (shared[slot] ??= Object.freeze(buildHeaders(undefined, undefined, credential, stream, 'application/json')));
+    let headers = shared[slot];
+    if (headers === undefined) {
+      headers = Object.freeze(buildHeaders(undefined, undefined, credential, stream, 'application/json'));
+      shared[slot] = headers;
+    }
+    return headers;
   }
 
   async function send(
@@ -214,6 +218,12 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       provider: name,
     });
     if (response.status >= 400) {
+      // A target that refuses a field infermux adds on its own (400, or 422 from TGI's validation) gets the
+      // request once more without it; the status decides, never the message.
+      if (plan.fallback && (response.status === 400 || response.status === 422)) {
+        await response.dispose();
+        return send({ ...plan, body: plan.fallback, fallback: undefined }, call, modelId, stream);
+      }
       throw await hfErrorFromResponse(response, {
         provider: name,
         modelId,
@@ -246,29 +256,6 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     }
   }
 
-  /** A 2xx that is not a stream: an error object some servers send with 200, or a wrong route. */
-  async function expectEventStream(
-    response: HttpResponse,
-    task: TaskId,
-    streamContext: { provider: string; modelId: string; requestId?: string },
-  ): Promise<void> {
-    if (response.contentType.toLowerCase().startsWith('text/event-stream')) return;
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    if (json !== null && typeof json === 'object' && 'error' in json)
-      throw hfStreamError(json, { ...streamContext, sentToken: true });
-    throw hfBadResponse(
-      `expected text/event-stream, got ${response.contentType || 'no content type'}`,
-      truncate(text),
-      { ...streamContext, task },
-    );
-  }
-
   const tasks = Object.fromEntries(
     Object.entries(hfTaskMappings).map(([task, mapping]) => [task, mapping.capabilities]),
   ) as { [T in HfTaskId]: TaskCapabilities };
@@ -285,7 +272,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       const response = await send(plan, options, context.modelId, false);
       context.requestId = response.requestId;
       const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
-      const mapped = mapping.response(body, context);
+      const mapped = mapping.response(body, context, options.input);
       return {
         output: mapped.output,
         usage: mapped.usage
@@ -333,10 +320,10 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const context = routeContext(options.task, options.model, true);
       const plan = await mapping.request(options.input, context);
-      const response = await send(plan, options, context.modelId, true);
-      const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
-      await expectEventStream(response, options.task, streamContext);
+      const answer = await send(plan, options, context.modelId, true);
+      const streamContext = { provider: name, modelId: context.modelId, requestId: answer.requestId };
       const framing = mapping.streamFraming(context);
+      const response = await eventStreamOf(answer, framing, streamContext);
       const headerUsage = usageFromHeaders(response.headers);
       const stream = readHfStream(response, framing, streamContext);
       // Not for chat: core rebuilds chat `usage` from usage parts, and a tokenless part would read as 0 tokens.
@@ -364,13 +351,14 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       });
       const context = routeContext('chat-completion', options.model, options.stream);
       const plan = await mappingFor('chat-completion').request(upstreamInput, context);
-      const response = await send(plan, options, context.modelId, options.stream);
-      if (options.stream)
-        await expectEventStream(response, options.task, {
-          provider: name,
-          modelId: context.modelId,
-          requestId: response.requestId,
-        });
+      const answer = await send(plan, options, context.modelId, options.stream);
+      const response = options.stream
+        ? await eventStreamOf(answer, 'openai-chat', {
+            provider: name,
+            modelId: context.modelId,
+            requestId: answer.requestId,
+          })
+        : answer;
       const result = await forwardChatResponse(response, {
         provider: name,
         modelId: context.modelId,

@@ -25,7 +25,11 @@ export function isEventStream(response: HttpResponse): boolean {
 export async function jsonAnswerAsStream(
   response: HttpResponse,
   frames: JsonAnswerFrames,
-  context: { provider: string },
+  context: {
+    provider: string;
+    /** Maps an `{"error": …}` body; OpenAI's mid-stream mapping by default. */
+    errorOf?: (json: object) => InfermuxError;
+  },
 ): Promise<HttpResponse> {
   const text = await response.text();
   let json: unknown;
@@ -42,7 +46,7 @@ export async function jsonAnswerAsStream(
     });
   }
   if (json !== null && typeof json === 'object' && (json as { error?: unknown }).error)
-    throw streamError(json, context.provider, response.requestId);
+    throw context.errorOf ? context.errorOf(json) : streamError(json, context.provider, response.requestId);
   const sse =
     frames
       .events(json)
