@@ -1,5 +1,5 @@
 import { InfermuxError, type TaskInput, taskRegistry, ValidationError } from '@infermux/core';
-import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible';
+import { buildCompletionBody, completionBodyFallback, mapCompletionResponse } from '@infermux/openai-compatible';
 import { z } from 'zod';
 import { expectJson, firstIfList, jsonBody, openAiTaskUrl, parseUpstream, taskUrl } from './mapping-helpers';
 import type { HfRequestPlan, HfRouteContext, HfTaskMapping } from './task-mapping';
@@ -16,9 +16,13 @@ const tgiUpstream = z.union([tgiOutput, z.array(tgiOutput).min(1)]);
  */
 function completionsRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
   try {
+    const body = buildCompletionBody(input, context.modelId, { stream: context.stream });
+    // A stream asks for usage (see `buildCompletionBody`); a target that refuses `stream_options` gets it once more without.
+    const fallback = completionBodyFallback(body);
     return {
       url: openAiTaskUrl(context, 'completions'),
-      body: jsonBody(buildCompletionBody(input, context.modelId, { stream: context.stream })),
+      body: jsonBody(body),
+      ...(fallback ? { fallback: jsonBody(fallback) } : {}),
     };
   } catch (error) {
     if (!ValidationError.isInstance(error)) throw error;
