@@ -22,7 +22,7 @@ import {
   type Usage,
   type Warning,
 } from '@infermux/core';
-import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible';
+import { chatInputForForward, forwardChatResponse, isRefusalStatus } from '@infermux/openai-compatible';
 import { missingToken, readToken } from './hf-credentials';
 import { hfBadResponse, hfErrorFromResponse } from './hf-errors';
 import type { HfSettings } from './hf-settings';
@@ -220,7 +220,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     if (response.status >= 400) {
       // A target that refuses a field infermux adds on its own (400, or 422 from TGI's validation) gets the
       // request once more without it; the status decides, never the message.
-      if (plan.fallback && (response.status === 400 || response.status === 422)) {
+      if (plan.fallback && isRefusalStatus(response.status)) {
         await response.dispose();
         return send({ ...plan, body: plan.fallback, fallback: undefined }, call, modelId, stream);
       }

@@ -36,7 +36,7 @@ export {
   type OpenAICompatibleTask,
 } from './openai-compatible-provider';
 // Building blocks for other adapters (HF router chat, EvoLink): their own URL and error mapping per call.
-export { isRefusedRequest, type OpenAIEndpoint } from './openai-endpoint';
+export { isRefusalStatus, type OpenAIEndpoint } from './openai-endpoint';
 export {
   classifyOpenAIError,
   describeOpenAIError,

@@ -37,9 +37,11 @@ export async function postJson(endpoint: OpenAIEndpoint, body: unknown, options:
   }
 }
 
-/** The upstream refused the request as written (400, or 422 from TGI/FastAPI validation): its status says so. */
-export function isRefusedRequest(error: unknown): boolean {
-  if (!InfermuxError.isInstance(error)) return false;
-  const status = error.details?.upstreamStatus;
+/** The upstream refused the request as written: 400, or 422 from TGI's (or FastAPI's) validation. */
+export function isRefusalStatus(status: unknown): boolean {
   return status === 400 || status === 422;
+}
+
+function isRefusedRequest(error: unknown): boolean {
+  return InfermuxError.isInstance(error) && isRefusalStatus(error.details?.upstreamStatus);
 }
