@@ -5,7 +5,7 @@ import { createOpenAICompatible } from '@infermux/openai-compatible';
 import { type FakeEvolink, type FakeOpenAI, startFakeEvolink, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEvolink } from './evolink-provider';
-import { rejection, testKey } from './rejection.test-helper';
+import { rejection, testKey } from './test-support/rejection';
 
 let fake: FakeEvolink;
 let client: Client;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadResult } from './download-result';
 import { createEvolink } from './evolink-provider';
 import { RESULT_LIFETIME_MS } from './evolink-task-status';
-import { rejection, testKey } from './rejection.test-helper';
+import { rejection, testKey } from './test-support/rejection';
 
 let fake: FakeEvolink;
 let client: Client;

@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getTask } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir } from './cli-harness.test-helper';
-import { exitCodes } from './exit-codes';
+import { exitCodes } from '../exit-codes';
+import { runCli, spawnCli, tempDir } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;

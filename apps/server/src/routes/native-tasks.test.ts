@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
-import { call } from './test-support/gateway-requests';
+import { type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
+import { call } from '../test-support/gateway-requests';
 
 let fixture: GatewayFixture;
 const json = { 'content-type': 'application/json' };
