@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Client, createClient, type StreamPart } from '@infermux/core';
+import { type Client, createClient, isUnsupportedOperation, type StreamPart } from '@infermux/core';
 import { createOpenAICompatible } from '@infermux/openai-compatible';
 import { type FakeEvolink, type FakeOpenAI, startFakeEvolink, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,7 @@ describe('chat', () => {
       client.run('image-generation', { model: 'evolink:doubao-seedream-4.0', input: { prompt: 'x' } }),
     );
     expect(error.code).toBe('caller_unsupported');
+    expect(isUnsupportedOperation(error, 'run')).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   type ForwardResponse,
   InfermuxError,
+  isUnsupportedOperation,
   type JobStatus,
   type RequestOptions,
   type RunResult,
@@ -282,8 +283,7 @@ export async function runOrAwaitJob<T extends TaskId>(
   try {
     return await runTask(context, services, call);
   } catch (error) {
-    if (!(InfermuxError.isInstance(error) && error.code === 'caller_unsupported' && /cannot run/.test(error.message)))
-      throw error;
+    if (!isUnsupportedOperation(error, 'run')) throw error;
   }
   const submitted = await submitTaskJob(context, services, call);
   try {
