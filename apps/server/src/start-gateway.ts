@@ -9,7 +9,7 @@ import {
   registerSecret,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
-import { createGatewayEngine } from './engine/gateway-engine';
+import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
@@ -66,8 +66,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const database = openDatabase(settings.ledger.path);
   const keyStore = new KeyStore(database);
-  let engine;
-  let keys;
+  let engine: GatewayEngine;
+  let keys: KeyRegistry;
   try {
     engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
     keys = new KeyRegistry(keyStore, database, settings, env);
