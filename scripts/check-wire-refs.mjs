@@ -88,7 +88,9 @@ export function checkWireRefs(root) {
       const sections = sectionsByDoc.get(doc);
       if (!sections) broken.push(`${where}:${line}: wire/${doc}: no such wire note (known: ${Object.keys(WIRE_DOCS)})`);
       else if (!sections.has(section)) {
-        broken.push(`${where}:${line}: wire/${doc} §${section}: no heading numbered ${section} in docs/wire/${WIRE_DOCS[doc]}`);
+        broken.push(
+          `${where}:${line}: wire/${doc} §${section}: no heading numbered ${section} in docs/wire/${WIRE_DOCS[doc]}`,
+        );
       }
     }
   }
