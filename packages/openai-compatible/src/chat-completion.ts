@@ -27,9 +27,9 @@ export interface ChatBodyOptions {
  * `stream_options` only goes out with `stream: true` (OpenAI rejects it otherwise).
  *
  * A stream asks for `include_usage` unless told not to, where the official clients send nothing: it is
- * deliberate, as OpenAI and TGI ≥ 2.x send a stream's token usage only when asked (openai wire §3.4, wire
- * §7.2) and core prices and books streams from it. A target that refuses the field gets the request again
- * without it (`chatBodyFallback`); `includeUsageInStream: false` turns it off per target.
+ * deliberate, as OpenAI and TGI ≥ 2.x send a stream's token usage only when asked (wire/openai §3.4,
+ * wire/hf §7.2) and core prices and books streams from it. A target that refuses the field gets the request
+ * again without it (`chatBodyFallback`); `includeUsageInStream: false` turns it off per target.
  */
 export function buildChatBody(
   input: ChatInput,

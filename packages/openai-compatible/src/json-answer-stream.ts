@@ -81,7 +81,7 @@ function metadataOf(json: unknown): Record<string, unknown> {
   return metadata;
 }
 
-/** The usage chunk OpenAI sends last (`choices: []`, openai wire §3.4), when the answer carries usage. */
+/** The usage chunk OpenAI sends last (`choices: []`, wire/openai §3.4), when the answer carries usage. */
 function usageChunk(json: unknown, object: string): unknown[] {
   const usage = (json as { usage?: unknown } | null)?.usage;
   return usage && typeof usage === 'object' ? [{ ...metadataOf(json), object, choices: [], usage }] : [];
@@ -99,7 +99,7 @@ export const chatCompletionFrames: JsonAnswerFrames = {
         delta: {
           role: message.role ?? 'assistant',
           content: message.content ?? null,
-          // Deltas carry the position of each call (openai wire §3.4: `index` is required on tool-call deltas).
+          // Deltas carry the position of each call (wire/openai §3.4: `index` is required on tool-call deltas).
           ...(toolCalls?.length ? { tool_calls: toolCalls.map((call, index) => ({ index, ...call })) } : {}),
         },
         logprobs: choice.logprobs ?? null,

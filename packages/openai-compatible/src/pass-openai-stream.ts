@@ -96,7 +96,7 @@ function singleDataLine(frame: Buffer): string | undefined {
  * what a gateway must know: the usage chunk (read, and cut out unless the caller asked for it),
  * an in-stream `{"error":…}` (thrown, so it is reported in the caller's format), `[DONE]`. A stream
  * that ends without `[DONE]` is truncated and throws, unless it ended cleanly after a `finish_reason`
- * (TGI 2.x and some OpenAI-compatible servers never send `[DONE]`; wire §7). Chunks with none of these
+ * (TGI 2.x and some OpenAI-compatible servers never send `[DONE]`; wire/hf §7). Chunks with none of these
  * markers are passed on untouched; only whole frames are passed on, so a marker never straddles two chunks.
  */
 export async function* passOpenAIStream(

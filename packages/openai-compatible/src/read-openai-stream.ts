@@ -22,7 +22,7 @@ export interface ReadOpenAIStreamOptions {
  * `{"error":…}` event, a chunk that does not parse, a connection cut) becomes a final `error` part, so
  * the caller knows the output is truncated. A body that ends cleanly after a `finish_reason` but without
  * `[DONE]` is complete: TGI 2.x chat streams and some OpenAI-compatible servers end that way, and both
- * official HF clients and openai-node take a clean end of the body as the end (wire §7, openai wire §3.4).
+ * official HF clients and openai-node take a clean end of the body as the end (wire/hf §7, wire/openai §3.4).
  */
 export async function* readOpenAIStream(
   response: HttpResponse,

@@ -5,7 +5,7 @@ import type { BinaryData, TaskId } from '@infermux/core';
  * in a list (one entry per input). Everything else goes out as core returns it.
  */
 const listWrapped = new Set<TaskId>(['text-classification', 'summarization', 'translation', 'text-generation']);
-/** Answers that are one object per input: a list of inputs already gave their list (wire §6), sent as it is. */
+/** Answers that are one object per input: a list of inputs already gave their list (wire/hf §6), sent as it is. */
 const objectPerInput = new Set<TaskId>(['summarization', 'translation', 'text-generation']);
 
 function wrapsInList(task: TaskId, output: unknown): boolean {

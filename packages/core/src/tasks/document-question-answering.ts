@@ -10,7 +10,7 @@ const wordBoxSchema = z.union([z.string(), z.tuple([z.number(), z.number(), z.nu
 
 /**
  * Only `answer` is always there: generative models (donut) answer `[{"answer":"us-001"}]` with no score or
- * offsets (wire §5.27, recorded live traffic).
+ * offsets (wire/hf §5.27, recorded live traffic).
  */
 const documentAnswerSchema = z.looseObject({
   answer: z.string(),

@@ -28,7 +28,7 @@ export const featureExtraction = defineTask({
     dimensions: positiveIntSchema.optional(),
   }),
   // One vector (`number[]`), one per input (`number[][]`), per token for non-pooled models (`number[][][]`), or
-  // per input and token for a list sent to a non-pooled model (`number[][][][]`, wire §5.12: bart-base with two
+  // per input and token for a list sent to a non-pooled model (`number[][][][]`, wire/hf §5.12: bart-base with two
   // texts answered 2 × 1 × 3 × 768).
   output: z.union([
     vectorSchema,

@@ -85,7 +85,7 @@ const allowedDifferences: Record<string, readonly Allowance[]> = {
   'text-generation': [{ level: '', missing: ['stream'] }],
   // `dimensions` is OpenAI's embeddings option (shortened vectors); the HF adapter refuses it.
   'feature-extraction': [{ level: '', extra: ['dimensions'] }],
-  // The legacy API's top-level generation parameters, still sent by seed-era callers (wire §5.7).
+  // The legacy API's top-level generation parameters, still sent by seed-era callers (wire/hf §5.7).
   summarization: [
     {
       level: 'parameters',

@@ -22,7 +22,7 @@ export const summarization = defineTask({
         truncation: text2TextTruncationSchema.optional(),
         /** Free-form generate() kwargs: `max_length`, `min_length`, `num_beams`, … */
         generate_parameters: generateKwargsSchema.optional(),
-        // The legacy API's top-level generation parameters (wire §5.7; hub-docs `detailed_parameters.mdx`,
+        // The legacy API's top-level generation parameters (wire/hf §5.7; hub-docs `detailed_parameters.mdx`,
         // 2022). Still sent by seed-era callers (`max_length: 40` gave pegasus's one-line summary); the HF toolkit
         // passes `parameters` to the transformers pipeline as keyword arguments, which hands these to generate().
         min_length: nonNegativeIntSchema.optional(),

@@ -12,7 +12,7 @@ export const translation = defineTask({
   // when the provider does not declare native batching.
   batchable: true,
   input: z.strictObject({
-    // A list is translated in one call, answers in input order (wire §6; huggingface.js typed `string | string[]`).
+    // A list is translated in one call, answers in input order (wire/hf §6; huggingface.js typed `string | string[]`).
     inputs: z.union([z.string(), z.array(z.string()).min(1, 'expected at least one text')], {
       error: 'expected the text to translate (a string) or a list of texts (strings)',
     }),

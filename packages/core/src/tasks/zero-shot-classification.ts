@@ -8,7 +8,7 @@ export const zeroShotClassification = defineTask({
   hfSpec: 'zero-shot-classification',
   deterministic: true,
   input: z.strictObject({
-    // A list is classified in one call, answers in input order (wire §6; huggingface.js typed `string | string[]`).
+    // A list is classified in one call, answers in input order (wire/hf §6; huggingface.js typed `string | string[]`).
     inputs: z.union([z.string(), z.array(z.string()).min(1, 'expected at least one text')], {
       error: 'expected the text to classify (a string) or a list of texts (strings)',
     }),

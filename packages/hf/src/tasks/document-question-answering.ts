@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { base64Of, expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
-/** Only `answer` is always there: generative models (donut) answer `[{"answer":"us-001"}]` (wire §5.27). */
+/** Only `answer` is always there: generative models (donut) answer `[{"answer":"us-001"}]` (wire/hf §5.27). */
 const answer = z.looseObject({
   answer: z.string(),
   score: z.number().optional(),
@@ -10,7 +10,7 @@ const answer = z.looseObject({
   end: z.number().optional(),
 });
 
-/** Wire §5.27: `[{answer, score?, start?, end?}]` (`start`/`end` are word indices); a bare object is wrapped. */
+/** wire/hf §5.27: `[{answer, score?, start?, end?}]` (`start`/`end` are word indices); a bare object is wrapped. */
 const upstream = z.union([z.array(answer), answer]);
 
 export const documentQuestionAnswering: HfTaskMapping<'document-question-answering'> = {

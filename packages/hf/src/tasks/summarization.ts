@@ -4,7 +4,7 @@ import type { HfTaskMapping } from './task-mapping';
 
 const summary = z.looseObject({ summary_text: z.string() });
 
-/** Wire §5.7: `[{summary_text}]` today (one item per input); a bare object is accepted too. */
+/** wire/hf §5.7: `[{summary_text}]` today (one item per input); a bare object is accepted too. */
 const upstream = z.union([z.array(summary).min(1), summary]);
 
 export const summarization: HfTaskMapping<'summarization'> = {
@@ -12,7 +12,7 @@ export const summarization: HfTaskMapping<'summarization'> = {
   // `parameters` goes as it is, legacy top-level generation parameters (`max_length`, …) included: that is
   // where the legacy API took them, and the HF toolkit still calls `pipeline(inputs, **parameters)`
   // (huggingface-inference-toolkit `handler.py`), and the transformers pipeline hands keywords it does not
-  // know to generate() (wire §5.7).
+  // know to generate() (wire/hf §5.7).
   request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
   response(body, context) {
     const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{summary_text}]');

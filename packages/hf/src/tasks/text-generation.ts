@@ -6,11 +6,11 @@ import type { HfRequestPlan, HfRouteContext, HfTaskMapping } from './task-mappin
 
 /** `{generated_text, details?}` with TGI's `details` shape, as the core task declares it. */
 const tgiOutput = taskRegistry['text-generation'].output;
-/** Wire §5.9(a): `{generated_text, details?}` (TGI `/generate`) or `[{generated_text}]` (api-inference, TGI's `/` route). */
+/** wire/hf §5.9(a): `{generated_text, details?}` (TGI `/generate`) or `[{generated_text}]` (api-inference, TGI's `/` route). */
 const tgiUpstream = z.union([tgiOutput, z.array(tgiOutput).min(1)]);
 
 /**
- * Wire §5.9(b): OpenAI completions `{model, prompt, max_tokens, …}`, built by the shared OpenAI-compatible
+ * wire/hf §5.9(b): OpenAI completions `{model, prompt, max_tokens, …}`, built by the shared OpenAI-compatible
  * code. A TGI-only parameter (`do_sample`, `details`, `grammar`, …) is a clear error there rather than a
  * silent drop; the message here says how to send it anyway.
  */
@@ -36,7 +36,7 @@ function completionsRequest(input: TaskInput<'text-generation'>, context: HfRout
 
 /**
  * TGI's native parameters. `return_full_text` goes only when the caller sets it, as huggingface_hub sends it:
- * the legacy API defaulted to true and TGI to false (wire §5.9), and forcing false changed what legacy callers
+ * the legacy API defaulted to true and TGI to false (wire/hf §5.9), and forcing false changed what legacy callers
  * got back. `temperature: 0` (greedy, as `/v1/completions` takes it) is refused by TGI's validation
  * (`router/src/validation.rs`: "`temperature` must be strictly positive", checked even with `do_sample: false`),
  * so it is sent as TGI's own OpenAI routes turn it (`router/src/server.rs`: "enable greedy only when temperature
@@ -61,7 +61,7 @@ function tgiRequest(input: TaskInput<'text-generation'>, context: HfRouteContext
 }
 
 /**
- * Two routes (wire §1.3); `textGenerationRoute` picks one. The default is `completions`, as huggingface.js
+ * Two routes (wire/hf §1.3); `textGenerationRoute` picks one. The default is `completions`, as huggingface.js
  * does since May 2026 (PR #2180: vLLM-backed models only expose `/v1/*`); `tgi` is what huggingface_hub sends.
  */
 export const textGeneration: HfTaskMapping<'text-generation'> = {

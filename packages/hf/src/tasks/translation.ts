@@ -4,7 +4,7 @@ import type { HfTaskMapping } from './task-mapping';
 
 const translated = z.looseObject({ translation_text: z.string() });
 
-/** Wire §5.8: `[{translation_text}]` today (one item per input); a bare object is accepted too. */
+/** wire/hf §5.8: `[{translation_text}]` today (one item per input); a bare object is accepted too. */
 const upstream = z.union([z.array(translated).min(1), translated]);
 
 export const translation: HfTaskMapping<'translation'> = {
@@ -12,7 +12,7 @@ export const translation: HfTaskMapping<'translation'> = {
   request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
   response(body, context, input) {
     const json = expectJson(body, context);
-    // A list of texts is answered with a flat list, one translation per text in input order (wire §6).
+    // A list of texts is answered with a flat list, one translation per text in input order (wire/hf §6).
     if (Array.isArray(input?.inputs)) {
       const perInput = z.array(translated).length(input.inputs.length);
       return { output: parseUpstream(perInput, json, context, `${input.inputs.length} × {translation_text}`) };

@@ -11,7 +11,7 @@ const legacy = z
   });
 
 /**
- * Wire §5.3. The router returns `[{label, score}]` sorted by score today (huggingface_hub PR #3561 switched
+ * wire/hf §5.3. The router returns `[{label, score}]` sorted by score today (huggingface_hub PR #3561 switched
  * to it in Nov 2025); the legacy transformers pipeline returned `{sequence, labels, scores}`, zipped here as
  * huggingface.js does. A one-item legacy list `[{sequence, labels, scores}]` is accepted too.
  */
@@ -20,7 +20,7 @@ const upstream = z.union([z.array(labelScore), legacy, z.array(legacy).length(1)
 /**
  * A list of texts gets one answer per text, in input order: the pipeline's `[{sequence, labels, scores}, …]`
  * (huggingface.js typed `inputs: string | string[]` and took a list of those before the task specs), or a list
- * of `[{label, score}]` lists in today's shape (wire §6: unverified on the router, so both are read).
+ * of `[{label, score}]` lists in today's shape (wire/hf §6: unverified on the router, so both are read).
  */
 const perInput = z.union([z.array(labelScore), legacy]);
 

@@ -23,12 +23,12 @@ export interface FakeHfModel {
   streamErrorAfterTokens?: number;
   /**
    * A non-pooled model (bart-base): feature-extraction answers per token, `1 × tokens × dims` for a text and
-   * `texts × 1 × tokens × dims` for a list (four levels deep, as recorded live; wire §5.12).
+   * `texts × 1 × tokens × dims` for a list (four levels deep, as recorded live; wire/hf §5.12).
    */
   tokenEmbeddings?: boolean;
   /** Chat streams end TGI-2-style: the finish chunk (and usage when asked), then the body closes without `[DONE]`. */
   chatStreamWithoutDone?: boolean;
-  /** A generative model (donut): answers carry only their required fields, `[{"answer"}]` (wire §5.27). */
+  /** A generative model (donut): answers carry only their required fields, `[{"answer"}]` (wire/hf §5.27). */
   answersWithoutOptionalFields?: boolean;
   /** Ignores `stream: true`: every route answers the whole JSON body as if streaming had not been asked. */
   ignoresStream?: boolean;

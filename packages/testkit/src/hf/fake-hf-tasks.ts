@@ -29,7 +29,7 @@ function text(request: FakeTaskRequest, what = 'inputs'): string {
   return request.inputs;
 }
 
-/** Binary inputs: raw body, or base64 in `inputs` (wire §5 "Binary tasks"). */
+/** Binary inputs: raw body, or base64 in `inputs` (wire/hf §5 "Binary tasks"). */
 function media(request: FakeTaskRequest, kind: 'image' | 'audio'): Buffer {
   if (request.media) {
     if (!request.media.contentType.startsWith(`${kind}/`) && request.media.contentType !== 'application/octet-stream') {
@@ -42,7 +42,7 @@ function media(request: FakeTaskRequest, kind: 'image' | 'audio'): Buffer {
 }
 
 /**
- * The texts of a text task: a string, or a list the legacy pipeline took in one call (wire §6), answered one
+ * The texts of a text task: a string, or a list the legacy pipeline took in one call (wire/hf §6), answered one
  * item per text in input order. `one` answers a single text.
  */
 function perText<T>(request: FakeTaskRequest, one: (input: string) => T): T | T[] {
@@ -80,12 +80,12 @@ function candidateLabels(request: FakeTaskRequest): string[] {
 
 const IMAGE_LABELS = ['tabby, tabby cat', 'Egyptian cat', 'tiger cat', 'lynx, catamount', 'Persian cat'];
 
-/** Answers per pipeline tag, in the shapes hf-inference returns today (wire §5). Deterministic from inputs. */
+/** Answers per pipeline tag, in the shapes hf-inference returns today (wire/hf §5). Deterministic from inputs. */
 export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeTaskAnswer> = {
   'text-classification'(request) {
     const input = text(request);
     const logit = (input.match(POSITIVE)?.length ?? 0) - (input.match(NEGATIVE)?.length ?? 0);
-    // The router wraps the list in an outer list, one per input (wire §5.1).
+    // The router wraps the list in an outer list, one per input (wire/hf §5.1).
     return { json: [labelScores(['POSITIVE', 'NEGATIVE'], [logit * 2, 0], topK(request, 2))] };
   },
 
@@ -138,7 +138,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
       }
       return labelScores(labels, logits, labels.length);
     };
-    // A list: the legacy pipeline's `[{sequence, labels, scores}, …]`, one per text (wire §6).
+    // A list: the legacy pipeline's `[{sequence, labels, scores}, …]`, one per text (wire/hf §6).
     if (Array.isArray(request.inputs)) {
       return {
         json: perText(request, (sequence) => {
@@ -147,7 +147,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
         }),
       };
     }
-    // Today's router shape: `[{label, score}]` sorted by score (wire §5.3).
+    // Today's router shape: `[{label, score}]` sorted by score (wire/hf §5.3).
     return { json: classify(text(request)) };
   },
 
@@ -181,7 +181,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
       end: (match.index as number) + match[0].length,
     }));
     const limit = topK(request, 1);
-    // One object for top_k 1, a list otherwise (wire §5.5).
+    // One object for top_k 1, a list otherwise (wire/hf §5.5).
     return { json: limit === 1 ? answers[0] : answers.slice(0, limit) };
   },
 
@@ -208,7 +208,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   summarization(request) {
     // The first sentence, cut to `max_length` words when asked (the legacy top-level parameter, or the spec's
-    // `generate_parameters.max_length`; wire §5.7), one item per text.
+    // `generate_parameters.max_length`; wire/hf §5.7), one item per text.
     const generate = request.parameters.generate_parameters as Record<string, unknown> | undefined;
     const maxLength = request.parameters.max_length ?? generate?.max_length;
     const summarize = (input: string) => {
@@ -221,14 +221,14 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   translation(request) {
     const target = typeof request.parameters.tgt_lang === 'string' ? request.parameters.tgt_lang : 'en';
-    // A flat list, one item per text in input order (wire §6).
+    // A flat list, one item per text in input order (wire/hf §6).
     return { json: [perText(request, (input) => ({ translation_text: `[${target}] ${input}` }))].flat() };
   },
 
   'feature-extraction'(request) {
     const normalize = request.body.normalize !== false;
     // A non-pooled model embeds each token: `1 × tokens × dims` per text, so a list is four levels deep
-    // (`texts × 1 × tokens × dims`, as bart-base answered live; wire §5.12).
+    // (`texts × 1 × tokens × dims`, as bart-base answered live; wire/hf §5.12).
     const vectors: (text: string) => unknown = request.model?.tokenEmbeddings
       ? (text) => [(text.match(/\S+/g) ?? [text]).map((token) => embed(token, normalize))]
       : (text) => embed(text, normalize);
@@ -295,7 +295,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   'image-to-text'(request) {
     const bytes = media(request, 'image');
-    // The object form the spec documents (wire §5.18).
+    // The object form the spec documents (wire/hf §5.18).
     return { json: { generated_text: `two cats sleeping on a pink blanket (${bytes.byteLength} bytes)` } };
   },
 
@@ -353,7 +353,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
     const inputs = request.inputs as { image?: unknown; question?: unknown } | undefined;
     if (typeof inputs?.image !== 'string' || typeof inputs.question !== 'string')
       throw badRequest('inputs must be {image: <base64>, question}');
-    // A generative model (donut) answers only the text (wire §5.27).
+    // A generative model (donut) answers only the text (wire/hf §5.27).
     if (request.model?.answersWithoutOptionalFields) return { json: [{ answer: 'us-001' }] };
     return { json: [{ answer: 'us-001', score: 0.9986, start: 16, end: 16 }].slice(0, topK(request, 1)) };
   },
