@@ -4,9 +4,9 @@ export { type DownloadedFile, type DownloadResultOptions, downloadResult } from 
 export { joinURL, withoutTrailingSlashes } from './join-url';
 export { type ApiKeySource, loadApiKey } from './load-api-key';
 export { parseUpstream, type UpstreamContext, unexpectedBody } from './parse-upstream';
-export { buildHeaders, createHeaderCache, type HeaderLayers, withBodyHeaders } from './request-headers';
+export { buildHeaders, createHeaderCache, type HeaderLayers } from './request-headers';
 export { REVISION_NOT_PINNED, requirePinnedRevision, revisionNotServed } from './revision-policy';
-export { arrayElement, kindsOf, objectShape, schemaAt, unwrapSchema, type ValueKind } from './schema-shape';
+export { arrayElement, kindsOf, objectShape, schemaAt, type ValueKind } from './schema-shape';
 export {
   type ErrorFromResponse,
   EVENT_STREAM_MEDIA_TYPE,
