@@ -1,55 +1,17 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeServer, fakeMedia, startFakeServer } from '@infermux/testkit';
+import { type FakeServer, fakeMedia, rejectionOf, resultFileRoutes, startFakeServer } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import { downloadResult } from './download-result';
 
-const big = Buffer.alloc(1500, 7);
 let server: FakeServer;
 let directory: string;
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'download-result-'));
-  server = await startFakeServer({
-    routes: [
-      {
-        method: 'GET',
-        path: '/image.png',
-        handler: (_request, response) => response.bytes(200, fakeMedia.image.bytes, 'image/png; charset=binary'),
-      },
-      {
-        method: 'GET',
-        path: '/moved',
-        handler: (_request, response) => response.text(302, '', { location: '/image.png' }),
-      },
-      { method: 'GET', path: '/loop', handler: (_request, response) => response.text(307, '', { location: '/loop' }) },
-      { method: 'GET', path: '/nowhere', handler: (_request, response) => response.text(302, '') },
-      {
-        method: 'GET',
-        path: '/to-file',
-        handler: (_request, response) => response.text(302, '', { location: 'file:///etc/passwd' }),
-      },
-      { method: 'GET', path: '/big', handler: (_request, response) => response.bytes(200, big, 'image/png') },
-      {
-        method: 'GET',
-        path: '/big-chunked',
-        handler: (_request, response) => {
-          response.raw.writeHead(200, { 'content-type': 'image/png' });
-          response.raw.write(big.subarray(0, 800));
-          response.raw.end(big.subarray(800));
-        },
-      },
-      {
-        method: 'GET',
-        path: '/empty',
-        handler: (_request, response) => response.bytes(200, new Uint8Array(0), 'image/png'),
-      },
-      { method: 'GET', path: '/gone', handler: (_request, response) => response.json(404, { error: 'expired' }) },
-      { method: 'GET', path: '/broken', handler: (_request, response) => response.json(500, { error: 'oops' }) },
-    ],
-  });
+  server = await startFakeServer({ routes: resultFileRoutes() });
 });
 afterAll(async () => {
   await server?.close();
@@ -57,17 +19,14 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<InfermuxError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
+  const error = await rejectionOf(promise);
   if (!InfermuxError.isInstance(error)) throw new Error(`expected an InfermuxError, got ${String(error)}`);
   return error;
 }
 
 describe('downloadResult', () => {
   it('returns the bytes and their media type, following a redirect', async () => {
-    for (const path of ['/image.png', '/moved']) {
+    for (const path of ['/image.png', '/moved', '/moved-twice']) {
       const result = await downloadResult(`${server.url}${path}?signature=s3cr3t`);
       expect(result.contentType).toBe('image/png');
       expect(Buffer.from(result.data).equals(fakeMedia.image.bytes)).toBe(true);
