@@ -75,7 +75,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
   const transport: Transport = settings.transport ?? createHttpTransport();
   const env = () => settings.env ?? process.env;
   const endpointUrl = settings.endpointUrl;
-  // The Hub answers public models without a token; the router never does (wire §2.1), a public
+  // The Hub answers public models without a token; the router never does (wire/hf §2.1), a public
   // dedicated endpoint does.
   const hubToken: ApiKeySource = {
     provider: name,
@@ -367,7 +367,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       let reason: string;
       let served: string | undefined;
       if (servesHead) {
-        // HF Inference takes no revision parameter and serves the default branch (wire §8): a pin holds
+        // HF Inference takes no revision parameter and serves the default branch (wire/hf §8): a pin holds
         // only while it is the head. This detects drift; it cannot enforce the pin.
         const head = (await hub.modelInfo(model.id, signal, timeouts)).sha;
         if (head === requested) return { id: model.id, revision: requested, pinned: true };
