@@ -3,6 +3,7 @@ import type { Attempt } from '../result/result-envelope';
 import type { TaskId } from '../tasks/task-registry';
 import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
+import { AttemptDeadline } from './attempt-deadline';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
 import { type LinkedSignal, linkSignals } from './link-signals';
 import type { PriceTable } from './price-table';
@@ -91,10 +92,14 @@ const recordFailure = (breaker: CircuitBreaker): void => breaker.onFailure();
 const releaseSlot = (breaker: CircuitBreaker): void => breaker.release();
 const deadlineReason = new Error('deadline');
 /** Our own deadline timer, for attempts whose provider has not shown that core's transport enforces it. */
-const expireDeadline = (deadline: Deadline, link: LinkedSignal): void => {
+const expireDeadline = (deadline: AttemptDeadline, link: LinkedSignal): void => {
   deadline.expired = true;
   link.abort(deadlineReason);
 };
+
+/** The transport reports a call it ended at the route's deadline in its error. */
+const cutAtDeadline = (error: unknown): boolean =>
+  InfermuxError.isInstance(error) && error.code === 'provider_timeout' && error.details?.phase === 'deadline';
 
 const breakerEventTypes = {
   open: 'breaker-open',
@@ -399,7 +404,7 @@ export class Router {
       return { ok: false, error, target };
     }
     const stats = this.stats.get(target);
-    const deadline: Deadline = { at: context.deadlineAt, expired: false, enforced: false };
+    const deadline = new AttemptDeadline(context.deadlineAt);
     // A target whose attempts reach core's transport (which ends them at `deadline`) runs on the
     // call's signal. A hedge that may lose needs a controller; so does a target not yet seen to
     // hand the deadline to the transport, plus a timer of ours that enforces it.
@@ -440,7 +445,7 @@ export class Router {
     try {
       const value = await request.run(target, signal, deadline);
       clearTimeout(timer);
-      stats.transportDeadline = deadline.enforced;
+      stats.transportDeadline = deadline.upstream !== undefined;
       // A stream handed on: the deadline covered reaching its first content, not reading the rest.
       if (request.holdSignal) deadline.at = Number.POSITIVE_INFINITY;
       stats.recordLatency(Date.now() - startedAt);
@@ -459,7 +464,7 @@ export class Router {
         abort: link ? link.abort : (reason) => deadline.upstream?.abort(reason),
       };
     } catch (caught) {
-      stats.transportDeadline = deadline.enforced;
+      stats.transportDeadline = deadline.upstream !== undefined;
       error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
       this.#withBreaker(target, request.requestId, countsAgainstHealth(error) ? recordFailure : releaseSlot);
       const hint = retryHintMs(error);
@@ -475,14 +480,14 @@ export class Router {
   #attemptFailed(
     caught: unknown,
     context: LoopContext<unknown>,
-    deadline: Deadline,
+    deadline: AttemptDeadline,
     timer: ReturnType<typeof setTimeout> | undefined,
     link: LinkedSignal | undefined,
     cancellable: { cancelled: boolean } | undefined,
   ): InfermuxError {
     clearTimeout(timer);
     link?.dispose();
-    if (deadline.expired) context.deadlineExpired = true;
+    if (deadline.expired || cutAtDeadline(caught)) context.deadlineExpired = true;
     return this.#translate(caught, context, cancellable?.cancelled === true);
   }
 

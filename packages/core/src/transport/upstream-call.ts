@@ -74,8 +74,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     let first = Math.min(timeouts.firstByteMs, timeouts.totalMs, timeouts.idleMs);
     const { deadline } = this;
     if (deadline) {
-      deadline.enforced = true;
-      deadline.upstream = this;
+      deadline.enforcedBy(this);
       first = Math.min(first, Math.max(0, deadline.at - Date.now()));
     }
     this.arm(first);
@@ -198,10 +197,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const { deadline } = this;
     if (deadline && deadline.at !== Number.POSITIVE_INFINITY) {
       const left = deadline.at - Date.now();
-      if (left < DEADLINE_SLACK_MS) {
-        deadline.expired = true;
-        return this.expire('deadline');
-      }
+      if (left < DEADLINE_SLACK_MS) return this.expire('deadline');
       next = Math.min(next, left);
     }
     if (!this.responded) {
