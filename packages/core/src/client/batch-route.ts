@@ -8,7 +8,7 @@ import { getTask, type TaskId, type TaskInput } from '../tasks/task-registry';
 import { type CallServices, revisionPolicyOf } from './call-services';
 import type { BatchItemResult, BatchOptions, RequestOptions } from './client-types';
 import { prepareInput, RoutedCall, validateOutput } from './routed-call';
-import { runBatchItem } from './run-route';
+import { runRoute } from './run-route';
 
 const DEFAULT_BATCH_CONCURRENCY = 4;
 
@@ -50,7 +50,7 @@ export async function batchRoute<T extends TaskId>(
 
   const runSingle = async (item: { index: number; input: TaskInput<T> }) => {
     try {
-      const result = await runBatchItem(services, task, { ...request, input: item.input }, route.name);
+      const result = await runRoute(services, task, { ...request, input: item.input }, route.name);
       results[item.index] = { index: item.index, result };
     } catch (error) {
       results[item.index] = { index: item.index, error: InfermuxError.from(error, { code: 'gateway_internal' }) };

@@ -2,7 +2,6 @@ import type { ProviderRunResult } from '../provider/provider';
 import type { RunResult } from '../result/result-envelope';
 import { cacheKey } from '../routing/cache-key';
 import { isPinnedRoute } from '../routing/route';
-import type { RequestKind } from '../routing/routing-events';
 import { getTask, type TaskId } from '../tasks/task-registry';
 import type { CallServices } from './call-services';
 import type { RequestOptions } from './client-types';
@@ -20,49 +19,26 @@ const runStep: AttemptStep<TaskId, RequestOptions<TaskId>, ProviderRunResult> = 
   },
 };
 
-/** `client.run`: one routed call, its result from the cache when the task is deterministic. */
+/**
+ * `client.run`: one routed call, its result from the cache when the task is deterministic. A batch
+ * runs an item on its own here too (`batchRoute`: its route's name), its input already prepared.
+ */
 export async function runRoute<T extends TaskId>(
   services: CallServices,
   task: T,
   request: RequestOptions<T>,
-  kind: RequestKind = 'run',
+  batchRoute?: string,
 ): Promise<RunResult<T>> {
-  const call: RunCall<T> = new RoutedCall(
-    services,
-    task,
-    request,
-    runStep as AttemptStep<T, RequestOptions<T>, ProviderRunResult<T>>,
-    kind,
-  );
+  const step = runStep as AttemptStep<T, RequestOptions<T>, ProviderRunResult<T>>;
+  const call = new RoutedCall(services, task, request, step, batchRoute === undefined ? 'run' : 'batch');
   try {
-    call.check();
-    call.input = await prepareInput(services, task, request.input, request.signal);
-    const result = await call.overRoute(runOverRoute);
-    call.end({ result });
-    return result;
-  } catch (error) {
-    call.end({ error });
-    throw error;
-  }
-}
-
-/** One item of a batch run on its own (its input already prepared), reported under the batch's route. */
-export async function runBatchItem<T extends TaskId>(
-  services: CallServices,
-  task: T,
-  request: RequestOptions<T>,
-  route: string,
-): Promise<RunResult<T>> {
-  const call: RunCall<T> = new RoutedCall(
-    services,
-    task,
-    request,
-    runStep as AttemptStep<T, RequestOptions<T>, ProviderRunResult<T>>,
-    'batch',
-  );
-  call.label = route;
-  call.input = request.input;
-  try {
+    if (batchRoute === undefined) {
+      call.check();
+      call.input = await prepareInput(services, task, request.input, request.signal);
+    } else {
+      call.label = batchRoute;
+      call.input = request.input;
+    }
     const result = await call.overRoute(runOverRoute);
     call.end({ result });
     return result;

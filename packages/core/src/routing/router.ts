@@ -202,7 +202,7 @@ export class Router {
     // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
     const policy = request.route.retry
       ? resolveRetryPolicy(this.options.retry, request.route.retry)
-      : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
+      : this.#resolveBasePolicy();
     // The deadline travels with each attempt to the transport, which ends the call there with the
     // timer it arms anyway, and which a stream handed on can be ended through: attempts run on the
     // caller's own signal, with no controller or timer here.
@@ -221,6 +221,11 @@ export class Router {
     } catch (error) {
       throw this.#translate(error, context);
     }
+  }
+
+  #resolveBasePolicy(): RetryPolicy {
+    this.#basePolicy ??= resolveRetryPolicy(this.options.retry);
+    return this.#basePolicy;
   }
 
   async #loop<R>(context: LoopContext<R>): Promise<Extract<Outcome<R>, { ok: true }>> {
@@ -314,7 +319,10 @@ export class Router {
           cause: outcome.error,
         });
       }
-      if (kind === 'skip-target') (skipped ??= new Set()).add(outcome.target.key);
+      if (kind === 'skip-target') {
+        skipped ??= new Set();
+        skipped.add(outcome.target.key);
+      }
     }
     throw this.#exhausted(context, lastError);
   }
