@@ -10,19 +10,15 @@ import type { Route, RouteTarget } from '../routing/route';
 import type { ExecuteRequest, ExecuteResult } from '../routing/router';
 import type { RequestKind } from '../routing/routing-events';
 import { getTask, type TaskId, type TaskInput, type TaskOutput } from '../tasks/task-registry';
-import type { Deadline, Timeouts } from '../transport/timeouts';
+import type { Deadline } from '../transport/timeouts';
 import { type CallServices, revisionPolicyOf } from './call-services';
+import type { RequestOptions } from './client-types';
 
 /** What every routed request carries, whatever the operation. */
-export interface RoutedRequest {
-  model: string | ModelRef;
-  provider?: string;
-  signal?: AbortSignal;
-  headers?: Record<string, string>;
-  timeouts?: Partial<Timeouts>;
-  revisionPolicy?: RevisionPolicy;
-  requestId?: string;
-}
+export type RoutedRequest = Pick<
+  RequestOptions<TaskId>,
+  'model' | 'provider' | 'signal' | 'headers' | 'timeouts' | 'revisionPolicy' | 'requestId'
+>;
 
 /** What a provider's answer carries that the result envelope reports. */
 export interface ProviderAnswer {
