@@ -12,6 +12,8 @@ import { runRoute } from './run-route';
 
 const DEFAULT_BATCH_CONCURRENCY = 4;
 
+type BatchItem<T extends TaskId> = { index: number; input: TaskInput<T> };
+
 /** `client.batch`: inputs in upstream batches where every target takes them, else one routed call each. */
 export async function batchRoute<T extends TaskId>(
   services: CallServices,
@@ -31,7 +33,7 @@ export async function batchRoute<T extends TaskId>(
   const { inputs, concurrency = DEFAULT_BATCH_CONCURRENCY, ...request } = batchOptions;
   const route = services.resolveRoute(task, request, revisionPolicyOf(services, request));
   const results = new Array<BatchItemResult<T>>(inputs.length);
-  const prepared: Array<{ index: number; input: TaskInput<T> }> = [];
+  const prepared: Array<BatchItem<T>> = [];
   for (const [index, raw] of inputs.entries()) {
     try {
       prepared.push({ index, input: await prepareInput(services, task, raw, request.signal) });
@@ -48,7 +50,7 @@ export async function batchRoute<T extends TaskId>(
     }),
   );
 
-  const runSingle = async (item: { index: number; input: TaskInput<T> }) => {
+  const runSingle = async (item: BatchItem<T>) => {
     try {
       const result = await runRoute(services, task, { ...request, input: item.input }, route.name);
       results[item.index] = { index: item.index, result };
@@ -82,7 +84,6 @@ export async function batchRoute<T extends TaskId>(
   return results;
 }
 
-type BatchItem<T extends TaskId> = { index: number; input: TaskInput<T> };
 type BatchCall<T extends TaskId> = RoutedCall<T, Omit<RequestOptions<T>, 'input'>, ProviderBatchResult<T>>;
 
 /** One upstream batch call of `items` over `route` (already resolved for the whole batch). */
