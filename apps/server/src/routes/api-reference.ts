@@ -42,7 +42,15 @@ function page(endpoints: readonly Endpoint[]): string {
         `<li><code>${endpoint.method} ${escapeHtml(endpoint.path)}</code> (${endpoint.auth}): ${escapeHtml(endpoint.summary)}</li>`,
     )
     .join('\n');
-  const config = { url: '/openapi.json', withDefaultFonts: false, hideClientButton: true, telemetry: false };
+  // No remote fonts, no telemetry, no hosted AI agent or developer toolbar: the page works offline and calls home never.
+  const config = {
+    url: '/openapi.json',
+    withDefaultFonts: false,
+    telemetry: false,
+    agent: { disabled: true },
+    showDeveloperTools: 'never',
+    hideClientButton: true,
+  };
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>infermux gateway API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head><body>
 <div id="api-reference"><noscript><h1>infermux gateway</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p><ul>
