@@ -6,6 +6,7 @@ import {
   type JobStatus,
   type ProviderCallOptions,
   type ProviderForwardResult,
+  type ProviderOperation,
   type ProviderRunResult,
   type ProviderStreamResult,
   type ProviderV1,
@@ -33,6 +34,12 @@ import { checkModelCapabilities, type EvolinkJobTask } from './evolink-model-cap
 import { EVOLINK_API_KEY_ENV, type EvolinkSettings, resolveBaseURLs } from './evolink-settings';
 import { evolinkTaskSchema } from './evolink-task-schema';
 import { taskToJobStatus } from './evolink-task-status';
+
+/** How a message words an operation whose name alone reads badly before "task". */
+const operationWords: Partial<Record<ProviderOperation, string>> = {
+  start: 'start a job for',
+  status: 'report job status for',
+};
 
 /** Where each async task is submitted. Adding a media task = one entry (plus its capabilities rows). */
 const jobEndpoints: Record<EvolinkJobTask, string> = {
@@ -77,12 +84,12 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     };
   };
 
-  const unsupported = (task: TaskId, what: string, hint = '') =>
+  const unsupported = (task: TaskId, operation: ProviderOperation, hint = '') =>
     new InfermuxError({
       code: 'caller_unsupported',
-      message: `Provider "${provider}" cannot ${what} task "${task}"${hint}`,
+      message: `Provider "${provider}" cannot ${operationWords[operation] ?? operation} task "${task}"${hint}`,
       provider,
-      details: { task },
+      details: { task, operation },
     });
 
   // The text base is read per call (the env may change); the URL is joined again only when it does.
@@ -158,7 +165,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     async doStart<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>> {
       const task = options.task;
       if (!isJobTask(task))
-        throw unsupported(task, 'start a job for', ': only image-generation and video-generation run as jobs');
+        throw unsupported(task, 'start', ': only image-generation and video-generation run as jobs');
       const warnings: Warning[] = revisionWarnings(options.model, options.revisionPolicy, provider);
       const modelId = upstreamModelId(options.model);
       const input = options.input as TaskInput<EvolinkJobTask>;
@@ -178,7 +185,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
 
     async doStatus<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>> {
       const task = options.task;
-      if (!isJobTask(task)) throw unsupported(task, 'report job status for');
+      if (!isJobTask(task)) throw unsupported(task, 'status');
       const url = joinURL(resolveBaseURLs(settings).api, `v1/tasks/${encodeURIComponent(options.jobId)}`);
       const response = await sendOpenAIRequest({ ...endpoint(url, options, 'status'), method: 'GET' });
       return (await readStatus(response, task)) as unknown as JobStatus<T>;
@@ -190,7 +197,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
         code: 'caller_unsupported',
         message: `Provider "${provider}" cannot cancel job ${options.jobId}: EvoLink's API has no cancel endpoint. The job keeps running; stop waiting with an AbortSignal and fetch it later by id if needed.`,
         provider,
-        details: { jobId: options.jobId, task: options.task },
+        details: { jobId: options.jobId, task: options.task, operation: 'cancel' },
       });
     },
   };

@@ -159,7 +159,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
         code: 'caller_unsupported',
         message: `Provider "${provider}" cannot ${what} task "${task}" (it serves: ${served.join(', ')})`,
         provider,
-        details: { task },
+        details: { task, operation: what },
       });
     }
     return handler;

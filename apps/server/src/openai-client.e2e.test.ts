@@ -85,9 +85,9 @@ describe('the official openai client, unchanged, against the gateway', () => {
     expect(asBase64.data[0]?.embedding.length).toBeGreaterThan(0);
     expect(asFloat.data[1]?.embedding).toHaveLength(asBase64.data[1]!.embedding.length);
     // float32 round trip: the same vector to float32 precision.
-    asBase64.data[1]!.embedding.forEach((value, index) =>
-      expect(value).toBeCloseTo(asFloat.data[1]!.embedding[index]!, 5),
-    );
+    asBase64.data[1]!.embedding.forEach((value, index) => {
+      expect(value).toBeCloseTo(asFloat.data[1]!.embedding[index]!, 5);
+    });
     expect(asBase64.usage.prompt_tokens).toBeGreaterThanOrEqual(0);
   });
 

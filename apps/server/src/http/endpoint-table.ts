@@ -1,5 +1,5 @@
 /** A path pattern: `/v1/videos/{id}/content`; `{name+}` takes the rest of the path (slashes included). */
-export interface RouteMatch<T> {
+export interface EndpointMatch<T> {
   value: T;
   params: Record<string, string>;
 }
@@ -26,10 +26,10 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
 }
 
 /**
- * A small method + path router: static paths are one Map lookup (the hot endpoints),
+ * The gateway's HTTP endpoints by method + path: static paths are one Map lookup (the hot endpoints),
  * patterns are tried in the order they were added.
  */
-export class Router<T> {
+export class EndpointTable<T> {
   private readonly exact = new Map<string, T>();
   private readonly patterns: PatternRoute<T>[] = [];
   private readonly knownPaths: RegExp[] = [];
@@ -45,7 +45,7 @@ export class Router<T> {
     this.knownPaths.push(regex);
   }
 
-  match(method: string, path: string): RouteMatch<T> | undefined {
+  match(method: string, path: string): EndpointMatch<T> | undefined {
     const exact = this.exact.get(`${method} ${path}`);
     if (exact !== undefined) return { value: exact, params: {} };
     for (const route of this.patterns) {

@@ -1,7 +1,7 @@
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, writeConfig } from './cli-harness.test-helper';
-import { exitCodes } from './exit-codes';
+import { exitCodes } from '../exit-codes';
+import { runCli, tempDir, writeConfig } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;

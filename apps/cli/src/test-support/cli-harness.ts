@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const binPath = new URL('../dist/bin.js', import.meta.url).pathname;
+export const binPath = new URL('../../dist/bin.js', import.meta.url).pathname;
 
 export interface CliRun {
   code: number | null;

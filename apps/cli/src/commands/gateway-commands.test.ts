@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir, writeConfig } from './cli-harness.test-helper';
-import { exitCodes } from './exit-codes';
+import { exitCodes } from '../exit-codes';
+import { runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { getTask } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf, TINY_PNG } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir, writeConfig } from './cli-harness.test-helper';
+import { runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;

@@ -1,7 +1,7 @@
 /** Test only: several fake upstreams on 127.0.0.1, each behind a test provider of the same name. */
 import { type FakeServer, startFakeServer } from '@infermux/testkit';
-import type { ProviderV1 } from '../../provider/provider';
-import { createHttpTransport } from '../../transport/http-transport';
+import type { ProviderV1 } from '../provider/provider';
+import { createHttpTransport } from '../transport/http-transport';
 import { createTestProvider } from './test-provider';
 import { serveTestUpstream, type TestUpstreamOptions } from './test-upstream';
 

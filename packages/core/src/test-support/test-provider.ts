@@ -7,16 +7,16 @@
  *   GET  /v1/tasks/<id>                  → {id, status, results?, usage?}
  * Errors: {"error": "...", "estimated_time"?: seconds}.
  */
-import { InfermuxError } from '../../errors/infermux-error';
-import type { ModelRef } from '../../model/model-ref';
-import type { JobStatus, ProviderV1, StreamPart } from '../../provider/provider';
-import type { ForwardChunk } from '../../provider/wire-forward';
-import type { Usage } from '../../result/usage';
-import type { TaskId } from '../../tasks/task-registry';
-import { httpError } from '../../transport/http-error';
-import { createHttpTransport, type HttpResponse, type Transport } from '../../transport/http-transport';
-import { parseSse } from '../../transport/sse';
-import type { Timeouts } from '../../transport/timeouts';
+import { InfermuxError } from '../errors/infermux-error';
+import type { ModelRef } from '../model/model-ref';
+import type { JobStatus, ProviderV1, StreamPart } from '../provider/provider';
+import type { ForwardChunk } from '../provider/wire-forward';
+import type { Usage } from '../result/usage';
+import type { TaskId } from '../tasks/task-registry';
+import { httpError } from '../transport/http-error';
+import { createHttpTransport, type HttpResponse, type Transport } from '../transport/http-transport';
+import { parseSse } from '../transport/sse';
+import type { Timeouts } from '../transport/timeouts';
 
 export interface TestProviderOptions {
   name: string;

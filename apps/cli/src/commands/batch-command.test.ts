@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getTask } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir } from './cli-harness.test-helper';
-import { exitCodes } from './exit-codes';
+import { exitCodes } from '../exit-codes';
+import { runCli, spawnCli, tempDir } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -58,7 +58,7 @@ describe('infermux batch', () => {
     const results = readJsonl(join(dir, 'out.jsonl'));
     expect(results.map((record) => record.id).sort()).toEqual([2, 6, 'a'].sort());
     for (const record of results) getTask('text-classification').output.parse(record.output);
-    expect((results.find((record) => record.id === 6)?.output as unknown[]).length).toBe(1);
+    expect((results.find((record) => record.id === 6)!.output as unknown[]).length).toBe(1);
     const errors = readJsonl(join(dir, 'out.jsonl.errors.jsonl'));
     expect(errors.map((record) => [record.id, (record.error as { code: string }).code]).sort()).toEqual([
       [5, 'caller_invalid_input'],

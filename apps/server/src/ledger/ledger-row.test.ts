@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGatewayStore } from './gateway-store';
-import { type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
-import { bearer, call, chatBody, createKey } from './test-support/gateway-requests';
+import { openGatewayStore } from '../gateway-store';
+import { type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
+import { bearer, call, chatBody, createKey } from '../test-support/gateway-requests';
 
 let fixture: GatewayFixture;
 let key: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGatewayStore } from './gateway-store';
-import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
-import { bearer, call, chatBody, createKey } from './test-support/gateway-requests';
+import { openGatewayStore } from '../gateway-store';
+import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
+import { bearer, call, chatBody, createKey } from '../test-support/gateway-requests';
 
 let fixture: GatewayFixture;
 let chatUrl: string;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { getTask } from '@infermux/core';
 import { type FakeEvolink, startFakeEvolink } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir } from './cli-harness.test-helper';
-import { exitCodes } from './exit-codes';
+import { exitCodes } from '../exit-codes';
+import { runCli, spawnCli, tempDir } from '../test-support/cli-harness';
 
 let evolink: FakeEvolink;
 let env: Record<string, string>;

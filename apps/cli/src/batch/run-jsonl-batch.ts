@@ -7,7 +7,7 @@ import { idKey } from './completed-ids';
 import type { JsonlAppender } from './jsonl-appender';
 import type { Line } from './read-lines';
 
-export interface BatchOptions {
+export interface JsonlBatchOptions {
   client: Client;
   task: TaskDefinition;
   model: string;
@@ -51,7 +51,7 @@ interface ParsedLine {
   input: Record<string, unknown>;
 }
 
-async function parseLine(line: Line, options: BatchOptions): Promise<ParsedLine> {
+async function parseLine(line: Line, options: JsonlBatchOptions): Promise<ParsedLine> {
   let value: unknown;
   try {
     value = JSON.parse(line.text);
@@ -89,7 +89,7 @@ async function parseLine(line: Line, options: BatchOptions): Promise<ParsedLine>
   return { id: id ?? line.number, input: mergeParameters(input, options) };
 }
 
-function mergeParameters(input: Record<string, unknown>, options: BatchOptions): Record<string, unknown> {
+function mergeParameters(input: Record<string, unknown>, options: JsonlBatchOptions): Record<string, unknown> {
   if (Object.keys(options.parameters).length === 0) return input;
   const [base] = options.parameterBase;
   if (!base) return { ...options.parameters, ...input };
@@ -125,7 +125,7 @@ function peekId(line: Line): unknown {
  * appending each result as it finishes. Resolves when the input is exhausted or the
  * signal fires; throws a fatal error (bad credentials, unknown model) after draining.
  */
-export async function runBatch(options: BatchOptions): Promise<void> {
+export async function runJsonlBatch(options: JsonlBatchOptions): Promise<void> {
   const { counts } = options;
   let fatal: InfermuxError | undefined;
   const stopped = () => options.signal.aborted || fatal !== undefined;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayFixture, startGatewayFixture } from './test-support/gateway-fixture';
-import { call } from './test-support/gateway-requests';
+import { type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
+import { call } from '../test-support/gateway-requests';
 
 let fixture: GatewayFixture;
 const json = { 'content-type': 'application/json' };
@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => fixture?.close());
 
 /** The JSON payloads of an SSE body's `data:` frames (without `[DONE]`). */
-function frames(text: string): any[] {
+function frames<Frame>(text: string): Frame[] {
   return text
     .split('\n\n')
     .map((frame) => frame.replace(/^data: ?/, ''))
@@ -31,7 +31,7 @@ describe('native task envelope, jobs, and the TGI stream', () => {
     });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toBe('text/event-stream');
-    const parts = frames(reply.text);
+    const parts = frames<{ type: string; text?: string }>(reply.text);
     expect(
       parts
         .filter((part) => part.type === 'text-delta')
@@ -85,11 +85,15 @@ describe('native task envelope, jobs, and the TGI stream', () => {
       body: JSON.stringify({ inputs: 'The answer is', parameters: { max_new_tokens: 8 }, stream: true }),
     });
     expect(reply.status).toBe(200);
-    const events = frames(reply.text);
+    const events = frames<{
+      generated_text: string | null;
+      token: { text: string };
+      details: { finish_reason: string };
+    }>(reply.text);
     const tokens = events.filter((event) => event.generated_text === null);
     expect(tokens.length).toBeGreaterThan(0);
     expect(tokens[0]).toMatchObject({ index: 1, token: { text: expect.any(String), special: false } });
-    const last = events.at(-1);
+    const last = events.at(-1)!;
     expect(last.generated_text).toBe(tokens.map((event) => event.token.text).join(''));
     expect(last.details.finish_reason).toMatch(/^(length|eos_token|stop_sequence)$/);
     expect(reply.text).not.toContain('[DONE]');
