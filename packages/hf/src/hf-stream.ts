@@ -8,7 +8,7 @@ import {
   jsonAnswerAsStream,
   readOpenAIStream,
   textCompletionFrames,
-} from '@infermux/openai-compatible';
+} from '@infermux/openai-compatible/internal';
 import { z } from 'zod';
 import { hfStreamError } from './hf-errors';
 import type { HfStreamFraming } from './tasks/task-mapping';

@@ -6,10 +6,15 @@ import {
   truncate,
   type Usage,
 } from '@infermux/core';
+import {
+  EVENT_STREAM_MEDIA_TYPE,
+  JSON_MEDIA_TYPE,
+  postJson,
+  type UpstreamEndpoint,
+} from '@infermux/core/provider-utils';
 import { buildChatBody, chatBodyFallback } from './chat-completion';
 import { chatCompletionFrames, isEventStream, jsonAnswerAsStream } from './json-answer-stream';
-import { type OpenAIEndpoint, postJson } from './openai-endpoint';
-import { readOpenAIUsage } from './openai-usage';
+import { readOpenAIUsage } from './map-openai-usage';
 import { passOpenAIStream } from './pass-openai-stream';
 
 /**
@@ -18,16 +23,15 @@ import { passOpenAIStream } from './pass-openai-stream';
  * Usage is always asked of a stream (accounting needs it) and cut out again unless the caller asked.
  */
 export async function forwardChatCompletion(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   input: TaskInput<'chat-completion'>,
   modelId: string,
   options: { stream: boolean; includeUsage?: boolean },
 ): Promise<ProviderForwardResult> {
   const { upstreamInput, keepUsage } = chatInputForForward(input, options);
   const body = buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage });
-  const response = await postJson(endpoint, body, {
-    stream: options.stream,
-    fallback: options.stream ? chatBodyFallback(input, body) : undefined,
+  const response = await postJson(endpoint, body, options.stream ? EVENT_STREAM_MEDIA_TYPE : JSON_MEDIA_TYPE, {
+    fallback: chatBodyFallback(input, body),
   });
   return forwardChatResponse(response, { provider: endpoint.provider, modelId, stream: options.stream, keepUsage });
 }

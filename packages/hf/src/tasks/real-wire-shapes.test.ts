@@ -1,7 +1,7 @@
 import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHf } from '../hf-provider';
-import { type FakeHfSetup, received, setupFakeHf } from '../testing/fake-hf-setup';
+import { type FakeHfSetup, received, setupFakeHf } from '../test-support/fake-hf-setup';
 
 // Shapes and requests from recorded live HF traffic that the adapter got wrong (issue #18); each answer is
 // validated against the core task's output schema by `setup.run`, as the client does.

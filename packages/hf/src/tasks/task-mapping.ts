@@ -2,7 +2,9 @@ import type { BinaryData, TaskCapabilities, TaskId, TaskInput, TaskOutput, Usage
 import type { TextGenerationRoute } from '../hf-settings';
 
 /** What goes on the wire: a JSON document, or raw bytes with their media type. */
-export type HfRequestBody = { kind: 'json'; json: unknown } | { kind: 'binary'; data: Uint8Array; contentType: string };
+export type HfRequestBody = HfJsonBody | { kind: 'binary'; data: Uint8Array; contentType: string };
+
+export type HfJsonBody = { kind: 'json'; json: unknown };
 
 /** A 2xx answer: parsed JSON, or bytes with their media type (images, audio). */
 export type HfResponseBody = { kind: 'json'; json: unknown } | { kind: 'binary'; binary: BinaryData };
@@ -29,9 +31,9 @@ export interface HfRequestPlan {
   warnings?: Warning[];
   /**
    * The same request without a field infermux sends on purpose where the official clients do not: sent once
-   * when the first answer is 400 or 422, for a target that refuses fields it does not know.
+   * when the first answer is 400 or 422, for a target that refuses fields it does not know (`postJson`).
    */
-  fallback?: HfRequestBody;
+  fallback?: HfJsonBody;
 }
 
 export interface HfResponseContext extends HfRouteContext {
