@@ -39,7 +39,7 @@ export interface StartGatewayOptions {
   host?: string;
   env?: Record<string, string | undefined>;
   /** Provider factories; `defaultProviderFactories` unless a test or an embedder brings its own. */
-  factories?: readonly ProviderFactory<any>[];
+  factories?: readonly ProviderFactory[];
   /** Where JSON logs go (stdout by default). */
   logDestination?: DestinationStream;
 }
