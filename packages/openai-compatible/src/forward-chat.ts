@@ -15,6 +15,7 @@ import {
 import { buildChatBody, chatBodyFallback } from './chat-completion';
 import { chatCompletionFrames, isEventStream, jsonAnswerAsStream } from './json-answer-stream';
 import { readOpenAIUsage } from './map-openai-usage';
+import { parseJsonText } from './parse-json-text';
 import { passOpenAIStream } from './pass-openai-stream';
 
 /**
@@ -92,19 +93,11 @@ export async function forwardChatResponse(
 /** Enough of a check that a broken 200 fails over instead of reaching the caller: JSON with a `choices` list. */
 function parseChatCompletion(bytes: Uint8Array, provider: string, status: number): Record<string, unknown> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InfermuxError({
-      code: 'provider_bad_response',
-      message: `${provider} answered ${status} with a body that is not valid JSON`,
-      provider,
-      status: 502,
-      details: { rawBody: truncate(text), upstreamStatus: status },
-      cause,
-    });
-  }
+  const json = parseJsonText(text, {
+    provider,
+    message: `${provider} answered ${status} with a body that is not valid JSON`,
+    upstreamStatus: status,
+  });
   if (json === null || typeof json !== 'object' || !Array.isArray((json as { choices?: unknown }).choices)) {
     throw new InfermuxError({
       code: 'provider_bad_response',

@@ -1,4 +1,5 @@
-import { type HttpResponse, InfermuxError, truncate } from '@infermux/core';
+import type { HttpResponse, InfermuxError } from '@infermux/core';
+import { parseJsonText } from './parse-json-text';
 import { streamError } from './read-openai-stream';
 
 /**
@@ -32,19 +33,12 @@ export async function jsonAnswerAsStream(
   },
 ): Promise<HttpResponse> {
   const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InfermuxError({
-      code: 'provider_bad_response',
-      message: `${context.provider} answered a stream request with ${response.contentType || 'no content type'} that is neither an event stream nor JSON`,
-      provider: context.provider,
-      requestId: response.requestId,
-      details: { rawBody: truncate(text) },
-      cause,
-    });
-  }
+  const json = parseJsonText(text, {
+    provider: context.provider,
+    message: `${context.provider} answered a stream request with ${response.contentType || 'no content type'} that is neither an event stream nor JSON`,
+    upstreamStatus: response.status,
+    requestId: response.requestId,
+  });
   if (json !== null && typeof json === 'object' && (json as { error?: unknown }).error)
     throw context.errorOf ? context.errorOf(json) : streamError(json, context.provider, response.requestId);
   const sse =
