@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { version } from '../package.json';
 import type { CliContext, GlobalOptions } from './runtime/cli-context';
 
 /** Runs a command module's handler; set by `main`, which owns the context and the exit code. */
@@ -17,6 +18,8 @@ export function createProgram(dispatch: Dispatch): Command {
       '-c, --config <path>',
       'config file (default: infermux.config.yaml|yml|json found upward from the current directory)',
     )
+    // The version is inlined at build time from this package's manifest.
+    .version(version, '-V, --version', 'print the infermux version')
     .option('-v, --verbose', 'show error codes, request ids and the cause chain')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showSuggestionAfterError(true)

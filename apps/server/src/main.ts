@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pnpm start`: the gateway on embedded defaults. No config file, service or token is
  * needed: 127.0.0.1, port from PORT (or 8080), SQLite ledger under ./.infermux/,
