@@ -34,6 +34,8 @@ const tarballName = (name: string, version: string) => `${name.replace('@', '').
 let work: string;
 let tarballs: Map<string, string>;
 let hf: FakeHf;
+/** The CLI + gateway install, with SQLite built: the Dockerfile's /app. */
+let gatewayInstall: string | undefined;
 
 function run(command: string, args: readonly string[], cwd: string, timeoutMs = 240_000): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -93,6 +95,67 @@ function runAsync(command: string, args: readonly string[], cwd: string, env: No
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** A long-running child with its output collected; `stop` sends SIGTERM and resolves with the exit code. */
+function startProcess(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv) {
+  let output = '';
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+interface DockerStage {
+  env: Record<string, string>;
+  workdir: string;
+  user: string;
+  volumes: string[];
+  cmd: string[];
+  healthcheck: string[];
+}
+
+/** The last stage of a Dockerfile: the instructions this test needs, continuation lines joined. */
+function dockerRuntimeStage(dockerfile: string): DockerStage {
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const stage = instructions.slice(instructions.findLastIndex((line) => /^FROM\s/i.test(line)));
+  const runtime: DockerStage = { env: {}, workdir: '/', user: 'root', volumes: [], cmd: [], healthcheck: [] };
+  for (const line of stage) {
+    const [, keyword = '', rest = ''] = /^(\w+)\s+(.*)$/.exec(line) ?? [];
+    switch (keyword.toUpperCase()) {
+      case 'ENV':
+        for (const [, name = '', value = ''] of rest.matchAll(/(\w+)=(\S+)/g)) runtime.env[name] = value;
+        break;
+      case 'WORKDIR':
+        runtime.workdir = rest;
+        break;
+      case 'USER':
+        runtime.user = rest;
+        break;
+      case 'VOLUME':
+        runtime.volumes.push(...(JSON.parse(rest) as string[]));
+        break;
+      case 'CMD':
+        runtime.cmd = JSON.parse(rest) as string[];
+        break;
+      case 'HEALTHCHECK':
+        runtime.healthcheck = JSON.parse(rest.slice(rest.indexOf('CMD') + 3)) as string[];
+        break;
+    }
+  }
+  return runtime;
 }
 
 const cleanEnv = (extra: Record<string, string>) => ({
@@ -250,17 +313,45 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
       run('npm', ['rebuild', 'better-sqlite3'], full.dir, 600_000);
     }
 
-    let output = '';
-    const gateway = spawn(gatewayBin, [], { cwd: full.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    gateway.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    gateway.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const gateway = startProcess(gatewayBin, [], full.dir, env);
     try {
-      expect(await waitForStatus(`http://127.0.0.1:${port}/healthz`, gateway, () => output)).toBe(200);
+      expect(await waitForStatus(`http://127.0.0.1:${port}/healthz`, gateway.child, gateway.output)).toBe(200);
     } finally {
-      const exited = new Promise((resolve) => gateway.once('exit', resolve));
-      gateway.kill('SIGTERM');
-      await exited;
+      expect(await gateway.stop()).toBe(0);
     }
-    expect(gateway.exitCode).toBe(0);
+    gatewayInstall = full.dir;
   }, 240_000);
+
+  // No image can be built here (no Docker daemon): the runtime stage's CMD runs as written, with the
+  // ENV it sets, its WORKDIR and /app mapped to this install, until its HEALTHCHECK passes.
+  it("runs the Dockerfile's CMD with its ENV until its HEALTHCHECK (/readyz) passes", async () => {
+    expect(gatewayInstall, 'needs the gateway install of the test above').toBeDefined();
+    const app = gatewayInstall as string;
+    const runtime = dockerRuntimeStage(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+    expect(runtime.env).toMatchObject({ HOST: '0.0.0.0', PORT: '8080', NODE_ENV: 'production' });
+    expect(runtime.user).toBe('node');
+    expect(runtime.volumes).toContain(runtime.workdir);
+    const data = mkdtempSync(join(work, 'data-'));
+    const inContainer = (word: string) => word.replace(/^\/app\//, `${app}/`).replace(/^\/data\b/, data);
+    // Only the port changes: 8080 may be taken on this machine.
+    const port = String(await freePort());
+    const env = cleanEnv({ ...runtime.env, PORT: port });
+    const [command, ...args] = runtime.cmd.map(inContainer);
+    const gateway = startProcess(command === 'node' ? process.execPath : (command as string), args, data, env);
+    try {
+      // HOST=0.0.0.0 with no key is served on 127.0.0.1 only (see compose.yaml): probe it there, as HEALTHCHECK does.
+      expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, gateway.child, gateway.output)).toBe(200);
+      const [checkCommand, ...checkArgs] = runtime.healthcheck;
+      const check = await runAsync(
+        checkCommand === 'node' ? process.execPath : (checkCommand as string),
+        checkArgs,
+        data,
+        env,
+      );
+      expect(check.status).toBe(0);
+      expect(existsSync(join(data, '.infermux/gateway.sqlite')), 'the ledger is in the volume').toBe(true);
+    } finally {
+      expect(await gateway.stop()).toBe(0);
+    }
+  }, 60_000);
 });
