@@ -202,7 +202,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     stream: boolean,
   ): Promise<HttpResponse> {
     const credential = token();
-    // A public dedicated endpoint takes calls without a token; the router never does (wire §2.1).
+    // A public dedicated endpoint takes calls without a token; the router never does (wire/hf §2.1).
     if (!credential && !endpointUrl) throw missingToken(name);
     const response = await transport.request({
       method: 'POST',
@@ -397,7 +397,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       let reason: string;
       let served: string | undefined;
       if (servesHead) {
-        // HF Inference takes no revision parameter and serves the default branch (wire §8): a pin holds
+        // HF Inference takes no revision parameter and serves the default branch (wire/hf §8): a pin holds
         // only while it is the head. This detects drift; it cannot enforce the pin.
         const head = (await hub.modelInfo(model.id, signal, timeouts)).sha;
         if (head === requested) return { id: model.id, revision: requested, pinned: true };

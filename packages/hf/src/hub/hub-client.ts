@@ -26,7 +26,7 @@ export interface HubClientOptions {
 const COMMIT_TTL_MS = 60 * 60 * 1000;
 const COMMIT = /^[0-9a-f]{40}$/;
 
-/** Hub API calls (wire §8): model info and revision → commit, cached for `ttlMs`. */
+/** Hub API calls (wire/hf §8): model info and revision → commit, cached for `ttlMs`. */
 export class HubClient {
   readonly #info: TtlCache<HfModelInfo>;
   readonly #revisions: TtlCache<string>;

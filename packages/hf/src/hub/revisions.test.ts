@@ -23,7 +23,7 @@ beforeEach(() => {
 
 const hubPaths = () => setup.fake.server.requests.map((request) => `${request.method} ${request.url}`);
 
-describe('revision resolution through the Hub (wire §8)', () => {
+describe('revision resolution through the Hub (wire/hf §8)', () => {
   it('a branch that is the current head resolves to its commit and is pinned', async () => {
     const provider = createHf({
       apiKey: FAKE_HF_VALID_TOKEN,

@@ -9,7 +9,7 @@ const transcript = z.looseObject({
     .optional(),
 });
 
-/** Wire §5.22: `{text, chunks?}` (`chunks` only with `return_timestamps`); a one-item list is accepted too. */
+/** wire/hf §5.22: `{text, chunks?}` (`chunks` only with `return_timestamps`); a one-item list is accepted too. */
 const upstream = z.union([transcript, z.array(transcript).length(1)]);
 
 export const automaticSpeechRecognition: HfTaskMapping<'automatic-speech-recognition'> = {

@@ -14,7 +14,7 @@ function fromBase64(text: string, declared?: string): BinaryData {
 }
 
 /**
- * Media out (wire §5.19, §5.20, §5.24): hf-inference answers raw bytes with a media `Content-Type`. Also
+ * Media out (wire/hf §5.19, §5.20, §5.24): hf-inference answers raw bytes with a media `Content-Type`. Also
  * accepted: `{data: [{b64_json}]}` (other image backends, read by huggingface.js) and the older
  * `[{blob, content-type}]` audio JSON.
  */

@@ -8,7 +8,7 @@ type Input = TaskInput<'feature-extraction'>;
 
 const vector = z.array(z.number());
 /**
- * Wire §5.12: nested float arrays, depth 1 to 3 (as huggingface.js accepts): a string gives `number[]` or a
+ * wire/hf §5.12: nested float arrays, depth 1 to 3 (as huggingface.js accepts): a string gives `number[]` or a
  * one-row `number[][]` depending on the backend; a list gives `number[][]`; non-pooled (token-level) models
  * give `number[][][]`. Passed through as the upstream nests it.
  */
@@ -20,7 +20,7 @@ type Embeddings = z.output<typeof upstream>;
  */
 export const FEATURE_EXTRACTION_MAX_BATCH = 32;
 
-/** `…/pipeline/feature-extraction` makes sentence-transformers models embed instead of running similarity (wire §1.3). */
+/** `…/pipeline/feature-extraction` makes sentence-transformers models embed instead of running similarity (wire/hf §1.3). */
 const url = (context: HfRouteContext) => taskUrl(context, '/pipeline/feature-extraction');
 
 /** Options sit at the root beside `inputs`, not under `parameters` (TEI shape). */
@@ -29,7 +29,7 @@ function options({ inputs: _inputs, ...rest }: Input): Omit<Input, 'inputs'> {
 }
 
 /**
- * The HF feature-extraction spec has no `dimensions` (wire §5.12): the model answers its native length,
+ * The HF feature-extraction spec has no `dimensions` (wire/hf §5.12): the model answers its native length,
  * so asking for another one is refused before the call rather than answered with vectors of the wrong length.
  */
 function refuseDimensions(input: Input, field = 'dimensions'): void {

@@ -6,13 +6,13 @@ import type { HfRequestBody, HfResponseBody, HfResponseContext, HfRouteContext }
 
 /**
  * The URL of a non-chat task: the serverless route `{base}/hf-inference/models/{id}{suffix}`, or a dedicated
- * endpoint's URL as is (wire §1.4: no `/pipeline/` suffix, no `/models/` prefix there).
+ * endpoint's URL as is (wire/hf §1.4: no `/pipeline/` suffix, no `/models/` prefix there).
  */
 export function taskUrl(context: HfRouteContext, suffix = ''): string {
   return context.endpointUrl ?? hfInferenceUrl(context.routerBase, context.modelId, suffix);
 }
 
-/** An OpenAI-style route: on an endpoint per wire §1.4, else on hf-inference `/models/{id}/v1/{route}`. */
+/** An OpenAI-style route: on an endpoint per wire/hf §1.4, else on hf-inference `/models/{id}/v1/{route}`. */
 export function openAiTaskUrl(context: HfRouteContext, route: 'chat/completions' | 'completions'): string {
   return context.endpointUrl
     ? endpointOpenAiUrl(context.endpointUrl, route)
@@ -33,7 +33,7 @@ export function hasKeys(value: object | undefined): value is object {
 }
 
 /**
- * A binary input the way huggingface_hub sends it (wire §5): raw bytes with their media type when there are
+ * A binary input the way huggingface_hub sends it (wire/hf §5): raw bytes with their media type when there are
  * no parameters, base64 JSON `{inputs, parameters}` when there are (raw bytes cannot carry parameters).
  */
 export async function binaryInputBody(inputs: BinaryInput, parameters: object | undefined): Promise<HfRequestBody> {

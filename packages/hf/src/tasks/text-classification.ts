@@ -7,7 +7,7 @@ import type { HfTaskMapping } from './task-mapping';
 const labelScore = z.looseObject({ label: z.string(), score: z.number() });
 
 /**
- * Wire §5.1. The router returns a list of lists today, `[[{label, score}, …]]` (one inner list per input);
+ * wire/hf §5.1. The router returns a list of lists today, `[[{label, score}, …]]` (one inner list per input);
  * the spec documents the inner list, which is also accepted.
  */
 const upstream = z.union([z.array(z.array(labelScore)).min(1), z.array(labelScore)]);

@@ -4,7 +4,7 @@ import type { HfTaskMapping } from './task-mapping';
 
 const translated = z.looseObject({ translation_text: z.string() });
 
-/** Wire §5.8: `[{translation_text}]` today (one item per input); a bare object is accepted too. */
+/** wire/hf §5.8: `[{translation_text}]` today (one item per input); a bare object is accepted too. */
 const upstream = z.union([z.array(translated).min(1), translated]);
 
 export const translation: HfTaskMapping<'translation'> = {

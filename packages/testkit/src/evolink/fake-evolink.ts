@@ -129,7 +129,7 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     models: options.chatModels,
     reply: options.reply,
     streamDelayMs: options.streamDelayMs,
-    // The id and usage shape of the docs' gpt-5.5 example (§2.3).
+    // The id and usage shape of the docs' gpt-5.5 example (wire/evolink §2.3).
     idPrefix: `chatcmpl-${new Date().toISOString().replace(/\D/g, '').slice(0, 17)}`,
     extraUsage: {
       prompt_tokens_details: { cached_tokens: 0, text_tokens: 0, audio_tokens: 0, image_tokens: 0 },
@@ -138,7 +138,7 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
       output_tokens: 0,
       input_tokens_details: null,
     },
-    // The Smart Router answers with the model it picked (§2.5).
+    // The Smart Router answers with the model it picked (wire/evolink §2.5).
     answeredModel: (requested) => (requested === 'evolink/auto' ? 'gpt-5.2' : requested),
   }).filter((route) => route.path === '/v1/chat/completions');
 
@@ -201,7 +201,7 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
         ...(kind === 'video' ? { videoDuration: typeof body.duration === 'number' ? body.duration : 9 } : {}),
       };
       tasks.set(task.id, task);
-      // Verbatim shape of the docs' create responses (§3.2, §4.2).
+      // Verbatim shape of the docs' create responses (wire/evolink §3.2, §4.2).
       response.json(200, {
         created: task.created,
         id: task.id,
