@@ -120,12 +120,31 @@ export function createProgram(dispatch: Dispatch): Command {
     );
 
   program
+    .command('init')
+    .description('write a commented example config (infermux.config.yaml) and its JSON Schema')
+    .argument('[dir]', 'where to write them (default: the current directory)')
+    .option('--force', 'overwrite existing files')
+    .action((dir: string | undefined, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/init-command')).initCommand(context, dir, command.opts()),
+      ),
+    );
+
+  const config = program
     .command('config')
     .description('show the resolved configuration (file + env + defaults), secrets masked')
     .option('--json', 'print as JSON')
     .action((_options, command: Command) =>
       dispatch(command, async (context) =>
         (await import('./commands/config-command')).configCommand(context, command.opts()),
+      ),
+    );
+  config
+    .command('schema')
+    .description('print the config file’s JSON Schema (editor completion and checks)')
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/config-schema-command')).configSchemaCommand(context),
       ),
     );
 
