@@ -9,13 +9,13 @@ import {
   registerSecret,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
-import { createGatewayEngine } from './engine/gateway-engine';
+import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
-import { Router } from './http/router';
 import { KeyRegistry } from './keys/key-registry';
 import { KeyStore } from './keys/key-store';
 import { openDatabase } from './ledger/open-database';
@@ -66,8 +66,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const database = openDatabase(settings.ledger.path);
   const keyStore = new KeyStore(database);
-  let engine;
-  let keys;
+  let engine: GatewayEngine;
+  let keys: KeyRegistry;
   try {
     engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
     keys = new KeyRegistry(keyStore, database, settings, env);
@@ -125,16 +125,16 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
   };
 
-  const router = new Router<Endpoint>();
+  const endpointTable = new EndpointTable<Endpoint>();
   let openApiText: string | undefined;
   const endpoints: Endpoint[] = [
     ...apiEndpoints,
     openApiEndpoint(() => (openApiText ??= JSON.stringify(buildOpenApi(endpoints)))),
   ];
   endpoints.push(docsEndpoint(endpoints));
-  for (const endpoint of endpoints) router.add(endpoint.method, endpoint.path, endpoint);
+  for (const endpoint of endpoints) endpointTable.add(endpoint.method, endpoint.path, endpoint);
 
-  const server = createServer({ keepAlive: true }, createGatewayHandler(services, router, inFlight));
+  const server = createServer({ keepAlive: true }, createGatewayHandler(services, endpointTable, inFlight));
   server.headersTimeout = settings.timeouts.headersMs;
   server.requestTimeout = Math.max(settings.timeouts.headersMs, 300_000);
   server.keepAliveTimeout = settings.timeouts.keepAliveMs;

@@ -1,6 +1,7 @@
 import {
   type ForwardResponse,
   InfermuxError,
+  isUnsupportedOperation,
   type JobStatus,
   type RequestOptions,
   type RunResult,
@@ -89,7 +90,7 @@ export async function runTask<T extends TaskId>(
  * Starts a stream and waits for its first part before anything is written, so a failure
  * before the first byte is still a normal HTTP error with a real status.
  */
-export async function openStream<T extends TaskId>(
+async function openTaskStream<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
@@ -119,7 +120,7 @@ export async function relayStream<T extends TaskId>(
   call: TaskCall<T>,
   framing: StreamFraming,
 ): Promise<void> {
-  const opened = await openStream(context, services, call);
+  const opened = await openTaskStream(context, services, call);
   context.clearDeadline();
   await pipeStream(context, opened.first, opened.rest, framing);
   await settleStream(context, opened.result);
@@ -224,7 +225,7 @@ export function decodeJobId(id: string): { task: TaskId; provider: string; jobId
   });
 }
 
-export async function submitJob<T extends TaskId>(
+export async function submitTaskJob<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
@@ -282,10 +283,9 @@ export async function runOrAwaitJob<T extends TaskId>(
   try {
     return await runTask(context, services, call);
   } catch (error) {
-    if (!(InfermuxError.isInstance(error) && error.code === 'caller_unsupported' && /cannot run/.test(error.message)))
-      throw error;
+    if (!isUnsupportedOperation(error, 'run')) throw error;
   }
-  const submitted = await submitJob(context, services, call);
+  const submitted = await submitTaskJob(context, services, call);
   try {
     const done = await context.upstream(() =>
       waitForJob(services.engine.client, call.task, submitted, {

@@ -1,5 +1,5 @@
 import type { ErrorCode, InfermuxError } from '@infermux/core';
-import type { WireFormat } from './wire-format';
+import type { ApiDialect } from './api-dialect';
 
 export interface ErrorResponse {
   status: number;
@@ -75,7 +75,7 @@ function retryHeaders(error: InfermuxError, status: number): Record<string, stri
   return headers;
 }
 
-export function errorResponse(format: WireFormat, error: InfermuxError): ErrorResponse {
+export function errorResponse(format: ApiDialect, error: InfermuxError): ErrorResponse {
   const status = statusOf(error);
   const headers = retryHeaders(error, status);
   let body: unknown;
@@ -101,7 +101,7 @@ export function errorResponse(format: WireFormat, error: InfermuxError): ErrorRe
 }
 
 /** The in-band error event for an SSE stream that already started (OpenAI and HF clients read `error`). */
-export function streamErrorEvent(format: WireFormat, error: InfermuxError): string {
+export function streamErrorEvent(format: ApiDialect, error: InfermuxError): string {
   const status = statusOf(error);
   if (format === 'hf') return JSON.stringify({ error: error.message, error_type: error.code });
   if (format === 'native') return JSON.stringify({ type: 'error', error: { ...error.toJSON(), status } });

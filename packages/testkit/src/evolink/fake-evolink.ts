@@ -146,9 +146,9 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     (kind: FakeEvolinkKind): FakeRoute['handler'] =>
     (request, response) => {
       if (!authorized(request, response)) return;
-      let body: Record<string, any>;
+      let body: Record<string, unknown>;
       try {
-        body = request.json<Record<string, any>>();
+        body = request.json<Record<string, unknown>>();
       } catch {
         response.json(400, evolinkErrorBody('Invalid JSON body', { code: 400, type: 'invalid_request_error' }));
         return;
@@ -162,10 +162,11 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
         );
         return;
       }
-      if (!known.includes(body.model)) {
+      const model = body.model;
+      if (typeof model !== 'string' || !known.includes(model)) {
         response.json(
           400,
-          evolinkErrorBody(`Invalid model: ${String(body.model)}`, {
+          evolinkErrorBody(`Invalid model: ${String(model)}`, {
             code: 400,
             type: 'invalid_request_error',
             param: 'model',
@@ -188,15 +189,13 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
       const task: FakeTask = {
         id: evolinkTaskId(created),
         kind,
-        model: body.model,
+        model,
         created,
         createdAtMs,
         polls: 0,
-        behaviour:
-          options.behaviour?.({ kind, model: body.model, prompt: body.prompt, body }) ??
-          behaviourFromPrompt(body.prompt),
+        behaviour: options.behaviour?.({ kind, model, prompt: body.prompt, body }) ?? behaviourFromPrompt(body.prompt),
         requestedCount: kind === 'image' && typeof body.n === 'number' ? body.n : 1,
-        credits: options.creditsReserved?.({ kind, model: body.model }) ?? (kind === 'image' ? 1.8 : 7),
+        credits: options.creditsReserved?.({ kind, model }) ?? (kind === 'image' ? 1.8 : 7),
         estimatedTime: options.estimatedSeconds?.(kind) ?? (kind === 'image' ? 45 : 300),
         ...(kind === 'video' ? { videoDuration: typeof body.duration === 'number' ? body.duration : 9 } : {}),
       };
