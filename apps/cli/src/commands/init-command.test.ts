@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCli, spawnCli, tempDir } from '../cli-harness.test-helper';
+import { runCli, spawnCli, tempDir } from '../test-support/cli-harness';
 
 describe('infermux init and config schema', () => {
   it('writes a commented example config that loads, and the schema that `config schema` prints', async () => {
