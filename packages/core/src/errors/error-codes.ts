@@ -41,6 +41,11 @@ export const errorCodes = {
   gateway_timeout: { status: 504, retryable: false },
   gateway_not_found: { status: 404, retryable: false },
   gateway_internal: { status: 500, retryable: false },
+  // The gateway ran out of its own resources (file descriptors, memory, a full connection pool): says nothing
+  // about the upstream, so it is not retryable at the router (and never counts against a target's health).
+  gateway_overloaded: { status: 503, retryable: false },
+  // The gateway cut the request while shutting down (drain deadline passed).
+  gateway_shutdown: { status: 503, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCodes;
