@@ -29,7 +29,7 @@ export const MAX_MODEL_REF_LENGTH = 512;
 
 const providerPattern = /^[a-z][a-z0-9-]*$/;
 // Control characters (C0, DEL, C1), `%` (an encoded `/` or `.` would be decoded again further on) and `\`.
-const forbiddenCharacters = /[\u0000-\u001f\u007f-\u009f%\\]/;
+const forbiddenCharacters = /[\p{Cc}%\\]/u;
 const commitPattern = /^[0-9a-f]{40}$/;
 // With the `u` flag an unpaired surrogate is a code point of category Cs (`String#isWellFormed` is ES2024).
 const loneSurrogate = /\p{Cs}/u;
