@@ -2,6 +2,7 @@ import type { ServerConfig } from '@infermux/core';
 import type { Logger } from 'pino';
 import type { GatewayEngine } from './engine/gateway-engine';
 import type { RequestContext } from './http/request-context';
+import type { AuthPolicy } from './keys/auth-policy';
 import type { KeyRegistry } from './keys/key-registry';
 import type { KeyStore } from './keys/key-store';
 import type { UsageLedger } from './ledger/usage-ledger';
@@ -15,6 +16,8 @@ export interface GatewayServices {
   engine: GatewayEngine;
   settings: ServerConfig;
   keys: KeyRegistry;
+  /** Whether a request needs a key (decided at start from the config and the bound address). */
+  auth: AuthPolicy;
   keyStore: KeyStore;
   limiter: KeyLimiter;
   budgets: BudgetTracker;

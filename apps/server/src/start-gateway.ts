@@ -16,6 +16,7 @@ import type { Endpoint, GatewayServices } from './gateway-services';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
 import { Router } from './http/router';
+import { AuthPolicy } from './keys/auth-policy';
 import { KeyRegistry } from './keys/key-registry';
 import { KeyStore } from './keys/key-store';
 import { openDatabase } from './ledger/open-database';
@@ -51,8 +52,6 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
-
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   const config = parseConfig(
@@ -68,9 +67,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const keyStore = new KeyStore(database);
   let engine;
   let keys;
+  let auth;
+  const host = options.host ?? settings.host;
   try {
     engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
     keys = new KeyRegistry(keyStore, database, settings, env);
+    auth = AuthPolicy.forBind(settings, host, keys.size);
   } catch (error) {
     database.close();
     throw error;
@@ -106,6 +108,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     engine,
     settings,
     keys,
+    auth,
     keyStore,
     limiter: new KeyLimiter(settings.limits),
     budgets: new BudgetTracker(ledger, settings.limits.budget),
@@ -139,14 +142,6 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   server.requestTimeout = Math.max(settings.timeouts.headersMs, 300_000);
   server.keepAliveTimeout = settings.timeouts.keepAliveMs;
 
-  let host = options.host ?? settings.host;
-  if (keys.size === 0 && !loopbackHosts.has(host)) {
-    logger.warn(
-      { requestedHost: host },
-      `no gateway keys are configured, so the gateway binds to 127.0.0.1 only instead of ${host}; create a key (infermux keys create) to serve other hosts`,
-    );
-    host = '127.0.0.1';
-  }
   const port = options.port ?? settings.port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
@@ -174,9 +169,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       ledger: settings.ledger.path,
       adminApi: adminToken ? 'on' : `off (set ${settings.adminTokenEnv})`,
     },
-    keys.size === 0
-      ? `infermux gateway listening on ${url} (bound to 127.0.0.1 because no gateway keys are configured; requests need no key)`
-      : `infermux gateway listening on ${url}`,
+    auth.requiresKey(keys.size)
+      ? `infermux gateway listening on ${url}`
+      : `infermux gateway listening on ${url} (requests need no key: ${auth.mode === 'none' ? 'server.auth is "none"' : 'loopback and no gateway key exists yet'})`,
   );
 
   let closing: Promise<void> | undefined;

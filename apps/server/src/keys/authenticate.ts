@@ -9,13 +9,13 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 /**
- * Checks the caller's gateway key (Bearer). With no key configured at all the gateway is
- * open (it is then bound to 127.0.0.1 only). Provider tokens are never accepted here.
+ * Checks the caller's gateway key (Bearer) when the auth policy asks for one (always on a network bind).
+ * Provider tokens are never accepted here.
  */
 export function authenticate(context: RequestContext, services: GatewayServices): void {
   const registry = services.keys;
   registry.refresh();
-  if (registry.size === 0) return;
+  if (!services.auth.requiresKey(registry.size)) return;
   const secret = bearer(context.request.headers.authorization);
   if (!secret) {
     throw new InfermuxError({
