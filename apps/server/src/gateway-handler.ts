@@ -38,9 +38,14 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
     const key = context.key;
     const cost = context.cost?.amount;
     if (key) {
-      if (cost) services.budgets.add(key, cost);
       const tokens = (usage?.totalTokens ?? (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0)) || 0;
-      services.limiter.spendTokens(key, tokens);
+      const actual = { tokens, cost: cost ?? 0 };
+      const settled = context.reservation
+        ? services.admission.settle(context.reservation, actual)
+        : services.admission.charge(key, actual);
+      settled.catch((error: unknown) =>
+        services.logger.error({ requestId: context.id, err: error }, 'settling the reservation failed'),
+      );
     }
     services.ledger.record({
       requestId: context.id,
@@ -174,7 +179,7 @@ async function dispatch(
         retryAfterMs: 1000,
       });
     }
-    if (endpoint.auth === 'key') authenticate(context, services);
+    if (endpoint.auth === 'key') await authenticate(context, services);
     await endpoint.handle(context, services);
   } catch (error) {
     if (!context.response.headersSent) {

@@ -6,7 +6,7 @@ import type { AuthPolicy } from './keys/auth-policy';
 import type { KeyRegistry } from './keys/key-registry';
 import type { KeyStore } from './keys/key-store';
 import type { UsageLedger } from './ledger/usage-ledger';
-import type { BudgetTracker } from './limits/budget-tracker';
+import type { KeyAdmission } from './limits/key-admission';
 import type { KeyLimiter } from './limits/key-limiter';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 import type { WireFormat } from './wire/wire-format';
@@ -20,7 +20,8 @@ export interface GatewayServices {
   auth: AuthPolicy;
   keyStore: KeyStore;
   limiter: KeyLimiter;
-  budgets: BudgetTracker;
+  /** Tokens-per-minute and budget reservations. */
+  admission: KeyAdmission;
   ledger: UsageLedger;
   metrics: GatewayMetrics;
   logger: Logger;

@@ -9,7 +9,7 @@ import {
   registerSecret,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
-import { createGatewayEngine } from './engine/gateway-engine';
+import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
@@ -21,7 +21,8 @@ import { KeyRegistry } from './keys/key-registry';
 import { KeyStore } from './keys/key-store';
 import { openDatabase } from './ledger/open-database';
 import { UsageLedger } from './ledger/usage-ledger';
-import { BudgetTracker } from './limits/budget-tracker';
+import { InMemoryAdmissionStore } from './limits/in-memory-admission-store';
+import { KeyAdmission } from './limits/key-admission';
 import { KeyLimiter } from './limits/key-limiter';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { defaultProviderFactories } from './provider-factories';
@@ -39,6 +40,7 @@ export interface StartGatewayOptions {
   host?: string;
   env?: Record<string, string | undefined>;
   /** Provider factories; `defaultProviderFactories` unless a test or an embedder brings its own. */
+  // biome-ignore lint/suspicious/noExplicitAny: factories of any settings type, checked by each factory's schema
   factories?: readonly ProviderFactory<any>[];
   /** Where JSON logs go (stdout by default). */
   logDestination?: DestinationStream;
@@ -65,9 +67,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const database = openDatabase(settings.ledger.path);
   const keyStore = new KeyStore(database);
-  let engine;
-  let keys;
-  let auth;
+  let engine: GatewayEngine;
+  let keys: KeyRegistry;
+  let auth: AuthPolicy;
   const host = options.host ?? settings.host;
   try {
     engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
@@ -111,7 +113,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     auth,
     keyStore,
     limiter: new KeyLimiter(settings.limits),
-    budgets: new BudgetTracker(ledger, settings.limits.budget),
+    admission: new KeyAdmission(new InMemoryAdmissionStore(), settings.limits, ledger),
     ledger,
     metrics,
     logger,

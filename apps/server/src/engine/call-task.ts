@@ -10,6 +10,7 @@ import {
 } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
+import { estimateAdmission } from './admission-estimate';
 import type { RequestContext } from '../http/request-context';
 
 export interface TaskCall<T extends TaskId> {
@@ -56,9 +57,22 @@ function timedOut(context: RequestContext): InfermuxError | undefined {
   return undefined;
 }
 
-function begin(context: RequestContext, call: TaskCall<TaskId>): void {
+/**
+ * Books the call on the request and reserves its estimate against the key's token and budget limits before
+ * anything goes upstream (a 402/429 here costs nothing); the gateway settles it to the actual when the request ends.
+ */
+async function begin(context: RequestContext, services: GatewayServices, call: TaskCall<TaskId>): Promise<void> {
   context.task = call.task;
   context.route = call.model;
+  const key = context.key;
+  // One reservation per request: a job awaited after a failed direct run does not reserve twice.
+  if (!key || context.reservation) return;
+  const estimate = estimateAdmission(
+    call.input,
+    services.engine.pricesFor(call.model),
+    services.settings.admission.defaultOutputTokens,
+  );
+  context.reservation = await services.admission.reserve(key, estimate);
 }
 
 export async function runTask<T extends TaskId>(
@@ -66,7 +80,7 @@ export async function runTask<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<RunResult<T>> {
-  begin(context, call);
+  await begin(context, services, call);
   try {
     const result = await context.upstream(() =>
       services.engine.client.run(call.task, {
@@ -94,7 +108,7 @@ export async function openStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
-  begin(context, call);
+  await begin(context, services, call);
   const stream = services.engine.client.stream(call.task, {
     model: call.model,
     input: call.input,
@@ -135,7 +149,7 @@ export async function relayForwardedStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<void> {
-  begin(context, call);
+  await begin(context, services, call);
   let forwarded: ForwardResponse<T>;
   try {
     forwarded = await context.upstream(() =>
@@ -169,7 +183,7 @@ export async function forwardAnswer<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<Uint8Array> {
-  begin(context, call);
+  await begin(context, services, call);
   try {
     const forwarded = await context.upstream(() =>
       services.engine.client.forward(call.task, {
@@ -229,7 +243,7 @@ export async function submitJob<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<JobStatus<T> & { provider: string }> {
-  begin(context, call);
+  await begin(context, services, call);
   try {
     const status = await context.upstream(() =>
       services.engine.client.submit(call.task, {

@@ -12,7 +12,7 @@ function bearer(header: string | undefined): string | undefined {
  * Checks the caller's gateway key (Bearer) when the auth policy asks for one (always on a network bind).
  * Provider tokens are never accepted here.
  */
-export function authenticate(context: RequestContext, services: GatewayServices): void {
+export async function authenticate(context: RequestContext, services: GatewayServices): Promise<void> {
   const registry = services.keys;
   registry.refresh();
   if (!services.auth.requiresKey(registry.size)) return;
@@ -39,7 +39,7 @@ export function authenticate(context: RequestContext, services: GatewayServices)
       details: { field: 'path' },
     });
   }
-  services.budgets.check(key);
+  await services.admission.checkBudget(key);
   services.limiter.admit(key);
 }
 
