@@ -10,8 +10,8 @@ import {
 } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
-import { estimateAdmission } from './admission-estimate';
 import type { RequestContext } from '../http/request-context';
+import { estimateAdmission } from './admission-estimate';
 
 export interface TaskCall<T extends TaskId> {
   task: T;

@@ -33,7 +33,9 @@ export class InMemoryAdmissionStore implements AdmissionStore {
       if (level.used >= limit || level.used + claim.amount > limit) {
         const excess = Math.max(level.used + claim.amount - limit, level.used - limit, 0);
         const waitMs =
-          refillMs === undefined || claim.amount > limit ? undefined : Math.max(1, Math.ceil((excess * refillMs) / limit));
+          refillMs === undefined || claim.amount > limit
+            ? undefined
+            : Math.max(1, Math.ceil((excess * refillMs) / limit));
         return Promise.resolve({ claim, used: level.used, waitMs });
       }
     }

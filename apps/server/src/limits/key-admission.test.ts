@@ -21,9 +21,14 @@ function upstreamChats(): number {
 }
 
 async function burst(key: string, body: string, count = 100): Promise<number[]> {
-  const replies = await Promise.all(
-    Array.from({ length: count }, () => call(chatUrl, { headers: bearer(key), body })),
+  // A slow upstream keeps every admitted request in flight together (the case a spend-only check lets through).
+  const slow = fixture.openai.server.fault(
+    { path: '/v1/chat/completions' },
+    { kind: 'delay-headers', ms: 200 },
+    { times: Number.POSITIVE_INFINITY },
   );
+  const replies = await Promise.all(Array.from({ length: count }, () => call(chatUrl, { headers: bearer(key), body })));
+  slow.cancel();
   // Rows and settlements are written when each response closes.
   await new Promise((resolve) => setTimeout(resolve, 100));
   return replies.map((reply) => reply.status);
@@ -65,7 +70,10 @@ describe('admission reservations under concurrency', () => {
   });
 
   it('a failed request releases its reservation', async () => {
-    const { key } = await createKey(fixture.gateway.url, { name: 'released', budget: { amount: 0.01, period: 'total' } });
+    const { key } = await createKey(fixture.gateway.url, {
+      name: 'released',
+      budget: { amount: 0.01, period: 'total' },
+    });
     fixture.openai.failWith({ path: '/v1/chat/completions' }, 400, { message: 'bad', type: 'invalid_request_error' });
     expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(400);
     await new Promise((resolve) => setTimeout(resolve, 50));

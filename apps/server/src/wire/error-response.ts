@@ -63,8 +63,9 @@ function statusOf(error: InfermuxError): number {
 function retryHeaders(error: InfermuxError, status: number): Record<string, string> {
   const headers: Record<string, string> = { 'x-infermux-error-code': error.code };
   if (error.retryAfterMs !== undefined && (status === 429 || status === 503)) {
-    // Both forms, both honest and under a minute (openai-node ignores larger values in most versions).
-    const ms = Math.max(0, Math.min(Math.ceil(error.retryAfterMs), 59_000));
+    // Both forms, honest: the wait the message states (a shorter header would only earn another 429;
+    // openai-node falls back to its own backoff for values over a minute).
+    const ms = Math.max(0, Math.ceil(error.retryAfterMs));
     headers['retry-after-ms'] = String(ms);
     headers['retry-after'] = String(Math.ceil(ms / 1000));
   }
