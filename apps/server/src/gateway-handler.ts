@@ -3,6 +3,7 @@ import { InfermuxError } from '@infermux/core';
 import type { Endpoint, GatewayServices } from './gateway-services';
 import { giveBackController } from './http/connection-controller';
 import type { InFlightList } from './http/in-flight-list';
+import { setBodyTimeout } from './http/read-body';
 import { RequestContext } from './http/request-context';
 import { requestIdFrom } from './http/request-id';
 import { sendError } from './http/respond';
@@ -151,6 +152,7 @@ export function createGatewayHandler(
     });
     if (services.draining) response.setHeader('connection', 'close');
     context.setDeadline(services.settings.timeouts.requestMs);
+    setBodyTimeout(request, services.settings.timeouts.bodyMs);
     void dispatch(context, services, endpoint, router);
   };
 }

@@ -139,10 +139,22 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   endpoints.push(docsEndpoint(endpoints));
   for (const endpoint of endpoints) router.add(endpoint.method, endpoint.path, endpoint);
 
-  const server = createServer({ keepAlive: true }, createGatewayHandler(services, router, inFlight));
-  server.headersTimeout = settings.timeouts.headersMs;
-  server.requestTimeout = Math.max(settings.timeouts.headersMs, 300_000);
-  server.keepAliveTimeout = settings.timeouts.keepAliveMs;
+  const { timeouts, connections } = settings;
+  const server = createServer(
+    {
+      keepAlive: true,
+      // Node checks the header and request timeouts on this interval (30 s by default, which let slow
+      // headers live ~57 s): once a second keeps them near their settings.
+      connectionsCheckingInterval: 1000,
+    },
+    createGatewayHandler(services, router, inFlight),
+  );
+  server.headersTimeout = timeouts.headersMs;
+  // A backstop for a body nobody reads: headers + body time (each handler's read has its own `bodyMs` timer).
+  server.requestTimeout = timeouts.headersMs + timeouts.bodyMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  server.maxConnections = connections.max;
+  server.maxRequestsPerSocket = connections.maxRequestsPerSocket;
 
   const port = options.port ?? settings.port;
   await new Promise<void>((resolve, reject) => {

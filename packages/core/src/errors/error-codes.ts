@@ -12,6 +12,8 @@ export const errorCodes = {
   caller_payload_too_large: { status: 413, retryable: false },
   caller_model_not_found: { status: 404, retryable: false },
   caller_aborted: { status: 499, retryable: false },
+  // The caller's request body did not arrive within the gateway's body timeout (a slow or short body).
+  caller_body_timeout: { status: 408, retryable: false },
   // Credentials.
   auth_missing_credentials: { status: 401, retryable: false },
   auth_invalid_credentials: { status: 401, retryable: false },
