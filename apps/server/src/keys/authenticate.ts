@@ -1,6 +1,7 @@
 import { InfermuxError } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
 import type { RequestContext } from '../http/request-context';
+import { allowedModelAdmits } from './allowed-models';
 
 function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -43,13 +44,11 @@ export async function authenticate(context: RequestContext, services: GatewaySer
   services.limiter.admit(key);
 }
 
-/** Checks the model against the key's allowed models (route names or model references). */
+/** Checks the model against the key's allowed models (see `allowedModelAdmits` for the forms an entry takes). */
 export function admitModel(context: RequestContext, model: string): void {
   const key = context.key;
   if (!key?.allowedModels) return;
-  // `hf:org/name@rev` is allowed by an entry naming it exactly or by its bare id `org/name`.
-  const bareId = model.replace(/^[a-z][a-z0-9-]*:(?=[^/]*\/)/, '').split('@')[0];
-  if (key.allowedModels.includes(model) || (bareId !== undefined && key.allowedModels.includes(bareId))) return;
+  if (key.allowedModels.some((entry) => allowedModelAdmits(entry, model))) return;
   throw new InfermuxError({
     code: 'auth_forbidden',
     message: `Gateway key "${key.name}" may not use model "${model}"; allowed: ${key.allowedModels.join(', ')}.`,
