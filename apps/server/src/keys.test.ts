@@ -39,6 +39,7 @@ describe('gateway keys', () => {
         type: 'authentication_error',
         param: null,
         code: 'invalid_api_key',
+        request_id: reply.headers.get('x-request-id'),
       },
     });
     expect(reply.headers.get('x-request-id')).toMatch(/^req_/);

@@ -85,7 +85,7 @@ function inBandError(context: RequestContext, error: unknown): string {
         })
       : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
   context.error = typed;
-  return `data: ${streamErrorEvent(context.format, typed)}\n\n`;
+  return `data: ${streamErrorEvent(context.format, typed, context.id)}\n\n`;
 }
 
 /**

@@ -38,7 +38,7 @@ export function sendError(context: RequestContext, error: unknown): void {
     ? error
     : new InfermuxError({ code: 'gateway_internal', message: 'Internal gateway error', cause: error });
   context.error = typed;
-  const { status, headers, body } = errorResponse(context.format, typed);
+  const { status, headers, body } = errorResponse(context.format, typed, context.id);
   sendBody(context, status, body, 'application/json', headers);
 }
 
