@@ -8,6 +8,7 @@ import { RequestContext } from './http/request-context';
 import { requestIdFrom } from './http/request-id';
 import { sendError } from './http/respond';
 import type { Router } from './http/router';
+import { shutdownError } from './http/shutdown-error';
 import { authenticate } from './keys/authenticate';
 import type { WireFormat } from './wire/wire-format';
 
@@ -21,15 +22,24 @@ function formatForPath(path: string): WireFormat {
 /** Writes the ledger row and metrics once the response is over (finished or cut). */
 function finish(context: RequestContext, services: GatewayServices, endpoint: Endpoint | undefined): void {
   context.clearDeadline();
-  if (!context.response.writableFinished && !context.error) {
+  if (!context.response.writableFinished && context.abort.signal.reason === 'shutdown') {
+    context.error = shutdownError();
+  } else if (!context.response.writableFinished && !context.error) {
     context.error = new InfermuxError({
       code: 'caller_aborted',
       message: 'The caller closed the connection before the response ended.',
     });
   }
   if (!context.response.writableFinished) context.abort.abort('caller-gone');
+  const cutByShutdown = context.error?.code === 'gateway_shutdown';
   const status =
-    context.status === 0 ? 499 : context.error && context.status === 200 ? context.error.status : context.status;
+    context.status === 0
+      ? cutByShutdown
+        ? 503
+        : 499
+      : context.error && context.status === 200
+        ? context.error.status
+        : context.status;
   const latencyMs = context.elapsedMs();
   const overheadMs = context.overheadMs ?? context.currentOverheadMs();
   const usage = context.usage;
@@ -191,7 +201,10 @@ async function dispatch(
       if (!InfermuxError.isInstance(error))
         services.logger.error({ requestId: context.id, err: error }, 'unhandled error in handler');
     } else {
-      context.error = InfermuxError.from(error, { code: 'gateway_internal' });
+      context.error =
+        context.abort.signal.reason === 'shutdown'
+          ? shutdownError()
+          : InfermuxError.from(error, { code: 'gateway_internal' });
       context.response.destroy();
     }
   }

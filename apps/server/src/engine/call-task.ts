@@ -11,6 +11,7 @@ import {
 import type { GatewayServices } from '../gateway-services';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
+import { shutdownError } from '../http/shutdown-error';
 import { estimateAdmission } from './admission-estimate';
 
 export interface TaskCall<T extends TaskId> {
@@ -46,8 +47,9 @@ function noteFailure(context: RequestContext, error: unknown): InfermuxError {
   return timedOut(context) ?? typed;
 }
 
-/** The gateway's own request deadline wins over whatever the abort surfaced as. */
+/** The gateway's own request deadline or shutdown wins over whatever the abort surfaced as. */
 function timedOut(context: RequestContext): InfermuxError | undefined {
+  if (context.abort.signal.aborted && context.abort.signal.reason === 'shutdown') return shutdownError();
   if (context.abort.signal.aborted && context.abort.signal.reason === 'timeout') {
     return new InfermuxError({
       code: 'gateway_timeout',

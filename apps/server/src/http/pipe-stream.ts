@@ -79,10 +79,7 @@ export async function pipeStream(
 function inBandError(context: RequestContext, error: unknown): string {
   const typed =
     context.abort.signal.reason === 'shutdown'
-      ? new InfermuxError({
-          code: 'provider_stream_interrupted',
-          message: 'The gateway is shutting down; the stream was cut at the drain deadline.',
-        })
+      ? shutdownError()
       : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
   context.error = typed;
   return `data: ${streamErrorEvent(context.format, typed, context.id)}\n\n`;
