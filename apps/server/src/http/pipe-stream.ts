@@ -3,6 +3,7 @@ import { InfermuxError, type StreamPart } from '@infermux/core';
 import { streamErrorEvent } from '../wire/error-response';
 import type { RequestContext } from './request-context';
 import { startEventStream } from './respond';
+import { shutdownError } from './shutdown-error';
 
 export interface StreamFraming {
   /** SSE text for one part ('' to skip it). */
