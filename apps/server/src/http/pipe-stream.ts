@@ -80,7 +80,7 @@ export async function pipeStream(
 function inBandError(context: RequestContext, error: unknown): string {
   const typed =
     context.abort.signal.reason === 'shutdown'
-      ? shutdownError()
+      ? shutdownError('stream')
       : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
   context.error = typed;
   return `data: ${streamErrorEvent(context.format, typed, context.id)}\n\n`;
