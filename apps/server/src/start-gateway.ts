@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  formatModelRef,
   type InfermuxConfig,
   InfermuxError,
   loadConfig,
   type ProviderFactory,
   parseConfig,
+  parseModelRef,
   registerSecret,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
@@ -88,6 +90,15 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const inFlight = new InFlightList<RequestContext>();
   const metrics = new GatewayMetrics({
     inFlight: () => inFlight.size,
+    // Route targets as configured and as core reports them (without the provider prefix).
+    configuredModels: new Set(
+      Object.values(config.routes ?? {}).flatMap((route) =>
+        route.targets.flatMap((target) => [
+          target.model,
+          formatModelRef(parseModelRef(target.model), { provider: false }),
+        ]),
+      ),
+    ),
     breakerStates: () =>
       engine.client
         .health()
