@@ -9,6 +9,7 @@ import {
   waitForJob,
 } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
+import { mediaType } from '../http/content-type';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
 import { shutdownError } from '../http/shutdown-error';
@@ -170,6 +171,17 @@ export async function relayForwardedStream<T extends TaskId>(
   }
   context.provider = forwarded.provider;
   context.model = modelLabel(forwarded.model);
+  // Only an event stream is relayed as it came: any other body (an upstream echoing our request, an error
+  // page) could carry what the caller must not see, so it becomes a mapped error and is never read.
+  if (mediaType(forwarded.contentType) !== 'text/event-stream') {
+    await (forwarded.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]?.().return?.();
+    forwarded.result.catch(() => undefined);
+    throw new InfermuxError({
+      code: 'provider_bad_response',
+      message: `${forwarded.provider} answered a streamed request with ${mediaType(forwarded.contentType) || 'no content type'} instead of an event stream.`,
+      provider: forwarded.provider,
+    });
+  }
   context.clearDeadline();
   await pipeBytes(context, forwarded.body as AsyncIterable<Uint8Array>);
   await settleStream(context, forwarded.result);
