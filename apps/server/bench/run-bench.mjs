@@ -155,7 +155,8 @@ writeFileSync(
     prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
     server: {
       keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
-      ledger: { path: join(work, 'ledger.sqlite') },
+      // BENCH_LEDGER_COMMIT=before-response measures the group-commit mode (default: batched).
+      ledger: { path: join(work, 'ledger.sqlite'), commit: process.env.BENCH_LEDGER_COMMIT ?? 'batched' },
       logging: { level: 'info' },
     },
   }),

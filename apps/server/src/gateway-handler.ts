@@ -10,6 +10,7 @@ import { sendError } from './http/respond';
 import type { Router } from './http/router';
 import { shutdownError } from './http/shutdown-error';
 import { authenticate } from './keys/authenticate';
+import type { LedgerRow } from './ledger/ledger-row';
 import type { WireFormat } from './wire/wire-format';
 
 /** Unmatched paths still answer in the format their prefix suggests. */
@@ -17,6 +18,52 @@ function formatForPath(path: string): WireFormat {
   if (path.startsWith('/v1/')) return 'openai';
   if (path.startsWith('/models/') || path.startsWith('/hf-inference/')) return 'hf';
   return 'native';
+}
+
+/** The status the ledger and metrics book: what was sent, an in-band failure's, 499 when nothing was sent. */
+function finalStatus(context: RequestContext): number {
+  if (context.status === 0) return context.error?.code === 'gateway_shutdown' ? 503 : 499;
+  return context.error && context.status === 200 ? context.error.status : context.status;
+}
+
+function ledgerRow(context: RequestContext, status: number, latencyMs: number, overheadMs: number): LedgerRow {
+  const key = context.key;
+  return {
+    requestId: context.id,
+    ts: context.startedAtMs,
+    keyId: key?.id,
+    keyName: key?.name,
+    endpoint: context.endpoint,
+    route: context.route,
+    task: context.task,
+    provider: context.provider,
+    model: context.model,
+    attempts: context.attempts,
+    usage: context.usage,
+    cost: context.cost?.amount,
+    currency: context.cost?.currency,
+    status,
+    errorCode: context.error?.code,
+    latencyMs,
+    overheadMs,
+    streamed: context.streamed,
+    cached: context.cached,
+  };
+}
+
+/**
+ * `ledger.commit: before-response`: the row is committed (group commit) before the response's last bytes
+ * go out, so an answered request always has its row, even if the process is killed right after.
+ */
+function commitBeforeEnd(context: RequestContext, services: GatewayServices): Promise<void> {
+  context.rowRecorded = true;
+  const row = ledgerRow(
+    context,
+    finalStatus(context),
+    context.elapsedMs(),
+    context.overheadMs ?? context.currentOverheadMs(),
+  );
+  return services.ledger.recordCommitted(row);
 }
 
 /** Writes the ledger row and metrics once the response is over (finished or cut). */
@@ -31,15 +78,7 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
     });
   }
   if (!context.response.writableFinished) context.abort.abort('caller-gone');
-  const cutByShutdown = context.error?.code === 'gateway_shutdown';
-  const status =
-    context.status === 0
-      ? cutByShutdown
-        ? 503
-        : 499
-      : context.error && context.status === 200
-        ? context.error.status
-        : context.status;
+  const status = finalStatus(context);
   const latencyMs = context.elapsedMs();
   const overheadMs = context.overheadMs ?? context.currentOverheadMs();
   const usage = context.usage;
@@ -58,27 +97,8 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
         services.logger.error({ requestId: context.id, err: error }, 'settling the reservation failed'),
       );
     }
-    services.ledger.record({
-      requestId: context.id,
-      ts: context.startedAtMs,
-      keyId: key?.id,
-      keyName: key?.name,
-      endpoint: context.endpoint,
-      route: context.route,
-      task: context.task,
-      provider: context.provider,
-      model: context.model,
-      attempts: context.attempts,
-      usage,
-      cost,
-      currency: context.cost?.currency,
-      status,
-      errorCode: errorCode || undefined,
-      latencyMs,
-      overheadMs,
-      streamed: context.streamed,
-      cached: context.cached,
-    });
+    // With `commit: before-response` the row went in before the response's last bytes (see `commitBeforeEnd`).
+    if (!context.rowRecorded) services.ledger.record(ledgerRow(context, status, latencyMs, overheadMs));
   }
   const routeLabel =
     context.route && services.engine.isRoute(context.route) ? context.route : context.route ? '(direct)' : '';
@@ -161,6 +181,8 @@ export function createGatewayHandler(
       giveBackController(request.socket, context.abort);
     });
     if (services.draining) response.setHeader('connection', 'close');
+    if (endpoint?.auth === 'key' && services.settings.ledger.commit === 'before-response')
+      context.beforeEnd = () => commitBeforeEnd(context, services);
     context.setDeadline(services.settings.timeouts.requestMs);
     setBodyTimeout(request, services.settings.timeouts.bodyMs);
     void dispatch(context, services, endpoint, router);

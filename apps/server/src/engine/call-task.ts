@@ -138,6 +138,7 @@ export async function relayStream<T extends TaskId>(
 ): Promise<void> {
   const opened = await openStream(context, services, call);
   context.clearDeadline();
+  settleBeforeEnd(context, opened.result);
   await pipeStream(context, opened.first, opened.rest, framing);
   await settleStream(context, opened.result);
 }
@@ -183,6 +184,7 @@ export async function relayForwardedStream<T extends TaskId>(
     });
   }
   context.clearDeadline();
+  settleBeforeEnd(context, forwarded.result);
   await pipeBytes(context, forwarded.body as AsyncIterable<Uint8Array>);
   await settleStream(context, forwarded.result);
 }
@@ -215,6 +217,16 @@ export async function forwardAnswer<T extends TaskId>(
   } catch (error) {
     throw noteFailure(context, error);
   }
+}
+
+/** With a `before-response` ledger, a stream's row needs its usage: book the result before the row is committed. */
+function settleBeforeEnd(context: RequestContext, result: Promise<Omit<RunResult, 'output'>>): void {
+  const commit = context.beforeEnd;
+  if (commit)
+    context.beforeEnd = async () => {
+      await settleStream(context, result);
+      await commit();
+    };
 }
 
 /** Books a stream's final result, or what its failure says. */

@@ -72,6 +72,7 @@ export async function pipeStream(
     if (!response.destroyed) pending += inBandError(context, error);
   } finally {
     flush();
+    await context.beforeEnd?.();
     response.end();
   }
 }
@@ -115,6 +116,7 @@ export async function pipeBytes(context: RequestContext, body: AsyncIterable<Uin
   } catch (error) {
     if (!response.destroyed) response.write(inBandError(context, error));
   } finally {
+    await context.beforeEnd?.();
     response.end();
   }
 }

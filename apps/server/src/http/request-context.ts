@@ -36,6 +36,10 @@ export class RequestContext {
   streamed = false;
   status = 0;
   error: InfermuxError | undefined;
+  /** Runs before the response's last bytes (the ledger's `before-response` commit); undefined otherwise. */
+  beforeEnd: (() => Promise<void>) | undefined;
+  /** The ledger row was already written by `beforeEnd`. */
+  rowRecorded = false;
 
   constructor(
     readonly request: IncomingMessage,
