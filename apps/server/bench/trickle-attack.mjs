@@ -2,12 +2,12 @@
 // sockets trickle request bodies at it; normal requests are sent during and after the attack.
 // Prints: normal requests served during the attack, ms from the attack's end to the first normal
 // success, and whether any breaker opened. Needs `pnpm build` (dist/main.js). Run: node bench/trickle-attack.mjs
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnListening } from './spawn-listening.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'infermux-trickle-'));
@@ -15,27 +15,7 @@ const KEY = 'imx_trickleAttackKey0123456789abcdef';
 const SOCKETS = Number(process.env.TRICKLE_SOCKETS ?? 1100);
 const DESCRIPTORS = Number(process.env.TRICKLE_ULIMIT ?? 1024);
 
-function start(name, command, args, env) {
-  const child = spawn(command, args, {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: work,
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 20_000);
-    child.stdout.on('data', () => {
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => output });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${output}`)));
-  });
-}
+const start = (name, command, args, env) => spawnListening(name, command, args, { env, cwd: work });
 
 async function normal(url) {
   try {
