@@ -2,19 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InfermuxError } from '@infermux/core';
 import type { Endpoint, GatewayServices } from './gateway-services';
 import { giveBackController } from './http/connection-controller';
+import type { EndpointTable } from './http/endpoint-table';
 import type { InFlightList } from './http/in-flight-list';
 import { setBodyTimeout } from './http/read-body';
 import { RequestContext } from './http/request-context';
 import { requestIdFrom } from './http/request-id';
 import { sendError } from './http/respond';
-import type { Router } from './http/router';
 import { shutdownError } from './http/shutdown-error';
 import { authenticate } from './keys/authenticate';
 import type { LedgerRow } from './ledger/ledger-row';
-import type { WireFormat } from './wire/wire-format';
+import type { ApiDialect } from './wire/api-dialect';
 
 /** Unmatched paths still answer in the format their prefix suggests. */
-function formatForPath(path: string): WireFormat {
+function formatForPath(path: string): ApiDialect {
   if (path.startsWith('/v1/')) return 'openai';
   if (path.startsWith('/models/') || path.startsWith('/hf-inference/')) return 'hf';
   return 'native';
@@ -149,7 +149,7 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
 /** The one request listener: route, authenticate, handle, account. */
 export function createGatewayHandler(
   services: GatewayServices,
-  router: Router<Endpoint>,
+  endpointTable: EndpointTable<Endpoint>,
   inFlight: InFlightList<RequestContext>,
 ) {
   return (request: IncomingMessage, response: ServerResponse): void => {
@@ -157,7 +157,7 @@ export function createGatewayHandler(
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     const method = request.method ?? 'GET';
-    const match = router.match(method, path);
+    const match = endpointTable.match(method, path);
     const endpoint = match?.value;
     const context = new RequestContext(
       request,
@@ -185,7 +185,7 @@ export function createGatewayHandler(
       context.beforeEnd = () => commitBeforeEnd(context, services);
     context.setDeadline(services.settings.timeouts.requestMs);
     setBodyTimeout(request, services.settings.timeouts.bodyMs);
-    void dispatch(context, services, endpoint, router);
+    void dispatch(context, services, endpoint, endpointTable);
   };
 }
 
@@ -193,11 +193,11 @@ async function dispatch(
   context: RequestContext,
   services: GatewayServices,
   endpoint: Endpoint | undefined,
-  router: Router<Endpoint>,
+  endpointTable: EndpointTable<Endpoint>,
 ): Promise<void> {
   try {
     if (!endpoint) {
-      const known = router.hasPath(context.path);
+      const known = endpointTable.hasPath(context.path);
       throw new InfermuxError({
         code: 'gateway_not_found',
         status: known ? 405 : 404,

@@ -9,7 +9,7 @@ import type { UsageLedger } from './ledger/usage-ledger';
 import type { KeyAdmission } from './limits/key-admission';
 import type { KeyLimiter } from './limits/key-limiter';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
-import type { WireFormat } from './wire/wire-format';
+import type { ApiDialect } from './wire/api-dialect';
 
 /** What every endpoint handler can reach. Built once per gateway. */
 export interface GatewayServices {
@@ -40,7 +40,7 @@ export interface GatewayServices {
 export interface Endpoint {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
-  format: WireFormat;
+  format: ApiDialect;
   auth: 'key' | 'admin' | 'none';
   summary: string;
   handle(context: RequestContext, services: GatewayServices): Promise<void> | void;

@@ -15,9 +15,9 @@ import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
-import { Router } from './http/router';
 import { AuthPolicy } from './keys/auth-policy';
 import { KeyRegistry } from './keys/key-registry';
 import { KeyStore } from './keys/key-store';
@@ -141,14 +141,14 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
   };
 
-  const router = new Router<Endpoint>();
+  const endpointTable = new EndpointTable<Endpoint>();
   let openApiText: string | undefined;
   const endpoints: Endpoint[] = [
     ...apiEndpoints,
     openApiEndpoint(() => (openApiText ??= JSON.stringify(buildOpenApi(endpoints)))),
   ];
   endpoints.push(docsEndpoint(endpoints));
-  for (const endpoint of endpoints) router.add(endpoint.method, endpoint.path, endpoint);
+  for (const endpoint of endpoints) endpointTable.add(endpoint.method, endpoint.path, endpoint);
 
   const { timeouts, connections } = settings;
   const server = createServer(
@@ -158,7 +158,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       // headers live ~57 s): once a second keeps them near their settings.
       connectionsCheckingInterval: 1000,
     },
-    createGatewayHandler(services, router, inFlight),
+    createGatewayHandler(services, endpointTable, inFlight),
   );
   server.headersTimeout = timeouts.headersMs;
   // A backstop for a body nobody reads: headers + body time (each handler's read has its own `bodyMs` timer).

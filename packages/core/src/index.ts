@@ -48,6 +48,7 @@ export {
 export { type ErrorCode, errorCodes, isErrorCode } from './errors/error-codes';
 export { InfermuxError, type InfermuxErrorOptions } from './errors/infermux-error';
 export { redactHeaders, redactSecrets, redactValue, registerSecret } from './errors/secret-redaction';
+export { isUnsupportedOperation, type ProviderOperation } from './errors/unsupported-operation';
 export { formatPath, parseWith, ValidationError, type ValidationIssue } from './errors/validation-error';
 export { defaultPollTiming, nextPollDelay, type PollTiming } from './jobs/poll-delay';
 // Async jobs

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Client, createClient, type StreamPart } from '@infermux/core';
+import { type Client, createClient, isUnsupportedOperation, type StreamPart } from '@infermux/core';
 import { createOpenAICompatible } from '@infermux/openai-compatible';
 import { type FakeEvolink, type FakeOpenAI, startFakeEvolink, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEvolink } from './evolink-provider';
-import { rejection, testKey } from './rejection.test-helper';
+import { rejection, testKey } from './test-support/rejection';
 
 let fake: FakeEvolink;
 let client: Client;
@@ -81,6 +81,7 @@ describe('chat', () => {
       client.run('image-generation', { model: 'evolink:doubao-seedream-4.0', input: { prompt: 'x' } }),
     );
     expect(error.code).toBe('caller_unsupported');
+    expect(isUnsupportedOperation(error, 'run')).toBe(true);
   });
 });
 

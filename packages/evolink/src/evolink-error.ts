@@ -4,7 +4,7 @@ import {
   describeOpenAIError,
   openAIErrorDetails,
   parseOpenAIErrorBody,
-} from '@infermux/openai-compatible';
+} from '@infermux/openai-compatible/internal';
 
 /** Which call failed: the same status means different things (a 404 on a task id is not a missing model). */
 export type EvolinkOperation = 'chat' | 'submit' | 'status';
@@ -12,7 +12,7 @@ export type EvolinkOperation = 'chat' | 'submit' | 'status';
 const BILLING_HINT = 'Top up at https://evolink.ai/dashboard/billing';
 
 /**
- * EvoLink's error body is OpenAI-shaped (`{"error":{"code","message","type","param"}}`, wire §5.1)
+ * EvoLink's error body is OpenAI-shaped (`{"error":{"code","message","type","param"}}`, wire/evolink §5.1)
  * with `code` a number (the status) or a string (`invalid_task_id`), plus `fallback_suggestion`.
  * The shared OpenAI parser reads it; only the EvoLink-specific meanings are decided here.
  */
@@ -105,7 +105,7 @@ function readSuggestion(raw: unknown): string | undefined {
   return typeof suggestion === 'string' && suggestion ? `Suggestion: ${suggestion}` : undefined;
 }
 
-/** Task-level failure codes (wire §3.3) that EvoLink's MCP client says a retry can fix. */
+/** Task-level failure codes (wire/evolink §3.3) that EvoLink's MCP client says a retry can fix. */
 const retryableJobCodes = new Set([
   'generation_timeout',
   'quota_exceeded',

@@ -3,7 +3,7 @@ import { startFakeEvolink } from '@infermux/testkit';
 import { expect, expectTypeOf, it } from 'vitest';
 import { evolinkProviderFactory } from './evolink-factory';
 import { createEvolink, evolink } from './evolink-provider';
-import { testKey } from './rejection.test-helper';
+import { testKey } from './test-support/rejection';
 
 it('builds EvoLink from config: base URL, key from apiKeyEnv, custom name', async () => {
   const fake = await startFakeEvolink({ apiKey: testKey });

@@ -1,13 +1,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Client, createClient, type JobStatus, waitForJob } from '@infermux/core';
+import { type Client, createClient, isUnsupportedOperation, type JobStatus, waitForJob } from '@infermux/core';
 import { type FakeEvolink, fakeMedia, startFakeEvolink } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadResult } from './download-result';
 import { createEvolink } from './evolink-provider';
 import { RESULT_LIFETIME_MS } from './evolink-task-status';
-import { rejection, testKey } from './rejection.test-helper';
+import { rejection, testKey } from './test-support/rejection';
 
 let fake: FakeEvolink;
 let client: Client;
@@ -224,6 +224,7 @@ describe('image and video jobs', () => {
     const job = await client.submit('image-generation', { model: 'evolink:z-image-turbo', input: { prompt: 'x' } });
     const error = await rejection(client.cancelJob('image-generation', { provider: 'evolink', jobId: job.jobId }));
     expect(error.code).toBe('caller_unsupported');
+    expect(isUnsupportedOperation(error, 'cancel')).toBe(true);
     expect(error.message).toContain(job.jobId);
     expect(error.message).toMatch(/no cancel endpoint.*keeps running/);
     expect(fake.server.requests.map((request) => request.method)).toEqual(['POST']);

@@ -3,7 +3,7 @@ import { type FakeEvolink, startFakeEvolink } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkModelCapabilities } from './evolink-model-capabilities';
 import { createEvolink } from './evolink-provider';
-import { rejection, testKey } from './rejection.test-helper';
+import { rejection, testKey } from './test-support/rejection';
 
 let fake: FakeEvolink;
 beforeAll(async () => {

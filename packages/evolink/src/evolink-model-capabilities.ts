@@ -21,7 +21,7 @@ export interface ModelCapabilities {
 
 const ratios = ['1:1', '16:9', '9:16', '2:3', '3:2', '4:3', '3:4', '4:5', '5:4', '21:9'] as const;
 const gptImageSizes = ['1024x1024', '1024x1536', '1536x1024'] as const;
-// EvoLink's MCP: up to 14 reference images per image request (wire §3.1).
+// EvoLink's MCP: up to 14 reference images per image request (wire/evolink §3.1).
 const referenceImages: FieldRule = { maxItems: 14 };
 
 const seedream: ModelCapabilities = {
@@ -53,7 +53,8 @@ const gptImage: ModelCapabilities = {
 
 const ratioImage: ModelCapabilities = {
   task: 'image-generation',
-  // "Most others use ratios" (wire §3.1); per-model pages were not all read, so only size and references are allowed.
+  // "Most others use ratios" (wire/evolink §3.1); per-model pages were not all read, so only size and references
+  // are allowed.
   fields: { size: { values: ratios }, image_urls: referenceImages },
   promptMaxLength: 2000,
 };
@@ -69,7 +70,7 @@ const nanoBananaLite: ModelCapabilities = {
   promptMaxLength: 2000,
 };
 
-// MCP generic video limits (wire §4.1); model pages below override them.
+// MCP generic video limits (wire/evolink §4.1); model pages below override them.
 const genericVideo: ModelCapabilities = {
   task: 'video-generation',
   fields: {
@@ -81,7 +82,7 @@ const genericVideo: ModelCapabilities = {
 };
 
 /**
- * Per-model parameters, from EvoLink's model pages and its MCP client (wire/evolink.md §3–4).
+ * Per-model parameters, from EvoLink's model pages and its MCP client (wire/evolink §3, §4).
  * A model not in this table is passed through unchecked, with a warning.
  */
 export const evolinkModelCapabilities: Readonly<Record<string, ModelCapabilities>> = {

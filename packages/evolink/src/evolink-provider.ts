@@ -1,11 +1,13 @@
 import {
   createHttpTransport,
   type ForwardCallOptions,
+  type HttpResponse,
   InfermuxError,
   type JobCallOptions,
   type JobStatus,
   type ProviderCallOptions,
   type ProviderForwardResult,
+  type ProviderOperation,
   type ProviderRunResult,
   type ProviderStreamResult,
   type ProviderV1,
@@ -16,23 +18,35 @@ import {
   type Warning,
 } from '@infermux/core';
 import {
+  type ApiKeySource,
   createHeaderCache,
-  forwardChatCompletion,
+  type ErrorFromResponse,
+  getJson,
+  JSON_MEDIA_TYPE,
   joinURL,
   loadApiKey,
-  type OpenAIEndpoint,
   parseUpstream,
+  postJson,
+  type UpstreamEndpoint,
+} from '@infermux/core/provider-utils';
+import {
+  forwardChatCompletion,
   revisionWarnings,
   runChatCompletion,
-  sendOpenAIRequest,
   streamChatCompletion,
   upstreamModelId,
-} from '@infermux/openai-compatible';
+} from '@infermux/openai-compatible/internal';
 import { type EvolinkOperation, evolinkErrorFromResponse, submissionNetworkError } from './evolink-error';
 import { checkModelCapabilities, type EvolinkJobTask } from './evolink-model-capabilities';
 import { EVOLINK_API_KEY_ENV, type EvolinkSettings, resolveBaseURLs } from './evolink-settings';
 import { evolinkTaskSchema } from './evolink-task-schema';
 import { taskToJobStatus } from './evolink-task-status';
+
+/** How a message words an operation whose name alone reads badly before "task". */
+const operationWords: Partial<Record<ProviderOperation, string>> = {
+  start: 'start a job for',
+  status: 'report job status for',
+};
 
 /** Where each async task is submitted. Adding a media task = one entry (plus its capabilities rows). */
 const jobEndpoints: Record<EvolinkJobTask, string> = {
@@ -59,30 +73,31 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
 
   // Once per provider, not per call: the headers of plain calls, each operation's error mapper, the chat URL.
   const headersFor = createHeaderCache();
-  const errorMappers = new Map<EvolinkOperation, ReturnType<typeof evolinkErrorFromResponse>>();
-  const endpoint = (url: string, call: CallContext, operation: EvolinkOperation): OpenAIEndpoint => {
+  const keySource: ApiKeySource = { provider, apiKey: settings.apiKey, envNames: [EVOLINK_API_KEY_ENV] };
+  const errorMappers = {
+    chat: evolinkErrorFromResponse('chat'),
+    submit: evolinkErrorFromResponse('submit'),
+    status: evolinkErrorFromResponse('status'),
+  } satisfies Record<EvolinkOperation, ErrorFromResponse>;
+  const endpoint = (url: string, call: CallContext, operation: EvolinkOperation): UpstreamEndpoint => {
     transport ??= createHttpTransport();
-    const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: EVOLINK_API_KEY_ENV, provider });
-    let errorFromResponse = errorMappers.get(operation);
-    if (errorFromResponse === undefined)
-      errorMappers.set(operation, (errorFromResponse = evolinkErrorFromResponse(operation)));
     return {
       transport,
       provider,
       url,
-      headers: headersFor(settings.headers, call.headers, apiKey),
+      headers: headersFor({ settings: settings.headers, call: call.headers, apiKey: loadApiKey(keySource) }),
       signal: call.signal,
       timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
-      errorFromResponse,
+      errorFromResponse: errorMappers[operation],
     };
   };
 
-  const unsupported = (task: TaskId, what: string, hint = '') =>
+  const unsupported = (task: TaskId, operation: ProviderOperation, hint = '') =>
     new InfermuxError({
       code: 'caller_unsupported',
-      message: `Provider "${provider}" cannot ${what} task "${task}"${hint}`,
+      message: `Provider "${provider}" cannot ${operationWords[operation] ?? operation} task "${task}"${hint}`,
       provider,
-      details: { task },
+      details: { task, operation },
     });
 
   // The text base is read per call (the env may change); the URL is joined again only when it does.
@@ -93,11 +108,8 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     return endpoint(chatURL.url, call, 'chat');
   };
 
-  async function readStatus<T extends EvolinkJobTask>(
-    response: Awaited<ReturnType<typeof sendOpenAIRequest>>,
-    jobTask: T,
-  ): Promise<JobStatus<T>> {
-    const task = parseUpstream(evolinkTaskSchema, await response.json(), provider, 'task');
+  async function readStatus<T extends EvolinkJobTask>(response: HttpResponse, jobTask: T): Promise<JobStatus<T>> {
+    const task = parseUpstream(evolinkTaskSchema, await response.json(), { provider }, 'a task object');
     return taskToJobStatus(task, { jobTask, provider, requestId: response.requestId });
   }
 
@@ -158,7 +170,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     async doStart<T extends TaskId>(options: ProviderCallOptions<T>): Promise<JobStatus<T>> {
       const task = options.task;
       if (!isJobTask(task))
-        throw unsupported(task, 'start a job for', ': only image-generation and video-generation run as jobs');
+        throw unsupported(task, 'start', ': only image-generation and video-generation run as jobs');
       const warnings: Warning[] = revisionWarnings(options.model, options.revisionPolicy, provider);
       const modelId = upstreamModelId(options.model);
       const input = options.input as TaskInput<EvolinkJobTask>;
@@ -166,9 +178,9 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
       warnings.push(...checkModelCapabilities(task, modelId, input));
       const body = { model: modelId, ...withoutUndefined(input) };
       const url = joinURL(resolveBaseURLs(settings).api, jobEndpoints[task]);
-      let response;
+      let response: HttpResponse;
       try {
-        response = await sendOpenAIRequest({ ...endpoint(url, options, 'submit'), body });
+        response = await postJson(endpoint(url, options, 'submit'), body, JSON_MEDIA_TYPE);
       } catch (error) {
         throw submissionNetworkError(error);
       }
@@ -178,9 +190,9 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
 
     async doStatus<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>> {
       const task = options.task;
-      if (!isJobTask(task)) throw unsupported(task, 'report job status for');
+      if (!isJobTask(task)) throw unsupported(task, 'status');
       const url = joinURL(resolveBaseURLs(settings).api, `v1/tasks/${encodeURIComponent(options.jobId)}`);
-      const response = await sendOpenAIRequest({ ...endpoint(url, options, 'status'), method: 'GET' });
+      const response = await getJson(endpoint(url, options, 'status'));
       return (await readStatus(response, task)) as unknown as JobStatus<T>;
     },
 
@@ -190,7 +202,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
         code: 'caller_unsupported',
         message: `Provider "${provider}" cannot cancel job ${options.jobId}: EvoLink's API has no cancel endpoint. The job keeps running; stop waiting with an AbortSignal and fetch it later by id if needed.`,
         provider,
-        details: { jobId: options.jobId, task: options.task },
+        details: { jobId: options.jobId, task: options.task, operation: 'cancel' },
       });
     },
   };

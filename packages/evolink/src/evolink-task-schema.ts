@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * EvoLink's task object, as both `POST /v1/{images,videos}/generations` and `GET /v1/tasks/{id}`
- * return it (wire §3.2–3.3). Minimal and tolerant: only the fields read are required.
+ * return it (wire/evolink §3.2, §3.3). Minimal and tolerant: only the fields read are required.
  */
 export const evolinkTaskSchema = z.looseObject({
   id: z.string().min(1),

@@ -3,7 +3,7 @@ import { evolinkJobError } from './evolink-error';
 import type { EvolinkJobTask } from './evolink-model-capabilities';
 import type { EvolinkTask } from './evolink-task-schema';
 
-/** Result links are valid for 24 hours (stated on every EvoLink image and video page, wire §3.5). */
+/** Result links are valid for 24 hours (stated on every EvoLink image and video page, wire/evolink §3.5). */
 export const RESULT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 const states: Record<string, JobState> = {

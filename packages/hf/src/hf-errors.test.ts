@@ -3,7 +3,7 @@ import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hfErrorFromBody, upstreamMessage } from './hf-errors';
 import { createHf } from './hf-provider';
-import { type FakeHfSetup, setupFakeHf } from './testing/fake-hf-setup';
+import { type FakeHfSetup, setupFakeHf } from './test-support/fake-hf-setup';
 
 let setup: FakeHfSetup;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ const failure = async (promise: Promise<unknown>): Promise<InfermuxError> => {
   return error;
 };
 
-describe('HTTP errors from the upstream → core codes (wire §4)', () => {
+describe('HTTP errors from the upstream → core codes (wire/hf §4)', () => {
   it('401 invalid token → auth_invalid_credentials, upstream message and what to do', async () => {
     const provider = createHf({ apiKey: 'hf_revokedToken0000000000000000', baseURL: setup.fake.url, env: {} });
     const error = await failure(

@@ -1,4 +1,4 @@
-import { type ErrorCode, type HttpResponse, httpError, InfermuxError, redactValue, truncate } from '@infermux/core';
+import { type ErrorCode, type HttpResponse, httpError, InfermuxError } from '@infermux/core';
 
 export interface HfErrorContext {
   provider: string;
@@ -12,7 +12,7 @@ export interface HfErrorContext {
 }
 
 /**
- * The upstream's own message, checked in the order huggingface.js uses (wire §4.1): `error` as a
+ * The upstream's own message, checked in the order huggingface.js uses (wire/hf §4.1): `error` as a
  * string (or a list of strings, as older pipeline containers sent), `error.message` (OpenAI-style),
  * `detail` (FastAPI), `message`.
  */
@@ -32,7 +32,7 @@ export function upstreamMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-/** TGI/TEI `error_type` values (wire §4.1) and what they mean for the caller. */
+/** TGI/TEI `error_type` values (wire/hf §4.1) and what they mean for the caller. */
 const errorTypeCodes: Record<string, ErrorCode> = {
   validation: 'caller_request_rejected',
   template_error: 'caller_request_rejected',
@@ -125,7 +125,7 @@ export function hfErrorFromBody(
       hint = `${model} is loading on HF Inference; it should be ready in about ${Math.ceil(estimated)} s`;
     }
   } else if (type !== undefined && (status === 424 || status >= 500)) {
-    // TGI answers generation failures with 424 (wire §4.1): the server's fault, not the caller's.
+    // TGI answers generation failures with 424 (wire/hf §4.1): the server's fault, not the caller's.
     code = errorTypeCodes[type] === 'caller_request_rejected' ? 'provider_server_error' : errorTypeCodes[type];
   }
 
@@ -158,29 +158,4 @@ export function hfStreamError(payload: unknown, context: HfErrorContext & { requ
     requestId: context.requestId,
     details: { ...(type ? { errorType: type } : {}), ...(context.modelId ? { model: context.modelId } : {}) },
   });
-}
-
-/** A 2xx body that is not what the task returns: a typed provider error with the redacted raw body. */
-export function hfBadResponse(
-  what: string,
-  raw: unknown,
-  context: { provider: string; task: string; requestId?: string; issues?: unknown },
-): InfermuxError {
-  const rawBody = typeof raw === 'string' ? truncate(raw) : truncate(safeJson(raw));
-  return new InfermuxError({
-    code: 'provider_bad_response',
-    message: `${context.provider} answered ${context.task} with an unexpected body: ${what}`,
-    provider: context.provider,
-    requestId: context.requestId,
-    details: { task: context.task, rawBody, ...(context.issues ? { issues: redactValue(context.issues) } : {}) },
-  });
-}
-
-function safeJson(value: unknown): string {
-  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

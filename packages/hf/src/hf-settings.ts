@@ -2,7 +2,7 @@ import { type RevisionPolicy, revisionPolicySchema, type Transport, timeoutsSche
 import { z } from 'zod';
 
 /**
- * Which wire route text-generation uses on hf-inference (wire §1.3, §5.9):
+ * Which wire route text-generation uses on hf-inference (wire/hf §1.3, §5.9):
  * - `completions` (default): OpenAI-style `POST {base}/hf-inference/models/{id}/v1/completions`, what
  *   huggingface.js sends since May 2026 (it also works on vLLM-backed models, which only expose `/v1/*`).
  * - `tgi`: the native TGI body `{inputs, parameters, stream}` to `POST {base}/hf-inference/models/{id}`
@@ -32,6 +32,9 @@ export const hfSettingsSchema = z.strictObject({
 });
 
 export type HfSettingsInput = z.input<typeof hfSettingsSchema>;
+
+/** Env variables a token is read from, in order (`HF_API_TOKEN` is the older name). */
+export const HF_TOKEN_ENV = ['HF_TOKEN', 'HF_API_TOKEN'] as const;
 
 export interface HfSettings extends HfSettingsInput {
   /** Registry name; default `hf`. */

@@ -1,5 +1,9 @@
 import { type HttpResponse, InfermuxError, parseSse, type StreamPart, truncate } from '@infermux/core';
-import { chatChunkToStreamParts, completionChunkToStreamParts, readOpenAIStream } from '@infermux/openai-compatible';
+import {
+  chatChunkToStreamParts,
+  completionChunkToStreamParts,
+  readOpenAIStream,
+} from '@infermux/openai-compatible/internal';
 import { z } from 'zod';
 import { hfStreamError } from './hf-errors';
 import type { HfStreamFraming } from './tasks/task-mapping';
@@ -10,7 +14,7 @@ export interface HfStreamContext {
   requestId?: string;
 }
 
-/** One TGI stream event (wire §7.1); the spec requires `index` and `token`. */
+/** One TGI stream event (wire/hf §7.1); the spec requires `index` and `token`. */
 const tgiEventSchema = z.looseObject({
   index: z.number().optional(),
   token: z.looseObject({
@@ -40,7 +44,7 @@ function isErrorEvent(json: unknown): boolean {
 }
 
 /**
- * TGI server-sent events (wire §7.1): one `data:{…}` per token, the last one carrying `generated_text` and
+ * TGI server-sent events (wire/hf §7.1): one `data:{…}` per token, the last one carrying `generated_text` and
  * `details`; no `[DONE]` (the stream just closes). An `{"error", "error_type"}` event ends it with an error
  * part. Special tokens (EOS…) carry their token info but no text, so they never reach `textStream`.
  * Never throws once the response is open: a cut or malformed stream becomes a final `error` part.

@@ -45,7 +45,7 @@ describe('route URLs', () => {
       'https://x.endpoints.huggingface.cloud/base?api-version=2',
       'https://x.endpoints.huggingface.cloud/base/v1/chat/completions?api-version=2',
     ],
-  ])('dedicated endpoint chat URL %s → %s (wire §1.4)', (endpoint, expected) => {
+  ])('dedicated endpoint chat URL %s → %s (wire/hf §1.4)', (endpoint, expected) => {
     expect(endpointOpenAiUrl(endpoint, 'chat/completions')).toBe(expected);
   });
 

@@ -2,7 +2,7 @@ import { modelIdPath, type Warning } from '@infermux/core';
 
 export const DEFAULT_ROUTER_URL = 'https://router.huggingface.co';
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
-/** Shut down (wire §1.2): it answers 410 Gone or does not resolve; there is no redirect to follow. */
+/** Shut down (wire/hf §1.2): it answers 410 Gone or does not resolve; there is no redirect to follow. */
 const LEGACY_INFERENCE_HOST = 'api-inference.huggingface.co';
 
 export interface RouterBase {
@@ -34,10 +34,6 @@ export function resolveRouterBase(configured: string | undefined): RouterBase {
   return { url: `${parsed.origin}${path}`, warnings: [] };
 }
 
-export function trimTrailingSlashes(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
 const modelPaths = new Map<string, string>();
 const MAX_CACHED_MODEL_PATHS = 1024;
 
@@ -55,13 +51,13 @@ export function modelPath(id: string): string {
   return path;
 }
 
-/** `{base}/hf-inference/models/{id}{suffix}`: the serverless HF Inference route (wire §1.3). */
+/** `{base}/hf-inference/models/{id}{suffix}`: the serverless HF Inference route (wire/hf §1.3). */
 export function hfInferenceUrl(base: string, modelId: string, suffix = ''): string {
   return `${base}/hf-inference/models/${modelPath(modelId)}${suffix}`;
 }
 
 /**
- * An OpenAI-style route on a dedicated endpoint, as huggingface.js builds it (wire §1.4): trailing `/`
+ * An OpenAI-style route on a dedicated endpoint, as huggingface.js builds it (wire/hf §1.4): trailing `/`
  * removed; `…/v1` gets `/{route}`; a URL already ending in `/{route}` is kept; anything else gets `/v1/{route}`.
  * Query strings are kept (huggingface_hub does the same).
  */

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startFakeServer } from './fake-server.js';
-import { rawRequest } from './raw-request.test-helper.js';
+import { rawRequest } from './test-support/raw-request.js';
 import { withFakeServer } from './with-fake-server.js';
 
 /** Comfortably below Node's 5 s keep-alive timeout, which a close() that only waited would hit. */

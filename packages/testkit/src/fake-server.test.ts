@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeServer } from './fake-server.js';
-import { rawRequest } from './raw-request.test-helper.js';
+import { rawRequest } from './test-support/raw-request.js';
 import { withFakeServer } from './with-fake-server.js';
 
 let server: FakeServer;

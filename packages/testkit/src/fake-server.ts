@@ -181,12 +181,16 @@ export class FakeServer {
     this.requestCount += 1;
     if (this.record) this.requests.push(request);
     const fault = this.faults.take(request);
-    if (fault === undefined) return this.answer(request, response, undefined);
+    if (fault === undefined) {
+      this.answer(request, response, undefined);
+      return;
+    }
     switch (fault.kind) {
       case 'status':
       case 'malformed-json':
       case 'reset':
-        return answerFault(response, fault);
+        answerFault(response, fault);
+        return;
       case 'delay-headers': {
         const signal = disconnectSignal(response);
         delay(fault.ms, signal).then(
@@ -200,7 +204,8 @@ export class FakeServer {
       default: {
         const signal = disconnectSignal(response);
         shapeResponseBody(response, fault, signal);
-        return this.answer(request, response, signal);
+        this.answer(request, response, signal);
+        return;
       }
     }
   }

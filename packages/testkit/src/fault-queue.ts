@@ -85,9 +85,11 @@ function validateFault(fault: Fault): void {
       }
       return;
     case 'delay-headers':
-      return nonNegative('ms', fault.ms);
+      nonNegative('ms', fault.ms);
+      return;
     case 'cut-body':
-      return nonNegative('afterBytes', fault.afterBytes);
+      nonNegative('afterBytes', fault.afterBytes);
+      return;
     case 'slow-body':
       nonNegative('delayMs', fault.delayMs);
       if (!Number.isInteger(fault.chunkBytes) || fault.chunkBytes < 1) {
@@ -96,7 +98,8 @@ function validateFault(fault: Fault): void {
       return;
     case 'stall-mid-stream':
       nonNegative('afterBytes', fault.afterBytes);
-      return nonNegative('ms', fault.ms);
+      nonNegative('ms', fault.ms);
+      return;
     case 'reset':
     case 'malformed-json':
       return;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeServer } from './fake-server.js';
-import { rawRequest } from './raw-request.test-helper.js';
 import { SSE_DONE_FRAME, sseFrame } from './sse-frame.js';
+import { rawRequest } from './test-support/raw-request.js';
 
 let server: FakeServer;
 

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 const BLOCK = 64 * 1024;
 
@@ -7,7 +7,7 @@ const BLOCK = 64 * 1024;
  * it belonged to has no complete record, so it runs again). Returns the bytes dropped.
  */
 export async function repairTail(path: string): Promise<number> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r+');
   } catch (error) {

@@ -7,7 +7,7 @@ import { readCompletedIds } from '../batch/completed-ids';
 import { JsonlAppender } from '../batch/jsonl-appender';
 import { countLines, readLines } from '../batch/read-lines';
 import { repairTail } from '../batch/repair-tail';
-import { runBatch } from '../batch/run-batch';
+import { runJsonlBatch } from '../batch/run-jsonl-batch';
 import { exitCodes } from '../exit-codes';
 import { parameterBases } from '../input/build-task-input';
 import { checkRoute, targetModel } from '../input/target-model';
@@ -125,7 +125,7 @@ export async function batchCommand(
   const startedAt = performance.now();
   let failure: unknown;
   try {
-    await runBatch({
+    await runJsonlBatch({
       client,
       task,
       model,

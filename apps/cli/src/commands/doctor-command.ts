@@ -1,5 +1,5 @@
 import { exitCodes } from '../exit-codes';
-import type { CliContext } from '../runtime/cli-context';
+import type { CliContext, LoadedCliConfig } from '../runtime/cli-context';
 import { type ResolvedProvider, resolveProviders } from '../runtime/resolve-providers';
 
 type Outcome = 'ok' | 'warn' | 'fail';
@@ -14,7 +14,7 @@ export async function doctorCommand(context: CliContext, flags: { offline?: bool
     stdout.write(`${mark} ${what}${advice ? `\n    ${colors.dim('→')} ${advice}` : ''}\n`);
   };
 
-  let loaded;
+  let loaded: LoadedCliConfig;
   try {
     loaded = await context.loadConfig();
     report(

@@ -1,3 +1,4 @@
+import type { JobStatus } from '@infermux/core';
 import { exitCodes } from '../exit-codes';
 import { askCancelOrLeave } from '../jobs/ask-cancel';
 import { finishJob } from '../jobs/finish-job';
@@ -45,7 +46,7 @@ export async function jobWaitCommand(context: CliContext, id: string, flags: Job
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);
-  let status;
+  let status: JobStatus;
   try {
     status = await followJob(client, reference, {
       terminal: context.terminal,

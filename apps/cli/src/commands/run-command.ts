@@ -1,4 +1,12 @@
-import { type Client, getTask, InfermuxError, isTaskId, parseModelRef, type TaskId } from '@infermux/core';
+import {
+  type Client,
+  getTask,
+  InfermuxError,
+  isTaskId,
+  type JobStatus,
+  parseModelRef,
+  type TaskId,
+} from '@infermux/core';
 import { exitCodes } from '../exit-codes';
 import { buildTaskInput, validateTaskInput } from '../input/build-task-input';
 import { inferTask } from '../input/infer-task';
@@ -122,7 +130,7 @@ async function runJob(
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);
-  let status;
+  let status: JobStatus;
   try {
     status = await followJob(client, reference, {
       terminal,

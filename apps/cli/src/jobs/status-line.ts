@@ -31,7 +31,10 @@ export class JobStatusLine {
 
   update(status: Pick<JobStatus, 'state' | 'progress' | 'estimatedSecondsRemaining'>): void {
     this.#status = status;
-    if (this.terminal.interactive) return this.#draw();
+    if (this.terminal.interactive) {
+      this.#draw();
+      return;
+    }
     const line = this.#describe();
     if (line !== this.#lastPlain) {
       this.#lastPlain = line;

@@ -1,6 +1,8 @@
 import {
   type ForwardResponse,
   InfermuxError,
+  isTaskId,
+  isUnsupportedOperation,
   type JobStatus,
   type RequestOptions,
   type RunResult,
@@ -106,7 +108,7 @@ export async function runTask<T extends TaskId>(
  * Starts a stream and waits for its first part before anything is written, so a failure
  * before the first byte is still a normal HTTP error with a real status.
  */
-export async function openStream<T extends TaskId>(
+async function openTaskStream<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
@@ -136,7 +138,7 @@ export async function relayStream<T extends TaskId>(
   call: TaskCall<T>,
   framing: StreamFraming,
 ): Promise<void> {
-  const opened = await openStream(context, services, call);
+  const opened = await openTaskStream(context, services, call);
   context.clearDeadline();
   settleBeforeEnd(context, opened.result);
   await pipeStream(context, opened.first, opened.rest, framing);
@@ -243,6 +245,8 @@ export function encodeJobId(task: TaskId, provider: string, jobId: string): stri
   return `job_${Buffer.from(JSON.stringify([task, provider, jobId])).toString('base64url')}`;
 }
 
+const jobIdPattern = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,256}$/;
+
 export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string } {
   try {
     if (id.startsWith('job_')) {
@@ -251,7 +255,8 @@ export function decodeJobId(id: string): { task: TaskId; provider: string; jobId
         string,
         string,
       ];
-      if (typeof task === 'string' && typeof provider === 'string' && typeof jobId === 'string')
+      // The id is caller input: the job id goes into an upstream URL, so it must be an identifier.
+      if (isTaskId(task) && typeof provider === 'string' && typeof jobId === 'string' && jobIdPattern.test(jobId))
         return { task, provider, jobId };
     }
   } catch {
@@ -264,7 +269,7 @@ export function decodeJobId(id: string): { task: TaskId; provider: string; jobId
   });
 }
 
-export async function submitJob<T extends TaskId>(
+export async function submitTaskJob<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
@@ -322,10 +327,9 @@ export async function runOrAwaitJob<T extends TaskId>(
   try {
     return await runTask(context, services, call);
   } catch (error) {
-    if (!(InfermuxError.isInstance(error) && error.code === 'caller_unsupported' && /cannot run/.test(error.message)))
-      throw error;
+    if (!isUnsupportedOperation(error, 'run')) throw error;
   }
-  const submitted = await submitJob(context, services, call);
+  const submitted = await submitTaskJob(context, services, call);
   try {
     const done = await context.upstream(() =>
       waitForJob(services.engine.client, call.task, submitted, {

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Cost, InfermuxError, Usage } from '@infermux/core';
 import type { GatewayKey } from '../keys/gateway-key';
 import type { Reservation } from '../limits/key-admission';
-import type { WireFormat } from '../wire/wire-format';
+import type { ApiDialect } from '../wire/api-dialect';
 import { takeController } from './connection-controller';
 
 /**
@@ -48,7 +48,7 @@ export class RequestContext {
     readonly path: string,
     /** The endpoint pattern that matched (`/v1/chat/completions`, `/models/{model}`), for labels. */
     public endpoint: string,
-    public format: WireFormat,
+    public format: ApiDialect,
   ) {
     this.abort = takeController(request.socket);
   }

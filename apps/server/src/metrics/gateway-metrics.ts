@@ -38,7 +38,6 @@ export class GatewayMetrics {
   private readonly cost: DeferredCounter<'provider' | 'currency'>;
   private readonly cacheHits: DeferredCounter<'task'>;
   private readonly routingEvents: DeferredCounter<'type' | 'provider'>;
-  private readonly breaker: Gauge<'provider' | 'model'>;
   /** Histogram series by endpoint (the only histogram label). */
   private readonly histograms = new Map<
     string,
@@ -115,7 +114,7 @@ export class GatewayMetrics {
       },
     });
     const breakerStates = options.breakerStates;
-    this.breaker = new Gauge({
+    new Gauge({
       name: 'infermux_breaker_state',
       help: 'Circuit breaker per (provider, model): 0 closed, 1 half-open, 2 open.',
       labelNames: ['provider', 'model'],

@@ -9,7 +9,9 @@ export function constantTimeEqual(left: string, right: string): boolean {
   const a = Buffer.from(left);
   const b = Buffer.from(right);
   // Compare equal-length buffers so the time does not depend on where they differ.
-  return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(a, a), false);
+  if (a.length === b.length) return timingSafeEqual(a, b);
+  timingSafeEqual(a, a);
+  return false;
 }
 
 export const adminCreateKeyEndpoint: Endpoint = {

@@ -1,5 +1,6 @@
 import type { Endpoint } from '../gateway-services';
 import { adminCreateKeyEndpoint, adminListKeysEndpoint, adminRevokeKeyEndpoint } from './admin-keys';
+import { healthEndpoint, metricsEndpoint, readyEndpoint } from './health-and-metrics';
 import { hfInferenceModelsEndpoint, hfModelsEndpoint, openaiCompletionsEndpoint } from './hf-models';
 import {
   nativeJobCancelEndpoint,
@@ -19,7 +20,6 @@ import {
   openaiVideoRemixEndpoint,
   openaiVideoRetrieveEndpoint,
 } from './openai-videos';
-import { healthEndpoint, metricsEndpoint, readyEndpoint } from './operations';
 import { usageEndpoint } from './usage';
 
 /** Every API endpoint of the gateway (docs and openapi are added beside these). */

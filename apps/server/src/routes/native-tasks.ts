@@ -1,12 +1,12 @@
 import { getTask, InfermuxError, type StreamPart, type TaskId } from '@infermux/core';
-import { decodeJobId, encodeJobId, jobStatus, relayStream, runTask, submitJob } from '../engine/call-task';
+import { decodeJobId, encodeJobId, jobStatus, relayStream, runTask, submitTaskJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
-import { stringifyWithBytes } from '../wire/json-output';
 import { requireModel } from '../wire/openai-chat-input';
+import { stringifyWithBytes } from '../wire/stringify-with-bytes';
 
 function taskParam(context: RequestContext): TaskId {
   const task = context.params.task as string;
@@ -69,7 +69,7 @@ export const nativeJobSubmitEndpoint: Endpoint = {
   summary: 'Starts an async job (image/video generation); answers 202 with the job status and its gateway id.',
   async handle(context, services) {
     const { task, model, input } = await envelope(context, services.settings.bodyLimits.jsonBytes);
-    const status = await submitJob(context, services, { task, model, input: input as never });
+    const status = await submitTaskJob(context, services, { task, model, input: input as never });
     sendBody(
       context,
       202,

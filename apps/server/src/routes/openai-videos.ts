@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { InfermuxError } from '@infermux/core';
 import { request } from 'undici';
-import { decodeJobId, encodeJobId, jobStatus, submitJob } from '../engine/call-task';
+import { decodeJobId, encodeJobId, jobStatus, submitTaskJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
 import { isJsonMediaType, mediaType } from '../http/content-type';
 import { parseJsonObject, unsupportedMediaType } from '../http/parse-json-body';
@@ -104,7 +104,7 @@ export const openaiVideoCreateEndpoint: Endpoint = {
     const body = await readVideoBody(context, services.settings.bodyLimits.jsonBytes);
     const { input, echo } = videoInput(body);
     admitModel(context, echo.model);
-    const status = await submitJob(context, services, {
+    const status = await submitTaskJob(context, services, {
       task: 'video-generation',
       model: echo.model,
       input: input as never,

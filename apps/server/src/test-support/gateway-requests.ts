@@ -4,6 +4,7 @@ export interface GatewayReply {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read reply bodies of every shape by path; each assertion checks what it reads.
   json<T = any>(): T;
 }
 

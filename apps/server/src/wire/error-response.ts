@@ -1,6 +1,6 @@
 import type { ErrorCode, InfermuxError } from '@infermux/core';
+import type { ApiDialect } from './api-dialect';
 import { callerMessage, hasFixedMessage } from './caller-message';
-import type { WireFormat } from './wire-format';
 
 export interface ErrorResponse {
   status: number;
@@ -88,7 +88,7 @@ function nativeError(error: InfermuxError, message: string, status: number, requ
  * The error as the caller sees it: the message without internal addresses or socket codes (see
  * `callerMessage`; the full error stays in logs and the ledger) and the request id to quote.
  */
-export function errorResponse(format: WireFormat, error: InfermuxError, requestId?: string): ErrorResponse {
+export function errorResponse(format: ApiDialect, error: InfermuxError, requestId?: string): ErrorResponse {
   const status = statusOf(error);
   const headers = retryHeaders(error, status);
   const message = callerMessage(error);
@@ -117,7 +117,7 @@ export function errorResponse(format: WireFormat, error: InfermuxError, requestI
 }
 
 /** The in-band error event for an SSE stream that already started (OpenAI and HF clients read `error`). */
-export function streamErrorEvent(format: WireFormat, error: InfermuxError, requestId?: string): string {
+export function streamErrorEvent(format: ApiDialect, error: InfermuxError, requestId?: string): string {
   const status = statusOf(error);
   const message = callerMessage(error);
   if (format === 'hf') return JSON.stringify({ error: message, error_type: error.code });

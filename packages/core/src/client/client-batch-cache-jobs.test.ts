@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InfermuxError } from '../errors/infermux-error';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
-import { modelCalls } from '../routing/test-support/test-upstream';
+import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
+import { modelCalls } from '../test-support/test-upstream';
 import { createClient } from './create-client';
 
 let fleet: TestFleet | undefined;

@@ -1,5 +1,6 @@
 import { resolveBinaryFields } from '../binary/resolve-binary';
 import { InfermuxError } from '../errors/infermux-error';
+import type { ProviderOperation } from '../errors/unsupported-operation';
 import { parseWith } from '../errors/validation-error';
 import { formatModelRef, isPinnedRevision, type ModelRef, toModelRef } from '../model/model-ref';
 import type { ProviderV1, RevisionPolicy } from '../provider/provider';
@@ -224,12 +225,18 @@ export function createClientCore(options: ClientOptions) {
     }) as TaskOutput<T>;
   }
 
-  function unsupported(provider: ProviderV1, what: string, task: TaskId): InfermuxError {
+  /** `what` words the operation for the message when its name alone does not. */
+  function unsupported(
+    provider: ProviderV1,
+    operation: ProviderOperation,
+    task: TaskId,
+    what: string = operation,
+  ): InfermuxError {
     return new InfermuxError({
       code: 'caller_unsupported',
       message: `Provider "${provider.name}" cannot ${what} for task "${task}"`,
       provider: provider.name,
-      details: { task },
+      details: { task, operation },
     });
   }
 

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1 } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
-import { modelCalls } from '../routing/test-support/test-upstream';
+import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
+import { modelCalls } from '../test-support/test-upstream';
 import { type ClientOptions, createClient } from './create-client';
 
 const input = { inputs: 'I love this' };

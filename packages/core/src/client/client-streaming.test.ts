@@ -2,7 +2,7 @@ import { sseFrame } from '@infermux/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderV1, StreamPart } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
+import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
 import { type ClientOptions, createClient } from './create-client';
 
 const input = { messages: [{ role: 'user' as const, content: 'Say hello' }] };

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { parseConfig } from '../config/load-config';
 import { defineProviderFactory } from '../provider/provider-factory';
 import type { InfermuxEvent, RequestEndEvent } from '../routing/routing-events';
-import { createTestProvider } from '../routing/test-support/test-provider';
-import { serveTestUpstream } from '../routing/test-support/test-upstream';
+import { createTestProvider } from '../test-support/test-provider';
+import { serveTestUpstream } from '../test-support/test-upstream';
 import { createClientFromConfig } from './create-client-from-config';
 
 const testFactory = defineProviderFactory({

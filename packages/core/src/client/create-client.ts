@@ -85,7 +85,7 @@ export function createClient(options: ClientOptions): Client {
 
     async getJob(task, job) {
       const provider = core.registry.get(job.provider);
-      if (!provider.doStatus) throw core.unsupported(provider, 'report job status', task);
+      if (!provider.doStatus) throw core.unsupported(provider, 'status', task, 'report job status');
       const status = await withRetries(
         () => provider.doStatus!({ task, jobId: job.jobId, signal: job.signal }),
         core.retryPolicy,
@@ -98,7 +98,7 @@ export function createClient(options: ClientOptions): Client {
 
     async cancelJob(task, job) {
       const provider = core.registry.get(job.provider);
-      if (!provider.doCancel) throw core.unsupported(provider, 'cancel jobs', task);
+      if (!provider.doCancel) throw core.unsupported(provider, 'cancel', task, 'cancel jobs');
       return provider.doCancel({ task, jobId: job.jobId, signal: job.signal });
     },
 

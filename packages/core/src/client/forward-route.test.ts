@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1 } from '../provider/provider';
 import type { InfermuxEvent } from '../routing/routing-events';
-import { startTestFleet, type TestFleet } from '../routing/test-support/test-fleet';
+import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
 import { createClient } from './create-client';
 
 const input = { messages: [{ role: 'user' as const, content: 'Say hello' }] };

@@ -67,7 +67,7 @@ export async function forwardRoute<T extends TaskId>(
       run: async (attemptTarget, signal, deadline) => {
         const provider = core.registry.get(attemptTarget.provider);
         if (!forwards(provider, task, request.wire))
-          throw core.unsupported(provider, `answer in the ${request.wire} wire format`, task);
+          throw core.unsupported(provider, 'forward', task, `answer in the ${request.wire} wire format`);
         const { resolved, resolveWarnings, model } = await core.resolveTargetModel(
           provider,
           task,

@@ -123,7 +123,7 @@ async function runBatchChunk<T extends TaskId>(
         timeouts: core.timeoutsFor(target, request, deadline),
         revisionPolicy,
       };
-      if (!provider.doBatch) throw core.unsupported(provider, 'run batches', task);
+      if (!provider.doBatch) throw core.unsupported(provider, 'batch', task, 'run batches');
       const batchResult = await provider.doBatch({ ...call, inputs: items.map((item) => item.input) });
       if (!Array.isArray(batchResult.outputs) || batchResult.outputs.length !== items.length) {
         throw new InfermuxError({

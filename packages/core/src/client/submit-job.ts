@@ -34,7 +34,7 @@ export async function submitJob<T extends TaskId>(
       attempts: context.attempts,
       run: async (target, signal, deadline) => {
         const provider = core.registry.get(target.provider);
-        if (!provider.doStart) throw core.unsupported(provider, 'start async jobs', task);
+        if (!provider.doStart) throw core.unsupported(provider, 'start', task, 'start async jobs');
         const headers = idempotent(target)
           ? { ...request.headers, 'idempotency-key': idempotencyKey }
           : request.headers;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The Hub fields a client needs (wire §8.2); every one is requested with `expand[]`. */
+/** The Hub fields a client needs (wire/hf §8.2); every one is requested with `expand[]`. */
 export const MODEL_INFO_FIELDS = [
   'sha',
   'pipeline_tag',

@@ -1,8 +1,9 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { binaryInputBody, expectJson, parseUpstream, taskUrl } from './mapping-helpers';
+import { binaryInputBody, expectJson, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
-/** Wire §5.23: `[{label, score}]`. */
+/** wire/hf §5.23: `[{label, score}]`. */
 const upstream = z.array(z.looseObject({ label: z.string(), score: z.number() }));
 
 export const audioClassification: HfTaskMapping<'audio-classification'> = {

@@ -1,5 +1,6 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { binaryInputBody, expectJson, firstIfList, parseUpstream, taskUrl } from './mapping-helpers';
+import { binaryInputBody, expectJson, firstIfList, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const transcript = z.looseObject({
@@ -9,7 +10,7 @@ const transcript = z.looseObject({
     .optional(),
 });
 
-/** Wire §5.22: `{text, chunks?}` (`chunks` only with `return_timestamps`); a one-item list is accepted too. */
+/** wire/hf §5.22: `{text, chunks?}` (`chunks` only with `return_timestamps`); a one-item list is accepted too. */
 const upstream = z.union([transcript, z.array(transcript).length(1)]);
 
 export const automaticSpeechRecognition: HfTaskMapping<'automatic-speech-recognition'> = {

@@ -1,4 +1,4 @@
-import { buildChatBody, mapChatResponse } from '@infermux/openai-compatible';
+import { buildChatBody, mapChatResponse } from '@infermux/openai-compatible/internal';
 import { hfInferenceUrl } from '../hf-urls';
 import { expectJson, jsonBody, openAiTaskUrl } from './mapping-helpers';
 import type { HfRouteContext, HfTaskMapping } from './task-mapping';
@@ -7,7 +7,7 @@ import type { HfRouteContext, HfTaskMapping } from './task-mapping';
 export const HF_INFERENCE_VARIANT = 'hf-inference';
 
 /**
- * Chat has three routes (wire §1.4, §1.5, §5.11):
+ * Chat has three routes (wire/hf §1.4, §1.5, §5.11):
  * - a dedicated endpoint: `{endpointUrl}/v1/chat/completions` (per huggingface.js's rules);
  * - `org/name:hf-inference`: `{base}/hf-inference/models/{id}/v1/chat/completions`, `model` = the id;
  * - anything else: the OpenAI-compatible router `{base}/v1/chat/completions`, `model` = `org/name[:variant]`
@@ -29,7 +29,8 @@ export const chatCompletion: HfTaskMapping<'chat-completion'> = {
   capabilities: { streaming: true, wire: ['openai'] },
   request(input, context) {
     const route = chatRoute(context);
-    // `model` first in the body, as huggingface.js writes it, so the router can route from a small prefix (wire §1.5).
+    // `model` first in the body, as huggingface.js writes it, so the router can route from a small prefix
+    // (wire/hf §1.5).
     // (A key keeps its first position when a later spread sets it again; cheaper than object rest.)
     return {
       url: route.url,

@@ -1,10 +1,11 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { base64Of, expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { base64Of, expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const answer = z.looseObject({ answer: z.string(), score: z.number(), start: z.number(), end: z.number() });
 
-/** Wire §5.27: `[{answer, score, start, end}]` (`start`/`end` are word indices); a bare object is wrapped. */
+/** wire/hf §5.27: `[{answer, score, start, end}]` (`start`/`end` are word indices); a bare object is wrapped. */
 const upstream = z.union([z.array(answer), answer]);
 
 export const documentQuestionAnswering: HfTaskMapping<'document-question-answering'> = {

@@ -1,14 +1,14 @@
 import { InfermuxError, type TaskInput } from '@infermux/core';
+import { parseUpstream, unexpectedBody } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { hfBadResponse } from '../hf-errors';
-import { expectJson, jsonBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, jsonBody, taskUrl } from './mapping-helpers';
 import type { HfRouteContext, HfTaskMapping } from './task-mapping';
 
 type Input = TaskInput<'feature-extraction'>;
 
 const vector = z.array(z.number());
 /**
- * Wire §5.12: nested float arrays, depth 1 to 3 (as huggingface.js accepts): a string gives `number[]` or a
+ * wire/hf §5.12: nested float arrays, depth 1 to 3 (as huggingface.js accepts): a string gives `number[]` or a
  * one-row `number[][]` depending on the backend; a list gives `number[][]`; non-pooled (token-level) models
  * give `number[][][]`. Passed through as the upstream nests it.
  */
@@ -20,7 +20,7 @@ type Embeddings = z.output<typeof upstream>;
  */
 export const FEATURE_EXTRACTION_MAX_BATCH = 32;
 
-/** `…/pipeline/feature-extraction` makes sentence-transformers models embed instead of running similarity (wire §1.3). */
+/** `…/pipeline/feature-extraction` makes sentence-transformers models embed instead of running similarity (wire/hf §1.3). */
 const url = (context: HfRouteContext) => taskUrl(context, '/pipeline/feature-extraction');
 
 /** Options sit at the root beside `inputs`, not under `parameters` (TEI shape). */
@@ -29,7 +29,7 @@ function options({ inputs: _inputs, ...rest }: Input): Omit<Input, 'inputs'> {
 }
 
 /**
- * The HF feature-extraction spec has no `dimensions` (wire §5.12): the model answers its native length,
+ * The HF feature-extraction spec has no `dimensions` (wire/hf §5.12): the model answers its native length,
  * so asking for another one is refused before the call rather than answered with vectors of the wrong length.
  */
 function refuseDimensions(input: Input, field = 'dimensions'): void {
@@ -63,7 +63,7 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
           details: { field: 'inputs' },
         });
       }
-      inputs.forEach((input, index) => refuseDimensions(input, `inputs[${index}].dimensions`));
+      for (const [index, input] of inputs.entries()) refuseDimensions(input, `inputs[${index}].dimensions`);
       const shared = JSON.stringify(options(first));
       inputs.forEach((input, index) => {
         if (JSON.stringify(options(input)) !== shared) {
@@ -87,7 +87,7 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
       const rows: unknown[] =
         expectedRows === 1 && parsed.every((value) => typeof value === 'number') ? [parsed] : parsed;
       if (rows.length !== expectedRows) {
-        throw hfBadResponse(
+        throw unexpectedBody(
           `expected ${expectedRows} embeddings (one per input text), got ${rows.length}`,
           parsed,
           context,

@@ -1,10 +1,11 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const candidate = z.looseObject({ sequence: z.string(), score: z.number(), token: z.number(), token_str: z.string() });
 
-/** Wire §5.4: `[{sequence, score, token, token_str}]`; a one-input batch wrapper `[[…]]` is unwrapped. */
+/** wire/hf §5.4: `[{sequence, score, token, token_str}]`; a one-input batch wrapper `[[…]]` is unwrapped. */
 const upstream = z.union([z.array(candidate), z.array(z.array(candidate)).length(1)]);
 
 export const fillMask: HfTaskMapping<'fill-mask'> = {

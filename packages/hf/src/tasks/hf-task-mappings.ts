@@ -28,7 +28,7 @@ import { zeroShotImageClassification } from './zero-shot-image-classification';
 /**
  * The core tasks Hugging Face serves, each with its wire mapping. Not here: `image-generation` and
  * `video-generation` (OpenAI/EvoLink-shaped), and `text-to-video`, which hf-inference does not serve
- * (wire §5.21: only third-party providers, each with its own format).
+ * (wire/hf §5.21: only third-party providers, each with its own format).
  */
 export type HfTaskId = Exclude<TaskId, 'image-generation' | 'video-generation' | 'text-to-video'>;
 

@@ -1,8 +1,9 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { binaryInputBody, expectJson, parseUpstream, taskUrl } from './mapping-helpers';
+import { binaryInputBody, expectJson, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
-/** Wire §5.17: `[{label, mask: <base64 PNG>, score}]`; `score` is missing or null for semantic segmentation. */
+/** wire/hf §5.17: `[{label, mask: <base64 PNG>, score}]`; `score` is missing or null for semantic segmentation. */
 const upstream = z.array(
   z.looseObject({ label: z.string(), mask: z.string(), score: z.number().nullable().optional() }),
 );

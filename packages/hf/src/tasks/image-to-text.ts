@@ -1,11 +1,12 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { binaryInputBody, expectJson, firstIfList, parseUpstream, taskUrl } from './mapping-helpers';
+import { binaryInputBody, expectJson, firstIfList, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const caption = z.looseObject({ generated_text: z.string() });
 
 /**
- * Wire §5.18: `{generated_text}` per the spec, which huggingface.js's check implies the server returns now
+ * wire/hf §5.18: `{generated_text}` per the spec, which huggingface.js's check implies the server returns now
  * (unverified); the legacy pipeline's `[{generated_text}]` is accepted too.
  */
 const upstream = z.union([caption, z.array(caption).min(1)]);

@@ -1,18 +1,17 @@
-import { type BinaryInput, readBinary, toBase64, ValidationError } from '@infermux/core';
-import type { z } from 'zod';
-import { hfBadResponse } from '../hf-errors';
+import { type BinaryInput, readBinary, toBase64 } from '@infermux/core';
+import { unexpectedBody } from '@infermux/core/provider-utils';
 import { endpointOpenAiUrl, hfInferenceUrl } from '../hf-urls';
 import type { HfRequestBody, HfResponseBody, HfResponseContext, HfRouteContext } from './task-mapping';
 
 /**
  * The URL of a non-chat task: the serverless route `{base}/hf-inference/models/{id}{suffix}`, or a dedicated
- * endpoint's URL as is (wire §1.4: no `/pipeline/` suffix, no `/models/` prefix there).
+ * endpoint's URL as is (wire/hf §1.4: no `/pipeline/` suffix, no `/models/` prefix there).
  */
 export function taskUrl(context: HfRouteContext, suffix = ''): string {
   return context.endpointUrl ?? hfInferenceUrl(context.routerBase, context.modelId, suffix);
 }
 
-/** An OpenAI-style route: on an endpoint per wire §1.4, else on hf-inference `/models/{id}/v1/{route}`. */
+/** An OpenAI-style route: on an endpoint per wire/hf §1.4, else on hf-inference `/models/{id}/v1/{route}`. */
 export function openAiTaskUrl(context: HfRouteContext, route: 'chat/completions' | 'completions'): string {
   return context.endpointUrl
     ? endpointOpenAiUrl(context.endpointUrl, route)
@@ -33,7 +32,7 @@ export function hasKeys(value: object | undefined): value is object {
 }
 
 /**
- * A binary input the way huggingface_hub sends it (wire §5): raw bytes with their media type when there are
+ * A binary input the way huggingface_hub sends it (wire/hf §5): raw bytes with their media type when there are
  * no parameters, base64 JSON `{inputs, parameters}` when there are (raw bytes cannot carry parameters).
  */
 export async function binaryInputBody(inputs: BinaryInput, parameters: object | undefined): Promise<HfRequestBody> {
@@ -50,20 +49,7 @@ export async function base64Of(input: BinaryInput): Promise<string> {
 /** The JSON of a response, or a bad-response error when media bytes came instead. */
 export function expectJson(body: HfResponseBody, context: HfResponseContext): unknown {
   if (body.kind === 'json') return body.json;
-  throw hfBadResponse(`expected JSON, got ${body.binary.contentType || 'bytes'}`, body.binary.data, context);
-}
-
-/** Validates an upstream shape (tolerant schemas); a mismatch is `provider_bad_response` with the raw body. */
-export function parseUpstream<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  context: HfResponseContext,
-  expected: string,
-): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = ValidationError.fromZod(result.error, 'response').issues;
-  throw hfBadResponse(`expected ${expected}`, value, { ...context, issues });
+  throw unexpectedBody(`expected JSON, got ${body.binary.contentType || 'bytes'}`, body.binary.data, context);
 }
 
 /** `[x]` → `x`; `x` → `x`. For answers the server wraps in a one-item list (one per input). */

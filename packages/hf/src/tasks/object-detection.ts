@@ -1,8 +1,9 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { binaryInputBody, expectJson, parseUpstream, taskUrl } from './mapping-helpers';
+import { binaryInputBody, expectJson, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
-/** Wire §5.16: `[{label, score, box: {xmin, ymin, xmax, ymax}}]`, pixels from the top-left corner. */
+/** wire/hf §5.16: `[{label, score, box: {xmin, ymin, xmax, ymax}}]`, pixels from the top-left corner. */
 const upstream = z.array(
   z.looseObject({
     label: z.string(),

@@ -1,10 +1,11 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, firstIfList, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, firstIfList, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const answer = z.looseObject({ answer: z.string(), score: z.number(), start: z.number(), end: z.number() });
 
-/** Wire §5.5: one object when `top_k` is 1 (the usual answer today), or a list when `top_k` > 1: the best (first) is kept. */
+/** wire/hf §5.5: one object when `top_k` is 1 (the usual answer today), or a list when `top_k` > 1: the best (first) is kept. */
 const upstream = z.union([answer, z.array(answer).min(1)]);
 
 export const questionAnswering: HfTaskMapping<'question-answering'> = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hfTaskMappings } from './hf-task-mappings';
 import type { HfResponseContext } from './task-mapping';
 
-// The second shape of each answer the API has two of (wire §5): the router's current one is exercised
+// The second shape of each answer the API has two of (wire/hf §5): the router's current one is exercised
 // against the fake in the other tests; these check the other one maps to the same output.
 
 const context = (task: keyof typeof hfTaskMappings, extra: Partial<HfResponseContext> = {}): HfResponseContext => ({

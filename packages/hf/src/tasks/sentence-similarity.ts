@@ -1,13 +1,14 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
-/** Wire §5.13: one cosine similarity per item of `sentences`, in order. */
+/** wire/hf §5.13: one cosine similarity per item of `sentences`, in order. */
 const upstream = z.array(z.number());
 
 export const sentenceSimilarity: HfTaskMapping<'sentence-similarity'> = {
   capabilities: {},
-  // `…/pipeline/sentence-similarity` makes sentence-transformers models compare instead of embed (wire §1.3).
+  // `…/pipeline/sentence-similarity` makes sentence-transformers models compare instead of embed (wire/hf §1.3).
   request: (input, context) => ({
     url: taskUrl(context, '/pipeline/sentence-similarity'),
     body: inputsBody(input.inputs, input.parameters),

@@ -1,10 +1,11 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, firstIfList, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, firstIfList, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const summary = z.looseObject({ summary_text: z.string() });
 
-/** Wire §5.7: `[{summary_text}]` today (one item per input); a bare object is accepted too. */
+/** wire/hf §5.7: `[{summary_text}]` today (one item per input); a bare object is accepted too. */
 const upstream = z.union([z.array(summary).min(1), summary]);
 
 export const summarization: HfTaskMapping<'summarization'> = {

@@ -1,5 +1,6 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, firstIfList, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, firstIfList, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const answer = z.looseObject({
@@ -9,12 +10,12 @@ const answer = z.looseObject({
   aggregator: z.string().optional(),
 });
 
-/** Wire §5.6: one object, or a list of them (the first is kept). */
+/** wire/hf §5.6: one object, or a list of them (the first is kept). */
 const upstream = z.union([answer, z.array(answer).min(1)]);
 
 export const tableQuestionAnswering: HfTaskMapping<'table-question-answering'> = {
   capabilities: {},
-  // The question goes under both names (wire §5.6). The spec and huggingface.js say `question`, but
+  // The question goes under both names (wire/hf §5.6). The spec and huggingface.js say `question`, but
   // hf-inference runs the transformers pipeline, which reads `query` (transformers PR #34786 to accept the
   // spec name is unmerged); huggingface_hub switched to `{query, table}` in `inputs` (PR #3154, June 2025)
   // after 400s, and that form is reported working on hf-inference (huggingface.js issue #1525). The

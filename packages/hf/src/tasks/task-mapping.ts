@@ -9,7 +9,7 @@ export type HfResponseBody = { kind: 'json'; json: unknown } | { kind: 'binary';
 
 /** Where and how a call is sent; decided per call from the provider settings and the model reference. */
 export interface HfRouteContext {
-  /** The model id sent to the upstream (no revision: serverless routes cannot take one, wire §8). */
+  /** The model id sent to the upstream (no revision: serverless routes cannot take one, wire/hf §8). */
   modelId: string;
   /** `org/name:variant` routing suffix (chat on the OpenAI-compatible router only). */
   variant?: string;
@@ -40,7 +40,7 @@ export interface HfMappedOutput<T extends TaskId> {
   usage?: Usage;
 }
 
-/** Which streaming framing a call answers with (wire §7). */
+/** Which streaming framing a call answers with (wire/hf §7). */
 export type HfStreamFraming = 'tgi' | 'openai-completions' | 'openai-chat';
 
 /**

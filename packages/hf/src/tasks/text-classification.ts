@@ -1,13 +1,14 @@
 import { vouchForOutput } from '@infermux/core';
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
 import { isLabelScoreList } from './label-scores';
-import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const labelScore = z.looseObject({ label: z.string(), score: z.number() });
 
 /**
- * Wire §5.1. The router returns a list of lists today, `[[{label, score}, …]]` (one inner list per input);
+ * wire/hf §5.1. The router returns a list of lists today, `[[{label, score}, …]]` (one inner list per input);
  * the spec documents the inner list, which is also accepted.
  */
 const upstream = z.union([z.array(z.array(labelScore)).min(1), z.array(labelScore)]);

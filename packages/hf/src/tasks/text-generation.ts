@@ -1,16 +1,17 @@
 import { InfermuxError, type TaskInput, taskRegistry, ValidationError } from '@infermux/core';
-import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible';
+import { parseUpstream } from '@infermux/core/provider-utils';
+import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible/internal';
 import { z } from 'zod';
-import { expectJson, firstIfList, jsonBody, openAiTaskUrl, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, firstIfList, jsonBody, openAiTaskUrl, taskUrl } from './mapping-helpers';
 import type { HfRequestPlan, HfRouteContext, HfTaskMapping } from './task-mapping';
 
 /** `{generated_text, details?}` with TGI's `details` shape, as the core task declares it. */
 const tgiOutput = taskRegistry['text-generation'].output;
-/** Wire §5.9(a): `{generated_text, details?}` (TGI `/generate`) or `[{generated_text}]` (api-inference, TGI's `/` route). */
+/** wire/hf §5.9(a): `{generated_text, details?}` (TGI `/generate`) or `[{generated_text}]` (api-inference, TGI's `/` route). */
 const tgiUpstream = z.union([tgiOutput, z.array(tgiOutput).min(1)]);
 
 /**
- * Wire §5.9(b): OpenAI completions `{model, prompt, max_tokens, …}`, built by the shared OpenAI-compatible
+ * wire/hf §5.9(b): OpenAI completions `{model, prompt, max_tokens, …}`, built by the shared OpenAI-compatible
  * code. A TGI-only parameter (`do_sample`, `details`, `grammar`, …) is a clear error there rather than a
  * silent drop; the message here says how to send it anyway.
  */
@@ -31,7 +32,7 @@ function completionsRequest(input: TaskInput<'text-generation'>, context: HfRout
 }
 
 function tgiRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
-  // `return_full_text` defaulted to true on the legacy API and to false on TGI: always sent explicitly (wire §5.9).
+  // `return_full_text` defaulted to true on the legacy API and to false on TGI: always sent explicitly (wire/hf §5.9).
   const parameters = { return_full_text: false, ...input.parameters };
   return {
     url: taskUrl(context),
@@ -40,7 +41,7 @@ function tgiRequest(input: TaskInput<'text-generation'>, context: HfRouteContext
 }
 
 /**
- * Two routes (wire §1.3); `textGenerationRoute` picks one. The default is `completions`, as huggingface.js
+ * Two routes (wire/hf §1.3); `textGenerationRoute` picks one. The default is `completions`, as huggingface.js
  * does since May 2026 (PR #2180: vLLM-backed models only expose `/v1/*`); `tgi` is what huggingface_hub sends.
  */
 export const textGeneration: HfTaskMapping<'text-generation'> = {

@@ -5,7 +5,7 @@ import type { HfTaskMapping } from './task-mapping';
 export const textToImage: HfTaskMapping<'text-to-image'> = {
   capabilities: {},
   binaryResponse: true,
-  // `Accept: image/png` as huggingface_hub sends it (wire §2.3).
+  // `Accept: image/png` as huggingface_hub sends it (wire/hf §2.3).
   request: (input, context) => ({
     url: taskUrl(context),
     body: inputsBody(input.inputs, input.parameters),

@@ -1,12 +1,13 @@
 import { taskRegistry } from '@infermux/core';
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 // The wire item is the task's output item (core's schema), so the two cannot drift apart.
 const entity = taskRegistry['token-classification'].output.element;
 
-/** Wire §5.2: a flat list of entities (label in `entity_group`, or `entity` with aggregation `none`). A one-input batch wrapper `[[…]]` is unwrapped. */
+/** wire/hf §5.2: a flat list of entities (label in `entity_group`, or `entity` with aggregation `none`). A one-input batch wrapper `[[…]]` is unwrapped. */
 const upstream = z.union([z.array(entity), z.array(z.array(entity)).length(1)]);
 
 export const tokenClassification: HfTaskMapping<'token-classification'> = {

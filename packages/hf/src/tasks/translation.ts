@@ -1,10 +1,11 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, firstIfList, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, firstIfList, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const translated = z.looseObject({ translation_text: z.string() });
 
-/** Wire §5.8: `[{translation_text}]` today (one item per input); a bare object is accepted too. */
+/** wire/hf §5.8: `[{translation_text}]` today (one item per input); a bare object is accepted too. */
 const upstream = z.union([z.array(translated).min(1), translated]);
 
 export const translation: HfTaskMapping<'translation'> = {

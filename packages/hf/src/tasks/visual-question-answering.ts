@@ -1,10 +1,11 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { base64Of, expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { base64Of, expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const answer = z.looseObject({ answer: z.string(), score: z.number() });
 
-/** Wire §5.26: `[{answer, score}]`; a bare object is wrapped. */
+/** wire/hf §5.26: `[{answer, score}]`; a bare object is wrapped. */
 const upstream = z.union([z.array(answer), answer]);
 
 export const visualQuestionAnswering: HfTaskMapping<'visual-question-answering'> = {

@@ -1,5 +1,6 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const labelScore = z.looseObject({ label: z.string(), score: z.number() });
@@ -11,7 +12,7 @@ const legacy = z
   });
 
 /**
- * Wire §5.3. The router returns `[{label, score}]` sorted by score today (huggingface_hub PR #3561 switched
+ * wire/hf §5.3. The router returns `[{label, score}]` sorted by score today (huggingface_hub PR #3561 switched
  * to it in Nov 2025); the legacy transformers pipeline returned `{sequence, labels, scores}`, zipped here as
  * huggingface.js does. A one-item legacy list `[{sequence, labels, scores}]` is accepted too.
  */

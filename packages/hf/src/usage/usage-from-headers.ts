@@ -7,7 +7,7 @@ function number(value: string | undefined): number | undefined {
 }
 
 /**
- * Priceable units from HF Inference / TGI response headers (wire §3):
+ * Priceable units from HF Inference / TGI response headers (wire/hf §3):
  * - `x-compute-time` → `computeSeconds`. The unit differs between servers (old TGI wrote ms, newer TGI and
  *   the api-inference containers write seconds); it is read as seconds, the current behaviour.
  * - `x-compute-characters` → `characters`.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * EvoLink's HTTP error body (wire/evolink.md §5.1). `code` is the HTTP status as a number in
+ * EvoLink's HTTP error body (wire/evolink §5.1). `code` is the HTTP status as a number in
  * EvoLink's own MCP client, and a string like `invalid_task_id` in the docs' task example.
  */
 export function evolinkErrorBody(

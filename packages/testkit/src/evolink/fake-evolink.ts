@@ -129,7 +129,7 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     models: options.chatModels,
     reply: options.reply,
     streamDelayMs: options.streamDelayMs,
-    // The id and usage shape of the docs' gpt-5.5 example (§2.3).
+    // The id and usage shape of the docs' gpt-5.5 example (wire/evolink §2.3).
     idPrefix: `chatcmpl-${new Date().toISOString().replace(/\D/g, '').slice(0, 17)}`,
     extraUsage: {
       prompt_tokens_details: { cached_tokens: 0, text_tokens: 0, audio_tokens: 0, image_tokens: 0 },
@@ -138,7 +138,7 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
       output_tokens: 0,
       input_tokens_details: null,
     },
-    // The Smart Router answers with the model it picked (§2.5).
+    // The Smart Router answers with the model it picked (wire/evolink §2.5).
     answeredModel: (requested) => (requested === 'evolink/auto' ? 'gpt-5.2' : requested),
   }).filter((route) => route.path === '/v1/chat/completions');
 
@@ -146,9 +146,9 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     (kind: FakeEvolinkKind): FakeRoute['handler'] =>
     (request, response) => {
       if (!authorized(request, response)) return;
-      let body: Record<string, any>;
+      let body: Record<string, unknown>;
       try {
-        body = request.json<Record<string, any>>();
+        body = request.json<Record<string, unknown>>();
       } catch {
         response.json(400, evolinkErrorBody('Invalid JSON body', { code: 400, type: 'invalid_request_error' }));
         return;
@@ -162,10 +162,11 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
         );
         return;
       }
-      if (!known.includes(body.model)) {
+      const model = body.model;
+      if (typeof model !== 'string' || !known.includes(model)) {
         response.json(
           400,
-          evolinkErrorBody(`Invalid model: ${String(body.model)}`, {
+          evolinkErrorBody(`Invalid model: ${String(model)}`, {
             code: 400,
             type: 'invalid_request_error',
             param: 'model',
@@ -188,20 +189,18 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
       const task: FakeTask = {
         id: evolinkTaskId(created),
         kind,
-        model: body.model,
+        model,
         created,
         createdAtMs,
         polls: 0,
-        behaviour:
-          options.behaviour?.({ kind, model: body.model, prompt: body.prompt, body }) ??
-          behaviourFromPrompt(body.prompt),
+        behaviour: options.behaviour?.({ kind, model, prompt: body.prompt, body }) ?? behaviourFromPrompt(body.prompt),
         requestedCount: kind === 'image' && typeof body.n === 'number' ? body.n : 1,
-        credits: options.creditsReserved?.({ kind, model: body.model }) ?? (kind === 'image' ? 1.8 : 7),
+        credits: options.creditsReserved?.({ kind, model }) ?? (kind === 'image' ? 1.8 : 7),
         estimatedTime: options.estimatedSeconds?.(kind) ?? (kind === 'image' ? 45 : 300),
         ...(kind === 'video' ? { videoDuration: typeof body.duration === 'number' ? body.duration : 9 } : {}),
       };
       tasks.set(task.id, task);
-      // Verbatim shape of the docs' create responses (§3.2, §4.2).
+      // Verbatim shape of the docs' create responses (wire/evolink §3.2, §4.2).
       response.json(200, {
         created: task.created,
         id: task.id,

@@ -11,7 +11,7 @@ export function bearerToken(request: RecordedRequest): string | undefined {
 }
 
 /**
- * Router auth (wire §2): anonymous calls are refused with 401 (the exact text is unverified); an unknown
+ * Router auth (wire/hf §2): anonymous calls are refused with 401 (the exact text is unverified); an unknown
  * token gets `{"error": "Invalid credentials in Authorization header"}`.
  */
 export function checkRouterToken(

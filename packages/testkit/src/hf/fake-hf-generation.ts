@@ -44,7 +44,7 @@ function tgiValidate(prompt: unknown, maxNew: number): string {
   return prompt;
 }
 
-/** TGI's native body `{inputs, parameters, stream}` (wire §5.9a, §7.1). */
+/** TGI's native body `{inputs, parameters, stream}` (wire/hf §5.9a, §7.1). */
 export function tgiGeneration(body: Record<string, unknown>) {
   const parameters = (body.parameters ?? {}) as Record<string, unknown>;
   const maxNew = typeof parameters.max_new_tokens === 'number' ? parameters.max_new_tokens : 20;
@@ -94,7 +94,7 @@ let sequence = 0;
 const nextId = (prefix: string) => `${prefix}-fake${(++sequence).toString(16).padStart(6, '0')}`;
 const created = () => Math.floor(Date.now() / 1000);
 
-/** OpenAI completions on `/v1/completions` (wire §5.9b). */
+/** OpenAI completions on `/v1/completions` (wire/hf §5.9b). */
 export function completion(body: Record<string, unknown>, modelId: string) {
   if (typeof body.prompt !== 'string')
     throw new FakeHfError(422, {
@@ -129,7 +129,7 @@ export function completion(body: Record<string, unknown>, modelId: string) {
   };
 }
 
-/** OpenAI chat completions (wire §5.11, §7.2): the reply echoes the last user message, word by word. */
+/** OpenAI chat completions (wire/hf §5.11, §7.2): the reply echoes the last user message, word by word. */
 export function chatCompletion(body: Record<string, unknown>, modelId: string) {
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) {

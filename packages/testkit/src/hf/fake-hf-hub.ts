@@ -4,7 +4,7 @@ import { bearerToken, canSee } from './fake-hf-auth.js';
 import type { FakeHfState } from './fake-hf-state.js';
 
 /**
- * `GET /api/models/{id}` and `GET /api/models/{id}/revision/{rev}` (wire §8). With `expand[]` only the
+ * `GET /api/models/{id}` and `GET /api/models/{id}/revision/{rev}` (wire/hf §8). With `expand[]` only the
  * requested fields plus `_id` and `id` come back. Errors carry `X-Error-Code` / `X-Error-Message`; a missing
  * or hidden repo is 401 without a token and 404 with one, as the Hub does.
  */

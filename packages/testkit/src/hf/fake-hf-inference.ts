@@ -110,7 +110,7 @@ function parseJson(request: RecordedRequest): Record<string, unknown> {
   }
 }
 
-/** `/pipeline/{task}` picks feature-extraction vs sentence-similarity on sentence-transformers models (wire §1.3). */
+/** `/pipeline/{task}` picks feature-extraction vs sentence-similarity on sentence-transformers models (wire/hf §1.3). */
 function pipelineFor(model: NormalizedFakeModel, suffix: string): string {
   if (!suffix) return model.pipelineTag;
   const task = suffix.slice('/pipeline/'.length);
@@ -131,7 +131,7 @@ async function sendOpenAi(
   await response.sse(result.chunks(), { done: true, headers });
 }
 
-/** TGI frames are `data:{…}` without a space and end without `[DONE]` (wire §7.1). */
+/** TGI frames are `data:{…}` without a space and end without `[DONE]` (wire/hf §7.1). */
 async function sendTgi(
   response: FakeResponseTools,
   result: ReturnType<typeof tgiGeneration>,
@@ -152,7 +152,7 @@ async function sendTgi(
   response.raw.end();
 }
 
-/** Chat on the OpenAI-compatible router (`model` = `org/name[:variant]`, wire §1.5). */
+/** Chat on the OpenAI-compatible router (`model` = `org/name[:variant]`, wire/hf §1.5). */
 export async function answerRouterChat(
   state: FakeHfState,
   request: RecordedRequest,
@@ -176,7 +176,7 @@ export async function answerRouterChat(
   const modelId = colon === -1 ? requested : requested.slice(0, colon);
   const variant = colon === -1 ? undefined : requested.slice(colon + 1);
   const model = state.models.get(modelId);
-  // The router's own error shape is OpenAI-style (wire §2.2; exact text unverified).
+  // The router's own error shape is OpenAI-style (wire/hf §2.2; exact text unverified).
   if (!model || !canSee(model, auth.token) || !(model.tags ?? []).includes('conversational')) {
     return response.json(
       400,

@@ -7,7 +7,7 @@ export interface FakeHfEndpoint {
   name: string;
   /** The model it was deployed with (from the fake's catalogue). */
   model: string;
-  /** `public` endpoints take calls without a token (wire §1.6). */
+  /** `public` endpoints take calls without a token (wire/hf §1.6). */
   public?: boolean;
 }
 

@@ -26,7 +26,7 @@ function text(request: FakeTaskRequest, what = 'inputs'): string {
   return request.inputs;
 }
 
-/** Binary inputs: raw body, or base64 in `inputs` (wire §5 "Binary tasks"). */
+/** Binary inputs: raw body, or base64 in `inputs` (wire/hf §5 "Binary tasks"). */
 function media(request: FakeTaskRequest, kind: 'image' | 'audio'): Buffer {
   if (request.media) {
     if (!request.media.contentType.startsWith(`${kind}/`) && request.media.contentType !== 'application/octet-stream') {
@@ -64,12 +64,12 @@ function candidateLabels(request: FakeTaskRequest): string[] {
 
 const IMAGE_LABELS = ['tabby, tabby cat', 'Egyptian cat', 'tiger cat', 'lynx, catamount', 'Persian cat'];
 
-/** Answers per pipeline tag, in the shapes hf-inference returns today (wire §5). Deterministic from inputs. */
+/** Answers per pipeline tag, in the shapes hf-inference returns today (wire/hf §5). Deterministic from inputs. */
 export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeTaskAnswer> = {
   'text-classification'(request) {
     const input = text(request);
     const logit = (input.match(POSITIVE)?.length ?? 0) - (input.match(NEGATIVE)?.length ?? 0);
-    // The router wraps the list in an outer list, one per input (wire §5.1).
+    // The router wraps the list in an outer list, one per input (wire/hf §5.1).
     return { json: [labelScores(['POSITIVE', 'NEGATIVE'], [logit * 2, 0], topK(request, 2))] };
   },
 
@@ -117,7 +117,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
       }));
       return { json: scored.sort((a, b) => b.score - a.score) };
     }
-    // Today's router shape: `[{label, score}]` sorted by score (wire §5.3).
+    // Today's router shape: `[{label, score}]` sorted by score (wire/hf §5.3).
     return { json: labelScores(labels, logits, labels.length) };
   },
 
@@ -151,7 +151,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
       end: (match.index as number) + match[0].length,
     }));
     const limit = topK(request, 1);
-    // One object for top_k 1, a list otherwise (wire §5.5).
+    // One object for top_k 1, a list otherwise (wire/hf §5.5).
     return { json: limit === 1 ? answers[0] : answers.slice(0, limit) };
   },
 
@@ -250,7 +250,7 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   'image-to-text'(request) {
     const bytes = media(request, 'image');
-    // The object form the spec documents (wire §5.18).
+    // The object form the spec documents (wire/hf §5.18).
     return { json: { generated_text: `two cats sleeping on a pink blanket (${bytes.byteLength} bytes)` } };
   },
 

@@ -49,7 +49,7 @@ export function fakeHfRoutes(state: FakeHfState): FakeRoute[] {
       handler: (request, response) => answerRouterChat(state, request, response),
     },
     {
-      // The legacy serverless host's path shape: gone since early 2026 (wire §1.2).
+      // The legacy serverless host's path shape: gone since early 2026 (wire/hf §1.2).
       method: 'POST',
       path: /^\/models\/.+$/,
       handler: (_request, response) =>

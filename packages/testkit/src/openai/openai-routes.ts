@@ -99,16 +99,27 @@ function withHeaders(response: FakeResponseTools, headers: Record<string, string
   };
 }
 
+/** The fields the routes read from a request body (as sent: `readBody` checks only presence and a few rules). */
+interface OpenAIRequestBody {
+  [field: string]: unknown;
+  model: string;
+  messages?: FakeChatMessage[];
+  input?: string | string[];
+  stream_options?: { include_usage?: unknown } | null;
+  tools?: Array<{ function: { name: string } }>;
+  dimensions?: number;
+}
+
 /** Reads and checks the JSON body; answers 400 and returns undefined when it is unusable. */
 function readBody(
   request: RecordedRequest,
   response: FakeResponseTools,
   required: string[],
   options: FakeOpenAIRouteOptions,
-): Record<string, any> | undefined {
-  let body: Record<string, any>;
+): OpenAIRequestBody | undefined {
+  let body: OpenAIRequestBody;
   try {
-    body = request.json<Record<string, any>>();
+    body = request.json<OpenAIRequestBody>();
   } catch {
     response.json(400, openAIErrorBody('We could not parse the JSON body of your request.', 'invalid_request_error'));
     return undefined;
@@ -305,7 +316,7 @@ async function completion(
 function embeddings(request: RecordedRequest, response: FakeResponseTools, options: FakeOpenAIRouteOptions): void {
   const body = readBody(request, response, ['model', 'input'], options);
   if (!body) return;
-  const inputs: string[] = typeof body.input === 'string' ? [body.input] : body.input;
+  const inputs = typeof body.input === 'string' ? [body.input] : (body.input as string[]);
   const dimensions = body.dimensions ?? options.embeddingDimensions ?? 8;
   const base64 = body.encoding_format === 'base64';
   response.json(200, {

@@ -40,6 +40,6 @@ export function fakeEmbedding(text: string, dimensions: number): number[] {
 /** base64 of little-endian float32 values, as OpenAI sends for `encoding_format: "base64"`. */
 export function encodeFloat32Base64(vector: number[]): string {
   const buffer = Buffer.alloc(vector.length * 4);
-  vector.forEach((value, index) => buffer.writeFloatLE(value, index * 4));
+  for (const [index, value] of vector.entries()) buffer.writeFloatLE(value, index * 4);
   return buffer.toString('base64');
 }

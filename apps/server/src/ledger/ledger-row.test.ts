@@ -1,0 +1,175 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGatewayStore } from '../gateway-store';
+import { type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
+import { bearer, call, chatBody, createKey } from '../test-support/gateway-requests';
+
+let fixture: GatewayFixture;
+let key: string;
+
+interface Row {
+  request_id: string;
+  key_name: string | null;
+  endpoint: string;
+  route: string | null;
+  task: string | null;
+  provider: string | null;
+  model: string | null;
+  attempts: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost: number | null;
+  status: number;
+  error_code: string | null;
+  latency_ms: number;
+  overhead_ms: number;
+  streamed: number;
+}
+
+function rowFor(requestId: string): Row {
+  const database = new Database(fixture.ledgerPath, { readonly: true });
+  try {
+    return database.prepare('SELECT * FROM usage_ledger WHERE request_id = ?').get(requestId) as Row;
+  } finally {
+    database.close();
+  }
+}
+
+/** The row is written when the response closes, just after the client has read it. */
+async function waitForRow(requestId: string): Promise<Row> {
+  for (let tries = 0; tries < 100; tries++) {
+    const row = rowFor(requestId);
+    if (row) return row;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no ledger row for ${requestId}`);
+}
+
+beforeAll(async () => {
+  fixture = await startGatewayFixture(
+    {},
+    {},
+    { prices: { models: { 'openai:*': { inputPerMillionTokens: 1_000_000, outputPerMillionTokens: 2_000_000 } } } },
+  );
+  key = (await createKey(fixture.gateway.url, { name: 'ledger-key' })).key;
+});
+afterAll(() => fixture?.close());
+
+describe('usage ledger: one row per request', () => {
+  it('success: key, route, task, provider, model, attempts, tokens, cost, latency and overhead', async () => {
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'count me'),
+    });
+    expect(reply.status).toBe(200);
+    const usage = reply.json().usage;
+    const row = await waitForRow(reply.headers.get('x-request-id')!);
+    expect(row).toMatchObject({
+      key_name: 'ledger-key',
+      endpoint: '/v1/chat/completions',
+      route: 'openai:gpt-4o-mini',
+      task: 'chat-completion',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      attempts: 1,
+      input_tokens: usage.prompt_tokens,
+      output_tokens: usage.completion_tokens,
+      status: 200,
+      error_code: null,
+      streamed: 0,
+    });
+    expect(row.cost).toBeCloseTo(usage.prompt_tokens * 1 + usage.completion_tokens * 2, 6);
+    expect(row.latency_ms).toBeGreaterThan(0);
+    expect(row.overhead_ms).toBeGreaterThanOrEqual(0);
+    expect(row.overhead_ms).toBeLessThanOrEqual(row.latency_ms);
+  });
+
+  it('upstream failure: status and error code, attempts counted', async () => {
+    fixture.openai.failWith({ path: '/v1/chat/completions' }, 400, {
+      message: 'This model maximum context length is 8 tokens',
+      type: 'invalid_request_error',
+      code: 'context_length_exceeded',
+    });
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'too long'),
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.json().error.code).toBe('context_length_exceeded');
+    const row = await waitForRow(reply.headers.get('x-request-id')!);
+    expect(row).toMatchObject({
+      status: 400,
+      error_code: 'caller_context_length_exceeded',
+      provider: 'openai',
+      attempts: 1,
+      cost: null,
+    });
+  });
+
+  it('caller mistake before any upstream call: a row with zero attempts', async () => {
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: '{"model": 1',
+    });
+    expect(reply.status).toBe(400);
+    const row = await waitForRow(reply.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ status: 400, error_code: 'caller_invalid_input', attempts: 0, provider: null });
+  });
+
+  it("streaming: one row with the stream's usage and cost", async () => {
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'stream it', { stream: true }),
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    // The caller did not ask for usage, so none was sent to it; the ledger still has it.
+    expect(reply.text).not.toContain('"usage"');
+    const row = await waitForRow(reply.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ status: 200, streamed: 1, task: 'chat-completion', provider: 'openai' });
+    expect(row.output_tokens).toBeGreaterThan(0);
+    expect(row.cost).toBeGreaterThan(0);
+  });
+
+  it('a stream cut after its first bytes: an in-band error event for the caller, an error row in the ledger', async () => {
+    fixture.openai.server.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: 650 });
+    const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini', 'a long answer please', { stream: true }),
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('"content":"You "');
+    expect(reply.text).not.toContain('data: [DONE]');
+    const events = reply.text.trim().split('\n\n');
+    expect(JSON.parse(events.at(-1)!.slice('data: '.length)).error.message).toMatch(/stream|cut|closed/i);
+    const row = await waitForRow(reply.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ streamed: 1, provider: 'openai', error_code: 'provider_stream_interrupted' });
+  });
+
+  it('GET /v1/usage aggregates by key, model and day; a key sees only its own', async () => {
+    const byKey = await call(`${fixture.gateway.url}/v1/usage?by=key`, { method: 'GET', headers: bearer(key) });
+    expect(byKey.status).toBe(200);
+    expect(byKey.json().data).toEqual([expect.objectContaining({ group: 'ledger-key', requests: 5, errors: 3 })]);
+    const byModel = await call(`${fixture.gateway.url}/v1/usage?by=model&since=2020-01-01`, {
+      method: 'GET',
+      headers: bearer(key),
+    });
+    expect(byModel.json().data.map((row: { group: string }) => row.group)).toContain('gpt-4o-mini');
+    const bad = await call(`${fixture.gateway.url}/v1/usage?by=week`, { method: 'GET', headers: bearer(key) });
+    expect(bad.status).toBe(400);
+    expect(bad.json().error.message).toMatch(/by: expected/);
+  });
+
+  it('openGatewayStore reads the same ledger (what `infermux usage` shows)', () => {
+    const store = openGatewayStore({
+      config: { server: { ledger: { path: fixture.ledgerPath, flushIntervalMs: 0 } } } as never,
+    });
+    try {
+      const [day] = store.usage.summary({ by: 'day' });
+      expect(day?.requests).toBeGreaterThanOrEqual(5);
+      expect(store.keys.list().map((item) => item.name)).toContain('ledger-key');
+    } finally {
+      store.close();
+    }
+  });
+});

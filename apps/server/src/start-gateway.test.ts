@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAKE_HF_VALID_TOKEN, startFakeHf } from '@infermux/testkit';
+import { describe, expect, it } from 'vitest';
+import { startGateway } from './start-gateway';
+import { LogCapture } from './test-support/gateway-fixture';
+import { call } from './test-support/gateway-requests';
+
+describe('start-up', () => {
+  it('rejects a bad config with the path and the reason', async () => {
+    await expect(startGateway({ config: { server: { port: 'eighty' } } })).rejects.toThrow(
+      /server\.port: expected a port number/,
+    );
+    await expect(startGateway({ config: { server: { colour: 'blue' } } })).rejects.toThrow(
+      /server: Unrecognized key: "colour"/,
+    );
+    await expect(
+      startGateway({ config: { server: { keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY' }] } }, env: {} }),
+    ).rejects.toThrow(/CI_GATEWAY_KEY, which is not set/);
+  });
+
+  it('with no keys a 0.0.0.0 start is refused (saying how to add a key, no silent rebinding); loopback starts open, and says so; no provider token or service needed', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
+    const logs = new LogCapture();
+    const ledger = { path: join(directory, 'g.sqlite') };
+    await expect(
+      startGateway({ config: { server: { host: '0.0.0.0', port: 0, ledger } }, env: {}, logDestination: logs }),
+    ).rejects.toMatchObject({ code: 'caller_invalid_input', message: expect.stringContaining('infermux keys create') });
+    const gateway = await startGateway({
+      config: { server: { host: '127.0.0.1', port: 0, ledger } },
+      env: {},
+      logDestination: logs,
+    });
+    try {
+      expect(gateway.host).toBe('127.0.0.1');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(logs.text).toMatch(/requests need no key: loopback and no gateway key exists yet/);
+      const ready = await call(`${gateway.url}/readyz`, { method: 'GET' });
+      expect(ready.json().providers).toEqual(expect.arrayContaining(['hf', 'evolink']));
+    } finally {
+      await gateway.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("env overrides: each factory's declared variables set base URL and token (no config entry needed)", async () => {
+    const hf = await startFakeHf();
+    const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
+    const logs = new LogCapture();
+    const gateway = await startGateway({
+      config: { server: { port: 0, ledger: { path: join(directory, 'g.sqlite') } } },
+      env: { HF_BASE_URL: hf.url, HF_TOKEN: FAKE_HF_VALID_TOKEN },
+      logDestination: logs,
+    });
+    try {
+      const reply = await call(
+        `${gateway.url}/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`,
+        {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ inputs: 'lovely' }),
+        },
+      );
+      expect(reply.status).toBe(200);
+      expect(hf.server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${FAKE_HF_VALID_TOKEN}`);
+      expect(logs.text).not.toContain(FAKE_HF_VALID_TOKEN);
+    } finally {
+      await gateway.close();
+      await hf.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('a configured key (from env) makes the gateway require it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
+    const gateway = await startGateway({
+      config: {
+        server: {
+          port: 0,
+          keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY', rpm: 100 }],
+          ledger: { path: join(directory, 'g.sqlite') },
+        },
+      },
+      env: { CI_GATEWAY_KEY: 'imx_configuredKeyForTests0123456789' },
+      logDestination: new LogCapture(),
+    });
+    try {
+      expect((await call(`${gateway.url}/v1/models`, { method: 'GET' })).status).toBe(401);
+      const ok = await call(`${gateway.url}/v1/models`, {
+        method: 'GET',
+        headers: { authorization: 'Bearer imx_configuredKeyForTests0123456789' },
+      });
+      expect(ok.status).toBe(200);
+    } finally {
+      await gateway.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

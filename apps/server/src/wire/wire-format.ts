@@ -1,2 +1,0 @@
-/** Which API shape a gateway endpoint speaks; errors are written in the same shape. */
-export type WireFormat = 'openai' | 'hf' | 'native';
