@@ -94,7 +94,10 @@ describe('the gateway as a process (what `pnpm start` runs)', () => {
       }
     };
     const workers = Array.from({ length: 16 }, worker);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Kill once enough requests were answered (a loaded machine answers fewer per second), at most after 15 s.
+    const started = Date.now();
+    while (answered.length < 30 && Date.now() - started < 15_000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     gateway.child.kill('SIGKILL');
     killed = true;
     await gateway.exited;
@@ -113,7 +116,7 @@ describe('the gateway as a process (what `pnpm start` runs)', () => {
     const committed = await answeredWithoutRow('before-response', { commit: 'before-response', flushIntervalMs: 2000 });
     const batched = await answeredWithoutRow('batched', { commit: 'batched', flushIntervalMs: 2000 });
     console.log(`sigkill: ${JSON.stringify({ beforeResponse: committed, batched })}`);
-    expect(committed.answered).toBeGreaterThan(50);
+    expect(committed.answered).toBeGreaterThanOrEqual(30);
     expect(committed.missing).toBe(0);
   }, 60_000);
 
