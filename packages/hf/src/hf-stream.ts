@@ -162,6 +162,7 @@ const tgiAnswerFrames: JsonAnswerFrames = {
       | { generated_text?: unknown; details?: unknown }
       | undefined;
     const text = answer?.generated_text;
+    if (typeof text !== 'string') return undefined;
     return [{ index: 1, token: { text, special: false }, generated_text: text, details: answer?.details ?? null }];
   },
 };

@@ -1,4 +1,4 @@
-import type { HttpResponse, InfermuxError } from '@infermux/core';
+import { type HttpResponse, InfermuxError } from '@infermux/core';
 import { parseJsonText } from './parse-json-text';
 import { streamError } from './read-openai-stream';
 
@@ -7,7 +7,8 @@ import { streamError } from './read-openai-stream';
  * answer as JSON: the `data:` payloads (JSON-encoded here) and whether the framing ends with `[DONE]`.
  */
 export interface JsonAnswerFrames {
-  events(json: unknown): unknown[];
+  /** Undefined when `json` is not a whole answer of this framing: then nothing of it is relayed. */
+  events(json: unknown): unknown[] | undefined;
   done: boolean;
 }
 
@@ -21,7 +22,8 @@ export function isEventStream(response: HttpResponse): boolean {
  * text/event-stream, got application/json", then retried). That answer is whole, so it is handed on as a
  * one-chunk stream: the same response with its body rewritten as the SSE events `frames` builds from it,
  * read by the usual stream readers. An `{"error": …}` body is thrown before any part (so core can fail
- * over); a body that is not JSON is a bad response.
+ * over); a body that is not JSON, or JSON that is not an answer (an upstream echoing the request), is a bad
+ * response and never reaches the caller.
  */
 export async function jsonAnswerAsStream(
   response: HttpResponse,
@@ -41,11 +43,18 @@ export async function jsonAnswerAsStream(
   });
   if (json !== null && typeof json === 'object' && (json as { error?: unknown }).error)
     throw context.errorOf ? context.errorOf(json) : streamError(json, context.provider, response.requestId);
+  const events = frames.events(json);
+  if (events === undefined) {
+    throw new InfermuxError({
+      code: 'provider_bad_response',
+      message: `${context.provider} answered a stream request with JSON that is not an answer`,
+      provider: context.provider,
+      requestId: response.requestId,
+      details: { upstreamStatus: response.status },
+    });
+  }
   const sse =
-    frames
-      .events(json)
-      .map((event) => `data: ${JSON.stringify(event)}\n\n`)
-      .join('') + (frames.done ? 'data: [DONE]\n\n' : '');
+    events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('') + (frames.done ? 'data: [DONE]\n\n' : '');
   const bytes = new TextEncoder().encode(sse);
   return {
     status: response.status,
@@ -63,10 +72,10 @@ export async function jsonAnswerAsStream(
   };
 }
 
-/** `[{index, …}]` choices of a whole answer, a list even when the upstream left it out. */
-function choicesOf(json: unknown): Array<Record<string, unknown>> {
+/** `[{index, …}]` choices of a whole answer; undefined when there is no list (not an answer). */
+function choicesOf(json: unknown): Array<Record<string, unknown>> | undefined {
   const choices = (json as { choices?: unknown } | null)?.choices;
-  return Array.isArray(choices) ? (choices as Array<Record<string, unknown>>) : [];
+  return Array.isArray(choices) ? (choices as Array<Record<string, unknown>>) : undefined;
 }
 
 /** The answer's own fields (`id`, `created`, `model`, …) without `choices`, `usage` and `object`. */
@@ -85,7 +94,7 @@ function usageChunk(json: unknown, object: string): unknown[] {
 export const chatCompletionFrames: JsonAnswerFrames = {
   done: true,
   events(json) {
-    const choices = choicesOf(json).map((choice, position) => {
+    const choices = choicesOf(json)?.map((choice, position) => {
       const message = (choice.message ?? {}) as Record<string, unknown>;
       const toolCalls = Array.isArray(message.tool_calls) ? (message.tool_calls as object[]) : undefined;
       return {
@@ -100,6 +109,7 @@ export const chatCompletionFrames: JsonAnswerFrames = {
         finish_reason: choice.finish_reason ?? null,
       };
     });
+    if (choices === undefined) return undefined;
     const object = 'chat.completion.chunk';
     return [{ ...metadataOf(json), object, choices }, ...usageChunk(json, object)];
   },
@@ -109,7 +119,9 @@ export const chatCompletionFrames: JsonAnswerFrames = {
 export const textCompletionFrames: JsonAnswerFrames = {
   done: true,
   events(json) {
+    const choices = choicesOf(json);
+    if (choices === undefined) return undefined;
     const object = 'text_completion';
-    return [{ ...metadataOf(json), object, choices: choicesOf(json) }, ...usageChunk(json, object)];
+    return [{ ...metadataOf(json), object, choices }, ...usageChunk(json, object)];
   },
 };
