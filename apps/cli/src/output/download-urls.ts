@@ -5,14 +5,17 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHttpTransport, extensionForContentType, InfermuxError } from '@infermux/core';
 
-/** Downloads result URLs (they expire, e.g. after 24 h on EvoLink) to `--out`, streaming to disk. */
+/**
+ * Downloads result URLs (they expire, e.g. after 24 h on EvoLink) to `--out`, streaming to disk.
+ * Files in a directory are named `<name>-<n>.<ext>` (`name` defaults to the task).
+ */
 export async function downloadUrls(
   urls: readonly string[],
-  options: { out: string; cwd: string; task: string },
+  options: { out: string; cwd: string; task: string; name?: string; directory?: boolean },
 ): Promise<string[]> {
   const transport = createHttpTransport({ timeouts: { totalMs: 30 * 60_000, idleMs: 60_000 } });
   const out = resolve(options.cwd, options.out);
-  const asDirectory = urls.length > 1 || options.out.endsWith('/');
+  const asDirectory = options.directory === true || urls.length > 1 || options.out.endsWith('/');
   const paths: string[] = [];
   for (const [index, url] of urls.entries()) {
     const response = await transport.request({ method: 'GET', url });
@@ -27,7 +30,7 @@ export async function downloadUrls(
     const urlExtension = extname(new URL(url).pathname);
     const extension = urlExtension || `.${extensionForContentType(response.contentType)}`;
     const path = asDirectory
-      ? join(out, `${options.task}-${index + 1}${extension}`)
+      ? join(out, `${options.name ?? options.task}-${index + 1}${extension}`)
       : extname(out)
         ? out
         : `${out}${extension}`;
