@@ -100,7 +100,10 @@ async function runJobItem(runner: BatchItemRunner, item: ParsedLine, started: nu
     status = await waitForJob(client, task, initial ?? { provider: job.provider, jobId: job.jobId }, {
       deadlineMs: JOB_DEADLINE_MS,
       ...(runner.pollIntervalMs !== undefined
-        ? { intervalMs: runner.pollIntervalMs, maxIntervalMs: Math.max(runner.pollIntervalMs, 15_000) }
+        ? {
+            intervalMs: runner.pollIntervalMs,
+            maxIntervalMs: Math.max(runner.pollIntervalMs, Math.min(15_000, runner.pollIntervalMs * 10)),
+          }
         : {}),
       onProgress: (seen) => {
         last = seen;
