@@ -100,7 +100,10 @@ try {
       workers[0] = startWorker();
     } else await sleep(50);
   }
-  const ended = await Promise.race([enqueuer.exited, sleep(Math.max(0, deadline - Date.now())).then(() => undefined)]);
+  const ended = await Promise.race([
+    enqueuer.exited,
+    sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false }),
+  ]);
   const seconds = (performance.now() - started) / 1000;
   const ids = readFileSync(join(dir, 'out.jsonl'), 'utf8')
     .split('\n')

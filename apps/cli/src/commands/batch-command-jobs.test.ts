@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeEvolink, startFakeEvolink } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../exit-codes';
 import { runCli, spawnCli, tempDir } from '../test-support/cli-harness';
+import { readJsonl } from '../test-support/read-jsonl';
 
 const KEY = 'evo-batch-key';
 let evolink: FakeEvolink;
@@ -25,14 +26,6 @@ beforeAll(async () => {
   env = { EVOLINK_API_KEY: KEY, EVOLINK_BASE_URL: evolink.baseURL, INFERMUX_POLL_INTERVAL_MS: '20' };
 });
 afterAll(() => evolink.close());
-
-function readJsonl(path: string): Array<Record<string, unknown>> {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
 
 /** How many image submissions the fake received per prompt (a paid job submitted twice shows as 2). */
 function submissionsByPrompt(since: number): Map<string, number> {

@@ -16,6 +16,7 @@ import { applyAssignments, parseAssignment } from '../input/typed-assignment';
 import type { CliContext } from '../runtime/cli-context';
 import { pollIntervalMs } from '../runtime/poll-interval';
 import { unknownTask } from '../runtime/unknown-task';
+import { wholeNumberFlag } from '../runtime/whole-number-flag';
 
 export interface BatchFlags {
   model?: string;
@@ -35,18 +36,6 @@ export interface BatchFlags {
   queuePrefix?: string;
   /** `--no-wait` with --queue: enqueue and exit. */
   wait?: boolean;
-}
-
-function positiveInt(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
-    throw new InfermuxError({
-      code: 'caller_invalid_input',
-      message: `${flag} ${text}: expected a whole number ≥ ${min}`,
-      details: { field: flag },
-    });
-  }
-  return value;
 }
 
 /** Where a batch's files go: `-o out.jsonl`, or `-o DIR/` (results, errors, journal and downloaded files inside). */
@@ -88,8 +77,8 @@ export async function batchCommand(
 ): Promise<number> {
   if (!isTaskId(taskName)) throw unknownTask(taskName).error;
   const task = getTask(taskName);
-  const concurrency = positiveInt(flags.concurrency, '--concurrency', 1);
-  const retries = flags.retries === undefined ? undefined : positiveInt(flags.retries, '--retries', 0);
+  const concurrency = wholeNumberFlag(flags.concurrency, '--concurrency', 1);
+  const retries = flags.retries === undefined ? undefined : wholeNumberFlag(flags.retries, '--retries', 0);
   const cwd = process.cwd();
   const input = resolve(cwd, inputPath);
   if (!existsSync(input))

@@ -9,23 +9,13 @@ import {
 import { QueuedLineProcessor } from '../batch/queue/process-queued-line';
 import { exitCodes } from '../exit-codes';
 import type { CliContext } from '../runtime/cli-context';
+import { wholeNumberFlag } from '../runtime/whole-number-flag';
 
 export interface WorkerFlags {
   queue?: string;
   queuePrefix?: string;
   concurrency: string;
   stalledMs: string;
-}
-
-function wholeNumber(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new InfermuxError({
-      code: 'caller_invalid_input',
-      message: `${flag} ${text}: expected a whole number ≥ ${min}`,
-      details: { field: flag },
-    });
-  return value;
 }
 
 /**
@@ -40,9 +30,9 @@ export async function workerCommand(context: CliContext, flags: WorkerFlags): Pr
       message: '--queue <redis-url> is required (or set REDIS_URL)',
       details: { field: '--queue' },
     });
-  const concurrency = wholeNumber(flags.concurrency, '--concurrency', 1);
+  const concurrency = wholeNumberFlag(flags.concurrency, '--concurrency', 1);
   // A killed worker's lines go back to the queue once their lock expires: this bounds that delay.
-  const stalledMs = wholeNumber(flags.stalledMs, '--stalled-ms', 1000);
+  const stalledMs = wholeNumberFlag(flags.stalledMs, '--stalled-ms', 1000);
   const prefix = flags.queuePrefix ?? DEFAULT_PREFIX;
   const redis = await connectRedis(url);
   const { bullmq } = await loadQueueLibraries();

@@ -1,23 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeEvolink, startFakeEvolink } from '@infermux/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli, tempDir } from '../../test-support/cli-harness';
+import { readJsonl } from '../../test-support/read-jsonl';
 import { redisForTests, TEST_REDIS_URL } from '../../test-support/redis-availability';
 
 const redisUp = await redisForTests();
 const benchScript = new URL('../../../bench/distributed-batch.mjs', import.meta.url).pathname;
-
-function readJsonl(path: string): Array<Record<string, unknown>> {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
 
 describe.skipIf(!redisUp)('distributed batch (batch --queue + worker, Redis)', () => {
   let redis: Redis;

@@ -117,7 +117,14 @@ async function enqueueLines(
     pending.push({
       name: 'line',
       data: { batch: options.batchId, line: line.number, text: line.text },
-      opts: { jobId: queueJobId(options.batchId, key), removeOnComplete: true, removeOnFail: true },
+      opts: {
+        jobId: queueJobId(options.batchId, key),
+        // A line's own failure is recorded, not thrown: these retries cover Redis hiccups on a worker.
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
     });
     if (pending.length >= ENQUEUE_CHUNK) {
       queued += pending.length;
