@@ -75,7 +75,8 @@ describe.skipIf(!redisUp)('distributed batch (batch --queue + worker, Redis)', (
       const worker = () => spawnCli(['worker', ...queue, '-j', '4', '--stalled-ms', '1500'], { env, cwd: dir });
       const collector = runCli(
         ['batch', 'image-generation', 'prompts.jsonl', '-o', 'out.jsonl', '--model', 'evolink:z-image-turbo', ...queue],
-        { env: { ...env }, cwd: dir, timeoutMs: 45_000 },
+        // Generous: two worker start-ups and a stalled-lock expiry, on a loaded 2-core CI box.
+        { env, cwd: dir, timeoutMs: 100_000 },
       );
       const first = worker();
       const deadline = Date.now() + 15_000;
@@ -97,6 +98,6 @@ describe.skipIf(!redisUp)('distributed batch (batch --queue + worker, Redis)', (
       expect(readJsonl(join(dir, 'out.jsonl.errors.jsonl'))).toEqual([
         expect.objectContaining({ id: 6, error: expect.objectContaining({ code: 'provider_job_failed' }) }),
       ]);
-    }, 60_000);
+    }, 120_000);
   });
 });
