@@ -2,6 +2,8 @@ import type { InfermuxError } from '@infermux/core';
 import { type ExitCode, exitCodeForErrorCode, exitCodes } from '../exit-codes';
 import type { Terminal } from './terminal';
 
+const jobOperations = new Set(['status', 'cancel']);
+
 /** What to do next, per error code, appended to the one-line message. */
 const advice: Record<string, (error: InfermuxError) => string | undefined> = {
   auth_missing_credentials: () => 'Run `infermux doctor` to check credentials.',
@@ -10,7 +12,11 @@ const advice: Record<string, (error: InfermuxError) => string | undefined> = {
   auth_gated_model: () => 'Request access on the model page, then retry.',
   caller_unknown_task: () => 'Run `infermux tasks` for the list.',
   caller_model_not_found: () => 'Check the model id (org/name) and that your token can see it.',
-  caller_unsupported: () => 'Pick another provider with --provider, or see `infermux config`.',
+  // A job already lives on its provider: another --provider cannot cancel or read it.
+  caller_unsupported: (error) =>
+    jobOperations.has(String(error.details?.operation))
+      ? undefined
+      : 'Pick another provider with --provider, or see `infermux config`.',
   provider_rate_limited: (error) => `Retry ${retryWhen(error)}, or lower --concurrency.`,
   policy_rate_limited: (error) => `Retry ${retryWhen(error)}.`,
   provider_model_loading: (error) => `The model is loading; retry ${retryWhen(error)}.`,

@@ -46,12 +46,15 @@ export const serverConfigSchema = z.strictObject({
   limits: keyLimitsSchema.default({}),
   ledger: z
     .strictObject({
-      /** SQLite file (WAL mode) for keys and the usage ledger. `:memory:` keeps nothing. */
-      path: z.string().min(1).default('.infermux/gateway.sqlite'),
+      /**
+       * SQLite file (WAL mode) for keys and the usage ledger. `:memory:` keeps nothing. Absent: see
+       * `resolveLedgerLocation` (`INFERMUX_LEDGER_PATH`, then `$XDG_DATA_HOME/infermux/gateway.sqlite`).
+       */
+      path: z.string().min(1).optional(),
       /** Rows are committed in small batches this often (0 = one transaction per request). */
       flushIntervalMs: z.int().min(0).max(5_000).default(10),
     })
-    .default({ path: '.infermux/gateway.sqlite', flushIntervalMs: 10 }),
+    .default({ flushIntervalMs: 10 }),
   bodyLimits: z
     .strictObject({
       /** Largest JSON request body. */
