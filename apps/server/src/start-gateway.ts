@@ -1,12 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  describeLedgerLocation,
   type InfermuxConfig,
   InfermuxError,
   loadConfig,
   type ProviderFactory,
   parseConfig,
   registerSecret,
+  resolveLedgerLocation,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
@@ -38,6 +40,7 @@ export interface StartGatewayOptions {
   host?: string;
   env?: Record<string, string | undefined>;
   /** Provider factories; `defaultProviderFactories` unless a test or an embedder brings its own. */
+  // biome-ignore lint/suspicious/noExplicitAny: each factory has its own settings type, checked by its own schema
   factories?: readonly ProviderFactory<any>[];
   /** Where JSON logs go (stdout by default). */
   logDestination?: DestinationStream;
@@ -64,7 +67,11 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const adminToken = env[settings.adminTokenEnv] || undefined;
   registerSecret(adminToken);
 
-  const database = openDatabase(settings.ledger.path);
+  const ledgerLocation = resolveLedgerLocation({ configured: settings.ledger.path, env });
+  const database = openDatabase(ledgerLocation.path);
+  // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
+  if (ledgerLocation.source === 'working-directory')
+    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
   const keyStore = new KeyStore(database);
   let engine: GatewayEngine;
   let keys: KeyRegistry;
@@ -171,7 +178,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       skippedProviders: engine.skippedProviders.length ? engine.skippedProviders : undefined,
       routes: engine.routeNames.length,
       keys: keys.size,
-      ledger: settings.ledger.path,
+      ledger: ledgerLocation.path,
       adminApi: adminToken ? 'on' : `off (set ${settings.adminTokenEnv})`,
     },
     keys.size === 0
