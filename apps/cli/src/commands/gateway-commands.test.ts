@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => hf.close());
 
-type Served = { url: string; server: ReturnType<typeof spawnCli> };
+type Served = { url: string; server: ReturnType<typeof spawnCli>; output: () => string };
 
 /** Starts `infermux serve` on a free port. */
 function serve(options: CliOptions): Promise<Served> {
@@ -31,8 +31,9 @@ function serve(options: CliOptions): Promise<Served> {
   return new Promise<Served>((resolve, reject) => {
     server.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ url: match[1] as string, server });
+      // The CLI's own line, printed once its signal handlers are set (the gateway's JSON log comes first).
+      const match = /^infermux gateway listening on (http:\/\/\S+)$/m.exec(output);
+      if (match) resolve({ url: match[1] as string, server, output: () => output });
     });
     server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
   });
@@ -144,5 +145,11 @@ describe('the ledger location (shared by serve, keys and usage)', () => {
     expect(run.stderr).toContain(
       `reading ledger ${join(cwd, '.infermux', 'gateway.sqlite')} (found in the working directory); the default is now ${join(dataHome, 'infermux', 'gateway.sqlite')}`,
     );
+    // serve keeps writing to it too, and says so at start.
+    const served = await serve({ env: xdgEnv, cwd });
+    expect(await stop(served.server)).toBe(0);
+    expect(served.output()).toContain(`"ledger":"${join(cwd, '.infermux', 'gateway.sqlite')}"`);
+    expect(served.output()).toMatch(/found in the working directory\); the default is now /);
+    expect(existsSync(join(dataHome, 'infermux', 'gateway.sqlite'))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { InfermuxError } from '@infermux/core';
 import { type ExitCode, exitCodeForErrorCode, exitCodes } from '../exit-codes';
+import { ERROR_PREFIX } from './error-prefix';
 import type { Terminal } from './terminal';
 
 const jobOperations = new Set(['status', 'cancel']);
@@ -47,14 +48,14 @@ export async function reportError(error: unknown, terminal: Terminal, options: R
   const { InfermuxError } = await import('@infermux/core');
   const colors = terminal.err;
   if (!InfermuxError.isInstance(error)) {
-    terminal.stderr.write(`${colors.red('error:')} ${error instanceof Error ? error.message : String(error)}\n`);
+    terminal.stderr.write(`${colors.red(ERROR_PREFIX)} ${error instanceof Error ? error.message : String(error)}\n`);
     if (options.verbose && error instanceof Error && error.stack) terminal.stderr.write(`${colors.dim(error.stack)}\n`);
     else terminal.stderr.write(`${colors.dim('(run with --verbose for details)')}\n`);
     return exitCodes.failure;
   }
   const next = [advice[error.code]?.(error), options.hint].filter(Boolean).join(' ');
   const message = error.message.replace(/\s+/g, ' ').trim();
-  terminal.stderr.write(`${colors.red('error:')} ${message}${next ? ` ${colors.yellow(next)}` : ''}\n`);
+  terminal.stderr.write(`${colors.red(ERROR_PREFIX)} ${message}${next ? ` ${colors.yellow(next)}` : ''}\n`);
   if (options.verbose) {
     const facts = {
       code: error.code,
