@@ -37,7 +37,8 @@ export interface Endpoint {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   format: ApiDialect;
-  auth: 'key' | 'admin' | 'none';
+  /** `key-or-admin`: the handler tells the two apart (an admin sees more); the others are checked before it runs. */
+  auth: 'key' | 'admin' | 'key-or-admin' | 'none';
   summary: string;
   handle(context: RequestContext, services: GatewayServices): Promise<void> | void;
 }

@@ -7,7 +7,7 @@ import { openaiCompatibleProviderFactory } from '@infermux/openai-compatible';
  * Every provider the gateway can build from configuration, looked up by `type`.
  * Adding a provider to the gateway is one line here, never a branch elsewhere.
  */
-export const defaultProviderFactories: readonly ProviderFactory<any>[] = [
+export const defaultProviderFactories: readonly ProviderFactory[] = [
   hfProviderFactory,
   evolinkProviderFactory,
   openaiCompatibleProviderFactory,

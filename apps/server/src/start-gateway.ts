@@ -26,8 +26,9 @@ import { BudgetTracker } from './limits/budget-tracker';
 import { KeyLimiter } from './limits/key-limiter';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { defaultProviderFactories } from './provider-factories';
+import { apiReferenceEndpoints } from './routes/api-reference';
 import { apiEndpoints } from './routes/endpoints';
-import { buildOpenApi, docsEndpoint, openApiEndpoint } from './routes/openapi';
+import { buildOpenApi, openApiEndpoint } from './routes/openapi';
 import { serverSettings } from './server-settings';
 
 export interface StartGatewayOptions {
@@ -138,7 +139,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     ...apiEndpoints,
     openApiEndpoint(() => (openApiText ??= JSON.stringify(buildOpenApi(endpoints)))),
   ];
-  endpoints.push(docsEndpoint(endpoints));
+  endpoints.push(...apiReferenceEndpoints(endpoints));
   for (const endpoint of endpoints) endpointTable.add(endpoint.method, endpoint.path, endpoint);
 
   const server = createServer({ keepAlive: true }, createGatewayHandler(services, endpointTable, inFlight));

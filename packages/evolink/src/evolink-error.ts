@@ -4,7 +4,7 @@ import {
   describeOpenAIError,
   openAIErrorDetails,
   parseOpenAIErrorBody,
-} from '@infermux/openai-compatible';
+} from '@infermux/openai-compatible/internal';
 
 /** Which call failed: the same status means different things (a 404 on a task id is not a missing model). */
 export type EvolinkOperation = 'chat' | 'submit' | 'status';

@@ -1,6 +1,7 @@
 import {
   createHttpTransport,
   type ForwardCallOptions,
+  type HttpResponse,
   InfermuxError,
   type JobCallOptions,
   type JobStatus,
@@ -17,18 +18,24 @@ import {
   type Warning,
 } from '@infermux/core';
 import {
+  type ApiKeySource,
   createHeaderCache,
-  forwardChatCompletion,
+  type ErrorFromResponse,
+  getJson,
+  JSON_MEDIA_TYPE,
   joinURL,
   loadApiKey,
-  type OpenAIEndpoint,
   parseUpstream,
+  postJson,
+  type UpstreamEndpoint,
+} from '@infermux/core/provider-utils';
+import {
+  forwardChatCompletion,
   revisionWarnings,
   runChatCompletion,
-  sendOpenAIRequest,
   streamChatCompletion,
   upstreamModelId,
-} from '@infermux/openai-compatible';
+} from '@infermux/openai-compatible/internal';
 import { type EvolinkOperation, evolinkErrorFromResponse, submissionNetworkError } from './evolink-error';
 import { checkModelCapabilities, type EvolinkJobTask } from './evolink-model-capabilities';
 import { EVOLINK_API_KEY_ENV, type EvolinkSettings, resolveBaseURLs } from './evolink-settings';
@@ -66,21 +73,22 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
 
   // Once per provider, not per call: the headers of plain calls, each operation's error mapper, the chat URL.
   const headersFor = createHeaderCache();
-  const errorMappers = new Map<EvolinkOperation, ReturnType<typeof evolinkErrorFromResponse>>();
-  const endpoint = (url: string, call: CallContext, operation: EvolinkOperation): OpenAIEndpoint => {
+  const keySource: ApiKeySource = { provider, apiKey: settings.apiKey, envNames: [EVOLINK_API_KEY_ENV] };
+  const errorMappers = {
+    chat: evolinkErrorFromResponse('chat'),
+    submit: evolinkErrorFromResponse('submit'),
+    status: evolinkErrorFromResponse('status'),
+  } satisfies Record<EvolinkOperation, ErrorFromResponse>;
+  const endpoint = (url: string, call: CallContext, operation: EvolinkOperation): UpstreamEndpoint => {
     transport ??= createHttpTransport();
-    const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: EVOLINK_API_KEY_ENV, provider });
-    let errorFromResponse = errorMappers.get(operation);
-    if (errorFromResponse === undefined)
-      errorMappers.set(operation, (errorFromResponse = evolinkErrorFromResponse(operation)));
     return {
       transport,
       provider,
       url,
-      headers: headersFor(settings.headers, call.headers, apiKey),
+      headers: headersFor({ settings: settings.headers, call: call.headers, apiKey: loadApiKey(keySource) }),
       signal: call.signal,
       timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
-      errorFromResponse,
+      errorFromResponse: errorMappers[operation],
     };
   };
 
@@ -100,11 +108,8 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     return endpoint(chatURL.url, call, 'chat');
   };
 
-  async function readStatus<T extends EvolinkJobTask>(
-    response: Awaited<ReturnType<typeof sendOpenAIRequest>>,
-    jobTask: T,
-  ): Promise<JobStatus<T>> {
-    const task = parseUpstream(evolinkTaskSchema, await response.json(), provider, 'task');
+  async function readStatus<T extends EvolinkJobTask>(response: HttpResponse, jobTask: T): Promise<JobStatus<T>> {
+    const task = parseUpstream(evolinkTaskSchema, await response.json(), { provider }, 'a task object');
     return taskToJobStatus(task, { jobTask, provider, requestId: response.requestId });
   }
 
@@ -173,9 +178,9 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
       warnings.push(...checkModelCapabilities(task, modelId, input));
       const body = { model: modelId, ...withoutUndefined(input) };
       const url = joinURL(resolveBaseURLs(settings).api, jobEndpoints[task]);
-      let response;
+      let response: HttpResponse;
       try {
-        response = await sendOpenAIRequest({ ...endpoint(url, options, 'submit'), body });
+        response = await postJson(endpoint(url, options, 'submit'), body, JSON_MEDIA_TYPE);
       } catch (error) {
         throw submissionNetworkError(error);
       }
@@ -187,7 +192,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
       const task = options.task;
       if (!isJobTask(task)) throw unsupported(task, 'status');
       const url = joinURL(resolveBaseURLs(settings).api, `v1/tasks/${encodeURIComponent(options.jobId)}`);
-      const response = await sendOpenAIRequest({ ...endpoint(url, options, 'status'), method: 'GET' });
+      const response = await getJson(endpoint(url, options, 'status'));
       return (await readStatus(response, task)) as unknown as JobStatus<T>;
     },
 

@@ -1,4 +1,5 @@
 import type { Timeouts, Transport } from '@infermux/core';
+import { withoutTrailingSlashes } from '@infermux/core/provider-utils';
 
 export interface EvolinkSettings {
   /** Registry name; default `evolink`. */
@@ -29,11 +30,7 @@ export function resolveBaseURLs(
   env: Record<string, string | undefined> = process.env,
 ): { api: string; text: string } {
   const configured = settings.baseURL ?? env[EVOLINK_BASE_URL_ENV];
-  const api = trimSlash(configured ?? DEFAULT_BASE_URL);
-  const text = trimSlash(settings.textBaseURL ?? configured ?? DEFAULT_TEXT_BASE_URL);
+  const api = withoutTrailingSlashes(configured ?? DEFAULT_BASE_URL);
+  const text = withoutTrailingSlashes(settings.textBaseURL ?? configured ?? DEFAULT_TEXT_BASE_URL);
   return { api, text };
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
 }

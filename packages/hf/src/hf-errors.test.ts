@@ -3,7 +3,7 @@ import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hfErrorFromBody, upstreamMessage } from './hf-errors';
 import { createHf } from './hf-provider';
-import { type FakeHfSetup, setupFakeHf } from './testing/fake-hf-setup';
+import { type FakeHfSetup, setupFakeHf } from './test-support/fake-hf-setup';
 
 let setup: FakeHfSetup;
 beforeAll(async () => {

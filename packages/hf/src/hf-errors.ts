@@ -1,4 +1,4 @@
-import { type ErrorCode, type HttpResponse, httpError, InfermuxError, redactValue, truncate } from '@infermux/core';
+import { type ErrorCode, type HttpResponse, httpError, InfermuxError } from '@infermux/core';
 
 export interface HfErrorContext {
   provider: string;
@@ -158,29 +158,4 @@ export function hfStreamError(payload: unknown, context: HfErrorContext & { requ
     requestId: context.requestId,
     details: { ...(type ? { errorType: type } : {}), ...(context.modelId ? { model: context.modelId } : {}) },
   });
-}
-
-/** A 2xx body that is not what the task returns: a typed provider error with the redacted raw body. */
-export function hfBadResponse(
-  what: string,
-  raw: unknown,
-  context: { provider: string; task: string; requestId?: string; issues?: unknown },
-): InfermuxError {
-  const rawBody = typeof raw === 'string' ? truncate(raw) : truncate(safeJson(raw));
-  return new InfermuxError({
-    code: 'provider_bad_response',
-    message: `${context.provider} answered ${context.task} with an unexpected body: ${what}`,
-    provider: context.provider,
-    requestId: context.requestId,
-    details: { task: context.task, rawBody, ...(context.issues ? { issues: redactValue(context.issues) } : {}) },
-  });
-}
-
-function safeJson(value: unknown): string {
-  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

@@ -3,7 +3,6 @@ import {
   createHttpTransport,
   type HttpResponse,
   InfermuxError,
-  isPinnedRevision,
   type ModelRef,
   type ProviderBatchResult,
   type ProviderCallOptions,
@@ -19,16 +18,27 @@ import {
   type Timeouts,
   type Transport,
   toModelRef,
-  truncate,
   type Usage,
   type Warning,
 } from '@infermux/core';
-import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible';
-import { missingToken, readToken } from './hf-credentials';
-import { hfBadResponse, hfErrorFromResponse, hfStreamError } from './hf-errors';
-import type { HfSettings } from './hf-settings';
+import {
+  type ApiKeySource,
+  createHeaderCache,
+  EVENT_STREAM_MEDIA_TYPE,
+  loadApiKey,
+  postBytes,
+  postJson,
+  requirePinnedRevision,
+  revisionNotServed,
+  type UpstreamEndpoint,
+  unexpectedBody,
+  withoutTrailingSlashes,
+} from '@infermux/core/provider-utils';
+import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible/internal';
+import { hfErrorFromResponse, hfStreamError } from './hf-errors';
+import { HF_TOKEN_ENV, type HfSettings } from './hf-settings';
 import { readHfStream } from './hf-stream';
-import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase, trimTrailingSlashes } from './hf-urls';
+import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase } from './hf-urls';
 import { HubClient } from './hub/hub-client';
 import type { HfModelInfo } from './hub/model-info';
 import { HF_INFERENCE_VARIANT } from './tasks/chat-completion';
@@ -64,17 +74,30 @@ export function createHf(settings: HfSettings = {}): HfProvider {
   const name = settings.name ?? 'hf';
   const transport: Transport = settings.transport ?? createHttpTransport();
   const env = () => settings.env ?? process.env;
-  const token = () => readToken(settings.apiKey, env());
-  const hubURL = () => trimTrailingSlashes(settings.hubURL ?? env().HF_HUB_URL ?? DEFAULT_HUB_URL);
   const endpointUrl = settings.endpointUrl;
+  // The Hub answers public models without a token; the router never does (wire/hf §2.1), a public
+  // dedicated endpoint does.
+  const hubToken: ApiKeySource = {
+    provider: name,
+    apiKey: settings.apiKey,
+    envNames: HF_TOKEN_ENV,
+    env: settings.env,
+    required: false,
+  };
+  const inferenceToken: ApiKeySource = {
+    ...hubToken,
+    required: !endpointUrl,
+    hint: 'a token from https://huggingface.co/settings/tokens with the "Make calls to Inference Providers" permission',
+  };
+  const hubURL = () => withoutTrailingSlashes(settings.hubURL ?? env().HF_HUB_URL ?? DEFAULT_HUB_URL);
   const warned = new Set<string>();
 
   const hub = new HubClient({
     provider: name,
     hubURL,
     transport,
-    token,
-    headers: () => lowerCase(settings.headers),
+    token: () => loadApiKey(hubToken),
+    headers: () => settings.headers,
     ttlMs: settings.hubCacheTtlMs ?? DEFAULT_HUB_TTL_MS,
   });
 
@@ -141,87 +164,42 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     };
   }
 
-  /** Settings, call and task headers (lower-cased), then the token, billing, accept and content type. */
-  function buildHeaders(
-    callHeaders: Record<string, string> | undefined,
-    planHeaders: Record<string, string> | undefined,
-    credential: string | undefined,
-    stream: boolean,
-    contentType: string,
-  ): Record<string, string> {
-    const headers: Record<string, string> = {
-      ...lowerCase(settings.headers),
-      ...lowerCase(callHeaders),
-      ...lowerCase(planHeaders),
-    };
-    delete headers.authorization;
-    if (credential) headers.authorization = `Bearer ${credential}`;
-    if (settings.billTo) headers['x-hf-bill-to'] = settings.billTo;
-    if (stream) headers.accept = 'text/event-stream';
-    headers['content-type'] = contentType;
-    return headers;
-  }
+  // Plain calls (no call or task headers: nearly all) share one frozen headers object per token.
+  const headersFor = createHeaderCache();
+  const billing = settings.billTo ? { 'x-hf-bill-to': settings.billTo } : undefined;
 
-  // Plain calls (a JSON body, no call or task headers: nearly all) share one frozen headers object
-  // per token and accept type instead of building one per call; it is rebuilt when the token changes.
-  let shared:
-    | {
-        credential: string | undefined;
-        headers: Record<string, string> | undefined;
-        billTo: string | undefined;
-        json?: Record<string, string>;
-        stream?: Record<string, string>;
-      }
-    | undefined;
-  function headersFor(
-    plan: HfRequestPlan,
-    callHeaders: Record<string, string> | undefined,
-    credential: string | undefined,
-    stream: boolean,
-  ): Record<string, string> {
-    if (plan.body.kind !== 'json')
-      return buildHeaders(callHeaders, plan.headers, credential, stream, plan.body.contentType);
-    if (callHeaders !== undefined || plan.headers !== undefined)
-      return buildHeaders(callHeaders, plan.headers, credential, stream, 'application/json');
-    if (
-      shared === undefined ||
-      shared.credential !== credential ||
-      shared.headers !== settings.headers ||
-      shared.billTo !== settings.billTo
-    ) {
-      shared = { credential, headers: settings.headers, billTo: settings.billTo };
-    }
-    const slot = stream ? 'stream' : 'json';
-    return (shared[slot] ??= Object.freeze(buildHeaders(undefined, undefined, credential, stream, 'application/json')));
-  }
-
-  async function send(
+  function send(
     plan: HfRequestPlan,
     call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> },
     modelId: string,
     stream: boolean,
   ): Promise<HttpResponse> {
-    const credential = token();
-    // A public dedicated endpoint takes calls without a token; the router never does (wire/hf §2.1).
-    if (!credential && !endpointUrl) throw missingToken(name);
-    const response = await transport.request({
-      method: 'POST',
+    const credential = loadApiKey(inferenceToken);
+    const callHeaders =
+      plan.headers === undefined
+        ? call.headers
+        : call.headers === undefined
+          ? plan.headers
+          : { ...call.headers, ...plan.headers };
+    const endpoint: UpstreamEndpoint = {
+      transport,
+      provider: name,
       url: plan.url,
-      headers: headersFor(plan, call.headers, credential, stream),
-      body: plan.body.kind === 'json' ? JSON.stringify(plan.body.json) : plan.body.data,
+      headers: headersFor({ settings: settings.headers, call: callHeaders, apiKey: credential, fixed: billing }),
       signal: call.signal,
       timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
-      provider: name,
-    });
-    if (response.status >= 400) {
-      throw await hfErrorFromResponse(response, {
-        provider: name,
-        modelId,
-        sentToken: credential !== undefined,
-        hubURL: hubURL(),
-      });
-    }
-    return response;
+      errorFromResponse: (response) =>
+        hfErrorFromResponse(response, {
+          provider: name,
+          modelId,
+          sentToken: credential !== undefined,
+          hubURL: hubURL(),
+        }),
+    };
+    const accept = stream ? EVENT_STREAM_MEDIA_TYPE : undefined;
+    return plan.body.kind === 'json'
+      ? postJson(endpoint, plan.body.json, accept)
+      : postBytes(endpoint, plan.body.data, plan.body.contentType, accept);
   }
 
   async function readBody(
@@ -242,7 +220,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     try {
       return { kind: 'json', json: JSON.parse(text) };
     } catch {
-      throw hfBadResponse(`expected JSON, got ${contentType || 'no content type'}`, text, context);
+      throw unexpectedBody(`expected JSON, got ${contentType || 'no content type'}`, text, context);
     }
   }
 
@@ -262,11 +240,10 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     }
     if (json !== null && typeof json === 'object' && 'error' in json)
       throw hfStreamError(json, { ...streamContext, sentToken: true });
-    throw hfBadResponse(
-      `expected text/event-stream, got ${response.contentType || 'no content type'}`,
-      truncate(text),
-      { ...streamContext, task },
-    );
+    throw unexpectedBody(`expected text/event-stream, got ${response.contentType || 'no content type'}`, text, {
+      ...streamContext,
+      task,
+    });
   }
 
   const tasks = Object.fromEntries(
@@ -382,15 +359,8 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     },
 
     async resolveModel({ task, model, signal, revisionPolicy, timeouts }) {
-      const policy = revisionPolicy ?? settings.revisionPolicy ?? 'warn';
-      if (policy === 'pinned-only' && !isPinnedRevision(model.revision)) {
-        throw new InfermuxError({
-          code: 'policy_revision_unpinned',
-          message: `The revision policy is "pinned-only", but "${model.id}${model.revision ? `@${model.revision}` : ''}" does not name a full commit sha. Use ${model.id}@<40-hex commit>.`,
-          provider: name,
-          details: { model: model.id },
-        });
-      }
+      const policy = revisionPolicy ?? settings.revisionPolicy;
+      requirePinnedRevision(model, policy, name);
       if (!model.revision) return { id: model.id };
       const requested = await hub.resolveRevision(model.id, model.revision, signal, timeouts);
       const servesHead = !endpointUrl && (task !== 'chat-completion' || model.variant === HF_INFERENCE_VARIANT);
@@ -408,25 +378,14 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       } else {
         reason = `the router's providers serve their own deployment of ${model.id} and take no revision; ${model.revision} (${requested}) is not enforced`;
       }
-      if (policy === 'warn') {
-        return {
-          id: model.id,
-          ...(served ? { revision: served } : {}),
-          pinned: false,
-          warnings: [{ code: 'hf_revision_not_pinned', message: `Revision not pinned: ${reason}.` }],
-        };
-      }
-      throw new InfermuxError({
-        code: 'policy_revision_unavailable',
-        message: `The revision policy is "${policy}", but ${reason}.`,
+      const warning = revisionNotServed({
         provider: name,
-        details: {
-          model: model.id,
-          revision: model.revision,
-          requestedCommit: requested,
-          ...(served ? { headCommit: served } : {}),
-        },
+        model,
+        policy,
+        reason,
+        details: { requestedCommit: requested, ...(served ? { headCommit: served } : {}) },
       });
+      return { id: model.id, ...(served ? { revision: served } : {}), pinned: false, warnings: [warning] };
     },
 
     modelInfo({ model, signal }) {
@@ -452,12 +411,6 @@ function mediaType(contentType: string): string {
     mediaTypes.set(contentType, type);
   }
   return type;
-}
-
-function lowerCase(headers: Record<string, string> | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) result[key.toLowerCase()] = value;
-  return result;
 }
 
 /** Compute time and characters come in headers, before any event: they lead the stream as one usage part. */

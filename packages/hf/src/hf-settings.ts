@@ -33,6 +33,9 @@ export const hfSettingsSchema = z.strictObject({
 
 export type HfSettingsInput = z.input<typeof hfSettingsSchema>;
 
+/** Env variables a token is read from, in order (`HF_API_TOKEN` is the older name). */
+export const HF_TOKEN_ENV = ['HF_TOKEN', 'HF_API_TOKEN'] as const;
+
 export interface HfSettings extends HfSettingsInput {
   /** Registry name; default `hf`. */
   name?: string;

@@ -2,7 +2,7 @@ import type { StreamPart } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHf } from './hf-provider';
-import { type FakeHfSetup, setupFakeHf } from './testing/fake-hf-setup';
+import { type FakeHfSetup, setupFakeHf } from './test-support/fake-hf-setup';
 
 let setup: FakeHfSetup;
 beforeAll(async () => {

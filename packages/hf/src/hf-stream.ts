@@ -1,5 +1,9 @@
 import { type HttpResponse, InfermuxError, parseSse, type StreamPart, truncate } from '@infermux/core';
-import { chatChunkToStreamParts, completionChunkToStreamParts, readOpenAIStream } from '@infermux/openai-compatible';
+import {
+  chatChunkToStreamParts,
+  completionChunkToStreamParts,
+  readOpenAIStream,
+} from '@infermux/openai-compatible/internal';
 import { z } from 'zod';
 import { hfStreamError } from './hf-errors';
 import type { HfStreamFraming } from './tasks/task-mapping';

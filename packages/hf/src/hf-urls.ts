@@ -34,10 +34,6 @@ export function resolveRouterBase(configured: string | undefined): RouterBase {
   return { url: `${parsed.origin}${path}`, warnings: [] };
 }
 
-export function trimTrailingSlashes(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
 const modelPaths = new Map<string, string>();
 const MAX_CACHED_MODEL_PATHS = 1024;
 

@@ -1,7 +1,7 @@
 import { getTask } from '@infermux/core';
 import { describe, expect, it } from 'vitest';
 import { mapChatResponse } from './chat-completion';
-import { fullChatCompletionBody } from './testing/chat-completion-bodies';
+import { fullChatCompletionBody } from './test-support/chat-completion-bodies';
 
 const context = { provider: 'test', modelId: 'org/model' };
 const outputSchema = getTask('chat-completion').output;

@@ -5,12 +5,13 @@ import {
   type TaskOutput,
   vouchForOutput,
 } from '@infermux/core';
+import { parseUpstream } from '@infermux/core/provider-utils';
+import { mapOpenAIUsage } from './map-openai-usage';
 import {
   type ChatCompletionResponse,
   chatCompletionChunkSchema,
   chatCompletionResponseSchema,
 } from './openai-response-schemas';
-import { mapOpenAIUsage, parseUpstream } from './openai-usage';
 import { isPlainChatChunk } from './plain-chat-chunk';
 import { isPlainChatCompletion } from './plain-chat-completion';
 
@@ -58,7 +59,7 @@ export function mapChatResponse(
   // any other is zod's copy of it.
   const response: ChatCompletionResponse = isPlainChatCompletion(json)
     ? json
-    : parseUpstream(chatCompletionResponseSchema, json, context.provider, 'chat completion');
+    : parseUpstream(chatCompletionResponseSchema, json, context, 'a chat completion');
   const model = response.model ?? context.modelId;
   const usage = response.usage;
   response.model = model;
@@ -106,7 +107,7 @@ export interface ChatStreamState {
 export function chatChunkToStreamParts(json: unknown, state: ChatStreamState): StreamPart[] {
   const chunk = isPlainChatChunk(json)
     ? json
-    : parseUpstream(chatCompletionChunkSchema, json, state.provider, 'chat completion chunk');
+    : parseUpstream(chatCompletionChunkSchema, json, state, 'a chat completion chunk');
   const parts: StreamPart[] = [];
   if (!state.metadataSent && (chunk.id || chunk.model)) {
     state.metadataSent = true;

@@ -1,6 +1,7 @@
 import { InfermuxError, type TaskInput, type Usage, ValidationError } from '@infermux/core';
+import { parseUpstream } from '@infermux/core/provider-utils';
+import { mapOpenAIUsage } from './map-openai-usage';
 import { embeddingsResponseSchema } from './openai-response-schemas';
-import { mapOpenAIUsage, parseUpstream } from './openai-usage';
 
 type FeatureExtractionInput = TaskInput<'feature-extraction'>;
 
@@ -56,7 +57,7 @@ export function mapEmbeddingsResponse(
   json: unknown,
   context: { provider: string; expected: number },
 ): { vectors: number[][]; usage: Usage; model?: string } {
-  const response = parseUpstream(embeddingsResponseSchema, json, context.provider, 'embeddings');
+  const response = parseUpstream(embeddingsResponseSchema, json, context, 'an embeddings list');
   if (response.data.length !== context.expected) {
     throw new InfermuxError({
       code: 'provider_bad_response',

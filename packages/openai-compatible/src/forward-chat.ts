@@ -6,9 +6,14 @@ import {
   truncate,
   type Usage,
 } from '@infermux/core';
+import {
+  EVENT_STREAM_MEDIA_TYPE,
+  JSON_MEDIA_TYPE,
+  postJson,
+  type UpstreamEndpoint,
+} from '@infermux/core/provider-utils';
 import { buildChatBody } from './chat-completion';
-import { type OpenAIEndpoint, postJson } from './openai-endpoint';
-import { readOpenAIUsage } from './openai-usage';
+import { readOpenAIUsage } from './map-openai-usage';
 import { passOpenAIStream } from './pass-openai-stream';
 
 /**
@@ -17,7 +22,7 @@ import { passOpenAIStream } from './pass-openai-stream';
  * Usage is always asked of a stream (accounting needs it) and cut out again unless the caller asked.
  */
 export async function forwardChatCompletion(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   input: TaskInput<'chat-completion'>,
   modelId: string,
   options: { stream: boolean; includeUsage?: boolean },
@@ -26,7 +31,7 @@ export async function forwardChatCompletion(
   const response = await postJson(
     endpoint,
     buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage }),
-    { stream: options.stream },
+    options.stream ? EVENT_STREAM_MEDIA_TYPE : JSON_MEDIA_TYPE,
   );
   return forwardChatResponse(response, { provider: endpoint.provider, modelId, stream: options.stream, keepUsage });
 }

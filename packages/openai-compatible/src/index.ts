@@ -1,25 +1,7 @@
-// The provider and its config factory.
+// The provider, its config factory, and what its settings and results name.
 
-export { type ApiKeySource, loadApiKey } from './api-key';
-export {
-  buildChatBody,
-  type ChatBodyOptions,
-  type ChatStreamState,
-  chatChunkToStreamParts,
-  mapChatResponse,
-} from './chat-completion';
-export {
-  buildEmbeddingsBody,
-  decodeBase64Embedding,
-  type EmbeddingEncoding,
-  embeddingTexts,
-  mapEmbeddingsResponse,
-  normalizeVector,
-  shapeEmbeddings,
-} from './embeddings';
-export { chatInputForForward, forwardChatCompletion, forwardChatResponse } from './forward-chat';
-export { listOpenAIModels, type OpenAIModel } from './list-models';
-export { revisionWarnings, upstreamModelId } from './model-id';
+export type { EmbeddingEncoding } from './embeddings';
+export type { OpenAIModel } from './list-models';
 export { type OpenAICompatibleConfig, openaiCompatibleProviderFactory } from './openai-compatible-factory';
 export {
   createOpenAICompatible,
@@ -27,44 +9,5 @@ export {
   type OpenAICompatibleSettings,
   type OpenAICompatibleTask,
 } from './openai-compatible-provider';
-// Building blocks for other adapters (HF router chat, EvoLink): their own URL and error mapping per call.
-export type { OpenAIEndpoint } from './openai-endpoint';
-export {
-  classifyOpenAIError,
-  describeOpenAIError,
-  type OpenAIErrorContext,
-  type OpenAIErrorFields,
-  openAIErrorDetails,
-  openAIErrorFromResponse,
-  openAIErrorFromText,
-  parseOpenAIErrorBody,
-  readErrorFields,
-} from './openai-error';
-export {
-  batchEmbeddings,
-  runChatCompletion,
-  runEmbeddings,
-  runTextCompletion,
-  streamChatCompletion,
-  streamTextCompletion,
-} from './openai-operations';
-export {
-  buildHeaders,
-  createHeaderCache,
-  type ErrorFromResponse,
-  joinURL,
-  type OpenAIRequest,
-  sendOpenAIRequest,
-} from './openai-request';
-export {
-  chatCompletionChunkSchema,
-  chatCompletionResponseSchema,
-  completionChunkSchema,
-  completionResponseSchema,
-  embeddingsResponseSchema,
-  modelListSchema,
-} from './openai-response-schemas';
-export { mapOpenAIUsage, parseUpstream } from './openai-usage';
-export { type PassOpenAIStreamOptions, passOpenAIStream } from './pass-openai-stream';
-export { type ReadOpenAIStreamOptions, readOpenAIStream, streamError } from './read-openai-stream';
-export { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
+// `errorFromResponse` setting: a custom mapper may fall back on the default one.
+export { openAIErrorFromResponse } from './openai-error';

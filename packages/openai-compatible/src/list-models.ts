@@ -1,7 +1,5 @@
-import type { OpenAIEndpoint } from './openai-endpoint';
-import { sendOpenAIRequest } from './openai-request';
+import { getJson, parseUpstream, type UpstreamEndpoint } from '@infermux/core/provider-utils';
 import { modelListSchema } from './openai-response-schemas';
-import { parseUpstream } from './openai-usage';
 
 export interface OpenAIModel {
   id: string;
@@ -11,9 +9,9 @@ export interface OpenAIModel {
 }
 
 /** `GET /v1/models`: the model names the upstream serves. */
-export async function listOpenAIModels(endpoint: OpenAIEndpoint): Promise<OpenAIModel[]> {
-  const response = await sendOpenAIRequest({ ...endpoint, method: 'GET' });
-  const list = parseUpstream(modelListSchema, await response.json(), endpoint.provider, 'model list');
+export async function listOpenAIModels(endpoint: UpstreamEndpoint): Promise<OpenAIModel[]> {
+  const response = await getJson(endpoint);
+  const list = parseUpstream(modelListSchema, await response.json(), endpoint, 'a model list');
   return list.data.map((model) => ({
     id: model.id,
     ...(model.created != null ? { created: model.created } : {}),

@@ -14,12 +14,18 @@ import {
   type Timeouts,
   type Transport,
 } from '@infermux/core';
-import { loadApiKey } from './api-key';
+import {
+  type ApiKeySource,
+  createHeaderCache,
+  type ErrorFromResponse,
+  joinURL,
+  loadApiKey,
+  type UpstreamEndpoint,
+} from '@infermux/core/provider-utils';
 import type { EmbeddingEncoding } from './embeddings';
 import { forwardChatCompletion } from './forward-chat';
 import { listOpenAIModels, type OpenAIModel } from './list-models';
-import { revisionWarnings, upstreamModelId } from './model-id';
-import type { OpenAIEndpoint } from './openai-endpoint';
+import { openAIErrorFromResponse } from './openai-error';
 import {
   batchEmbeddings,
   runChatCompletion,
@@ -28,7 +34,7 @@ import {
   streamChatCompletion,
   streamTextCompletion,
 } from './openai-operations';
-import { createHeaderCache, type ErrorFromResponse, joinURL } from './openai-request';
+import { revisionWarnings, upstreamModelId } from './upstream-model';
 
 export interface OpenAICompatibleSettings {
   /** Registry name (`local-vllm`, `openai`, …); also used in errors. */
@@ -65,26 +71,26 @@ interface TaskHandler {
   path: string;
   capabilities: (settings: OpenAICompatibleSettings) => TaskCapabilities;
   run: (
-    endpoint: OpenAIEndpoint,
+    endpoint: UpstreamEndpoint,
     input: never,
     modelId: string,
     settings: OpenAICompatibleSettings,
   ) => Promise<ProviderRunResult<never>>;
   stream?: (
-    endpoint: OpenAIEndpoint,
+    endpoint: UpstreamEndpoint,
     input: never,
     modelId: string,
     settings: OpenAICompatibleSettings,
   ) => Promise<ProviderStreamResult>;
   batch?: (
-    endpoint: OpenAIEndpoint,
+    endpoint: UpstreamEndpoint,
     inputs: never[],
     modelId: string,
     settings: OpenAICompatibleSettings,
   ) => Promise<ProviderBatchResult<never>>;
   /** Answer with the upstream's bytes (OpenAI wire format) instead of the mapped output. */
   forward?: (
-    endpoint: OpenAIEndpoint,
+    endpoint: UpstreamEndpoint,
     input: never,
     modelId: string,
     settings: OpenAICompatibleSettings,
@@ -131,22 +137,33 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
   // Built once per provider, not per call: each operation's URL and the headers of plain calls.
   const urls = new Map<string, string>();
   const headersFor = createHeaderCache();
+  // A named env variable that is unset is an error; with neither a key nor a variable, none is sent.
+  const keySource: ApiKeySource = {
+    provider,
+    apiKey: settings.apiKey,
+    envNames: settings.apiKeyEnv ? [settings.apiKeyEnv] : undefined,
+    required: Boolean(settings.apiKeyEnv),
+  };
+  const errorFromResponse = settings.errorFromResponse ?? openAIErrorFromResponse;
   const endpoint = (
     path: string,
     call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> },
-  ): OpenAIEndpoint => {
+  ): UpstreamEndpoint => {
     transport ??= createHttpTransport();
-    const apiKey = loadApiKey({ apiKey: settings.apiKey, envName: settings.apiKeyEnv, provider, required: false });
+    const apiKey = loadApiKey(keySource);
     let url = urls.get(path);
-    if (url === undefined) urls.set(path, (url = joinURL(settings.baseURL, path)));
+    if (url === undefined) {
+      url = joinURL(settings.baseURL, path);
+      urls.set(path, url);
+    }
     return {
       transport,
       provider,
       url,
-      headers: headersFor(settings.headers, call.headers, apiKey),
+      headers: headersFor({ settings: settings.headers, call: call.headers, apiKey }),
       signal: call.signal,
       timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
-      errorFromResponse: settings.errorFromResponse,
+      errorFromResponse,
     };
   };
 

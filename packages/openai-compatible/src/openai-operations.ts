@@ -1,4 +1,10 @@
 import type { ProviderBatchResult, ProviderRunResult, ProviderStreamResult, TaskInput } from '@infermux/core';
+import {
+  EVENT_STREAM_MEDIA_TYPE,
+  JSON_MEDIA_TYPE,
+  postJson,
+  type UpstreamEndpoint,
+} from '@infermux/core/provider-utils';
 import { buildChatBody, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
 import {
   buildEmbeddingsBody,
@@ -8,18 +14,17 @@ import {
   shapeEmbeddings,
   sharedDimensions,
 } from './embeddings';
-import { type OpenAIEndpoint, postJson } from './openai-endpoint';
 import { readOpenAIStream } from './read-openai-stream';
 import { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
 
 // One upstream call per function: body → POST → mapped result. No retries here; core owns them.
 
 export async function runChatCompletion(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   input: TaskInput<'chat-completion'>,
   modelId: string,
 ): Promise<ProviderRunResult<'chat-completion'>> {
-  const response = await postJson(endpoint, buildChatBody(input, modelId));
+  const response = await postJson(endpoint, buildChatBody(input, modelId), JSON_MEDIA_TYPE);
   const mapped = mapChatResponse(await response.json(), { provider: endpoint.provider, modelId });
   // Set on the mapped result (ours, fresh) rather than spread into a copy of it.
   mapped.requestId = response.requestId;
@@ -28,7 +33,7 @@ export async function runChatCompletion(
 }
 
 export async function streamChatCompletion(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   input: TaskInput<'chat-completion'>,
   modelId: string,
   options: { includeUsage?: boolean } = {},
@@ -36,7 +41,7 @@ export async function streamChatCompletion(
   const response = await postJson(
     endpoint,
     buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
-    { stream: true },
+    EVENT_STREAM_MEDIA_TYPE,
   );
   const state = { provider: endpoint.provider };
   return {
@@ -50,17 +55,17 @@ export async function streamChatCompletion(
 }
 
 export async function runTextCompletion(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   input: TaskInput<'text-generation'>,
   modelId: string,
 ): Promise<ProviderRunResult<'text-generation'>> {
-  const response = await postJson(endpoint, buildCompletionBody(input, modelId));
+  const response = await postJson(endpoint, buildCompletionBody(input, modelId), JSON_MEDIA_TYPE);
   const mapped = mapCompletionResponse(await response.json(), { provider: endpoint.provider, modelId });
   return { ...mapped, requestId: response.requestId, firstByteMs: response.firstByteMs };
 }
 
 export async function streamTextCompletion(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   input: TaskInput<'text-generation'>,
   modelId: string,
   options: { includeUsage?: boolean } = {},
@@ -68,7 +73,7 @@ export async function streamTextCompletion(
   const response = await postJson(
     endpoint,
     buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
-    { stream: true },
+    EVENT_STREAM_MEDIA_TYPE,
   );
   const state = { provider: endpoint.provider };
   return {
@@ -83,7 +88,7 @@ export async function streamTextCompletion(
 
 /** Several feature-extraction inputs in one `/v1/embeddings` call, split back per input. */
 export async function batchEmbeddings(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   inputs: Array<TaskInput<'feature-extraction'>>,
   modelId: string,
   encoding?: EmbeddingEncoding,
@@ -93,6 +98,7 @@ export async function batchEmbeddings(
   const response = await postJson(
     endpoint,
     buildEmbeddingsBody(texts, modelId, encoding, { dimensions: sharedDimensions(inputs) }),
+    JSON_MEDIA_TYPE,
   );
   const mapped = mapEmbeddingsResponse(await response.json(), { provider: endpoint.provider, expected: texts.length });
   let offset = 0;
@@ -106,7 +112,7 @@ export async function batchEmbeddings(
 }
 
 export async function runEmbeddings(
-  endpoint: OpenAIEndpoint,
+  endpoint: UpstreamEndpoint,
   input: TaskInput<'feature-extraction'>,
   modelId: string,
   encoding?: EmbeddingEncoding,

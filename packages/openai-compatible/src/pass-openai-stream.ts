@@ -1,5 +1,5 @@
 import { createSseDecoder, type ForwardChunk, InfermuxError, type Usage } from '@infermux/core';
-import { readOpenAIUsage } from './openai-usage';
+import { readOpenAIUsage } from './map-openai-usage';
 import { interrupted, streamError } from './read-openai-stream';
 
 export interface PassOpenAIStreamOptions {

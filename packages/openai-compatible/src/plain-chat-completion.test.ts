@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatCompletionResponseSchema } from './openai-response-schemas';
 import { isPlainChatCompletion } from './plain-chat-completion';
-import { fullChatCompletionBody } from './testing/chat-completion-bodies';
+import { fullChatCompletionBody } from './test-support/chat-completion-bodies';
 
 const full = fullChatCompletionBody();
 const withChoice = (choice: unknown) => ({ ...full, choices: [choice] });

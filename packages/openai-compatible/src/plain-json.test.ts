@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readOpenAIUsage } from './map-openai-usage';
 import { openAIUsageSchema } from './openai-response-schemas';
-import { readOpenAIUsage } from './openai-usage';
 import { isObject, isPlainUsage } from './plain-json';
 
 const usages: unknown[] = [

@@ -1,6 +1,7 @@
 import { type ProviderRunResult, type StreamPart, type TaskInput, ValidationError } from '@infermux/core';
+import { parseUpstream } from '@infermux/core/provider-utils';
+import { mapOpenAIUsage } from './map-openai-usage';
 import { completionChunkSchema, completionResponseSchema } from './openai-response-schemas';
-import { mapOpenAIUsage, parseUpstream } from './openai-usage';
 
 type TextGenerationInput = TaskInput<'text-generation'>;
 type Parameters = NonNullable<TextGenerationInput['parameters']>;
@@ -54,7 +55,7 @@ export function mapCompletionResponse(
   json: unknown,
   context: { provider: string; modelId: string },
 ): ProviderRunResult<'text-generation'> {
-  const response = parseUpstream(completionResponseSchema, json, context.provider, 'completion');
+  const response = parseUpstream(completionResponseSchema, json, context, 'a completion');
   const choice = response.choices[0] as (typeof response.choices)[number];
   const usage = mapOpenAIUsage(response.usage);
   return {
@@ -73,7 +74,7 @@ export function completionChunkToStreamParts(
   json: unknown,
   state: { provider: string; metadataSent?: boolean },
 ): StreamPart[] {
-  const chunk = parseUpstream(completionChunkSchema, json, state.provider, 'completion chunk');
+  const chunk = parseUpstream(completionChunkSchema, json, state, 'a completion chunk');
   const parts: StreamPart[] = [];
   if (!state.metadataSent && (chunk.id || chunk.model)) {
     state.metadataSent = true;

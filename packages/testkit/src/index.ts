@@ -35,6 +35,7 @@ export { encodeFloat32Base64, fakeEmbedding, openAIErrorBody } from './openai/op
 export type { RecordedRequest } from './recorded-request.js';
 export { rejectionOf } from './rejection-of.js';
 export type { FakeResponseTools, SseOptions } from './response-tools.js';
+export { resultFileRoutes } from './result-file-routes.js';
 export type { RouteParams, RoutePattern } from './route-pattern.js';
 export { SSE_DONE_FRAME, sseFrame } from './sse-frame.js';
 export { withFakeServer } from './with-fake-server.js';

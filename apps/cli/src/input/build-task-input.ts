@@ -1,7 +1,7 @@
 import { InfermuxError, type TaskDefinition } from '@infermux/core';
+import { kindsOf, objectShape } from '@infermux/core/provider-utils';
 import type { z } from 'zod';
 import { classifySource, type InputSource, readStdin, sourceAsBinary, sourceAsText } from './read-source';
-import { kindsOf, objectShape } from './schema-shape';
 import { type Assignment, applyAssignments, parseAssignment } from './typed-assignment';
 
 export interface InputFlags {

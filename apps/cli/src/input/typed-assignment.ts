@@ -1,6 +1,6 @@
 import { InfermuxError } from '@infermux/core';
+import { arrayElement, kindsOf, objectShape, schemaAt } from '@infermux/core/provider-utils';
 import type { z } from 'zod';
-import { arrayElement, kindsOf, objectShape, schemaAt } from './schema-shape';
 
 /** One `--param key=value` (or `--input key=value`) as typed. */
 export interface Assignment {

@@ -1,39 +1,26 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createHttpTransport, extensionForContentType, InfermuxError } from '@infermux/core';
+import { extname, join, resolve } from 'node:path';
+import { extensionForContentType } from '@infermux/core';
+import { downloadResult } from '@infermux/core/provider-utils';
+
+/** Results can be large videos on slow links: a long whole-download limit, a minute of silence at most. */
+const DOWNLOAD_TIMEOUTS = { totalMs: 30 * 60_000, idleMs: 60_000 };
 
 /** Downloads result URLs (they expire, e.g. after 24 h on EvoLink) to `--out`, streaming to disk. */
 export async function downloadUrls(
   urls: readonly string[],
   options: { out: string; cwd: string; task: string },
 ): Promise<string[]> {
-  const transport = createHttpTransport({ timeouts: { totalMs: 30 * 60_000, idleMs: 60_000 } });
   const out = resolve(options.cwd, options.out);
   const asDirectory = urls.length > 1 || options.out.endsWith('/');
   const paths: string[] = [];
   for (const [index, url] of urls.entries()) {
-    const response = await transport.request({ method: 'GET', url });
-    if (response.status >= 400) {
-      await response.dispose();
-      throw new InfermuxError({
-        code: 'provider_bad_response',
-        message: `Downloading the result from ${new URL(url).host} failed with HTTP ${response.status}`,
-        details: { status: response.status },
-      });
-    }
-    const urlExtension = extname(new URL(url).pathname);
-    const extension = urlExtension || `.${extensionForContentType(response.contentType)}`;
-    const path = asDirectory
-      ? join(out, `${options.task}-${index + 1}${extension}`)
-      : extname(out)
-        ? out
-        : `${out}${extension}`;
-    await mkdir(dirname(path), { recursive: true });
-    await pipeline(Readable.from(response.body), createWriteStream(path));
-    paths.push(path);
+    const pathFor = (contentType: string): string => {
+      const extension = extname(new URL(url).pathname) || `.${extensionForContentType(contentType)}`;
+      if (asDirectory) return join(out, `${options.task}-${index + 1}${extension}`);
+      return extname(out) ? out : `${out}${extension}`;
+    };
+    const file = await downloadResult(url, { to: pathFor, timeouts: DOWNLOAD_TIMEOUTS });
+    paths.push(file.path);
   }
   return paths;
 }

@@ -10,7 +10,7 @@ export interface ResolvedProvider {
   name: string;
   type: string;
   enabled: boolean;
-  factory?: ProviderFactory<any>;
+  factory?: ProviderFactory;
   baseURL: ResolvedSetting;
   /** Never the key itself: whether one is set, and from where (or which variable to set). */
   apiKey: { set: boolean; source: string; envNames: string[] };
@@ -39,7 +39,7 @@ export function maskSecrets(value: unknown, name = ''): unknown {
  */
 export function resolveProviders(
   config: InfermuxConfig,
-  factories: readonly ProviderFactory<any>[],
+  factories: readonly ProviderFactory[],
   env: NodeJS.ProcessEnv,
 ): ResolvedProvider[] {
   const byType = new Map(factories.map((factory) => [factory.type, factory]));

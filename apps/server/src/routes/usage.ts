@@ -11,7 +11,7 @@ export const usageEndpoint: Endpoint = {
   method: 'GET',
   path: '/v1/usage',
   format: 'native',
-  auth: 'none',
+  auth: 'key-or-admin',
   summary:
     'Usage aggregated by key, model or day (`?by=key|model|day&since=ISO date`). The admin token sees all keys; a gateway key sees its own.',
   handle(context, services) {

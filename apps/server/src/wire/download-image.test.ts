@@ -1,55 +1,13 @@
 import { InfermuxError } from '@infermux/core';
-import { type FakeServer, fakeMedia, startFakeServer } from '@infermux/testkit';
+import { type FakeServer, fakeMedia, resultFileRoutes, startFakeServer } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DownloadLimits, downloadImage } from './download-image';
 
 const limits: DownloadLimits = { maxBytes: 1000, timeoutMs: 300, maxRedirects: 2 };
-const big = Buffer.alloc(1500, 7);
 let server: FakeServer;
 
 beforeAll(async () => {
-  server = await startFakeServer({
-    routes: [
-      {
-        method: 'GET',
-        path: '/image.png',
-        handler: (_request, response) => response.bytes(200, fakeMedia.image.bytes, 'image/png'),
-      },
-      {
-        method: 'GET',
-        path: '/moved',
-        handler: (_request, response) => response.text(302, '', { location: '/image.png' }),
-      },
-      {
-        method: 'GET',
-        path: '/moved-twice',
-        handler: (_request, response) => response.text(301, '', { location: `${server.url}/moved` }),
-      },
-      { method: 'GET', path: '/loop', handler: (_request, response) => response.text(307, '', { location: '/loop' }) },
-      {
-        method: 'GET',
-        path: '/to-file',
-        handler: (_request, response) => response.text(302, '', { location: 'file:///etc/passwd' }),
-      },
-      { method: 'GET', path: '/big', handler: (_request, response) => response.bytes(200, big, 'image/png') },
-      {
-        method: 'GET',
-        path: '/big-chunked',
-        // No content-length: the limit has to hold while reading.
-        handler: (_request, response) => {
-          response.raw.writeHead(200, { 'content-type': 'image/png' });
-          response.raw.write(big.subarray(0, 800));
-          response.raw.end(big.subarray(800));
-        },
-      },
-      {
-        method: 'GET',
-        path: '/empty',
-        handler: (_request, response) => response.bytes(200, new Uint8Array(0), 'image/png'),
-      },
-      { method: 'GET', path: '/gone', handler: (_request, response) => response.json(404, { error: 'expired' }) },
-    ],
-  });
+  server = await startFakeServer({ routes: resultFileRoutes() });
 });
 afterAll(() => server?.close());
 

@@ -1,9 +1,10 @@
 import { getTask, type StreamPart, type TaskInput } from '@infermux/core';
+import { objectShape, schemaAt } from '@infermux/core/provider-utils';
 import { pickFields } from './openai-chat-input';
 import { openaiUsage } from './openai-chat-stream';
-import { fieldSchema, objectKeys } from './schema-keys';
 
-const generationParameters = objectKeys(fieldSchema(getTask('text-generation').input, 'parameters')).filter(
+const parametersSchema = schemaAt(getTask('text-generation').input, ['parameters']);
+const generationParameters = Object.keys((parametersSchema && objectShape(parametersSchema)) ?? {}).filter(
   (name) => name !== 'max_new_tokens',
 );
 

@@ -271,7 +271,7 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(error.message).toMatch(/All targets of "clf" failed after 4 attempts/);
     expect(error.message).toMatch(/a:org\/model@main → provider_server_error \(HTTP 500\)/);
     expect(error.message).toMatch(/b:org\/model@main → provider_unavailable \(HTTP 503\)/);
-    expect((error.details?.attempts as unknown[]).length).toBe(4);
+    expect((error.details?.attempts as unknown[] | undefined)?.length).toBe(4);
     expect(modelCalls(servers.a!)).toHaveLength(2);
     expect(modelCalls(servers.b!)).toHaveLength(2);
     const end = events.find((event) => event.type === 'request-end');

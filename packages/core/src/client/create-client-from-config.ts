@@ -11,7 +11,7 @@ import { type Client, type ClientOptions, createClient } from './create-client';
  */
 export function createClientFromConfig(
   config: InfermuxConfig,
-  factories: readonly ProviderFactory<any>[],
+  factories: readonly ProviderFactory[],
   options: {
     env?: Record<string, string | undefined>;
     transport?: Transport;

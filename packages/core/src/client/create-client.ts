@@ -2,13 +2,14 @@ import type { RunResult } from '../result/result-envelope';
 import { MicroBatcher } from '../routing/micro-batcher';
 import { withRetries } from '../routing/with-retries';
 import { getTask, type TaskId } from '../tasks/task-registry';
-import { createClientCore } from './client-core';
+import { batchRoute } from './batch-route';
+import { createCallServices } from './call-services';
 import type { Client, ClientOptions, RequestOptions } from './client-types';
 import { canForward, forwardRoute } from './forward-route';
-import { openStream } from './open-stream';
-import { runBatch } from './run-batch';
-import { runOnce } from './run-route';
-import { submitJob } from './submit-job';
+import { unsupported, validateOutput } from './routed-call';
+import { runRoute } from './run-route';
+import { streamRoute } from './stream-route';
+import { submitRoute } from './submit-route';
 
 export type {
   BatchItemResult,
@@ -28,7 +29,7 @@ export type {
  * breakers, rate limits, hedging, cache, prices and events around the providers' `do*` methods.
  */
 export function createClient(options: ClientOptions): Client {
-  const core = createClientCore(options);
+  const services = createCallServices(options);
 
   const microBatcher = options.microBatch
     ? new MicroBatcher<{ task: TaskId; request: RequestOptions<TaskId> }, RunResult>({
@@ -36,7 +37,7 @@ export function createClient(options: ClientOptions): Client {
         maxBatchSize: options.microBatch.maxBatchSize ?? 32,
         run: async (_key, items) => {
           const first = items[0] as { task: TaskId; request: RequestOptions<TaskId> };
-          const results = await runBatch(core, first.task, {
+          const results = await batchRoute(services, first.task, {
             ...first.request,
             inputs: items.map((item) => item.request.input),
           });
@@ -61,7 +62,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   return {
-    providers: core.registry,
+    providers: services.registry,
 
     run(task, request) {
       if (request && typeof request === 'object' && coalescible(task, request as RequestOptions<TaskId>)) {
@@ -70,44 +71,45 @@ export function createClient(options: ClientOptions): Client {
           request: request as RequestOptions<TaskId>,
         }) as Promise<RunResult<typeof task>>;
       }
-      return runOnce(core, task, request, 'run');
+      return runRoute(services, task, request);
     },
 
-    stream: (task, request) => openStream(core, task, request),
+    stream: (task, request) => streamRoute(services, task, request),
 
-    batch: (task, options) => runBatch(core, task, options),
+    batch: (task, options) => batchRoute(services, task, options),
 
-    submit: (task, request) => submitJob(core, task, request),
+    submit: (task, request) => submitRoute(services, task, request),
 
-    forward: (task, request) => forwardRoute(core, task, request),
+    forward: (task, request) => forwardRoute(services, task, request),
 
-    canForward: (task, request) => canForward(core, task, request),
+    canForward: (task, request) => canForward(services, task, request),
 
     async getJob(task, job) {
-      const provider = core.registry.get(job.provider);
-      if (!provider.doStatus) throw core.unsupported(provider, 'status', task, 'report job status');
+      const provider = services.registry.get(job.provider);
+      const doStatus = provider.doStatus?.bind(provider);
+      if (!doStatus) throw unsupported(provider, 'status', task, 'report job status');
       const status = await withRetries(
-        () => provider.doStatus!({ task, jobId: job.jobId, signal: job.signal }),
-        core.retryPolicy,
-        { signal: job.signal, random: core.options.random },
+        () => doStatus({ task, jobId: job.jobId, signal: job.signal }),
+        services.retryPolicy,
+        { signal: job.signal, random: services.defaults.random },
       );
       if (status.state === 'succeeded' && status.output !== undefined)
-        status.output = core.validateOutput(task, status.output, provider.name);
+        status.output = validateOutput(task, status.output, provider.name);
       return status;
     },
 
     async cancelJob(task, job) {
-      const provider = core.registry.get(job.provider);
-      if (!provider.doCancel) throw core.unsupported(provider, 'cancel', task, 'cancel jobs');
+      const provider = services.registry.get(job.provider);
+      if (!provider.doCancel) throw unsupported(provider, 'cancel', task, 'cancel jobs');
       return provider.doCancel({ task, jobId: job.jobId, signal: job.signal });
     },
 
     on(listener) {
-      return core.events.on(listener);
+      return services.events.on(listener);
     },
 
     health() {
-      return { targets: core.router.health() };
+      return { targets: services.router.health() };
     },
   };
 }

@@ -1,12 +1,16 @@
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1 } from '../provider/provider';
 import type { ForwardChunk, ProviderForwardResult, WireFormat } from '../provider/wire-forward';
-import type { ResolvedModel, Warning } from '../result/result-envelope';
-import type { Route, RouteTarget } from '../routing/route';
+import type { ResolvedModel } from '../result/result-envelope';
 import { type OpenedStream, readUntil } from '../routing/stream-failover';
 import { getTask, type TaskId } from '../tasks/task-registry';
-import { type CallContext, type ClientCore, routeLabel } from './client-core';
+import { type CallServices, revisionPolicyOf } from './call-services';
 import type { ForwardRequest, ForwardResponse, ForwardResult } from './client-types';
+import { type AttemptStep, prepareInput, RoutedCall, type Won } from './routed-call';
+
+type Opened = OpenedStream<ForwardChunk>;
+type ForwardCall<T extends TaskId> = RoutedCall<T, ForwardRequest<T>, ProviderForwardResult, Opened>;
+type ForwardWon = Won<ProviderForwardResult, Opened>;
 
 function forwards(provider: ProviderV1, task: TaskId, wire: WireFormat): boolean {
   return provider.doForward !== undefined && provider.tasks[task]?.wire?.includes(wire) === true;
@@ -14,14 +18,14 @@ function forwards(provider: ProviderV1, task: TaskId, wire: WireFormat): boolean
 
 /** True when every target the request routes to can answer verbatim in `wire`. Never throws. */
 export function canForward(
-  core: ClientCore,
+  services: CallServices,
   task: TaskId,
-  request: { model: ForwardRequest<TaskId>['model']; provider?: string; wire: WireFormat },
+  request: Pick<ForwardRequest<TaskId>, 'model' | 'provider' | 'revisionPolicy' | 'wire'>,
 ): boolean {
   try {
-    return core
-      .resolveRoute(task, request)
-      .targets.every((target) => forwards(core.registry.get(target.provider), task, request.wire));
+    return services
+      .resolveRoute(task, request, revisionPolicyOf(services, request))
+      .targets.every((target) => forwards(services.registry.get(target.provider), task, request.wire));
   } catch {
     return false;
   }
@@ -29,7 +33,21 @@ export function canForward(
 
 const isContent = (chunk: ForwardChunk): boolean => chunk.content;
 
-type Opened = OpenedStream<ForwardChunk>;
+/** `forward`'s attempt: `doForward` in the request's wire format; a stream is committed at its first content. */
+const forwardStep: AttemptStep<TaskId, ForwardRequest<TaskId>, ProviderForwardResult, Opened> = {
+  operation: 'forward',
+  lacks: (provider, call) =>
+    forwards(provider, call.task, call.request.wire) ? undefined : `answer in the ${call.request.wire} wire format`,
+  call: (provider, options, call) =>
+    provider.doForward?.({
+      ...options,
+      wire: call.request.wire,
+      stream: call.request.stream === true,
+    }) as Promise<ProviderForwardResult>,
+  // A whole answer opens nothing: no await.
+  open: (forwarded, provider) =>
+    forwarded.body instanceof Uint8Array ? undefined : readUntil(forwarded.body, provider.name, isContent),
+};
 
 /**
  * `client.forward`: the route machinery of `run`/`stream` (validation, strategy, retries,
@@ -37,138 +55,66 @@ type Opened = OpenedStream<ForwardChunk>;
  * is handed on as the upstream's bytes.
  */
 export async function forwardRoute<T extends TaskId>(
-  core: ClientCore,
+  services: CallServices,
   task: T,
   request: ForwardRequest<T>,
-  fallbackDepth = 0,
-  shared?: CallContext,
 ): Promise<ForwardResponse<T>> {
-  const stream = request.stream === true;
-  const context = shared ?? core.newContext(stream ? 'stream' : 'run', request?.requestId);
-  const routeName = routeLabel(request);
-  let value;
-  let target: RouteTarget;
-  let release: () => void;
-  let route: Route | undefined;
+  const stream = request?.stream === true;
+  const call: ForwardCall<T> = new RoutedCall(
+    services,
+    task,
+    request,
+    forwardStep as AttemptStep<T, ForwardRequest<T>, ProviderForwardResult, Opened>,
+    stream ? 'stream' : 'run',
+  );
+  call.holdSignal = stream;
+  let won: ForwardWon;
   try {
-    core.checkRequest(request);
-    const input = await core.prepareInput(task, request.input, request.signal);
-    route = core.resolveRoute(task, request);
-    const revisionPolicy = request.revisionPolicy ?? core.options.revisionPolicy ?? 'warn';
-    const executed = await core.router.execute({
-      requestId: context.requestId,
-      task,
-      route,
-      signal: request.signal,
-      resendable: () => true,
-      hedge: !stream && route.hedge?.enabled === true && getTask(task).deterministic === true,
-      holdSignal: stream,
-      attempts: context.attempts,
-      run: async (attemptTarget, signal, deadline) => {
-        const provider = core.registry.get(attemptTarget.provider);
-        if (!forwards(provider, task, request.wire))
-          throw core.unsupported(provider, 'forward', task, `answer in the ${request.wire} wire format`);
-        const { resolved, resolveWarnings, model } = await core.resolveTargetModel(
-          provider,
-          task,
-          attemptTarget,
-          revisionPolicy,
-          signal,
-          deadline,
-        );
-        const forwarded = await provider.doForward!({
-          task,
-          model,
-          input,
-          signal,
-          headers: request.headers,
-          timeouts: core.timeoutsFor(attemptTarget, request, deadline),
-          revisionPolicy,
-          wire: request.wire,
-          stream,
-        });
-        // A stream is committed at its first content: a failure before it fails over unseen.
-        const opened =
-          forwarded.body instanceof Uint8Array ? undefined : await readUntil(forwarded.body, provider.name, isContent);
-        return { forwarded, resolved, resolveWarnings, opened };
-      },
-    });
-    ({ value, target, release } = executed);
+    call.check();
+    call.input = await prepareInput(services, task, request.input, request.signal);
+    won = await call.overRoute(executeForward);
   } catch (error) {
-    const fallback = route?.contextLengthFallback;
-    if (
-      fallback &&
-      fallbackDepth === 0 &&
-      InfermuxError.isInstance(error) &&
-      error.code === 'caller_context_length_exceeded'
-    )
-      return forwardRoute(core, task, { ...request, model: fallback, provider: undefined }, fallbackDepth + 1, context);
-    core.emitEnd(context, task, routeName, { error });
+    call.end({ error });
     throw error;
   }
-
-  const { forwarded } = value;
-  const model = forwarded.model ??
-    value.resolved ?? { id: target.model.id, revision: target.model.revision, pinned: false };
-  const warnings: Warning[] = [...value.resolveWarnings, ...(forwarded.warnings ?? [])];
-  const answer: Answer<T> = { core, task, routeName, context, target, forwarded, model, warnings };
-  if (!value.opened)
+  const { target, value } = won;
+  const model = call.servedModel(won);
+  const { answer: forwarded, opened } = value;
+  if (!opened)
     return {
       contentType: forwarded.contentType,
       provider: target.provider,
       model,
       body: forwarded.body as Uint8Array,
-      result: settle(answer),
+      result: settle(call, won, model),
     };
-  return relayStream(answer, value.opened, release);
+  return relayStream(call, won, model, opened);
 }
 
-/** What the answer's envelope is made of, once an attempt has won. */
-interface Answer<T extends TaskId> {
-  core: ClientCore;
-  task: T;
-  routeName: string;
-  context: CallContext;
-  target: RouteTarget;
-  forwarded: ProviderForwardResult;
-  model: ResolvedModel;
-  warnings: Warning[];
+function executeForward<T extends TaskId>(call: ForwardCall<T>): Promise<ForwardWon> {
+  call.hedge = !call.holdSignal && call.route.hedge?.enabled === true && getTask(call.task).deterministic === true;
+  return call.execute();
 }
 
 /** The envelope, once the body has been delivered; no extra promise unless a tokens-per-minute limit must be charged. */
-function settle<T extends TaskId>(answer: Answer<T>): Promise<ForwardResult<T>> {
-  const { core, context, target, forwarded, model } = answer;
-  const usage = forwarded.usage();
-  const result: ForwardResult<T> = {
-    task: answer.task,
-    usage,
-    cost: core.costOf(target, model, usage),
-    warnings: answer.warnings,
-    provider: target.provider,
-    model,
-    requestId: forwarded.requestId,
-    timing: {
-      startedAt: context.startedAt,
-      durationMs: Date.now() - context.startedAt,
-      firstByteMs: forwarded.firstByteMs,
-    },
-    attempts: context.attempts,
-    cached: false,
-  };
-  const charged = core.consumeTokens(target.provider, usage);
-  if (charged) {
-    return charged.then(() => {
-      core.emitEnd(context, answer.task, answer.routeName, { result });
-      return result;
-    });
-  }
-  core.emitEnd(context, answer.task, answer.routeName, { result });
-  return Promise.resolve(result);
+function settle<T extends TaskId>(
+  call: ForwardCall<T>,
+  won: ForwardWon,
+  model: ResolvedModel,
+): Promise<ForwardResult<T>> {
+  const result: ForwardResult<T> = call.envelope(won, model, won.value.answer.usage());
+  return Promise.resolve(call.settle(result));
 }
 
 /** A stream whose start has arrived: its bytes as an iterator, its envelope once it has been read to the end. */
-function relayStream<T extends TaskId>(answer: Answer<T>, opened: Opened, release: () => void): ForwardResponse<T> {
-  const { core, task, routeName, context, target, forwarded, model } = answer;
+function relayStream<T extends TaskId>(
+  call: ForwardCall<T>,
+  won: ForwardWon,
+  model: ResolvedModel,
+  opened: Opened,
+): ForwardResponse<T> {
+  const { target } = won;
+  const forwarded = won.value.answer;
   let resolveResult!: (result: ForwardResult<T>) => void;
   let rejectResult!: (error: unknown) => void;
   const result = new Promise<ForwardResult<T>>((resolve, reject) => {
@@ -186,20 +132,14 @@ function relayStream<T extends TaskId>(answer: Answer<T>, opened: Opened, releas
         yield next.value.bytes;
       }
       settled = true;
-      resolveResult(await settle(answer));
+      resolveResult(await settle(call, won, model));
     } catch (caught) {
       settled = true;
       const error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
       // Bytes already reached the caller: the target still answers for the broken stream.
-      core.router.reportLateFailure(target, error, context.requestId);
+      call.services.router.reportLateFailure(target, error, call.requestId);
       const usage = forwarded.usage();
-      core.emitEnd(context, task, routeName, {
-        error,
-        provider: target.provider,
-        model,
-        usage,
-        cost: core.costOf(target, model, usage),
-      });
+      call.end({ error, provider: target.provider, model, usage, cost: call.costOf(target, model, usage) });
       rejectResult(error);
       throw error;
     } finally {
@@ -209,10 +149,10 @@ function relayStream<T extends TaskId>(answer: Answer<T>, opened: Opened, releas
           message: 'The forwarded stream was not read to the end; the upstream request was cancelled',
         });
         await opened.rest.return?.();
-        core.emitEnd(context, task, routeName, { error, provider: target.provider, model, usage: forwarded.usage() });
+        call.end({ error, provider: target.provider, model, usage: forwarded.usage() });
         rejectResult(error);
       }
-      release();
+      won.release();
     }
   }
   return { contentType: forwarded.contentType, provider: target.provider, model, body: bytes(), result };

@@ -17,7 +17,7 @@ export interface BuildProvidersOptions {
  */
 export function buildProviders(
   config: InfermuxConfig,
-  factories: readonly ProviderFactory<any>[],
+  factories: readonly ProviderFactory[],
   options: BuildProvidersOptions = {},
 ): ProviderV1[] {
   const env = options.env ?? process.env;

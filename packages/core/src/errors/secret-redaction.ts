@@ -25,7 +25,7 @@ export function redactSecrets(text: string): string {
     if (result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
   for (const pattern of tokenPatterns) {
-    result = result.replace(pattern, (match, prefix) =>
+    result = result.replace(pattern, (_match, prefix) =>
       typeof prefix === 'string' && /^Bearer/i.test(prefix) ? `${prefix}${REDACTED}` : REDACTED,
     );
   }

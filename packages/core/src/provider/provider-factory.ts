@@ -4,7 +4,9 @@ import type { ProviderV1 } from './provider';
 
 /**
  * How apps build providers from configuration without knowing them: each adapter
- * package exports one factory; the app keeps a list and looks them up by `type`.
+ * package exports one factory; the app keeps a list and looks them up by `type`. A list of factories
+ * of different settings is `readonly ProviderFactory[]`: each one's `create` takes what its own schema
+ * parsed, so the list needs no `any`.
  */
 export interface ProviderFactory<Settings = unknown> {
   /** Matches `providers.<name>.type` in the config (defaults to the entry's name). */

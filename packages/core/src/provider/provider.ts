@@ -48,7 +48,10 @@ export interface ProviderCallOptions<T extends TaskId = TaskId> {
 export type RevisionPolicy = 'warn' | 'strict' | 'pinned-only';
 
 export interface ProviderRunResult<T extends TaskId = TaskId> {
-  /** Mapped into the task's output shape; core validates it once more. */
+  /**
+   * Mapped into the task's output shape. Core validates it against the task's output schema, unless
+   * the adapter built it with its own mapping and said so with `vouchForOutput` (see there).
+   */
   output: TaskOutput<T>;
   usage?: Usage;
   warnings?: Warning[];

@@ -31,7 +31,8 @@ export function linkSignals(sources: ReadonlyArray<AbortSignal | undefined>): Li
       controller.abort(source.reason);
       return { signal: controller.signal, abort, dispose: noop };
     }
-    (present ??= []).push(source);
+    present ??= [];
+    present.push(source);
   }
   if (present === undefined) return { signal: controller.signal, abort, dispose: noop };
   const followed = present;

@@ -1,6 +1,6 @@
 import { InfermuxError } from '../errors/infermux-error';
-import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
+import type { RouteDeadline } from './attempt-deadline';
 import type { ProviderLimitConfig } from './routing-config';
 
 /**
@@ -102,7 +102,7 @@ export class RateLimiter {
     provider: string,
     signal?: AbortSignal,
     onWait?: (waitMs: number) => void,
-    deadline?: Deadline,
+    deadline?: RouteDeadline,
   ): Promise<void> {
     const limit = this.#limits[provider];
     if (!limit) return;

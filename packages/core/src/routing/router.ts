@@ -3,6 +3,7 @@ import type { Attempt } from '../result/result-envelope';
 import type { TaskId } from '../tasks/task-registry';
 import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
+import { AttemptDeadline } from './attempt-deadline';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
 import { type LinkedSignal, linkSignals } from './link-signals';
 import type { PriceTable } from './price-table';
@@ -91,10 +92,14 @@ const recordFailure = (breaker: CircuitBreaker): void => breaker.onFailure();
 const releaseSlot = (breaker: CircuitBreaker): void => breaker.release();
 const deadlineReason = new Error('deadline');
 /** Our own deadline timer, for attempts whose provider has not shown that core's transport enforces it. */
-const expireDeadline = (deadline: Deadline, link: LinkedSignal): void => {
+const expireDeadline = (deadline: AttemptDeadline, link: LinkedSignal): void => {
   deadline.expired = true;
   link.abort(deadlineReason);
 };
+
+/** The transport reports a call it ended at the route's deadline in its error. */
+const cutAtDeadline = (error: unknown): boolean =>
+  InfermuxError.isInstance(error) && error.code === 'provider_timeout' && error.details?.phase === 'deadline';
 
 const breakerEventTypes = {
   open: 'breaker-open',
@@ -197,7 +202,7 @@ export class Router {
     // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
     const policy = request.route.retry
       ? resolveRetryPolicy(this.options.retry, request.route.retry)
-      : (this.#basePolicy ??= resolveRetryPolicy(this.options.retry));
+      : this.#resolveBasePolicy();
     // The deadline travels with each attempt to the transport, which ends the call there with the
     // timer it arms anyway, and which a stream handed on can be ended through: attempts run on the
     // caller's own signal, with no controller or timer here.
@@ -216,6 +221,11 @@ export class Router {
     } catch (error) {
       throw this.#translate(error, context);
     }
+  }
+
+  #resolveBasePolicy(): RetryPolicy {
+    this.#basePolicy ??= resolveRetryPolicy(this.options.retry);
+    return this.#basePolicy;
   }
 
   async #loop<R>(context: LoopContext<R>): Promise<Extract<Outcome<R>, { ok: true }>> {
@@ -309,7 +319,10 @@ export class Router {
           cause: outcome.error,
         });
       }
-      if (kind === 'skip-target') (skipped ??= new Set()).add(outcome.target.key);
+      if (kind === 'skip-target') {
+        skipped ??= new Set();
+        skipped.add(outcome.target.key);
+      }
     }
     throw this.#exhausted(context, lastError);
   }
@@ -399,7 +412,7 @@ export class Router {
       return { ok: false, error, target };
     }
     const stats = this.stats.get(target);
-    const deadline: Deadline = { at: context.deadlineAt, expired: false, enforced: false };
+    const deadline = new AttemptDeadline(context.deadlineAt);
     // A target whose attempts reach core's transport (which ends them at `deadline`) runs on the
     // call's signal. A hedge that may lose needs a controller; so does a target not yet seen to
     // hand the deadline to the transport, plus a timer of ours that enforces it.
@@ -440,7 +453,7 @@ export class Router {
     try {
       const value = await request.run(target, signal, deadline);
       clearTimeout(timer);
-      stats.transportDeadline = deadline.enforced;
+      stats.transportDeadline = deadline.upstream !== undefined;
       // A stream handed on: the deadline covered reaching its first content, not reading the rest.
       if (request.holdSignal) deadline.at = Number.POSITIVE_INFINITY;
       stats.recordLatency(Date.now() - startedAt);
@@ -459,7 +472,7 @@ export class Router {
         abort: link ? link.abort : (reason) => deadline.upstream?.abort(reason),
       };
     } catch (caught) {
-      stats.transportDeadline = deadline.enforced;
+      stats.transportDeadline = deadline.upstream !== undefined;
       error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
       this.#withBreaker(target, request.requestId, countsAgainstHealth(error) ? recordFailure : releaseSlot);
       const hint = retryHintMs(error);
@@ -475,14 +488,14 @@ export class Router {
   #attemptFailed(
     caught: unknown,
     context: LoopContext<unknown>,
-    deadline: Deadline,
+    deadline: AttemptDeadline,
     timer: ReturnType<typeof setTimeout> | undefined,
     link: LinkedSignal | undefined,
     cancellable: { cancelled: boolean } | undefined,
   ): InfermuxError {
     clearTimeout(timer);
     link?.dispose();
-    if (deadline.expired) context.deadlineExpired = true;
+    if (deadline.expired || cutAtDeadline(caught)) context.deadlineExpired = true;
     return this.#translate(caught, context, cancellable?.cancelled === true);
   }
 

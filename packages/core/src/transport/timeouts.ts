@@ -30,23 +30,20 @@ export function resolveTimeouts(...layers: Array<Partial<Timeouts> | undefined>)
 }
 
 /**
- * A route's deadline, shared by the router with every attempt (in the attempt's `timeouts`). Core's
- * transport ends a call there with the one timer it arms anyway, so a plain call needs no router
- * timer and no controller of its own; a provider that reaches its upstream another way must
- * honour it as it honours `signal`.
+ * A route's deadline as an attempt sees it (in the attempt's `timeouts`). The router owns it; core's
+ * transport ends a call there with the one timer it arms anyway (so a plain call needs no router
+ * timer and no controller of its own), says so when it takes it on (`enforcedBy`), and reports a
+ * call it cut in its error (`provider_timeout` with `details.phase: 'deadline'`). A provider that
+ * reaches its upstream another way must honour `at` as it honours `signal`.
  */
 export interface Deadline {
   /** Date.now() time; the router lifts it (Infinity) once a stream has been handed on. */
-  at: number;
-  /** Set by whoever ends a call at the deadline (the transport), so the router names it `gateway_timeout`. */
-  expired: boolean;
-  /** Set by the transport when it takes on the deadline, so the router arms no backstop timer. */
-  enforced: boolean;
+  readonly at: number;
   /**
-   * Set by the transport: the call it is running under this deadline, so the router can end a
-   * stream it handed on (its consumer stopped early) without a controller of its own.
+   * Core's transport reports that `call` now enforces the deadline: the router then arms no timer of
+   * its own for the target, and ends a stream it handed on through `call`.
    */
-  upstream?: { abort(reason: unknown): void };
+  enforcedBy(call: { abort(reason: unknown): void }): void;
 }
 
 /** One attempt's time limits: the phases' limits, and the route's deadline when routed. */

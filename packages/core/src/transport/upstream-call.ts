@@ -74,8 +74,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     let first = Math.min(timeouts.firstByteMs, timeouts.totalMs, timeouts.idleMs);
     const { deadline } = this;
     if (deadline) {
-      deadline.enforced = true;
-      deadline.upstream = this;
+      deadline.enforcedBy(this);
       first = Math.min(first, Math.max(0, deadline.at - Date.now()));
     }
     this.arm(first);
@@ -194,23 +193,32 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const { timeouts } = this;
     const now = performance.now();
     let next = this.startedAt + timeouts.totalMs - now;
-    if (next < DEADLINE_SLACK_MS) return this.expire('total');
+    if (next < DEADLINE_SLACK_MS) {
+      this.expire('total');
+      return;
+    }
     const { deadline } = this;
     if (deadline && deadline.at !== Number.POSITIVE_INFINITY) {
       const left = deadline.at - Date.now();
       if (left < DEADLINE_SLACK_MS) {
-        deadline.expired = true;
-        return this.expire('deadline');
+        this.expire('deadline');
+        return;
       }
       next = Math.min(next, left);
     }
     if (!this.responded) {
       const left = this.startedAt + timeouts.firstByteMs - now;
-      if (left < DEADLINE_SLACK_MS) return this.expire('first-byte');
+      if (left < DEADLINE_SLACK_MS) {
+        this.expire('first-byte');
+        return;
+      }
       next = Math.min(next, left);
     } else if (this.waitingSince >= 0) {
       const left = this.waitingSince + timeouts.idleMs - now;
-      if (left < DEADLINE_SLACK_MS) return this.expire('idle');
+      if (left < DEADLINE_SLACK_MS) {
+        this.expire('idle');
+        return;
+      }
       next = Math.min(next, left);
     }
     // Never further than idleMs ahead: a reader may start waiting at any moment.
@@ -344,7 +352,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.discardedBytes = this.queuedBytes;
     this.queue.length = 0;
     this.queuedBytes = 0;
-    if (this.discardedBytes > DRAIN_LIMIT_BYTES) return this.controller?.abort(new Error('drain limit'));
+    if (this.discardedBytes > DRAIN_LIMIT_BYTES) {
+      this.controller?.abort(new Error('drain limit'));
+      return;
+    }
     this.timer = setTimeout(drainGivenUp, DRAIN_TIMEOUT_MS, this);
     this.timer.unref?.();
     this.controller?.resume();

@@ -1,11 +1,5 @@
-import {
-  type AttemptTimeouts,
-  type HttpResponse,
-  InfermuxError,
-  parseWith,
-  type Transport,
-  truncate,
-} from '@infermux/core';
+import { type AttemptTimeouts, InfermuxError, parseWith, type Transport, truncate } from '@infermux/core';
+import { buildHeaders, getJson } from '@infermux/core/provider-utils';
 import { hfErrorFromResponse } from '../hf-errors';
 import { modelPath } from '../hf-urls';
 import { type HfModelInfo, MODEL_INFO_FIELDS, modelInfoResponseSchema, toModelInfo } from './model-info';
@@ -17,7 +11,8 @@ export interface HubClientOptions {
   transport: Transport;
   /** The token when there is one: public models need none, private and gated ones do. */
   token: () => string | undefined;
-  headers: () => Record<string, string>;
+  /** The provider's settings headers (never its `authorization`: the token is the only one). */
+  headers: () => Record<string, string> | undefined;
   ttlMs: number;
   now?: () => number;
 }
@@ -94,26 +89,18 @@ export class HubClient {
 
   /** `timeouts` carries a routed call's deadline (core's transport enforces it), like `signal` its abort. */
   async #get(path: string, modelId: string, signal?: AbortSignal, timeouts?: AttemptTimeouts): Promise<unknown> {
+    const { provider, hubURL } = this.options;
     const token = this.options.token();
-    const headers: Record<string, string> = { ...this.options.headers(), accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response: HttpResponse = await this.options.transport.request({
-      method: 'GET',
-      url: `${this.options.hubURL()}${path}`,
-      headers,
+    const response = await getJson({
+      transport: this.options.transport,
+      provider,
+      url: `${hubURL()}${path}`,
+      headers: buildHeaders({ settings: this.options.headers(), apiKey: token }),
       signal,
       timeouts,
-      provider: this.options.provider,
+      errorFromResponse: (answer) =>
+        hfErrorFromResponse(answer, { provider, modelId, sentToken: token !== undefined, hub: true, hubURL: hubURL() }),
     });
-    if (response.status >= 400) {
-      throw await hfErrorFromResponse(response, {
-        provider: this.options.provider,
-        modelId,
-        sentToken: token !== undefined,
-        hub: true,
-        hubURL: this.options.hubURL(),
-      });
-    }
     return response.json();
   }
 

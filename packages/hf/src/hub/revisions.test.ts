@@ -2,7 +2,7 @@ import { createClient } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN, fakeSha } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHf } from '../hf-provider';
-import { type FakeHfSetup, setupFakeHf } from '../testing/fake-hf-setup';
+import { type FakeHfSetup, setupFakeHf } from '../test-support/fake-hf-setup';
 
 const SST2 = 'distilbert/distilbert-base-uncased-finetuned-sst-2-english';
 const HEAD = fakeSha(SST2);
@@ -168,7 +168,7 @@ describe('revision resolution through the Hub (wire/hf §8)', () => {
     const floating = await client.run('text-classification', { model: `${SST2}@v1.0`, input: { inputs: 'I love it' } });
     // (core's client currently copies resolveModel's `warnings` into `model` too; hence toMatchObject)
     expect(floating.model).toMatchObject({ id: SST2, revision: HEAD, pinned: false });
-    expect(floating.warnings.map((warning) => warning.code)).toEqual(['hf_revision_not_pinned']);
+    expect(floating.warnings.map((warning) => warning.code)).toEqual(['revision_not_pinned']);
   });
   it('a routed call is held to its route deadline while the Hub lookup stalls, also once the target has answered', async () => {
     const provider = createHf({

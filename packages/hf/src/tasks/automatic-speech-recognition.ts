@@ -1,5 +1,6 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { binaryInputBody, expectJson, firstIfList, parseUpstream, taskUrl } from './mapping-helpers';
+import { binaryInputBody, expectJson, firstIfList, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const transcript = z.looseObject({

@@ -1,7 +1,6 @@
 import { type BinaryData, sniffContentType } from '@infermux/core';
+import { parseUpstream, unexpectedBody } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { hfBadResponse } from '../hf-errors';
-import { parseUpstream } from './mapping-helpers';
 import type { HfResponseBody, HfResponseContext } from './task-mapping';
 
 /** JSON forms some backends use instead of raw media bytes, each decoded to bytes. */
@@ -21,7 +20,7 @@ function fromBase64(text: string, declared?: string): BinaryData {
 export function binaryOutput(body: HfResponseBody, context: HfResponseContext, kind: 'image' | 'audio'): BinaryData {
   if (body.kind === 'binary') {
     if (body.binary.data.byteLength === 0)
-      throw hfBadResponse(`expected ${kind} bytes, got an empty body`, '', context);
+      throw unexpectedBody(`expected ${kind} bytes, got an empty body`, '', context);
     return body.binary;
   }
   if (kind === 'image') {

@@ -1,4 +1,4 @@
-import { buildChatBody, mapChatResponse } from '@infermux/openai-compatible';
+import { buildChatBody, mapChatResponse } from '@infermux/openai-compatible/internal';
 import { hfInferenceUrl } from '../hf-urls';
 import { expectJson, jsonBody, openAiTaskUrl } from './mapping-helpers';
 import type { HfRouteContext, HfTaskMapping } from './task-mapping';

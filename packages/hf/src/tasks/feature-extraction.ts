@@ -1,7 +1,7 @@
 import { InfermuxError, type TaskInput } from '@infermux/core';
+import { parseUpstream, unexpectedBody } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { hfBadResponse } from '../hf-errors';
-import { expectJson, jsonBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, jsonBody, taskUrl } from './mapping-helpers';
 import type { HfRouteContext, HfTaskMapping } from './task-mapping';
 
 type Input = TaskInput<'feature-extraction'>;
@@ -63,7 +63,7 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
           details: { field: 'inputs' },
         });
       }
-      inputs.forEach((input, index) => refuseDimensions(input, `inputs[${index}].dimensions`));
+      for (const [index, input] of inputs.entries()) refuseDimensions(input, `inputs[${index}].dimensions`);
       const shared = JSON.stringify(options(first));
       inputs.forEach((input, index) => {
         if (JSON.stringify(options(input)) !== shared) {
@@ -87,7 +87,7 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
       const rows: unknown[] =
         expectedRows === 1 && parsed.every((value) => typeof value === 'number') ? [parsed] : parsed;
       if (rows.length !== expectedRows) {
-        throw hfBadResponse(
+        throw unexpectedBody(
           `expected ${expectedRows} embeddings (one per input text), got ${rows.length}`,
           parsed,
           context,

@@ -2,7 +2,7 @@ import { getTask, parseWith, type StreamPart } from '@infermux/core';
 import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHf } from '../hf-provider';
-import { type FakeHfSetup, received, setupFakeHf, stable } from '../testing/fake-hf-setup';
+import { type FakeHfSetup, received, setupFakeHf, stable } from '../test-support/fake-hf-setup';
 
 let setup: FakeHfSetup;
 beforeAll(async () => {

@@ -1,6 +1,5 @@
-import { type BinaryInput, readBinary, toBase64, ValidationError } from '@infermux/core';
-import type { z } from 'zod';
-import { hfBadResponse } from '../hf-errors';
+import { type BinaryInput, readBinary, toBase64 } from '@infermux/core';
+import { unexpectedBody } from '@infermux/core/provider-utils';
 import { endpointOpenAiUrl, hfInferenceUrl } from '../hf-urls';
 import type { HfRequestBody, HfResponseBody, HfResponseContext, HfRouteContext } from './task-mapping';
 
@@ -50,20 +49,7 @@ export async function base64Of(input: BinaryInput): Promise<string> {
 /** The JSON of a response, or a bad-response error when media bytes came instead. */
 export function expectJson(body: HfResponseBody, context: HfResponseContext): unknown {
   if (body.kind === 'json') return body.json;
-  throw hfBadResponse(`expected JSON, got ${body.binary.contentType || 'bytes'}`, body.binary.data, context);
-}
-
-/** Validates an upstream shape (tolerant schemas); a mismatch is `provider_bad_response` with the raw body. */
-export function parseUpstream<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  context: HfResponseContext,
-  expected: string,
-): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = ValidationError.fromZod(result.error, 'response').issues;
-  throw hfBadResponse(`expected ${expected}`, value, { ...context, issues });
+  throw unexpectedBody(`expected JSON, got ${body.binary.contentType || 'bytes'}`, body.binary.data, context);
 }
 
 /** `[x]` → `x`; `x` → `x`. For answers the server wraps in a one-item list (one per input). */

@@ -1,5 +1,6 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { binaryInputBody, expectJson, parseUpstream, taskUrl } from './mapping-helpers';
+import { binaryInputBody, expectJson, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 /** wire/hf §5.16: `[{label, score, box: {xmin, ymin, xmax, ymax}}]`, pixels from the top-left corner. */

@@ -1,7 +1,8 @@
 import { vouchForOutput } from '@infermux/core';
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
 import { isLabelScoreList } from './label-scores';
-import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const labelScore = z.looseObject({ label: z.string(), score: z.number() });

@@ -1,7 +1,8 @@
 import { InfermuxError, type TaskInput, taskRegistry, ValidationError } from '@infermux/core';
-import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible';
+import { parseUpstream } from '@infermux/core/provider-utils';
+import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible/internal';
 import { z } from 'zod';
-import { expectJson, firstIfList, jsonBody, openAiTaskUrl, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, firstIfList, jsonBody, openAiTaskUrl, taskUrl } from './mapping-helpers';
 import type { HfRequestPlan, HfRouteContext, HfTaskMapping } from './task-mapping';
 
 /** `{generated_text, details?}` with TGI's `details` shape, as the core task declares it. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeHfSetup, received, setupFakeHf } from '../testing/fake-hf-setup';
+import { type FakeHfSetup, received, setupFakeHf } from '../test-support/fake-hf-setup';
 
 let setup: FakeHfSetup;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { taskRegistry } from '@infermux/core';
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 // The wire item is the task's output item (core's schema), so the two cannot drift apart.

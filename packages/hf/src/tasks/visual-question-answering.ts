@@ -1,5 +1,6 @@
+import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
-import { base64Of, expectJson, inputsBody, parseUpstream, taskUrl } from './mapping-helpers';
+import { base64Of, expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
 const answer = z.looseObject({ answer: z.string(), score: z.number() });

@@ -1,5 +1,4 @@
-import { parseWith, truncate, type Usage } from '@infermux/core';
-import type { z } from 'zod';
+import type { Usage } from '@infermux/core';
 import type { OpenAIUsage } from './openai-response-schemas';
 import { isObject, isPlainUsage } from './plain-json';
 
@@ -13,24 +12,6 @@ export function mapOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage {
   else if (result.inputTokens !== undefined || result.outputTokens !== undefined)
     result.totalTokens = (result.inputTokens ?? 0) + (result.outputTokens ?? 0);
   return result;
-}
-
-/** Validates an upstream body; a mismatch is `provider_bad_response` naming the field, with the raw body (redacted). */
-export function parseUpstream<S extends z.ZodType>(
-  schema: S,
-  body: unknown,
-  provider: string,
-  what: string,
-): z.output<S> {
-  // The happy path parses once and builds nothing else: the raw body (serialised and redacted,
-  // which costs more than the parse on a small chunk) is only needed for the error.
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data as z.output<S>;
-  return parseWith(schema, body, `${what} from provider "${provider}"`, {
-    provider,
-    code: 'provider_bad_response',
-    details: { rawBody: truncate(JSON.stringify(body) ?? String(body)) },
-  });
 }
 
 /** Usage from an unvalidated body (a forwarded answer): whatever token counts it carries, `{}` if none. */

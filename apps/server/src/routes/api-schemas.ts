@@ -1,0 +1,226 @@
+import { getTask, keyBudgetSchema, type TaskId, taskIds, taskRegistry } from '@infermux/core';
+import { z } from 'zod';
+import { createKeySchema } from '../keys/key-store';
+
+/**
+ * The gateway's wire bodies as zod schemas, for /openapi.json. Task bodies come from the core task
+ * registry (the schemas `runTask` validates with); the wire envelopes around them are stated here once.
+ */
+
+const model = z.string().min(1).describe('A model reference (`provider:model`, `org/name@revision`) or a route name.');
+const created = z.number().int().describe('Unix seconds.');
+
+export const taskName = z.enum(taskIds as [TaskId, ...TaskId[]]);
+export const videoVariant = z.literal('video');
+export const usageGrouping = z.enum(['key', 'model', 'day']).default('key');
+export const isoDate = z.string().describe('An ISO date such as 2026-11-01.');
+
+const chatTask = taskRegistry['chat-completion'];
+
+/** OpenAI bodies: unknown fields are ignored (the OpenAI checklist), so the schemas are loose. */
+export const openaiChatRequest = chatTask.input
+  .extend({ model, stream: z.boolean().optional(), max_completion_tokens: z.number().int().positive().optional() })
+  .loose();
+export const openaiChatResponse = z.looseObject({
+  ...chatTask.output.shape,
+  object: z.literal('chat.completion'),
+});
+
+export const openaiCompletionRequest = z.looseObject({
+  model,
+  prompt: z.string(),
+  max_tokens: z.number().int().positive().optional(),
+  temperature: z.number().optional(),
+  top_p: z.number().optional(),
+  stop: z.union([z.string(), z.array(z.string())]).optional(),
+  seed: z.number().int().optional(),
+  stream: z.boolean().optional(),
+});
+/** The HF router's `/models/{model}/v1/…` routes name the model in the path. */
+export const routerChatRequest = openaiChatRequest.extend({ model: model.optional() });
+export const routerCompletionRequest = openaiCompletionRequest.extend({ model: model.optional() });
+
+export const openaiCompletionResponse = z.looseObject({
+  id: z.string(),
+  object: z.literal('text_completion'),
+  created,
+  model: z.string(),
+  choices: z.array(
+    z.looseObject({ index: z.number().int(), text: z.string(), finish_reason: z.enum(['stop', 'length']) }),
+  ),
+  usage: z.looseObject({
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+  }),
+});
+
+export const openaiEmbeddingsRequest = z.looseObject({
+  model,
+  input: z.union([z.string(), z.array(z.string()).min(1)]),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+  dimensions: z.number().int().positive().nullable().optional(),
+});
+export const openaiEmbeddingsResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      object: z.literal('embedding'),
+      index: z.number().int(),
+      embedding: z.union([z.array(z.number()), z.string().describe('Little-endian float32 values, base64.')]),
+    }),
+  ),
+  model: z.string(),
+  usage: z.object({ prompt_tokens: z.number().int(), total_tokens: z.number().int() }),
+});
+
+export const openaiImagesRequest = taskRegistry['image-generation'].input
+  .extend({ model, response_format: z.enum(['url', 'b64_json']).optional() })
+  .loose();
+export const openaiImagesResponse = z.object({
+  created,
+  data: z.array(
+    z.object({ url: z.string().optional(), b64_json: z.string().optional(), revised_prompt: z.string().optional() }),
+  ),
+});
+
+export const openaiVideoRequest = z.looseObject({
+  model: model.optional().describe('Default `sora-2`.'),
+  prompt: z.string().min(1),
+  seconds: z.string().regex(/^\d+$/).optional(),
+  size: z.string().optional(),
+  input_reference: z.object({ image_url: z.url() }).optional(),
+});
+const nullableString = z.string().nullable();
+export const openaiVideoResponse = z.object({
+  id: z.string(),
+  object: z.literal('video'),
+  model: nullableString,
+  status: z.enum(['queued', 'in_progress', 'completed', 'failed']),
+  progress: z.number(),
+  created_at: created,
+  completed_at: created.nullable(),
+  expires_at: created.nullable(),
+  prompt: nullableString,
+  size: nullableString,
+  seconds: nullableString,
+  remixed_from_video_id: z.null(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+export const openaiModelsResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(z.object({ id: z.string(), object: z.literal('model'), created, owned_by: z.string() })),
+});
+
+/** One variant per task, titled with its id (how clients and readers tell them apart). */
+function perTask(schema: (task: TaskId) => z.ZodType): z.ZodType {
+  return z.union(taskIds.map((task) => schema(task).meta({ title: task })));
+}
+
+export const hfRequest = perTask((task) => getTask(task).input);
+export const hfResponse = perTask((task) => getTask(task).output);
+
+const usageSchema = z
+  .looseObject({
+    inputTokens: z.number().optional(),
+    outputTokens: z.number().optional(),
+    totalTokens: z.number().optional(),
+  })
+  .describe('Units that can be priced (tokens, images, seconds, characters…).');
+const resolvedModel = z.object({ id: z.string(), revision: z.string().optional(), pinned: z.boolean().optional() });
+
+export const nativeTaskRequest = perTask((task) =>
+  z.object({ model, input: getTask(task).input, stream: z.boolean().optional() }),
+);
+export const nativeTaskResponse = perTask((task) =>
+  z.looseObject({
+    task: z.literal(task),
+    output: getTask(task).output,
+    usage: usageSchema,
+    cost: z.object({ amount: z.number(), currency: z.enum(['USD', 'credits']) }).optional(),
+    warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+    provider: z.string(),
+    model: resolvedModel,
+    requestId: z.string().optional(),
+    timing: z.object({ startedAt: z.number(), durationMs: z.number(), firstByteMs: z.number().optional() }),
+    attempts: z.array(z.looseObject({ provider: z.string(), model: z.string() })),
+    cached: z.boolean().optional(),
+  }),
+);
+export const jobStatusResponse = z.looseObject({
+  id: z.string().describe('The gateway job id (for /v1/jobs/{id}).'),
+  jobId: z.string(),
+  task: taskName,
+  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']),
+  progress: z.number().optional(),
+  output: z.unknown().optional().describe("The task's output, once `succeeded`."),
+  estimatedSecondsRemaining: z.number().optional(),
+  usage: usageSchema.optional(),
+  expiresAt: z.number().optional(),
+  model: resolvedModel.optional(),
+  provider: z.string().optional(),
+});
+
+export const usageResponse = z.object({
+  object: z.literal('list'),
+  by: z.enum(['key', 'model', 'day']),
+  since: z.string().nullable(),
+  data: z.array(
+    z.object({
+      group: z.string().nullable(),
+      requests: z.number().int(),
+      errors: z.number().int(),
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      cost: z.number(),
+      averageLatencyMs: z.number().nullable(),
+      averageOverheadMs: z.number().nullable(),
+    }),
+  ),
+});
+
+export const adminCreateKeyRequest = createKeySchema;
+export const gatewayKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  allowedModels: z.array(z.string()).optional(),
+  allowedRoutes: z.array(z.string()).optional(),
+  rpm: z.number().int().optional(),
+  tpm: z.number().int().optional(),
+  budget: keyBudgetSchema.optional(),
+  createdAt: z.number(),
+  revokedAt: z.number().optional(),
+  source: z.enum(['config', 'store']),
+});
+export const adminCreateKeyResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  key: z.string().describe('The plaintext key: shown in this response only.'),
+});
+export const adminListKeysResponse = z.object({ data: z.array(gatewayKeyView) });
+
+export const healthResponse = z.object({ status: z.literal('ok') });
+export const readyResponse = z.object({
+  status: z.enum(['ready', 'not ready']),
+  checks: z.object({ providers: z.boolean(), storage: z.boolean(), accepting: z.boolean() }),
+  providers: z.array(z.string()),
+});
+
+/** Every error body, whichever wire format the endpoint speaks. */
+export const errorResponse = z
+  .object({
+    error: z.union([
+      z.string().describe('Hugging Face: the message.'),
+      z.looseObject({
+        message: z.string(),
+        code: z.string().nullable().optional(),
+        type: z.string().optional(),
+        param: z.string().nullable().optional(),
+        status: z.number().int().optional(),
+        retryable: z.boolean().optional(),
+      }),
+    ]),
+  })
+  .loose();

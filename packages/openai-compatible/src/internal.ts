@@ -1,0 +1,15 @@
+// `@infermux/openai-compatible/internal`: the OpenAI wire mapping that other adapters (HF router chat,
+// EvoLink) reuse with their own URL and error mapping. Not a stable API: it changes with those adapters.
+
+export { buildChatBody, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
+export { chatInputForForward, forwardChatCompletion, forwardChatResponse } from './forward-chat';
+export {
+  classifyOpenAIError,
+  describeOpenAIError,
+  openAIErrorDetails,
+  parseOpenAIErrorBody,
+} from './openai-error';
+export { runChatCompletion, streamChatCompletion } from './openai-operations';
+export { readOpenAIStream } from './read-openai-stream';
+export { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
+export { revisionWarnings, upstreamModelId } from './upstream-model';
