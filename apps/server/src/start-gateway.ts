@@ -41,8 +41,7 @@ export interface StartGatewayOptions {
   host?: string;
   env?: Record<string, string | undefined>;
   /** Provider factories; `defaultProviderFactories` unless a test or an embedder brings its own. */
-  // biome-ignore lint/suspicious/noExplicitAny: each factory has its own settings type, checked by its own schema
-  factories?: readonly ProviderFactory<any>[];
+  factories?: readonly ProviderFactory[];
   /** Where JSON logs go (stdout by default). */
   logDestination?: DestinationStream;
 }
