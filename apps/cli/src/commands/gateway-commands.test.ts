@@ -147,6 +147,7 @@ describe('the ledger location (shared by serve, keys and usage)', () => {
     );
     // serve keeps writing to it too, and says so at start.
     const served = await serve({ env: xdgEnv, cwd });
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
     expect(await stop(served.server)).toBe(0);
     expect(served.output()).toContain(`"ledger":"${join(cwd, '.infermux', 'gateway.sqlite')}"`);
     expect(served.output()).toMatch(/found in the working directory\); the default is now /);
