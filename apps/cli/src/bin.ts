@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { main } from './main';
 import { ERROR_PREFIX } from './runtime/error-prefix';
 

@@ -4,8 +4,7 @@ import { exitCodes } from '../exit-codes';
 import { formatNumber } from '../output/format-number';
 import type { CliContext } from '../runtime/cli-context';
 
-// Loaded only by these commands: the gateway pulls in SQLite, pino and an HTTP server.
-const loadGateway = () => import('@infermux/server');
+import { loadGateway } from '../runtime/load-gateway';
 
 /**
  * Opens the gateway's keys and ledger: where `serve` keeps them, whatever the working directory.

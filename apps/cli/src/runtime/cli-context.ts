@@ -47,7 +47,7 @@ export class CliContext {
    * defaults, so only those whose settings need nothing (e.g. not openai-compatible,
    * which needs a baseURL) take part; a configured entry can still name any type.
    */
-  async factories(): Promise<ProviderFactory<any>[]> {
+  async factories(): Promise<ProviderFactory[]> {
     const [{ loadProviderFactories }, { config }] = await Promise.all([
       import('./provider-catalog'),
       this.loadConfig(),

@@ -29,7 +29,7 @@ export interface GatewayEngine {
  */
 function providersSection(
   config: InfermuxConfig,
-  factories: readonly ProviderFactory<any>[],
+  factories: readonly ProviderFactory[],
   env: Record<string, string | undefined>,
 ): { providers: Record<string, ProviderConfig>; skipped: string[] } {
   const byType = new Map(factories.map((factory) => [factory.type, factory]));
@@ -52,7 +52,7 @@ function providersSection(
   return { providers, skipped };
 }
 
-function envSettings(factory: ProviderFactory<any>, env: Record<string, string | undefined>): Partial<ProviderConfig> {
+function envSettings(factory: ProviderFactory, env: Record<string, string | undefined>): Partial<ProviderConfig> {
   const settings: Partial<ProviderConfig> = {};
   const baseURL = factory.env?.baseURL?.map((name) => env[name]).find(Boolean);
   const apiKey = factory.env?.apiKey?.map((name) => env[name]).find(Boolean);
@@ -71,7 +71,7 @@ function describesModels(provider: unknown): provider is DescribesModels {
 
 export function createGatewayEngine(
   config: InfermuxConfig,
-  factories: readonly ProviderFactory<any>[],
+  factories: readonly ProviderFactory[],
   env: Record<string, string | undefined>,
 ): GatewayEngine {
   const { providers, skipped } = providersSection(config, factories, env);

@@ -53,7 +53,7 @@ export async function startGatewayFixture(
   extraConfig: Record<string, unknown> = {},
   fakes: {
     hfModels?: FakeHfModel[] /** Provider types added to the default ones (a test's own provider). */;
-    extraFactories?: readonly ProviderFactory<any>[];
+    extraFactories?: readonly ProviderFactory[];
   } = {},
 ): Promise<GatewayFixture> {
   const openai = await startFakeOpenAI({ apiKey: UPSTREAM_OPENAI_KEY });

@@ -43,6 +43,8 @@ export const errorCodes = {
   gateway_timeout: { status: 504, retryable: false },
   gateway_not_found: { status: 404, retryable: false },
   gateway_internal: { status: 500, retryable: false },
+  // An optional part is not installed or not built (the gateway package, its native SQLite module).
+  gateway_dependency_missing: { status: 500, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCodes;
