@@ -22,9 +22,11 @@ RUN npm init --yes > /dev/null \
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
   HOST=0.0.0.0 \
-  PORT=8080
+  PORT=8080 \
+  XDG_DATA_HOME=/data
 COPY --from=build /app /app
-# The ledger (keys, usage) lives in the volume: the gateway's default path is relative to /data.
+# The ledger (keys, usage) lives in the volume: the default $XDG_DATA_HOME/infermux/gateway.sqlite, or a
+# /data/.infermux/gateway.sqlite an earlier image left there (still used when present).
 # A config file at /data/infermux.config.yaml is found there, or point INFERMUX_CONFIG at one.
 RUN mkdir -p /data && chown node:node /data
 WORKDIR /data

@@ -161,6 +161,8 @@ function dockerRuntimeStage(dockerfile: string): DockerStage {
 const cleanEnv = (extra: Record<string, string>) => ({
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
+  // The gateway's default ledger lives under the XDG data directory: here, never the real home.
+  XDG_DATA_HOME: join(work, 'xdg-data'),
   NO_COLOR: '1',
   ...extra,
 });
@@ -335,7 +337,11 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
     const inContainer = (word: string) => word.replace(/^\/app\//, `${app}/`).replace(/^\/data\b/, data);
     // Only the port changes: 8080 may be taken on this machine.
     const port = String(await freePort());
-    const env = cleanEnv({ ...runtime.env, PORT: port });
+    // ENV paths point into the container like CMD's (XDG_DATA_HOME=/data puts the ledger in the volume).
+    const env = cleanEnv({
+      ...Object.fromEntries(Object.entries(runtime.env).map(([name, value]) => [name, inContainer(value)])),
+      PORT: port,
+    });
     const [command, ...args] = runtime.cmd.map(inContainer);
     const gateway = startProcess(command === 'node' ? process.execPath : (command as string), args, data, env);
     try {
@@ -349,7 +355,7 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
         env,
       );
       expect(check.status).toBe(0);
-      expect(existsSync(join(data, '.infermux/gateway.sqlite')), 'the ledger is in the volume').toBe(true);
+      expect(existsSync(join(data, 'infermux/gateway.sqlite')), 'the ledger is in the volume').toBe(true);
     } finally {
       expect(await gateway.stop()).toBe(0);
     }
