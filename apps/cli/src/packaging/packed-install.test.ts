@@ -213,10 +213,11 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
     );
     hf = await startFakeHf();
   }, 120_000);
+  // Two npm installs' node_modules take more than the default 20 s to delete on a busy machine.
   afterAll(async () => {
     await hf?.close();
     if (work) rmSync(work, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('packs six public packages whose manifests only point at shipped files', () => {
     expect([...tarballs.keys()].sort()).toEqual([
