@@ -48,7 +48,7 @@ describe('resolveLedgerLocation', () => {
   });
 
   it('the config no longer fills in a cwd-relative path', () => {
-    expect(parseConfig({ server: {} }).server?.ledger).toEqual({ flushIntervalMs: 10 });
+    expect(parseConfig({ server: {} }).server?.ledger).toEqual({ flushIntervalMs: 10, commit: 'batched' });
   });
 });
 

@@ -14,6 +14,8 @@ export const errorCodes = {
   // An async job id the provider does not know (never existed, or expired).
   caller_job_not_found: { status: 404, retryable: false },
   caller_aborted: { status: 499, retryable: false },
+  // The caller's request body did not arrive within the gateway's body timeout (a slow or short body).
+  caller_body_timeout: { status: 408, retryable: false },
   // Credentials.
   auth_missing_credentials: { status: 401, retryable: false },
   auth_invalid_credentials: { status: 401, retryable: false },
@@ -45,6 +47,11 @@ export const errorCodes = {
   gateway_internal: { status: 500, retryable: false },
   // An optional part is not installed or not built (the gateway package, its native SQLite module).
   gateway_dependency_missing: { status: 500, retryable: false },
+  // The gateway ran out of its own resources (file descriptors, memory, a full connection pool): says nothing
+  // about the upstream, so it is not retryable at the router (and never counts against a target's health).
+  gateway_overloaded: { status: 503, retryable: false },
+  // The gateway cut the request while shutting down (drain deadline passed).
+  gateway_shutdown: { status: 503, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCodes;
