@@ -20,7 +20,7 @@ async function setup() {
   const client = createClient({
     providers: fleet.providers,
     retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs: 200 } }, { model: 'b:org/chat' }] } },
+    routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs: 1_000 } }, { model: 'b:org/chat' }] } },
     prices: {
       models: {
         'a:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 },
