@@ -132,12 +132,13 @@ function relayStream<T extends TaskId>(
         yield next.value.bytes;
       }
       settled = true;
+      won.settle();
       resolveResult(await settle(call, won, model));
     } catch (caught) {
       settled = true;
       const error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
       // Bytes already reached the caller: the target still answers for the broken stream.
-      call.services.router.reportLateFailure(target, error, call.requestId);
+      won.settle(error);
       const usage = forwarded.usage();
       call.end({ error, provider: target.provider, model, usage, cost: call.costOf(target, model, usage) });
       rejectResult(error);
@@ -149,6 +150,7 @@ function relayStream<T extends TaskId>(
           message: 'The forwarded stream was not read to the end; the upstream request was cancelled',
         });
         await opened.rest.return?.();
+        won.settle(error);
         call.end({ error, provider: target.provider, model, usage: forwarded.usage() });
         rejectResult(error);
       }

@@ -53,6 +53,7 @@ export function streamRoute<T extends TaskId>(
   // consumer stops early or the stream fails after content, so no controller of our own is needed.
   let release = (): void => undefined;
   let cancel = (_reason: unknown): void => undefined;
+  let settleAttempt = (_error?: InfermuxError): void => undefined;
 
   async function* parts(): AsyncGenerator<StreamPart> {
     let committed: RouteTarget | undefined;
@@ -67,6 +68,7 @@ export function streamRoute<T extends TaskId>(
       const { target, value } = won;
       release = won.release;
       cancel = won.abort;
+      settleAttempt = won.settle;
       committed = target;
       served = call.servedModel(won);
       const opened = value.opened as OpenedStream;
@@ -94,6 +96,7 @@ export function streamRoute<T extends TaskId>(
         });
       }
       const output = validateOutput(task, collectStream(task, seen, { model: target.model.id }), target.provider);
+      settleAttempt();
       const runResult = await call.settle(call.envelope(won, served, usage, output));
       completed = true;
       resolveResult(runResult);
@@ -105,7 +108,7 @@ export function streamRoute<T extends TaskId>(
         throw error;
       }
       // Content already reached the caller: say in-band that the answer is cut short.
-      services.router.reportLateFailure(committed, error, call.requestId);
+      settleAttempt(error);
       call.end({
         error,
         provider: committed.provider,
@@ -122,6 +125,7 @@ export function streamRoute<T extends TaskId>(
           message: 'The stream was not read to the end; the upstream request was cancelled',
         });
         rejectResult(error);
+        settleAttempt(error);
         call.end({ error, provider: committed?.provider, model: served, usage });
       }
       // A stream read to its end needs no abort (the upstream is done, and an abort dispatches an

@@ -9,6 +9,8 @@ export interface TestUpstreamOptions {
   /** Chat: the text deltas to stream. */
   chunks?: string[];
   usage?: { prompt_tokens: number; completion_tokens: number };
+  /** Chat SSE: end with `data: [DONE]` (default true); false ends cleanly right after the usage chunk. */
+  done?: boolean;
 }
 
 export function classification(label: string) {
@@ -70,7 +72,7 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
         { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
         { ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } },
       ],
-      { done: true, delayMs: 5 },
+      { done: options.done ?? true, delayMs: 5 },
     );
   });
 
