@@ -7,11 +7,12 @@ import type { ProviderCallOptions, ProviderV1, RevisionPolicy } from '../provide
 import { isVouchedOutput } from '../provider/vouched-output';
 import type { Attempt, Cost, ResolvedModel, RunResult, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
+import { FirstTokenLimit } from '../routing/first-token-limit';
 import type { Route, RouteTarget } from '../routing/route';
 import type { ExecuteRequest, ExecuteResult } from '../routing/router';
 import type { RequestKind } from '../routing/routing-events';
 import { getTask, type TaskId, type TaskInput, type TaskOutput } from '../tasks/task-registry';
-import type { Deadline } from '../transport/timeouts';
+import type { AttemptTimeouts, Deadline } from '../transport/timeouts';
 import { type CallServices, revisionPolicyOf } from './call-services';
 import type { RequestOptions } from './client-types';
 
@@ -152,10 +153,33 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     });
   }
 
-  /** One attempt against one target (the router calls it): provider, model, time limits, the operation's step. */
-  async run(target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline): Promise<Attempted<V, O>> {
-    const { services, task, request, step } = this;
+  /**
+   * One attempt against one target (the router calls it): provider, model, time limits, the
+   * operation's step; a stream's opening within `timeouts.firstTokenMs` when one applies.
+   */
+  run(target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline): Promise<Attempted<V, O>> {
+    const { services, request, step } = this;
     const provider = services.registry.get(target.provider);
+    const timeouts: AttemptTimeouts = {
+      ...services.defaults.timeouts,
+      ...this.route.timeouts,
+      ...target.timeouts,
+      ...request.timeouts,
+    };
+    const firstTokenMs = this.holdSignal ? timeouts.firstTokenMs : undefined;
+    if (firstTokenMs === undefined) return this.#attempt(provider, target, signal, deadline, timeouts);
+    const limit = new FirstTokenLimit(deadline, firstTokenMs, provider.name);
+    return limit.within(this.#attempt(provider, target, signal, limit, timeouts));
+  }
+
+  async #attempt(
+    provider: ProviderV1,
+    target: RouteTarget,
+    signal: AbortSignal | undefined,
+    deadline: Deadline,
+    timeouts: AttemptTimeouts,
+  ): Promise<Attempted<V, O>> {
+    const { services, task, request, step } = this;
     const lacking = step.lacks(provider, this);
     if (lacking !== undefined) throw unsupported(provider, step.operation, task, lacking);
     const { resolved, resolveWarnings, model } = await this.#resolveModel(provider, target, signal, deadline);
@@ -167,7 +191,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
         input: this.input as TaskInput<T>,
         signal,
         headers: request.headers,
-        timeouts: { ...services.defaults.timeouts, ...target.timeouts, ...request.timeouts, deadline },
+        timeouts: { ...timeouts, deadline },
         revisionPolicy: this.revisionPolicy,
       },
       this,

@@ -25,6 +25,8 @@ export interface Route {
   targets: RouteTarget[];
   retry?: RetryConfig;
   hedge?: HedgeConfig;
+  /** Every target's time limits, under the target's own. */
+  timeouts?: Partial<Timeouts>;
   contextLengthFallback?: string;
   /** True when the caller named a configured alias. */
   configured: boolean;
@@ -72,6 +74,7 @@ export function routeFromConfig(name: string, config: RouteConfig): Route {
     targets,
     retry: config.retry,
     hedge: config.hedge,
+    timeouts: config.timeouts,
     contextLengthFallback: config.fallback?.contextLength,
     configured: true,
   };

@@ -69,6 +69,8 @@ export const routeConfigSchema = z.strictObject({
   strategy: strategyNameSchema.optional(),
   targets: z.array(routeTargetConfigSchema).min(1, 'expected at least one target'),
   retry: retryConfigSchema.optional(),
+  /** Every target's time limits (`firstTokenMs`, `idleMs`, …), under each target's own `timeouts`. */
+  timeouts: timeoutsSchema.optional(),
   /** Send a second copy to another target when the first is slow (deterministic tasks only). */
   hedge: hedgeConfigSchema.optional(),
   fallback: z
