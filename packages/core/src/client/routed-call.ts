@@ -158,7 +158,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
    * operation's step; a stream's opening within `timeouts.firstTokenMs` when one applies.
    */
   run(target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline): Promise<Attempted<V, O>> {
-    const { services, request, step } = this;
+    const { services, request } = this;
     const provider = services.registry.get(target.provider);
     const timeouts: AttemptTimeouts = {
       ...services.defaults.timeouts,
@@ -179,7 +179,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     deadline: Deadline,
     timeouts: AttemptTimeouts,
   ): Promise<Attempted<V, O>> {
-    const { services, task, request, step } = this;
+    const { task, request, step } = this;
     const lacking = step.lacks(provider, this);
     if (lacking !== undefined) throw unsupported(provider, step.operation, task, lacking);
     const { resolved, resolveWarnings, model } = await this.#resolveModel(provider, target, signal, deadline);
