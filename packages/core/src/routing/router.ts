@@ -257,10 +257,18 @@ export class Router {
       const now = Date.now();
       const ready = candidates.filter((target) => this.#readyAt(target) <= now);
       let target = tried ? (ready.find((candidate) => !tried.has(candidate.key)) ?? ready[0]) : ready[0];
+      // retry-first: the target that just failed again, while it has budget and its Retry-After is short enough.
+      const again =
+        policy.order === 'retry-first' && previous ? candidates.find((c) => c.key === previous?.key) : undefined;
+      if (again && this.#readyAt(again) - now <= policy.maxWaitMs) target = again;
       let waitMs = 0;
       // Full jitter may draw 0 ms: still a retry of the same target, and reported as one.
       const retryingSameTarget = target !== undefined && tried?.has(target.key) === true;
-      if (target && retryingSameTarget) waitMs = fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random);
+      if (target && retryingSameTarget)
+        waitMs = Math.max(
+          fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random),
+          this.#readyAt(target) - now,
+        );
       if (!target) {
         // Everything left is cooling down after a Retry-After: wait for the first to come back.
         const soonest = candidates.reduce((best, candidate) =>

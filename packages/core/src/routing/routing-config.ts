@@ -29,7 +29,17 @@ export const strategyNameSchema = z.enum(['priority', 'weighted', 'least-latency
   error: 'expected one of priority, weighted, least-latency, least-outstanding, cost-aware',
 });
 
+export const retryOrderSchema = z.enum(['failover-first', 'retry-first'], {
+  error: 'expected one of failover-first, retry-first',
+});
+
 export const retryConfigSchema = z.strictObject({
+  /**
+   * After a failure: `failover-first` tries a target not yet tried before retrying one;
+   * `retry-first` retries the failed target within its budget (`maxAttemptsPerTarget`), waiting out
+   * a Retry-After up to `maxWaitMs`, before moving on (a cheaper primary, a data agreement).
+   */
+  order: retryOrderSchema.optional(),
   /** Attempts in total for one request, across targets (first try included). */
   maxAttempts: positiveInt('a number of attempts').max(20).optional(),
   /** Attempts on one target within one request. */
@@ -129,6 +139,7 @@ export const breakerConfigSchema = z.strictObject({
 export type PriceConfig = z.input<typeof priceSchema>;
 export type StrategyName = z.output<typeof strategyNameSchema>;
 export type RetryConfig = z.input<typeof retryConfigSchema>;
+export type RetryOrder = z.output<typeof retryOrderSchema>;
 export type HedgeConfig = z.input<typeof hedgeConfigSchema>;
 export type RouteTargetConfig = z.input<typeof routeTargetConfigSchema>;
 export type RouteConfig = z.input<typeof routeConfigSchema>;
