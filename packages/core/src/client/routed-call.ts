@@ -158,6 +158,17 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
    * operation's step; a stream's opening within `timeouts.firstTokenMs` when one applies.
    */
   run(target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline): Promise<Attempted<V, O>> {
+    return this.attemptWith(target, signal, deadline, this.input as TaskInput<T>);
+  }
+
+  /** `run` with another input and opening (a broken stream's recovery: a prefill, a read past the delivered text). */
+  attemptWith(
+    target: RouteTarget,
+    signal: AbortSignal | undefined,
+    deadline: Deadline,
+    input: TaskInput<T>,
+    open: AttemptStep<T, R, V, O>['open'] = this.step.open,
+  ): Promise<Attempted<V, O>> {
     const { services, request } = this;
     const provider = services.registry.get(target.provider);
     const timeouts: AttemptTimeouts = {
@@ -167,9 +178,9 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
       ...request.timeouts,
     };
     const firstTokenMs = this.holdSignal ? timeouts.firstTokenMs : undefined;
-    if (firstTokenMs === undefined) return this.#attempt(provider, target, signal, deadline, timeouts);
+    if (firstTokenMs === undefined) return this.#attempt(provider, target, signal, deadline, timeouts, input, open);
     const limit = new FirstTokenLimit(deadline, firstTokenMs, provider.name);
-    return limit.within(this.#attempt(provider, target, signal, limit, timeouts));
+    return limit.within(this.#attempt(provider, target, signal, limit, timeouts, input, open));
   }
 
   async #attempt(
@@ -178,6 +189,8 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     signal: AbortSignal | undefined,
     deadline: Deadline,
     timeouts: AttemptTimeouts,
+    input: TaskInput<T>,
+    open: AttemptStep<T, R, V, O>['open'],
   ): Promise<Attempted<V, O>> {
     const { task, request, step } = this;
     const lacking = step.lacks(provider, this);
@@ -188,7 +201,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
       {
         task,
         model,
-        input: this.input as TaskInput<T>,
+        input,
         signal,
         headers: request.headers,
         timeouts: { ...timeouts, deadline },
@@ -198,7 +211,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
       target,
     );
     if (step.accept) answer = step.accept(answer, provider, this);
-    let opened: O | Promise<O> | undefined = step.open?.(answer, provider);
+    let opened: O | Promise<O> | undefined = open?.(answer, provider);
     if (opened !== undefined) opened = await opened;
     return { answer, opened, resolved, resolveWarnings };
   }

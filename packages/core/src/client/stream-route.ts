@@ -1,6 +1,6 @@
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderStreamResult, StreamPart } from '../provider/provider';
-import type { ResolvedModel, RunResult } from '../result/result-envelope';
+import type { Attempt, ResolvedModel, RunResult, StreamRecovery, Warning } from '../result/result-envelope';
 import { addUsage, type Usage } from '../result/usage';
 import type { RouteTarget } from '../routing/route';
 import { type OpenedStream, readUntilContent } from '../routing/stream-failover';
@@ -8,7 +8,27 @@ import type { TaskId } from '../tasks/task-registry';
 import type { CallServices } from './call-services';
 import type { RequestOptions, StreamResult } from './client-types';
 import { collectStream } from './collect-stream';
-import { type AttemptStep, prepareInput, RoutedCall, validateOutput } from './routed-call';
+import { type AttemptStep, prepareInput, RoutedCall, validateOutput, type Won } from './routed-call';
+import { canRecover, type RecoveredWon, recoverStream } from './stream-recovery';
+
+type StreamWon = Won<ProviderStreamResult, OpenedStream>;
+
+/** The text the caller has received (the first choice's). */
+function deliveredText(seen: readonly StreamPart[]): string {
+  let text = '';
+  for (const part of seen) if (part.type === 'text-delta' && !part.choice) text += part.text;
+  return text;
+}
+
+const isAttemptOf = (target: RouteTarget) => (attempt: Attempt) =>
+  attempt.provider === target.provider && attempt.model === target.label;
+
+function recoveryWarning(recovery: StreamRecovery): Warning {
+  return {
+    code: 'stream_recovered',
+    message: `The stream from ${recovery.from.provider}:${recovery.from.model} broke (${recovery.from.errorCode}) after ${recovery.deliveredChars} characters; ${recovery.to.provider}:${recovery.to.model} finished it (${recovery.strategy})`,
+  };
+}
 
 /** One shared abort reason: creating an Error (and its stack) per finished stream is measurable. */
 const streamFinished = new Error('stream finished');
@@ -55,6 +75,32 @@ export function streamRoute<T extends TaskId>(
   let cancel = (_reason: unknown): void => undefined;
   let settleAttempt = (_error?: InfermuxError): void => undefined;
 
+  /**
+   * A stream that broke after content: rescued on another target when the route asks for it and it
+   * can be (the new attempt, opened past what was delivered), else its error, as the caller will see it.
+   */
+  async function rescue(caught: unknown, broken: RouteTarget, seen: readonly StreamPart[]): Promise<RecoveredWon> {
+    const error = InfermuxError.from(caught, { code: 'gateway_internal' });
+    const config = call.route.streamRecovery;
+    if (!config || call.signal?.aborted || !canRecover(call, seen)) throw error;
+    settleAttempt(error);
+    cancel(streamFinished);
+    release();
+    try {
+      return await recoverStream(call, broken, deliveredText(seen), config);
+    } catch (failed) {
+      throw new InfermuxError({
+        code: error.code,
+        message: `${error.message} (stream recovery failed: ${InfermuxError.from(failed, { code: 'gateway_internal' }).message})`,
+        provider: error.provider,
+        status: error.status,
+        retryable: error.retryable,
+        details: { ...error.details, recovery: 'failed' },
+        cause: error,
+      });
+    }
+  }
+
   async function* parts(): AsyncGenerator<StreamPart> {
     let committed: RouteTarget | undefined;
     let usage: Usage = {};
@@ -64,40 +110,71 @@ export function streamRoute<T extends TaskId>(
       call.check();
       call.input = await prepareInput(services, task, request.input, request.signal);
       call.resolveRoute();
-      const won = await call.execute();
-      const { target, value } = won;
-      release = won.release;
-      cancel = won.abort;
-      settleAttempt = won.settle;
-      committed = target;
-      served = call.servedModel(won);
-      const opened = value.opened as OpenedStream;
-      const seen: StreamPart[] = [];
-      const accept = (part: StreamPart) => {
-        if (part.type === 'usage') usage = addUsage(usage, part.usage);
-        seen.push(part);
+      let won: StreamWon = await call.execute();
+      const hold = (held: StreamWon): OpenedStream => {
+        release = held.release;
+        cancel = held.abort;
+        settleAttempt = held.settle;
+        committed = held.target;
+        served = call.servedModel(held);
+        won = held;
+        return held.value.opened as OpenedStream;
       };
-      for (const part of opened.buffered) {
-        accept(part);
-        yield part;
-      }
+      let opened = hold(won);
+      let recovery: StreamRecovery | undefined;
+      const seen: StreamPart[] = [];
+      // What the caller sees of a part: after a recovery, one stream (the first one's ids, one running
+      // usage) that says on its finish how it was rescued.
+      const accept = (part: StreamPart): StreamPart | undefined => {
+        if (part.type === 'usage') usage = addUsage(usage, part.usage);
+        if (recovery) {
+          if (part.type === 'response-metadata') return undefined;
+          if (part.type === 'usage') part = { type: 'usage', usage };
+          else if (part.type === 'finish') part = { ...part, recovered: recovery };
+        }
+        seen.push(part);
+        return part;
+      };
       for (;;) {
-        const next = await opened.rest.next();
-        if (next.done) break;
-        if (next.value.type === 'error') throw next.value.error;
-        accept(next.value);
-        yield next.value;
+        try {
+          for (const part of opened.buffered) {
+            const shown = accept(part);
+            if (shown) yield shown;
+          }
+          for (;;) {
+            const next = await opened.rest.next();
+            if (next.done) break;
+            if (next.value.type === 'error') throw next.value.error;
+            const shown = accept(next.value);
+            if (shown) yield shown;
+          }
+          if (!seen.some((part) => part.type === 'finish')) {
+            throw new InfermuxError({
+              code: 'provider_stream_interrupted',
+              message: `${won.target.provider} ended the stream without a finish event: the answer is truncated`,
+              provider: won.target.provider,
+            });
+          }
+          break;
+        } catch (caught) {
+          const broken = won.target;
+          const rescued = await rescue(caught, broken, seen);
+          opened = hold(rescued);
+          const { errorCode = 'provider_stream_interrupted' } = call.attempts.findLast(isAttemptOf(broken)) ?? {};
+          recovery = {
+            strategy: rescued.strategy,
+            from: { provider: broken.provider, model: broken.label, errorCode },
+            to: { provider: rescued.target.provider, model: rescued.target.label },
+            deliveredChars: deliveredText(seen).length,
+          };
+        }
       }
-      if (!seen.some((part) => part.type === 'finish')) {
-        throw new InfermuxError({
-          code: 'provider_stream_interrupted',
-          message: `${target.provider} ended the stream without a finish event: the answer is truncated`,
-          provider: target.provider,
-        });
-      }
+      const { target } = won;
       const output = validateOutput(task, collectStream(task, seen, { model: target.model.id }), target.provider);
       settleAttempt();
-      const runResult = await call.settle(call.envelope(won, served, usage, output));
+      const envelope = call.envelope(won, served as ResolvedModel, usage, output);
+      if (recovery) envelope.warnings.push(recoveryWarning(recovery));
+      const runResult = await call.settle(envelope);
       completed = true;
       resolveResult(runResult);
     } catch (caught) {

@@ -73,6 +73,24 @@ export const routeTargetConfigSchema = z.strictObject({
   weight: nonNegative('a weight').optional(),
   price: priceSchema.optional(),
   timeouts: timeoutsSchema.optional(),
+  /**
+   * The target accepts an assistant prefill and continues it (stream recovery's `continue`);
+   * overrides what the adapter declares.
+   */
+  prefill: z.boolean().optional(),
+});
+
+/**
+ * Rescue of a chat or text-generation stream that breaks (cut, stalled past `idleMs`, upstream error)
+ * after the caller has received content: on the route's other targets, within its attempt budget and
+ * deadline. Each may `continue` from the delivered text (targets that take a prefill) or `restart`
+ * and be kept only if its answer begins with exactly that text; otherwise the in-band error stands.
+ */
+export const streamRecoverySchema = z.strictObject({
+  /** Continue on targets that take an assistant prefill (default true). */
+  continue: z.boolean().optional(),
+  /** Re-run from the start and splice only when the delivered text matches (default true). */
+  restart: z.boolean().optional(),
 });
 
 export const routeConfigSchema = z.strictObject({
@@ -81,6 +99,7 @@ export const routeConfigSchema = z.strictObject({
   retry: retryConfigSchema.optional(),
   /** Every target's time limits (`firstTokenMs`, `idleMs`, …), under each target's own `timeouts`. */
   timeouts: timeoutsSchema.optional(),
+  streamRecovery: streamRecoverySchema.optional(),
   /** Send a second copy to another target when the first is slow (deterministic tasks only). */
   hedge: hedgeConfigSchema.optional(),
   fallback: z
@@ -139,6 +158,7 @@ export const breakerConfigSchema = z.strictObject({
 export type PriceConfig = z.input<typeof priceSchema>;
 export type StrategyName = z.output<typeof strategyNameSchema>;
 export type RetryConfig = z.input<typeof retryConfigSchema>;
+export type StreamRecoveryConfig = z.input<typeof streamRecoverySchema>;
 export type RetryOrder = z.output<typeof retryOrderSchema>;
 export type HedgeConfig = z.input<typeof hedgeConfigSchema>;
 export type RouteTargetConfig = z.input<typeof routeTargetConfigSchema>;
