@@ -24,8 +24,7 @@ const recoverableTasks = new Set<TaskId>(['chat-completion', 'text-generation'])
 export function canRecover(call: StreamCall, delivered: readonly StreamPart[]): boolean {
   if (!call.route.streamRecovery || !recoverableTasks.has(call.task)) return false;
   return delivered.every(
-    (part) =>
-      part.type !== 'tool-call-delta' && part.type !== 'finish' && (part.type !== 'text-delta' || !part.choice),
+    (part) => part.type !== 'tool-call-delta' && part.type !== 'finish' && (part.type !== 'text-delta' || !part.choice),
   );
 }
 
@@ -46,7 +45,10 @@ export function continuationInput<T extends TaskId>(task: T, input: TaskInput<T>
 
 /** A prefill the target refused: a 4xx about the request, not its health (another strategy may follow). */
 function isPrefillRejection(error: unknown): boolean {
-  return InfermuxError.isInstance(error) && (error.code === 'caller_request_rejected' || error.code === 'caller_invalid_input');
+  return (
+    InfermuxError.isInstance(error) &&
+    (error.code === 'caller_request_rejected' || error.code === 'caller_invalid_input')
+  );
 }
 
 /**

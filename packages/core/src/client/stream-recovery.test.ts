@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StreamPart } from '../provider/provider';
+import type { RouteConfig } from '../routing/routing-config';
+import type { InfermuxEvent } from '../routing/routing-events';
+import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
+import type { TestUpstreamOptions } from '../test-support/test-upstream';
+import { type ClientOptions, createClient } from './create-client';
+
+const input = { messages: [{ role: 'user' as const, content: 'Name a sentence with every letter' }] };
+/** The canonical answer, one SSE chunk per token. */
+const tokens = ['The', ' quick', ' brown', ' fox', ' jumps', ' over', ' the', ' lazy', ' dog.'];
+const canonical = tokens.join('');
+let fleet: TestFleet | undefined;
+
+afterEach(async () => {
+  await fleet?.close();
+  fleet = undefined;
+});
+
+async function setup(
+  b: TestUpstreamOptions,
+  route: Partial<RouteConfig> = {},
+  bTarget: { prefill?: boolean } = { prefill: true },
+  options: Omit<ClientOptions, 'providers'> = {},
+) {
+  fleet = await startTestFleet({ a: { chunks: tokens }, b: { chunks: tokens, ...b } });
+  const events: InfermuxEvent[] = [];
+  const client = createClient({
+    providers: fleet.providers,
+    retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    routes: {
+      chat: {
+        streamRecovery: {},
+        targets: [
+          { model: 'a:org/chat', timeouts: { idleMs: 300 } },
+          { model: 'b:org/chat', ...bTarget },
+        ],
+        ...route,
+      },
+    },
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
+  return { client, events, a: fleet.servers.a!, b: fleet.servers.b! };
+}
+
+async function consume(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const seen: StreamPart[] = [];
+  for await (const part of parts) seen.push(part);
+  return seen;
+}
+
+const text = (parts: StreamPart[]) => parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : [])).join('');
+const lastMessage = (request: { json<T>(): T }) =>
+  request.json<{ messages: Array<{ role: string; content: string }> }>().messages.at(-1);
+
+describe('stream recovery: continue from a prefill (real sockets)', () => {
+  it('cut after 3 tokens: B continues, the caller receives exactly the canonical answer, once', async () => {
+    const { client, a, b, events } = await setup({ prefill: 'continue' });
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+    const started = Date.now();
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    const wallMs = Date.now() - started;
+    expect(text(parts)).toBe(canonical);
+    expect(parts.some((part) => part.type === 'error')).toBe(false);
+    // One stream: the first attempt's ids, one usage, a finish that says what happened.
+    expect(parts.filter((part) => part.type === 'response-metadata')).toHaveLength(1);
+    expect(parts.filter((part) => part.type === 'usage')).toEqual([
+      { type: 'usage', usage: { inputTokens: 11, outputTokens: 7 } },
+    ]);
+    expect(parts.find((part) => part.type === 'finish')).toMatchObject({
+      finishReason: 'stop',
+      recovered: {
+        strategy: 'continue',
+        from: { provider: 'a', model: 'org/chat', errorCode: expect.stringMatching(/^provider_/) },
+        to: { provider: 'b', model: 'org/chat' },
+        deliveredChars: 'The quick brown'.length,
+      },
+    });
+    expect(lastMessage(b.requests[0]!)).toEqual({ role: 'assistant', content: 'The quick brown' });
+    const result = await stream.result;
+    expect(result.output.choices[0]?.message.content).toBe(canonical);
+    expect(result.provider).toBe('b');
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.errorCode])).toEqual([
+      ['a', expect.stringMatching(/^provider_/)],
+      ['b', undefined],
+    ]);
+    expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'stream_recovered' }));
+    expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'ok', provider: 'b' });
+    expect(a.requests).toHaveLength(1);
+    expect(wallMs).toBeLessThan(1_000);
+  });
+
+  it('stall after 4 tokens (idle limit): B continues; the seam has nothing repeated or missing', async () => {
+    const { client, a, b } = await setup({ prefill: 'continue' });
+    a.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterEvents: 4, ms: 5_000 });
+    const started = Date.now();
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe(canonical);
+    expect(
+      parts.filter((part) => part.type === 'text-delta').map((part) => part.type === 'text-delta' && part.text),
+    ).toEqual(tokens);
+    expect(lastMessage(b.requests[0]!)).toEqual({ role: 'assistant', content: 'The quick brown fox' });
+    const result = await stream.result;
+    expect(result.attempts.map((attempt) => attempt.errorCode)).toEqual(['provider_timeout', undefined]);
+    // The idle limit (300 ms) plus B's answer, not A's 5 s stall.
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('a committed stream rescued twice is still bounded by the attempt budget', async () => {
+    const { client, a, b } = await setup({ prefill: 'continue' }, { retry: { maxAttempts: 2 } });
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 2 });
+    b.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 2 });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe('The quick brown fox');
+    expect(parts.at(-1)).toMatchObject({ type: 'error', error: { details: { recovery: 'failed' } } });
+    await expect(stream.result).rejects.toBeDefined();
+  });
+
+  it('without streamRecovery the cut ends with the in-band error, as before', async () => {
+    const { client, a, b } = await setup({ prefill: 'continue' }, { streamRecovery: undefined });
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe('The quick brown');
+    expect(parts.at(-1)?.type).toBe('error');
+    expect(b.requests).toHaveLength(0);
+  });
+});
+
+describe('stream recovery: a fallback that rejects prefill (real sockets)', () => {
+  it('deterministic fallback: the refusal is an attempt, then restart-and-match streams only the rest', async () => {
+    const { client, a, b } = await setup({ prefill: 'reject' });
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe(canonical);
+    expect(parts.find((part) => part.type === 'finish')).toMatchObject({ recovered: { strategy: 'restart' } });
+    const result = await stream.result;
+    expect(result.attempts.map((attempt) => [attempt.provider, attempt.errorCode, attempt.status])).toEqual([
+      ['a', expect.stringMatching(/^provider_/), undefined],
+      ['b', 'caller_request_rejected', 400],
+      ['b', undefined, undefined],
+    ]);
+    expect(b.requests.map((request) => lastMessage(request)?.role)).toEqual(['assistant', 'user']);
+  });
+
+  it('a target declared without prefill restarts at once (no refused attempt)', async () => {
+    const { client, a, b } = await setup({}, {}, { prefill: false });
+    a.fault('POST /v1/chat/completions', { kind: 'stall-mid-stream', afterEvents: 5, ms: 5_000 });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    expect(text(await consume(stream))).toBe(canonical);
+    expect((await stream.result).attempts.map((attempt) => attempt.provider)).toEqual(['a', 'b']);
+    expect(b.requests.map((request) => lastMessage(request)?.role)).toEqual(['user']);
+  });
+
+  it('non-deterministic fallback: its answer diverges, so the caller gets an honest in-band error', async () => {
+    const { client, a } = await setup({ prefill: 'reject', chunks: ['The', ' slow', ' red', ' fox.'] });
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe('The quick brown');
+    const last = parts.at(-1);
+    expect(last).toMatchObject({ type: 'error', error: { details: { recovery: 'failed' } } });
+    // The cut is the caller's error, never the prefill refusal.
+    expect(last?.type === 'error' && last.error.code).toMatch(/^provider_/);
+    await expect(stream.result).rejects.toMatchObject({ code: expect.stringMatching(/^provider_/) });
+  });
+
+  it('restart off and no prefill: the in-band error stands', async () => {
+    const { client, a, b } = await setup({ prefill: 'reject' }, { streamRecovery: { restart: false } }, {});
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe('The quick brown');
+    expect(parts.at(-1)?.type).toBe('error');
+    expect(b.requests).toHaveLength(0);
+  });
+});
