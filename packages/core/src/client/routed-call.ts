@@ -5,7 +5,7 @@ import { parseWith } from '../errors/validation-error';
 import { formatModelRef, type ModelRef } from '../model/model-ref';
 import type { ProviderCallOptions, ProviderV1, RevisionPolicy } from '../provider/provider';
 import { isVouchedOutput } from '../provider/vouched-output';
-import type { Attempt, Cost, ResolvedModel, RunResult, Warning } from '../result/result-envelope';
+import type { Attempt, Cost, ResolvedModel, RunResult, StreamRecovery, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import { FirstTokenLimit } from '../routing/first-token-limit';
 import type { Route, RouteTarget } from '../routing/route';
@@ -93,6 +93,8 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
   hedge = false;
   holdSignal = false;
   resendable: (target: RouteTarget) => boolean = resendAlways;
+  /** Set when a broken stream was rescued: `request-end` reports it. */
+  recovered: StreamRecovery | undefined = undefined;
   /** 1 once routed to the context-length fallback, which falls back no further. */
   #fallbackDepth = 0;
 
@@ -334,6 +336,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
       ...(error ? { errorCode: error.code } : {}),
       latencyMs: Date.now() - this.startedAt,
       cached: result?.cached === true,
+      ...(this.recovered ? { recovered: this.recovered } : {}),
     });
   }
 }

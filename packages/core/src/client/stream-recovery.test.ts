@@ -87,7 +87,12 @@ describe('stream recovery: continue from a prefill (real sockets)', () => {
       ['b', undefined],
     ]);
     expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'stream_recovered' }));
-    expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'ok', provider: 'b' });
+    expect(events.find((event) => event.type === 'request-end')).toMatchObject({
+      status: 'ok',
+      provider: 'b',
+      attempts: result.attempts,
+      recovered: { strategy: 'continue' },
+    });
     expect(a.requests).toHaveLength(1);
     expect(wallMs).toBeLessThan(1_000);
   });

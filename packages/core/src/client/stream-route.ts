@@ -173,7 +173,10 @@ export function streamRoute<T extends TaskId>(
       const output = validateOutput(task, collectStream(task, seen, { model: target.model.id }), target.provider);
       settleAttempt();
       const envelope = call.envelope(won, served as ResolvedModel, usage, output);
-      if (recovery) envelope.warnings.push(recoveryWarning(recovery));
+      if (recovery) {
+        envelope.warnings.push(recoveryWarning(recovery));
+        call.recovered = recovery;
+      }
       const runResult = await call.settle(envelope);
       completed = true;
       resolveResult(runResult);
