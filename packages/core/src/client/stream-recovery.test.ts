@@ -185,3 +185,59 @@ describe('stream recovery: a fallback that rejects prefill (real sockets)', () =
     expect(b.requests).toHaveLength(0);
   });
 });
+
+describe('stream recovery in the gateway relay: client.forward (real sockets)', () => {
+  /** The relayed SSE body's data events, parsed. */
+  const events = (body: string) =>
+    body
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data: '))
+      .map((frame) => frame.slice('data: '.length))
+      .map((data) => (data === '[DONE]' ? data : JSON.parse(data)));
+
+  it('cut after 3 tokens: continued on B, re-framed with the original id, model and created', async () => {
+    const { client, a, b } = await setup({ prefill: 'continue', id: 'chatcmpl-from-b' });
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+    const forwarded = await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', stream: true });
+    let body = '';
+    for await (const chunk of forwarded.body as AsyncIterable<Uint8Array>) body += Buffer.from(chunk).toString();
+    const data = events(body);
+    expect(data.at(-1)).toBe('[DONE]');
+    expect(data.filter((event) => event === '[DONE]')).toHaveLength(1);
+    const chunks = data.filter((event) => event !== '[DONE]');
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe(canonical);
+    expect(new Set(chunks.map((chunk) => `${chunk.id} ${chunk.model} ${chunk.created}`))).toEqual(
+      new Set(['chatcmpl-1 org/chat 1764057600']),
+    );
+    expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)).toMatchObject({
+      choices: [{ finish_reason: 'stop' }],
+      infermux_recovery: { strategy: 'continue', from: { provider: 'a' }, to: { provider: 'b' } },
+    });
+    expect(chunks.filter((chunk) => chunk.usage)).toEqual([
+      expect.objectContaining({ usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } }),
+    ]);
+    expect(lastMessage(b.requests[0]!)).toEqual({ role: 'assistant', content: 'The quick brown' });
+    const result = await forwarded.result;
+    expect(result.provider).toBe('b');
+    expect(result.attempts.map((attempt) => attempt.provider)).toEqual(['a', 'b']);
+    expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'stream_recovered' }));
+  });
+
+  it('non-deterministic fallback without prefill: the relay ends with the upstream error, nothing spliced', async () => {
+    const { client, a } = await setup({ prefill: 'reject', chunks: ['The', ' slow', ' red', ' fox.'] });
+    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+    const forwarded = await client.forward('chat-completion', { model: 'chat', input, wire: 'openai', stream: true });
+    let body = '';
+    const failure = await (async () => {
+      try {
+        for await (const chunk of forwarded.body as AsyncIterable<Uint8Array>) body += Buffer.from(chunk).toString();
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(failure).toMatchObject({ details: { recovery: 'failed' } });
+    const chunks = events(body).filter((event) => event !== '[DONE]');
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe('The quick brown');
+    await expect(forwarded.result).rejects.toMatchObject({ details: { recovery: 'failed' } });
+  });
+});

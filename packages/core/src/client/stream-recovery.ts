@@ -1,6 +1,6 @@
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderStreamResult, ProviderV1, StreamPart } from '../provider/provider';
-import type { RecoveryStrategy } from '../result/result-envelope';
+import type { Attempt, RecoveryStrategy, StreamRecovery, Warning } from '../result/result-envelope';
 import { resolveRetryPolicy } from '../routing/retry-policy';
 import type { RouteTarget } from '../routing/route';
 import type { ExecuteRequest } from '../routing/router';
@@ -11,7 +11,7 @@ import type { Deadline } from '../transport/timeouts';
 import type { RequestOptions } from './client-types';
 import type { Attempted, RoutedCall, Won } from './routed-call';
 
-type StreamCall = RoutedCall<TaskId, RequestOptions<TaskId>, ProviderStreamResult, OpenedStream>;
+export type StreamCall = RoutedCall<TaskId, RequestOptions<TaskId>, ProviderStreamResult, OpenedStream>;
 export type RecoveredWon = Won<ProviderStreamResult, OpenedStream> & { strategy: RecoveryStrategy };
 
 /** Tasks whose streams can be continued or matched: one text answer. */
@@ -91,6 +91,48 @@ export async function readPastDelivered(
   }
 }
 
+/** What the caller is told: which target broke and why, which finished the answer, and how. */
+export function describeRecovery(
+  attempts: readonly Attempt[],
+  broken: RouteTarget,
+  rescued: RecoveredWon,
+  deliveredChars: number,
+): StreamRecovery {
+  const failed = attempts.findLast(
+    (attempt) => attempt.provider === broken.provider && attempt.model === broken.label && attempt.errorCode,
+  );
+  return {
+    strategy: rescued.strategy,
+    from: {
+      provider: broken.provider,
+      model: broken.label,
+      errorCode: failed?.errorCode ?? 'provider_stream_interrupted',
+    },
+    to: { provider: rescued.target.provider, model: rescued.target.label },
+    deliveredChars,
+  };
+}
+
+export function recoveryWarning(recovery: StreamRecovery): Warning {
+  return {
+    code: 'stream_recovered',
+    message: `The stream from ${recovery.from.provider}:${recovery.from.model} broke (${recovery.from.errorCode}) after ${recovery.deliveredChars} characters; ${recovery.to.provider}:${recovery.to.model} finished it (${recovery.strategy})`,
+  };
+}
+
+/** The broken stream's error, as the caller sees it when nothing could rescue it. */
+export function unrecovered(error: InfermuxError, failed: unknown): InfermuxError {
+  return new InfermuxError({
+    code: error.code,
+    message: `${error.message} (stream recovery failed: ${InfermuxError.from(failed, { code: 'gateway_internal' }).message})`,
+    provider: error.provider,
+    status: error.status,
+    retryable: error.retryable,
+    details: { ...error.details, recovery: 'failed' },
+    cause: error,
+  });
+}
+
 function diverged(provider: string, atChars: number, what: string): InfermuxError {
   return new InfermuxError({
     code: 'provider_stream_interrupted',
@@ -113,11 +155,13 @@ export async function recoverStream(
   broken: RouteTarget,
   delivered: string,
   config: StreamRecoveryConfig,
+  /** The call whose attempts and start count against the budget (a forward's, when `call` serves it). */
+  origin: { attempts: Attempt[]; startedAt: number } = call,
 ): Promise<RecoveredWon> {
   const { services, route } = call;
   const policy = resolveRetryPolicy(services.retryPolicy, route.retry);
-  const attemptsLeft = policy.maxAttempts - call.attempts.length;
-  const timeLeft = policy.deadlineMs - (Date.now() - call.startedAt);
+  const attemptsLeft = policy.maxAttempts - origin.attempts.length;
+  const timeLeft = policy.deadlineMs - (Date.now() - origin.startedAt);
   const targets = route.targets.filter((target) => target.key !== broken.key);
   if (attemptsLeft <= 0 || timeLeft <= 0 || targets.length === 0) {
     throw new InfermuxError({
@@ -145,7 +189,7 @@ export async function recoverStream(
         if (!allowRestart || !isPrefillRejection(error)) throw error;
         // The refusal is an attempt of its own in the ledger, never the caller's final error.
         const rejected = InfermuxError.from(error, { code: 'caller_request_rejected' });
-        call.attempts.push({
+        origin.attempts.push({
           provider: target.provider,
           model: target.label,
           startedAt,
@@ -171,7 +215,7 @@ export async function recoverStream(
     requestId: call.requestId,
     task: call.task,
     signal: call.signal,
-    attempts: call.attempts,
+    attempts: origin.attempts,
     hedge: false,
     holdSignal: true,
     resendable: () => true,

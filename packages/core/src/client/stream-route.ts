@@ -1,6 +1,6 @@
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderStreamResult, StreamPart } from '../provider/provider';
-import type { Attempt, ResolvedModel, RunResult, StreamRecovery, Warning } from '../result/result-envelope';
+import type { ResolvedModel, RunResult, StreamRecovery } from '../result/result-envelope';
 import { addUsage, type Usage } from '../result/usage';
 import type { RouteTarget } from '../routing/route';
 import { type OpenedStream, readUntilContent } from '../routing/stream-failover';
@@ -9,7 +9,14 @@ import type { CallServices } from './call-services';
 import type { RequestOptions, StreamResult } from './client-types';
 import { collectStream } from './collect-stream';
 import { type AttemptStep, prepareInput, RoutedCall, validateOutput, type Won } from './routed-call';
-import { canRecover, type RecoveredWon, recoverStream } from './stream-recovery';
+import {
+  canRecover,
+  describeRecovery,
+  type RecoveredWon,
+  recoverStream,
+  recoveryWarning,
+  unrecovered,
+} from './stream-recovery';
 
 type StreamWon = Won<ProviderStreamResult, OpenedStream>;
 
@@ -20,21 +27,11 @@ function deliveredText(seen: readonly StreamPart[]): string {
   return text;
 }
 
-const isAttemptOf = (target: RouteTarget) => (attempt: Attempt) =>
-  attempt.provider === target.provider && attempt.model === target.label;
-
-function recoveryWarning(recovery: StreamRecovery): Warning {
-  return {
-    code: 'stream_recovered',
-    message: `The stream from ${recovery.from.provider}:${recovery.from.model} broke (${recovery.from.errorCode}) after ${recovery.deliveredChars} characters; ${recovery.to.provider}:${recovery.to.model} finished it (${recovery.strategy})`,
-  };
-}
-
 /** One shared abort reason: creating an Error (and its stack) per finished stream is measurable. */
 const streamFinished = new Error('stream finished');
 
 /** `stream`'s attempt: `doStream`, read up to its first content within the attempt. */
-const streamStep: AttemptStep<TaskId, RequestOptions<TaskId>, ProviderStreamResult, OpenedStream> = {
+export const streamStep: AttemptStep<TaskId, RequestOptions<TaskId>, ProviderStreamResult, OpenedStream> = {
   operation: 'stream',
   lacks: (provider) => (provider.doStream ? undefined : 'stream'),
   call: (provider, options) => provider.doStream?.(options) as Promise<ProviderStreamResult>,
@@ -89,15 +86,7 @@ export function streamRoute<T extends TaskId>(
     try {
       return await recoverStream(call, broken, deliveredText(seen), config);
     } catch (failed) {
-      throw new InfermuxError({
-        code: error.code,
-        message: `${error.message} (stream recovery failed: ${InfermuxError.from(failed, { code: 'gateway_internal' }).message})`,
-        provider: error.provider,
-        status: error.status,
-        retryable: error.retryable,
-        details: { ...error.details, recovery: 'failed' },
-        cause: error,
-      });
+      throw unrecovered(error, failed);
     }
   }
 
@@ -160,13 +149,7 @@ export function streamRoute<T extends TaskId>(
           const broken = won.target;
           const rescued = await rescue(caught, broken, seen);
           opened = hold(rescued);
-          const { errorCode = 'provider_stream_interrupted' } = call.attempts.findLast(isAttemptOf(broken)) ?? {};
-          recovery = {
-            strategy: rescued.strategy,
-            from: { provider: broken.provider, model: broken.label, errorCode },
-            to: { provider: rescued.target.provider, model: rescued.target.label },
-            deliveredChars: deliveredText(seen).length,
-          };
+          recovery = describeRecovery(call.attempts, broken, rescued, deliveredText(seen).length);
         }
       }
       const { target } = won;

@@ -11,6 +11,8 @@ export interface TestUpstreamOptions {
   usage?: { prompt_tokens: number; completion_tokens: number };
   /** Chat SSE: end with `data: [DONE]` (default true); false ends cleanly right after the usage chunk. */
   done?: boolean;
+  /** Chat: the completion id (default `chatcmpl-1`). */
+  id?: string;
   /**
    * Chat whose last message is from the assistant: `continue` streams the rest of `chunks` after that
    * prefill (as vLLM's continue_final_message or Anthropic do), `reject` answers 400. Default: ignored.
@@ -90,7 +92,12 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
         usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
       });
     }
-    const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1764057600, model: body.model };
+    const base = {
+      id: options.id ?? 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1764057600,
+      model: body.model,
+    };
     await response.sse(
       [
         ...chunks.map((content, index) => ({
