@@ -246,7 +246,8 @@ function relayStream<T extends TaskId>(
       let error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
       // Bytes already reached the caller: the target still answers for the broken stream.
       won.settle(error);
-      if (config && splice && !splice.finished && !splice.unspliceable && !call.signal?.aborted) {
+      // As `canRecover` judges it for client.stream, on what the relay has read.
+      if (config && splice && error.retryable && !splice.finished && !splice.unspliceable && !call.signal?.aborted) {
         won.abort(streamFinished);
         let rescued: RecoveredWon | undefined;
         try {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StreamPart } from '../provider/provider';
+import { InfermuxError } from '../errors/infermux-error';
+import type { ProviderV1, StreamPart } from '../provider/provider';
 import type { RouteConfig } from '../routing/routing-config';
 import type { InfermuxEvent } from '../routing/routing-events';
 import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
@@ -239,5 +240,67 @@ describe('stream recovery in the gateway relay: client.forward (real sockets)', 
     const chunks = events(body).filter((event) => event !== '[DONE]');
     expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe('The quick brown');
     await expect(forwarded.result).rejects.toMatchObject({ details: { recovery: 'failed' } });
+  });
+});
+
+describe('stream recovery: in-band upstream errors after commit', () => {
+  /** A provider that streams `tokens` and, when `failAfter` is set, an in-band error after that many. */
+  const memory = (
+    name: string,
+    options: { failAfter?: number; error?: InfermuxError; seen?: unknown[] },
+  ): ProviderV1 => ({
+    specificationVersion: 'v1',
+    name,
+    tasks: { 'chat-completion': { streaming: true, prefill: true } },
+    async doStream({ input }) {
+      options.seen?.push(input);
+      const messages = (input as { messages: Array<{ role: string; content: string }> }).messages;
+      const prefill = messages.at(-1)?.role === 'assistant' ? (messages.at(-1)?.content ?? '') : '';
+      async function* parts(): AsyncGenerator<StreamPart> {
+        let sent = '';
+        for (const [index, token] of tokens.entries()) {
+          if (index === options.failAfter) yield { type: 'error', error: options.error as InfermuxError };
+          sent += token;
+          if (sent.length > prefill.length)
+            yield { type: 'text-delta', text: sent.slice(Math.max(prefill.length, sent.length - token.length)) };
+        }
+        yield { type: 'finish', finishReason: 'stop' };
+        yield { type: 'usage', usage: { inputTokens: 5, outputTokens: 9 } };
+      }
+      return { stream: parts() };
+    },
+  });
+  const clientWith = (error: InfermuxError, seen: unknown[]) =>
+    createClient({
+      providers: [memory('a', { failAfter: 2, error }), memory('b', { seen })],
+      routes: { chat: { streamRecovery: {}, targets: [{ model: 'a:org/chat' }, { model: 'b:org/chat' }] } },
+    });
+
+  it('an upstream server error mid-stream is continued on B (the adapter declares prefill)', async () => {
+    const seen: unknown[] = [];
+    const client = clientWith(
+      new InfermuxError({ code: 'provider_server_error', message: 'overloaded', provider: 'a' }),
+      seen,
+    );
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe(canonical);
+    expect(parts.find((part) => part.type === 'finish')).toMatchObject({
+      recovered: { strategy: 'continue', from: { errorCode: 'provider_server_error' } },
+    });
+    expect(seen).toEqual([{ ...input, messages: [...input.messages, { role: 'assistant', content: 'The quick' }] }]);
+  });
+
+  it('a content filter mid-stream is not "rescued" elsewhere: the in-band error stands', async () => {
+    const seen: unknown[] = [];
+    const client = clientWith(
+      new InfermuxError({ code: 'policy_content_filtered', message: 'filtered', provider: 'a' }),
+      seen,
+    );
+    const stream = client.stream('chat-completion', { model: 'chat', input });
+    const parts = await consume(stream);
+    expect(text(parts)).toBe('The quick');
+    expect(parts.at(-1)).toMatchObject({ type: 'error', error: { code: 'policy_content_filtered' } });
+    expect(seen).toHaveLength(0);
   });
 });

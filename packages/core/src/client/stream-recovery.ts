@@ -18,11 +18,14 @@ export type RecoveredWon = Won<ProviderStreamResult, OpenedStream> & { strategy:
 const recoverableTasks = new Set<TaskId>(['chat-completion', 'text-generation']);
 
 /**
- * Whether a broken stream may be rescued: the route asks for it, the task is one text answer, and
- * what was delivered is plain text of the first choice (a tool call or a second choice cannot be spliced).
+ * Whether a broken stream may be rescued: the route asks for it, the task is one text answer, the
+ * break is one another target could do better on (retryable: a cut, a stall, an upstream error; never
+ * a content filter or the caller's abort), and what was delivered is plain text of the first choice
+ * (a tool call or a second choice cannot be spliced).
  */
-export function canRecover(call: StreamCall, delivered: readonly StreamPart[]): boolean {
+export function canRecover(call: StreamCall, error: InfermuxError, delivered: readonly StreamPart[]): boolean {
   if (!call.route.streamRecovery || !recoverableTasks.has(call.task)) return false;
+  if (!error.retryable || call.signal?.aborted) return false;
   return delivered.every(
     (part) => part.type !== 'tool-call-delta' && part.type !== 'finish' && (part.type !== 'text-delta' || !part.choice),
   );

@@ -79,7 +79,7 @@ export function streamRoute<T extends TaskId>(
   async function rescue(caught: unknown, broken: RouteTarget, seen: readonly StreamPart[]): Promise<RecoveredWon> {
     const error = InfermuxError.from(caught, { code: 'gateway_internal' });
     const config = call.route.streamRecovery;
-    if (!config || call.signal?.aborted || !canRecover(call, seen)) throw error;
+    if (!config || !canRecover(call, error, seen)) throw error;
     settleAttempt(error);
     cancel(streamFinished);
     release();
