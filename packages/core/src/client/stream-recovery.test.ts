@@ -52,6 +52,16 @@ async function consume(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> 
 }
 
 const text = (parts: StreamPart[]) => parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : [])).join('');
+/** A cut after 3 tokens that nothing rescues: the partial text, the in-band error, B never asked. */
+async function expectCutUnrescued({ client, a, b }: Awaited<ReturnType<typeof setup>>): Promise<void> {
+  a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
+  const stream = client.stream('chat-completion', { model: 'chat', input });
+  const parts = await consume(stream);
+  expect(text(parts)).toBe('The quick brown');
+  expect(parts.at(-1)?.type).toBe('error');
+  expect(b.requests).toHaveLength(0);
+}
+
 const lastMessage = (request: { json<T>(): T }) =>
   request.json<{ messages: Array<{ role: string; content: string }> }>().messages.at(-1);
 
@@ -127,13 +137,7 @@ describe('stream recovery: continue from a prefill (real sockets)', () => {
   });
 
   it('without streamRecovery the cut ends with the in-band error, as before', async () => {
-    const { client, a, b } = await setup({ prefill: 'continue' }, { streamRecovery: undefined });
-    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
-    const stream = client.stream('chat-completion', { model: 'chat', input });
-    const parts = await consume(stream);
-    expect(text(parts)).toBe('The quick brown');
-    expect(parts.at(-1)?.type).toBe('error');
-    expect(b.requests).toHaveLength(0);
+    await expectCutUnrescued(await setup({ prefill: 'continue' }, { streamRecovery: undefined }));
   });
 });
 
@@ -177,13 +181,7 @@ describe('stream recovery: a fallback that rejects prefill (real sockets)', () =
   });
 
   it('restart off and no prefill: the in-band error stands', async () => {
-    const { client, a, b } = await setup({ prefill: 'reject' }, { streamRecovery: { restart: false } }, {});
-    a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterEvents: 3 });
-    const stream = client.stream('chat-completion', { model: 'chat', input });
-    const parts = await consume(stream);
-    expect(text(parts)).toBe('The quick brown');
-    expect(parts.at(-1)?.type).toBe('error');
-    expect(b.requests).toHaveLength(0);
+    await expectCutUnrescued(await setup({ prefill: 'reject' }, { streamRecovery: { restart: false } }, {}));
   });
 });
 
