@@ -17,7 +17,7 @@ import {
   type StreamCall,
   unrecovered,
 } from './stream-recovery';
-import { streamStep } from './stream-route';
+import { streamFinished, streamStep } from './stream-route';
 
 type Opened = OpenedStream<ForwardChunk>;
 type ForwardCall<T extends TaskId> = RoutedCall<T, ForwardRequest<T>, ProviderForwardResult, Opened>;
@@ -102,8 +102,6 @@ export async function forwardRoute<T extends TaskId>(
   return relayStream(call, won, model, opened);
 }
 
-const streamFinished = new Error('stream finished');
-
 /** The forward call as a `stream` call on the same route and input: recovery reads normalised parts. */
 function asStreamCall<T extends TaskId>(call: ForwardCall<T>): StreamCall {
   const streamCall = new RoutedCall(call.services, call.task as TaskId, call.request, streamStep, 'stream');
@@ -119,6 +117,7 @@ function asStreamCall<T extends TaskId>(call: ForwardCall<T>): StreamCall {
  */
 async function* relayRescued<T extends TaskId>(
   call: ForwardCall<T>,
+  streamCall: StreamCall,
   won: ForwardWon,
   splice: OpenAiStreamSplice,
   rescued: RecoveredWon,
@@ -156,16 +155,7 @@ async function* relayRescued<T extends TaskId>(
     yield doneFrame;
     outcome = 'done';
     rescued.settle();
-    const envelope = call.envelope(
-      { ...won, target: rescued.target },
-      rescued.value.answer.model ??
-        rescued.value.resolved ?? {
-          id: rescued.target.model.id,
-          revision: rescued.target.model.revision,
-          pinned: false,
-        },
-      usage,
-    );
+    const envelope = call.envelope({ ...won, target: rescued.target }, streamCall.servedModel(rescued), usage);
     envelope.warnings.push(recoveryWarning(recovery));
     call.recovered = recovery;
     resolveResult(await call.settle(envelope));
@@ -250,8 +240,9 @@ function relayStream<T extends TaskId>(
       if (config && splice && error.retryable && !splice.finished && !splice.unspliceable && !call.signal?.aborted) {
         won.abort(streamFinished);
         let rescued: RecoveredWon | undefined;
+        const streamCall = asStreamCall(call);
         try {
-          rescued = await recoverStream(asStreamCall(call), target, splice.text, config, call);
+          rescued = await recoverStream(streamCall, target, splice.text, config, call);
         } catch (failed) {
           error = unrecovered(error, failed);
         }
@@ -259,7 +250,7 @@ function relayStream<T extends TaskId>(
           // Read to the end or broken again, the result is settled here; stopped early, in `finally`.
           settled = false;
           try {
-            yield* relayRescued(call, won, splice, rescued, forwarded.usage(), resolveResult);
+            yield* relayRescued(call, streamCall, won, splice, rescued, forwarded.usage(), resolveResult);
             settled = true;
             return;
           } catch (broke) {

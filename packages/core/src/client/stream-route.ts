@@ -28,7 +28,7 @@ function deliveredText(seen: readonly StreamPart[]): string {
 }
 
 /** One shared abort reason: creating an Error (and its stack) per finished stream is measurable. */
-const streamFinished = new Error('stream finished');
+export const streamFinished = new Error('stream finished');
 
 /** `stream`'s attempt: `doStream`, read up to its first content within the attempt. */
 export const streamStep: AttemptStep<TaskId, RequestOptions<TaskId>, ProviderStreamResult, OpenedStream> = {
