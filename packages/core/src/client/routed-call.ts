@@ -173,28 +173,31 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
   ): Promise<Attempted<V, O>> {
     const { services, request } = this;
     const provider = services.registry.get(target.provider);
-    const timeouts: AttemptTimeouts = {
+    // One object per attempt, as the provider call takes it.
+    const timeouts: AttemptTimeouts & { deadline: Deadline } = {
       ...services.defaults.timeouts,
       ...this.route.timeouts,
       ...target.timeouts,
       ...request.timeouts,
+      deadline,
     };
     const firstTokenMs = this.holdSignal ? timeouts.firstTokenMs : undefined;
-    if (firstTokenMs === undefined) return this.#attempt(provider, target, signal, deadline, timeouts, input, open);
+    if (firstTokenMs === undefined) return this.#attempt(provider, target, signal, timeouts, input, open);
     const limit = new FirstTokenLimit(deadline, firstTokenMs, provider.name);
-    return limit.within(this.#attempt(provider, target, signal, limit, timeouts, input, open));
+    timeouts.deadline = limit;
+    return limit.within(this.#attempt(provider, target, signal, timeouts, input, open));
   }
 
   async #attempt(
     provider: ProviderV1,
     target: RouteTarget,
     signal: AbortSignal | undefined,
-    deadline: Deadline,
-    timeouts: AttemptTimeouts,
+    timeouts: AttemptTimeouts & { deadline: Deadline },
     input: TaskInput<T>,
     open: AttemptStep<T, R, V, O>['open'],
   ): Promise<Attempted<V, O>> {
     const { task, request, step } = this;
+    const { deadline } = timeouts;
     const lacking = step.lacks(provider, this);
     if (lacking !== undefined) throw unsupported(provider, step.operation, task, lacking);
     const { resolved, resolveWarnings, model } = await this.#resolveModel(provider, target, signal, deadline);
@@ -206,7 +209,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
         input,
         signal,
         headers: request.headers,
-        timeouts: { ...timeouts, deadline },
+        timeouts,
         revisionPolicy: this.revisionPolicy,
       },
       this,
