@@ -105,7 +105,8 @@ describe('stream recovery: continue from a prefill (real sockets)', () => {
       recovered: { strategy: 'continue' },
     });
     expect(a.requests).toHaveLength(1);
-    expect(wallMs).toBeLessThan(1_000);
+    // Nothing waited on: no timer is involved in a cut (bound loose for a loaded machine).
+    expect(wallMs).toBeLessThan(3_000);
   });
 
   it('stall after 4 tokens (idle limit): B continues; the seam has nothing repeated or missing', async () => {
@@ -121,8 +122,8 @@ describe('stream recovery: continue from a prefill (real sockets)', () => {
     expect(lastMessage(b.requests[0]!)).toEqual({ role: 'assistant', content: 'The quick brown fox' });
     const result = await stream.result;
     expect(result.attempts.map((attempt) => attempt.errorCode)).toEqual(['provider_timeout', undefined]);
-    // The idle limit (300 ms) plus B's answer, not A's 5 s stall.
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // The idle limit (300 ms) plus B's answer, not A's 5 s stall (bound loose for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(3_500);
   });
 
   it('a committed stream rescued twice is still bounded by the attempt budget', async () => {
