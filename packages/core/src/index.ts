@@ -93,7 +93,16 @@ export { ProviderRegistry } from './provider/provider-registry';
 export { vouchForOutput } from './provider/vouched-output';
 export type { ForwardCallOptions, ForwardChunk, ProviderForwardResult, WireFormat } from './provider/wire-forward';
 // Results
-export type { Attempt, Cost, ResolvedModel, RunResult, Timing, Warning } from './result/result-envelope';
+export type {
+  Attempt,
+  Cost,
+  RecoveryStrategy,
+  ResolvedModel,
+  RunResult,
+  StreamRecovery,
+  Timing,
+  Warning,
+} from './result/result-envelope';
 export { addUsage, type Usage } from './result/usage';
 export { type BreakerPolicy, type BreakerState, defaultBreakerPolicy } from './routing/circuit-breaker';
 export { type PriceEntry, PriceTable, priceUsage } from './routing/price-table';
@@ -116,14 +125,18 @@ export {
   pricesConfigSchema,
   providerLimitSchema,
   type RetryConfig,
+  type RetryOrder,
   type RouteConfig,
   type RouteTargetConfig,
   retryConfigSchema,
+  retryOrderSchema,
   routeConfigSchema,
   routesConfigSchema,
   routeTargetConfigSchema,
   type StrategyName,
+  type StreamRecoveryConfig,
   strategyNameSchema,
+  streamRecoverySchema,
 } from './routing/routing-config';
 // Routing and resilience
 export type {

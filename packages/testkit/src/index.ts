@@ -19,6 +19,7 @@ export type {
   FaultHandle,
   FaultMatcher,
   FaultOptions,
+  FaultPoint,
   MalformedJsonFault,
   ResetFault,
   SlowBodyFault,

@@ -138,6 +138,7 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
       });
       async function* parts(): AsyncGenerator<StreamPart> {
         let first = true;
+        let finished = false;
         for await (const event of parseSse(response.body)) {
           if (event.data === '[DONE]') return;
           let chunk: {
@@ -166,6 +167,7 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
           }
           for (const choice of chunk.choices ?? []) {
             if (choice.delta?.content) yield { type: 'text-delta', text: choice.delta.content, choice: choice.index };
+            if (choice.finish_reason) finished = true;
             if (choice.finish_reason)
               yield { type: 'finish', finishReason: choice.finish_reason, choice: choice.index };
           }
@@ -175,6 +177,8 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
               usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
             };
         }
+        // A clean end after finish_reason is a whole answer, [DONE] or not (as the adapters read it).
+        if (finished) return;
         throw new InfermuxError({
           code: 'provider_stream_interrupted',
           message: `${name} closed the stream before [DONE]`,
