@@ -6,6 +6,8 @@ export const zeroShotClassification = defineTask({
   id: 'zero-shot-classification',
   summary: 'Score a text against labels chosen at call time.',
   hfSpec: 'zero-shot-classification',
+  // Lists go in one call to dedicated endpoints (their pipelines take them, wire/hf §6).
+  batchable: true,
   deterministic: true,
   input: z.strictObject({
     inputs: z.string({ error: 'expected the text to classify (a string)' }),
