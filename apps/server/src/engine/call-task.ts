@@ -68,16 +68,18 @@ export async function runTask<T extends TaskId>(
   call: TaskCall<T>,
 ): Promise<RunResult<T>> {
   begin(context, call);
+  const { client, coalescer } = services.engine;
+  const request = {
+    model: call.model,
+    input: call.input,
+    requestId: context.id,
+    signal: context.abort.signal,
+    headers: call.headers,
+    cache: call.cache,
+  };
   try {
     const result = await context.upstream(() =>
-      services.engine.client.run(call.task, {
-        model: call.model,
-        input: call.input,
-        requestId: context.id,
-        signal: context.abort.signal,
-        headers: call.headers,
-        cache: call.cache,
-      }),
+      coalescer?.coalesces(call.task, request) ? coalescer.run(call.task, request) : client.run(call.task, request),
     );
     noteResult(context, result as RunResult);
     return result;

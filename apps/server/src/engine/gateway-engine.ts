@@ -8,9 +8,12 @@ import {
   parseModelRef,
   type TaskId,
 } from '@infermux/core';
+import { createRequestCoalescer, type RequestCoalescer } from './request-coalescer';
 
 export interface GatewayEngine {
   client: Client;
+  /** Coalescing of concurrent single-input requests (`server.coalesce`); undefined when off. */
+  coalescer: RequestCoalescer | undefined;
   /** Configured route aliases (public model names). */
   routeNames: string[];
   isRoute(model: string): boolean;
@@ -81,8 +84,17 @@ export function createGatewayEngine(
     overrides: { allowFilePaths: false },
   });
   const routes = config.routes ?? {};
+  const coalesce = config.server?.coalesce;
+  const cache = config.cache;
   return {
     client,
+    coalescer: coalesce
+      ? createRequestCoalescer(client, {
+          windowMs: coalesce.windowMs,
+          maxBatchSize: coalesce.maxBatchSize,
+          responseCache: cache !== undefined && cache.enabled !== false,
+        })
+      : undefined,
     routeNames: Object.keys(routes),
     isRoute: (model) => Object.hasOwn(routes, model),
     async inferTask(model, signal) {

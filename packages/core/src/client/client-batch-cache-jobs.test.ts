@@ -129,6 +129,53 @@ describe('micro-batching', () => {
   });
 });
 
+describe('a batch is one upstream request', () => {
+  it("to the provider's request limit: 64 items in 2 calls pass a limit of 2 requests that 64 single calls cannot", async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 32 } });
+    const limits = { providers: { a: { requestsPerSecond: 0.001, burst: 2, maxQueue: 0 } } };
+    const inputs = Array.from({ length: 64 }, (_, index) => ({ inputs: `item ${index}` }));
+    const client = createClient({ providers: fleet.providers, limits });
+    const results = await client.batch('text-classification', { model: 'a:org/model', inputs });
+    expect(results.every((item) => 'result' in item)).toBe(true);
+    expect(modelCalls(fleet.servers.a!)).toHaveLength(2);
+    // The same limit refuses a third call, batched or not.
+    const refused = await client
+      .run('text-classification', { model: 'a:org/model', input: { inputs: 'x' } })
+      .catch((error: InfermuxError) => error.code);
+    expect(refused).toBe('policy_rate_limited');
+  });
+
+  it('a retryable failure retries the whole batch within the route budget; both attempts on the record', async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
+    const server = fleet.servers.a!;
+    let calls = 0;
+    server.route('POST', '/models/*', (request, response) => {
+      calls += 1;
+      if (calls === 1) return response.json(503, { error: 'overloaded' });
+      const { inputs } = request.json<{ inputs: string[] }>();
+      response.json(
+        200,
+        inputs.map((text) => [{ label: text, score: 1 }]),
+      );
+    });
+    const events: InfermuxEvent[] = [];
+    const client = createClient({
+      providers: fleet.providers,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      onEvent: (event) => events.push(event),
+    });
+    const inputs = ['p', 'q', 'r', 's'].map((text) => ({ inputs: text }));
+    const results = await client.batch('text-classification', { model: 'a:org/model', inputs });
+    expect(results.map((item) => 'result' in item && item.result.output[0]?.label)).toEqual(['p', 'q', 'r', 's']);
+    expect(calls).toBe(2);
+    expect(modelCalls(server).map((request) => request.json<{ inputs: string[] }>().inputs)).toEqual([
+      ['p', 'q', 'r', 's'],
+      ['p', 'q', 'r', 's'],
+    ]);
+    expect(results.every((item) => 'result' in item && item.result.attempts.length === 2)).toBe(true);
+  });
+});
+
 describe('batches never mix models, revisions or parameters', () => {
   it('client.batch sends one upstream call per set of parameters, answers in input order', async () => {
     fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
