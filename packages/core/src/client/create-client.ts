@@ -40,6 +40,8 @@ export function createClient(options: ClientOptions): Client {
           const results = await batchRoute(services, first.task, {
             ...first.request,
             inputs: items.map((item) => item.request.input),
+            // As many in flight as there were runs: the provider's batch size splits them, not this.
+            concurrency: items.length,
           });
           return results.map((item) => ('result' in item ? item.result : item.error));
         },
