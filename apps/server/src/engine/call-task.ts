@@ -62,14 +62,9 @@ function begin(context: RequestContext, call: TaskCall<TaskId>): void {
   context.route = call.model;
 }
 
-export async function runTask<T extends TaskId>(
-  context: RequestContext,
-  services: GatewayServices,
-  call: TaskCall<T>,
-): Promise<RunResult<T>> {
-  begin(context, call);
-  const { client, coalescer } = services.engine;
-  const request = {
+/** The core request of a gateway call: the call, with the gateway's request id and abort signal. */
+function coreRequest<T extends TaskId>(context: RequestContext, call: TaskCall<T>) {
+  return {
     model: call.model,
     input: call.input,
     requestId: context.id,
@@ -77,6 +72,16 @@ export async function runTask<T extends TaskId>(
     headers: call.headers,
     cache: call.cache,
   };
+}
+
+export async function runTask<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<RunResult<T>> {
+  begin(context, call);
+  const { client, coalescer } = services.engine;
+  const request = coreRequest(context, call);
   try {
     const result = await context.upstream(() =>
       coalescer?.coalesces(call.task, request) ? coalescer.run(call.task, request) : client.run(call.task, request),
@@ -98,14 +103,7 @@ async function openTaskStream<T extends TaskId>(
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
   begin(context, call);
-  const stream = services.engine.client.stream(call.task, {
-    model: call.model,
-    input: call.input,
-    requestId: context.id,
-    signal: context.abort.signal,
-    headers: call.headers,
-    cache: call.cache,
-  });
+  const stream = services.engine.client.stream(call.task, coreRequest(context, call));
   const iterator = stream[Symbol.asyncIterator]();
   try {
     const first = await context.upstream(() => iterator.next());
