@@ -9,6 +9,7 @@ export {
   toBase64,
 } from './binary/resolve-binary';
 export { contentTypeForExtension, extensionForContentType, sniffContentType } from './binary/sniff-content-type';
+export { batchOptionsKey } from './client/batch-route';
 // Client
 export {
   type BatchItemResult,
@@ -105,6 +106,7 @@ export type {
 } from './result/result-envelope';
 export { addUsage, type Usage } from './result/usage';
 export { type BreakerPolicy, type BreakerState, defaultBreakerPolicy } from './routing/circuit-breaker';
+export { MicroBatcher, type MicroBatcherOptions } from './routing/micro-batcher';
 export { type PriceEntry, PriceTable, priceUsage } from './routing/price-table';
 export { MemoryRateLimitStorage, type RateLimitStorage } from './routing/rate-limiter';
 export { type CacheStorage, MemoryCacheStorage } from './routing/response-cache';

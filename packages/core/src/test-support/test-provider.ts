@@ -125,7 +125,9 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
 
     async doBatch(call) {
       const inputs = call.inputs.map((input) => (input as { inputs: unknown }).inputs);
-      const response = await send('POST', modelPath(call.model), call, { inputs });
+      // Core sends items of one batch with the same parameters: the first item's stand for all.
+      const { parameters } = call.inputs[0] as { parameters?: unknown };
+      const response = await send('POST', modelPath(call.model), call, { inputs, parameters });
       return { outputs: (await response.json()) as never[], requestId: response.requestId };
     },
 
