@@ -4,6 +4,7 @@ import type { ResolvedModel, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
 import type { AttemptTimeouts, Timeouts } from '../transport/timeouts';
+import type { ProviderPricing } from './provider-pricing';
 import type { ForwardCallOptions, ProviderForwardResult, WireFormat } from './wire-forward';
 
 /** What a provider can do for one task. */
@@ -136,6 +137,8 @@ export interface ProviderV1 {
   readonly name: string;
   /** Which tasks it serves, with what abilities. */
   readonly tasks: Readonly<Partial<Record<TaskId, TaskCapabilities>>>;
+  /** Its live price catalogue and shipped price table, when it has them (core prices calls from them). */
+  readonly pricing?: ProviderPricing;
 
   doRun?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
   doBatch?<T extends TaskId>(
