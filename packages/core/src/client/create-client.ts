@@ -1,9 +1,10 @@
-import type { RunResult } from '../result/result-envelope';
+import type { JobStatus } from '../provider/provider';
+import type { Cost, RunResult } from '../result/result-envelope';
 import { MicroBatcher } from '../routing/micro-batcher';
 import { withRetries } from '../routing/with-retries';
 import { getTask, type TaskId } from '../tasks/task-registry';
 import { batchRoute } from './batch-route';
-import { createCallServices } from './call-services';
+import { type CallServices, createCallServices } from './call-services';
 import type { Client, ClientOptions, RequestOptions } from './client-types';
 import { canForward, forwardRoute } from './forward-route';
 import { unsupported, validateOutput } from './routed-call';
@@ -95,6 +96,7 @@ export function createClient(options: ClientOptions): Client {
       );
       if (status.state === 'succeeded' && status.output !== undefined)
         status.output = validateOutput(task, status.output, provider.name);
+      status.cost = jobCost(services, job.provider, status);
       return status;
     },
 
@@ -111,5 +113,18 @@ export function createClient(options: ClientOptions): Client {
     health() {
       return { targets: services.router.health() };
     },
+
+    prices: services.prices,
   };
+}
+
+/**
+ * A job's cost from its latest status: priced while queued, running or done; a failed or cancelled job is
+ * unknown unless the provider reports its final charge (no provider documents refunds: not assumed).
+ */
+function jobCost(services: CallServices, provider: string, status: JobStatus): Cost | null {
+  const usage = status.usage ?? {};
+  const ended = status.state === 'failed' || status.state === 'canceled';
+  if (ended && usage.credits === undefined) return null;
+  return services.prices.costOf(provider, status.model ?? { id: '*' }, usage);
 }

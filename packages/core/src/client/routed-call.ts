@@ -135,7 +135,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
   /** Routes the call: strategy, retries, failover, breakers, limits, hedging, each attempt through `run`. */
   execute(): Promise<Won<V, O>> {
     // A provider's price catalogue is loaded before its first call, so cost-aware ranking and the cost use it.
-    const warming = this.services.prices.warm(this.route.targets.map((target) => target.provider));
+    const warming = this.services.prices.warm(this.route.targets);
     if (warming) return warming.then(() => this.services.router.execute(this));
     return this.services.router.execute(this);
   }

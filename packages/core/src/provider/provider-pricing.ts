@@ -19,6 +19,8 @@ export interface PriceCatalogue {
   readonly name: string;
   /** Every price of the current copy (empty before the first load). */
   list(): readonly CataloguePrice[];
+  /** Whether it may price the model at all (so calls it cannot price never wait for it or fetch it). */
+  covers(model: ModelRef): boolean;
   /** The price of the model (for a router, its sub-provider named by the variant), from the current copy. */
   price(model: ModelRef): PriceConfig | undefined;
   /** ISO time of the current copy; undefined before the first successful load. */

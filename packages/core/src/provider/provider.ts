@@ -1,6 +1,6 @@
 import type { InfermuxError } from '../errors/infermux-error';
 import type { ModelRef } from '../model/model-ref';
-import type { ResolvedModel, Warning } from '../result/result-envelope';
+import type { Cost, ResolvedModel, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
 import type { AttemptTimeouts, Timeouts } from '../transport/timeouts';
@@ -112,6 +112,12 @@ export interface JobStatus<T extends TaskId = TaskId> {
   /** Seconds the upstream expects the job still needs. */
   estimatedSecondsRemaining?: number;
   usage?: Usage;
+  /**
+   * Set by core from `usage`: at submission a quote (`basis: 'quote'`, the credits held), at completion the
+   * final charge when the provider reports it; null when nothing prices it (a failed job whose refund the
+   * provider does not document stays unknown).
+   */
+  cost?: Cost | null;
   /** Unix ms after which result URLs stop working. */
   expiresAt?: number;
   model?: ResolvedModel;

@@ -8,6 +8,8 @@ export interface CachedPriceCatalogueOptions {
   ttlMs: number;
   /** Fetches the whole list; throws when it cannot (the last good copy stays). */
   load(signal?: AbortSignal): Promise<CataloguePrice[]>;
+  /** Which models it may price; all when absent. */
+  covers?(model: ModelRef): boolean;
   /** Told of each failed load (the copy in use stays the last good one). */
   onError?(error: unknown): void;
   now?: () => number;
@@ -44,6 +46,10 @@ export class CachedPriceCatalogue implements PriceCatalogue {
 
   get fetchedAt(): string | undefined {
     return this.#loadedAt === undefined ? undefined : new Date(this.#loadedAt).toISOString();
+  }
+
+  covers(model: ModelRef): boolean {
+    return this.#options.covers?.(model) ?? true;
   }
 
   list(): readonly CataloguePrice[] {

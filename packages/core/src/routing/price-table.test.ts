@@ -81,7 +81,7 @@ describe('price sources', () => {
   );
 
   it('consults the configuration, then the catalogue, then the shipped table, and records which', async () => {
-    await table.warm(['hf']);
+    await table.warm([{ provider: 'hf', model: { id: 'org/chat', variant: 'novita' } }]);
     expect(table.costOf('hf', { id: 'org/chat', variant: 'together' }, { inputTokens: 1_000_000 })).toEqual({
       amount: 9,
       currency: 'USD',

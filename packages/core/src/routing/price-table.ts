@@ -18,6 +18,7 @@ export interface SourcedPrice {
 
 type ModelKey = Pick<ModelRef, 'id' | 'revision' | 'variant'>;
 
+
 /**
  * Prices per (provider, model), from the sources in order: the configuration (a route target's own
  * price, then `provider:org/name@revision`, `provider:org/name:variant`, `provider:org/name`,
@@ -57,7 +58,7 @@ export class PriceTable {
     if (configured) return { price: configured, source: 'config', version: this.version };
     const pricing = this.#pricingOf(provider);
     const catalogue = pricing?.catalogue;
-    const listed = catalogue?.price(model);
+    const listed = catalogue?.covers(model) ? catalogue.price(model) : undefined;
     if (catalogue && listed)
       return { price: listed, source: 'catalogue', version: `${catalogue.name}@${catalogue.fetchedAt}` };
     const shipped = pricing?.defaults && findDefaultPrice(pricing.defaults, model, usage);
@@ -97,11 +98,13 @@ export class PriceTable {
    * Waits for the first load of the providers' catalogues (once: afterwards lookups use the cached copy
    * and refresh in the background); undefined, no promise, when there is nothing to wait for.
    */
-  warm(providers: Iterable<string>): Promise<void> | undefined {
+  warm(targets: Iterable<{ provider: string; model: ModelKey }>): Promise<void> | undefined {
     let waits: Array<Promise<void>> | undefined;
-    for (const provider of providers) {
+    for (const { provider, model } of targets) {
       const catalogue = this.#pricingOf(provider)?.catalogue;
-      if (catalogue && catalogue.fetchedAt === undefined) (waits ??= []).push(catalogue.refresh());
+      if (!catalogue || catalogue.fetchedAt !== undefined || !catalogue.covers(model)) continue;
+      waits ??= [];
+      waits.push(catalogue.refresh());
     }
     return waits && Promise.all(waits).then(() => undefined);
   }
