@@ -96,7 +96,8 @@ export function createClient(options: ClientOptions): Client {
       );
       if (status.state === 'succeeded' && status.output !== undefined)
         status.output = validateOutput(task, status.output, provider.name);
-      status.cost = jobCost(services, job.provider, status);
+      const cost = jobCost(services, job.provider, status);
+      if (cost !== undefined) status.cost = cost;
       return status;
     },
 
@@ -119,12 +120,15 @@ export function createClient(options: ClientOptions): Client {
 }
 
 /**
- * A job's cost from its latest status: priced while queued, running or done; a failed or cancelled job is
- * unknown unless the provider reports its final charge (no provider documents refunds: not assumed).
+ * A job's cost from its latest status, when the status says anything of it: a quote from the credits held,
+ * the final charge when reported. A failed or cancelled job is unknown (null) unless the provider reports its
+ * final charge: no provider documents refunds, so none is assumed. A status with no billing units (most
+ * polls) carries no cost: the submission already did.
  */
-function jobCost(services: CallServices, provider: string, status: JobStatus): Cost | null {
+function jobCost(services: CallServices, provider: string, status: JobStatus): Cost | null | undefined {
   const usage = status.usage ?? {};
   const ended = status.state === 'failed' || status.state === 'canceled';
   if (ended && usage.credits === undefined) return null;
+  if (usage.credits === undefined && usage.creditsReserved === undefined) return undefined;
   return services.prices.costOf(provider, status.model ?? { id: '*' }, usage);
 }

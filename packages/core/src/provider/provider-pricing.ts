@@ -35,6 +35,8 @@ export interface DefaultPriceEntry {
   model: string;
   /** Applies only to calls whose usage reports this hardware (`x-compute-type`). */
   computeType?: string;
+  /** Applies only to calls whose usage reports one of these (so a credit rate never prices token-only chat as 0). */
+  reports?: ReadonlyArray<keyof Usage>;
   /** Applies only to calls on this router variant (`hf-inference`); `''` = no variant. */
   variants?: readonly string[];
   price: PriceConfig;
@@ -69,6 +71,7 @@ export function findDefaultPrice(
     (entry) =>
       (entry.model === '*' || entry.model === model.id) &&
       (entry.computeType === undefined || entry.computeType === usage?.computeType) &&
+      (entry.reports === undefined || entry.reports.some((unit) => usage?.[unit] !== undefined)) &&
       (entry.variants === undefined || entry.variants.includes(variant)),
   );
 }

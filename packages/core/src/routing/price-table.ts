@@ -18,7 +18,6 @@ export interface SourcedPrice {
 
 type ModelKey = Pick<ModelRef, 'id' | 'revision' | 'variant'>;
 
-
 /**
  * Prices per (provider, model), from the sources in order: the configuration (a route target's own
  * price, then `provider:org/name@revision`, `provider:org/name:variant`, `provider:org/name`,
