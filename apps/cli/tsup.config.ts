@@ -2,17 +2,19 @@ import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base';
 
 export default defineConfig([
-  // The library entry (`main`, for tests and embedding).
-  { ...libraryBuild, clean: false },
-  // The `infermux` executable: ESM with code splitting, so each command (and every adapter)
-  // is its own chunk loaded on first use and `infermux --help` stays fast.
+  // One ESM build for the library entry and the `infermux` executable, with code splitting: each
+  // command (and every adapter) is a chunk loaded on first use, so `infermux --help` stays fast, and
+  // both entries share those chunks (two ESM builds would ship every chunk twice). bin.ts starts
+  // with its own `#!` line, which esbuild keeps. `clean` is off: the two builds run at once, and the
+  // build script empties dist/ before them.
   {
-    entry: ['src/bin.ts'],
+    ...libraryBuild,
+    entry: ['src/index.ts', 'src/bin.ts'],
+    dts: { entry: 'src/index.ts' },
     format: ['esm'],
     splitting: true,
-    sourcemap: true,
     clean: false,
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
   },
+  // CommonJS for `require('@infermux/cli')`: the library entry only.
+  { ...libraryBuild, format: ['cjs'], clean: false, shims: true },
 ]);

@@ -2,12 +2,17 @@ import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base';
 
 export default defineConfig([
-  libraryBuild,
+  // The library entry and the `infermux-gateway` executable (`main`, also the README's `pnpm start`)
+  // in one ESM build, so they share chunks instead of each carrying the whole gateway.
+  // main.ts starts with its own `#!` line, which esbuild keeps.
   {
-    // `node apps/server/dist/main.js` (the README's `pnpm start`).
-    entry: { main: 'src/main.ts' },
+    ...libraryBuild,
+    entry: { index: 'src/index.ts', main: 'src/main.ts' },
+    dts: { entry: 'src/index.ts' },
     format: ['esm'],
-    sourcemap: true,
-    target: 'node20',
+    splitting: true,
+    clean: false,
   },
+  // CommonJS for `require('@infermux/server')`: the library entry only.
+  { ...libraryBuild, format: ['cjs'], clean: false },
 ]);

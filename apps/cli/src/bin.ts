@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { main } from './main';
 
 // Exit explicitly once the command is done: idle keep-alive sockets must not hold the

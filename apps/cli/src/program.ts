@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { version } from '../package.json';
 import type { CliContext, GlobalOptions } from './runtime/cli-context';
 
 /** Runs a command module's handler; set by `main`, which owns the context and the exit code. */
@@ -17,6 +18,8 @@ export function createProgram(dispatch: Dispatch): Command {
       '-c, --config <path>',
       'config file (default: infermux.config.yaml|yml|json found upward from the current directory)',
     )
+    // The version is inlined at build time from this package's manifest.
+    .version(version, '-V, --version', 'print the infermux version')
     .option('-v, --verbose', 'show error codes, request ids and the cause chain')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .showSuggestionAfterError(true)
@@ -117,12 +120,31 @@ export function createProgram(dispatch: Dispatch): Command {
     );
 
   program
+    .command('init')
+    .description('write a commented example config (infermux.config.yaml) and its JSON Schema')
+    .argument('[dir]', 'where to write them (default: the current directory)')
+    .option('--force', 'overwrite existing files')
+    .action((dir: string | undefined, _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/init-command')).initCommand(context, dir, command.opts()),
+      ),
+    );
+
+  const config = program
     .command('config')
     .description('show the resolved configuration (file + env + defaults), secrets masked')
     .option('--json', 'print as JSON')
     .action((_options, command: Command) =>
       dispatch(command, async (context) =>
         (await import('./commands/config-command')).configCommand(context, command.opts()),
+      ),
+    );
+  config
+    .command('schema')
+    .description('print the config file’s JSON Schema (editor completion and checks)')
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/config-schema-command')).configSchemaCommand(context),
       ),
     );
 

@@ -8,13 +8,14 @@
 // rotating); a ratio is the median of the per-round ratios, which drift cancels out of.
 // `--profile` adds one CPU-profiled window of each at 64 connections and for streams, and prints
 // what each part of the request path costs per request, gateway against proxy.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load-generator.mjs';
 import { summariseProfile } from './profile-summary.mjs';
+import { spawnListening } from './spawn-listening.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const serverRoot = join(here, '..');
@@ -41,25 +42,7 @@ if (pin) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ig
 function start(name, script, args, env, cpu) {
   const command = pin ? 'taskset' : process.execPath;
   const argv = pin ? ['-c', String(cpu), process.execPath, ...args, script] : [...args, script];
-  const child = spawn(command, argv, {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: work,
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 20_000);
-    child.stdout.on('data', () => {
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ name, child, url: match[1] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${output}`)));
-  });
+  return spawnListening(name, command, argv, { env, cwd: work });
 }
 
 async function stop(target) {
@@ -155,7 +138,8 @@ writeFileSync(
     prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
     server: {
       keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
-      ledger: { path: join(work, 'ledger.sqlite') },
+      // BENCH_LEDGER_COMMIT=before-response measures the group-commit mode (default: batched).
+      ledger: { path: join(work, 'ledger.sqlite'), commit: process.env.BENCH_LEDGER_COMMIT ?? 'batched' },
       logging: { level: 'info' },
     },
   }),

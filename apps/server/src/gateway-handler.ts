@@ -4,10 +4,13 @@ import type { Endpoint, GatewayServices } from './gateway-services';
 import { giveBackController } from './http/connection-controller';
 import type { EndpointTable } from './http/endpoint-table';
 import type { InFlightList } from './http/in-flight-list';
+import { setBodyTimeout } from './http/read-body';
 import { RequestContext } from './http/request-context';
 import { requestIdFrom } from './http/request-id';
 import { sendError } from './http/respond';
+import { shutdownError } from './http/shutdown-error';
 import { authenticate } from './keys/authenticate';
+import type { LedgerRow } from './ledger/ledger-row';
 import type { ApiDialect } from './wire/api-dialect';
 
 /** Unmatched paths still answer in the format their prefix suggests. */
@@ -17,18 +20,65 @@ function formatForPath(path: string): ApiDialect {
   return 'native';
 }
 
+/** The status the ledger and metrics book: what was sent, an in-band failure's, 499 when nothing was sent. */
+function finalStatus(context: RequestContext): number {
+  if (context.status === 0) return context.error?.code === 'gateway_shutdown' ? 503 : 499;
+  return context.error && context.status === 200 ? context.error.status : context.status;
+}
+
+function ledgerRow(context: RequestContext, status: number, latencyMs: number, overheadMs: number): LedgerRow {
+  const key = context.key;
+  return {
+    requestId: context.id,
+    ts: context.startedAtMs,
+    keyId: key?.id,
+    keyName: key?.name,
+    endpoint: context.endpoint,
+    route: context.route,
+    task: context.task,
+    provider: context.provider,
+    model: context.model,
+    attempts: context.attempts,
+    usage: context.usage,
+    cost: context.cost?.amount,
+    currency: context.cost?.currency,
+    status,
+    errorCode: context.error?.code,
+    latencyMs,
+    overheadMs,
+    streamed: context.streamed,
+    cached: context.cached,
+  };
+}
+
+/**
+ * `ledger.commit: before-response`: the row is committed (group commit) before the response's last bytes
+ * go out, so an answered request always has its row, even if the process is killed right after.
+ */
+function commitBeforeEnd(context: RequestContext, services: GatewayServices): Promise<void> {
+  context.rowRecorded = true;
+  const row = ledgerRow(
+    context,
+    finalStatus(context),
+    context.elapsedMs(),
+    context.overheadMs ?? context.currentOverheadMs(),
+  );
+  return services.ledger.recordCommitted(row);
+}
+
 /** Writes the ledger row and metrics once the response is over (finished or cut). */
 function finish(context: RequestContext, services: GatewayServices, endpoint: Endpoint | undefined): void {
   context.clearDeadline();
-  if (!context.response.writableFinished && !context.error) {
+  if (!context.response.writableFinished && context.abort.signal.reason === 'shutdown') {
+    context.error = shutdownError();
+  } else if (!context.response.writableFinished && !context.error) {
     context.error = new InfermuxError({
       code: 'caller_aborted',
       message: 'The caller closed the connection before the response ended.',
     });
   }
   if (!context.response.writableFinished) context.abort.abort('caller-gone');
-  const status =
-    context.status === 0 ? 499 : context.error && context.status === 200 ? context.error.status : context.status;
+  const status = finalStatus(context);
   const latencyMs = context.elapsedMs();
   const overheadMs = context.overheadMs ?? context.currentOverheadMs();
   const usage = context.usage;
@@ -38,31 +88,17 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
     const key = context.key;
     const cost = context.cost?.amount;
     if (key) {
-      if (cost) services.budgets.add(key, cost);
       const tokens = (usage?.totalTokens ?? (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0)) || 0;
-      services.limiter.spendTokens(key, tokens);
+      const actual = { tokens, cost: cost ?? 0 };
+      const settled = context.reservation
+        ? services.admission.settle(context.reservation, actual)
+        : services.admission.charge(key, actual);
+      settled.catch((error: unknown) =>
+        services.logger.error({ requestId: context.id, err: error }, 'settling the reservation failed'),
+      );
     }
-    services.ledger.record({
-      requestId: context.id,
-      ts: context.startedAtMs,
-      keyId: key?.id,
-      keyName: key?.name,
-      endpoint: context.endpoint,
-      route: context.route,
-      task: context.task,
-      provider: context.provider,
-      model: context.model,
-      attempts: context.attempts,
-      usage,
-      cost,
-      currency: context.cost?.currency,
-      status,
-      errorCode: errorCode || undefined,
-      latencyMs,
-      overheadMs,
-      streamed: context.streamed,
-      cached: context.cached,
-    });
+    // With `commit: before-response` the row went in before the response's last bytes (see `commitBeforeEnd`).
+    if (!context.rowRecorded) services.ledger.record(ledgerRow(context, status, latencyMs, overheadMs));
   }
   const routeLabel =
     context.route && services.engine.isRoute(context.route) ? context.route : context.route ? '(direct)' : '';
@@ -145,7 +181,10 @@ export function createGatewayHandler(
       giveBackController(request.socket, context.abort);
     });
     if (services.draining) response.setHeader('connection', 'close');
+    if (endpoint?.auth === 'key' && services.settings.ledger.commit === 'before-response')
+      context.beforeEnd = () => commitBeforeEnd(context, services);
     context.setDeadline(services.settings.timeouts.requestMs);
+    setBodyTimeout(request, services.settings.timeouts.bodyMs);
     void dispatch(context, services, endpoint, endpointTable);
   };
 }
@@ -174,7 +213,7 @@ async function dispatch(
         retryAfterMs: 1000,
       });
     }
-    if (endpoint.auth === 'key') authenticate(context, services);
+    if (endpoint.auth === 'key') await authenticate(context, services);
     await endpoint.handle(context, services);
   } catch (error) {
     if (!context.response.headersSent) {
@@ -184,7 +223,10 @@ async function dispatch(
       if (!InfermuxError.isInstance(error))
         services.logger.error({ requestId: context.id, err: error }, 'unhandled error in handler');
     } else {
-      context.error = InfermuxError.from(error, { code: 'gateway_internal' });
+      context.error =
+        context.abort.signal.reason === 'shutdown'
+          ? shutdownError()
+          : InfermuxError.from(error, { code: 'gateway_internal' });
       context.response.destroy();
     }
   }

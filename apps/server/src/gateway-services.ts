@@ -2,10 +2,11 @@ import type { ServerConfig } from '@infermux/core';
 import type { Logger } from 'pino';
 import type { GatewayEngine } from './engine/gateway-engine';
 import type { RequestContext } from './http/request-context';
+import type { AuthPolicy } from './keys/auth-policy';
 import type { KeyRegistry } from './keys/key-registry';
 import type { KeyStore } from './keys/key-store';
 import type { UsageLedger } from './ledger/usage-ledger';
-import type { BudgetTracker } from './limits/budget-tracker';
+import type { KeyAdmission } from './limits/key-admission';
 import type { KeyLimiter } from './limits/key-limiter';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 import type { ApiDialect } from './wire/api-dialect';
@@ -15,9 +16,12 @@ export interface GatewayServices {
   engine: GatewayEngine;
   settings: ServerConfig;
   keys: KeyRegistry;
+  /** Whether a request needs a key (decided at start from the config and the bound address). */
+  auth: AuthPolicy;
   keyStore: KeyStore;
   limiter: KeyLimiter;
-  budgets: BudgetTracker;
+  /** Tokens-per-minute and budget reservations. */
+  admission: KeyAdmission;
   ledger: UsageLedger;
   metrics: GatewayMetrics;
   logger: Logger;

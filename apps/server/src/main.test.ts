@@ -67,6 +67,59 @@ describe('the gateway as a process (what `pnpm start` runs)', () => {
     expect(countRows(ledgerPath)).toBe(5);
   }, 30_000);
 
+  /** SIGKILLs a gateway under load; the answered requests (whole 200 bodies) whose row is missing. */
+  async function answeredWithoutRow(
+    name: string,
+    ledger: Record<string, unknown>,
+  ): Promise<{ answered: number; missing: number }> {
+    const { configPath, ledgerPath } = writeConfig(name, {
+      ledger: { path: join(directory, `${name}.sqlite`), ...ledger },
+    });
+    const gateway = await spawnGateway({ cwd: directory, configPath });
+    const answered: string[] = [];
+    let killed = false;
+    const worker = async () => {
+      while (!killed) {
+        try {
+          const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: chatBody('openai:gpt-4o-mini', 'row'),
+          });
+          await response.text();
+          if (response.status === 200) answered.push(response.headers.get('x-request-id') as string);
+        } catch {
+          // the kill cut this one: not answered
+        }
+      }
+    };
+    const workers = Array.from({ length: 16 }, worker);
+    // Kill once enough requests were answered (a loaded machine answers fewer per second), at most after 15 s.
+    const started = Date.now();
+    while (answered.length < 30 && Date.now() - started < 15_000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    gateway.child.kill('SIGKILL');
+    killed = true;
+    await gateway.exited;
+    await Promise.all(workers);
+    const database = new Database(ledgerPath, { readonly: true, fileMustExist: true });
+    const ids = new Set(
+      (database.prepare('SELECT request_id FROM usage_ledger').all() as Array<{ request_id: string }>).map(
+        (row) => row.request_id,
+      ),
+    );
+    database.close();
+    return { answered: answered.length, missing: answered.filter((id) => !ids.has(id)).length };
+  }
+
+  it('SIGKILL under load with ledger commit: before-response: no answered request without its row', async () => {
+    const committed = await answeredWithoutRow('before-response', { commit: 'before-response', flushIntervalMs: 2000 });
+    const batched = await answeredWithoutRow('batched', { commit: 'batched', flushIntervalMs: 2000 });
+    console.log(`sigkill: ${JSON.stringify({ beforeResponse: committed, batched })}`);
+    expect(committed.answered).toBeGreaterThanOrEqual(30);
+    expect(committed.missing).toBe(0);
+  }, 60_000);
+
   it('SIGTERM: stops accepting, lets an in-flight stream finish, flushes the ledger, exits 0', async () => {
     const { configPath, ledgerPath } = writeConfig('drain', { shutdown: { drainMs: 8000 } });
     const gateway = await spawnGateway({ cwd: directory, configPath });

@@ -1,6 +1,7 @@
+#!/usr/bin/env node
 /**
  * `pnpm start`: the gateway on embedded defaults. No config file, service or token is
- * needed: 127.0.0.1, port from PORT (or 8080), SQLite ledger under ./.infermux/,
+ * needed: 127.0.0.1 (or HOST), port from PORT (or 8080), SQLite ledger under ./.infermux/,
  * in-memory limits. A config file in the working directory (infermux.config.yaml) is used when present.
  */
 import { startGateway } from './start-gateway';
@@ -11,7 +12,9 @@ async function main(): Promise<void> {
     process.stderr.write(`PORT must be a port number (0-65535), got "${process.env.PORT}"\n`);
     process.exit(2);
   }
-  const gateway = await startGateway({ configPath: process.env.INFERMUX_CONFIG, port });
+  // HOST overrides server.host (a container binds 0.0.0.0 without shipping a config file).
+  const host = process.env.HOST || undefined;
+  const gateway = await startGateway({ configPath: process.env.INFERMUX_CONFIG, port, host });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

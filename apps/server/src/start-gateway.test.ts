@@ -20,19 +20,22 @@ describe('start-up', () => {
     ).rejects.toThrow(/CI_GATEWAY_KEY, which is not set/);
   });
 
-  it('with no keys it binds to 127.0.0.1 whatever was asked, and says so; no provider token or service needed', async () => {
+  it('with no keys a 0.0.0.0 start is refused (saying how to add a key, no silent rebinding); loopback starts open, and says so; no provider token or service needed', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
     const logs = new LogCapture();
+    const ledger = { path: join(directory, 'g.sqlite') };
+    await expect(
+      startGateway({ config: { server: { host: '0.0.0.0', port: 0, ledger } }, env: {}, logDestination: logs }),
+    ).rejects.toMatchObject({ code: 'caller_invalid_input', message: expect.stringContaining('infermux keys create') });
     const gateway = await startGateway({
-      config: { server: { host: '0.0.0.0', port: 0, ledger: { path: join(directory, 'g.sqlite') } } },
+      config: { server: { host: '127.0.0.1', port: 0, ledger } },
       env: {},
       logDestination: logs,
     });
     try {
       expect(gateway.host).toBe('127.0.0.1');
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(logs.text).toMatch(/binds to 127\.0\.0\.1 only instead of 0\.0\.0\.0/);
-      expect(logs.text).toMatch(/bound to 127\.0\.0\.1 because no gateway keys are configured/);
+      expect(logs.text).toMatch(/requests need no key: loopback and no gateway key exists yet/);
       const ready = await call(`${gateway.url}/readyz`, { method: 'GET' });
       expect(ready.json().providers).toEqual(expect.arrayContaining(['hf', 'evolink']));
     } finally {

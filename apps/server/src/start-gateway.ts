@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  formatModelRef,
   type InfermuxConfig,
   InfermuxError,
   loadConfig,
   type ProviderFactory,
   parseConfig,
+  parseModelRef,
   registerSecret,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
@@ -16,11 +18,13 @@ import type { Endpoint, GatewayServices } from './gateway-services';
 import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
+import { AuthPolicy } from './keys/auth-policy';
 import { KeyRegistry } from './keys/key-registry';
 import { KeyStore } from './keys/key-store';
 import { openDatabase } from './ledger/open-database';
 import { UsageLedger } from './ledger/usage-ledger';
-import { BudgetTracker } from './limits/budget-tracker';
+import { InMemoryAdmissionStore } from './limits/in-memory-admission-store';
+import { KeyAdmission } from './limits/key-admission';
 import { KeyLimiter } from './limits/key-limiter';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { defaultProviderFactories } from './provider-factories';
@@ -52,8 +56,6 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
-
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   const config = parseConfig(
@@ -69,9 +71,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const keyStore = new KeyStore(database);
   let engine: GatewayEngine;
   let keys: KeyRegistry;
+  let auth: AuthPolicy;
+  const host = options.host ?? settings.host;
   try {
     engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
     keys = new KeyRegistry(keyStore, database, settings, env);
+    auth = AuthPolicy.forBind(settings, host, keys.size);
   } catch (error) {
     database.close();
     throw error;
@@ -85,6 +90,15 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const inFlight = new InFlightList<RequestContext>();
   const metrics = new GatewayMetrics({
     inFlight: () => inFlight.size,
+    // Route targets as configured and as core reports them (without the provider prefix).
+    configuredModels: new Set(
+      Object.values(config.routes ?? {}).flatMap((route) =>
+        route.targets.flatMap((target) => [
+          target.model,
+          formatModelRef(parseModelRef(target.model), { provider: false }),
+        ]),
+      ),
+    ),
     breakerStates: () =>
       engine.client
         .health()
@@ -107,9 +121,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     engine,
     settings,
     keys,
+    auth,
     keyStore,
     limiter: new KeyLimiter(settings.limits),
-    budgets: new BudgetTracker(ledger, settings.limits.budget),
+    admission: new KeyAdmission(new InMemoryAdmissionStore(), settings.limits, ledger),
     ledger,
     metrics,
     logger,
@@ -135,19 +150,23 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   endpoints.push(...apiReferenceEndpoints(endpoints));
   for (const endpoint of endpoints) endpointTable.add(endpoint.method, endpoint.path, endpoint);
 
-  const server = createServer({ keepAlive: true }, createGatewayHandler(services, endpointTable, inFlight));
-  server.headersTimeout = settings.timeouts.headersMs;
-  server.requestTimeout = Math.max(settings.timeouts.headersMs, 300_000);
-  server.keepAliveTimeout = settings.timeouts.keepAliveMs;
+  const { timeouts, connections } = settings;
+  const server = createServer(
+    {
+      keepAlive: true,
+      // Node checks the header and request timeouts on this interval (30 s by default, which let slow
+      // headers live ~57 s): once a second keeps them near their settings.
+      connectionsCheckingInterval: 1000,
+    },
+    createGatewayHandler(services, endpointTable, inFlight),
+  );
+  server.headersTimeout = timeouts.headersMs;
+  // A backstop for a body nobody reads: headers + body time (each handler's read has its own `bodyMs` timer).
+  server.requestTimeout = timeouts.headersMs + timeouts.bodyMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  server.maxConnections = connections.max;
+  server.maxRequestsPerSocket = connections.maxRequestsPerSocket;
 
-  let host = options.host ?? settings.host;
-  if (keys.size === 0 && !loopbackHosts.has(host)) {
-    logger.warn(
-      { requestedHost: host },
-      `no gateway keys are configured, so the gateway binds to 127.0.0.1 only instead of ${host}; create a key (infermux keys create) to serve other hosts`,
-    );
-    host = '127.0.0.1';
-  }
   const port = options.port ?? settings.port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
@@ -175,9 +194,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       ledger: settings.ledger.path,
       adminApi: adminToken ? 'on' : `off (set ${settings.adminTokenEnv})`,
     },
-    keys.size === 0
-      ? `infermux gateway listening on ${url} (bound to 127.0.0.1 because no gateway keys are configured; requests need no key)`
-      : `infermux gateway listening on ${url}`,
+    auth.requiresKey(keys.size)
+      ? `infermux gateway listening on ${url}`
+      : `infermux gateway listening on ${url} (requests need no key: ${auth.mode === 'none' ? 'server.auth is "none"' : 'loopback and no gateway key exists yet'})`,
   );
 
   let closing: Promise<void> | undefined;

@@ -57,8 +57,10 @@ export { type JobRef, type WaitForJobOptions, waitForJob } from './jobs/wait-for
 export {
   formatModelRef,
   isPinnedRevision,
+  MAX_MODEL_REF_LENGTH,
   type ModelId,
   type ModelRef,
+  modelIdPath,
   parseModelRef,
   toModelRef,
 } from './model/model-ref';

@@ -1,4 +1,4 @@
-import type { Warning } from '@infermux/core';
+import { modelIdPath, type Warning } from '@infermux/core';
 
 export const DEFAULT_ROUTER_URL = 'https://router.huggingface.co';
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
@@ -37,11 +37,14 @@ export function resolveRouterBase(configured: string | undefined): RouterBase {
 const modelPaths = new Map<string, string>();
 const MAX_CACHED_MODEL_PATHS = 1024;
 
-/** Model ids keep their `/`; each part is encoded on its own. Cached: the same few ids are sent over and over. */
+/**
+ * Model ids keep their `/`; each part is encoded on its own, and `.`/`..`/empty parts are refused (core's
+ * `modelIdPath`), so a URL never leaves the model's own path. Cached: the same few ids are sent over and over.
+ */
 export function modelPath(id: string): string {
   let path = modelPaths.get(id);
   if (path === undefined) {
-    path = id.split('/').map(encodeURIComponent).join('/');
+    path = modelIdPath(id);
     if (modelPaths.size >= MAX_CACHED_MODEL_PATHS) modelPaths.clear();
     modelPaths.set(id, path);
   }

@@ -3,8 +3,7 @@ import type { GatewayStore } from '@infermux/server';
 import { exitCodes } from '../exit-codes';
 import type { CliContext } from '../runtime/cli-context';
 
-// Loaded only by these commands: the gateway pulls in SQLite, pino and an HTTP server.
-const loadGateway = () => import('@infermux/server');
+import { loadGateway } from '../runtime/load-gateway';
 
 async function withStore<T>(context: CliContext, use: (store: GatewayStore) => Promise<T>): Promise<T> {
   const [{ config }, gateway] = await Promise.all([context.loadConfig(), loadGateway()]);

@@ -21,5 +21,6 @@ export default function setup(): void {
   const bin = join(root, 'dist/bin.js');
   const built = existsSync(bin) ? statSync(bin).mtimeMs : 0;
   if (built >= Math.max(newestSource(join(root, 'src')), statSync(join(root, 'tsup.config.ts')).mtimeMs)) return;
-  execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
+  // The build script, not bare tsup: it empties dist/ first, so no stale chunk lingers.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,6 +1,7 @@
 import {
   type ForwardResponse,
   InfermuxError,
+  isTaskId,
   isUnsupportedOperation,
   type JobStatus,
   type RequestOptions,
@@ -10,8 +11,11 @@ import {
   waitForJob,
 } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
+import { mediaType } from '../http/content-type';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
+import { shutdownError } from '../http/shutdown-error';
+import { estimateAdmission } from './admission-estimate';
 
 export interface TaskCall<T extends TaskId> {
   task: T;
@@ -46,8 +50,9 @@ function noteFailure(context: RequestContext, error: unknown): InfermuxError {
   return timedOut(context) ?? typed;
 }
 
-/** The gateway's own request deadline wins over whatever the abort surfaced as. */
+/** The gateway's own request deadline or shutdown wins over whatever the abort surfaced as. */
 function timedOut(context: RequestContext): InfermuxError | undefined {
+  if (context.abort.signal.aborted && context.abort.signal.reason === 'shutdown') return shutdownError();
   if (context.abort.signal.aborted && context.abort.signal.reason === 'timeout') {
     return new InfermuxError({
       code: 'gateway_timeout',
@@ -57,9 +62,22 @@ function timedOut(context: RequestContext): InfermuxError | undefined {
   return undefined;
 }
 
-function begin(context: RequestContext, call: TaskCall<TaskId>): void {
+/**
+ * Books the call on the request and reserves its estimate against the key's token and budget limits before
+ * anything goes upstream (a 402/429 here costs nothing); the gateway settles it to the actual when the request ends.
+ */
+async function begin(context: RequestContext, services: GatewayServices, call: TaskCall<TaskId>): Promise<void> {
   context.task = call.task;
   context.route = call.model;
+  const key = context.key;
+  // One reservation per request: a job awaited after a failed direct run does not reserve twice.
+  if (!key || context.reservation) return;
+  const estimate = estimateAdmission(
+    call.input,
+    services.engine.pricesFor(call.model),
+    services.settings.admission.defaultOutputTokens,
+  );
+  context.reservation = await services.admission.reserve(key, estimate);
 }
 
 export async function runTask<T extends TaskId>(
@@ -67,7 +85,7 @@ export async function runTask<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<RunResult<T>> {
-  begin(context, call);
+  await begin(context, services, call);
   try {
     const result = await context.upstream(() =>
       services.engine.client.run(call.task, {
@@ -95,7 +113,7 @@ async function openTaskStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
-  begin(context, call);
+  await begin(context, services, call);
   const stream = services.engine.client.stream(call.task, {
     model: call.model,
     input: call.input,
@@ -122,6 +140,7 @@ export async function relayStream<T extends TaskId>(
 ): Promise<void> {
   const opened = await openTaskStream(context, services, call);
   context.clearDeadline();
+  settleBeforeEnd(context, opened.result);
   await pipeStream(context, opened.first, opened.rest, framing);
   await settleStream(context, opened.result);
 }
@@ -136,7 +155,7 @@ export async function relayForwardedStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<void> {
-  begin(context, call);
+  await begin(context, services, call);
   let forwarded: ForwardResponse<T>;
   try {
     forwarded = await context.upstream(() =>
@@ -155,7 +174,19 @@ export async function relayForwardedStream<T extends TaskId>(
   }
   context.provider = forwarded.provider;
   context.model = modelLabel(forwarded.model);
+  // Only an event stream is relayed as it came: any other body (an upstream echoing our request, an error
+  // page) could carry what the caller must not see, so it becomes a mapped error and is never read.
+  if (mediaType(forwarded.contentType) !== 'text/event-stream') {
+    await (forwarded.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]?.().return?.();
+    forwarded.result.catch(() => undefined);
+    throw new InfermuxError({
+      code: 'provider_bad_response',
+      message: `${forwarded.provider} answered a streamed request with ${mediaType(forwarded.contentType) || 'no content type'} instead of an event stream.`,
+      provider: forwarded.provider,
+    });
+  }
   context.clearDeadline();
+  settleBeforeEnd(context, forwarded.result);
   await pipeBytes(context, forwarded.body as AsyncIterable<Uint8Array>);
   await settleStream(context, forwarded.result);
 }
@@ -170,7 +201,7 @@ export async function forwardAnswer<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<Uint8Array> {
-  begin(context, call);
+  await begin(context, services, call);
   try {
     const forwarded = await context.upstream(() =>
       services.engine.client.forward(call.task, {
@@ -190,6 +221,16 @@ export async function forwardAnswer<T extends TaskId>(
   }
 }
 
+/** With a `before-response` ledger, a stream's row needs its usage: book the result before the row is committed. */
+function settleBeforeEnd(context: RequestContext, result: Promise<Omit<RunResult, 'output'>>): void {
+  const commit = context.beforeEnd;
+  if (commit)
+    context.beforeEnd = async () => {
+      await settleStream(context, result);
+      await commit();
+    };
+}
+
 /** Books a stream's final result, or what its failure says. */
 export async function settleStream(context: RequestContext, result: Promise<Omit<RunResult, 'output'>>): Promise<void> {
   try {
@@ -204,6 +245,8 @@ export function encodeJobId(task: TaskId, provider: string, jobId: string): stri
   return `job_${Buffer.from(JSON.stringify([task, provider, jobId])).toString('base64url')}`;
 }
 
+const jobIdPattern = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,256}$/;
+
 export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string } {
   try {
     if (id.startsWith('job_')) {
@@ -212,7 +255,8 @@ export function decodeJobId(id: string): { task: TaskId; provider: string; jobId
         string,
         string,
       ];
-      if (typeof task === 'string' && typeof provider === 'string' && typeof jobId === 'string')
+      // The id is caller input: the job id goes into an upstream URL, so it must be an identifier.
+      if (isTaskId(task) && typeof provider === 'string' && typeof jobId === 'string' && jobIdPattern.test(jobId))
         return { task, provider, jobId };
     }
   } catch {
@@ -230,7 +274,7 @@ export async function submitTaskJob<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<JobStatus<T> & { provider: string }> {
-  begin(context, call);
+  await begin(context, services, call);
   try {
     const status = await context.upstream(() =>
       services.engine.client.submit(call.task, {

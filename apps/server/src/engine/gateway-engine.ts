@@ -3,6 +3,8 @@ import {
   createClientFromConfig,
   type InfermuxConfig,
   isTaskId,
+  type PriceEntry,
+  PriceTable,
   type ProviderConfig,
   type ProviderFactory,
   parseModelRef,
@@ -17,6 +19,8 @@ export interface GatewayEngine {
   /** The task a model runs, from a provider that can describe models (the HF Hub's `pipeline_tag`). */
   inferTask(model: string, signal?: AbortSignal): Promise<TaskId | undefined>;
   providerNames: string[];
+  /** Every price that may apply to a model or route (each target's, or each provider's for a bare id). */
+  pricesFor(model: string): PriceEntry[];
   /** Providers that had no configuration and could not start on defaults (e.g. no base URL). */
   skippedProviders: string[];
 }
@@ -81,6 +85,13 @@ export function createGatewayEngine(
     overrides: { allowFilePaths: false },
   });
   const routes = config.routes ?? {};
+  const prices = new PriceTable(config.prices);
+  const priceOf = (target: { provider?: string; model: string; price?: PriceEntry }, providers: string[]) => {
+    const reference = parseModelRef(target.model);
+    const provider = target.provider ?? reference.provider;
+    if (target.price) return [target.price];
+    return (provider ? [provider] : providers).map((name) => prices.lookup(name, reference));
+  };
   return {
     client,
     routeNames: Object.keys(routes),
@@ -103,5 +114,10 @@ export function createGatewayEngine(
     },
     providerNames: client.providers.names(),
     skippedProviders: skipped,
+    pricesFor(model) {
+      const names = client.providers.names();
+      const targets = Object.hasOwn(routes, model) ? (routes[model]?.targets ?? []) : [{ model }];
+      return targets.flatMap((target) => priceOf(target, names)).filter((price) => price !== undefined);
+    },
   };
 }

@@ -12,6 +12,21 @@ export function unsupportedMediaType(found: string, expected: string): InfermuxE
   });
 }
 
+/** Deeper bodies are refused: no request shape needs it, and recursive code further on (String(), zod) would overflow. */
+export const MAX_JSON_DEPTH = 64;
+
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current))
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
 /** Parses bytes as a JSON object; a syntax error becomes a 400 that says where it broke. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) {
@@ -35,6 +50,13 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
     throw new InfermuxError({
       code: 'caller_invalid_input',
       message: `The request body must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`,
+      details: { field: 'body' },
+    });
+  }
+  if (deeperThan(value, MAX_JSON_DEPTH)) {
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
       details: { field: 'body' },
     });
   }

@@ -3,6 +3,7 @@ import { InfermuxError, type StreamPart } from '@infermux/core';
 import { streamErrorEvent } from '../wire/error-response';
 import type { RequestContext } from './request-context';
 import { startEventStream } from './respond';
+import { shutdownError } from './shutdown-error';
 
 export interface StreamFraming {
   /** SSE text for one part ('' to skip it). */
@@ -71,6 +72,7 @@ export async function pipeStream(
     if (!response.destroyed) pending += inBandError(context, error);
   } finally {
     flush();
+    await context.beforeEnd?.();
     response.end();
   }
 }
@@ -79,13 +81,10 @@ export async function pipeStream(
 function inBandError(context: RequestContext, error: unknown): string {
   const typed =
     context.abort.signal.reason === 'shutdown'
-      ? new InfermuxError({
-          code: 'provider_stream_interrupted',
-          message: 'The gateway is shutting down; the stream was cut at the drain deadline.',
-        })
+      ? shutdownError('stream')
       : InfermuxError.from(error, { code: 'provider_stream_interrupted' });
   context.error = typed;
-  return `data: ${streamErrorEvent(context.format, typed)}\n\n`;
+  return `data: ${streamErrorEvent(context.format, typed, context.id)}\n\n`;
 }
 
 /**
@@ -117,6 +116,7 @@ export async function pipeBytes(context: RequestContext, body: AsyncIterable<Uin
   } catch (error) {
     if (!response.destroyed) response.write(inBandError(context, error));
   } finally {
+    await context.beforeEnd?.();
     response.end();
   }
 }

@@ -9,8 +9,16 @@ function tooLarge(limit: number, what: string): InfermuxError {
   });
 }
 
+const bodyTimeouts = new WeakMap<IncomingMessage, number>();
+
+/** The gateway's body timeout for this request (`server.timeouts.bodyMs`), counted from when reading starts. */
+export function setBodyTimeout(request: IncomingMessage, ms: number): void {
+  bodyTimeouts.set(request, ms);
+}
+
 /**
- * Reads the whole request body, refusing it as soon as it passes `limit` (from
+ * Reads the whole request body within its body timeout (a trickled body, or one shorter than its
+ * Content-Length, gets a 408 instead of holding the connection), refusing it as soon as it passes `limit` (from
  * Content-Length when announced, otherwise while counting), so an oversized upload
  * never sits in memory.
  */
@@ -24,11 +32,28 @@ export function readBody(request: IncomingMessage, limit: number, what: string):
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const timeoutMs = bodyTimeouts.get(request);
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            failed = true;
+            chunks.length = 0;
+            reject(
+              new InfermuxError({
+                code: 'caller_body_timeout',
+                message: `The request body did not arrive within ${timeoutMs} ms (server.timeouts.bodyMs): got ${size} bytes${announced === undefined ? '' : ` of the ${announced} announced`}.`,
+                details: { field: 'body', timeoutMs },
+              }),
+            );
+          }, timeoutMs);
+    timer?.unref();
     request.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
       if (size > limit) {
         failed = true;
+        clearTimeout(timer);
         chunks.length = 0;
         reject(tooLarge(limit, what));
         return;
@@ -36,9 +61,11 @@ export function readBody(request: IncomingMessage, limit: number, what: string):
       chunks.push(chunk);
     });
     request.once('end', () => {
+      clearTimeout(timer);
       if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
     request.once('error', (error) => {
+      clearTimeout(timer);
       if (!failed)
         reject(
           new InfermuxError({

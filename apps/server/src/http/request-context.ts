@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Cost, InfermuxError, Usage } from '@infermux/core';
 import type { GatewayKey } from '../keys/gateway-key';
+import type { Reservation } from '../limits/key-admission';
 import type { ApiDialect } from '../wire/api-dialect';
 import { takeController } from './connection-controller';
 
@@ -21,6 +22,8 @@ export class RequestContext {
   params: Record<string, string> = {};
   query: URLSearchParams | undefined;
   key: GatewayKey | undefined;
+  /** What this request reserved against its key's limits; settled to the actual when it ends. */
+  reservation: Reservation | undefined;
   /** Ledger fields, filled as they become known. */
   task: string | undefined;
   route: string | undefined;
@@ -33,6 +36,10 @@ export class RequestContext {
   streamed = false;
   status = 0;
   error: InfermuxError | undefined;
+  /** Runs before the response's last bytes (the ledger's `before-response` commit); undefined otherwise. */
+  beforeEnd: (() => Promise<void>) | undefined;
+  /** The ledger row was already written by `beforeEnd`. */
+  rowRecorded = false;
 
   constructor(
     readonly request: IncomingMessage,

@@ -24,8 +24,19 @@ export function sendBody(
   headers['content-type'] = contentType;
   headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   if (extra) Object.assign(headers, extra);
-  response.writeHead(status, headers);
-  response.end(body);
+  const beforeEnd = context.beforeEnd;
+  if (!beforeEnd) {
+    response.writeHead(status, headers);
+    response.end(body);
+    return;
+  }
+  // Nothing leaves before the row is committed: an answered request always has its row.
+  const end = () => {
+    if (response.destroyed) return;
+    response.writeHead(status, headers);
+    response.end(body);
+  };
+  beforeEnd().then(end, end);
 }
 
 export function sendJson(context: RequestContext, status: number, value: unknown, extra?: OutgoingHttpHeaders): void {
@@ -38,7 +49,7 @@ export function sendError(context: RequestContext, error: unknown): void {
     ? error
     : new InfermuxError({ code: 'gateway_internal', message: 'Internal gateway error', cause: error });
   context.error = typed;
-  const { status, headers, body } = errorResponse(context.format, typed);
+  const { status, headers, body } = errorResponse(context.format, typed, context.id);
   sendBody(context, status, body, 'application/json', headers);
 }
 

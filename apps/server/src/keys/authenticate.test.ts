@@ -39,6 +39,7 @@ describe('gateway keys', () => {
         type: 'authentication_error',
         param: null,
         code: 'invalid_api_key',
+        request_id: reply.headers.get('x-request-id'),
       },
     });
     expect(reply.headers.get('x-request-id')).toMatch(/^req_/);
@@ -89,15 +90,17 @@ describe('gateway keys', () => {
     expect(hf.json()).toEqual({ error: expect.stringMatching(/over its limit/) });
   });
 
-  it('over budget → 402 with a clear message once the spend reaches it (costs from the price table)', async () => {
+  it('over budget → 402 with a clear message once the next request would not fit (costs from the price table)', async () => {
     const { key } = await createKey(fixture.gateway.url, { name: 'thrifty', budget: { amount: 0.015, period: 'day' } });
     expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(200); // spent 0.01
-    expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(200); // spent 0.02
+    // A second request would cost 0.01 more (0.02 > 0.015): refused before any upstream call, never overspent.
     const refused = await call(chatUrl, { headers: bearer(key), body: chatBody() });
     expect(refused.status).toBe(402);
     expect(refused.headers.get('x-should-retry')).toBe('false');
     expect(refused.json().error).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' });
-    expect(refused.json().error.message).toMatch(/has spent \$0\.0200 of its \$0\.015 per-day budget/);
+    expect(refused.json().error.message).toMatch(
+      /has spent or reserved \$0\.0100 of its \$0\.015 per-day budget and this request may cost up to \$0\.0100/,
+    );
   });
 
   it('allowed models: another model → 403', async () => {

@@ -1,6 +1,7 @@
 import { InfermuxError } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
 import type { RequestContext } from '../http/request-context';
+import { allowedModelAdmits } from './allowed-models';
 
 function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -9,13 +10,13 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 /**
- * Checks the caller's gateway key (Bearer). With no key configured at all the gateway is
- * open (it is then bound to 127.0.0.1 only). Provider tokens are never accepted here.
+ * Checks the caller's gateway key (Bearer) when the auth policy asks for one (always on a network bind).
+ * Provider tokens are never accepted here.
  */
-export function authenticate(context: RequestContext, services: GatewayServices): void {
+export async function authenticate(context: RequestContext, services: GatewayServices): Promise<void> {
   const registry = services.keys;
   registry.refresh();
-  if (registry.size === 0) return;
+  if (!services.auth.requiresKey(registry.size)) return;
   const secret = bearer(context.request.headers.authorization);
   if (!secret) {
     throw new InfermuxError({
@@ -39,17 +40,15 @@ export function authenticate(context: RequestContext, services: GatewayServices)
       details: { field: 'path' },
     });
   }
-  services.budgets.check(key);
+  await services.admission.checkBudget(key);
   services.limiter.admit(key);
 }
 
-/** Checks the model against the key's allowed models (route names or model references). */
+/** Checks the model against the key's allowed models (see `allowedModelAdmits` for the forms an entry takes). */
 export function admitModel(context: RequestContext, model: string): void {
   const key = context.key;
   if (!key?.allowedModels) return;
-  // `hf:org/name@rev` is allowed by an entry naming it exactly or by its bare id `org/name`.
-  const bareId = model.replace(/^[a-z][a-z0-9-]*:(?=[^/]*\/)/, '').split('@')[0];
-  if (key.allowedModels.includes(model) || (bareId !== undefined && key.allowedModels.includes(bareId))) return;
+  if (key.allowedModels.some((entry) => allowedModelAdmits(entry, model))) return;
   throw new InfermuxError({
     code: 'auth_forbidden',
     message: `Gateway key "${key.name}" may not use model "${model}"; allowed: ${key.allowedModels.join(', ')}.`,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { nativeModuleError } from './native-module-error';
 
 export type GatewayDatabase = Database.Database;
 
@@ -53,7 +54,12 @@ const migrations = [
  */
 export function openDatabase(path: string): GatewayDatabase {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const database = new Database(path);
+  let database: GatewayDatabase;
+  try {
+    database = new Database(path);
+  } catch (error) {
+    throw nativeModuleError(error) ?? error;
+  }
   database.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit is in the WAL file before it returns (safe against a process
   // crash); only an OS crash or power loss can lose the last commits. FULL would fsync each batch.

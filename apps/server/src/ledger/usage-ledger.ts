@@ -83,6 +83,30 @@ export class UsageLedger {
     });
   }
 
+  /** Rows waiting for the group commit of `recordCommitted`, and who waits on them. */
+  private committedWaiters: Array<() => void> = [];
+
+  /**
+   * Queues a row and resolves once it is committed (`commit: before-response`). Rows recorded in the same
+   * turn of the event loop share one transaction (group commit), so the cost is one commit per turn, not
+   * per request. Resolves after a failed commit too (the row stays queued and the failure is reported):
+   * a response is never held forever by the ledger.
+   */
+  recordCommitted(row: LedgerRow): Promise<void> {
+    this.queue.push(row);
+    return new Promise((resolve) => {
+      if (this.committedWaiters.length === 0) setImmediate(() => this.commitGroup());
+      this.committedWaiters.push(resolve);
+    });
+  }
+
+  private commitGroup(): void {
+    const waiters = this.committedWaiters;
+    this.committedWaiters = [];
+    this.flush();
+    for (const resolve of waiters) resolve();
+  }
+
   record(row: LedgerRow): void {
     this.queue.push(row);
     if (this.flushIntervalMs === 0 || this.queue.length >= 512) {

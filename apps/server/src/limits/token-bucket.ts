@@ -1,7 +1,4 @@
-/**
- * A bucket of `capacity` units refilled continuously over one minute. It may go negative
- * when usage is only known afterwards (tokens): the debt is paid back before the next request.
- */
+/** A bucket of `capacity` units refilled continuously over one minute (requests per minute). */
 export class TokenBucket {
   private level: number;
   private updatedAt: number;
@@ -31,16 +28,5 @@ export class TokenBucket {
       return 0;
     }
     return Math.ceil((amount - this.level) / this.perMs);
-  }
-
-  /** Ms until the bucket is above zero again (0 when it already is). */
-  waitForPositive(now: number): number {
-    this.refill(now);
-    return this.level > 0 ? 0 : Math.ceil((-this.level + 1) / this.perMs);
-  }
-
-  spend(amount: number, now: number): void {
-    this.refill(now);
-    this.level -= amount;
   }
 }

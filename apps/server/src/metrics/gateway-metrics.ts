@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { BoundedLabels, foldBreakerStates } from './bounded-labels';
 import { DeferredCounter } from './deferred-counter';
 import { type HistogramSeries, PlainHistogram } from './plain-histogram';
 
@@ -49,8 +50,11 @@ export class GatewayMetrics {
       breakerStates?: () => Array<{ provider: string; model: string; state: string }>;
       /** Requests being handled right now; read at scrape time (no per-request gauge update). */
       inFlight?: () => number;
+      /** Models named in the config (route targets): always their own label; others are bounded. */
+      configuredModels?: ReadonlySet<string>;
     } = {},
   ) {
+    const modelLabels = new BoundedLabels(options.configuredModels ?? new Set());
     const registers = [this.registry];
     this.requests = new DeferredCounter({
       name: 'infermux_requests_total',
@@ -118,8 +122,9 @@ export class GatewayMetrics {
       collect() {
         if (!breakerStates) return;
         this.reset();
-        for (const entry of breakerStates())
-          this.set({ provider: entry.provider, model: entry.model }, breakerStateValue[entry.state] ?? -1);
+        const states = breakerStates().map((entry) => ({ ...entry, state: breakerStateValue[entry.state] ?? -1 }));
+        for (const entry of foldBreakerStates(states, modelLabels))
+          this.set({ provider: entry.provider, model: entry.model }, entry.state);
       },
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'infermux_' });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getTask, InfermuxError, isTaskId, type RunResult, type TaskId } from '@infermux/core';
+import { getTask, InfermuxError, isTaskId, parseModelRef, type RunResult, type TaskId } from '@infermux/core';
 import { relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { isJsonMediaType, mediaType } from '../http/content-type';
@@ -245,6 +245,13 @@ async function answerCompletionBody(
 }
 
 async function answerHf(context: RequestContext, services: GatewayServices): Promise<void> {
+  // The router decodes the path; an encoded `/`, `\` or `.` in it would change which path the model names.
+  if (/%(2f|5c|2e)/i.test(context.path))
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'The model in the path must not contain encoded "/", "\\" or "." (%2F, %5C, %2E): send it as org/name.',
+      details: { field: 'model' },
+    });
   const path = parseHfPath(context.params.model as string);
   if (!path.model)
     throw new InfermuxError({
@@ -252,6 +259,7 @@ async function answerHf(context: RequestContext, services: GatewayServices): Pro
       message: 'Expected /models/{org}/{name}.',
       details: { field: 'model' },
     });
+  parseModelRef(path.model); // a 400 naming `model` before any Hub or upstream call
   admitModel(context, path.model);
   if (path.kind === 'chat') {
     // The HF router's chat route speaks OpenAI, errors included.

@@ -68,7 +68,14 @@ function videoInput(body: Record<string, unknown>): {
   }
   const model = typeof body.model === 'string' && body.model ? body.model : 'sora-2';
   const input: Record<string, unknown> = { prompt };
-  const seconds = body.seconds === undefined || body.seconds === null ? undefined : String(body.seconds);
+  const raw = body.seconds;
+  if (raw !== undefined && raw !== null && typeof raw !== 'string' && typeof raw !== 'number')
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'seconds: expected a whole number of seconds ("4", "8", "12").',
+      details: { field: 'seconds' },
+    });
+  const seconds = raw === undefined || raw === null ? undefined : String(raw);
   if (seconds !== undefined) {
     const duration = Number(seconds);
     if (!Number.isInteger(duration) || duration <= 0) {

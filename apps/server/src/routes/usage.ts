@@ -14,7 +14,7 @@ export const usageEndpoint: Endpoint = {
   auth: 'key-or-admin',
   summary:
     'Usage aggregated by key, model or day (`?by=key|model|day&since=ISO date`). The admin token sees all keys; a gateway key sees its own.',
-  handle(context, services) {
+  async handle(context, services) {
     const by = context.query?.get('by') ?? 'key';
     if (!groupings.has(by))
       throw new InfermuxError({
@@ -34,7 +34,7 @@ export const usageEndpoint: Endpoint = {
     const header = context.request.headers.authorization ?? '';
     const isAdmin =
       services.adminToken !== undefined && constantTimeEqual(header.replace(/^Bearer\s+/i, ''), services.adminToken);
-    if (!isAdmin) authenticate(context, services);
+    if (!isAdmin) await authenticate(context, services);
     services.ledger.flush();
     const rows = services.ledger.summary({ by: by as 'key', since, keyId: isAdmin ? undefined : context.key?.id });
     sendJson(context, 200, {

@@ -1,5 +1,6 @@
 import type { ErrorCode, InfermuxError } from '@infermux/core';
 import type { ApiDialect } from './api-dialect';
+import { callerMessage, hasFixedMessage } from './caller-message';
 
 export interface ErrorResponse {
   status: number;
@@ -63,8 +64,9 @@ function statusOf(error: InfermuxError): number {
 function retryHeaders(error: InfermuxError, status: number): Record<string, string> {
   const headers: Record<string, string> = { 'x-infermux-error-code': error.code };
   if (error.retryAfterMs !== undefined && (status === 429 || status === 503)) {
-    // Both forms, both honest and under a minute (openai-node ignores larger values in most versions).
-    const ms = Math.max(0, Math.min(Math.ceil(error.retryAfterMs), 59_000));
+    // Both forms, honest: the wait the message states (a shorter header would only earn another 429;
+    // openai-node falls back to its own backoff for values over a minute).
+    const ms = Math.max(0, Math.ceil(error.retryAfterMs));
     headers['retry-after-ms'] = String(ms);
     headers['retry-after'] = String(Math.ceil(ms / 1000));
   }
@@ -75,37 +77,60 @@ function retryHeaders(error: InfermuxError, status: number): Record<string, stri
   return headers;
 }
 
-export function errorResponse(format: ApiDialect, error: InfermuxError): ErrorResponse {
+/** The native envelope's error: the full fields, minus details that only describe our own sockets. */
+function nativeError(error: InfermuxError, message: string, status: number, requestId: string | undefined) {
+  const fields = error.toJSON();
+  if (hasFixedMessage(error)) delete fields.details;
+  return { ...fields, message, status, gatewayRequestId: requestId };
+}
+
+/**
+ * The error as the caller sees it: the message without internal addresses or socket codes (see
+ * `callerMessage`; the full error stays in logs and the ledger) and the request id to quote.
+ */
+export function errorResponse(format: ApiDialect, error: InfermuxError, requestId?: string): ErrorResponse {
   const status = statusOf(error);
   const headers = retryHeaders(error, status);
+  const message = callerMessage(error);
   let body: unknown;
   if (format === 'openai') {
     body = {
       error: {
-        message: error.message,
+        message,
         type: openaiType(status, error.code),
         param: paramOf(error),
         code: openaiCodeOf(error),
+        request_id: requestId ?? null,
       },
     };
   } else if (format === 'hf') {
-    // HF bodies are `{"error": "..."}`; a loading model adds `estimated_time` in seconds.
+    // HF bodies are exactly `{"error": "..."}` (the request id is in the x-request-id header); a loading
+    // model adds `estimated_time` in seconds.
     body =
       error.code === 'provider_model_loading' && error.retryAfterMs !== undefined
-        ? { error: error.message, estimated_time: error.retryAfterMs / 1000 }
-        : { error: error.message };
+        ? { error: message, estimated_time: error.retryAfterMs / 1000 }
+        : { error: message };
   } else {
-    body = { error: { ...error.toJSON(), status } };
+    body = { error: nativeError(error, message, status, requestId) };
   }
   return { status, headers, body: JSON.stringify(body) };
 }
 
 /** The in-band error event for an SSE stream that already started (OpenAI and HF clients read `error`). */
-export function streamErrorEvent(format: ApiDialect, error: InfermuxError): string {
+export function streamErrorEvent(format: ApiDialect, error: InfermuxError, requestId?: string): string {
   const status = statusOf(error);
-  if (format === 'hf') return JSON.stringify({ error: error.message, error_type: error.code });
-  if (format === 'native') return JSON.stringify({ type: 'error', error: { ...error.toJSON(), status } });
+  const message = callerMessage(error);
+  if (format === 'hf') return JSON.stringify({ error: message, error_type: error.code });
+  if (format === 'native') {
+    return JSON.stringify({ type: 'error', error: nativeError(error, message, status, requestId) });
+  }
   return JSON.stringify({
-    error: { message: error.message, type: openaiType(status, error.code), param: null, code: openaiCodeOf(error) },
+    error: {
+      message,
+      type: openaiType(status, error.code),
+      param: null,
+      code: openaiCodeOf(error),
+      request_id: requestId ?? null,
+    },
   });
 }

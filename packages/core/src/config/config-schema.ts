@@ -27,6 +27,8 @@ export const revisionPolicySchema = z.enum(['warn', 'strict', 'pinned-only']);
  * Sections are owned by the modules that use them; unknown keys are rejected.
  */
 export const configSchema = z.strictObject({
+  /** The JSON Schema an editor checks this file against (`infermux config schema`); ignored here. */
+  $schema: z.string().optional(),
   providers: z
     .record(
       z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case letters, digits and dashes'),

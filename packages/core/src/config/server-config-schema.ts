@@ -36,22 +36,48 @@ export const configuredKeySchema = keyLimitsSchema.extend({
 
 /** The `server` section: everything the gateway reads at start. */
 export const serverConfigSchema = z.strictObject({
-  /** Interface to bind. Forced to 127.0.0.1 while no gateway key exists. */
+  /**
+   * Interface to bind. A non-loopback address (`0.0.0.0`, a LAN address) needs a gateway key at start and
+   * refuses every request without one, whatever later happens to the keys (see `auth`).
+   */
   host: z.string().min(1).default('127.0.0.1'),
+  /**
+   * `keys`: requests need a gateway key — always on a non-loopback bind; on loopback once any key exists.
+   * `none`: no key is asked for; refused at start on a non-loopback bind unless `allowUnauthenticatedNetwork`.
+   */
+  auth: z.enum(['keys', 'none'], { error: 'expected "keys" or "none"' }).default('keys'),
+  /** Must be `true` (in so many words) for `auth: none` on a non-loopback bind: anyone who can reach it can spend. */
+  allowUnauthenticatedNetwork: z.boolean().default(false),
   port: z.int({ error: 'expected a port number' }).min(0).max(65_535, 'expected a port ≤ 65535').default(8080),
   /** Env variable that holds the admin token guarding `/admin/*`; admin API off when unset. */
   adminTokenEnv: envNameSchema.default('INFERMUX_ADMIN_TOKEN'),
   keys: z.array(configuredKeySchema).default([]),
   /** Defaults for every key that does not set its own. */
   limits: keyLimitsSchema.default({}),
+  admission: z
+    .strictObject({
+      /**
+       * Output tokens reserved for a request that sets no `max_tokens` (tpm and budgets reserve the input
+       * estimate plus this before calling upstream, and settle to the actual usage at the end).
+       */
+      defaultOutputTokens: positiveInt.default(1024),
+    })
+    .default({ defaultOutputTokens: 1024 }),
   ledger: z
     .strictObject({
       /** SQLite file (WAL mode) for keys and the usage ledger. `:memory:` keeps nothing. */
       path: z.string().min(1).default('.infermux/gateway.sqlite'),
       /** Rows are committed in small batches this often (0 = one transaction per request). */
       flushIntervalMs: z.int().min(0).max(5_000).default(10),
+      /**
+       * `batched`: the response goes out, its row is committed with the next batch (a crash can lose the
+       * last batch). `before-response`: the response waits for its row's commit (group commit).
+       */
+      commit: z
+        .enum(['batched', 'before-response'], { error: 'expected "batched" or "before-response"' })
+        .default('batched'),
     })
-    .default({ path: '.infermux/gateway.sqlite', flushIntervalMs: 10 }),
+    .default({ path: '.infermux/gateway.sqlite', flushIntervalMs: 10, commit: 'batched' }),
   bodyLimits: z
     .strictObject({
       /** Largest JSON request body. */
@@ -66,10 +92,23 @@ export const serverConfigSchema = z.strictObject({
       requestMs: positiveInt.default(600_000),
       /** Time allowed to receive a request's headers (slowloris guard). */
       headersMs: positiveInt.default(30_000),
+      /** Time allowed to receive a request's body once its headers are in (slow-body guard). */
+      bodyMs: positiveInt.default(30_000),
       /** Idle keep-alive connections are closed after this. */
       keepAliveMs: positiveInt.default(65_000),
     })
-    .default({ requestMs: 600_000, headersMs: 30_000, keepAliveMs: 65_000 }),
+    .default({ requestMs: 600_000, headersMs: 30_000, bodyMs: 30_000, keepAliveMs: 65_000 }),
+  connections: z
+    .strictObject({
+      /**
+       * Open client connections at most; more are closed at once. Keep it well under the process's file
+       * descriptor limit (`ulimit -n`), which upstream sockets and the ledger share.
+       */
+      max: positiveInt.default(512),
+      /** Requests served on one keep-alive connection before it is closed (0 = no limit). */
+      maxRequestsPerSocket: z.int().min(0).default(1000),
+    })
+    .default({ max: 512, maxRequestsPerSocket: 1000 }),
   shutdown: z
     .strictObject({
       /** On SIGTERM, in-flight requests and streams get this long to finish. */

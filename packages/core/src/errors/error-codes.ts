@@ -12,6 +12,8 @@ export const errorCodes = {
   caller_payload_too_large: { status: 413, retryable: false },
   caller_model_not_found: { status: 404, retryable: false },
   caller_aborted: { status: 499, retryable: false },
+  // The caller's request body did not arrive within the gateway's body timeout (a slow or short body).
+  caller_body_timeout: { status: 408, retryable: false },
   // Credentials.
   auth_missing_credentials: { status: 401, retryable: false },
   auth_invalid_credentials: { status: 401, retryable: false },
@@ -41,6 +43,13 @@ export const errorCodes = {
   gateway_timeout: { status: 504, retryable: false },
   gateway_not_found: { status: 404, retryable: false },
   gateway_internal: { status: 500, retryable: false },
+  // An optional part is not installed or not built (the gateway package, its native SQLite module).
+  gateway_dependency_missing: { status: 500, retryable: false },
+  // The gateway ran out of its own resources (file descriptors, memory, a full connection pool): says nothing
+  // about the upstream, so it is not retryable at the router (and never counts against a target's health).
+  gateway_overloaded: { status: 503, retryable: false },
+  // The gateway cut the request while shutting down (drain deadline passed).
+  gateway_shutdown: { status: 503, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCodes;

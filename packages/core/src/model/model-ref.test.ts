@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
-import { formatModelRef, isPinnedRevision, parseModelRef } from './model-ref';
+import { formatModelRef, isPinnedRevision, modelIdPath, parseModelRef } from './model-ref';
 
 describe('parseModelRef', () => {
   it.each([
@@ -33,6 +33,22 @@ describe('parseModelRef', () => {
     ['https://example.com/model', 'a URL is not a model id'],
     ['org/name@bad..rev', 'not a valid git revision'],
     ['org/my model', 'whitespace'],
+    ['..', 'cannot be empty, "." or ".."'],
+    ['../whoami-v2', 'cannot be empty, "." or ".."'],
+    ['org/..', 'cannot be empty, "." or ".."'],
+    ['./name', 'cannot be empty, "." or ".."'],
+    ['hf:../x', 'cannot be empty, "." or ".."'],
+    ['org//name', 'at most one "/"'],
+    ['org%2Fname', '"%"'],
+    ['%2e%2e', '"%"'],
+    ['org/na\u0000me', 'control character'],
+    ['org/na\nme', 'control character'],
+    ['org/na\u0085me', 'control character'],
+    ['org\\name', '"\\"'],
+    ['org/\ud800name', 'lone surrogate'],
+    ['org/name@main/./x', 'not a valid git revision'],
+    ['org/name@a//b', 'not a valid git revision'],
+    [`org/${'a'.repeat(600)}`, 'longer than 512'],
   ])('rejects %j', (text, reason) => {
     const error = (() => {
       try {
@@ -59,4 +75,26 @@ describe('parseModelRef', () => {
     expect(isPinnedRevision('0123456')).toBe(false);
     expect(isPinnedRevision(undefined)).toBe(false);
   });
+});
+
+describe('modelIdPath', () => {
+  it('encodes each part and keeps the one "/"', () => {
+    expect(modelIdPath('org/name v2')).toBe('org/name%20v2');
+    expect(modelIdPath('gpt2')).toBe('gpt2');
+  });
+
+  it.each(['..', '../x', 'org/..', '.', '', 'a//b', 'org/\ud800', 'a%2Fb', 'a\u0000b'])(
+    'refuses %j with a 400 naming the model field (never throws a URIError)',
+    (id) => {
+      let caught: unknown;
+      try {
+        modelIdPath(id);
+      } catch (error) {
+        caught = error;
+      }
+      expect(InfermuxError.isInstance(caught)).toBe(true);
+      expect((caught as InfermuxError).status).toBe(400);
+      expect((caught as InfermuxError).details?.field).toBe('model');
+    },
+  );
 });

@@ -21,8 +21,19 @@ export type ModelId =
   | 'distilbert/distilbert-base-uncased-finetuned-sst-2-english'
   | (string & {});
 
+/**
+ * Longest model reference accepted (characters). Hub repo ids are at most 96 characters per part and git
+ * refs rarely pass 200; the cap keeps caller-chosen names from growing logs, metrics and caches.
+ */
+export const MAX_MODEL_REF_LENGTH = 512;
+
 const providerPattern = /^[a-z][a-z0-9-]*$/;
+// Control characters (C0, DEL, C1), `%` (an encoded `/` or `.` would be decoded again further on) and `\`.
+const forbiddenCharacters = /[\p{Cc}%\\]/u;
 const commitPattern = /^[0-9a-f]{40}$/;
+// With the `u` flag an unpaired surrogate is a code point of category Cs (`String#isWellFormed` is ES2024).
+const loneSurrogate = /\p{Cs}/u;
+const wellFormed = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD');
 
 function invalid(text: string, why: string): InfermuxError {
   return new InfermuxError({
@@ -35,6 +46,11 @@ function invalid(text: string, why: string): InfermuxError {
 export function parseModelRef(text: string): ModelRef {
   const trimmed = text.trim();
   if (!trimmed) throw invalid(text, 'it is empty');
+  if (trimmed.length > MAX_MODEL_REF_LENGTH)
+    throw invalid(`${text.slice(0, 64)}…`, `it is longer than ${MAX_MODEL_REF_LENGTH} characters`);
+  if (loneSurrogate.test(trimmed)) throw invalid(wellFormed(text), 'it contains a lone surrogate (invalid UTF-16)');
+  if (forbiddenCharacters.test(trimmed))
+    throw invalid(text, 'it contains a control character, "%" or "\\" (send the name unencoded)');
   if (/^https?:\/\//i.test(trimmed)) {
     throw invalid(
       text,
@@ -76,18 +92,34 @@ export function parseModelRef(text: string): ModelRef {
     }
     revision = tail;
     if (!revision) throw invalid(text, 'the revision after "@" is empty');
-    if (/\s|\.\.|^\/|\/$|~|\^|\\/.test(revision)) throw invalid(text, `"${revision}" is not a valid git revision`);
+    if (/\s|\.\.|^\/|\/$|\/\/|~|\^|\\/.test(revision) || revision.split('/').includes('.'))
+      throw invalid(text, `"${revision}" is not a valid git revision`);
   }
   if (!id) throw invalid(text, 'the model id is empty');
   if (/\s/.test(id)) throw invalid(text, 'the model id contains whitespace');
   if (id.split('/').length > 2 || id.startsWith('/') || id.endsWith('/'))
     throw invalid(text, 'a model id has at most one "/" (org/name)');
+  if (id.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    throw invalid(text, 'a model id part cannot be empty, "." or ".."');
   if (variant !== undefined && !variant) throw invalid(text, 'the variant after ":" is empty');
   const ref: ModelRef = { id };
   if (provider) ref.provider = provider;
   if (revision) ref.revision = revision;
   if (variant) ref.variant = variant;
   return ref;
+}
+
+/**
+ * A model id as a URL path: each `/`-separated part percent-encoded, after checking it is an identifier
+ * (no `.`/`..`/empty part, no control character or lone surrogate), so it can never leave the model's own path.
+ */
+export function modelIdPath(id: string): string {
+  if (!id || id.length > MAX_MODEL_REF_LENGTH || loneSurrogate.test(id) || forbiddenCharacters.test(id))
+    throw invalid(wellFormed(id.slice(0, 64)), 'it is not a model identifier');
+  const segments = id.split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..'))
+    throw invalid(id, 'a model id part cannot be empty, "." or ".."');
+  return segments.map(encodeURIComponent).join('/');
 }
 
 export function formatModelRef(ref: ModelRef, options: { provider?: boolean } = {}): string {

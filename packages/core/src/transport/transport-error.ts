@@ -23,6 +23,9 @@ export function abortedError(provider: string | undefined, reason: unknown): Inf
   });
 }
 
+/** Our own process ran out of something: not the upstream's fault (see `gateway_overloaded`). */
+const localResourceCodes = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'ENOBUFS']);
+
 const phaseLimit = { 'first-byte': 'firstByteMs', idle: 'idleMs', total: 'totalMs', connect: 'connectMs' } as const;
 
 /** What went wrong on the wire, as an InfermuxError: caller abort, which timeout, or a network failure. */
@@ -56,6 +59,16 @@ export function translateTransportError(error: unknown, context: TransportErrorC
   if (error instanceof undiciErrors.HeadersTimeoutError) return timeout('first-byte');
   if (error instanceof undiciErrors.BodyTimeoutError) return timeout('idle');
   const code = (error as { code?: string } | undefined)?.code;
+  if (code !== undefined && localResourceCodes.has(code)) {
+    return new InfermuxError({
+      code: 'gateway_overloaded',
+      message: `Out of local resources (${code}) before reaching ${provider ?? 'the upstream'}`,
+      provider,
+      retryAfterMs: 1000,
+      details: { networkCode: code },
+      cause: error,
+    });
+  }
   return new InfermuxError({
     code: 'provider_network',
     message: `${provider ?? 'Upstream'} connection failed calling ${host}${code ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`,

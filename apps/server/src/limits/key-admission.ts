@@ -1,0 +1,129 @@
+import { InfermuxError, type KeyBudget, type KeyLimits } from '@infermux/core';
+import type { GatewayKey } from '../keys/gateway-key';
+import type { UsageLedger } from '../ledger/usage-ledger';
+import type { AdmissionStore, Claim, Meter, Refusal } from './admission-store';
+import { periodStart } from './budget-period';
+
+/** What a request is expected to use, before any upstream call. */
+export interface AdmissionEstimate {
+  /** Input estimate + `max_tokens` (or the configured default output tokens). */
+  tokens: number;
+  /** `tokens` (and images, …) at the highest price among the request's possible targets; 0 when unpriced. */
+  cost: number;
+}
+
+/** What a request reserved; settled to the actual usage when it ends. */
+export interface Reservation {
+  key: GatewayKey;
+  claims: Claim[];
+  /** Which claim is which, to settle each with its actual (`tokens` or `cost`). */
+  units: Array<keyof AdmissionEstimate>;
+}
+
+const TOKEN_REFILL_MS = 60_000;
+
+function budgetText(budget: KeyBudget): string {
+  return budget.period === 'total' ? 'total' : `per-${budget.period}`;
+}
+
+/**
+ * Per-key tokens-per-minute and budgets as reservations: each request reserves its estimate before calling
+ * upstream (refused with 429/402 if it does not fit) and settles to the actual at the end, so concurrent
+ * requests cannot all pass a check that only looked at what finished requests spent.
+ */
+export class KeyAdmission {
+  constructor(
+    private readonly store: AdmissionStore,
+    private readonly defaults: KeyLimits,
+    private readonly ledger: UsageLedger,
+  ) {}
+
+  budgetOf(key: GatewayKey): KeyBudget | undefined {
+    return key.budget ?? this.defaults.budget;
+  }
+
+  private budgetMeter(key: GatewayKey, now: number): Meter | undefined {
+    const budget = this.budgetOf(key);
+    if (!budget) return undefined;
+    const start = periodStart(budget.period, now);
+    return {
+      id: `budget:${key.id}`,
+      limit: budget.amount,
+      period: start,
+      initial: () => {
+        this.ledger.flush();
+        return this.ledger.spentSince(key.id, start);
+      },
+    };
+  }
+
+  private tokenMeter(key: GatewayKey): Meter | undefined {
+    const tpm = key.tpm ?? this.defaults.tpm;
+    return tpm === undefined ? undefined : { id: `tpm:${key.id}`, limit: tpm, refillMs: TOKEN_REFILL_MS };
+  }
+
+  /** Cheap refusal before the body is read: the budget is already spent. */
+  async checkBudget(key: GatewayKey, now = Date.now()): Promise<void> {
+    const meter = this.budgetMeter(key, now);
+    if (!meter) return;
+    const used = await this.store.used(meter, now);
+    if (used >= meter.limit) throw this.refusal(key, { claim: { meter, amount: 0 }, used, waitMs: undefined });
+  }
+
+  /** Reserves the estimate against every limit the key has, or throws the 402/429 of the first that does not fit. */
+  async reserve(key: GatewayKey, estimate: AdmissionEstimate, now = Date.now()): Promise<Reservation> {
+    const reservation: Reservation = { key, claims: [], units: [] };
+    const tokens = this.tokenMeter(key);
+    // A request larger than a whole minute's allowance waits for a full minute instead of never fitting.
+    if (tokens) this.add(reservation, 'tokens', { meter: tokens, amount: Math.min(estimate.tokens, tokens.limit) });
+    const budget = this.budgetMeter(key, now);
+    if (budget) this.add(reservation, 'cost', { meter: budget, amount: estimate.cost });
+    const refused = await this.store.reserve(reservation.claims, now);
+    if (refused) throw this.refusal(key, refused);
+    return reservation;
+  }
+
+  private add(reservation: Reservation, unit: keyof AdmissionEstimate, claim: Claim): void {
+    reservation.claims.push(claim);
+    reservation.units.push(unit);
+  }
+
+  /** Replaces the reservation with what the request actually used (the whole estimate released on failure). */
+  settle(reservation: Reservation, actual: AdmissionEstimate, now = Date.now()): Promise<void> {
+    return this.store.settle(
+      reservation.claims,
+      reservation.units.map((unit) => actual[unit]),
+      now,
+    );
+  }
+
+  /** Books usage that had no reservation (a job's status reporting its final usage). */
+  charge(key: GatewayKey, actual: AdmissionEstimate, now = Date.now()): Promise<void> {
+    const reservation: Reservation = { key, claims: [], units: [] };
+    const tokens = this.tokenMeter(key);
+    if (tokens && actual.tokens > 0) this.add(reservation, 'tokens', { meter: tokens, amount: 0 });
+    const budget = this.budgetMeter(key, now);
+    if (budget && actual.cost > 0) this.add(reservation, 'cost', { meter: budget, amount: 0 });
+    return this.settle(reservation, actual, now);
+  }
+
+  private refusal(key: GatewayKey, refused: Refusal): InfermuxError {
+    const { meter, amount } = refused.claim;
+    if (meter.refillMs === undefined) {
+      const budget = this.budgetOf(key) as KeyBudget;
+      return new InfermuxError({
+        code: 'policy_budget_exceeded',
+        message: `Gateway key "${key.name}" has spent or reserved $${refused.used.toFixed(4)} of its $${budget.amount} ${budgetText(budget)} budget${amount > 0 ? ` and this request may cost up to $${amount.toFixed(4)}` : ''}; requests are refused until ${budget.period === 'total' ? 'the budget is raised' : 'the next period starts'}.`,
+        details: { key: key.name, spent: refused.used, budget: budget.amount, period: budget.period, estimate: amount },
+      });
+    }
+    const waitMs = refused.waitMs ?? TOKEN_REFILL_MS;
+    return new InfermuxError({
+      code: 'policy_rate_limited',
+      // The same rounding as the Retry-After header, so the two always agree.
+      message: `Gateway key "${key.name}" is over its limit of ${meter.limit} tokens per minute (this request reserves ${Math.ceil(amount)}); retry in ${Math.ceil(waitMs / 1000)} s.`,
+      retryAfterMs: waitMs,
+      details: { key: key.name, limit: meter.limit, unit: 'tokens per minute', estimate: amount },
+    });
+  }
+}
