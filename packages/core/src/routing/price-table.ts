@@ -77,6 +77,20 @@ export class PriceTable {
     return this.resolve(provider, model, undefined, override)?.price;
   }
 
+  /**
+   * Whether some source may price a call before it is made: a configured or catalogue price, or a shipped
+   * entry for the model whose conditions (hardware, reported credits) only the answer will settle.
+   */
+  mayPrice(provider: string, model: ModelKey, override?: PriceEntry): boolean {
+    if (this.resolve(provider, model, undefined, override)) return true;
+    const variant = model.variant ?? '';
+    return (this.#pricingOf(provider)?.defaults?.entries ?? []).some(
+      (entry) =>
+        (entry.model === '*' || entry.model === model.id) &&
+        (entry.variants === undefined || entry.variants.includes(variant)),
+    );
+  }
+
   /** The cost of one call; null when no source prices it (never 0). */
   cost(usage: Usage, sourced: SourcedPrice | undefined): Cost | null {
     if (!sourced) return null;
