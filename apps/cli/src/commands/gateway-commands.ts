@@ -111,7 +111,12 @@ export async function usageCommand(
   const rows = await withStore(context, async (store) =>
     store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }),
   );
-  await printRows(context, rows, flags.json);
+  // A cost nothing priced reads "unknown" (JSON keeps null), never a blank that looks like 0.
+  await printRows(
+    context,
+    flags.json ? rows : rows.map((row) => ({ ...row, cost: row.cost ?? 'unknown' })),
+    flags.json,
+  );
   return exitCodes.ok;
 }
 
