@@ -109,6 +109,18 @@ export function createProgram(dispatch: Dispatch): Command {
     );
 
   program
+    .command('prices')
+    .description('show where each price comes from (config, live catalogues, shipped tables); refreshes the catalogues')
+    .argument('[models...]', 'model references to price (provider:org/name[:variant])')
+    .option('--offline', 'do not refresh the providers’ catalogues')
+    .option('--json', 'print as JSON')
+    .action((models: string[], _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/prices-command')).pricesCommand(context, models, command.opts()),
+      ),
+    );
+
+  program
     .command('tasks')
     .description('list tasks, or show one task’s input/output schema and an example')
     .argument('[task]', 'task id')

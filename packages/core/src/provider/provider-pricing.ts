@@ -23,6 +23,8 @@ export interface PriceCatalogue {
   covers(model: ModelRef): boolean;
   /** The price of the model (for a router, its sub-provider named by the variant), from the current copy. */
   price(model: ModelRef): PriceConfig | undefined;
+  /** The last load's error when it failed (the copy in use is then the last good one). */
+  readonly lastError?: unknown;
   /** ISO time of the current copy; undefined before the first successful load. */
   readonly fetchedAt: string | undefined;
   /** Loads a new copy when the current one is older than its TTL (or `force`); a failure keeps the last good copy. */

@@ -37,6 +37,11 @@ export class PriceTable {
     this.#pricingOf = pricingOf;
   }
 
+  /** The configured prices, keyed as in the configuration. */
+  configured(): ReadonlyArray<[string, PriceEntry]> {
+    return [...this.#entries];
+  }
+
   /** The configured price only (overrides). */
   lookup(provider: string, model: ModelKey, override?: PriceEntry): PriceEntry | undefined {
     if (override) return override;
