@@ -73,7 +73,10 @@ export const serverConfigSchema = z.strictObject({
         .enum(['reject', 'allow', 'estimate'], { error: 'expected "reject", "allow" or "estimate"' })
         .default('reject'),
       /** USD reserved and charged per unknown-cost call under `unknownCost: estimate`. */
-      unknownCostCeiling: z.number({ error: 'expected an amount in USD' }).positive('expected an amount > 0').optional(),
+      unknownCostCeiling: z
+        .number({ error: 'expected an amount in USD' })
+        .positive('expected an amount > 0')
+        .optional(),
     })
     .refine((admission) => admission.unknownCost !== 'estimate' || admission.unknownCostCeiling !== undefined, {
       message: 'unknownCost "estimate" needs unknownCostCeiling (USD per call)',
