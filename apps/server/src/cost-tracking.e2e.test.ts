@@ -92,3 +92,38 @@ describe('cost tracking through the gateway', () => {
     expect(summary?.cost ?? 0).toBeLessThanOrEqual(budget + perCall + 1e-12);
   });
 });
+
+describe('unknownCost: estimate', () => {
+  let estimating: GatewayFixture;
+  beforeAll(async () => {
+    estimating = await startGatewayFixture({ admission: { unknownCost: 'estimate', unknownCostCeiling: 0.01 } });
+  });
+  afterAll(() => estimating?.close());
+
+  it('charges each unpriced call the ceiling against the budget, and the ledger still shows it unknown', async () => {
+    const { key } = await createKey(estimating.gateway.url, {
+      name: 'ceiling',
+      budget: { amount: 0.025, period: 'total' },
+    });
+    const url = `${estimating.gateway.url}/v1/chat/completions`;
+    const statuses: number[] = [];
+    for (let index = 0; index < 4; index++) {
+      statuses.push((await call(url, { headers: bearer(key), body: chatBody('openai:gpt-4o-mini') })).status);
+      await settle();
+    }
+    // 0.01 + 0.01 fit in 0.025; a third would reserve 0.03.
+    expect(statuses).toEqual([200, 200, 402, 402]);
+    const database = openDatabase(estimating.ledgerPath);
+    try {
+      const rows = database
+        .prepare("SELECT cost, cost_source AS costSource FROM usage_ledger WHERE key_name = 'ceiling' AND status = 200")
+        .all();
+      expect(rows).toEqual([
+        { cost: null, costSource: 'unknown' },
+        { cost: null, costSource: 'unknown' },
+      ]);
+    } finally {
+      database.close();
+    }
+  });
+});
