@@ -20,12 +20,15 @@ RUN npm init --yes > /dev/null \
   && npm cache clean --force
 
 FROM node:20-bookworm-slim AS runtime
+# On 0.0.0.0 every request needs a gateway key: the shipped config reads it from INFERMUX_GATEWAY_KEY
+# (the gateway refuses to start without it). Mount your own config and point INFERMUX_CONFIG at it for more.
 ENV NODE_ENV=production \
   HOST=0.0.0.0 \
-  PORT=8080
+  PORT=8080 \
+  INFERMUX_CONFIG=/app/infermux.config.yaml
 COPY --from=build /app /app
-# The ledger (keys, usage) lives in the volume: the gateway's default path is relative to /data.
-# A config file at /data/infermux.config.yaml is found there, or point INFERMUX_CONFIG at one.
+COPY deploy/container.config.yaml /app/infermux.config.yaml
+# The ledger (keys, usage) lives in the volume (ledger.path in the shipped config).
 RUN mkdir -p /data && chown node:node /data
 WORKDIR /data
 USER node

@@ -35,9 +35,9 @@ import {
   withoutTrailingSlashes,
 } from '@infermux/core/provider-utils';
 import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible/internal';
-import { hfErrorFromResponse, hfStreamError } from './hf-errors';
+import { hfErrorFromResponse } from './hf-errors';
 import { HF_TOKEN_ENV, type HfSettings } from './hf-settings';
-import { readHfStream } from './hf-stream';
+import { eventStreamOf, readHfStream } from './hf-stream';
 import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase } from './hf-urls';
 import { HubClient } from './hub/hub-client';
 import type { HfModelInfo } from './hub/model-info';
@@ -202,7 +202,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     };
     const accept = stream ? EVENT_STREAM_MEDIA_TYPE : undefined;
     return plan.body.kind === 'json'
-      ? postJson(endpoint, plan.body.json, accept)
+      ? postJson(endpoint, plan.body.json, accept, { fallback: plan.fallback?.json })
       : postBytes(endpoint, plan.body.data, plan.body.contentType, accept);
   }
 
@@ -226,28 +226,6 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     } catch {
       throw unexpectedBody(`expected JSON, got ${contentType || 'no content type'}`, text, context);
     }
-  }
-
-  /** A 2xx that is not a stream: an error object some servers send with 200, or a wrong route. */
-  async function expectEventStream(
-    response: HttpResponse,
-    task: TaskId,
-    streamContext: { provider: string; modelId: string; requestId?: string },
-  ): Promise<void> {
-    if (response.contentType.toLowerCase().startsWith('text/event-stream')) return;
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    if (json !== null && typeof json === 'object' && 'error' in json)
-      throw hfStreamError(json, { ...streamContext, sentToken: true });
-    throw unexpectedBody(`expected text/event-stream, got ${response.contentType || 'no content type'}`, text, {
-      ...streamContext,
-      task,
-    });
   }
 
   const tasks = Object.fromEntries(
@@ -280,7 +258,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       const response = await send(plan, options, context.modelId, false);
       context.requestId = response.requestId;
       const body = await readBody(response, mapping as HfTaskMapping<TaskId>, context);
-      const mapped = mapping.response(body, context);
+      const mapped = mapping.response(body, context, options.input);
       return {
         output: mapped.output,
         usage: mapped.usage
@@ -328,10 +306,10 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       }
       const context = routeContext(options.task, options.model, true);
       const plan = await mapping.request(options.input, context);
-      const response = await send(plan, options, context.modelId, true);
-      const streamContext = { provider: name, modelId: context.modelId, requestId: response.requestId };
-      await expectEventStream(response, options.task, streamContext);
+      const answer = await send(plan, options, context.modelId, true);
+      const streamContext = { provider: name, modelId: context.modelId, requestId: answer.requestId };
       const framing = mapping.streamFraming(context);
+      const response = await eventStreamOf(answer, framing, streamContext);
       const headerUsage = usageFromHeaders(response.headers);
       const stream = readHfStream(response, framing, streamContext);
       // Not for chat: core rebuilds chat `usage` from usage parts, and a tokenless part would read as 0 tokens.
@@ -359,13 +337,14 @@ export function createHf(settings: HfSettings = {}): HfProvider {
       });
       const context = routeContext('chat-completion', options.model, options.stream);
       const plan = await mappingFor('chat-completion').request(upstreamInput, context);
-      const response = await send(plan, options, context.modelId, options.stream);
-      if (options.stream)
-        await expectEventStream(response, options.task, {
-          provider: name,
-          modelId: context.modelId,
-          requestId: response.requestId,
-        });
+      const answer = await send(plan, options, context.modelId, options.stream);
+      const response = options.stream
+        ? await eventStreamOf(answer, 'openai-chat', {
+            provider: name,
+            modelId: context.modelId,
+            requestId: answer.requestId,
+          })
+        : answer;
       const result = await forwardChatResponse(response, {
         provider: name,
         modelId: context.modelId,

@@ -1,8 +1,13 @@
 import { type HttpResponse, InfermuxError, parseSse, type StreamPart, truncate } from '@infermux/core';
 import {
   chatChunkToStreamParts,
+  chatCompletionFrames,
   completionChunkToStreamParts,
+  isEventStream,
+  type JsonAnswerFrames,
+  jsonAnswerAsStream,
   readOpenAIStream,
+  textCompletionFrames,
 } from '@infermux/openai-compatible/internal';
 import { z } from 'zod';
 import { hfStreamError } from './hf-errors';
@@ -144,6 +149,45 @@ export async function* readTgiStream(response: HttpResponse, context: HfStreamCo
       }),
     );
   }
+}
+
+/**
+ * A whole TGI answer (`[{generated_text, details?}]` or `{generated_text, details?}`, wire/hf §5.9a) as the one
+ * event that ends a TGI stream: the text as one token, with `generated_text` and `details` (wire/hf §7.1).
+ */
+const tgiAnswerFrames: JsonAnswerFrames = {
+  done: false,
+  events(json) {
+    const answer = (Array.isArray(json) ? json[0] : json) as
+      | { generated_text?: unknown; details?: unknown }
+      | undefined;
+    const text = answer?.generated_text;
+    if (typeof text !== 'string') return undefined;
+    return [{ index: 1, token: { text, special: false }, generated_text: text, details: answer?.details ?? null }];
+  },
+};
+
+const answerFrames: Record<HfStreamFraming, JsonAnswerFrames> = {
+  tgi: tgiAnswerFrames,
+  'openai-chat': chatCompletionFrames,
+  'openai-completions': textCompletionFrames,
+};
+
+/**
+ * A 2xx answer to a stream request as an event stream. A JSON body is either an error some servers send
+ * with 200 (thrown, so core can retry or fail over) or the whole answer from a server that ignores
+ * `stream: true` (handed on as a one-chunk stream in the route's framing instead of failing).
+ */
+export function eventStreamOf(
+  response: HttpResponse,
+  framing: HfStreamFraming,
+  context: HfStreamContext,
+): Promise<HttpResponse> | HttpResponse {
+  if (isEventStream(response)) return response;
+  return jsonAnswerAsStream(response, answerFrames[framing], {
+    provider: context.provider,
+    errorOf: (json) => hfStreamError(json, { ...context, sentToken: true }),
+  });
 }
 
 /** The stream of one response, read in the framing its route answers with. */

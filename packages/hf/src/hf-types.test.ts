@@ -14,6 +14,9 @@ describe('public types', () => {
 
   it('doRun is typed per task', () => {
     type Output = Awaited<ReturnType<typeof hf.doRun<'zero-shot-classification'>>>['output'];
-    expectTypeOf<Output>().toMatchTypeOf<Array<{ label: string; score: number }>>();
+    // One list of scores per text: a single text gives one list, a list of texts a list of them.
+    expectTypeOf<Output>().toMatchTypeOf<
+      Array<{ label: string; score: number }> | Array<Array<{ label: string; score: number }>>
+    >();
   });
 });

@@ -26,6 +26,11 @@ export interface ChatBodyOptions {
 /**
  * The `/v1/chat/completions` body. The task input is already OpenAI-shaped, so it passes through;
  * `stream_options` only goes out with `stream: true` (OpenAI rejects it otherwise).
+ *
+ * A stream asks for `include_usage` unless told not to, where the official clients send nothing: it is
+ * deliberate, as OpenAI and TGI ≥ 2.x send a stream's token usage only when asked (wire/openai §3.4,
+ * wire/hf §7.2) and core prices and books streams from it. A target that refuses the field gets the request
+ * again without it (`chatBodyFallback`); `includeUsageInStream: false` turns it off per target.
  */
 export function buildChatBody(
   input: ChatInput,
@@ -44,6 +49,16 @@ export function buildChatBody(
     delete body.stream_options;
   }
   return body;
+}
+
+/**
+ * The body again without the `stream_options` that `buildChatBody` added on its own (the caller sent
+ * none), for a target that refuses it; undefined when nothing was added.
+ */
+export function chatBodyFallback(input: ChatInput, body: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (input.stream_options !== undefined || body.stream_options === undefined) return undefined;
+  const { stream_options: _added, ...fallback } = body;
+  return fallback;
 }
 
 /**

@@ -12,8 +12,10 @@ import {
   postJson,
   type UpstreamEndpoint,
 } from '@infermux/core/provider-utils';
-import { buildChatBody } from './chat-completion';
+import { buildChatBody, chatBodyFallback } from './chat-completion';
+import { chatCompletionFrames, isEventStream, jsonAnswerAsStream } from './json-answer-stream';
 import { readOpenAIUsage } from './map-openai-usage';
+import { parseJsonText } from './parse-json-text';
 import { passOpenAIStream } from './pass-openai-stream';
 
 /**
@@ -28,11 +30,10 @@ export async function forwardChatCompletion(
   options: { stream: boolean; includeUsage?: boolean },
 ): Promise<ProviderForwardResult> {
   const { upstreamInput, keepUsage } = chatInputForForward(input, options);
-  const response = await postJson(
-    endpoint,
-    buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage }),
-    options.stream ? EVENT_STREAM_MEDIA_TYPE : JSON_MEDIA_TYPE,
-  );
+  const body = buildChatBody(upstreamInput, modelId, { stream: options.stream, includeUsage: options.includeUsage });
+  const response = await postJson(endpoint, body, options.stream ? EVENT_STREAM_MEDIA_TYPE : JSON_MEDIA_TYPE, {
+    fallback: chatBodyFallback(input, body),
+  });
   return forwardChatResponse(response, { provider: endpoint.provider, modelId, stream: options.stream, keepUsage });
 }
 
@@ -51,12 +52,16 @@ export function chatInputForForward(
 
 /** A 2xx chat answer handed on as the upstream sent it: checked and its usage read, never mapped. */
 export async function forwardChatResponse(
-  response: HttpResponse,
+  answer: HttpResponse,
   options: { provider: string; modelId: string; stream: boolean; keepUsage: boolean },
 ): Promise<ProviderForwardResult> {
   const { provider, modelId } = options;
   // Each answer is one literal (no shared part spread into it: spreads cost more than they look).
   if (options.stream) {
+    // A server that ignored `stream: true` answered the whole completion: relayed as a one-chunk stream.
+    const response = isEventStream(answer)
+      ? answer
+      : await jsonAnswerAsStream(answer, chatCompletionFrames, { provider });
     let usage: Usage = {};
     return {
       model: { id: modelId },
@@ -72,14 +77,14 @@ export async function forwardChatResponse(
       usage: () => usage,
     };
   }
-  const bytes = await response.bytes();
-  const json = parseChatCompletion(bytes, provider, response.status);
+  const bytes = await answer.bytes();
+  const json = parseChatCompletion(bytes, provider, answer.status);
   const usage = readOpenAIUsage(json.usage);
   return {
     model: { id: typeof json.model === 'string' ? json.model : modelId },
-    requestId: response.requestId,
-    firstByteMs: response.firstByteMs,
-    contentType: response.contentType || 'application/json',
+    requestId: answer.requestId,
+    firstByteMs: answer.firstByteMs,
+    contentType: answer.contentType || 'application/json',
     body: bytes,
     usage: () => usage,
   };
@@ -88,19 +93,11 @@ export async function forwardChatResponse(
 /** Enough of a check that a broken 200 fails over instead of reaching the caller: JSON with a `choices` list. */
 function parseChatCompletion(bytes: Uint8Array, provider: string, status: number): Record<string, unknown> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new InfermuxError({
-      code: 'provider_bad_response',
-      message: `${provider} answered ${status} with a body that is not valid JSON`,
-      provider,
-      status: 502,
-      details: { rawBody: truncate(text), upstreamStatus: status },
-      cause,
-    });
-  }
+  const json = parseJsonText(text, {
+    provider,
+    message: `${provider} answered ${status} with a body that is not valid JSON`,
+    upstreamStatus: status,
+  });
   if (json === null || typeof json !== 'object' || !Array.isArray((json as { choices?: unknown }).choices)) {
     throw new InfermuxError({
       code: 'provider_bad_response',

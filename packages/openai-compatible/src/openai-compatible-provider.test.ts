@@ -1,4 +1,12 @@
-import { buildProviders, type Client, createClient, InfermuxError, parseConfig, type StreamPart } from '@infermux/core';
+import {
+  buildProviders,
+  type Client,
+  createClient,
+  InfermuxError,
+  type InfermuxEvent,
+  parseConfig,
+  type StreamPart,
+} from '@infermux/core';
 import { type FakeOpenAI, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openaiCompatibleProviderFactory } from './openai-compatible-factory';
@@ -457,5 +465,163 @@ describe('credentials and config', () => {
       providers: { vllm: { type: 'openai-compatible', baseURL: fake.baseURL, flavour: 'x' } },
     });
     expect(() => buildProviders(config, [openaiCompatibleProviderFactory])).toThrow(/flavour/);
+  });
+});
+
+describe('servers as recorded in real traffic (issue #18)', () => {
+  const base = { id: 'chatcmpl-1', created: 1, model: 'llama-3.1-8b' };
+  const chunk = (delta: object, finish: string | null) => ({
+    ...base,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  const usage = { prompt_tokens: 2, completion_tokens: 2, total_tokens: 4 };
+  const completion = {
+    ...base,
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hi there' }, finish_reason: 'stop' }],
+    usage,
+  };
+
+  /** Overrides the fake's chat route for one test. */
+  async function withChatRoute<T>(handler: Parameters<FakeOpenAI['server']['route']>[2], run: () => Promise<T>) {
+    const remove = fake.server.route('POST', '/v1/chat/completions', handler);
+    try {
+      return await run();
+    } finally {
+      remove();
+    }
+  }
+
+  it('item 2: a stream ending after finish_reason and usage without [DONE] is a success, booked as one', async () => {
+    const events: InfermuxEvent[] = [];
+    const booked = createClient({ providers: [direct], onEvent: (event) => events.push(event) });
+    await withChatRoute(
+      (_request, response) =>
+        response.sse(
+          [chunk({ role: 'assistant', content: 'Hi' }, null), chunk({}, 'stop'), { ...base, choices: [], usage }],
+          {
+            done: false,
+          },
+        ),
+      async () => {
+        const stream = booked.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
+        const parts = await collect(stream);
+        expect(parts.some((part) => part.type === 'error')).toBe(false);
+        expect((await stream.result).usage).toEqual({ inputTokens: 2, outputTokens: 2, totalTokens: 4 });
+      },
+    );
+    expect(events.find((event) => event.type === 'request-end')).toMatchObject({ status: 'ok' });
+    expect(events.filter((event) => event.type === 'attempt-end' && event.errorCode !== undefined)).toEqual([]);
+    expect(events.filter((event) => event.type === 'attempt-end')).toHaveLength(1);
+  });
+
+  it('item 2: a stream that closes with neither finish_reason nor [DONE] stays provider_stream_interrupted', async () => {
+    await withChatRoute(
+      (_request, response) => response.sse([chunk({ role: 'assistant', content: 'Hi' }, null)], { done: false }),
+      async () => {
+        const { stream } = await direct.doStream!({
+          task: 'chat-completion',
+          model: { id: 'llama-3.1-8b' },
+          input: hello,
+        });
+        expect((await collect(stream)).at(-1)).toMatchObject({
+          type: 'error',
+          error: { code: 'provider_stream_interrupted' },
+        });
+      },
+    );
+  });
+
+  it('item 7: a server that ignores stream: true answers JSON: delivered as a one-chunk stream, not retried', async () => {
+    await withChatRoute(
+      (_request, response) => response.json(200, completion),
+      async () => {
+        const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
+        const parts = await collect(stream);
+        expect(parts.map((part) => part.type)).toEqual(['response-metadata', 'text-delta', 'finish', 'usage']);
+        const result = await stream.result;
+        expect(result.output.choices[0]).toMatchObject({ message: { content: 'Hi there' }, finish_reason: 'stop' });
+        expect(result.usage.totalTokens).toBe(4);
+        expect(fake.server.requests).toHaveLength(1);
+      },
+    );
+  });
+
+  it('item 7: a forwarded stream answered with JSON reaches the caller as SSE frames and [DONE]', async () => {
+    await withChatRoute(
+      (_request, response) => response.json(200, completion),
+      async () => {
+        const forwarded = await direct.doForward!({
+          task: 'chat-completion',
+          wire: 'openai',
+          model: { id: 'llama-3.1-8b' },
+          input: hello,
+          stream: true,
+        });
+        let text = '';
+        for await (const item of forwarded.body as AsyncIterable<{ bytes: Uint8Array }>)
+          text += Buffer.from(item.bytes).toString();
+        expect(text).toContain('"delta":{"role":"assistant","content":"Hi there"}');
+        expect(text).not.toContain('"usage"'); // the caller did not ask for it
+        expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+        expect(forwarded.usage()).toEqual({ inputTokens: 2, outputTokens: 2, totalTokens: 4 });
+      },
+    );
+  });
+
+  it('item 7: a text-completion stream answered with JSON is one chunk too', async () => {
+    const remove = fake.server.route('POST', '/v1/completions', (_request, response) =>
+      response.json(200, {
+        ...base,
+        object: 'text_completion',
+        choices: [{ index: 0, text: ' 42.', finish_reason: 'stop', logprobs: null }],
+        usage,
+      }),
+    );
+    try {
+      const { stream } = await direct.doStream!({
+        task: 'text-generation',
+        model: { id: 'llama-3.1-8b' },
+        input: { inputs: 'The answer is', parameters: { temperature: 0 } },
+      });
+      const parts = await collect(stream);
+      expect(parts.filter((part) => part.type !== 'response-metadata')).toEqual([
+        { type: 'text-delta', text: ' 42.', choice: 0 },
+        { type: 'finish', finishReason: 'stop', choice: 0 },
+        { type: 'usage', usage: { inputTokens: 2, outputTokens: 2, totalTokens: 4 } },
+      ]);
+      // item 6: temperature 0 (greedy) goes to /v1/completions as it is.
+      expect(fake.server.requests[0]?.json()).toMatchObject({ temperature: 0 });
+    } finally {
+      remove();
+    }
+  });
+
+  it('item 8: a target that refuses stream_options gets the stream request once more without it', async () => {
+    const refusing: Parameters<FakeOpenAI['server']['route']>[2] = (request, response) => {
+      if ('stream_options' in request.json<object>())
+        return response.json(400, {
+          error: { message: 'Unrecognized request argument supplied: stream_options', param: 'stream_options' },
+        });
+      return response.sse([chunk({ role: 'assistant', content: 'Hi' }, 'stop')], { done: true });
+    };
+    await withChatRoute(refusing, async () => {
+      const parts = await collect(client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello }));
+      expect(parts.some((part) => part.type === 'error')).toBe(false);
+      expect(fake.server.requests.map((request) => 'stream_options' in request.json<object>())).toEqual([true, false]);
+
+      // The caller's own stream_options is theirs: no second try without it.
+      fake.server.reset();
+      const error = await rejection(
+        direct.doStream!({
+          task: 'chat-completion',
+          model: { id: 'llama-3.1-8b' },
+          input: { ...hello, stream_options: { include_usage: true } },
+        }),
+      );
+      expect(error.details).toMatchObject({ upstreamStatus: 400 });
+      expect(fake.server.requests).toHaveLength(1);
+    });
   });
 });

@@ -5,7 +5,7 @@ import {
   postJson,
   type UpstreamEndpoint,
 } from '@infermux/core/provider-utils';
-import { buildChatBody, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
+import { buildChatBody, chatBodyFallback, chatChunkToStreamParts, mapChatResponse } from './chat-completion';
 import {
   buildEmbeddingsBody,
   type EmbeddingEncoding,
@@ -14,8 +14,14 @@ import {
   shapeEmbeddings,
   sharedDimensions,
 } from './embeddings';
+import { chatCompletionFrames, isEventStream, jsonAnswerAsStream, textCompletionFrames } from './json-answer-stream';
 import { readOpenAIStream } from './read-openai-stream';
-import { buildCompletionBody, completionChunkToStreamParts, mapCompletionResponse } from './text-completion';
+import {
+  buildCompletionBody,
+  completionBodyFallback,
+  completionChunkToStreamParts,
+  mapCompletionResponse,
+} from './text-completion';
 
 // One upstream call per function: body → POST → mapped result. No retries here; core owns them.
 
@@ -38,11 +44,9 @@ export async function streamChatCompletion(
   modelId: string,
   options: { includeUsage?: boolean } = {},
 ): Promise<ProviderStreamResult> {
-  const response = await postJson(
-    endpoint,
-    buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
-    EVENT_STREAM_MEDIA_TYPE,
-  );
+  const body = buildChatBody(input, modelId, { stream: true, includeUsage: options.includeUsage });
+  let response = await postJson(endpoint, body, EVENT_STREAM_MEDIA_TYPE, { fallback: chatBodyFallback(input, body) });
+  if (!isEventStream(response)) response = await jsonAnswerAsStream(response, chatCompletionFrames, endpoint);
   const state = { provider: endpoint.provider };
   return {
     stream: readOpenAIStream(response, {
@@ -70,11 +74,9 @@ export async function streamTextCompletion(
   modelId: string,
   options: { includeUsage?: boolean } = {},
 ): Promise<ProviderStreamResult> {
-  const response = await postJson(
-    endpoint,
-    buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage }),
-    EVENT_STREAM_MEDIA_TYPE,
-  );
+  const body = buildCompletionBody(input, modelId, { stream: true, includeUsage: options.includeUsage });
+  let response = await postJson(endpoint, body, EVENT_STREAM_MEDIA_TYPE, { fallback: completionBodyFallback(body) });
+  if (!isEventStream(response)) response = await jsonAnswerAsStream(response, textCompletionFrames, endpoint);
   const state = { provider: endpoint.provider };
   return {
     stream: readOpenAIStream(response, {

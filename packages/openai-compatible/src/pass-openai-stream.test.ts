@@ -94,6 +94,15 @@ describe('passOpenAIStream', () => {
     expect((await relay([role, tool, DONE], true)).chunks.map((item) => item.content)).toEqual([false, true, true]);
   });
 
+  it('a stream that ends cleanly after its finish_reason without [DONE] (TGI 2.x) is complete', async () => {
+    const result = await relay([role, hello, stop, usageFrame], false);
+    expect(result.error).toBeUndefined();
+    expect(result.text).toBe(role + hello + stop);
+    expect(result.usage).toEqual({ inputTokens: 5, outputTokens: 2, totalTokens: 7 });
+    // The finish chunk and the stream's end in one read, too.
+    expect((await relay([role, hello + stop], true)).error).toBeUndefined();
+  });
+
   it('a stream closed before [DONE] throws provider_stream_interrupted after relaying what came', async () => {
     const result = await relay([role, hello], true);
     expect(result.text).toBe(role + hello);

@@ -12,6 +12,8 @@ export interface PassOpenAIStreamOptions {
 
 /** `[DONE]` as the last frame (only a whole frame counts: the text may contain "[DONE]" too). */
 const DONE_AT_END = /(?:^|\n)data: ?\[DONE\]\s*$/;
+/** A choice's `finish_reason` set: the answer is whole even if `[DONE]` never comes. */
+const FINISH = /"finish_reason":\s?"/;
 /** Text, a tool call, reasoning or a finish: the answer has begun. */
 const CONTENT = /"(?:content|reasoning_content|reasoning)":\s?"[^"]|"tool_calls":\s?\[|"finish_reason":\s?"/;
 
@@ -92,9 +94,10 @@ function singleDataLine(frame: Buffer): string | undefined {
 /**
  * Relays an OpenAI-framed SSE body chunk by chunk, as the upstream framed it, while watching for
  * what a gateway must know: the usage chunk (read, and cut out unless the caller asked for it),
- * an in-stream `{"error":…}` (thrown, so it is reported in the caller's format), `[DONE]`
- * (a stream that ends without it is truncated and throws). Chunks with none of these markers are
- * passed on untouched; only whole frames are passed on, so a marker never straddles two chunks.
+ * an in-stream `{"error":…}` (thrown, so it is reported in the caller's format), `[DONE]`. A stream
+ * that ends without `[DONE]` is truncated and throws, unless it ended cleanly after a `finish_reason`
+ * (TGI 2.x and some OpenAI-compatible servers never send `[DONE]`; wire/hf §7). Chunks with none of these
+ * markers are passed on untouched; only whole frames are passed on, so a marker never straddles two chunks.
  */
 export async function* passOpenAIStream(
   chunks: AsyncIterable<Uint8Array>,
@@ -103,6 +106,10 @@ export async function* passOpenAIStream(
   let carry: Buffer | undefined;
   let content = false;
   let done = false;
+  // The last two reads, kept (not scanned) so a clean end without [DONE] can be checked for a finish:
+  // the finish chunk is last, or last but the usage chunk.
+  let lastRead: Buffer | undefined;
+  let readBefore: Buffer | undefined;
 
   /**
    * The frames of `buffer` with usage taken out as asked, up to an error event if there is one.
@@ -158,7 +165,10 @@ export async function* passOpenAIStream(
         continue;
       }
       carry = end < buffer.length ? buffer.subarray(end) : undefined;
-      const { bytes, text, error } = inspect(end < buffer.length ? buffer.subarray(0, end) : buffer);
+      const frames = end < buffer.length ? buffer.subarray(0, end) : buffer;
+      readBefore = lastRead;
+      lastRead = frames;
+      const { bytes, text, error } = inspect(frames);
       // Latin-1 is enough to find ASCII markers, and cheaper to decode.
       if (!content) content = CONTENT.test(text ?? bytes.toString('latin1'));
       // Frames before an error event still reach the caller, then the error.
@@ -168,17 +178,21 @@ export async function* passOpenAIStream(
     }
     // A last frame without its blank line: complete it for the caller.
     if (carry && carry.toString('utf8').trim() !== '') {
-      const { bytes, error } = inspect(Buffer.concat([carry, Buffer.from('\n\n')]));
+      const frames = Buffer.concat([carry, Buffer.from('\n\n')]);
+      readBefore = lastRead;
+      lastRead = frames;
+      const { bytes, error } = inspect(frames);
       if (bytes.length > 0) yield { bytes, content: true };
       if (error) throw error;
     }
   } catch (error) {
     throw interrupted(error, options.provider, options.requestId);
   }
-  if (!done) {
+  const finished = [readBefore, lastRead].some((read) => read !== undefined && FINISH.test(read.toString('latin1')));
+  if (!done && !finished) {
     throw new InfermuxError({
       code: 'provider_stream_interrupted',
-      message: `${options.provider} closed the stream before [DONE]: the output is incomplete`,
+      message: `${options.provider} closed the stream before a finish_reason or [DONE]: the output is incomplete`,
       provider: options.provider,
       requestId: options.requestId,
     });

@@ -19,8 +19,10 @@ export interface ReadOpenAIStreamOptions {
 /**
  * Reads an OpenAI-framed SSE body (`data: {json}` … `data: [DONE]`) as stream parts.
  * It never throws once the response is open: anything that goes wrong after the first byte (an
- * `{"error":…}` event, a chunk that does not parse, a connection cut before `[DONE]`) becomes a
- * final `error` part, so the caller knows the output is truncated.
+ * `{"error":…}` event, a chunk that does not parse, a connection cut) becomes a final `error` part, so
+ * the caller knows the output is truncated. A body that ends cleanly after a `finish_reason` but without
+ * `[DONE]` is complete: TGI 2.x chat streams and some OpenAI-compatible servers end that way, and both
+ * official HF clients and openai-node take a clean end of the body as the end (wire/hf §7, wire/openai §3.4).
  */
 export async function* readOpenAIStream(
   response: HttpResponse,
@@ -29,6 +31,7 @@ export async function* readOpenAIStream(
   const { provider } = options;
   const requestId = options.requestId ?? response.requestId;
   let done = false;
+  let finished = false;
   let iterator: AsyncIterator<Uint8Array> | undefined;
   try {
     // Events are decoded in this loop (no SSE generator in between): one async hop per chunk, not per event.
@@ -64,7 +67,10 @@ export async function* readOpenAIStream(
           yield errorPart(streamError(json, provider, requestId));
           return;
         }
-        for (const part of options.toParts(json)) yield part;
+        for (const part of options.toParts(json)) {
+          if (part.type === 'finish') finished = true;
+          yield part;
+        }
       }
       if (done || next.done) break;
     }
@@ -76,11 +82,11 @@ export async function* readOpenAIStream(
     await iterator?.return?.();
     await response.dispose();
   }
-  if (!done) {
+  if (!done && !finished) {
     yield errorPart(
       new InfermuxError({
         code: 'provider_stream_interrupted',
-        message: `${provider} closed the stream before [DONE]: the output is incomplete`,
+        message: `${provider} closed the stream before a finish_reason or [DONE]: the output is incomplete`,
         provider,
         requestId,
       }),

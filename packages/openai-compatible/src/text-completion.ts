@@ -46,9 +46,17 @@ export function buildCompletionBody(
   }
   if (options.stream) {
     body.stream = true;
+    // Deliberate, as for chat (see `buildChatBody`): streamed usage comes only when asked.
     if (options.includeUsage ?? true) body.stream_options = { include_usage: true };
   }
   return body;
+}
+
+/** The body again without the `stream_options` `buildCompletionBody` adds, for a target that refuses it. */
+export function completionBodyFallback(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (body.stream_options === undefined) return undefined;
+  const { stream_options: _added, ...fallback } = body;
+  return fallback;
 }
 
 export function mapCompletionResponse(

@@ -1,5 +1,15 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -328,19 +338,38 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
     expect(gatewayInstall, 'needs the gateway install of the test above').toBeDefined();
     const app = gatewayInstall as string;
     const runtime = dockerRuntimeStage(readFileSync(join(root, 'Dockerfile'), 'utf8'));
-    expect(runtime.env).toMatchObject({ HOST: '0.0.0.0', PORT: '8080', NODE_ENV: 'production' });
+    expect(runtime.env).toMatchObject({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      NODE_ENV: 'production',
+      INFERMUX_CONFIG: '/app/infermux.config.yaml',
+    });
     expect(runtime.user).toBe('node');
     expect(runtime.volumes).toContain(runtime.workdir);
     const data = mkdtempSync(join(work, 'data-'));
     const inContainer = (word: string) => word.replace(/^\/app\//, `${app}/`).replace(/^\/data\b/, data);
     // Only the port changes: 8080 may be taken on this machine.
     const port = String(await freePort());
-    const env = cleanEnv({ ...runtime.env, PORT: port });
+    // The image's COPY of its config, and the key an operator must set (without it the gateway refuses to start).
+    const config = readFileSync(join(root, 'deploy/container.config.yaml'), 'utf8').replaceAll('/data/', `${data}/`);
+    writeFileSync(inContainer(runtime.env.INFERMUX_CONFIG ?? ''), config);
+    const gatewayKey = 'container-test-key-0123456789abcdef';
+    const env = cleanEnv({
+      ...runtime.env,
+      INFERMUX_CONFIG: inContainer(runtime.env.INFERMUX_CONFIG ?? ''),
+      PORT: port,
+      INFERMUX_GATEWAY_KEY: gatewayKey,
+    });
     const [command, ...args] = runtime.cmd.map(inContainer);
     const gateway = startProcess(command === 'node' ? process.execPath : (command as string), args, data, env);
     try {
-      // HOST=0.0.0.0 with no key is served on 127.0.0.1 only (see compose.yaml): probe it there, as HEALTHCHECK does.
       expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, gateway.child, gateway.output)).toBe(200);
+      // Bound to 0.0.0.0: nothing is served without the key, everything with it.
+      expect((await fetch(`http://127.0.0.1:${port}/v1/usage`)).status).toBe(401);
+      const withKey = await fetch(`http://127.0.0.1:${port}/v1/usage`, {
+        headers: { authorization: `Bearer ${gatewayKey}` },
+      });
+      expect(withKey.status).toBe(200);
       const [checkCommand, ...checkArgs] = runtime.healthcheck;
       const check = await runAsync(
         checkCommand === 'node' ? process.execPath : (checkCommand as string),
@@ -349,7 +378,7 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
         env,
       );
       expect(check.status).toBe(0);
-      expect(existsSync(join(data, '.infermux/gateway.sqlite')), 'the ledger is in the volume').toBe(true);
+      expect(existsSync(join(data, 'gateway.sqlite')), 'the ledger is in the volume').toBe(true);
     } finally {
       expect(await gateway.stop()).toBe(0);
     }

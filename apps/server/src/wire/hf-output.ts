@@ -5,6 +5,12 @@ import type { BinaryData, TaskId } from '@infermux/core';
  * in a list (one entry per input). Everything else goes out as core returns it.
  */
 const listWrapped = new Set<TaskId>(['text-classification', 'summarization', 'translation', 'text-generation']);
+/** Answers that are one object per input: a list of inputs already gave their list (wire/hf §6), sent as it is. */
+const objectPerInput = new Set<TaskId>(['summarization', 'translation', 'text-generation']);
+
+function wrapsInList(task: TaskId, output: unknown): boolean {
+  return listWrapped.has(task) && !(objectPerInput.has(task) && Array.isArray(output));
+}
 
 export type HfReply = { kind: 'json'; body: string } | { kind: 'binary'; data: Uint8Array; contentType: string };
 
@@ -27,5 +33,5 @@ function binaryField(output: unknown): BinaryData | undefined {
 export function hfReply(task: TaskId, output: unknown): HfReply {
   const binary = binaryField(output);
   if (binary) return { kind: 'binary', data: binary.data, contentType: binary.contentType };
-  return { kind: 'json', body: JSON.stringify(listWrapped.has(task) ? [output] : output) };
+  return { kind: 'json', body: JSON.stringify(wrapsInList(task, output) ? [output] : output) };
 }

@@ -12,6 +12,7 @@ export {
   EVENT_STREAM_MEDIA_TYPE,
   getJson,
   JSON_MEDIA_TYPE,
+  type PostJsonOptions,
   postBytes,
   postJson,
   type UpstreamEndpoint,

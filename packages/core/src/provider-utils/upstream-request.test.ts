@@ -19,6 +19,16 @@ beforeAll(async () => {
       { method: 'POST', path: '/ok', handler: (_request, response) => response.json(200, { ok: true }) },
       { method: 'GET', path: '/ok', handler: (_request, response) => response.json(200, { listed: true }) },
       { method: 'POST', path: '/refused', handler: (_request, response) => response.json(429, { error: 'slow down' }) },
+      {
+        // A validating server that refuses a field it does not know, as TGI does with 422.
+        method: 'POST',
+        path: '/strict',
+        handler: (request, response) =>
+          'extra' in request.json<object>()
+            ? response.json(422, { error: 'unknown field extra' })
+            : response.json(200, { sent: request.json() }),
+      },
+      { method: 'POST', path: '/bad', handler: (_request, response) => response.json(400, { error: 'bad' }) },
     ],
   });
 });
@@ -70,5 +80,27 @@ describe('upstream requests', () => {
       code: 'provider_rate_limited',
       message: 'fake: {"error":"slow down"}',
     });
+  });
+
+  it('sends the fallback body once when the upstream refuses the first with 400 or 422', async () => {
+    const before = server.requests.length;
+    const response = await postJson(endpoint('/strict'), { a: 1, extra: true }, JSON_MEDIA_TYPE, {
+      fallback: { a: 1 },
+    });
+    expect(await response.json()).toEqual({ sent: { a: 1 } });
+    expect(server.requests.slice(before).map((sent) => sent.json())).toEqual([{ a: 1, extra: true }, { a: 1 }]);
+    expect(server.requests.at(-1)?.headers).toMatchObject({ authorization: 'Bearer sk-request-test' });
+  });
+
+  it('a refused fallback, or any other status, is the endpoint’s error without a further request', async () => {
+    const before = server.requests.length;
+    await expect(postJson(endpoint('/bad'), { a: 1 }, JSON_MEDIA_TYPE, { fallback: {} })).rejects.toMatchObject({
+      message: 'fake: {"error":"bad"}',
+    });
+    expect(server.requests.length - before).toBe(2);
+    await expect(postJson(endpoint('/refused'), { a: 1 }, JSON_MEDIA_TYPE, { fallback: {} })).rejects.toMatchObject({
+      code: 'provider_rate_limited',
+    });
+    expect(server.requests.length - before).toBe(3);
   });
 });

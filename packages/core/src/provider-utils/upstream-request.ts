@@ -26,35 +26,60 @@ export interface UpstreamEndpoint {
 export const JSON_MEDIA_TYPE = 'application/json';
 export const EVENT_STREAM_MEDIA_TYPE = 'text/event-stream';
 
+export interface PostJsonOptions {
+  /**
+   * The same body without the fields the adapter adds on its own where the official clients send none
+   * (`stream_options`, a second name for a field): sent once when the upstream refuses the first.
+   */
+  fallback?: unknown;
+}
+
 /** `POST` of a JSON body; `accept` is what the adapter reads back (none sent when undefined). */
-export function postJson(endpoint: UpstreamEndpoint, json: unknown, accept: string | undefined): Promise<HttpResponse> {
-  return send(endpoint, 'POST', JSON.stringify(json), JSON_MEDIA_TYPE, accept);
+export async function postJson(
+  endpoint: UpstreamEndpoint,
+  json: unknown,
+  accept: string | undefined,
+  options: PostJsonOptions = {},
+): Promise<HttpResponse> {
+  const response = await request(endpoint, 'POST', JSON.stringify(json), JSON_MEDIA_TYPE, accept);
+  if (options.fallback !== undefined && isRefusal(response.status)) {
+    await response.dispose();
+    return postJson(endpoint, options.fallback, accept);
+  }
+  return accepted(endpoint, response);
 }
 
 /** `POST` of raw bytes (an image, audio) with their media type. */
-export function postBytes(
+export async function postBytes(
   endpoint: UpstreamEndpoint,
   data: Uint8Array,
   contentType: string,
   accept: string | undefined,
 ): Promise<HttpResponse> {
-  return send(endpoint, 'POST', data, contentType, accept);
+  return accepted(endpoint, await request(endpoint, 'POST', data, contentType, accept));
 }
 
 /** `GET` of a JSON resource (a model list, a job's status). */
-export function getJson(endpoint: UpstreamEndpoint): Promise<HttpResponse> {
-  return send(endpoint, 'GET', undefined, undefined, JSON_MEDIA_TYPE);
+export async function getJson(endpoint: UpstreamEndpoint): Promise<HttpResponse> {
+  return accepted(endpoint, await request(endpoint, 'GET', undefined, undefined, JSON_MEDIA_TYPE));
 }
 
-/** Sends one request and returns the 2xx response; any other status becomes the endpoint's error. */
-async function send(
+/**
+ * The upstream refused the request as written: 400, or 422 from a validating server (TGI, FastAPI) that
+ * rejects fields it does not know. The status decides, never the message.
+ */
+function isRefusal(status: number): boolean {
+  return status === 400 || status === 422;
+}
+
+function request(
   endpoint: UpstreamEndpoint,
   method: HttpMethod,
   body: string | Uint8Array | undefined,
   contentType: string | undefined,
   accept: string | undefined,
 ): Promise<HttpResponse> {
-  const response = await endpoint.transport.request({
+  return endpoint.transport.request({
     method,
     url: endpoint.url,
     headers: withBodyHeaders(endpoint.headers, accept, contentType),
@@ -63,6 +88,10 @@ async function send(
     timeouts: endpoint.timeouts,
     provider: endpoint.provider,
   });
+}
+
+/** The 2xx response; any other status becomes the endpoint's error. */
+async function accepted(endpoint: UpstreamEndpoint, response: HttpResponse): Promise<HttpResponse> {
   if (response.status >= 200 && response.status < 300) return response;
   throw await endpoint.errorFromResponse(response, endpoint.provider);
 }

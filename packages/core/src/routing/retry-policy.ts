@@ -64,6 +64,8 @@ const fatalCodes = new Set<ErrorCode>([
   'policy_content_filtered',
   'policy_revision_unpinned',
   'gateway_timeout',
+  // Out of its own descriptors or memory, the gateway would fail on every other target the same way.
+  'gateway_overloaded',
 ]);
 
 export function classifyFailure(error: InfermuxError): FailureKind {

@@ -1,11 +1,22 @@
 import { z } from 'zod';
 import { binaryInputSchema } from '../binary/binary-input';
 import { defineTask } from './define-task';
-import { extractiveAnswerSchema, nonNegativeIntSchema, objectExpected, positiveIntSchema } from './shared-schemas';
+import { nonNegativeIntSchema, objectExpected, positiveIntSchema } from './shared-schemas';
 
 /** A word, or its box `[x0, y0, x1, y1]` normalised to 0–1000. */
 const wordBoxSchema = z.union([z.string(), z.tuple([z.number(), z.number(), z.number(), z.number()])], {
   error: 'expected a word (a string) or a box [x0, y0, x1, y1]',
+});
+
+/**
+ * Only `answer` is always there: generative models (donut) answer `[{"answer":"us-001"}]` with no score or
+ * offsets (wire/hf §5.27, recorded live traffic).
+ */
+const documentAnswerSchema = z.looseObject({
+  answer: z.string(),
+  score: z.number().optional(),
+  start: z.number().optional(),
+  end: z.number().optional(),
 });
 
 export const documentQuestionAnswering = defineTask({
@@ -38,7 +49,7 @@ export const documentQuestionAnswering = defineTask({
       .optional(),
   }),
   // `start`/`end` are word indices in the OCR'd text (or `word_boxes`), not character offsets.
-  output: z.array(extractiveAnswerSchema),
+  output: z.array(documentAnswerSchema),
   example: {
     input: {
       inputs: {

@@ -27,8 +27,15 @@ export const featureExtraction = defineTask({
      */
     dimensions: positiveIntSchema.optional(),
   }),
-  // One vector (`number[]`), one per input (`number[][]`), or per token for non-pooled models (`number[][][]`).
-  output: z.union([vectorSchema, z.array(vectorSchema), z.array(z.array(vectorSchema))]),
+  // One vector (`number[]`), one per input (`number[][]`), per token for non-pooled models (`number[][][]`), or
+  // per input and token for a list sent to a non-pooled model (`number[][][][]`, wire/hf §5.12: bart-base with two
+  // texts answered 2 × 1 × 3 × 768).
+  output: z.union([
+    vectorSchema,
+    z.array(vectorSchema),
+    z.array(z.array(vectorSchema)),
+    z.array(z.array(z.array(vectorSchema))),
+  ]),
   example: {
     input: { inputs: ['Today is a sunny day', 'It rains'], normalize: true },
     output: [

@@ -85,6 +85,13 @@ const allowedDifferences: Record<string, readonly Allowance[]> = {
   'text-generation': [{ level: '', missing: ['stream'] }],
   // `dimensions` is OpenAI's embeddings option (shortened vectors); the HF adapter refuses it.
   'feature-extraction': [{ level: '', extra: ['dimensions'] }],
+  // The legacy API's top-level generation parameters, still sent by seed-era callers (wire/hf §5.7).
+  summarization: [
+    {
+      level: 'parameters',
+      extra: ['max_length', 'max_time', 'min_length', 'repetition_penalty', 'temperature', 'top_k', 'top_p'],
+    },
+  ],
 };
 
 interface Difference {

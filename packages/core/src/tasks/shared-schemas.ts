@@ -51,7 +51,7 @@ export const generationParametersSchema = z.strictObject(
   { error: objectExpected('generation parameters') },
 );
 
-/** `{answer, score, start, end}`: an extractive answer (question answering, document QA). */
+/** `{answer, score, start, end}`: an extractive answer (question answering). */
 export const extractiveAnswerSchema = z.looseObject({
   answer: z.string(),
   score: z.number(),

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { defineTask } from './define-task';
-import { generateKwargsSchema, text2TextTruncationSchema } from './shared-schemas';
+import {
+  generateKwargsSchema,
+  nonNegativeIntSchema,
+  positiveIntSchema,
+  text2TextTruncationSchema,
+} from './shared-schemas';
 
 export const summarization = defineTask({
   id: 'summarization',
@@ -17,6 +22,17 @@ export const summarization = defineTask({
         truncation: text2TextTruncationSchema.optional(),
         /** Free-form generate() kwargs: `max_length`, `min_length`, `num_beams`, … */
         generate_parameters: generateKwargsSchema.optional(),
+        // The legacy API's top-level generation parameters (wire/hf §5.7; hub-docs `detailed_parameters.mdx`,
+        // 2022). Still sent by seed-era callers (`max_length: 40` gave pegasus's one-line summary); the HF toolkit
+        // passes `parameters` to the transformers pipeline as keyword arguments, which hands these to generate().
+        min_length: nonNegativeIntSchema.optional(),
+        max_length: positiveIntSchema.optional(),
+        top_k: positiveIntSchema.optional(),
+        top_p: z.number().min(0).max(1).optional(),
+        temperature: z.number().min(0).max(100).optional(),
+        repetition_penalty: z.number().min(0).max(100).optional(),
+        /** Seconds the generation may take (the legacy API capped it at 120). */
+        max_time: z.number().positive().max(120).optional(),
       })
       .optional(),
   }),

@@ -321,7 +321,9 @@ describe('registry types', () => {
       start: number;
       end: number;
     }>();
-    expectTypeOf<TaskOutput<'feature-extraction'>>().toEqualTypeOf<number[] | number[][] | number[][][]>();
+    expectTypeOf<TaskOutput<'feature-extraction'>>().toEqualTypeOf<
+      number[] | number[][] | number[][][] | number[][][][]
+    >();
     expectTypeOf<TaskOutput<'sentence-similarity'>>().toEqualTypeOf<number[]>();
     expectTypeOf<TaskOutput<'text-to-image'>['image']>().toExtend<BinaryData>();
     expectTypeOf<TaskOutput<'text-to-speech'>['audio']>().toExtend<BinaryData>();
@@ -334,5 +336,67 @@ describe('registry types', () => {
     // No `any` leaks through the registry.
     expectTypeOf<TaskInput<'fill-mask'>>().not.toBeAny();
     expectTypeOf<TaskOutput<'token-classification'>>().not.toBeAny();
+  });
+});
+
+/** Shapes recorded from the live HF API that the schemas must take (issue #18, items 1, 3–6). */
+describe('real-wire shapes', () => {
+  const parse = (task: TaskId, side: 'input' | 'output', value: unknown) => parseWith(getTask(task)[side], value, side);
+
+  it('takes token-level embeddings of a list of texts, four levels deep (item 1)', () => {
+    // bart-base with two texts: 2 inputs × 1 × 3 tokens × dims (768 on the wire, 2 here).
+    const fourDeep = [
+      [
+        [
+          [2.67, -0.41],
+          [0.12, 1.05],
+          [-0.3, 0.77],
+        ],
+      ],
+      [
+        [
+          [1.9, 0.08],
+          [0.33, -1.2],
+          [0.5, 0.5],
+        ],
+      ],
+    ];
+    expect(parse('feature-extraction', 'output', fourDeep)).toEqual(fourDeep);
+    expect(() => parse('feature-extraction', 'output', [[[[['too deep']]]]])).toThrow(ValidationError);
+  });
+
+  it('takes a document answer without score or offsets (item 3)', () => {
+    expect(parse('document-question-answering', 'output', [{ answer: 'us-001' }])).toEqual([{ answer: 'us-001' }]);
+    expect(() => parse('document-question-answering', 'output', [{ score: 0.9 }])).toThrow(/answer/);
+  });
+
+  it('takes the legacy top-level summarization generation parameters (item 4)', () => {
+    const input = { inputs: 'A long text.', parameters: { max_length: 40, min_length: 5, temperature: 0.7 } };
+    expect(parse('summarization', 'input', input)).toEqual(input);
+    expect(() => parse('summarization', 'input', { inputs: 'x', parameters: { max_length: 0 } })).toThrow(
+      /parameters\.max_length/,
+    );
+  });
+
+  it('takes a list of texts for zero-shot classification and translation, one answer per input (item 5)', () => {
+    const zeroShot = { inputs: ['I want my money back', 'Where is the FAQ?'], parameters: { candidate_labels: ['a'] } };
+    expect(parse('zero-shot-classification', 'input', zeroShot)).toEqual(zeroShot);
+    const perInput = [[{ label: 'refund', score: 0.9 }], [{ label: 'faq', score: 0.8 }]];
+    expect(parse('zero-shot-classification', 'output', perInput)).toEqual(perInput);
+    expect(parse('translation', 'input', { inputs: ['Привет', 'Пока'] })).toEqual({ inputs: ['Привет', 'Пока'] });
+    const translations = [{ translation_text: 'Hello' }, { translation_text: 'Bye' }];
+    expect(parse('translation', 'output', translations)).toEqual(translations);
+    expect(() => parse('translation', 'input', { inputs: [] })).toThrow(/at least one text/);
+    expect(() =>
+      parse('zero-shot-classification', 'input', { inputs: [3], parameters: { candidate_labels: ['a'] } }),
+    ).toThrow(ValidationError);
+  });
+
+  it('takes temperature 0 (greedy) for text-generation, as /v1/completions does, and still refuses < 0 (item 6)', () => {
+    const greedy = { inputs: 'The answer is', parameters: { temperature: 0 } };
+    expect(parse('text-generation', 'input', greedy)).toEqual(greedy);
+    expect(() => parse('text-generation', 'input', { inputs: 'x', parameters: { temperature: -0.1 } })).toThrow(
+      /parameters\.temperature/,
+    );
   });
 });

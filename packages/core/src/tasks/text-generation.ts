@@ -50,7 +50,11 @@ export const textGeneration = defineTask({
         seed: nonNegativeIntSchema.optional(),
         /** TGI caps this list (4 by default); the provider reports when it is too long. */
         stop: z.array(z.string(), { error: 'expected a list of stop sequences (strings)' }).optional(),
-        temperature: z.number().positive().optional(),
+        /**
+         * 0 means greedy decoding, as OpenAI-style `/v1/completions` takes it (0–2, wire/openai §3.1, §7.1); adapters whose
+         * upstream refuses 0 (TGI's native route) send greedy decoding their own way.
+         */
+        temperature: z.number().nonnegative().optional(),
         top_k: positiveIntSchema.optional(),
         top_n_tokens: nonNegativeIntSchema.optional(),
         top_p: z.number().positive().max(1).optional(),

@@ -8,7 +8,10 @@ export const zeroShotClassification = defineTask({
   hfSpec: 'zero-shot-classification',
   deterministic: true,
   input: z.strictObject({
-    inputs: z.string({ error: 'expected the text to classify (a string)' }),
+    // A list is classified in one call, answers in input order (wire/hf §6; huggingface.js typed `string | string[]`).
+    inputs: z.union([z.string(), z.array(z.string()).min(1, 'expected at least one text')], {
+      error: 'expected the text to classify (a string) or a list of texts (strings)',
+    }),
     parameters: z.strictObject(
       {
         candidate_labels: labelListSchema,
@@ -18,8 +21,9 @@ export const zeroShotClassification = defineTask({
       { error: objectExpected('parameters with candidate_labels') },
     ),
   }),
-  // Normalised to `[{label, score}]` sorted by score; adapters zip the legacy `{labels, scores}` form.
-  output: labelScoreListSchema,
+  // Normalised to `[{label, score}]` sorted by score (one such list per input for a list of inputs); adapters zip
+  // the legacy `{labels, scores}` form.
+  output: z.union([labelScoreListSchema, z.array(labelScoreListSchema)]),
   example: {
     input: {
       inputs: 'Hi, I recently bought a device from your company but it is not working as advertised.',

@@ -1,4 +1,4 @@
-import { buildChatBody, mapChatResponse } from '@infermux/openai-compatible/internal';
+import { buildChatBody, chatBodyFallback, mapChatResponse } from '@infermux/openai-compatible/internal';
 import { hfInferenceUrl } from '../hf-urls';
 import { expectJson, jsonBody, openAiTaskUrl } from './mapping-helpers';
 import type { HfRouteContext, HfTaskMapping } from './task-mapping';
@@ -32,10 +32,11 @@ export const chatCompletion: HfTaskMapping<'chat-completion'> = {
     // `model` first in the body, as huggingface.js writes it, so the router can route from a small prefix
     // (wire/hf §1.5).
     // (A key keeps its first position when a later spread sets it again; cheaper than object rest.)
-    return {
-      url: route.url,
-      body: jsonBody({ model: route.model, ...buildChatBody(input, route.model, { stream: context.stream }) }),
-    };
+    const body = { model: route.model, ...buildChatBody(input, route.model, { stream: context.stream }) };
+    // A stream asks for usage where huggingface.js does not (see `buildChatBody`); a target that refuses
+    // `stream_options` gets the request once more without it.
+    const fallback = chatBodyFallback(input, body);
+    return { url: route.url, body: jsonBody(body), ...(fallback ? { fallback: jsonBody(fallback) } : {}) };
   },
   response(body, context) {
     const mapped = mapChatResponse(expectJson(body, context), { provider: context.provider, modelId: context.modelId });

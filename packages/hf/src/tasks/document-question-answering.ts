@@ -3,9 +3,15 @@ import { z } from 'zod';
 import { base64Of, expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
-const answer = z.looseObject({ answer: z.string(), score: z.number(), start: z.number(), end: z.number() });
+/** Only `answer` is always there: generative models (donut) answer `[{"answer":"us-001"}]` (wire/hf §5.27). */
+const answer = z.looseObject({
+  answer: z.string(),
+  score: z.number().optional(),
+  start: z.number().optional(),
+  end: z.number().optional(),
+});
 
-/** wire/hf §5.27: `[{answer, score, start, end}]` (`start`/`end` are word indices); a bare object is wrapped. */
+/** wire/hf §5.27: `[{answer, score?, start?, end?}]` (`start`/`end` are word indices); a bare object is wrapped. */
 const upstream = z.union([z.array(answer), answer]);
 
 export const documentQuestionAnswering: HfTaskMapping<'document-question-answering'> = {
@@ -15,7 +21,7 @@ export const documentQuestionAnswering: HfTaskMapping<'document-question-answeri
     body: inputsBody({ image: await base64Of(input.inputs.image), question: input.inputs.question }, input.parameters),
   }),
   response(body, context) {
-    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{answer, score, start, end}]');
+    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{answer, score?, start?, end?}]');
     return { output: Array.isArray(parsed) ? parsed : [parsed] };
   },
 };

@@ -8,11 +8,12 @@ type Input = TaskInput<'feature-extraction'>;
 
 const vector = z.array(z.number());
 /**
- * wire/hf §5.12: nested float arrays, depth 1 to 3 (as huggingface.js accepts): a string gives `number[]` or a
- * one-row `number[][]` depending on the backend; a list gives `number[][]`; non-pooled (token-level) models
- * give `number[][][]`. Passed through as the upstream nests it.
+ * wire/hf §5.12: nested float arrays, depth 1 to 4 (huggingface.js's `isNumArrayRec(response, 3, 0)` counts from
+ * 0): a string gives `number[]` or a one-row `number[][]` depending on the backend; a list gives `number[][]`;
+ * non-pooled (token-level) models give `number[][][]` for a text and `number[][][][]` for a list of texts
+ * (bart-base with two texts answered 2 × 1 × 3 × 768). Passed through as the upstream nests it.
  */
-const upstream = z.union([vector, z.array(vector), z.array(z.array(vector))]);
+const upstream = z.union([vector, z.array(vector), z.array(z.array(vector)), z.array(z.array(z.array(vector)))]);
 type Embeddings = z.output<typeof upstream>;
 
 /**
@@ -49,7 +50,7 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
   },
   response(body, context) {
     return {
-      output: parseUpstream(upstream, expectJson(body, context), context, 'nested arrays of numbers (depth 1 to 3)'),
+      output: parseUpstream(upstream, expectJson(body, context), context, 'nested arrays of numbers (depth 1 to 4)'),
     };
   },
   batch: {

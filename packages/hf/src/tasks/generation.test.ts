@@ -120,7 +120,7 @@ describe('text-generation, TGI route (textGenerationRoute: "tgi", as huggingface
   const tgi = () =>
     createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, textGenerationRoute: 'tgi', env: {} });
 
-  it('POSTs {inputs, parameters} with return_full_text explicit; accepts the [{generated_text}] answer', async () => {
+  it('POSTs {inputs, parameters} as huggingface_hub does (return_full_text only when set); accepts the [{generated_text}] answer', async () => {
     const result = stable(
       await tgi().doRun({
         task: 'text-generation',
@@ -135,7 +135,6 @@ describe('text-generation, TGI route (textGenerationRoute: "tgi", as huggingface
           "parameters": {
             "do_sample": true,
             "max_new_tokens": 3,
-            "return_full_text": false,
             "temperature": 0.7,
           },
         },
@@ -169,7 +168,7 @@ describe('text-generation, TGI route (textGenerationRoute: "tgi", as huggingface
     });
     expect(received(setup.last()).body).toEqual({
       inputs: 'Say',
-      parameters: { return_full_text: false, max_new_tokens: 10 },
+      parameters: { max_new_tokens: 10 },
       stream: true,
     });
     const parts = await collect(streamed.stream);

@@ -1,7 +1,7 @@
 import { type BinaryInput, readBinary, toBase64 } from '@infermux/core';
 import { unexpectedBody } from '@infermux/core/provider-utils';
 import { endpointOpenAiUrl, hfInferenceUrl } from '../hf-urls';
-import type { HfRequestBody, HfResponseBody, HfResponseContext, HfRouteContext } from './task-mapping';
+import type { HfJsonBody, HfRequestBody, HfResponseBody, HfResponseContext, HfRouteContext } from './task-mapping';
 
 /**
  * The URL of a non-chat task: the serverless route `{base}/hf-inference/models/{id}{suffix}`, or a dedicated
@@ -18,12 +18,12 @@ export function openAiTaskUrl(context: HfRouteContext, route: 'chat/completions'
     : hfInferenceUrl(context.routerBase, context.modelId, `/v1/${route}`);
 }
 
-export function jsonBody(json: unknown): HfRequestBody {
+export function jsonBody(json: unknown): HfJsonBody {
   return { kind: 'json', json };
 }
 
 /** `{inputs, parameters}` with `parameters` left out when there are none. */
-export function inputsBody(inputs: unknown, parameters: object | undefined): HfRequestBody {
+export function inputsBody(inputs: unknown, parameters: object | undefined): HfJsonBody {
   return jsonBody(hasKeys(parameters) ? { inputs, parameters } : { inputs });
 }
 

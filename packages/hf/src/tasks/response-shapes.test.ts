@@ -72,14 +72,14 @@ describe('both shapes are accepted', () => {
     });
   });
 
-  it('feature-extraction: depth 1, 2 and 3 pass through; anything else is a bad response', () => {
-    for (const value of [[0.1, 0.2], [[0.1, 0.2]], [[[0.1], [0.2]]]]) {
+  it('feature-extraction: depth 1 to 4 pass through (token-level embeddings of a list); anything else is a bad response', () => {
+    for (const value of [[0.1, 0.2], [[0.1, 0.2]], [[[0.1], [0.2]]], [[[[2.67, 0.1]]], [[[0.3, 1.2]]]]]) {
       expect(hfTaskMappings['feature-extraction'].response(json(value), context('feature-extraction')).output).toEqual(
         value,
       );
     }
     expect(() =>
-      hfTaskMappings['feature-extraction'].response(json([[[[0.1]]]]), context('feature-extraction')),
+      hfTaskMappings['feature-extraction'].response(json([[[[[0.1]]]]]), context('feature-extraction')),
     ).toThrow(expect.objectContaining({ code: 'provider_bad_response' }));
   });
 

@@ -10,6 +10,10 @@ const upstream = z.union([z.array(summary).min(1), summary]);
 
 export const summarization: HfTaskMapping<'summarization'> = {
   capabilities: {},
+  // `parameters` goes as it is, legacy top-level generation parameters (`max_length`, …) included: that is
+  // where the legacy API took them, and the HF toolkit still calls `pipeline(inputs, **parameters)`
+  // (huggingface-inference-toolkit `handler.py`), and the transformers pipeline hands keywords it does not
+  // know to generate() (wire/hf §5.7).
   request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
   response(body, context) {
     const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{summary_text}]');

@@ -19,13 +19,15 @@ export const tableQuestionAnswering: HfTaskMapping<'table-question-answering'> =
   // hf-inference runs the transformers pipeline, which reads `query` (transformers PR #34786 to accept the
   // spec name is unmerged); huggingface_hub switched to `{query, table}` in `inputs` (PR #3154, June 2025)
   // after 400s, and that form is reported working on hf-inference (huggingface.js issue #1525). The
-  // pipeline reads its keys by name, so the extra one is ignored.
+  // pipeline reads its keys by name, so the extra one is ignored. A server built from the spec that refuses
+  // unknown keys (400/422) gets the spec's `{question, table}` once more.
   request: (input, context) => ({
     url: taskUrl(context),
     body: inputsBody(
       { question: input.inputs.question, query: input.inputs.question, table: input.inputs.table },
       input.parameters,
     ),
+    fallback: inputsBody({ question: input.inputs.question, table: input.inputs.table }, input.parameters),
   }),
   response(body, context) {
     const parsed = parseUpstream(

@@ -2,7 +2,9 @@ import type { BinaryData, TaskCapabilities, TaskId, TaskInput, TaskOutput, Usage
 import type { TextGenerationRoute } from '../hf-settings';
 
 /** What goes on the wire: a JSON document, or raw bytes with their media type. */
-export type HfRequestBody = { kind: 'json'; json: unknown } | { kind: 'binary'; data: Uint8Array; contentType: string };
+export type HfRequestBody = HfJsonBody | { kind: 'binary'; data: Uint8Array; contentType: string };
+
+export type HfJsonBody = { kind: 'json'; json: unknown };
 
 /** A 2xx answer: parsed JSON, or bytes with their media type (images, audio). */
 export type HfResponseBody = { kind: 'json'; json: unknown } | { kind: 'binary'; binary: BinaryData };
@@ -27,6 +29,11 @@ export interface HfRequestPlan {
   /** Extra headers for this task (e.g. `Accept: image/png`). */
   headers?: Record<string, string>;
   warnings?: Warning[];
+  /**
+   * The same request without a field infermux sends on purpose where the official clients do not: sent once
+   * when the first answer is 400 or 422, for a target that refuses fields it does not know (`postJson`).
+   */
+  fallback?: HfJsonBody;
 }
 
 export interface HfResponseContext extends HfRouteContext {
@@ -52,7 +59,8 @@ export interface HfTaskMapping<T extends TaskId> {
   /** The answer is media bytes (text-to-image, text-to-speech, image-to-image), not JSON. */
   readonly binaryResponse?: boolean;
   request(input: TaskInput<T>, context: HfRouteContext): HfRequestPlan | Promise<HfRequestPlan>;
-  response(body: HfResponseBody, context: HfResponseContext): HfMappedOutput<T>;
+  /** `input` is the call's, for answers whose shape follows it (a list of inputs gets a list of answers). */
+  response(body: HfResponseBody, context: HfResponseContext, input?: TaskInput<T>): HfMappedOutput<T>;
   /** Present on streaming tasks: which SSE framing the request built for `context` answers with. */
   streamFraming?(context: HfRouteContext): HfStreamFraming;
   /** Present on tasks whose upstream takes a list of inputs in one call. */

@@ -1,6 +1,10 @@
 import { InfermuxError, type TaskInput, taskRegistry, ValidationError } from '@infermux/core';
 import { parseUpstream } from '@infermux/core/provider-utils';
-import { buildCompletionBody, mapCompletionResponse } from '@infermux/openai-compatible/internal';
+import {
+  buildCompletionBody,
+  completionBodyFallback,
+  mapCompletionResponse,
+} from '@infermux/openai-compatible/internal';
 import { z } from 'zod';
 import { expectJson, firstIfList, jsonBody, openAiTaskUrl, taskUrl } from './mapping-helpers';
 import type { HfRequestPlan, HfRouteContext, HfTaskMapping } from './task-mapping';
@@ -17,9 +21,13 @@ const tgiUpstream = z.union([tgiOutput, z.array(tgiOutput).min(1)]);
  */
 function completionsRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
   try {
+    const body = buildCompletionBody(input, context.modelId, { stream: context.stream });
+    // A stream asks for usage (see `buildCompletionBody`); a target that refuses `stream_options` gets it once more without.
+    const fallback = completionBodyFallback(body);
     return {
       url: openAiTaskUrl(context, 'completions'),
-      body: jsonBody(buildCompletionBody(input, context.modelId, { stream: context.stream })),
+      body: jsonBody(body),
+      ...(fallback ? { fallback: jsonBody(fallback) } : {}),
     };
   } catch (error) {
     if (!ValidationError.isInstance(error)) throw error;
@@ -31,12 +39,29 @@ function completionsRequest(input: TaskInput<'text-generation'>, context: HfRout
   }
 }
 
+/**
+ * TGI's native parameters. `return_full_text` goes only when the caller sets it, as huggingface_hub sends it:
+ * the legacy API defaulted to true and TGI to false (wire/hf §5.9), and forcing false changed what legacy callers
+ * got back. `temperature: 0` (greedy, as `/v1/completions` takes it) is refused by TGI's validation
+ * (`router/src/validation.rs`: "`temperature` must be strictly positive", checked even with `do_sample: false`),
+ * so it is sent as TGI's own OpenAI routes turn it (`router/src/server.rs`: "enable greedy only when temperature
+ * is 0" → `do_sample: false`, no temperature).
+ */
+function tgiParameters(input: TaskInput<'text-generation'>): TaskInput<'text-generation'>['parameters'] {
+  if (input.parameters?.temperature !== 0) return input.parameters;
+  const { temperature: _greedy, ...parameters } = input.parameters;
+  return { ...parameters, do_sample: false };
+}
+
 function tgiRequest(input: TaskInput<'text-generation'>, context: HfRouteContext): HfRequestPlan {
-  // `return_full_text` defaulted to true on the legacy API and to false on TGI: always sent explicitly (wire/hf §5.9).
-  const parameters = { return_full_text: false, ...input.parameters };
+  const parameters = tgiParameters(input);
   return {
     url: taskUrl(context),
-    body: jsonBody({ inputs: input.inputs, parameters, ...(context.stream ? { stream: true } : {}) }),
+    body: jsonBody({
+      inputs: input.inputs,
+      ...(parameters ? { parameters } : {}),
+      ...(context.stream ? { stream: true } : {}),
+    }),
   };
 }
 

@@ -11,8 +11,14 @@ const upstream = z.union([z.array(translated).min(1), translated]);
 export const translation: HfTaskMapping<'translation'> = {
   capabilities: {},
   request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
-  response(body, context) {
-    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{translation_text}]');
+  response(body, context, input) {
+    const json = expectJson(body, context);
+    // A list of texts is answered with a flat list, one translation per text in input order (wire/hf §6).
+    if (Array.isArray(input?.inputs)) {
+      const perInput = z.array(translated).length(input.inputs.length);
+      return { output: parseUpstream(perInput, json, context, `${input.inputs.length} × {translation_text}`) };
+    }
+    const parsed = parseUpstream(upstream, json, context, '[{translation_text}]');
     return { output: firstIfList(parsed) as z.output<typeof translated> };
   },
 };

@@ -18,18 +18,36 @@ const legacy = z
  */
 const upstream = z.union([z.array(labelScore), legacy, z.array(legacy).length(1)]);
 
+/**
+ * A list of texts gets one answer per text, in input order: the pipeline's `[{sequence, labels, scores}, …]`
+ * (huggingface.js typed `inputs: string | string[]` and took a list of those before the task specs), or a list
+ * of `[{label, score}]` lists in today's shape (wire/hf §6: unverified on the router, so both are read).
+ */
+const perInput = z.union([z.array(labelScore), legacy]);
+
+type LabelScores = Array<z.output<typeof labelScore>>;
+
+/** `{labels, scores}` zipped into `[{label, score}]` sorted by score, as huggingface.js does; lists as they are. */
+function labelScores(item: z.output<typeof perInput>): LabelScores {
+  if (Array.isArray(item)) return item;
+  const zipped = item.labels.map((label, index) => ({ label, score: item.scores[index] ?? 0 }));
+  return zipped.sort((a, b) => b.score - a.score);
+}
+
 export const zeroShotClassification: HfTaskMapping<'zero-shot-classification'> = {
   capabilities: {},
   request: (input, context) => ({ url: taskUrl(context), body: inputsBody(input.inputs, input.parameters) }),
-  response(body, context) {
-    const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{label, score}] or {labels, scores}');
-    const item = Array.isArray(parsed) ? parsed[0] : parsed;
-    const legacyItem = legacy.safeParse(item);
-    if (legacyItem.success) {
-      const { labels, scores } = legacyItem.data;
-      const zipped = labels.map((label, index) => ({ label, score: scores[index] ?? 0 }));
-      return { output: zipped.sort((a, b) => b.score - a.score) };
+  response(body, context, input) {
+    const json = expectJson(body, context);
+    const texts = Array.isArray(input?.inputs) ? input.inputs.length : undefined;
+    // A one-text list is read in the one-text shapes too (which one a server sends for it is unverified).
+    if (texts !== undefined && (texts > 1 || !upstream.safeParse(json).success)) {
+      const expected = `${texts} answers, one per text`;
+      return { output: parseUpstream(z.array(perInput).length(texts), json, context, expected).map(labelScores) };
     }
-    return { output: parsed as Array<z.output<typeof labelScore>> };
+    const parsed = parseUpstream(upstream, json, context, '[{label, score}] or {labels, scores}');
+    const legacyItem = legacy.safeParse(Array.isArray(parsed) ? parsed[0] : parsed);
+    const scores = labelScores(legacyItem.success ? legacyItem.data : (parsed as LabelScores));
+    return { output: texts === undefined ? scores : [scores] };
   },
 };

@@ -4,6 +4,7 @@ import type { FakeResponseTools } from '../response-tools.js';
 import { canSee, checkRouterToken, hasGatedAccess } from './fake-hf-auth.js';
 import { badRequest, FakeHfError } from './fake-hf-error.js';
 import { chatCompletion, completion, tgiGeneration } from './fake-hf-generation.js';
+import type { FakeHfModel } from './fake-hf-models.js';
 import type { FakeHfState, NormalizedFakeModel } from './fake-hf-state.js';
 import { type FakeTaskRequest, fakeTaskAnswers } from './fake-hf-tasks.js';
 
@@ -72,18 +73,20 @@ export async function answerInference(
     const isJson = (request.headers['content-type'] ?? '').includes('json');
     const body = isJson ? parseJson(request) : {};
     if (target.suffix === '/v1/chat/completions')
-      return await sendOpenAi(response, chatCompletion(body, model.id), headers);
-    if (target.suffix === '/v1/completions') return await sendOpenAi(response, completion(body, model.id), headers);
+      return await sendOpenAi(response, strictChat(chatCompletion(body, model.id), body, model), headers, model);
+    if (target.suffix === '/v1/completions')
+      return await sendOpenAi(response, completion(body, model.id), headers, model);
     const task = pipelineFor(model, target.suffix);
     if (task === 'text-generation') return await sendTgi(response, tgiGeneration(body), model, headers);
     const answer = fakeTaskAnswers[task];
     if (!answer) throw badRequest(`Task ${task} is not served by this fake`);
     const taskRequest: FakeTaskRequest = isJson
-      ? { inputs: body.inputs, parameters: (body.parameters ?? {}) as Record<string, unknown>, body }
+      ? { inputs: body.inputs, parameters: (body.parameters ?? {}) as Record<string, unknown>, body, model }
       : {
           inputs: undefined,
           parameters: {},
           body: {},
+          model,
           media: { bytes: request.body, contentType: request.headers['content-type'] ?? '' },
         };
     if (isJson && taskRequest.inputs === undefined) throw new FakeHfError(400, { error: 'Missing inputs' });
@@ -122,34 +125,55 @@ function pipelineFor(model: NormalizedFakeModel, suffix: string): string {
   throw new FakeHfError(400, { error: `Pipeline ${task} is not available for model ${model.id}` });
 }
 
+type OpenAiResult = { stream: boolean; json: unknown; chunks(): object[] };
+
+/** A strict server (`refusesUnknownFields`) refuses `stream_options`, as a TGI without it would (422 validation). */
+function strictChat(result: OpenAiResult, body: Record<string, unknown>, model: FakeHfModel): OpenAiResult {
+  if (model.refusesUnknownFields && body.stream_options !== undefined) {
+    throw new FakeHfError(422, {
+      error: 'Failed to deserialize the JSON body into the target type: unknown field `stream_options`',
+      error_type: 'validation',
+    });
+  }
+  return result;
+}
+
 async function sendOpenAi(
   response: FakeResponseTools,
-  result: { stream: boolean; json: unknown; chunks(): object[] },
+  result: OpenAiResult,
   headers: FakeHeaders,
+  model?: FakeHfModel,
 ): Promise<void> {
-  if (!result.stream) return response.json(200, result.json, headers);
+  if (!result.stream || model?.ignoresStream) return response.json(200, result.json, headers);
+  // TGI 2.x chat streams: the finish chunk, then the body closes without `[DONE]` (wire/hf §7).
+  if (model?.chatStreamWithoutDone) return writeTgiFrames(response, result.chunks(), headers);
   await response.sse(result.chunks(), { done: true, headers });
 }
 
 /** TGI frames are `data:{…}` without a space and end without `[DONE]` (wire/hf §7.1). */
-async function sendTgi(
-  response: FakeResponseTools,
-  result: ReturnType<typeof tgiGeneration>,
-  model: NormalizedFakeModel,
-  headers: FakeHeaders,
-): Promise<void> {
-  if (!result.stream) return response.json(200, result.json, { ...headers, 'x-compute-time': '0.051' });
+function writeTgiFrames(response: FakeResponseTools, events: readonly unknown[], headers: FakeHeaders): void {
   response.raw.writeHead(200, {
     ...headers,
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
   } as Record<string, string>);
   response.raw.flushHeaders();
-  for (const event of result.events(model)) {
+  for (const event of events) {
     if (response.signal.aborted) return;
-    response.raw.write(`data:${event}\n\n`);
+    response.raw.write(`data:${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
   }
   response.raw.end();
+}
+
+async function sendTgi(
+  response: FakeResponseTools,
+  result: ReturnType<typeof tgiGeneration>,
+  model: NormalizedFakeModel,
+  headers: FakeHeaders,
+): Promise<void> {
+  if (!result.stream || model.ignoresStream)
+    return response.json(200, result.json, { ...headers, 'x-compute-time': '0.051' });
+  writeTgiFrames(response, result.events(model), headers);
 }
 
 /** Chat on the OpenAI-compatible router (`model` = `org/name[:variant]`, wire/hf §1.5). */
@@ -193,10 +217,12 @@ export async function answerRouterChat(
   }
   const provider = variant && !['fastest', 'cheapest', 'preferred'].includes(variant) ? variant : 'hf-inference';
   try {
-    await sendOpenAi(response, chatCompletion(body, model.id), {
-      'x-request-id': requestId,
-      'x-inference-provider': provider,
-    });
+    await sendOpenAi(
+      response,
+      strictChat(chatCompletion(body, model.id), body, model),
+      { 'x-request-id': requestId, 'x-inference-provider': provider },
+      model,
+    );
   } catch (error) {
     if (error instanceof FakeHfError) return response.json(error.status, error.body, { 'x-request-id': requestId });
     throw error;

@@ -21,6 +21,22 @@ export interface FakeHfModel {
   loading?: { estimatedTime: number; times: number };
   /** TGI streams of this model send an error event after this many tokens. */
   streamErrorAfterTokens?: number;
+  /**
+   * A non-pooled model (bart-base): feature-extraction answers per token, `1 × tokens × dims` for a text and
+   * `texts × 1 × tokens × dims` for a list (four levels deep, as recorded live; wire/hf §5.12).
+   */
+  tokenEmbeddings?: boolean;
+  /** Chat streams end TGI-2-style: the finish chunk (and usage when asked), then the body closes without `[DONE]`. */
+  chatStreamWithoutDone?: boolean;
+  /** A generative model (donut): answers carry only their required fields, `[{"answer"}]` (wire/hf §5.27). */
+  answersWithoutOptionalFields?: boolean;
+  /** Ignores `stream: true`: every route answers the whole JSON body as if streaming had not been asked. */
+  ignoresStream?: boolean;
+  /**
+   * Validates bodies strictly, as a server generated from the spec would: `stream_options` on chat → 422,
+   * `inputs.query` on table question answering → 400.
+   */
+  refusesUnknownFields?: boolean;
   /** `x-compute-type` of its hf-inference answers; default `cpu`. */
   computeType?: string;
   /**
@@ -105,6 +121,32 @@ export const defaultFakeHfModels: readonly FakeHfModel[] = [
     allowedTokens: [FAKE_HF_OTHER_TOKEN],
   },
   { id: 'acme/slow-loader', pipelineTag: 'text-classification', loading: { estimatedTime: 20, times: 1 } },
+  // Shapes and quirks recorded from live traffic (issue #18).
+  { id: 'facebook/bart-base', pipelineTag: 'feature-extraction', tokenEmbeddings: true },
+  {
+    id: 'acme/tgi2-chat',
+    pipelineTag: 'text-generation',
+    tags: ['conversational', 'text-generation-inference'],
+    chatStreamWithoutDone: true,
+  },
+  {
+    id: 'naver-clova-ix/donut-base-finetuned-docvqa',
+    pipelineTag: 'document-question-answering',
+    answersWithoutOptionalFields: true,
+  },
+  {
+    id: 'acme/no-stream',
+    pipelineTag: 'text-generation',
+    tags: ['conversational', 'text-generation-inference'],
+    ignoresStream: true,
+  },
+  { id: 'acme/strict-tapas', pipelineTag: 'table-question-answering', refusesUnknownFields: true },
+  {
+    id: 'acme/strict-chat',
+    pipelineTag: 'text-generation',
+    tags: ['conversational', 'text-generation-inference'],
+    refusesUnknownFields: true,
+  },
 ];
 
 /** Fills in defaults: `sha`, `main`, `inference: 'warm'`. */

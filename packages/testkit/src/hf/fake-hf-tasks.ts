@@ -1,4 +1,5 @@
 import { badRequest } from './fake-hf-error.js';
+import type { FakeHfModel } from './fake-hf-models.js';
 import { cosine, embed, round, softmax, unitHash } from './fake-hf-vectors.js';
 
 /** A parsed hf-inference request: JSON `{inputs, parameters}` or a raw media body. */
@@ -9,6 +10,8 @@ export interface FakeTaskRequest {
   body: Record<string, unknown>;
   /** Raw media bytes, when the body was not JSON. */
   media?: { bytes: Buffer; contentType: string };
+  /** The model asked, for its shape options (`tokenEmbeddings`, `answersWithoutOptionalFields`, …). */
+  model?: FakeHfModel;
 }
 
 export type FakeTaskAnswer = { json: unknown } | { bytes: Uint8Array; contentType: string };
@@ -36,6 +39,19 @@ function media(request: FakeTaskRequest, kind: 'image' | 'audio'): Buffer {
   }
   if (typeof request.inputs === 'string' && request.inputs.length > 0) return Buffer.from(request.inputs, 'base64');
   throw badRequest(`Expected ${kind} bytes or a base64 ${kind} in "inputs"`);
+}
+
+/**
+ * The texts of a text task: a string, or a list the legacy pipeline took in one call (wire/hf §6), answered one
+ * item per text in input order. `one` answers a single text.
+ */
+function perText<T>(request: FakeTaskRequest, one: (input: string) => T): T | T[] {
+  if (Array.isArray(request.inputs)) {
+    if (request.inputs.length === 0 || !request.inputs.every((item) => typeof item === 'string'))
+      throw badRequest('inputs must be a string or a non-empty list of strings');
+    return request.inputs.map(one);
+  }
+  return one(text(request));
 }
 
 function topK(request: FakeTaskRequest, fallback: number): number {
@@ -107,18 +123,32 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
   },
 
   'zero-shot-classification'(request) {
-    const input = text(request).toLowerCase();
     const labels = candidateLabels(request);
-    const logits = labels.map((label) => (input.includes(label.toLowerCase()) ? 3 : 0) + unitHash(`${input}|${label}`));
-    if (request.parameters.multi_label === true) {
-      const scored = labels.map((label, index) => ({
-        label,
-        score: round(1 / (1 + Math.exp(-((logits[index] as number) - 1.5)))),
-      }));
-      return { json: scored.sort((a, b) => b.score - a.score) };
+    const classify = (text: string) => {
+      const input = text.toLowerCase();
+      const logits = labels.map(
+        (label) => (input.includes(label.toLowerCase()) ? 3 : 0) + unitHash(`${input}|${label}`),
+      );
+      if (request.parameters.multi_label === true) {
+        const scored = labels.map((label, index) => ({
+          label,
+          score: round(1 / (1 + Math.exp(-((logits[index] as number) - 1.5)))),
+        }));
+        return scored.sort((a, b) => b.score - a.score);
+      }
+      return labelScores(labels, logits, labels.length);
+    };
+    // A list: the legacy pipeline's `[{sequence, labels, scores}, …]`, one per text (wire/hf §6).
+    if (Array.isArray(request.inputs)) {
+      return {
+        json: perText(request, (sequence) => {
+          const scored = classify(sequence);
+          return { sequence, labels: scored.map((item) => item.label), scores: scored.map((item) => item.score) };
+        }),
+      };
     }
     // Today's router shape: `[{label, score}]` sorted by score (wire/hf §5.3).
-    return { json: labelScores(labels, logits, labels.length) };
+    return { json: classify(text(request)) };
   },
 
   'fill-mask'(request) {
@@ -157,6 +187,8 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
 
   'table-question-answering'(request) {
     const inputs = request.inputs as { question?: unknown; query?: unknown; table?: unknown } | undefined;
+    if (request.model?.refusesUnknownFields && inputs?.query !== undefined)
+      throw badRequest('inputs: extra fields not permitted: query');
     const question = typeof inputs?.question === 'string' ? inputs.question : inputs?.query;
     const table = inputs?.table as Record<string, unknown> | undefined;
     if (typeof question !== 'string' || !table || typeof table !== 'object')
@@ -175,21 +207,34 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
   },
 
   summarization(request) {
-    const input = text(request);
-    return { json: [{ summary_text: (input.split(/(?<=\.)\s/)[0] ?? input).trim() }] };
+    // The first sentence, cut to `max_length` words when asked (the legacy top-level parameter, or the spec's
+    // `generate_parameters.max_length`; wire/hf §5.7), one item per text.
+    const generate = request.parameters.generate_parameters as Record<string, unknown> | undefined;
+    const maxLength = request.parameters.max_length ?? generate?.max_length;
+    const summarize = (input: string) => {
+      const sentence = (input.split(/(?<=\.)\s/)[0] ?? input).trim();
+      const words = sentence.split(/\s+/);
+      return { summary_text: typeof maxLength === 'number' ? words.slice(0, maxLength).join(' ') : sentence };
+    };
+    return { json: [perText(request, summarize)].flat() };
   },
 
   translation(request) {
-    const input = text(request);
     const target = typeof request.parameters.tgt_lang === 'string' ? request.parameters.tgt_lang : 'en';
-    return { json: [{ translation_text: `[${target}] ${input}` }] };
+    // A flat list, one item per text in input order (wire/hf §6).
+    return { json: [perText(request, (input) => ({ translation_text: `[${target}] ${input}` }))].flat() };
   },
 
   'feature-extraction'(request) {
     const normalize = request.body.normalize !== false;
-    if (typeof request.inputs === 'string') return { json: embed(request.inputs, normalize) };
+    // A non-pooled model embeds each token: `1 × tokens × dims` per text, so a list is four levels deep
+    // (`texts × 1 × tokens × dims`, as bart-base answered live; wire/hf §5.12).
+    const vectors: (text: string) => unknown = request.model?.tokenEmbeddings
+      ? (text) => [(text.match(/\S+/g) ?? [text]).map((token) => embed(token, normalize))]
+      : (text) => embed(text, normalize);
+    if (typeof request.inputs === 'string') return { json: vectors(request.inputs) };
     if (Array.isArray(request.inputs) && request.inputs.every((item) => typeof item === 'string')) {
-      return { json: request.inputs.map((item) => embed(item, normalize)) };
+      return { json: request.inputs.map(vectors) };
     }
     throw badRequest('inputs must be a string or a list of strings');
   },
@@ -308,6 +353,8 @@ export const fakeTaskAnswers: Record<string, (request: FakeTaskRequest) => FakeT
     const inputs = request.inputs as { image?: unknown; question?: unknown } | undefined;
     if (typeof inputs?.image !== 'string' || typeof inputs.question !== 'string')
       throw badRequest('inputs must be {image: <base64>, question}');
+    // A generative model (donut) answers only the text (wire/hf §5.27).
+    if (request.model?.answersWithoutOptionalFields) return { json: [{ answer: 'us-001' }] };
     return { json: [{ answer: 'us-001', score: 0.9986, start: 16, end: 16 }].slice(0, topK(request, 1)) };
   },
 };

@@ -70,4 +70,85 @@ describe('fake Hugging Face', () => {
       ],
     ]);
   });
+
+  describe('real-wire shapes and quirks (issue #18)', () => {
+    it('a non-pooled model embeds a list of texts four levels deep: texts × 1 × tokens × dims', async () => {
+      const response = await post('/hf-inference/models/facebook/bart-base/pipeline/feature-extraction', {
+        inputs: ['hello', 'That is a happy person'],
+      });
+      const body = (await response.json()) as number[][][][];
+      expect(body.map((text) => [text.length, text[0]?.length, text[0]?.[0]?.length])).toEqual([
+        [1, 1, 8],
+        [1, 5, 8],
+      ]);
+    });
+
+    it('a TGI-2-style chat stream ends after the finish chunk without [DONE]', async () => {
+      const response = await post('/hf-inference/models/acme/tgi2-chat/v1/chat/completions', {
+        model: 'acme/tgi2-chat',
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+      });
+      const frames = (await response.text()).trim().split('\n\n');
+      expect(frames.every((frame) => frame.startsWith('data:{'))).toBe(true);
+      expect(frames.at(-1)).toContain('"finish_reason":"stop"');
+      expect(frames.join('')).not.toContain('[DONE]');
+    });
+
+    it('a generative document-QA model answers without score or offsets', async () => {
+      const response = await post('/hf-inference/models/naver-clova-ix/donut-base-finetuned-docvqa', {
+        inputs: { image: 'aW1hZ2U=', question: 'What is the invoice number?' },
+      });
+      expect(await response.json()).toEqual([{ answer: 'us-001' }]);
+    });
+
+    it('answers a list of inputs one item per input, in order (zero-shot legacy shape, translation flat)', async () => {
+      const zeroShot = await post('/hf-inference/models/facebook/bart-large-mnli', {
+        inputs: ['I want a refund', 'legal trouble'],
+        parameters: { candidate_labels: ['refund', 'legal'] },
+      });
+      const answers = (await zeroShot.json()) as Array<{ sequence: string; labels: string[] }>;
+      expect(answers.map((answer) => [answer.sequence, answer.labels[0]])).toEqual([
+        ['I want a refund', 'refund'],
+        ['legal trouble', 'legal'],
+      ]);
+      const translated = await post('/hf-inference/models/Helsinki-NLP/opus-mt-ru-en', { inputs: ['Да', 'Нет'] });
+      expect(await translated.json()).toEqual([{ translation_text: '[en] Да' }, { translation_text: '[en] Нет' }]);
+    });
+
+    it('summarization honours the legacy top-level max_length (in words here)', async () => {
+      const response = await post('/hf-inference/models/facebook/bart-large-cnn', {
+        inputs: 'The tower is 324 metres tall and the tallest structure in Paris. It opened in 1889.',
+        parameters: { max_length: 3 },
+      });
+      expect(await response.json()).toEqual([{ summary_text: 'The tower is' }]);
+    });
+
+    it('a server that ignores stream: true answers the whole JSON body', async () => {
+      const response = await post('/hf-inference/models/acme/no-stream/v1/chat/completions', {
+        model: 'acme/no-stream',
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+      });
+      expect(response.headers.get('content-type')).toContain('application/json');
+      expect(await response.json()).toMatchObject({ object: 'chat.completion' });
+    });
+
+    it('a strict server refuses the fields it does not know', async () => {
+      const chat = await post('/hf-inference/models/acme/strict-chat/v1/chat/completions', {
+        model: 'acme/strict-chat',
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      expect(chat.status).toBe(422);
+      const table = { Repository: ['Transformers'], Stars: ['36542'] };
+      const both = await post('/hf-inference/models/acme/strict-tapas', {
+        inputs: { question: 'Stars?', query: 'Stars?', table },
+      });
+      expect(both.status).toBe(400);
+      const spec = await post('/hf-inference/models/acme/strict-tapas', { inputs: { question: 'Stars?', table } });
+      expect(spec.status).toBe(200);
+    });
+  });
 });
