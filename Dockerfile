@@ -25,10 +25,12 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
   HOST=0.0.0.0 \
   PORT=8080 \
-  INFERMUX_CONFIG=/app/infermux.config.yaml
+  INFERMUX_CONFIG=/app/infermux.config.yaml \
+  XDG_DATA_HOME=/data
 COPY --from=build /app /app
 COPY deploy/container.config.yaml /app/infermux.config.yaml
-# The ledger (keys, usage) lives in the volume (ledger.path in the shipped config).
+# The ledger (keys, usage) lives in the volume: the default $XDG_DATA_HOME/infermux/gateway.sqlite, or a
+# /data/.infermux/gateway.sqlite an earlier image left there (still used when present).
 RUN mkdir -p /data && chown node:node /data
 WORKDIR /data
 USER node

@@ -26,9 +26,11 @@ export const exitCodes = {
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
+const notFoundCodes = new Set(['caller_model_not_found', 'caller_job_not_found', 'gateway_not_found']);
+
 /** Maps an infermux error code (`auth_missing_credentials`, …) to the process exit code. */
 export function exitCodeForErrorCode(code: string): ExitCode {
-  if (code === 'caller_model_not_found' || code === 'gateway_not_found') return exitCodes.notFound;
+  if (notFoundCodes.has(code)) return exitCodes.notFound;
   if (code === 'caller_aborted') return exitCodes.interrupted;
   if (code === 'provider_rate_limited' || code === 'policy_rate_limited') return exitCodes.rateLimited;
   if (code.startsWith('caller_')) return exitCodes.usage;

@@ -102,6 +102,11 @@ export function createProgram(dispatch: Dispatch): Command {
     .option('--provider <name>', 'provider to run on')
     .option('--revision <rev>', 'pin the model revision')
     .option('--no-progress', 'no progress bar even on a TTY')
+    .option('--poll-interval <ms>', 'async tasks: first wait between job status polls')
+    .option('--resubmit-unknown', 'async tasks: submit again the jobs an interrupted run may or may not have started')
+    .option('--queue <redis-url>', 'distribute the lines on a BullMQ queue for `infermux worker` processes')
+    .option('--queue-prefix <prefix>', 'Redis key prefix of the queue and batch state', 'infermux')
+    .option('--no-wait', 'with --queue: enqueue and exit (rerun the same command to follow and collect)')
     .action((task: string, input: string, _options, command: Command) =>
       dispatch(command, async (context) =>
         (await import('./commands/batch-command')).batchCommand(context, task, input, command.opts()),
@@ -117,6 +122,19 @@ export function createProgram(dispatch: Dispatch): Command {
     .action((models: string[], _options, command: Command) =>
       dispatch(command, async (context) =>
         (await import('./commands/prices-command')).pricesCommand(context, models, command.opts()),
+      ),
+    );
+
+  program
+    .command('worker')
+    .description('run the lines of distributed batches (`infermux batch --queue`) until stopped')
+    .option('--queue <redis-url>', 'the Redis that holds the queue (default: REDIS_URL)')
+    .option('--queue-prefix <prefix>', 'Redis key prefix of the queue and batch state', 'infermux')
+    .option('-j, --concurrency <n>', 'lines in flight', '16')
+    .option('--stalled-ms <ms>', "how soon a dead worker's lines run elsewhere", '30000')
+    .action((_options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/worker-command')).workerCommand(context, command.opts()),
       ),
     );
 

@@ -1,4 +1,4 @@
-export { type GatewayStore, openGatewayStore } from './gateway-store';
+export { type GatewayStore, type OpenGatewayStoreOptions, openGatewayStore } from './gateway-store';
 export type { CreateKeyOptions, GatewayKey } from './keys/gateway-key';
 export type { UsageGrouping, UsageSummaryRow } from './ledger/usage-ledger';
 export { defaultProviderFactories } from './provider-factories';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `pnpm start`: the gateway on embedded defaults. No config file, service or token is
- * needed: 127.0.0.1 (or HOST), port from PORT (or 8080), SQLite ledger under ./.infermux/,
+ * needed: 127.0.0.1 (or HOST), port from PORT (or 8080), SQLite ledger in the XDG data directory (see the README),
  * in-memory limits. A config file in the working directory (infermux.config.yaml) is used when present.
  */
 import { startGateway } from './start-gateway';

@@ -16,7 +16,11 @@ describe('start-up', () => {
       /server: Unrecognized key: "colour"/,
     );
     await expect(
-      startGateway({ config: { server: { keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY' }] } }, env: {} }),
+      // The ledger opens before the keys are read: in memory, so the test writes nothing under $HOME.
+      startGateway({
+        config: { server: { keys: [{ name: 'ci', keyEnv: 'CI_GATEWAY_KEY' }], ledger: { path: ':memory:' } } },
+        env: {},
+      }),
     ).rejects.toThrow(/CI_GATEWAY_KEY, which is not set/);
   });
 

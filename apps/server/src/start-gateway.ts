@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  describeLedgerLocation,
   formatModelRef,
   type InfermuxConfig,
   InfermuxError,
@@ -9,6 +10,7 @@ import {
   parseConfig,
   parseModelRef,
   registerSecret,
+  resolveLedgerLocation,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
@@ -62,12 +64,18 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     options.config ?? loadConfig({ file: options.configPath }).config,
     options.configPath ?? 'config',
   );
-  const settings = serverSettings(config);
+  const configured = serverSettings(config);
+  const ledgerLocation = resolveLedgerLocation({ configured: configured.ledger.path, env });
+  // From here on the settings carry the ledger path actually used (messages name it).
+  const settings = { ...configured, ledger: { ...configured.ledger, path: ledgerLocation.path } };
   const logger = createGatewayLogger(settings.logging.level, options.logDestination);
   const adminToken = env[settings.adminTokenEnv] || undefined;
   registerSecret(adminToken);
 
-  const database = openDatabase(settings.ledger.path);
+  const database = openDatabase(ledgerLocation.path);
+  // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
+  if (ledgerLocation.source === 'working-directory')
+    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
   const keyStore = new KeyStore(database);
   let engine: GatewayEngine;
   let keys: KeyRegistry;
@@ -191,7 +199,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       skippedProviders: engine.skippedProviders.length ? engine.skippedProviders : undefined,
       routes: engine.routeNames.length,
       keys: keys.size,
-      ledger: settings.ledger.path,
+      ledger: ledgerLocation.path,
       adminApi: adminToken ? 'on' : `off (set ${settings.adminTokenEnv})`,
     },
     auth.requiresKey(keys.size)

@@ -34,6 +34,14 @@ export {
   revisionPolicySchema,
   timeoutsSchema,
 } from './config/config-schema';
+export {
+  defaultLedgerPath,
+  describeLedgerLocation,
+  LEDGER_PATH_ENV,
+  LEGACY_LEDGER_PATH,
+  type LedgerLocation,
+  resolveLedgerLocation,
+} from './config/ledger-location';
 export { configFileNames, findConfigFile, type LoadedConfig, loadConfig, parseConfig } from './config/load-config';
 export {
   configuredKeySchema,

@@ -38,7 +38,9 @@ export function evolinkErrorFromResponse(operation: EvolinkOperation) {
       details: {
         ...openAIErrorDetails(fields, text),
         operation,
-        ...(code === 'caller_invalid_input' && operation === 'status' ? { field: 'jobId' } : {}),
+        ...(operation === 'status' && (code === 'caller_invalid_input' || code === 'caller_job_not_found')
+          ? { field: 'jobId' }
+          : {}),
       },
     });
     return operation === 'submit' ? submissionError(error) : error;
@@ -57,11 +59,15 @@ function evolinkCode(
     return { code: 'policy_insufficient_credits', hint: BILLING_HINT };
   if (has('content_policy_violation')) return { code: 'policy_content_filtered' };
   if (has('model_unavailable')) return { code: 'provider_unavailable' };
-  if (operation === 'status' && (has('invalid_task_id') || status === 404)) {
+  if (operation === 'status' && has('invalid_task_id')) {
     return {
       code: 'caller_invalid_input',
-      hint: 'Check the job id (EvoLink task ids look like task-unified-<unix>-<8 chars>); tasks are kept for a limited time',
+      hint: 'Check the job id (EvoLink task ids look like task-unified-<unix>-<8 chars>)',
     };
+  }
+  // A well-formed id EvoLink does not know: never existed, or expired.
+  if (operation === 'status' && (has('task_not_found') || status === 404)) {
+    return { code: 'caller_job_not_found', hint: 'Check the job id; EvoLink keeps tasks for a limited time' };
   }
   // Invalid model is a 400 on EvoLink (skill docs/errors.md), recognisable by the rejected param.
   if (

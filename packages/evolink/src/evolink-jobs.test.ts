@@ -239,7 +239,7 @@ describe('image and video jobs', () => {
     expect(fake.server.requests.map((request) => request.method)).toEqual(['POST']);
   });
 
-  it('maps an unknown or malformed job id to a clear input error', async () => {
+  it('maps a malformed job id to an input error and an unknown one to caller_job_not_found (404)', async () => {
     const malformed = await rejection(client.getJob('image-generation', { provider: 'evolink', jobId: 'not-a-task' }));
     expect(malformed).toMatchObject({
       code: 'caller_invalid_input',
@@ -248,7 +248,11 @@ describe('image and video jobs', () => {
     const unknown = await rejection(
       client.getJob('image-generation', { provider: 'evolink', jobId: 'task-unified-1700000000-abcdefgh' }),
     );
-    expect(unknown).toMatchObject({ code: 'caller_invalid_input', details: { upstreamStatus: 404 } });
+    expect(unknown).toMatchObject({
+      code: 'caller_job_not_found',
+      status: 404,
+      details: { upstreamStatus: 404, field: 'jobId' },
+    });
   });
 
   it('refuses to read a video job as an image job', async () => {

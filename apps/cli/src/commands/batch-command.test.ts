@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getTask } from '@infermux/core';
@@ -6,6 +6,7 @@ import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../exit-codes';
 import { runCli, spawnCli, tempDir } from '../test-support/cli-harness';
+import { readJsonl } from '../test-support/read-jsonl';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -17,14 +18,6 @@ beforeAll(async () => {
   env = { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
 });
 afterAll(() => hf.close());
-
-function readJsonl(path: string): Array<Record<string, unknown>> {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
 
 function writeInput(dir: string, count: number): string {
   const path = join(dir, 'in.jsonl');

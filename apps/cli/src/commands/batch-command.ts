@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { getTask, InfermuxError, isTaskId } from '@infermux/core';
 import { type BatchCounts, createBatchProgress } from '../batch/batch-progress';
 import { readCompletedIds } from '../batch/completed-ids';
+import { FileJobJournal } from '../batch/file-job-journal';
 import { JsonlAppender } from '../batch/jsonl-appender';
 import { countLines, readLines } from '../batch/read-lines';
 import { repairTail } from '../batch/repair-tail';
@@ -13,7 +14,9 @@ import { parameterBases } from '../input/build-task-input';
 import { checkRoute, targetModel } from '../input/target-model';
 import { applyAssignments, parseAssignment } from '../input/typed-assignment';
 import type { CliContext } from '../runtime/cli-context';
+import { pollIntervalMs } from '../runtime/poll-interval';
 import { unknownTask } from '../runtime/unknown-task';
+import { wholeNumberFlag } from '../runtime/whole-number-flag';
 
 export interface BatchFlags {
   model?: string;
@@ -26,18 +29,44 @@ export interface BatchFlags {
   provider?: string;
   revision?: string;
   progress?: boolean;
+  pollInterval?: string;
+  resubmitUnknown?: boolean;
+  /** Redis URL: enqueue on BullMQ for `infermux worker` processes instead of running here. */
+  queue?: string;
+  queuePrefix?: string;
+  /** `--no-wait` with --queue: enqueue and exit. */
+  wait?: boolean;
 }
 
-function positiveInt(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
-    throw new InfermuxError({
-      code: 'caller_invalid_input',
-      message: `${flag} ${text}: expected a whole number ≥ ${min}`,
-      details: { field: flag },
-    });
+/** Where a batch's files go: `-o out.jsonl`, or `-o DIR/` (results, errors, journal and downloaded files inside). */
+interface BatchPaths {
+  output: string;
+  errors: string;
+  journal: string;
+  /** Set when `-o` names a directory: async results are downloaded there. */
+  directory?: string;
+  /** How the output is named in messages (as the user wrote it). */
+  label: string;
+}
+
+function batchPaths(cwd: string, flags: Pick<BatchFlags, 'output' | 'errors'>): BatchPaths {
+  const target = resolve(cwd, flags.output);
+  if (flags.output.endsWith('/') || (existsSync(target) && statSync(target).isDirectory())) {
+    mkdirSync(target, { recursive: true });
+    return {
+      output: join(target, 'results.jsonl'),
+      errors: resolve(cwd, flags.errors ?? join(target, 'errors.jsonl')),
+      journal: join(target, 'jobs.jsonl'),
+      directory: target,
+      label: join(flags.output, 'results.jsonl'),
+    };
   }
-  return value;
+  return {
+    output: target,
+    errors: resolve(cwd, flags.errors ?? `${flags.output}.errors.jsonl`),
+    journal: `${target}.jobs.jsonl`,
+    label: flags.output,
+  };
 }
 
 export async function batchCommand(
@@ -48,26 +77,18 @@ export async function batchCommand(
 ): Promise<number> {
   if (!isTaskId(taskName)) throw unknownTask(taskName).error;
   const task = getTask(taskName);
-  if (task.async) {
-    throw new InfermuxError({
-      code: 'caller_unsupported',
-      message: `Task "${task.id}" runs as async jobs; batch runs synchronous tasks. Submit jobs with infermux run --no-wait`,
-      details: { task: task.id },
-    });
-  }
-  const concurrency = positiveInt(flags.concurrency, '--concurrency', 1);
-  const retries = flags.retries === undefined ? undefined : positiveInt(flags.retries, '--retries', 0);
+  const concurrency = wholeNumberFlag(flags.concurrency, '--concurrency', 1);
+  const retries = flags.retries === undefined ? undefined : wholeNumberFlag(flags.retries, '--retries', 0);
   const cwd = process.cwd();
   const input = resolve(cwd, inputPath);
-  const output = resolve(cwd, flags.output);
-  const errorsPath = resolve(cwd, flags.errors ?? `${flags.output}.errors.jsonl`);
   if (!existsSync(input))
     throw new InfermuxError({
       code: 'caller_invalid_input',
       message: `Input file not found: ${inputPath}`,
       details: { field: 'input' },
     });
-  if (input === output)
+  const paths = batchPaths(cwd, flags);
+  if (input === paths.output)
     throw new InfermuxError({
       code: 'caller_invalid_input',
       message: 'The output file must differ from the input file',
@@ -84,9 +105,39 @@ export async function batchCommand(
     task.input,
     [base],
   );
-  const sharedParameters = (base.length ? parameters[base[0] as string] : parameters) as
-    | Record<string, unknown>
-    | undefined;
+  const sharedParameters = ((base.length ? parameters[base[0] as string] : parameters) ?? {}) as Record<
+    string,
+    unknown
+  >;
+
+  if (flags.queue) {
+    if (paths.directory)
+      throw new InfermuxError({
+        code: 'caller_unsupported',
+        message: '--queue writes one results file: -o must be a file, not a directory (downloads run locally only)',
+        details: { field: '--output' },
+      });
+    const { runDistributedBatch } = await import('../batch/queue/run-distributed-batch');
+    return runDistributedBatch(context, {
+      queueUrl: flags.queue,
+      prefix: flags.queuePrefix,
+      input,
+      output: paths.output,
+      errors: paths.errors,
+      label: paths.label,
+      spec: {
+        task: task.id,
+        model,
+        ...(flags.provider ? { provider: flags.provider } : {}),
+        parameters: sharedParameters,
+        parameterBase: [...base],
+        ...(flags.pollInterval !== undefined ? { pollIntervalMs: pollIntervalMs(flags.pollInterval, {}) } : {}),
+      },
+      wait: flags.wait !== false,
+      resubmitUnknown: flags.resubmitUnknown === true,
+      progress: flags.progress !== false,
+    });
+  }
 
   keepHeapNearLiveSet();
   const counts: BatchCounts = { done: 0, succeeded: 0, failed: 0, skipped: 0, retries: 0 };
@@ -99,19 +150,26 @@ export async function batchCommand(
       : {},
   );
   const terminal = context.terminal;
-  const repaired = await repairTail(output);
+  const repaired = await repairTail(paths.output);
   if (repaired > 0)
     terminal.stderr.write(
       `${terminal.err.yellow('note:')} dropped a partial last line (${repaired} bytes) left by an interrupted run; that line runs again\n`,
     );
-  const completed = await readCompletedIds(output);
+  const completed = await readCompletedIds(paths.output);
   const showBar = flags.progress !== false && terminal.interactive;
   const total = showBar ? await countLines(input) : undefined;
-  if (completed.size > 0) terminal.stderr.write(`resuming: ${completed.size} lines already in ${flags.output}\n`);
+  if (completed.size > 0) terminal.stderr.write(`resuming: ${completed.size} lines already in ${paths.label}\n`);
+  const journal = task.async
+    ? await FileJobJournal.open(paths.journal, { resubmitUnknown: flags.resubmitUnknown })
+    : undefined;
+  if (journal && journal.unknownCount > 0 && !flags.resubmitUnknown)
+    terminal.stderr.write(
+      `${terminal.err.yellow('note:')} ${journal.unknownCount} jobs were being submitted when an earlier run stopped; they are not submitted again (see the errors file)\n`,
+    );
 
-  const results = JsonlAppender.open(output);
+  const results = JsonlAppender.open(paths.output);
   // The errors file holds the latest run's failures; every failed line is retried on rerun.
-  const errors = JsonlAppender.open(errorsPath, { truncate: true });
+  const errors = JsonlAppender.open(paths.errors, { truncate: true });
   const progress = await createBatchProgress(terminal, { total, bar: showBar });
   const controller = new AbortController();
   let interrupts = 0;
@@ -126,12 +184,16 @@ export async function batchCommand(
   let failure: unknown;
   try {
     await runJsonlBatch({
-      client,
-      task,
-      model,
-      provider: flags.provider,
-      parameters: sharedParameters ?? {},
-      parameterBase: base,
+      runner: {
+        client,
+        task,
+        model,
+        provider: flags.provider,
+        journal,
+        pollIntervalMs: pollIntervalMs(flags.pollInterval, context.env),
+        downloadDirectory: paths.directory,
+      },
+      defaults: { task, parameters: sharedParameters, parameterBase: base, cwd },
       concurrency,
       lines: readLines(input),
       completed,
@@ -140,7 +202,6 @@ export async function batchCommand(
       counts,
       onProgress: () => progress.tick(counts),
       signal: controller.signal,
-      cwd,
     });
   } catch (error) {
     failure = error;
@@ -150,6 +211,7 @@ export async function batchCommand(
     progress.stop(counts);
     results.close();
     errors.close();
+    journal?.close();
   }
   const seconds = (performance.now() - startedAt) / 1000;
   terminal.stderr.write(
@@ -162,7 +224,7 @@ export async function batchCommand(
   }
   if (counts.failed > 0) {
     terminal.stderr.write(
-      `${counts.failed} lines failed; see ${flags.errors ?? `${flags.output}.errors.jsonl`}. Rerun the same command to retry them.\n`,
+      `${counts.failed} lines failed; see ${flags.errors ?? relative(cwd, paths.errors)}. Rerun the same command to retry them.\n`,
     );
     return exitCodes.partialBatch;
   }

@@ -1,8 +1,10 @@
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../exit-codes';
-import { runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
+import { formatNumber } from '../output/format-number';
+import { type CliOptions, runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -20,6 +22,29 @@ beforeAll(async () => {
 });
 afterAll(() => hf.close());
 
+type Served = { url: string; server: ReturnType<typeof spawnCli>; output: () => string };
+
+/** Starts `infermux serve` on a free port. */
+function serve(options: CliOptions): Promise<Served> {
+  const server = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1'], options);
+  let output = '';
+  return new Promise<Served>((resolve, reject) => {
+    server.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      // The CLI's own line, printed once its signal handlers are set (the gateway's JSON log comes first).
+      const match = /^infermux gateway listening on (http:\/\/\S+)$/m.exec(output);
+      if (match) resolve({ url: match[1] as string, server, output: () => output });
+    });
+    server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
+  });
+}
+
+async function stop(server: ReturnType<typeof spawnCli>): Promise<unknown> {
+  const stopped = new Promise((resolve) => server.on('exit', resolve));
+  server.kill('SIGTERM');
+  return stopped;
+}
+
 describe('serve, keys and usage', () => {
   it('creates a key, serves a request with it, records usage, revokes the key', async () => {
     const created = await runCli(['keys', 'create', 'ci', '--rpm', '60', '--json'], { env, cwd: dir });
@@ -32,16 +57,7 @@ describe('serve, keys and usage', () => {
     expect(listed.stdout).toContain(id);
     expect(listed.stdout).not.toContain(key);
 
-    const server = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1'], { env, cwd: dir });
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      server.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1] as string);
-      });
-      server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
-    });
+    const { url, server } = await serve({ env, cwd: dir });
     const response = await fetch(`${url}/models/${SST2}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -51,9 +67,7 @@ describe('serve, keys and usage', () => {
     // The HF wire nests text-classification results per input: [[{label, score}, …]].
     const body = (await response.json()) as unknown[];
     expect(body.flat()).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'POSITIVE' })]));
-    const stopped = new Promise((resolve) => server.on('exit', resolve));
-    server.kill('SIGTERM');
-    expect(await stopped).toBe(0);
+    expect(await stop(server)).toBe(0);
 
     const usage = await runCli(['usage', '--by', 'model', '--json'], { env, cwd: dir });
     expect(usage.code).toBe(0);
@@ -79,5 +93,71 @@ describe('serve, keys and usage', () => {
     const run = await runCli(['serve', '--port', 'eighty'], { env, cwd: dir });
     expect(run.code).toBe(exitCodes.usage);
     expect(run.stderr).toMatch(/--port eighty: expected a port number/);
+  });
+});
+
+describe('the ledger location (shared by serve, keys and usage)', () => {
+  it('serve and usage use the XDG default whatever the directory; usage says which ledger and rounds numbers', async () => {
+    const dataHome = tempDir();
+    const ledger = join(dataHome, 'infermux', 'gateway.sqlite');
+    const xdgEnv = { ...env, XDG_DATA_HOME: dataHome };
+    const { url, server } = await serve({ env: xdgEnv, cwd: tempDir() });
+    const response = await fetch(`${url}/models/${SST2}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: 'I love it' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await stop(server)).toBe(0);
+    expect(existsSync(ledger)).toBe(true);
+
+    const elsewhere = tempDir();
+    const json = await runCli(['usage', '--json'], { env: xdgEnv, cwd: elsewhere });
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe(`reading ledger ${ledger} (the default location)\n`);
+    const [row] = JSON.parse(json.stdout) as Array<{ requests: number; averageLatencyMs: number }>;
+    expect(row).toMatchObject({ requests: 1 });
+    const table = await runCli(['usage'], { env: xdgEnv, cwd: elsewhere });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(formatNumber(row?.averageLatencyMs as number));
+    // No float noise: never more than six significant digits after the point.
+    expect(table.stdout).not.toMatch(/\d\.\d{7,}/);
+    expect(existsSync(join(elsewhere, '.infermux'))).toBe(false);
+  });
+
+  it('a missing ledger is a clear not-found (exit 4), and reading it creates nothing', async () => {
+    const dataHome = tempDir();
+    const cwd = tempDir();
+    const run = await runCli(['usage'], { env: { ...env, XDG_DATA_HOME: dataHome }, cwd });
+    expect(run.code).toBe(exitCodes.notFound);
+    expect(run.stderr).toContain(`error: No gateway ledger at ${join(dataHome, 'infermux', 'gateway.sqlite')}`);
+    expect(existsSync(join(dataHome, 'infermux'))).toBe(false);
+    expect(existsSync(join(cwd, '.infermux'))).toBe(false);
+    const keys = await runCli(['keys', 'list'], { env: { ...env, XDG_DATA_HOME: dataHome }, cwd });
+    expect(keys.code).toBe(exitCodes.notFound);
+    expect(existsSync(join(dataHome, 'infermux'))).toBe(false);
+  });
+
+  it('still reads a ledger an earlier version left in ./.infermux/, and says so', async () => {
+    const dataHome = tempDir();
+    const cwd = tempDir();
+    const xdgEnv = { ...env, XDG_DATA_HOME: dataHome };
+    // A ledger made where the old default put it: created at the new default, then moved into the cwd.
+    expect((await runCli(['keys', 'create', 'old', '--json'], { env: xdgEnv, cwd })).code).toBe(0);
+    mkdirSync(join(cwd, '.infermux'));
+    renameSync(join(dataHome, 'infermux', 'gateway.sqlite'), join(cwd, '.infermux', 'gateway.sqlite'));
+    const run = await runCli(['keys', 'list'], { env: xdgEnv, cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('old');
+    expect(run.stderr).toContain(
+      `reading ledger ${join(cwd, '.infermux', 'gateway.sqlite')} (found in the working directory); the default is now ${join(dataHome, 'infermux', 'gateway.sqlite')}`,
+    );
+    // serve keeps writing to it too, and says so at start.
+    const served = await serve({ env: xdgEnv, cwd });
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+    expect(await stop(served.server)).toBe(0);
+    expect(served.output()).toContain(`"ledger":"${join(cwd, '.infermux', 'gateway.sqlite')}"`);
+    expect(served.output()).toMatch(/found in the working directory\); the default is now /);
+    expect(existsSync(join(dataHome, 'infermux', 'gateway.sqlite'))).toBe(false);
   });
 });

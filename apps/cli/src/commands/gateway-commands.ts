@@ -1,13 +1,27 @@
-import { InfermuxError } from '@infermux/core';
+import { describeLedgerLocation, InfermuxError } from '@infermux/core';
 import type { GatewayStore } from '@infermux/server';
 import { exitCodes } from '../exit-codes';
+import { formatNumber } from '../output/format-number';
 import type { CliContext } from '../runtime/cli-context';
 
 import { loadGateway } from '../runtime/load-gateway';
 
-async function withStore<T>(context: CliContext, use: (store: GatewayStore) => Promise<T>): Promise<T> {
+/**
+ * Opens the gateway's keys and ledger: where `serve` keeps them, whatever the working directory.
+ * A read (`usage`, `keys list`) never creates the ledger, and says on stderr which one it read.
+ */
+async function withStore<T>(
+  context: CliContext,
+  use: (store: GatewayStore) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
   const [{ config }, gateway] = await Promise.all([context.loadConfig(), loadGateway()]);
-  const store = gateway.openGatewayStore({ config });
+  const store = gateway.openGatewayStore({ config, env: context.env, readOnly: options.readOnly });
+  if (options.readOnly) {
+    context.terminal.stderr.write(
+      `${context.terminal.err.dim(`reading ${describeLedgerLocation(store.location, context.env)}`)}\n`,
+    );
+  }
   try {
     return await use(store);
   } finally {
@@ -93,7 +107,7 @@ export async function keysCreateCommand(context: CliContext, name: string, flags
 }
 
 export async function keysListCommand(context: CliContext, flags: { json?: boolean }): Promise<number> {
-  const keys = await withStore(context, async (store) => store.keys.list());
+  const keys = await withStore(context, async (store) => store.keys.list(), { readOnly: true });
   await printRows(context, keys, flags.json);
   return exitCodes.ok;
 }
@@ -108,8 +122,10 @@ export async function usageCommand(
   context: CliContext,
   flags: { by: 'key' | 'model' | 'day'; since?: string; json?: boolean },
 ): Promise<number> {
-  const rows = await withStore(context, async (store) =>
-    store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }),
+  const rows = await withStore(
+    context,
+    async (store) => store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }),
+    { readOnly: true },
   );
   // A cost nothing priced reads "unknown" (JSON keeps null), never a blank that looks like 0.
   await printRows(
@@ -120,7 +136,7 @@ export async function usageCommand(
   return exitCodes.ok;
 }
 
-/** Rows as an aligned table for people, JSON for scripts. */
+/** Rows as an aligned table for people (numbers rounded), JSON for scripts (exact). */
 async function printRows(context: CliContext, rows: readonly unknown[], json?: boolean): Promise<void> {
   const stdout = context.terminal.stdout;
   if (json) {
@@ -135,7 +151,13 @@ async function printRows(context: CliContext, rows: readonly unknown[], json?: b
     Object.fromEntries(
       Object.entries(row as Record<string, unknown>).map(([key, value]) => [
         key,
-        value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value),
+        value === null || value === undefined
+          ? ''
+          : typeof value === 'number'
+            ? formatNumber(value)
+            : typeof value === 'object'
+              ? JSON.stringify(value)
+              : String(value),
       ]),
     ),
   );

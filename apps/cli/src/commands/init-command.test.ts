@@ -54,7 +54,9 @@ describe('infermux init and config schema', () => {
   it('init → serve: the gateway starts on the example config and answers /healthz', async () => {
     const dir = tempDir();
     expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
-    const serve = spawnCli(['serve', '--port', '0'], { cwd: dir });
+    // The example config leaves the ledger at its default, under the XDG data directory.
+    const dataHome = tempDir();
+    const serve = spawnCli(['serve', '--port', '0'], { cwd: dir, env: { XDG_DATA_HOME: dataHome } });
     let stdout = '';
     serve.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => serve.once('exit', resolve));
@@ -75,6 +77,6 @@ describe('infermux init and config schema', () => {
       serve.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(readFileSync(join(dir, '.infermux/gateway.sqlite')).length).toBeGreaterThan(0);
+    expect(readFileSync(join(dataHome, 'infermux/gateway.sqlite')).length).toBeGreaterThan(0);
   });
 });

@@ -80,6 +80,30 @@ describe('async jobs', () => {
     const run = await runCli(['job', 'cancel', submitted.stdout.trim()], { env });
     expect(run.code).toBe(exitCodes.usage);
     expect(run.stderr).toMatch(/no cancel endpoint/);
+    // Advice that fits a library caller or a new request, not a job that already lives on its provider.
+    expect(run.stderr).not.toMatch(/AbortSignal|--provider/);
+    expect(run.stderr).toContain(`infermux job wait ${submitted.stdout.trim()}`);
+  });
+
+  it('job cancel on a finished job says it already finished (typed, exit 2)', async () => {
+    const submitted = await runCli(['run', 'video-generation', '--model', 'sora-2', '--no-wait', 'quick'], { env });
+    const id = submitted.stdout.trim();
+    expect((await runCli(['job', 'wait', id], { env })).code).toBe(0);
+    const run = await runCli(['job', 'cancel', id, '--verbose'], { env });
+    expect(run.code).toBe(exitCodes.usage);
+    expect(run.stderr).toMatch(new RegExp(`^error: Job ${id} already succeeded: there is nothing to cancel`));
+    expect(run.stderr).toContain('code: caller_invalid_input');
+  });
+
+  it('job status of an unknown job is not found (EvoLink 404): exit 4', async () => {
+    const run = await runCli(
+      ['job', 'status', 'evolink:video-generation:task-unified-1700000000-abcdefgh', '--verbose'],
+      { env },
+    );
+    expect(run.code).toBe(exitCodes.notFound);
+    expect(run.stderr).toMatch(/^error: .*Task not found/);
+    expect(run.stderr).toContain('code: caller_job_not_found');
+    expect(run.stderr).toContain('status: 404');
   });
 
   it('Ctrl-C while waiting (not a TTY) leaves the job running and prints its id', async () => {

@@ -1,8 +1,9 @@
-import type { JobStatus } from '@infermux/core';
+import { InfermuxError, type JobState, type JobStatus } from '@infermux/core';
 import { exitCodes } from '../exit-codes';
-import { askCancelOrLeave } from '../jobs/ask-cancel';
+import { canCancelJob } from '../jobs/cancel-capability';
 import { finishJob } from '../jobs/finish-job';
 import { followJob } from '../jobs/follow-job';
+import { interruptJob } from '../jobs/interrupt-job';
 import { formatJobReference, parseJobReference } from '../jobs/job-reference';
 import { toJsonSafe } from '../output/binary-fields';
 import type { CliContext } from '../runtime/cli-context';
@@ -55,13 +56,7 @@ export async function jobWaitCommand(context: CliContext, id: string, flags: Job
     });
   } catch (error) {
     if (!controller.signal.aborted) throw error;
-    if ((await askCancelOrLeave(context.terminal)) === 'cancel') {
-      await client.cancelJob(reference.task, { provider: reference.provider, jobId: reference.jobId });
-      context.terminal.stderr.write(`Canceled job ${formatJobReference(reference)}\n`);
-    } else {
-      context.terminal.stderr.write(`Left job running: ${formatJobReference(reference)}\n`);
-    }
-    return exitCodes.interrupted;
+    return interruptJob(client, reference, { terminal: context.terminal, verbose: context.options.verbose });
   } finally {
     process.off('SIGINT', onInterrupt);
   }
@@ -75,10 +70,32 @@ export async function jobWaitCommand(context: CliContext, id: string, flags: Job
   return exitCodes.ok;
 }
 
+const finishedStates = new Set<JobState>(['succeeded', 'failed', 'canceled']);
+
+/** Cancels a job that is still queued or running, on a provider that can cancel; says plainly when not. */
 export async function jobCancelCommand(context: CliContext, id: string, flags: JobFlags): Promise<number> {
   const reference = parseJobReference(id, flags);
   const client = await context.client();
-  const status = await client.cancelJob(reference.task, { provider: reference.provider, jobId: reference.jobId });
-  context.terminal.stdout.write(`${formatJobReference(reference)}  ${status.state}\n`);
+  const job = { provider: reference.provider, jobId: reference.jobId };
+  const printed = formatJobReference(reference);
+  const current = await client.getJob(reference.task, job);
+  if (finishedStates.has(current.state)) {
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: `Job ${printed} already ${current.state}: there is nothing to cancel`,
+      provider: reference.provider,
+      details: { field: 'id', jobId: reference.jobId, state: current.state },
+    });
+  }
+  if (!canCancelJob(client, reference)) {
+    throw new InfermuxError({
+      code: 'caller_unsupported',
+      message: `${reference.provider} has no cancel endpoint for ${reference.task} jobs: job ${printed} keeps running (${current.state}). Follow it with: infermux job wait ${printed}`,
+      provider: reference.provider,
+      details: { operation: 'cancel', task: reference.task, jobId: reference.jobId },
+    });
+  }
+  const status = await client.cancelJob(reference.task, job);
+  context.terminal.stdout.write(`${printed}  ${status.state}\n`);
   return exitCodes.ok;
 }

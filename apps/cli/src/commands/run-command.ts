@@ -11,9 +11,9 @@ import { exitCodes } from '../exit-codes';
 import { buildTaskInput, validateTaskInput } from '../input/build-task-input';
 import { inferTask } from '../input/infer-task';
 import { checkRoute, targetModel } from '../input/target-model';
-import { askCancelOrLeave } from '../jobs/ask-cancel';
 import { finishJob } from '../jobs/finish-job';
 import { followJob } from '../jobs/follow-job';
+import { interruptJob } from '../jobs/interrupt-job';
 import { formatJobReference, type JobReference } from '../jobs/job-reference';
 import { printResult, printWarnings } from '../output/print-result';
 import type { CliContext } from '../runtime/cli-context';
@@ -140,15 +140,7 @@ async function runJob(
     });
   } catch (error) {
     if (!controller.signal.aborted) throw error;
-    const choice = await askCancelOrLeave(terminal);
-    if (choice === 'cancel') {
-      await client.cancelJob(task, { provider: reference.provider, jobId: reference.jobId });
-      terminal.stderr.write(`Canceled job ${id}\n`);
-    } else {
-      terminal.stderr.write(`Left job running: ${id}\nPick it up with: infermux job wait ${id}\n`);
-      if (!terminal.canAsk) terminal.stdout.write(`${id}\n`);
-    }
-    return exitCodes.interrupted;
+    return interruptJob(client, reference, { terminal, verbose: context.options.verbose, printId: true });
   } finally {
     process.off('SIGINT', onInterrupt);
   }

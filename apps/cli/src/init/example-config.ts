@@ -29,7 +29,7 @@ retry: { maxAttempts: 3 } # 429, 5xx and network errors, with backoff
 server:
   host: 127.0.0.1
   port: 8080
-  ledger: { path: .infermux/gateway.sqlite } # keys and usage (SQLite)
+  # ledger: { path: ./gateway.sqlite } # keys and usage (SQLite); default ~/.local/share/infermux/gateway.sqlite
   # keys: # callers' keys; the key itself is read from the named env variable
   #   - { name: my-app, keyEnv: MY_APP_GATEWAY_KEY, rpm: 60 }
 `;

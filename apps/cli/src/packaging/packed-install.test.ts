@@ -171,6 +171,8 @@ function dockerRuntimeStage(dockerfile: string): DockerStage {
 const cleanEnv = (extra: Record<string, string>) => ({
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
+  // The gateway's default ledger lives under the XDG data directory: here, never the real home.
+  XDG_DATA_HOME: join(work, 'xdg-data'),
   NO_COLOR: '1',
   ...extra,
 });
@@ -221,10 +223,11 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
     );
     hf = await startFakeHf();
   }, 120_000);
+  // Two npm installs' node_modules take more than the default 20 s to delete on a busy machine.
   afterAll(async () => {
     await hf?.close();
     if (work) rmSync(work, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('packs six public packages whose manifests only point at shipped files', () => {
     expect([...tarballs.keys()].sort()).toEqual([
@@ -351,12 +354,12 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
     // Only the port changes: 8080 may be taken on this machine.
     const port = String(await freePort());
     // The image's COPY of its config, and the key an operator must set (without it the gateway refuses to start).
-    const config = readFileSync(join(root, 'deploy/container.config.yaml'), 'utf8').replaceAll('/data/', `${data}/`);
+    const config = readFileSync(join(root, 'deploy/container.config.yaml'), 'utf8');
     writeFileSync(inContainer(runtime.env.INFERMUX_CONFIG ?? ''), config);
     const gatewayKey = 'container-test-key-0123456789abcdef';
+    // ENV paths point into the container like CMD's (XDG_DATA_HOME=/data puts the ledger in the volume).
     const env = cleanEnv({
-      ...runtime.env,
-      INFERMUX_CONFIG: inContainer(runtime.env.INFERMUX_CONFIG ?? ''),
+      ...Object.fromEntries(Object.entries(runtime.env).map(([name, value]) => [name, inContainer(value)])),
       PORT: port,
       INFERMUX_GATEWAY_KEY: gatewayKey,
     });
@@ -378,7 +381,7 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
         env,
       );
       expect(check.status).toBe(0);
-      expect(existsSync(join(data, 'gateway.sqlite')), 'the ledger is in the volume').toBe(true);
+      expect(existsSync(join(data, 'infermux/gateway.sqlite')), 'the ledger is in the volume').toBe(true);
     } finally {
       expect(await gateway.stop()).toBe(0);
     }

@@ -49,6 +49,36 @@ describe('errors: one line and a documented exit code', () => {
     expect(hf.server.requests.filter((request) => request.method === 'POST')).toHaveLength(0);
   });
 
+  it('a common alias gets a suggestion: run sentiment → text-classification (exit 2), before any call', async () => {
+    const before = hf.server.requestCount;
+    for (const args of [
+      ['run', 'sentiment', '--model', SST2, 'I love it'],
+      ['run', 'sentiment', '--model', SST2],
+    ]) {
+      const run = await runCli(args, { env });
+      expect(run.code).toBe(exitCodes.usage);
+      expect(expectOneLine(run.stderr)).toBe(
+        'error: Unknown task "sentiment" (did you mean "text-classification"?). Run `infermux tasks` for the list.',
+      );
+    }
+    expect(hf.server.requestCount).toBe(before);
+  });
+
+  it('every error starts with one prefix, "error:", whoever raised it (commander, core, the CLI)', async () => {
+    const runs = await Promise.all([
+      runCli(['run', 'text-classification', '--modle', SST2, 'hi'], { env }),
+      runCli(['job', 'status'], { env }),
+      runCli(['--config', 'missing.yaml', 'config'], { env }),
+      runCli(['job', 'status', 'bare-id'], { env }),
+      runCli(['tasks', 'embeddings'], { env }),
+    ]);
+    for (const run of runs) {
+      expect(run.code).toBe(exitCodes.usage);
+      expect(run.stderr).toMatch(/^error: /);
+      expect(run.stderr).not.toMatch(/^(Error|ERROR|infermux):/m);
+    }
+  });
+
   it('a parameter that does not fit the schema names the flag (exit 2), before any call', async () => {
     const before = hf.server.requestCount;
     const run = await runCli(['run', 'text-classification', '--model', SST2, '-p', 'top_k=many', 'hi'], { env });

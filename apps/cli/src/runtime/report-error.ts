@@ -1,6 +1,9 @@
 import type { InfermuxError } from '@infermux/core';
 import { type ExitCode, exitCodeForErrorCode, exitCodes } from '../exit-codes';
+import { ERROR_PREFIX } from './error-prefix';
 import type { Terminal } from './terminal';
+
+const jobOperations = new Set(['status', 'cancel']);
 
 /** What to do next, per error code, appended to the one-line message. */
 const advice: Record<string, (error: InfermuxError) => string | undefined> = {
@@ -10,7 +13,11 @@ const advice: Record<string, (error: InfermuxError) => string | undefined> = {
   auth_gated_model: () => 'Request access on the model page, then retry.',
   caller_unknown_task: () => 'Run `infermux tasks` for the list.',
   caller_model_not_found: () => 'Check the model id (org/name) and that your token can see it.',
-  caller_unsupported: () => 'Pick another provider with --provider, or see `infermux config`.',
+  // A job already lives on its provider: another --provider cannot cancel or read it.
+  caller_unsupported: (error) =>
+    jobOperations.has(String(error.details?.operation))
+      ? undefined
+      : 'Pick another provider with --provider, or see `infermux config`.',
   provider_rate_limited: (error) => `Retry ${retryWhen(error)}, or lower --concurrency.`,
   policy_rate_limited: (error) => `Retry ${retryWhen(error)}.`,
   provider_model_loading: (error) => `The model is loading; retry ${retryWhen(error)}.`,
@@ -41,14 +48,14 @@ export async function reportError(error: unknown, terminal: Terminal, options: R
   const { InfermuxError } = await import('@infermux/core');
   const colors = terminal.err;
   if (!InfermuxError.isInstance(error)) {
-    terminal.stderr.write(`${colors.red('error:')} ${error instanceof Error ? error.message : String(error)}\n`);
+    terminal.stderr.write(`${colors.red(ERROR_PREFIX)} ${error instanceof Error ? error.message : String(error)}\n`);
     if (options.verbose && error instanceof Error && error.stack) terminal.stderr.write(`${colors.dim(error.stack)}\n`);
     else terminal.stderr.write(`${colors.dim('(run with --verbose for details)')}\n`);
     return exitCodes.failure;
   }
   const next = [advice[error.code]?.(error), options.hint].filter(Boolean).join(' ');
   const message = error.message.replace(/\s+/g, ' ').trim();
-  terminal.stderr.write(`${colors.red('error:')} ${message}${next ? ` ${colors.yellow(next)}` : ''}\n`);
+  terminal.stderr.write(`${colors.red(ERROR_PREFIX)} ${message}${next ? ` ${colors.yellow(next)}` : ''}\n`);
   if (options.verbose) {
     const facts = {
       code: error.code,

@@ -85,8 +85,11 @@ export const serverConfigSchema = z.strictObject({
     .default({ defaultOutputTokens: 1024, unknownCost: 'reject' }),
   ledger: z
     .strictObject({
-      /** SQLite file (WAL mode) for keys and the usage ledger. `:memory:` keeps nothing. */
-      path: z.string().min(1).default('.infermux/gateway.sqlite'),
+      /**
+       * SQLite file (WAL mode) for keys and the usage ledger. `:memory:` keeps nothing. Absent: see
+       * `resolveLedgerLocation` (`INFERMUX_LEDGER_PATH`, then `$XDG_DATA_HOME/infermux/gateway.sqlite`).
+       */
+      path: z.string().min(1).optional(),
       /** Rows are committed in small batches this often (0 = one transaction per request). */
       flushIntervalMs: z.int().min(0).max(5_000).default(10),
       /**
@@ -97,7 +100,7 @@ export const serverConfigSchema = z.strictObject({
         .enum(['batched', 'before-response'], { error: 'expected "batched" or "before-response"' })
         .default('batched'),
     })
-    .default({ path: '.infermux/gateway.sqlite', flushIntervalMs: 10, commit: 'batched' }),
+    .default({ flushIntervalMs: 10, commit: 'batched' }),
   bodyLimits: z
     .strictObject({
       /** Largest JSON request body. */

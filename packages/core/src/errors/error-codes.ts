@@ -11,6 +11,8 @@ export const errorCodes = {
   caller_context_length_exceeded: { status: 400, retryable: false },
   caller_payload_too_large: { status: 413, retryable: false },
   caller_model_not_found: { status: 404, retryable: false },
+  // An async job id the provider does not know (never existed, or expired).
+  caller_job_not_found: { status: 404, retryable: false },
   caller_aborted: { status: 499, retryable: false },
   // The caller's request body did not arrive within the gateway's body timeout (a slow or short body).
   caller_body_timeout: { status: 408, retryable: false },

@@ -15,6 +15,11 @@ export interface TaskCapabilities {
   async?: boolean;
   /** Submissions can be safely repeated (the upstream takes an idempotency key). */
   idempotentSubmit?: boolean;
+  /**
+   * A submitted job can be canceled upstream (`doCancel` really cancels). Absent: it cannot, so
+   * callers such as the CLI never offer it (EvoLink's `doCancel` only explains why not).
+   */
+  cancelable?: boolean;
   /** Wire formats `doForward` can answer this task in, verbatim from the upstream. */
   wire?: readonly WireFormat[];
 }

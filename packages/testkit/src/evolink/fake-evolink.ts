@@ -19,6 +19,8 @@ export type FakeJobBehaviour =
       afterMs?: number;
       /** Result URLs produced; default `n` (images) or 1. */
       results?: number;
+      /** Complete only at a poll where this returns true (a test holds jobs running, then lets them go). */
+      when?: () => boolean;
     }
   | { outcome: 'fail'; afterPolls?: number; afterMs?: number; code: string; message?: string; type?: string }
   /** Never finishes: `processing` forever. */
@@ -238,7 +240,8 @@ export async function startFakeEvolink(options: FakeEvolinkOptions = {}): Promis
     const elapsed = Date.now() - task.createdAtMs;
     const finished =
       behaviour.outcome !== 'stall' &&
-      (behaviour.afterMs !== undefined ? elapsed >= behaviour.afterMs : task.polls >= (behaviour.afterPolls ?? 3));
+      (behaviour.afterMs !== undefined ? elapsed >= behaviour.afterMs : task.polls >= (behaviour.afterPolls ?? 3)) &&
+      (behaviour.outcome !== 'succeed' || behaviour.when === undefined || behaviour.when());
     const base = {
       created: task.created,
       id: task.id,

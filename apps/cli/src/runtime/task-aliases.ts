@@ -1,0 +1,46 @@
+import type { TaskId } from '@infermux/core';
+
+/**
+ * Names people reach for from other tools — transformers' pipeline aliases (`sentiment-analysis`,
+ * `ner`, `vqa`), OpenAI's endpoints (`chat`, `embeddings`), common shorthands (`asr`, `tts`) —
+ * and the task id infermux uses. Only suggested, never run in their place: the id is the contract.
+ */
+export const taskAliases: Readonly<Record<string, TaskId>> = {
+  sentiment: 'text-classification',
+  'sentiment-analysis': 'text-classification',
+  classify: 'text-classification',
+  ner: 'token-classification',
+  'named-entity-recognition': 'token-classification',
+  'zero-shot': 'zero-shot-classification',
+  qa: 'question-answering',
+  'table-qa': 'table-question-answering',
+  vqa: 'visual-question-answering',
+  'document-qa': 'document-question-answering',
+  summarize: 'summarization',
+  translate: 'translation',
+  generate: 'text-generation',
+  completion: 'text-generation',
+  completions: 'text-generation',
+  chat: 'chat-completion',
+  'chat-completions': 'chat-completion',
+  embed: 'feature-extraction',
+  embedding: 'feature-extraction',
+  embeddings: 'feature-extraction',
+  similarity: 'sentence-similarity',
+  'image-captioning': 'image-to-text',
+  caption: 'image-to-text',
+  ocr: 'image-to-text',
+  detection: 'object-detection',
+  segmentation: 'image-segmentation',
+  asr: 'automatic-speech-recognition',
+  'speech-to-text': 'automatic-speech-recognition',
+  stt: 'automatic-speech-recognition',
+  transcribe: 'automatic-speech-recognition',
+  transcription: 'automatic-speech-recognition',
+  tts: 'text-to-speech',
+  speech: 'text-to-speech',
+  image: 'text-to-image',
+  images: 'image-generation',
+  video: 'video-generation',
+  videos: 'video-generation',
+};
