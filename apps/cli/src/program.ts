@@ -114,6 +114,18 @@ export function createProgram(dispatch: Dispatch): Command {
     );
 
   program
+    .command('prices')
+    .description('show where each price comes from (config, live catalogues, shipped tables); refreshes the catalogues')
+    .argument('[models...]', 'model references to price (provider:org/name[:variant])')
+    .option('--offline', 'do not refresh the providers’ catalogues')
+    .option('--json', 'print as JSON')
+    .action((models: string[], _options, command: Command) =>
+      dispatch(command, async (context) =>
+        (await import('./commands/prices-command')).pricesCommand(context, models, command.opts()),
+      ),
+    );
+
+  program
     .command('worker')
     .description('run the lines of distributed batches (`infermux batch --queue`) until stopped')
     .option('--queue <redis-url>', 'the Redis that holds the queue (default: REDIS_URL)')

@@ -42,6 +42,7 @@ function ledgerRow(context: RequestContext, status: number, latencyMs: number, o
     usage: context.usage,
     cost: context.cost?.amount,
     currency: context.cost?.currency,
+    costSource: context.cost === null ? 'unknown' : context.cost?.source,
     status,
     errorCode: context.error?.code,
     latencyMs,
@@ -49,6 +50,15 @@ function ledgerRow(context: RequestContext, status: number, latencyMs: number, o
     streamed: context.streamed,
     cached: context.cached,
   };
+}
+
+/**
+ * What an answered call nothing priced counts against its key's budget: the configured ceiling under
+ * `admission.unknownCost: estimate`, else 0 (the ledger still shows the cost as unknown).
+ */
+function unknownCostCharge(context: RequestContext, services: GatewayServices): number {
+  const { unknownCost, unknownCostCeiling } = services.settings.admission;
+  return context.cost === null && unknownCost === 'estimate' ? (unknownCostCeiling ?? 0) : 0;
 }
 
 /**
@@ -89,7 +99,7 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
     const cost = context.cost?.amount;
     if (key) {
       const tokens = (usage?.totalTokens ?? (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0)) || 0;
-      const actual = { tokens, cost: cost ?? 0 };
+      const actual = { tokens, cost: cost ?? unknownCostCharge(context, services) };
       const settled = context.reservation
         ? services.admission.settle(context.reservation, actual)
         : services.admission.charge(key, actual);
@@ -114,6 +124,7 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
     outputTokens: usage?.outputTokens,
     cost: context.cost?.amount,
     currency: context.cost?.currency,
+    costUnknown: context.cost === null,
     cached: context.cached,
     task: context.task ?? '',
   });

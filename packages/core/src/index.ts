@@ -90,6 +90,14 @@ export type {
   ToolCallDelta,
 } from './provider/provider';
 export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
+export {
+  type CataloguePrice,
+  type DefaultPriceEntry,
+  type DefaultPriceTable,
+  findDefaultPrice,
+  type PriceCatalogue,
+  type ProviderPricing,
+} from './provider/provider-pricing';
 export { ProviderRegistry } from './provider/provider-registry';
 export { vouchForOutput } from './provider/vouched-output';
 export type { ForwardCallOptions, ForwardChunk, ProviderForwardResult, WireFormat } from './provider/wire-forward';
@@ -97,6 +105,7 @@ export type { ForwardCallOptions, ForwardChunk, ProviderForwardResult, WireForma
 export type {
   Attempt,
   Cost,
+  PriceSource,
   RecoveryStrategy,
   ResolvedModel,
   RunResult,
@@ -105,9 +114,10 @@ export type {
   Warning,
 } from './result/result-envelope';
 export { addUsage, type Usage } from './result/usage';
+export { CachedPriceCatalogue, type CachedPriceCatalogueOptions } from './routing/cached-price-catalogue';
 export { type BreakerPolicy, type BreakerState, defaultBreakerPolicy } from './routing/circuit-breaker';
 export { MicroBatcher, type MicroBatcherOptions } from './routing/micro-batcher';
-export { type PriceEntry, PriceTable, priceUsage } from './routing/price-table';
+export { costUnknownWarning, type PriceEntry, PriceTable, priceUsage, type SourcedPrice } from './routing/price-table';
 export { MemoryRateLimitStorage, type RateLimitStorage } from './routing/rate-limiter';
 export { type CacheStorage, MemoryCacheStorage } from './routing/response-cache';
 export { defaultRetryPolicy, fullJitterBackoff, type RetryPolicy } from './routing/retry-policy';

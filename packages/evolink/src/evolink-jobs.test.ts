@@ -30,7 +30,15 @@ describe('image and video jobs', () => {
       model: 'evolink:doubao-seedream-4.0',
       input: { prompt: 'A watercolor fox', size: '1:1', n: 2 },
     });
-    expect(job).toMatchObject({ provider: 'evolink', state: 'queued', progress: 0, usage: { credits: 1.8 } });
+    expect(job).toMatchObject({ provider: 'evolink', state: 'queued', progress: 0, usage: { creditsReserved: 1.8 } });
+    // Priced from the credits held at submission, at the shipped (unverified, overridable) credit rate.
+    expect(job.cost).toEqual({
+      amount: 0.0018,
+      currency: 'USD',
+      source: 'default',
+      priceVersion: 'evolink-defaults-2026-12-07',
+      basis: 'quote',
+    });
     expect(job.jobId).toMatch(/^task-unified-\d+-[a-z0-9]{8}$/);
     expect(job.estimatedSecondsRemaining).toBeGreaterThan(40);
 
@@ -64,7 +72,8 @@ describe('image and video jobs', () => {
       model: 'evolink:sora-2',
       input: { prompt: 'A calico cat playing a piano', aspect_ratio: '16:9' },
     });
-    expect(job.usage).toEqual({ credits: 7 });
+    expect(job.usage).toEqual({ creditsReserved: 7 });
+    expect(job.cost).toMatchObject({ amount: 0.007, currency: 'USD', source: 'default', basis: 'quote' });
     const updates: number[] = [];
     const done = await waitForJob(client, 'video-generation', job, {
       ...fast,
@@ -255,7 +264,7 @@ describe('image and video jobs', () => {
 });
 
 describe('task status mapping', () => {
-  it('reads final credits when the task detail reports usage', async () => {
+  it('reads the credits held when the task detail reports usage, and prices them', async () => {
     const withUsage = await startFakeEvolink({ apiKey: testKey, usageInTaskDetail: true, creditsReserved: () => 3.6 });
     try {
       const evolinkClient = createClient({
@@ -266,9 +275,51 @@ describe('task status mapping', () => {
         input: { prompt: 'x', n: 2 },
       });
       const done: JobStatus<'image-generation'> = await waitForJob(evolinkClient, 'image-generation', job, fast);
-      expect(done.usage).toEqual({ credits: 3.6, images: 2 });
+      expect(done.usage).toEqual({ creditsReserved: 3.6, images: 2 });
+      expect(done.cost).toMatchObject({ amount: 0.0036, source: 'default', basis: 'quote' });
     } finally {
       await withUsage.close();
     }
+  });
+});
+
+describe('job costs (issue #20)', () => {
+  it('prices credits at the configured rate over the shipped one', async () => {
+    const configured = createClient({
+      providers: [createEvolink({ apiKey: testKey, baseURL: fake.baseURL })],
+      prices: { version: 'account-2026-12', models: { 'evolink:*': { perCredit: 0.0025 } } },
+    });
+    const job = await configured.submit('video-generation', { model: 'evolink:sora-2', input: { prompt: 'A cat' } });
+    expect(job.cost).toEqual({
+      amount: 0.0175,
+      currency: 'USD',
+      source: 'config',
+      priceVersion: 'account-2026-12',
+      basis: 'quote',
+    });
+  });
+
+  it('leaves a failed job’s cost unknown: EvoLink documents no refund', async () => {
+    const job = await client.submit('image-generation', {
+      model: 'evolink:doubao-seedream-4.0',
+      input: { prompt: 'x [fail:content_policy_violation]' },
+    });
+    expect(job.cost).toMatchObject({ amount: 0.0018, basis: 'quote' });
+    let status: JobStatus<'image-generation'> = job;
+    for (let poll = 0; poll < 10 && status.state !== 'failed'; poll++) {
+      status = await client.getJob('image-generation', job);
+    }
+    expect(status.state).toBe('failed');
+    expect(status.cost).toBeNull();
+  });
+
+  it('leaves chat, which reports tokens only, unknown rather than 0', async () => {
+    const result = await client.run('chat-completion', {
+      model: 'evolink:gpt-5.5',
+      input: { messages: [{ role: 'user', content: 'hi' }] },
+    });
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.cost).toBeNull();
+    expect(result.warnings.map((warning) => warning.code)).toContain('cost_unknown');
   });
 });

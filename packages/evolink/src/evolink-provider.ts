@@ -36,6 +36,7 @@ import {
   streamChatCompletion,
   upstreamModelId,
 } from '@infermux/openai-compatible/internal';
+import { evolinkDefaultPrices } from './evolink-default-prices';
 import { type EvolinkOperation, evolinkErrorFromResponse, submissionNetworkError } from './evolink-error';
 import { checkModelCapabilities, type EvolinkJobTask } from './evolink-model-capabilities';
 import { EVOLINK_API_KEY_ENV, type EvolinkSettings, resolveBaseURLs } from './evolink-settings';
@@ -116,6 +117,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
   return {
     specificationVersion: 'v1',
     name: provider,
+    pricing: { defaults: evolinkDefaultPrices },
     tasks: {
       'chat-completion': { streaming: true, wire: ['openai'] },
       // A submission is a paid job and EvoLink takes no idempotency key: never resubmit on error.

@@ -32,7 +32,7 @@ describe('taskToJobStatus', () => {
         "state": "queued",
         "task": "image-generation",
         "usage": {
-          "credits": 1.8,
+          "creditsReserved": 1.8,
         },
       }
     `);

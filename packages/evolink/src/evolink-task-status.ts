@@ -57,8 +57,11 @@ export function taskToJobStatus<T extends EvolinkJobTask>(
   }
 
   const usage: Usage = {};
-  const credits = task.usage?.credits ?? task.usage?.credits_reserved;
-  if (credits != null) usage.credits = credits;
+  // Held at submission (a quote) and, when the task reports it, the final charge: priced apart.
+  const reserved = task.usage?.credits_reserved;
+  if (reserved != null) usage.creditsReserved = reserved;
+  const charged = task.usage?.credits;
+  if (charged != null) usage.credits = charged;
 
   if (state === 'succeeded') {
     const urls = resultURLs(task, kind.pick);

@@ -41,6 +41,8 @@ import { eventStreamOf, readHfStream } from './hf-stream';
 import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase } from './hf-urls';
 import { HubClient } from './hub/hub-client';
 import type { HfModelInfo } from './hub/model-info';
+import { hfDefaultPrices } from './pricing/hf-default-prices';
+import { createHfPriceCatalogue } from './pricing/hf-price-catalogue';
 import { HF_INFERENCE_VARIANT } from './tasks/chat-completion';
 import { type HfTaskId, hfTaskMapping, hfTaskMappings } from './tasks/hf-task-mappings';
 import type { HfRequestPlan, HfResponseBody, HfResponseContext, HfTaskMapping } from './tasks/task-mapping';
@@ -65,6 +67,8 @@ export interface HfProvider extends ProviderV1 {
 }
 
 const DEFAULT_HUB_TTL_MS = 60_000;
+/** The router's prices change rarely; an hour keeps lookups local without going stale for long. */
+const DEFAULT_PRICE_CATALOGUE_TTL_MS = 60 * 60 * 1000;
 
 /**
  * The Hugging Face provider: hf-inference serverless routes, the OpenAI-compatible router for chat, and
@@ -239,10 +243,24 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     }),
   ) as { [T in HfTaskId]: TaskCapabilities };
 
+  // A dedicated endpoint bills by the hour, not by the router's prices: no catalogue there.
+  const catalogue =
+    endpointUrl || settings.priceCatalogue === false
+      ? undefined
+      : createHfPriceCatalogue({
+          provider: name,
+          transport,
+          routerURL: () => routerBase().url,
+          token: () => loadApiKey(hubToken),
+          headers: () => settings.headers,
+          ttlMs: settings.priceCatalogueTtlMs ?? DEFAULT_PRICE_CATALOGUE_TTL_MS,
+        });
+
   return {
     specificationVersion: 'v1',
     name,
     tasks,
+    pricing: { catalogue, defaults: hfDefaultPrices },
 
     async doRun(options) {
       const mapping = mappingFor(options.task);

@@ -57,6 +57,10 @@ export const hfSettingsSchema = z.strictObject({
   batch: hfBatchSettingsSchema.optional(),
   /** How long Hub answers (model info, revision → commit) are reused, in ms. Default 60 000. */
   hubCacheTtlMs: z.int().nonnegative().optional(),
+  /** Price routed chat from the router's model list (`GET /v1/models`). Default true (off with `endpointUrl`). */
+  priceCatalogue: z.boolean().optional(),
+  /** How long that list is reused before a background refresh, in ms. Default 3 600 000 (an hour). */
+  priceCatalogueTtlMs: z.int().positive().optional(),
 });
 
 export type HfSettingsInput = z.input<typeof hfSettingsSchema>;

@@ -71,11 +71,18 @@ describe('serve, keys and usage', () => {
 
     const usage = await runCli(['usage', '--by', 'model', '--json'], { env, cwd: dir });
     expect(usage.code).toBe(0);
+    // hf-inference on CPU has no published rate: its cost is unknown, not 0, and counted as such.
     expect(JSON.parse(usage.stdout)).toEqual([
-      expect.objectContaining({ group: expect.stringContaining(SST2), requests: 1 }),
+      expect.objectContaining({
+        group: expect.stringContaining(SST2),
+        requests: 1,
+        cost: null,
+        unknownCostRequests: 1,
+      }),
     ]);
     const table = await runCli(['usage', '--by', 'key'], { env, cwd: dir });
     expect(table.stdout).toMatch(/^group\s+requests/m);
+    expect(table.stdout).toMatch(/^ci\s.*\bunknown\s+1\b/m);
 
     const revoked = await runCli(['keys', 'revoke', id], { env, cwd: dir });
     expect(revoked.code).toBe(0);

@@ -127,7 +127,12 @@ export async function usageCommand(
     async (store) => store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }),
     { readOnly: true },
   );
-  await printRows(context, rows, flags.json);
+  // A cost nothing priced reads "unknown" (JSON keeps null), never a blank that looks like 0.
+  await printRows(
+    context,
+    flags.json ? rows : rows.map((row) => ({ ...row, cost: row.cost ?? 'unknown' })),
+    flags.json,
+  );
   return exitCodes.ok;
 }
 

@@ -44,6 +44,13 @@ export async function printResult(
   renderHuman(result.output, options.terminal, saved);
 }
 
+/**
+ * Warnings to stderr. `cost_unknown` is left to `--json` (which carries `cost: null` and the warning) and
+ * `infermux prices`: the human output shows no cost, so on every unpriced call it would only be noise.
+ */
 export function printWarnings(warnings: readonly Warning[], terminal: Terminal): void {
-  for (const warning of warnings) terminal.stderr.write(`${terminal.err.yellow('warning:')} ${warning.message}\n`);
+  for (const warning of warnings) {
+    if (warning.code === 'cost_unknown') continue;
+    terminal.stderr.write(`${terminal.err.yellow('warning:')} ${warning.message}\n`);
+  }
 }

@@ -72,11 +72,15 @@ async function begin(context: RequestContext, services: GatewayServices, call: T
   const key = context.key;
   // One reservation per request: a job awaited after a failed direct run does not reserve twice.
   if (!key || context.reservation) return;
-  const estimate = estimateAdmission(
-    call.input,
-    services.engine.pricesFor(call.model),
-    services.settings.admission.defaultOutputTokens,
-  );
+  const { admission } = services.settings;
+  // Only a budget needs a price in advance; checked first, as it loads a catalogue the estimate then uses.
+  const priceable =
+    admission.unknownCost === 'allow' ||
+    services.admission.budgetOf(key) === undefined ||
+    (await services.engine.canPrice(call.model));
+  if (!priceable && admission.unknownCost === 'reject') throw costUnknownRefusal(key.name, call.model);
+  const estimate = estimateAdmission(call.input, services.engine.pricesFor(call.model), admission.defaultOutputTokens);
+  if (!priceable) estimate.cost = Math.max(estimate.cost, admission.unknownCostCeiling ?? 0);
   context.reservation = await services.admission.reserve(key, estimate);
 }
 
@@ -90,6 +94,15 @@ function coreRequest<T extends TaskId>(context: RequestContext, call: TaskCall<T
     headers: call.headers,
     cache: call.cache,
   };
+}
+
+/** `admission.unknownCost: reject`: a budget that cannot be kept is not silently exceeded. */
+function costUnknownRefusal(keyName: string, model: string): InfermuxError {
+  return new InfermuxError({
+    code: 'policy_cost_unknown',
+    message: `Gateway key "${keyName}" has a budget, and no price is known for "${model}" (no configured price, catalogue entry or shipped rate), so its cost could not be counted. Set prices.models for it, or server.admission.unknownCost to "allow" or "estimate".`,
+    details: { key: keyName, model },
+  });
 }
 
 export async function runTask<T extends TaskId>(

@@ -4,7 +4,6 @@ import {
   type InfermuxConfig,
   isTaskId,
   type PriceEntry,
-  PriceTable,
   type ProviderConfig,
   type ProviderFactory,
   parseModelRef,
@@ -24,6 +23,11 @@ export interface GatewayEngine {
   providerNames: string[];
   /** Every price that may apply to a model or route (each target's, or each provider's for a bare id). */
   pricesFor(model: string): PriceEntry[];
+  /**
+   * Whether some source may price a call to the model or route: each route target, or some provider for a
+   * bare id, has a configured, catalogue or shipped price (a shipped rate that depends on the answer counts).
+   */
+  canPrice(model: string): Promise<boolean>;
   /** Providers that had no configuration and could not start on defaults (e.g. no base URL). */
   skippedProviders: string[];
 }
@@ -90,13 +94,21 @@ export function createGatewayEngine(
   const routes = config.routes ?? {};
   const coalesce = config.server?.coalesce;
   const cache = config.cache;
-  const prices = new PriceTable(config.prices);
-  const priceOf = (target: { provider?: string; model: string; price?: PriceEntry }, providers: string[]) => {
+  // The client's prices: configuration, then the providers' catalogues and shipped tables, as calls are costed.
+  const prices = client.prices;
+  type Target = { provider?: string; model: string; price?: PriceEntry };
+  const candidates = (target: Target, providers: string[]) => {
     const reference = parseModelRef(target.model);
     const provider = target.provider ?? reference.provider;
-    if (target.price) return [target.price];
-    return (provider ? [provider] : providers).map((name) => prices.lookup(name, reference));
+    return { reference, names: provider ? [provider] : providers };
   };
+  const priceOf = (target: Target, providers: string[]) => {
+    if (target.price) return [target.price];
+    const { reference, names } = candidates(target, providers);
+    return names.map((name) => prices.priceOf(name, reference));
+  };
+  const targetsOf = (model: string): Target[] =>
+    Object.hasOwn(routes, model) ? (routes[model]?.targets ?? []) : [{ model }];
   return {
     client,
     coalescer: coalesce
@@ -128,8 +140,21 @@ export function createGatewayEngine(
     skippedProviders: skipped,
     pricesFor(model) {
       const names = client.providers.names();
-      const targets = Object.hasOwn(routes, model) ? (routes[model]?.targets ?? []) : [{ model }];
-      return targets.flatMap((target) => priceOf(target, names)).filter((price) => price !== undefined);
+      return targetsOf(model)
+        .flatMap((target) => priceOf(target, names))
+        .filter((price) => price !== undefined);
+    },
+    async canPrice(model) {
+      const names = client.providers.names();
+      const targets = targetsOf(model).map((target) => ({ target, ...candidates(target, names) }));
+      // A catalogue not loaded yet is loaded first (once), as a call would.
+      await prices.warm(
+        targets.flatMap(({ reference, names }) => names.map((provider) => ({ provider, model: reference }))),
+      );
+      return targets.every(
+        ({ target, reference, names }) =>
+          target.price !== undefined || names.some((provider) => prices.mayPrice(provider, reference)),
+      );
     },
   };
 }

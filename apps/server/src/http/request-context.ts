@@ -31,7 +31,8 @@ export class RequestContext {
   model: string | undefined;
   attempts = 0;
   usage: Usage | undefined;
-  cost: Cost | undefined;
+  /** Undefined until a call reports one; null when the call was answered but nothing priced it. */
+  cost: Cost | null | undefined;
   cached = false;
   streamed = false;
   status = 0;

@@ -1,4 +1,4 @@
-import type { Usage } from '@infermux/core';
+import type { PriceSource, Usage } from '@infermux/core';
 
 /** One request, as the ledger keeps it. */
 export interface LedgerRow {
@@ -15,8 +15,11 @@ export interface LedgerRow {
   model?: string;
   attempts: number;
   usage?: Usage;
+  /** Absent when the request made no priced call, and when it did but nothing priced it (`costSource: 'unknown'`). */
   cost?: number;
   currency?: string;
+  /** Where the price came from, or `unknown` for an answered call nothing priced (shown as unknown, never 0). */
+  costSource?: PriceSource | 'unknown';
   status: number;
   errorCode?: string;
   latencyMs: number;

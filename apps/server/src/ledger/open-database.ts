@@ -48,6 +48,17 @@ const migrations = [
   'CREATE INDEX IF NOT EXISTS usage_ledger_key_ts ON usage_ledger (key_id, ts)',
 ];
 
+/** Columns added after the table was first shipped: added to an older file in place (SQLite has no ADD COLUMN IF NOT EXISTS). */
+const addedColumns = [{ table: 'usage_ledger', column: 'cost_source', type: 'TEXT' }];
+
+function addMissingColumns(database: GatewayDatabase): void {
+  for (const { table, column, type } of addedColumns) {
+    const columns = database.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!columns.some((existing) => existing.name === column))
+      database.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
+
 /**
  * Opens (creating if needed) the gateway's SQLite file in WAL mode: readers never block
  * the writer, and a committed transaction survives a crash of the process.
@@ -66,5 +77,6 @@ export function openDatabase(path: string): GatewayDatabase {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   for (const statement of migrations) database.exec(statement);
+  addMissingColumns(database);
   return database;
 }

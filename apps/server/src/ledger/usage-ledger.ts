@@ -13,7 +13,10 @@ export interface UsageSummaryRow {
   errors: number;
   inputTokens: number;
   outputTokens: number;
-  cost: number;
+  /** Sum of the priced requests; null when none was priced and some were not (unknown, never 0). */
+  cost: number | null;
+  /** Answered requests nothing priced: their cost is not in `cost`. */
+  unknownCostRequests: number;
   averageLatencyMs: number;
   averageOverheadMs: number;
 }
@@ -45,8 +48,8 @@ export class UsageLedger {
   ) {
     this.insert = database.prepare(
       `INSERT INTO usage_ledger (request_id, ts, key_id, key_name, endpoint, route, task, provider, model, attempts,
-         input_tokens, output_tokens, total_tokens, usage_json, cost, currency, status, error_code, latency_ms, overhead_ms, streamed, cached)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         input_tokens, output_tokens, total_tokens, usage_json, cost, currency, cost_source, status, error_code, latency_ms, overhead_ms, streamed, cached)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertMany = database.transaction((rows: readonly LedgerRow[]) => {
       for (const row of rows) {
@@ -72,6 +75,7 @@ export class UsageLedger {
           hasUsage ? JSON.stringify(usage) : null,
           row.cost ?? null,
           row.currency ?? null,
+          row.costSource ?? null,
           row.status,
           row.errorCode ?? null,
           row.latencyMs,
@@ -173,7 +177,8 @@ export class UsageLedger {
     const group = groupColumn[options.by];
     const sql = `SELECT ${group} AS "group", COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
         COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens,
-        COALESCE(SUM(cost), 0) AS cost, AVG(latency_ms) AS averageLatencyMs, AVG(overhead_ms) AS averageOverheadMs
+        CASE WHEN COUNT(cost) = 0 AND SUM(cost_source = 'unknown') > 0 THEN NULL ELSE COALESCE(SUM(cost), 0) END AS cost,
+        COALESCE(SUM(cost_source = 'unknown'), 0) AS unknownCostRequests, AVG(latency_ms) AS averageLatencyMs, AVG(overhead_ms) AS averageOverheadMs
       FROM usage_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1 ORDER BY 1`;
     return this.database.prepare(sql).all(...values) as UsageSummaryRow[];
   }

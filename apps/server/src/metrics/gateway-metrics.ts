@@ -18,6 +18,8 @@ export interface RequestObservation {
   outputTokens?: number;
   cost?: number;
   currency?: string;
+  /** Answered, but nothing priced it: counted apart, never as a cost of 0. */
+  costUnknown?: boolean;
   cached: boolean;
   task: string;
 }
@@ -36,6 +38,7 @@ export class GatewayMetrics {
   private readonly overhead: PlainHistogram;
   private readonly tokens: DeferredCounter<'provider' | 'direction'>;
   private readonly cost: DeferredCounter<'provider' | 'currency'>;
+  private readonly costUnknown: DeferredCounter<'provider'>;
   private readonly cacheHits: DeferredCounter<'task'>;
   private readonly routingEvents: DeferredCounter<'type' | 'provider'>;
   /** Histogram series by endpoint (the only histogram label). */
@@ -90,6 +93,12 @@ export class GatewayMetrics {
       name: 'infermux_cost_total',
       help: 'Cost of served requests, by provider and currency.',
       labelNames: ['provider', 'currency'],
+      registers,
+    });
+    this.costUnknown = new DeferredCounter({
+      name: 'infermux_cost_unknown_requests_total',
+      help: 'Answered requests no price source priced (their cost is not in infermux_cost_total), by provider.',
+      labelNames: ['provider'],
       registers,
     });
     this.cacheHits = new DeferredCounter({
@@ -160,6 +169,7 @@ export class GatewayMetrics {
       const currency = observation.currency ?? 'USD';
       this.cost.add(`${provider}\u0000${currency}`, () => ({ provider, currency }), observation.cost);
     }
+    if (observation.costUnknown) this.costUnknown.add(provider, () => ({ provider }));
     if (observation.cached) this.cacheHits.add(observation.task, () => ({ task: observation.task }));
   }
 

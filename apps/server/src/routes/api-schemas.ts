@@ -128,6 +128,16 @@ const usageSchema = z
     totalTokens: z.number().optional(),
   })
   .describe('Units that can be priced (tokens, images, seconds, characters…).');
+const costSchema = z
+  .object({
+    amount: z.number(),
+    currency: z.enum(['USD', 'credits']),
+    source: z.enum(['config', 'catalogue', 'default']),
+    priceVersion: z.string(),
+    basis: z.enum(['quote', 'final']).optional(),
+  })
+  .nullable()
+  .describe('Null when no price source prices the call (a `cost_unknown` warning says so): unknown, never 0.');
 const resolvedModel = z.object({ id: z.string(), revision: z.string().optional(), pinned: z.boolean().optional() });
 
 export const nativeTaskRequest = perTask((task) =>
@@ -138,7 +148,7 @@ export const nativeTaskResponse = perTask((task) =>
     task: z.literal(task),
     output: getTask(task).output,
     usage: usageSchema,
-    cost: z.object({ amount: z.number(), currency: z.enum(['USD', 'credits']) }).optional(),
+    cost: costSchema,
     warnings: z.array(z.object({ code: z.string(), message: z.string() })),
     provider: z.string(),
     model: resolvedModel,
@@ -173,7 +183,8 @@ export const usageResponse = z.object({
       errors: z.number().int(),
       inputTokens: z.number(),
       outputTokens: z.number(),
-      cost: z.number(),
+      cost: z.number().nullable().describe('Sum of the priced requests; null when none was priced and some were not.'),
+      unknownCostRequests: z.number().int().describe('Answered requests no price source priced (not in `cost`).'),
       averageLatencyMs: z.number().nullable(),
       averageOverheadMs: z.number().nullable(),
     }),

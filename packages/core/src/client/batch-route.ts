@@ -179,7 +179,8 @@ async function sendChunk<T extends TaskId>(call: BatchCall<T>, items: Array<Batc
   const results = items.map((item, position): BatchItemResult<T> => {
     try {
       const output = validateOutput(call.task, value.answer.outputs[position], target.provider);
-      return { index: item.index, result: call.envelope(won, model, {}, output) };
+      // The chunk's usage, so each item's cost and `cost_unknown` warning agree with the chunk's (amounts set below).
+      return { index: item.index, result: call.envelope(won, model, usage, output) };
     } catch (error) {
       return { index: item.index, error: InfermuxError.from(error, { code: 'provider_bad_response' }) };
     }
@@ -199,7 +200,7 @@ async function sendChunk<T extends TaskId>(call: BatchCall<T>, items: Array<Batc
     // No text to share by: the call's usage and cost ride on its first good item, so sums stay right.
     const carries = item === carrier;
     item.result.usage = carries ? usage : {};
-    if (cost) item.result.cost = carries ? cost : { ...cost, amount: 0 };
+    item.result.cost = cost && !carries ? { ...cost, amount: 0 } : cost;
     if (items.length > 1) {
       item.result.warnings.push({
         code: 'batch_usage_shared',

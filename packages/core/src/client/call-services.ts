@@ -82,7 +82,9 @@ export function createCallServices(options: ClientOptions): CallServices {
     'client options',
   );
   const routeConfigs = sections.routes ?? {};
-  const prices = new PriceTable(sections.prices);
+  const prices = new PriceTable(sections.prices, (name) =>
+    registry.has(name) ? registry.get(name).pricing : undefined,
+  );
   const limits = sections.limits ?? {};
   const cachePolicy = resolveCachePolicy(typeof options.cache === 'object' ? sections.cache : options.cache);
   const retryPolicy = resolveRetryPolicy(sections.retry);

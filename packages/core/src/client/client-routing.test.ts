@@ -521,7 +521,7 @@ describe('failover between targets (real sockets, fault injection)', () => {
     servers.a?.fault('POST /models/*', { kind: 'status', status: 502 });
     const result = await client.run('text-classification', { model: 'a:org/model@main', input });
     expect(result.attempts.map((attempt) => attempt.errorCode)).toEqual(['provider_server_error', undefined]);
-    expect(result.cost).toEqual({ amount: 0.001, currency: 'USD', priceVersion: 'v7' });
+    expect(result.cost).toEqual({ amount: 0.001, currency: 'USD', source: 'config', priceVersion: 'v7' });
     expect(result.cached).toBe(false);
     expect(modelCalls(servers.a!)[1]?.query.get('revision')).toBe('main');
     const end = events.find((event) => event.type === 'request-end');

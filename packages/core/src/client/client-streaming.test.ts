@@ -209,7 +209,12 @@ describe('pricing', () => {
     expect(plain.usage).toEqual({ inputTokens: 11, outputTokens: 7 });
     expect(streamed.usage).toEqual(plain.usage);
     expect(streamed.cost).toEqual(plain.cost);
-    expect(plain.cost).toEqual({ amount: (11 * 0.15 + 7 * 0.6) / 1_000_000, currency: 'USD', priceVersion: '2026-11' });
+    expect(plain.cost).toEqual({
+      amount: (11 * 0.15 + 7 * 0.6) / 1_000_000,
+      currency: 'USD',
+      source: 'config',
+      priceVersion: '2026-11',
+    });
     expect(streamed.output.choices[0]?.message.content).toBe(plain.output.choices[0]?.message.content);
     const ends = events.filter((event) => event.type === 'request-end');
     expect(ends.map((event) => event.type === 'request-end' && [event.kind, event.cost?.amount])).toEqual([

@@ -4,6 +4,7 @@ import type { JobStatus, ProviderV1, RevisionPolicy, StreamPart } from '../provi
 import type { ProviderRegistry } from '../provider/provider-registry';
 import type { WireFormat } from '../provider/wire-forward';
 import type { ResolvedModel, RunResult } from '../result/result-envelope';
+import type { PriceTable } from '../routing/price-table';
 import type { RateLimitStorage } from '../routing/rate-limiter';
 import type { CacheStorage } from '../routing/response-cache';
 import type {
@@ -135,6 +136,8 @@ export interface Client {
     task: T,
     job: { provider: string; jobId: string; signal?: AbortSignal },
   ): Promise<JobStatus<T>>;
+  /** The prices calls are costed with (configuration, providers' catalogues, shipped tables): `infermux prices` reads it. */
+  readonly prices: PriceTable;
   /** Many inputs: split to the provider's batch size, bounded concurrency, per-item results in input order. */
   batch<T extends TaskId>(task: T, options: BatchOptions<T>): Promise<Array<BatchItemResult<T>>>;
   /**

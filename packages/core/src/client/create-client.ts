@@ -1,9 +1,10 @@
-import type { RunResult } from '../result/result-envelope';
+import type { JobStatus } from '../provider/provider';
+import type { Cost, RunResult } from '../result/result-envelope';
 import { MicroBatcher } from '../routing/micro-batcher';
 import { withRetries } from '../routing/with-retries';
 import { getTask, type TaskId } from '../tasks/task-registry';
 import { batchOptionsKey, batchRoute } from './batch-route';
-import { createCallServices } from './call-services';
+import { type CallServices, createCallServices } from './call-services';
 import type { Client, ClientOptions, RequestOptions } from './client-types';
 import { canForward, forwardRoute } from './forward-route';
 import { unsupported, validateOutput } from './routed-call';
@@ -97,6 +98,8 @@ export function createClient(options: ClientOptions): Client {
       );
       if (status.state === 'succeeded' && status.output !== undefined)
         status.output = validateOutput(task, status.output, provider.name);
+      const cost = jobCost(services, job.provider, status);
+      if (cost !== undefined) status.cost = cost;
       return status;
     },
 
@@ -113,5 +116,21 @@ export function createClient(options: ClientOptions): Client {
     health() {
       return { targets: services.router.health() };
     },
+
+    prices: services.prices,
   };
+}
+
+/**
+ * A job's cost from its latest status, when the status says anything of it: a quote from the credits held,
+ * the final charge when reported. A failed or cancelled job is unknown (null) unless the provider reports its
+ * final charge: no provider documents refunds, so none is assumed. A status with no billing units (most
+ * polls) carries no cost: the submission already did.
+ */
+function jobCost(services: CallServices, provider: string, status: JobStatus): Cost | null | undefined {
+  const usage = status.usage ?? {};
+  const ended = status.state === 'failed' || status.state === 'canceled';
+  if (ended && usage.credits === undefined) return null;
+  if (usage.credits === undefined && usage.creditsReserved === undefined) return undefined;
+  return services.prices.costOf(provider, status.model ?? { id: '*' }, usage);
 }

@@ -8,6 +8,7 @@ import { isVouchedOutput } from '../provider/vouched-output';
 import type { Attempt, Cost, ResolvedModel, RunResult, StreamRecovery, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import { FirstTokenLimit } from '../routing/first-token-limit';
+import { costUnknownWarning } from '../routing/price-table';
 import type { Route, RouteTarget } from '../routing/route';
 import type { ExecuteRequest, ExecuteResult } from '../routing/router';
 import type { RequestKind } from '../routing/routing-events';
@@ -136,6 +137,9 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
 
   /** Routes the call: strategy, retries, failover, breakers, limits, hedging, each attempt through `run`. */
   execute(): Promise<Won<V, O>> {
+    // A provider's price catalogue is loaded before its first call, so cost-aware ranking and the cost use it.
+    const warming = this.services.prices.warm(this.route.targets);
+    if (warming) return warming.then(() => this.services.router.execute(this));
     return this.services.router.execute(this);
   }
 
@@ -266,12 +270,15 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
   envelope(won: Won<V, O>, model: ResolvedModel, usage: Usage, output?: TaskOutput<T>): RunResult<T> {
     const { target, value } = won;
     const { answer } = value;
+    const cost = this.costOf(target, model, usage);
+    const warnings = [...value.resolveWarnings, ...(answer.warnings ?? [])];
+    if (cost === null) warnings.push(costUnknownWarning(target.provider, target.model));
     return {
       task: this.task,
       output: output as TaskOutput<T>,
       usage,
-      cost: this.costOf(target, model, usage),
-      warnings: [...value.resolveWarnings, ...(answer.warnings ?? [])],
+      cost,
+      warnings,
       provider: target.provider,
       model,
       requestId: answer.requestId,
@@ -281,9 +288,10 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     };
   }
 
-  costOf(target: RouteTarget, model: { id: string; revision?: string }, usage: Usage): Cost | undefined {
-    const { prices } = this.services;
-    return prices.cost(usage, prices.lookup(target.provider, model, target.price));
+  /** The call's cost from the first source that prices it; null when none does. The router variant is the target's. */
+  costOf(target: RouteTarget, model: { id: string; revision?: string }, usage: Usage): Cost | null {
+    const key = { id: model.id, revision: model.revision, variant: target.model.variant };
+    return this.services.prices.costOf(target.provider, key, usage, target.price);
   }
 
   /** Charges usage to a tokens-per-minute limit; a promise only when the provider has one. */
@@ -314,7 +322,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     provider?: string;
     model?: ResolvedModel;
     usage?: Usage;
-    cost?: Cost;
+    cost?: Cost | null;
   }): void {
     const { events } = this.services;
     if (!events.listening) return;

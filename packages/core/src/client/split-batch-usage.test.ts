@@ -5,7 +5,7 @@ describe('splitBatchUsage', () => {
   it('splits whole units by largest remainder and fractions by share; the parts add up to the call', () => {
     const shares = splitBatchUsage(
       { inputTokens: 10, characters: 7, computeSeconds: 0.9 },
-      { amount: 0.03, currency: 'USD', priceVersion: 'v1' },
+      { amount: 0.03, currency: 'USD', source: 'config', priceVersion: 'v1' },
       [1, 1, 1],
     );
     expect(shares?.map((share) => share.usage)).toEqual([

@@ -30,22 +30,29 @@ export function textWeight(input: unknown): number {
  */
 export function splitBatchUsage(
   usage: Usage,
-  cost: Cost | undefined,
+  cost: Cost | null | undefined,
   weights: readonly number[],
 ): Array<{ usage: Usage; cost: Cost | undefined }> | undefined {
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   if (!(total > 0)) return undefined;
   const shares = weights.map((weight) => weight / total);
   const usages: Usage[] = weights.map(() => ({}));
-  for (const [key, value] of Object.entries(usage) as Array<[keyof Usage, number | undefined]>) {
-    if (typeof value !== 'number') continue;
-    const parts = WHOLE_UNITS.has(key) ? apportion(value, shares) : shares.map((share) => value * share);
+  for (const [key, value] of Object.entries(usage) as Array<[keyof Usage, Usage[keyof Usage]]>) {
+    if (value === undefined) continue;
+    // A label (the hardware class a call ran on) holds for every item of the call.
+    const parts =
+      typeof value !== 'number'
+        ? shares.map(() => value)
+        : WHOLE_UNITS.has(key)
+          ? apportion(value, shares)
+          : shares.map((share) => value * share);
     parts.forEach((part, index) => {
-      (usages[index] as Usage)[key] = part;
+      Object.assign(usages[index] as Usage, { [key]: part });
     });
   }
   let assigned = 0;
-  return usages.map((itemUsage, index) => {
+  return usages.map((itemUsage, index): { usage: Usage; cost: Cost | undefined } => {
+    // An unpriced call leaves each item's own (null) cost as the envelope set it.
     if (!cost) return { usage: itemUsage, cost: undefined };
     const last = index === shares.length - 1;
     const amount = last ? cost.amount - assigned : cost.amount * (shares[index] as number);

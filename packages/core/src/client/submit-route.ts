@@ -40,12 +40,11 @@ export async function submitRoute<T extends TaskId>(
     call.input = await prepareInput(services, task, request.input, request.signal);
     call.resolveRoute();
     const { value, target } = await call.execute();
-    const status = { ...value.answer, provider: target.provider };
-    call.end({
-      provider: target.provider,
-      model: value.answer.model ?? { id: target.model.id, revision: target.model.revision },
-      usage: value.answer.usage,
-    });
+    const model = value.answer.model ?? { id: target.model.id, revision: target.model.revision };
+    // The submission's quote (credits held), priced like any call.
+    const cost = call.costOf(target, model, value.answer.usage ?? {});
+    const status = { ...value.answer, cost, provider: target.provider };
+    call.end({ provider: target.provider, model, usage: value.answer.usage, cost });
     return status;
   } catch (error) {
     call.end({ error });

@@ -61,8 +61,28 @@ export const serverConfigSchema = z.strictObject({
        * estimate plus this before calling upstream, and settle to the actual usage at the end).
        */
       defaultOutputTokens: positiveInt.default(1024),
+      /**
+       * A call by a key with a budget that no price source can price (no configured price, no catalogue
+       * entry, nothing in the shipped tables): `reject` (default: a budget that cannot be kept is not
+       * silently exceeded; 402 `policy_cost_unknown` before anything goes upstream), `allow` (the call runs
+       * and counts 0 against the budget; the ledger shows its cost as unknown), or `estimate` (it reserves
+       * and is charged `unknownCostCeiling` USD). A call priced in advance whose answer nothing prices
+       * (hf-inference on hardware without a rate) is charged the ceiling under `estimate`, else 0.
+       */
+      unknownCost: z
+        .enum(['reject', 'allow', 'estimate'], { error: 'expected "reject", "allow" or "estimate"' })
+        .default('reject'),
+      /** USD reserved and charged per unknown-cost call under `unknownCost: estimate`. */
+      unknownCostCeiling: z
+        .number({ error: 'expected an amount in USD' })
+        .positive('expected an amount > 0')
+        .optional(),
     })
-    .default({ defaultOutputTokens: 1024 }),
+    .refine((admission) => admission.unknownCost !== 'estimate' || admission.unknownCostCeiling !== undefined, {
+      message: 'unknownCost "estimate" needs unknownCostCeiling (USD per call)',
+      path: ['unknownCostCeiling'],
+    })
+    .default({ defaultOutputTokens: 1024, unknownCost: 'reject' }),
   ledger: z
     .strictObject({
       /**

@@ -24,6 +24,8 @@ export const errorCodes = {
   // A rule said no: limits, budgets, content, revision policy.
   policy_rate_limited: { status: 429, retryable: false },
   policy_budget_exceeded: { status: 402, retryable: false },
+  /** A key with a budget called something no price source prices, under `unknownCost: reject`. */
+  policy_cost_unknown: { status: 402, retryable: false },
   policy_insufficient_credits: { status: 402, retryable: false },
   policy_content_filtered: { status: 400, retryable: false },
   policy_revision_unpinned: { status: 400, retryable: false },

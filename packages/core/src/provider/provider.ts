@@ -1,9 +1,10 @@
 import type { InfermuxError } from '../errors/infermux-error';
 import type { ModelRef } from '../model/model-ref';
-import type { ResolvedModel, StreamRecovery, Warning } from '../result/result-envelope';
+import type { Cost, ResolvedModel, StreamRecovery, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
 import type { AttemptTimeouts, Timeouts } from '../transport/timeouts';
+import type { ProviderPricing } from './provider-pricing';
 import type { ForwardCallOptions, ProviderForwardResult, WireFormat } from './wire-forward';
 
 /** What a provider can do for one task. */
@@ -128,6 +129,12 @@ export interface JobStatus<T extends TaskId = TaskId> {
   /** Seconds the upstream expects the job still needs. */
   estimatedSecondsRemaining?: number;
   usage?: Usage;
+  /**
+   * Set by core from `usage`: at submission a quote (`basis: 'quote'`, the credits held), at completion the
+   * final charge when the provider reports it; null when nothing prices it (a failed job whose refund the
+   * provider does not document stays unknown).
+   */
+  cost?: Cost | null;
   /** Unix ms after which result URLs stop working. */
   expiresAt?: number;
   model?: ResolvedModel;
@@ -153,6 +160,8 @@ export interface ProviderV1 {
   readonly name: string;
   /** Which tasks it serves, with what abilities. */
   readonly tasks: Readonly<Partial<Record<TaskId, TaskCapabilities>>>;
+  /** Its live price catalogue and shipped price table, when it has them (core prices calls from them). */
+  readonly pricing?: ProviderPricing;
 
   doRun?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
   doBatch?<T extends TaskId>(

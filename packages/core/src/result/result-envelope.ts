@@ -15,11 +15,20 @@ export interface ResolvedModel {
   pinned?: boolean;
 }
 
+/**
+ * Where a price came from, in the order they are consulted: the configuration's price table (overrides),
+ * a provider's live catalogue (the HF router's model list), the table shipped with the adapter.
+ */
+export type PriceSource = 'config' | 'catalogue' | 'default';
+
 export interface Cost {
   amount: number;
   currency: 'USD' | 'credits';
-  /** Price table version the amount came from. */
-  priceVersion?: string;
+  source: PriceSource;
+  /** Which prices: the configured table's `version`, the catalogue's name and fetch time, the shipped table's version. */
+  priceVersion: string;
+  /** `quote`: priced from credits held at submission (an async job), not the final charge. */
+  basis?: 'quote' | 'final';
 }
 
 export interface Attempt {
@@ -59,7 +68,8 @@ export interface RunResult<T extends TaskId = TaskId> {
   task: T;
   output: TaskOutput<T>;
   usage: Usage;
-  cost?: Cost;
+  /** Null when no source prices the call (never 0): a `cost_unknown` warning says so. */
+  cost: Cost | null;
   warnings: Warning[];
   provider: string;
   model: ResolvedModel;

@@ -16,6 +16,12 @@ export const priceSchema = z.strictObject({
   inputPerMillionTokens: nonNegative('a price per 1M input tokens').optional(),
   /** Per 1,000,000 output (completion) tokens. */
   outputPerMillionTokens: nonNegative('a price per 1M output tokens').optional(),
+  /** Per 1,000,000 input tokens read from the prompt cache; the input price when absent. */
+  cachedInputPerMillionTokens: nonNegative('a price per 1M cached input tokens').optional(),
+  /** Per 1,000,000 input tokens written to the prompt cache; the input price when absent. */
+  cacheWritePerMillionTokens: nonNegative('a price per 1M cache-write tokens').optional(),
+  /** Per 1,000,000 reasoning tokens; the output price when absent. */
+  reasoningPerMillionTokens: nonNegative('a price per 1M reasoning tokens').optional(),
   perImage: nonNegative('a price per image').optional(),
   perVideoSecond: nonNegative('a price per second of video').optional(),
   perAudioSecond: nonNegative('a price per second of audio').optional(),

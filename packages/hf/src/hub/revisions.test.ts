@@ -164,11 +164,12 @@ describe('revision resolution through the Hub (wire/hf §8)', () => {
       revisionPolicy: 'pinned-only',
     });
     expect(result.model).toMatchObject({ id: SST2, revision: HEAD, pinned: true });
-    expect(result.warnings).toEqual([]);
+    // No revision warning; the fake's CPU compute time has no published price, so the cost is unknown.
+    expect(result.warnings.map((warning) => warning.code)).toEqual(['cost_unknown']);
     const floating = await client.run('text-classification', { model: `${SST2}@v1.0`, input: { inputs: 'I love it' } });
     // (core's client currently copies resolveModel's `warnings` into `model` too; hence toMatchObject)
     expect(floating.model).toMatchObject({ id: SST2, revision: HEAD, pinned: false });
-    expect(floating.warnings.map((warning) => warning.code)).toEqual(['revision_not_pinned']);
+    expect(floating.warnings.map((warning) => warning.code)).toEqual(['revision_not_pinned', 'cost_unknown']);
   });
   it('a routed call is held to its route deadline while the Hub lookup stalls, also once the target has answered', async () => {
     const provider = createHf({

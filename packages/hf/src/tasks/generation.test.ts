@@ -153,6 +153,7 @@ describe('text-generation, TGI route (textGenerationRoute: "tgi", as huggingface
         },
         "usage": {
           "computeSeconds": 0.051,
+          "computeType": "cpu",
         },
         "warnings": [],
       }

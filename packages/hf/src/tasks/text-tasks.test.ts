@@ -46,6 +46,7 @@ describe('text tasks on hf-inference: what the upstream received, and the mapped
         "usage": {
           "characters": 22,
           "computeSeconds": 0.012,
+          "computeType": "cpu",
         },
         "warnings": [],
       }

@@ -179,6 +179,7 @@ describe('image and audio tasks: raw bytes without parameters, base64 JSON with 
     expect(result.usage).toMatchInlineSnapshot(`
       {
         "computeSeconds": 0.012,
+        "computeType": "cpu",
         "images": 1,
       }
     `);

@@ -7,16 +7,32 @@ function number(value: string | undefined): number | undefined {
 }
 
 /**
- * Priceable units from HF Inference / TGI response headers (wire/hf §3):
- * - `x-compute-time` → `computeSeconds`. The unit differs between servers (old TGI wrote ms, newer TGI and
- *   the api-inference containers write seconds); it is read as seconds, the current behaviour.
+ * TEI (text-embeddings-inference) writes `x-compute-time` in whole milliseconds, TGI and the
+ * api-inference-community containers in seconds (wire/hf §3). Only TEI sends `x-compute-tokens` and
+ * `x-tokenization-time`, so either one identifies it.
+ */
+function isTei(headers: Record<string, string>): boolean {
+  return headers['x-compute-tokens'] !== undefined || headers['x-tokenization-time'] !== undefined;
+}
+
+/**
+ * Priceable units from HF Inference / TGI / TEI response headers (wire/hf §3):
+ * - `x-compute-time` → `computeSeconds`: seconds from TGI and api-inference-community, milliseconds from
+ *   TEI (identified by its own headers, see `isTei`). A TEI answer stripped of both markers would be read
+ *   as seconds: no other header tells the servers apart.
+ * - `x-compute-type` → `computeType` (the hardware, which sets the price per second).
  * - `x-compute-characters` → `characters`.
  * - `x-prompt-tokens` / `x-generated-tokens` (TGI `/generate`) → tokens, when present.
  */
 export function usageFromHeaders(headers: Record<string, string>): Usage {
   const usage: Usage = {};
-  const computeSeconds = number(headers['x-compute-time']);
-  if (computeSeconds !== undefined) usage.computeSeconds = computeSeconds;
+  const computeTime = number(headers['x-compute-time']);
+  if (computeTime !== undefined) {
+    usage.computeSeconds = isTei(headers) ? computeTime / 1000 : computeTime;
+    // The hardware only matters to price that time.
+    const computeType = headers['x-compute-type']?.trim();
+    if (computeType) usage.computeType = computeType;
+  }
   const characters = number(headers['x-compute-characters']);
   if (characters !== undefined) usage.characters = characters;
   const promptTokens = number(headers['x-prompt-tokens']);

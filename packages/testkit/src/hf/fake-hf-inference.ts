@@ -42,7 +42,7 @@ export async function answerInference(
   const headers: FakeHeaders = {
     'x-request-id': requestId,
     'x-inference-provider': 'hf-inference',
-    'x-compute-type': 'cpu',
+    'x-compute-type': state.models.get(target.modelId)?.computeType ?? 'cpu',
   };
   const fail = (status: number, body: unknown) => response.json(status, body, headers);
 

@@ -37,6 +37,22 @@ export interface FakeHfModel {
    * `inputs.query` on table question answering → 400.
    */
   refusesUnknownFields?: boolean;
+  /** `x-compute-type` of its hf-inference answers; default `cpu`. */
+  computeType?: string;
+  /**
+   * The router's providers for it, as `GET /v1/models` lists them (wire/hf §10); default, for conversational
+   * models, hf-inference alone without pricing.
+   */
+  routerProviders?: readonly FakeRouterProvider[];
+}
+
+/** One provider of a model in the router's model list. */
+export interface FakeRouterProvider {
+  provider: string;
+  status?: 'live' | 'staging' | 'error';
+  /** USD per million tokens. */
+  pricing?: { input: number; output: number };
+  contextLength?: number;
 }
 
 /** A deterministic 40-hex commit for an id (+ ref). */
@@ -68,6 +84,12 @@ export const defaultFakeHfModels: readonly FakeHfModel[] = [
     id: 'meta-llama/Llama-3.1-8B-Instruct',
     pipelineTag: 'text-generation',
     tags: ['conversational', 'text-generation-inference'],
+    // Two priced providers at different prices (fake numbers), and HF's own without a listed price.
+    routerProviders: [
+      { provider: 'together', pricing: { input: 0.18, output: 0.18 }, contextLength: 131_072 },
+      { provider: 'novita', pricing: { input: 0.02, output: 0.05 }, contextLength: 16_384 },
+      { provider: 'hf-inference' },
+    ],
   },
   {
     id: 'sentence-transformers/all-MiniLM-L6-v2',

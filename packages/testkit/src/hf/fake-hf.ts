@@ -3,6 +3,7 @@ import { type FakeServer, startFakeServer } from '../fake-server.js';
 import { answerHub } from './fake-hf-hub.js';
 import { answerInference, answerRouterChat } from './fake-hf-inference.js';
 import { defaultFakeHfModels, FAKE_HF_OTHER_TOKEN, FAKE_HF_VALID_TOKEN, type FakeHfModel } from './fake-hf-models.js';
+import { answerRouterModels } from './fake-hf-router-models.js';
 import { type FakeHfEndpoint, FakeHfState } from './fake-hf-state.js';
 
 export interface FakeHfOptions {
@@ -48,6 +49,7 @@ export function fakeHfRoutes(state: FakeHfState): FakeRoute[] {
       path: '/v1/chat/completions',
       handler: (request, response) => answerRouterChat(state, request, response),
     },
+    { method: 'GET', path: '/v1/models', handler: (request, response) => answerRouterModels(state, request, response) },
     {
       // The legacy serverless host's path shape: gone since early 2026 (wire/hf §1.2).
       method: 'POST',

@@ -5,6 +5,7 @@ export {
   FAKE_HF_OTHER_TOKEN,
   FAKE_HF_VALID_TOKEN,
   type FakeHfModel,
+  type FakeRouterProvider,
   fakeSha,
 } from './fake-hf-models.js';
 export { type FakeHfEndpoint, FakeHfState } from './fake-hf-state.js';
