@@ -7,7 +7,7 @@ import {
   parseConfig,
   type StreamPart,
 } from '@infermux/core';
-import { type FakeOpenAI, startFakeOpenAI } from '@infermux/testkit';
+import { type FakeOpenAI, rejectionOf, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openaiCompatibleProviderFactory } from './openai-compatible-factory';
 import { createOpenAICompatible, type OpenAICompatibleProvider } from './openai-compatible-provider';
@@ -33,14 +33,7 @@ async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]>
   return parts;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<InfermuxError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!InfermuxError.isInstance(error)) throw new Error(`expected an InfermuxError, got ${String(error)}`);
-  return error;
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, InfermuxError.isInstance);
 
 describe('chat-completion', () => {
   it('runs a plain chat and reports token usage', async () => {
