@@ -7,7 +7,7 @@ export const audioClassification = defineTask({
   hfSpec: 'audio-classification',
   deterministic: true,
   binaryInputs: ['inputs'],
-  input: binaryClassificationInputSchema,
+  input: binaryClassificationInputSchema(),
   output: labelScoreListSchema,
   example: {
     input: { inputs: 'data:audio/wav;base64,UklGRiQAAABXQVZFZm10IA==', parameters: { top_k: 2 } },

@@ -7,7 +7,7 @@ export const imageClassification = defineTask({
   hfSpec: 'image-classification',
   deterministic: true,
   binaryInputs: ['inputs'],
-  input: binaryClassificationInputSchema,
+  input: binaryClassificationInputSchema(),
   output: labelScoreListSchema,
   example: {
     input: {

@@ -74,16 +74,21 @@ export const remoteUrlSchema = z.url({
   error: 'expected an http(s):// or data: URL',
 });
 
-/** The input of the classification tasks over binary data (audio, image): the data, `function_to_apply`, `top_k`. */
-export const binaryClassificationInputSchema = z.strictObject({
-  inputs: binaryInputSchema,
-  parameters: z
-    .strictObject({
-      function_to_apply: functionToApplySchema.optional(),
-      top_k: positiveIntSchema.optional(),
-    })
-    .optional(),
-});
+/**
+ * The input of the classification tasks over binary data (audio, image): the data, `function_to_apply`, `top_k`.
+ * A new schema per task, so each keeps its own named component in the gateway's OpenAPI document.
+ */
+export function binaryClassificationInputSchema() {
+  return z.strictObject({
+    inputs: binaryInputSchema,
+    parameters: z
+      .strictObject({
+        function_to_apply: functionToApplySchema.optional(),
+        top_k: positiveIntSchema.optional(),
+      })
+      .optional(),
+  });
+}
 
 /** `{ image, question }`: what visual and document question answering ask about. */
 export const imageQuestionSchema = z.strictObject(
