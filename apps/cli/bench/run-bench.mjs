@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAKE_HF_VALID_TOKEN, startFakeHf, startFakeServer } from '@infermux/testkit';
+import { benchNativeBatch } from './native-batch.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const bin = join(here, '../dist/bin.js');
@@ -154,6 +155,16 @@ try {
     lines: bareLines,
   };
 
+  console.log(`native batches vs one call per line: ${THROUGHPUT_LINES} lines on a dedicated endpoint …`);
+  results.nativeBatch = await benchNativeBatch({
+    bin,
+    dir,
+    input: join(dir, 'throughput.jsonl'),
+    lines: THROUGHPUT_LINES,
+    concurrency: CONCURRENCY,
+    countLines,
+  });
+
   console.log('RSS: 10k lines vs 1M lines …');
   const small = await runChild(cli(join(dir, 'small.jsonl'), join(dir, 'small-out.jsonl')), { env });
   const big = await runChild(cli(join(dir, 'big.jsonl'), join(dir, 'big-out.jsonl')), { env, killAfterMs: BIG_RUN_MS });
@@ -206,6 +217,8 @@ try {
     rssFlat: ratios.rss1MOver10k <= 1.1,
     noLeakUnderCappedHeap: results.rss.cappedHeap.exitCode === 130,
     helpWithin2x: ratios.helpOverNode <= 2,
+    nativeCallsPerItem: results.nativeBatch.native.upstreamCallsPerItem <= 1 / 16,
+    nativeItemsPerSecond: results.nativeBatch.native.itemsPerSecond >= 5000,
   };
 
   const row = (name, value, target, ok) =>
@@ -244,6 +257,22 @@ try {
     '<= 2x',
     results.targets.helpWithin2x,
   );
+
+  const { native, onePerItem } = results.nativeBatch;
+  row(
+    'native batches: upstream calls / item',
+    `${native.upstreamCallsPerItem.toFixed(4)}`,
+    '<= 0.0625',
+    results.targets.nativeCallsPerItem,
+  );
+  row(
+    'native batches: throughput',
+    `${native.itemsPerSecond.toFixed(0)} items/s`,
+    '>= 5000',
+    results.targets.nativeItemsPerSecond,
+  );
+  row('one call per item: upstream calls / item', `${onePerItem.upstreamCallsPerItem.toFixed(4)}`, '', true);
+  row('one call per item: throughput', `${onePerItem.itemsPerSecond.toFixed(0)} items/s`, '', true);
 
   mkdirSync(join(here, 'results'), { recursive: true });
   const file = join(here, 'results', 'latest.json');

@@ -32,11 +32,35 @@ frames.push(
 );
 frames.push('data: [DONE]\n\n');
 
+// `/endpoint`: a dedicated HF endpoint's text-classification, taking one text or a list (the toolkit's shape:
+// one best `{label, score}` per text), after ENDPOINT_MS of "inference" per call; `GET /stats` counts its calls.
+const ENDPOINT_MS = Number(process.env.ENDPOINT_MS ?? 0);
+const stats = { calls: 0, items: 0 };
+const classify = (text) => ({ label: text.length % 2 ? 'POSITIVE' : 'NEGATIVE', score: 0.9 });
+
+function answerEndpoint(body, response) {
+  const { inputs } = JSON.parse(body);
+  const texts = Array.isArray(inputs) ? inputs : [inputs];
+  stats.calls += 1;
+  stats.items += texts.length;
+  const json = Buffer.from(JSON.stringify(Array.isArray(inputs) ? texts.map(classify) : [classify(inputs)]));
+  setTimeout(() => {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': json.length });
+    response.end(json);
+  }, ENDPOINT_MS);
+}
+
 const server = createServer({ keepAlive: true }, (request, response) => {
+  if (request.method === 'GET' && request.url === '/stats') {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(stats));
+    return;
+  }
   const chunks = [];
   request.on('data', (data) => chunks.push(data));
   request.on('end', () => {
     const body = Buffer.concat(chunks).toString();
+    if (request.url === '/endpoint') return answerEndpoint(body, response);
     if (body.includes('"stream":true')) {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       for (const frame of frames) response.write(frame);

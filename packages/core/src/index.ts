@@ -9,6 +9,7 @@ export {
   toBase64,
 } from './binary/resolve-binary';
 export { contentTypeForExtension, extensionForContentType, sniffContentType } from './binary/sniff-content-type';
+export { batchOptionsKey } from './client/batch-route';
 // Client
 export {
   type BatchItemResult,
@@ -93,9 +94,19 @@ export { ProviderRegistry } from './provider/provider-registry';
 export { vouchForOutput } from './provider/vouched-output';
 export type { ForwardCallOptions, ForwardChunk, ProviderForwardResult, WireFormat } from './provider/wire-forward';
 // Results
-export type { Attempt, Cost, ResolvedModel, RunResult, Timing, Warning } from './result/result-envelope';
+export type {
+  Attempt,
+  Cost,
+  RecoveryStrategy,
+  ResolvedModel,
+  RunResult,
+  StreamRecovery,
+  Timing,
+  Warning,
+} from './result/result-envelope';
 export { addUsage, type Usage } from './result/usage';
 export { type BreakerPolicy, type BreakerState, defaultBreakerPolicy } from './routing/circuit-breaker';
+export { MicroBatcher, type MicroBatcherOptions } from './routing/micro-batcher';
 export { type PriceEntry, PriceTable, priceUsage } from './routing/price-table';
 export { MemoryRateLimitStorage, type RateLimitStorage } from './routing/rate-limiter';
 export { type CacheStorage, MemoryCacheStorage } from './routing/response-cache';
@@ -116,14 +127,18 @@ export {
   pricesConfigSchema,
   providerLimitSchema,
   type RetryConfig,
+  type RetryOrder,
   type RouteConfig,
   type RouteTargetConfig,
   retryConfigSchema,
+  retryOrderSchema,
   routeConfigSchema,
   routesConfigSchema,
   routeTargetConfigSchema,
   type StrategyName,
+  type StreamRecoveryConfig,
   strategyNameSchema,
+  streamRecoverySchema,
 } from './routing/routing-config';
 // Routing and resilience
 export type {

@@ -36,7 +36,7 @@ import {
 } from '@infermux/core/provider-utils';
 import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible/internal';
 import { hfErrorFromResponse } from './hf-errors';
-import { HF_TOKEN_ENV, type HfSettings } from './hf-settings';
+import { HF_TOKEN_ENV, type HfBatchTaskId, type HfSettings } from './hf-settings';
 import { eventStreamOf, readHfStream } from './hf-stream';
 import { DEFAULT_HUB_URL, type RouterBase, resolveRouterBase } from './hf-urls';
 import { HubClient } from './hub/hub-client';
@@ -224,8 +224,19 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     }
   }
 
+  /** The largest list `task` is sent in on this provider's target, or undefined when it goes one input per call. */
+  function batchSizeOf(task: string, mapping: HfTaskMapping<TaskId>): number | undefined {
+    const lists = settings.batch?.lists ?? 'auto';
+    if (!mapping.batch || lists === 'off') return undefined;
+    if (lists === 'auto' && mapping.batch.targets === 'dedicated' && !endpointUrl) return undefined;
+    return settings.batch?.maxBatchSize?.[task as HfBatchTaskId] ?? mapping.batch.maxBatchSize;
+  }
+
   const tasks = Object.fromEntries(
-    Object.entries(hfTaskMappings).map(([task, mapping]) => [task, mapping.capabilities]),
+    Object.entries(hfTaskMappings).map(([task, mapping]) => {
+      const maxBatchSize = batchSizeOf(task, mapping as HfTaskMapping<TaskId>);
+      return [task, maxBatchSize === undefined ? mapping.capabilities : { ...mapping.capabilities, maxBatchSize }];
+    }),
   ) as { [T in HfTaskId]: TaskCapabilities };
 
   return {
@@ -254,12 +265,21 @@ export function createHf(settings: HfSettings = {}): HfProvider {
 
     async doBatch(options) {
       const mapping = mappingFor(options.task);
-      if (!mapping.batch) {
+      const maxBatchSize = batchSizeOf(options.task, mapping as HfTaskMapping<TaskId>);
+      if (!mapping.batch || maxBatchSize === undefined) {
         throw new InfermuxError({
           code: 'caller_unsupported',
-          message: `${name} has no batch route for task "${options.task}"; send one input per call`,
+          message: `${name} sends task "${options.task}" one input per call${mapping.batch ? ' here (lists go to dedicated endpoints; see the batch.lists setting)' : ''}`,
           provider: name,
-          details: { task: options.task },
+          details: { task: options.task, operation: 'batch' },
+        });
+      }
+      if (options.inputs.length > maxBatchSize) {
+        throw new InfermuxError({
+          code: 'caller_invalid_input',
+          message: `inputs: ${options.inputs.length} inputs, more than the ${maxBatchSize} ${name} sends in one call for "${options.task}"`,
+          provider: name,
+          details: { field: 'inputs', maxBatchSize },
         });
       }
       const context = routeContext(options.task, options.model, false);

@@ -11,6 +11,33 @@ import { z } from 'zod';
 export const textGenerationRouteSchema = z.enum(['completions', 'tgi']);
 export type TextGenerationRoute = z.output<typeof textGenerationRouteSchema>;
 
+/** Tasks the adapter can send as one list of inputs (wire/hf §6). */
+export const HF_BATCH_TASKS = [
+  'feature-extraction',
+  'text-classification',
+  'token-classification',
+  'fill-mask',
+  'summarization',
+  'translation',
+  'zero-shot-classification',
+  'question-answering',
+] as const;
+export type HfBatchTaskId = (typeof HF_BATCH_TASKS)[number];
+
+/**
+ * Native batching (`client.batch`, coalescing): many inputs in one upstream call.
+ * - `lists`: `auto` (default) sends lists where the server is known to take them: feature-extraction
+ *   everywhere, the other tasks on a dedicated endpoint (`endpointUrl`) only; `on` also on hf-inference,
+ *   where lists are unverified for tasks other than feature-extraction (wire/hf §6); `off`: one call per input.
+ * - `maxBatchSize`: per task, the largest list in one call (defaults: 32 for feature-extraction (TEI's
+ *   default limit), text-, token-classification and fill-mask; 16 question-answering; 8 for summarization,
+ *   translation and zero-shot, whose time per call grows fastest with the list).
+ */
+export const hfBatchSettingsSchema = z.strictObject({
+  lists: z.enum(['auto', 'on', 'off']).optional(),
+  maxBatchSize: z.partialRecord(z.enum(HF_BATCH_TASKS), z.int().positive()).optional(),
+});
+
 /** Strict schema of a `providers.<name>` entry of type `hf` (apps build the provider from it). */
 export const hfSettingsSchema = z.strictObject({
   /** A Hugging Face token (`hf_…`). Prefer the `HF_TOKEN` env variable or `apiKeyEnv`. */
@@ -27,6 +54,7 @@ export const hfSettingsSchema = z.strictObject({
   billTo: z.string().min(1).optional(),
   revisionPolicy: revisionPolicySchema.optional(),
   textGenerationRoute: textGenerationRouteSchema.optional(),
+  batch: hfBatchSettingsSchema.optional(),
   /** How long Hub answers (model info, revision → commit) are reused, in ms. Default 60 000. */
   hubCacheTtlMs: z.int().nonnegative().optional(),
 });

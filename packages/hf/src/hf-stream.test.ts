@@ -157,6 +157,19 @@ describe('streams as real servers end them (issue #18)', () => {
     expect(setup.fake.server.requests).toHaveLength(1);
   });
 
+  it('issue #19: streams without [DONE] after finish_reason leave the breaker closed, one successful attempt each', async () => {
+    const client = createClient({
+      providers: [createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, env: {} })],
+      breaker: { consecutiveFailures: 5 },
+    });
+    for (let index = 0; index < 6; index++) {
+      const stream = client.stream('chat-completion', { model: 'acme/tgi2-chat', input: chatInput });
+      expect((await collect(stream)).some((part) => part.type === 'error')).toBe(false);
+      expect((await stream.result).attempts).toEqual([expect.not.objectContaining({ errorCode: expect.anything() })]);
+    }
+    expect(client.health().targets.map((target) => target.breaker)).toEqual(['closed']);
+  });
+
   it('item 7: a chat stream answered with the whole JSON completion is one chunk, not a failure', async () => {
     const streamed = await chat('acme/no-stream');
     expect(setup.last().json()).toMatchObject({ stream: true });

@@ -206,6 +206,44 @@ describe('feature-extraction via /v1/embeddings', () => {
     expect(fake.server.requests[0]?.json()).toMatchObject({ input: ['one', 'two', 'three'] });
   });
 
+  it('client.batch: embeddings go out as one `input` array per maxEmbeddingBatchSize; the tokens split per item', async () => {
+    const provider = createOpenAICompatible({
+      name: 'local-vllm',
+      baseURL: fake.baseURL,
+      apiKey,
+      maxEmbeddingBatchSize: 4,
+    });
+    const calls: Array<{ usage: { inputTokens?: number } }> = [];
+    const batchClient = createClient({
+      providers: [provider],
+      onEvent: (event) => {
+        if (event.type === 'request-end' && event.kind === 'batch') calls.push(event);
+      },
+    });
+    const texts = ['one', 'two words', 'three more words', 'four', 'five five', 'six'];
+    const results = await batchClient.batch('feature-extraction', {
+      model: 'local-vllm:bge-small',
+      inputs: texts.map((inputs) => ({ inputs })),
+      concurrency: 1,
+    });
+    expect(fake.server.requests.map((request) => request.json<{ input: string[] }>().input)).toEqual([
+      texts.slice(0, 4),
+      texts.slice(4),
+    ]);
+    const single = await batchClient.run('feature-extraction', {
+      model: 'local-vllm:bge-small',
+      input: { inputs: 'two words' },
+    });
+    expect('result' in results[1]! && results[1].result.output).toEqual(single.output);
+    // Each call's prompt tokens are shared by the length of each text: the items add up to the call.
+    const tokens = results.map((item) => ('result' in item ? (item.result.usage.inputTokens ?? 0) : 0));
+    const callTokens = calls.map((event) => event.usage.inputTokens ?? 0);
+    expect(callTokens.every((count) => count > 0)).toBe(true);
+    expect([tokens.slice(0, 4), tokens.slice(4)].map((part) => part.reduce((a, b) => a + b, 0))).toEqual(callTokens);
+    expect(tokens[2]).toBeGreaterThan(tokens[0] as number);
+    expect(results.flatMap((item) => ('result' in item ? item.result.warnings : []))).toEqual([]);
+  });
+
   it('sends `dimensions` upstream (only when asked) and gets vectors of that length', async () => {
     const shortened = await client.run('feature-extraction', {
       model: 'local-vllm:bge-small',

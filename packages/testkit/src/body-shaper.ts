@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { delay } from './delay.js';
-import type { BodyFault } from './fault.js';
+import type { BodyFault, FaultPoint } from './fault.js';
 
 type WriteCallback = (error?: Error | null) => void;
 
@@ -95,13 +95,15 @@ interface DeliverContext {
 
 function createDeliver(fault: BodyFault, context: DeliverContext): Deliver {
   switch (fault.kind) {
-    case 'cut-body':
+    case 'cut-body': {
+      const roomIn = faultPoint(fault, context);
       return (bytes) => {
-        const room = fault.afterBytes - context.sentBytes();
+        const room = roomIn(bytes);
         if (bytes.length <= room) return context.forward(bytes);
         context.forward(bytes.subarray(0, room));
         context.cutConnection();
       };
+    }
     case 'slow-body':
       return async (bytes) => {
         for (let offset = 0; offset < bytes.length; offset += fault.chunkBytes) {
@@ -111,8 +113,9 @@ function createDeliver(fault: BodyFault, context: DeliverContext): Deliver {
       };
     case 'stall-mid-stream': {
       let stalled = false;
+      const roomIn = faultPoint(fault, context);
       return async (bytes) => {
-        const head = fault.afterBytes - context.sentBytes();
+        const head = roomIn(bytes);
         if (stalled || bytes.length < head) return context.forward(bytes);
         context.forward(bytes.subarray(0, head));
         stalled = true;
@@ -123,6 +126,26 @@ function createDeliver(fault: BodyFault, context: DeliverContext): Deliver {
       };
     }
   }
+}
+
+/**
+ * How many of the next body bytes may pass before the fault point (Infinity: not in them). Called
+ * once per chunk, in order; `afterEvents` counts SSE events by their closing blank line.
+ */
+function faultPoint(point: FaultPoint, context: DeliverContext): (bytes: Buffer) => number {
+  if (point.afterEvents === undefined) return () => point.afterBytes - context.sentBytes();
+  const wanted = point.afterEvents;
+  let events = 0;
+  let previous = -1;
+  return (bytes) => {
+    if (events >= wanted) return 0;
+    for (let index = 0; index < bytes.length; index++) {
+      const byte = bytes[index] as number;
+      if (byte === 10 && previous === 10 && ++events >= wanted) return index + 1;
+      previous = byte === 13 ? previous : byte;
+    }
+    return Number.POSITIVE_INFINITY;
+  };
 }
 
 function splitArguments(

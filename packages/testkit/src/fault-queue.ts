@@ -1,4 +1,4 @@
-import type { Fault, FaultHandle, FaultMatcher, FaultOptions } from './fault.js';
+import type { Fault, FaultHandle, FaultMatcher, FaultOptions, FaultPoint } from './fault.js';
 import type { RecordedRequest } from './recorded-request.js';
 import { compileRoutePattern } from './route-pattern.js';
 
@@ -78,6 +78,13 @@ function validateFault(fault: Fault): void {
       throw new RangeError(`${fault.kind} fault: ${name} must be a non-negative number, got ${value}`);
     }
   };
+  const checkFaultPoint = (point: FaultPoint): void => {
+    if ((point.afterBytes === undefined) === (point.afterEvents === undefined)) {
+      throw new TypeError(`${fault.kind} fault: give exactly one of afterBytes and afterEvents`);
+    }
+    if (point.afterBytes !== undefined) nonNegative('afterBytes', point.afterBytes);
+    else nonNegative('afterEvents', point.afterEvents as number);
+  };
   switch (fault.kind) {
     case 'status':
       if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 999) {
@@ -88,7 +95,7 @@ function validateFault(fault: Fault): void {
       nonNegative('ms', fault.ms);
       return;
     case 'cut-body':
-      nonNegative('afterBytes', fault.afterBytes);
+      checkFaultPoint(fault);
       return;
     case 'slow-body':
       nonNegative('delayMs', fault.delayMs);
@@ -97,7 +104,7 @@ function validateFault(fault: Fault): void {
       }
       return;
     case 'stall-mid-stream':
-      nonNegative('afterBytes', fault.afterBytes);
+      checkFaultPoint(fault);
       nonNegative('ms', fault.ms);
       return;
     case 'reset':

@@ -29,13 +29,16 @@ export interface MalformedJsonFault {
 }
 
 /**
- * Let the route answer, but close the connection once `afterBytes` body bytes are sent: the status and
- * headers arrive, the body never completes. A body no longer than `afterBytes` is sent whole.
+ * Where a body fault strikes: after `afterBytes` body bytes, or after `afterEvents` whole SSE events
+ * (frames ended by a blank line: with `sse()`, one per token chunk). Exactly one of the two.
  */
-export interface CutBodyFault {
-  kind: 'cut-body';
-  afterBytes: number;
-}
+export type FaultPoint = { afterBytes: number; afterEvents?: never } | { afterEvents: number; afterBytes?: never };
+
+/**
+ * Let the route answer, but close the connection at the fault point: the status and headers arrive,
+ * the body never completes. A body that ends before it is sent whole.
+ */
+export type CutBodyFault = { kind: 'cut-body' } & FaultPoint;
 
 /** Deliver the route's body `chunkBytes` at a time, pausing `delayMs` between chunks. */
 export interface SlowBodyFault {
@@ -44,12 +47,8 @@ export interface SlowBodyFault {
   delayMs: number;
 }
 
-/** Send the first `afterBytes` body bytes, pause `ms`, then send the rest. */
-export interface StallMidStreamFault {
-  kind: 'stall-mid-stream';
-  afterBytes: number;
-  ms: number;
-}
+/** Send the body up to the fault point, pause `ms`, then send the rest. */
+export type StallMidStreamFault = { kind: 'stall-mid-stream'; ms: number } & FaultPoint;
 
 export type Fault =
   | StatusFault

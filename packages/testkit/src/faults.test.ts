@@ -119,6 +119,51 @@ describe('cut-body fault', () => {
     expect(received).toBe(firstFrame);
   });
 
+  it('cuts an SSE stream after afterEvents whole events', async () => {
+    server.fault('/stream', { kind: 'cut-body', afterEvents: 2 });
+    const response = await fetch(`${server.url}/stream`);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    server.fault('/stream', { kind: 'cut-body', afterEvents: 2 });
+    const raw = await fetch(`${server.url}/stream`);
+    const reader = raw.body?.getReader();
+    let received = '';
+    try {
+      for (;;) {
+        const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
+        if (done) break;
+        received += new TextDecoder().decode(value);
+      }
+    } catch {
+      // the cut
+    }
+    expect(received).toBe(sseFrame({ n: 1 }) + sseFrame({ n: 2 }));
+  });
+
+  it('stalls an SSE stream after afterEvents whole events', async () => {
+    server.fault('/stream', { kind: 'stall-mid-stream', afterEvents: 1, ms: 300 });
+    const started = Date.now();
+    const response = await fetch(`${server.url}/stream`);
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toBe(sseFrame({ n: 1 }));
+    expect(Date.now() - started).toBeLessThan(250);
+    let rest = '';
+    for (;;) {
+      const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(rest).toBe(`${sseFrame({ n: 2 })}${sseFrame({ n: 3 })}data: [DONE]\n\n`);
+  });
+
+  it('refuses a fault point given both ways, or neither', () => {
+    expect(() => server.fault('/stream', { kind: 'cut-body' } as never)).toThrow(/exactly one/);
+    expect(() => server.fault('/stream', { kind: 'cut-body', afterBytes: 1, afterEvents: 1 } as never)).toThrow(
+      /exactly one/,
+    );
+  });
+
   it('with afterBytes 0 sends only the headers', async () => {
     server.fault('/large', { kind: 'cut-body', afterBytes: 0 });
     const raw = await rawRequest(`${server.url}/large`);

@@ -20,6 +20,7 @@ export type {
   FaultHandle,
   FaultMatcher,
   FaultOptions,
+  FaultPoint,
   MalformedJsonFault,
   ResetFault,
   SlowBodyFault,

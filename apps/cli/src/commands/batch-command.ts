@@ -144,11 +144,14 @@ export async function batchCommand(
   const { config } = await context.loadConfig();
   // `--retries n` is per line whatever the route: a single model is one target, so its per-target cap
   // moves too (up to the config schema's 10 attempts per target).
-  const client = await context.client(
-    retries !== undefined
+  const client = await context.client({
+    // The lines in flight go upstream as native batches where the provider takes lists (one call per
+    // `maxBatchSize` lines instead of one per line); elsewhere each still goes alone, as before.
+    microBatch: { windowMs: 2, maxBatchSize: concurrency },
+    ...(retries !== undefined
       ? { retry: { ...config.retry, maxAttempts: retries + 1, maxAttemptsPerTarget: Math.min(retries + 1, 10) } }
-      : {},
-  );
+      : {}),
+  });
   const terminal = context.terminal;
   const repaired = await repairTail(paths.output);
   if (repaired > 0)

@@ -80,22 +80,29 @@ async function begin(context: RequestContext, services: GatewayServices, call: T
   context.reservation = await services.admission.reserve(key, estimate);
 }
 
+/** The core request of a gateway call: the call, with the gateway's request id and abort signal. */
+function coreRequest<T extends TaskId>(context: RequestContext, call: TaskCall<T>) {
+  return {
+    model: call.model,
+    input: call.input,
+    requestId: context.id,
+    signal: context.abort.signal,
+    headers: call.headers,
+    cache: call.cache,
+  };
+}
+
 export async function runTask<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<RunResult<T>> {
   await begin(context, services, call);
+  const { client, coalescer } = services.engine;
+  const request = coreRequest(context, call);
   try {
     const result = await context.upstream(() =>
-      services.engine.client.run(call.task, {
-        model: call.model,
-        input: call.input,
-        requestId: context.id,
-        signal: context.abort.signal,
-        headers: call.headers,
-        cache: call.cache,
-      }),
+      coalescer?.coalesces(call.task, request) ? coalescer.run(call.task, request) : client.run(call.task, request),
     );
     noteResult(context, result as RunResult);
     return result;
@@ -114,14 +121,7 @@ async function openTaskStream<T extends TaskId>(
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
   await begin(context, services, call);
-  const stream = services.engine.client.stream(call.task, {
-    model: call.model,
-    input: call.input,
-    requestId: context.id,
-    signal: context.abort.signal,
-    headers: call.headers,
-    cache: call.cache,
-  });
+  const stream = services.engine.client.stream(call.task, coreRequest(context, call));
   const iterator = stream[Symbol.asyncIterator]();
   try {
     const first = await context.upstream(() => iterator.next());

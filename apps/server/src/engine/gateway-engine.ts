@@ -10,9 +10,12 @@ import {
   parseModelRef,
   type TaskId,
 } from '@infermux/core';
+import { createRequestCoalescer, type RequestCoalescer } from './request-coalescer';
 
 export interface GatewayEngine {
   client: Client;
+  /** Coalescing of concurrent single-input requests (`server.coalesce`); undefined when off. */
+  coalescer: RequestCoalescer | undefined;
   /** Configured route aliases (public model names). */
   routeNames: string[];
   isRoute(model: string): boolean;
@@ -85,6 +88,8 @@ export function createGatewayEngine(
     overrides: { allowFilePaths: false },
   });
   const routes = config.routes ?? {};
+  const coalesce = config.server?.coalesce;
+  const cache = config.cache;
   const prices = new PriceTable(config.prices);
   const priceOf = (target: { provider?: string; model: string; price?: PriceEntry }, providers: string[]) => {
     const reference = parseModelRef(target.model);
@@ -94,6 +99,13 @@ export function createGatewayEngine(
   };
   return {
     client,
+    coalescer: coalesce
+      ? createRequestCoalescer(client, {
+          windowMs: coalesce.windowMs,
+          maxBatchSize: coalesce.maxBatchSize,
+          responseCache: cache !== undefined && cache.enabled !== false,
+        })
+      : undefined,
     routeNames: Object.keys(routes),
     isRoute: (model) => Object.hasOwn(routes, model),
     async inferTask(model, signal) {

@@ -7,6 +7,7 @@ import {
   FAKE_HF_VALID_TOKEN,
   type FakeEvolink,
   type FakeHf,
+  type FakeHfEndpoint,
   type FakeHfModel,
   type FakeOpenAI,
   startFakeEvolink,
@@ -57,12 +58,14 @@ export async function startGatewayFixture(
   env: Record<string, string> = {},
   extraConfig: Record<string, unknown> = {},
   fakes: {
-    hfModels?: FakeHfModel[] /** Provider types added to the default ones (a test's own provider). */;
+    hfModels?: FakeHfModel[];
+    /** Dedicated endpoints on the fake HF, each served through its own provider `hf-{name}`. */
+    hfEndpoints?: FakeHfEndpoint[] /** Provider types added to the default ones (a test's own provider). */;
     extraFactories?: readonly ProviderFactory[];
   } = {},
 ): Promise<GatewayFixture> {
   const openai = await startFakeOpenAI({ apiKey: UPSTREAM_OPENAI_KEY });
-  const hf = await startFakeHf({ models: fakes.hfModels });
+  const hf = await startFakeHf({ models: fakes.hfModels, endpoints: fakes.hfEndpoints });
   const evolink = await startFakeEvolink({
     apiKey: UPSTREAM_EVOLINK_KEY,
     behaviour: () => ({ outcome: 'succeed', afterPolls: 1 }),
@@ -77,6 +80,17 @@ export async function startGatewayFixture(
         openai: { type: 'openai-compatible', baseURL: openai.baseURL, apiKeyEnv: 'UPSTREAM_OPENAI_KEY' },
         hf: { type: 'hf', baseURL: hf.url, hubURL: hf.hubURL, apiKeyEnv: 'UPSTREAM_HF_TOKEN' },
         evolink: { type: 'evolink', baseURL: evolink.baseURL, apiKeyEnv: 'UPSTREAM_EVOLINK_KEY' },
+        ...Object.fromEntries(
+          (fakes.hfEndpoints ?? []).map((endpoint) => [
+            `hf-${endpoint.name}`,
+            {
+              type: 'hf',
+              endpointUrl: hf.endpointUrl(endpoint.name),
+              hubURL: hf.hubURL,
+              apiKeyEnv: 'UPSTREAM_HF_TOKEN',
+            },
+          ]),
+        ),
         // Providers of a test's own factories sit beside the fakes.
         ...(fakes.extraFactories
           ? Object.fromEntries(fakes.extraFactories.map((factory) => [factory.type, { type: factory.type }]))

@@ -9,6 +9,7 @@ import { type CallServices, revisionPolicyOf } from './call-services';
 import type { BatchItemResult, BatchOptions, RequestOptions } from './client-types';
 import { prepareInput, RoutedCall, validateOutput } from './routed-call';
 import { runRoute } from './run-route';
+import { splitBatchUsage, textWeight } from './split-batch-usage';
 
 const DEFAULT_BATCH_CONCURRENCY = 4;
 
@@ -64,7 +65,13 @@ export async function batchRoute<T extends TaskId>(
     return results;
   }
 
-  await mapWithConcurrency(chunk(prepared, batchSize), concurrency, async (items) => {
+  /**
+   * One upstream call for `items`. The router retries a retryable failure as a whole, within the route's
+   * budget; a failure that may concern one item (a 400/413/422 refusal) is split in two, and each half
+   * sent again, until the bad items stand alone: the good ones succeed, each bad one gets its own error.
+   */
+  const runChunk = async (items: Array<BatchItem<T>>): Promise<void> => {
+    if (items.length === 1) return runSingle(items[0] as BatchItem<T>);
     const call = batchCall(services, task, route, request, items);
     try {
       const sent = await sendChunk(call, items);
@@ -73,15 +80,53 @@ export async function batchRoute<T extends TaskId>(
     } catch (error) {
       call.end({ error });
       const failure = InfermuxError.from(error, { code: 'gateway_internal' });
-      // One bad input fails the whole upstream call: run the chunk's items one by one to find it.
-      if (classifyFailure(failure) === 'fatal' && failure.code !== 'caller_aborted' && items.length > 1) {
-        await mapWithConcurrency(items, 1, runSingle);
-      } else {
+      if (!mayConcernOneItem(failure)) {
         for (const item of items) results[item.index] = { index: item.index, error: failure };
+        return;
       }
+      const half = Math.ceil(items.length / 2);
+      await runChunk(items.slice(0, half));
+      await runChunk(items.slice(half));
     }
-  });
+  };
+
+  // Never one call for items with different options or parameters: each group is chunked on its own.
+  const chunks = [...groupByOptions(prepared).values()].flatMap((group) => chunk(group, batchSize));
+  await mapWithConcurrency(chunks, concurrency, runChunk);
   return results;
+}
+
+/** A refusal the upstream may have made for one input (a 400/413/422), not for the call as a whole. */
+function mayConcernOneItem(error: InfermuxError): boolean {
+  return (
+    classifyFailure(error) === 'fatal' &&
+    (error.code === 'caller_request_rejected' ||
+      error.code === 'caller_invalid_input' ||
+      error.code === 'caller_context_length_exceeded' ||
+      error.code === 'caller_payload_too_large')
+  );
+}
+
+/**
+ * Everything in an input but its text (`inputs`): options and parameters. Items of one upstream batch
+ * share it, so a batch never mixes parameters.
+ */
+export function batchOptionsKey(input: unknown): string {
+  if (input === null || typeof input !== 'object') return '';
+  const { inputs: _text, ...options } = input as { inputs?: unknown };
+  return JSON.stringify(options);
+}
+
+/** Items keyed by everything in their input but the text (`inputs`): options and parameters. */
+function groupByOptions<T extends TaskId>(items: Array<BatchItem<T>>): Map<string, Array<BatchItem<T>>> {
+  const groups = new Map<string, Array<BatchItem<T>>>();
+  for (const item of items) {
+    const key = batchOptionsKey(item.input);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 type BatchCall<T extends TaskId> = RoutedCall<T, Omit<RequestOptions<T>, 'input'>, ProviderBatchResult<T>>;
@@ -139,10 +184,19 @@ async function sendChunk<T extends TaskId>(call: BatchCall<T>, items: Array<Batc
       return { index: item.index, error: InfermuxError.from(error, { code: 'provider_bad_response' }) };
     }
   });
-  // The call's usage and cost ride on its first successful item, so sums over items stay right.
+  // Each item carries its share of the call's usage and cost, by its text's length (failed items weigh 0).
+  const weights = results.map((item, position) => ('result' in item ? textWeight(items[position]?.input) : 0));
+  const shares = splitBatchUsage(usage, cost, weights);
   const carrier = results.find((item): item is { index: number; result: RunResult<T> } => 'result' in item);
-  for (const item of results) {
-    if (!('result' in item)) continue;
+  results.forEach((item, position) => {
+    if (!('result' in item)) return;
+    const share = shares?.[position];
+    if (share) {
+      item.result.usage = share.usage;
+      if (share.cost) item.result.cost = share.cost;
+      return;
+    }
+    // No text to share by: the call's usage and cost ride on its first good item, so sums stay right.
     const carries = item === carrier;
     item.result.usage = carries ? usage : {};
     if (cost) item.result.cost = carries ? cost : { ...cost, amount: 0 };
@@ -152,6 +206,6 @@ async function sendChunk<T extends TaskId>(call: BatchCall<T>, items: Array<Batc
         message: `Usage and cost of the ${items.length}-input upstream call are reported on input #${carrier?.index}`,
       });
     }
-  }
+  });
   return { results, usage, cost, provider: target.provider, model };
 }

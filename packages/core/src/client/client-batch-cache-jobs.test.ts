@@ -57,24 +57,32 @@ describe('batch', () => {
     expect(peak).toBeLessThanOrEqual(4);
     const calls = modelCalls(server);
     const batchCalls = calls.filter((request) => Array.isArray(request.json<{ inputs: unknown }>().inputs));
-    expect(batchCalls).toHaveLength(Math.ceil(999 / 32));
+    // One call per chunk of 32, then the bisection: 32 → 16+16 → 8+8 → 4+4 → 2+2 for items 3 and 400 (8 calls
+    // each), and the last chunk of 7 → 4+3 → 2+1 for item 999 (3 batch calls; halves of one go out as single calls).
+    expect(batchCalls).toHaveLength(Math.ceil(999 / 32) + 8 + 8 + 3);
     expect(batchCalls.every((request) => request.json<{ inputs: unknown[] }>().inputs.length <= 32)).toBe(true);
-    // The chunks holding a bad input were re-run item by item to isolate it (the last chunk has 7 items).
-    const sent = inputs.map((_, index) => index).filter((index) => index !== invalidIndex);
-    const chunkSizesWithBad = Array.from({ length: Math.ceil(sent.length / 32) }, (_, chunk) =>
-      sent.slice(chunk * 32, chunk * 32 + 32),
-    )
-      .filter((chunk) => chunk.some((index) => bad.has(index)))
-      .map((chunk) => chunk.length);
-    expect(chunkSizesWithBad).toEqual([32, 32, 7]);
-    const singleCalls = calls.length - batchCalls.length;
-    expect(singleCalls).toBe(32 + 32 + 7);
+    // Chunks holding a bad input were bisected: the halves holding it shrink to it alone (sent as one call),
+    // every other half goes out as one batch and succeeds.
+    const sizesHolding = (text: string) =>
+      batchCalls
+        .map((request) => request.json<{ inputs: string[] }>().inputs)
+        .filter((texts) => texts.includes(text))
+        .map((texts) => texts.length);
+    expect(sizesHolding('item 3 too long')).toEqual([32, 16, 8, 4, 2]);
+    expect(sizesHolding('item 400 too long')).toEqual([32, 16, 8, 4, 2]);
+    const singles = calls.filter((request) => !Array.isArray(request.json<{ inputs: unknown }>().inputs));
+    const singleCalls = singles.length;
+    // Each bad item alone, and at most the sibling it shared a pair with.
+    expect(singles.map((request) => request.json<{ inputs: string }>().inputs)).toEqual(
+      expect.arrayContaining(['item 3 too long', 'item 400 too long', 'item 999 too long']),
+    );
+    expect(singleCalls).toBeLessThanOrEqual(6);
     expect(events.filter((event) => event.type === 'request-end' && event.kind === 'batch').length).toBe(
       batchCalls.length + singleCalls,
     );
   });
 
-  it("an output that does not match the task schema fails only its item; the call's cost rides on the first good item", async () => {
+  it("an output that does not match the task schema fails only its item; the call's cost is split over the good items by text length", async () => {
     fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
     fleet.servers.a!.route('POST', '/models/*', (_request, response) =>
       response.json(200, [{ wrong: true }, [{ label: 'X', score: 1 }], [{ label: 'Y', score: 1 }]]),
@@ -82,18 +90,16 @@ describe('batch', () => {
     const client = createClient({ providers: fleet.providers, prices: { models: { 'a:*': { perRequest: 0.01 } } } });
     const results = await client.batch('text-classification', {
       model: 'a:org/model',
-      inputs: [{ inputs: 'p' }, { inputs: 'q' }, { inputs: 'r' }],
+      inputs: [{ inputs: 'p' }, { inputs: 'q' }, { inputs: 'rrr' }],
     });
     expect('error' in results[0]! && results[0].error.code).toBe('provider_bad_response');
     expect(
       results.slice(1).map((item) => 'result' in item && [item.result.output[0]?.label, item.result.cost?.amount]),
     ).toEqual([
-      ['X', 0.01],
-      ['Y', 0],
+      ['X', 0.0025],
+      ['Y', 0.0075],
     ]);
-    expect('result' in results[1]! && results[1].result.warnings.map((warning) => warning.code)).toEqual([
-      'batch_usage_shared',
-    ]);
+    expect('result' in results[1]! && results[1].result.warnings).toEqual([]);
     expect(modelCalls(fleet.servers.a!)).toHaveLength(1);
   });
 
@@ -120,6 +126,100 @@ describe('micro-batching', () => {
     );
     expect(results.map((result) => result.provider)).toEqual(['a', 'a', 'a']);
     expect(modelCalls(fleet.servers.a!).map((request) => request.json())).toEqual([{ inputs: ['p', 'q', 'r'] }]);
+  });
+});
+
+describe('a batch is one upstream request', () => {
+  it("to the provider's request limit: 64 items in 2 calls pass a limit of 2 requests that 64 single calls cannot", async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 32 } });
+    const limits = { providers: { a: { requestsPerSecond: 0.001, burst: 2, maxQueue: 0 } } };
+    const inputs = Array.from({ length: 64 }, (_, index) => ({ inputs: `item ${index}` }));
+    const client = createClient({ providers: fleet.providers, limits });
+    const results = await client.batch('text-classification', { model: 'a:org/model', inputs });
+    expect(results.every((item) => 'result' in item)).toBe(true);
+    expect(modelCalls(fleet.servers.a!)).toHaveLength(2);
+    // The same limit refuses a third call, batched or not.
+    const refused = await client
+      .run('text-classification', { model: 'a:org/model', input: { inputs: 'x' } })
+      .catch((error: InfermuxError) => error.code);
+    expect(refused).toBe('policy_rate_limited');
+  });
+
+  it('a retryable failure retries the whole batch within the route budget; both attempts on the record', async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
+    const server = fleet.servers.a!;
+    let calls = 0;
+    server.route('POST', '/models/*', (request, response) => {
+      calls += 1;
+      if (calls === 1) return response.json(503, { error: 'overloaded' });
+      const { inputs } = request.json<{ inputs: string[] }>();
+      response.json(
+        200,
+        inputs.map((text) => [{ label: text, score: 1 }]),
+      );
+    });
+    const events: InfermuxEvent[] = [];
+    const client = createClient({
+      providers: fleet.providers,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      onEvent: (event) => events.push(event),
+    });
+    const inputs = ['p', 'q', 'r', 's'].map((text) => ({ inputs: text }));
+    const results = await client.batch('text-classification', { model: 'a:org/model', inputs });
+    expect(results.map((item) => 'result' in item && item.result.output[0]?.label)).toEqual(['p', 'q', 'r', 's']);
+    expect(calls).toBe(2);
+    expect(modelCalls(server).map((request) => request.json<{ inputs: string[] }>().inputs)).toEqual([
+      ['p', 'q', 'r', 's'],
+      ['p', 'q', 'r', 's'],
+    ]);
+    expect(results.every((item) => 'result' in item && item.result.attempts.length === 2)).toBe(true);
+  });
+});
+
+describe('batches never mix models, revisions or parameters', () => {
+  it('client.batch sends one upstream call per set of parameters, answers in input order', async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
+    const client = createClient({ providers: fleet.providers });
+    const top = (k: number) => ({ top_k: k });
+    const results = await client.batch('text-classification', {
+      model: 'a:org/model',
+      inputs: [
+        { inputs: 'p', parameters: top(1) },
+        { inputs: 'q', parameters: top(2) },
+        { inputs: 'r', parameters: top(1) },
+        { inputs: 's' },
+      ],
+    });
+    expect(results.map((item) => item.index)).toEqual([0, 1, 2, 3]);
+    expect(results.every((item) => 'result' in item)).toBe(true);
+    expect(modelCalls(fleet.servers.a!).map((request) => request.json())).toEqual([
+      { inputs: ['p', 'r'], parameters: top(1) },
+      { inputs: 'q', parameters: top(2) },
+      { inputs: 's' },
+    ]);
+  });
+
+  it('micro-batching coalesces only runs with the same task, model, revision and parameters', async () => {
+    fleet = await startTestFleet({ a: { maxBatchSize: 8 } });
+    const client = createClient({ providers: fleet.providers, microBatch: { windowMs: 20 } });
+    const requests = [
+      { model: 'a:org/model', input: { inputs: 'p' } },
+      { model: 'a:org/model', input: { inputs: 'q' } },
+      { model: 'a:org/model@v2', input: { inputs: 'r' } },
+      { model: 'a:org/other', input: { inputs: 's' } },
+      { model: 'a:org/model', input: { inputs: 't', parameters: { top_k: 2 } } },
+    ];
+    const results = await Promise.all(requests.map((request) => client.run('text-classification', request)));
+    expect(results.map((result) => result.provider)).toEqual(['a', 'a', 'a', 'a', 'a']);
+    const sent = modelCalls(fleet.servers.a!).map((request) => `${request.path} ${JSON.stringify(request.json())}`);
+    expect(sent.sort()).toEqual(
+      [
+        '/models/org/model {"inputs":["p","q"]}',
+        '/models/org/model {"inputs":"t","parameters":{"top_k":2}}',
+        '/models/org/model {"inputs":"r"}',
+        '/models/org/other {"inputs":"s"}',
+      ].sort(),
+    );
   });
 });
 

@@ -224,6 +224,54 @@ describe('failover between targets (real sockets, fault injection)', () => {
     });
   });
 
+  it('retry.order retry-first: waits out a 2 s Retry-After and succeeds on the primary, B untouched', async () => {
+    const { client, servers, events } = await setup(
+      { a: { chunks: ['Hi from A'] }, b: { chunks: ['Hi from B'] } },
+      { routes: twoTargets({ retry: { order: 'retry-first', maxWaitMs: 5_000 } }) },
+    );
+    servers.a?.fault('POST /v1/chat/completions', { kind: 'status', status: 429, headers: { 'retry-after': '2' } });
+    const started = Date.now();
+    const stream = client.stream('chat-completion', {
+      model: 'clf',
+      input: { messages: [{ role: 'user', content: 'hi' }] },
+    });
+    let text = '';
+    for await (const delta of stream.textStream) text += delta;
+    const elapsed = Date.now() - started;
+    expect(text).toBe('Hi from A');
+    expect(elapsed).toBeGreaterThanOrEqual(1_990);
+    expect(elapsed).toBeLessThan(2_600);
+    expect((await stream.result).attempts.map((attempt) => [attempt.provider, attempt.errorCode])).toEqual([
+      ['a', 'provider_rate_limited'],
+      ['a', undefined],
+    ]);
+    expect(servers.b?.requests).toHaveLength(0);
+    expect(events.filter((event) => event.type === 'failover')).toHaveLength(0);
+  });
+
+  it('retry.order retry-first: a Retry-After beyond maxWaitMs moves on to the next target at once', async () => {
+    const { client, servers } = await setup(
+      { a: {}, b: {} },
+      { routes: twoTargets({ retry: { order: 'retry-first', maxWaitMs: 500 } }) },
+    );
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 429, headers: { 'retry-after': '2' } });
+    const started = Date.now();
+    const result = await client.run('text-classification', { model: 'clf', input });
+    expect(result.provider).toBe('b');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('retry.order retry-first: a 503 is retried on the primary before failing over', async () => {
+    const { client, servers } = await setup(
+      { a: {}, b: {} },
+      { routes: twoTargets({ retry: { order: 'retry-first' } }) },
+    );
+    servers.a?.fault('POST /models/*', { kind: 'status', status: 503 });
+    const result = await client.run('text-classification', { model: 'clf', input });
+    expect(result.attempts.map((attempt) => attempt.provider)).toEqual(['a', 'a']);
+    expect(modelCalls(servers.b!)).toHaveLength(0);
+  });
+
   it('503 model loading with estimated_time: waits for it, capped by the deadline', async () => {
     const { client, servers } = await setup({ a: {} });
     const loading = {
@@ -314,7 +362,7 @@ describe('failover between targets (real sockets, fault injection)', () => {
   it('least-latency shifts traffic off a target that turns slow', async () => {
     let slowA = false;
     const { client, servers } = await setup(
-      { a: { delayMs: () => (slowA ? 150 : 2) }, b: { delayMs: 2 } },
+      { a: { delayMs: () => (slowA ? 600 : 2) }, b: { delayMs: 2 } },
       {
         routes: {
           clf: { strategy: 'least-latency', targets: [{ model: 'a:org/model@main' }, { model: 'b:org/model@main' }] },
@@ -327,7 +375,7 @@ describe('failover between targets (real sockets, fault injection)', () => {
     slowA = true;
     for (let index = 0; index < 20; index++) await client.run('text-classification', { model: 'clf', input });
     const aDuring = modelCalls(servers.a!).length - aBefore;
-    // At most one slow answer teaches the EWMA; then everything goes to B.
+    // At most one slow answer teaches the EWMA (600 ms: far above any B latency, even on a loaded machine).
     expect(aDuring).toBeLessThanOrEqual(1);
     expect(modelCalls(servers.b!).length).toBeGreaterThanOrEqual(19);
   });

@@ -199,3 +199,49 @@ describe('pricing', () => {
     ]);
   });
 });
+
+describe('one outcome per streamed attempt', () => {
+  const breakerOf = (client: ReturnType<typeof createClient>, provider: string) =>
+    client.health().targets.find((entry) => entry.provider === provider)?.breaker;
+
+  it('the breaker stays closed over 20 streams that all complete, each one successful attempt', async () => {
+    const { client, events } = await setup({ breaker: { consecutiveFailures: 2, minimumRequests: 2 } });
+    for (let index = 0; index < 20; index++) {
+      const stream = client.stream('chat-completion', { model: 'chat', input });
+      expect(text(await consume(stream))).toBe('Hello from A');
+      expect((await stream.result).attempts).toEqual([expect.not.objectContaining({ errorCode: expect.anything() })]);
+    }
+    expect(breakerOf(client, 'a')).toBe('closed');
+    const ends = events.filter((event) => event.type === 'attempt-end');
+    expect(ends).toHaveLength(20);
+    expect(ends.every((event) => event.type === 'attempt-end' && event.errorCode === undefined)).toBe(true);
+  });
+
+  it('a stream without [DONE] after finish_reason and usage is a success and does not move the breaker', async () => {
+    fleet = await startTestFleet({ a: { chunks: ['Hel', 'lo'], done: false } });
+    const client = createClient({ providers: fleet.providers, breaker: { consecutiveFailures: 5 } });
+    for (let index = 0; index < 6; index++) {
+      const stream = client.stream('chat-completion', { model: 'a:org/chat', input });
+      const parts = await consume(stream);
+      expect(parts.some((part) => part.type === 'error')).toBe(false);
+      await expect(stream.result).resolves.toMatchObject({ provider: 'a', usage: { inputTokens: 11 } });
+    }
+    expect(breakerOf(client, 'a')).toBe('closed');
+  });
+
+  it('a committed stream that breaks is one failure, not a success and then a failure', async () => {
+    const { client, a, events } = await setup({ breaker: { consecutiveFailures: 2 } });
+    for (let index = 0; index < 2; index++) {
+      a.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: firstFrameBytes });
+      const stream = client.stream('chat-completion', { model: 'chat', input });
+      expect((await consume(stream)).at(-1)?.type).toBe('error');
+      await expect(stream.result).rejects.toBeDefined();
+    }
+    // Counted a success at commit as well, the two failures would never be consecutive.
+    expect(breakerOf(client, 'a')).toBe('open');
+    const ends = events.filter((event) => event.type === 'request-end');
+    expect(
+      ends.map((event) => event.type === 'request-end' && event.attempts.map((attempt) => attempt.errorCode)),
+    ).toEqual([[expect.stringMatching(/^provider_/)], [expect.stringMatching(/^provider_/)]]);
+  });
+});

@@ -2,7 +2,7 @@ import type { RunResult } from '../result/result-envelope';
 import { MicroBatcher } from '../routing/micro-batcher';
 import { withRetries } from '../routing/with-retries';
 import { getTask, type TaskId } from '../tasks/task-registry';
-import { batchRoute } from './batch-route';
+import { batchOptionsKey, batchRoute } from './batch-route';
 import { createCallServices } from './call-services';
 import type { Client, ClientOptions, RequestOptions } from './client-types';
 import { canForward, forwardRoute } from './forward-route';
@@ -40,6 +40,8 @@ export function createClient(options: ClientOptions): Client {
           const results = await batchRoute(services, first.task, {
             ...first.request,
             inputs: items.map((item) => item.request.input),
+            // As many in flight as there were runs: the provider's batch size splits them, not this.
+            concurrency: items.length,
           });
           return results.map((item) => ('result' in item ? item.result : item.error));
         },
@@ -66,7 +68,7 @@ export function createClient(options: ClientOptions): Client {
 
     run(task, request) {
       if (request && typeof request === 'object' && coalescible(task, request as RequestOptions<TaskId>)) {
-        return microBatcher?.submit(`${task}\n${String(request.model)}`, {
+        return microBatcher?.submit(`${task}\n${String(request.model)}\n${batchOptionsKey(request.input)}`, {
           task,
           request: request as RequestOptions<TaskId>,
         }) as Promise<RunResult<typeof task>>;

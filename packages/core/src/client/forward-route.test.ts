@@ -15,6 +15,7 @@ afterEach(async () => {
 
 async function setup() {
   const chat = await startFailoverChat({
+    idleMs: 1_000,
     prices: {
       models: {
         'a:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 },

@@ -1,12 +1,23 @@
 import { InfermuxError } from '../errors/infermux-error';
-import type { ProviderV1 } from '../provider/provider';
+import type { ProviderV1, StreamPart } from '../provider/provider';
 import type { ForwardChunk, ProviderForwardResult, WireFormat } from '../provider/wire-forward';
 import type { ResolvedModel } from '../result/result-envelope';
+import { addUsage, type Usage } from '../result/usage';
 import { type OpenedStream, readUntil } from '../routing/stream-failover';
 import { getTask, type TaskId } from '../tasks/task-registry';
 import { type CallServices, revisionPolicyOf } from './call-services';
 import type { ForwardRequest, ForwardResponse, ForwardResult } from './client-types';
+import { doneFrame, OpenAiStreamSplice } from './openai-stream-splice';
 import { type AttemptStep, prepareInput, RoutedCall, type Won } from './routed-call';
+import {
+  describeRecovery,
+  type RecoveredWon,
+  recoverStream,
+  recoveryWarning,
+  type StreamCall,
+  unrecovered,
+} from './stream-recovery';
+import { streamFinished, streamStep } from './stream-route';
 
 type Opened = OpenedStream<ForwardChunk>;
 type ForwardCall<T extends TaskId> = RoutedCall<T, ForwardRequest<T>, ProviderForwardResult, Opened>;
@@ -91,6 +102,81 @@ export async function forwardRoute<T extends TaskId>(
   return relayStream(call, won, model, opened);
 }
 
+/** The forward call as a `stream` call on the same route and input: recovery reads normalised parts. */
+function asStreamCall<T extends TaskId>(call: ForwardCall<T>): StreamCall {
+  const streamCall = new RoutedCall(call.services, call.task as TaskId, call.request, streamStep, 'stream');
+  streamCall.input = call.input;
+  streamCall.route = call.route;
+  streamCall.holdSignal = true;
+  return streamCall as StreamCall;
+}
+
+/**
+ * The rescuing attempt's parts as frames of the original stream, then `[DONE]`; its envelope (both
+ * attempts' usage, the rescuing target) once read to the end. A second break ends it (thrown).
+ */
+async function* relayRescued<T extends TaskId>(
+  call: ForwardCall<T>,
+  streamCall: StreamCall,
+  won: ForwardWon,
+  splice: OpenAiStreamSplice,
+  rescued: RecoveredWon,
+  brokenUsage: Usage,
+  resolveResult: (result: ForwardResult<T>) => void,
+): AsyncGenerator<Uint8Array> {
+  const recovery = describeRecovery(call.attempts, won.target, rescued, splice.text.length);
+  const opened = rescued.value.opened as OpenedStream;
+  let usage = brokenUsage;
+  let finished = false;
+  let outcome: 'done' | 'broken' | undefined;
+  try {
+    const parts: AsyncIterator<StreamPart> = opened.rest;
+    let buffered = 0;
+    for (;;) {
+      const next =
+        buffered < opened.buffered.length
+          ? { done: false, value: opened.buffered[buffered++] as StreamPart }
+          : await parts.next();
+      if (next.done) break;
+      const part = next.value;
+      if (part.type === 'error') throw part.error;
+      if (part.type === 'usage') usage = addUsage(usage, part.usage);
+      if (part.type === 'finish') finished = true;
+      const frame = splice.frame(part, recovery, usage);
+      if (frame) yield frame;
+    }
+    if (!finished) {
+      throw new InfermuxError({
+        code: 'provider_stream_interrupted',
+        message: `${rescued.target.provider} ended the rescuing stream without a finish event: the answer is truncated`,
+        provider: rescued.target.provider,
+      });
+    }
+    yield doneFrame;
+    outcome = 'done';
+    rescued.settle();
+    const envelope = call.envelope({ ...won, target: rescued.target }, streamCall.servedModel(rescued), usage);
+    envelope.warnings.push(recoveryWarning(recovery));
+    call.recovered = recovery;
+    resolveResult(await call.settle(envelope));
+  } catch (error) {
+    outcome = 'broken';
+    const typed = InfermuxError.from(error, { code: 'provider_stream_interrupted' });
+    rescued.settle(typed);
+    rescued.abort(streamFinished);
+    throw typed;
+  } finally {
+    if (outcome === undefined) {
+      // The consumer stopped reading: the rescuing attempt is cancelled and teaches nothing.
+      rescued.settle(
+        new InfermuxError({ code: 'caller_aborted', message: 'The forwarded stream was not read to the end' }),
+      );
+      rescued.abort(streamFinished);
+    }
+    rescued.release();
+  }
+}
+
 function executeForward<T extends TaskId>(call: ForwardCall<T>): Promise<ForwardWon> {
   call.hedge = !call.holdSignal && call.route.hedge?.enabled === true && getTask(call.task).deterministic === true;
   return call.execute();
@@ -122,22 +208,57 @@ function relayStream<T extends TaskId>(
     rejectResult = reject;
   });
   result.catch(() => undefined); // a consumer that only reads the body must not see an unhandled rejection
+  // Recovery needs to know what was delivered, and to send its frames after whole events only.
+  const config = call.route.streamRecovery;
+  const splice =
+    config && call.task === 'chat-completion' && call.request.wire === 'openai' ? new OpenAiStreamSplice() : undefined;
+  const pass = (bytes: Uint8Array): Uint8Array | undefined => (splice ? splice.pass(bytes) : bytes);
   async function* bytes(): AsyncGenerator<Uint8Array> {
     let settled = false;
     try {
-      for (const chunk of opened.buffered) yield chunk.bytes;
+      for (const chunk of opened.buffered) {
+        const out = pass(chunk.bytes);
+        if (out) yield out;
+      }
       for (;;) {
         const next = await opened.rest.next();
         if (next.done) break;
-        yield next.value.bytes;
+        const out = pass(next.value.bytes);
+        if (out) yield out;
       }
+      const tail = splice?.flush();
+      if (tail) yield tail;
       settled = true;
+      won.settle();
       resolveResult(await settle(call, won, model));
     } catch (caught) {
       settled = true;
-      const error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
+      let error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
       // Bytes already reached the caller: the target still answers for the broken stream.
-      call.services.router.reportLateFailure(target, error, call.requestId);
+      won.settle(error);
+      // As `canRecover` judges it for client.stream, on what the relay has read.
+      if (config && splice && error.retryable && !splice.finished && !splice.unspliceable && !call.signal?.aborted) {
+        won.abort(streamFinished);
+        let rescued: RecoveredWon | undefined;
+        const streamCall = asStreamCall(call);
+        try {
+          rescued = await recoverStream(streamCall, target, splice.text, config, call);
+        } catch (failed) {
+          error = unrecovered(error, failed);
+        }
+        if (rescued) {
+          // Read to the end or broken again, the result is settled here; stopped early, in `finally`.
+          settled = false;
+          try {
+            yield* relayRescued(call, streamCall, won, splice, rescued, forwarded.usage(), resolveResult);
+            settled = true;
+            return;
+          } catch (broke) {
+            settled = true;
+            error = InfermuxError.from(broke, { code: 'provider_stream_interrupted' });
+          }
+        }
+      }
       const usage = forwarded.usage();
       call.end({ error, provider: target.provider, model, usage, cost: call.costOf(target, model, usage) });
       rejectResult(error);
@@ -149,6 +270,7 @@ function relayStream<T extends TaskId>(
           message: 'The forwarded stream was not read to the end; the upstream request was cancelled',
         });
         await opened.rest.return?.();
+        won.settle(error);
         call.end({ error, provider: target.provider, model, usage: forwarded.usage() });
         rejectResult(error);
       }

@@ -5,13 +5,14 @@ import { parseWith } from '../errors/validation-error';
 import { formatModelRef, type ModelRef } from '../model/model-ref';
 import type { ProviderCallOptions, ProviderV1, RevisionPolicy } from '../provider/provider';
 import { isVouchedOutput } from '../provider/vouched-output';
-import type { Attempt, Cost, ResolvedModel, RunResult, Warning } from '../result/result-envelope';
+import type { Attempt, Cost, ResolvedModel, RunResult, StreamRecovery, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
+import { FirstTokenLimit } from '../routing/first-token-limit';
 import type { Route, RouteTarget } from '../routing/route';
 import type { ExecuteRequest, ExecuteResult } from '../routing/router';
 import type { RequestKind } from '../routing/routing-events';
 import { getTask, type TaskId, type TaskInput, type TaskOutput } from '../tasks/task-registry';
-import type { Deadline } from '../transport/timeouts';
+import type { AttemptTimeouts, Deadline } from '../transport/timeouts';
 import { type CallServices, revisionPolicyOf } from './call-services';
 import type { RequestOptions } from './client-types';
 
@@ -92,6 +93,8 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
   hedge = false;
   holdSignal = false;
   resendable: (target: RouteTarget) => boolean = resendAlways;
+  /** Set when a broken stream was rescued: `request-end` reports it. */
+  recovered: StreamRecovery | undefined = undefined;
   /** 1 once routed to the context-length fallback, which falls back no further. */
   #fallbackDepth = 0;
 
@@ -152,10 +155,49 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     });
   }
 
-  /** One attempt against one target (the router calls it): provider, model, time limits, the operation's step. */
-  async run(target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline): Promise<Attempted<V, O>> {
-    const { services, task, request, step } = this;
+  /**
+   * One attempt against one target (the router calls it): provider, model, time limits, the
+   * operation's step; a stream's opening within `timeouts.firstTokenMs` when one applies.
+   */
+  run(target: RouteTarget, signal: AbortSignal | undefined, deadline: Deadline): Promise<Attempted<V, O>> {
+    return this.attemptWith(target, signal, deadline, this.input as TaskInput<T>);
+  }
+
+  /** `run` with another input and opening (a broken stream's recovery: a prefill, a read past the delivered text). */
+  attemptWith(
+    target: RouteTarget,
+    signal: AbortSignal | undefined,
+    deadline: Deadline,
+    input: TaskInput<T>,
+    open: AttemptStep<T, R, V, O>['open'] = this.step.open,
+  ): Promise<Attempted<V, O>> {
+    const { services, request } = this;
     const provider = services.registry.get(target.provider);
+    // One object per attempt, as the provider call takes it.
+    const timeouts: AttemptTimeouts & { deadline: Deadline } = {
+      ...services.defaults.timeouts,
+      ...this.route.timeouts,
+      ...target.timeouts,
+      ...request.timeouts,
+      deadline,
+    };
+    const firstTokenMs = this.holdSignal ? timeouts.firstTokenMs : undefined;
+    if (firstTokenMs === undefined) return this.#attempt(provider, target, signal, timeouts, input, open);
+    const limit = new FirstTokenLimit(deadline, firstTokenMs, provider.name);
+    timeouts.deadline = limit;
+    return limit.within(this.#attempt(provider, target, signal, timeouts, input, open));
+  }
+
+  async #attempt(
+    provider: ProviderV1,
+    target: RouteTarget,
+    signal: AbortSignal | undefined,
+    timeouts: AttemptTimeouts & { deadline: Deadline },
+    input: TaskInput<T>,
+    open: AttemptStep<T, R, V, O>['open'],
+  ): Promise<Attempted<V, O>> {
+    const { task, request, step } = this;
+    const { deadline } = timeouts;
     const lacking = step.lacks(provider, this);
     if (lacking !== undefined) throw unsupported(provider, step.operation, task, lacking);
     const { resolved, resolveWarnings, model } = await this.#resolveModel(provider, target, signal, deadline);
@@ -164,17 +206,17 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
       {
         task,
         model,
-        input: this.input as TaskInput<T>,
+        input,
         signal,
         headers: request.headers,
-        timeouts: { ...services.defaults.timeouts, ...target.timeouts, ...request.timeouts, deadline },
+        timeouts,
         revisionPolicy: this.revisionPolicy,
       },
       this,
       target,
     );
     if (step.accept) answer = step.accept(answer, provider, this);
-    let opened: O | Promise<O> | undefined = step.open?.(answer, provider);
+    let opened: O | Promise<O> | undefined = open?.(answer, provider);
     if (opened !== undefined) opened = await opened;
     return { answer, opened, resolved, resolveWarnings };
   }
@@ -297,6 +339,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
       ...(error ? { errorCode: error.code } : {}),
       latencyMs: Date.now() - this.startedAt,
       cached: result?.cached === true,
+      ...(this.recovered ? { recovered: this.recovered } : {}),
     });
   }
 }

@@ -1,6 +1,6 @@
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderStreamResult, StreamPart } from '../provider/provider';
-import type { ResolvedModel, RunResult } from '../result/result-envelope';
+import type { ResolvedModel, RunResult, StreamRecovery } from '../result/result-envelope';
 import { addUsage, type Usage } from '../result/usage';
 import type { RouteTarget } from '../routing/route';
 import { type OpenedStream, readUntilContent } from '../routing/stream-failover';
@@ -8,13 +8,30 @@ import type { TaskId } from '../tasks/task-registry';
 import type { CallServices } from './call-services';
 import type { RequestOptions, StreamResult } from './client-types';
 import { collectStream } from './collect-stream';
-import { type AttemptStep, prepareInput, RoutedCall, validateOutput } from './routed-call';
+import { type AttemptStep, prepareInput, RoutedCall, validateOutput, type Won } from './routed-call';
+import {
+  canRecover,
+  describeRecovery,
+  type RecoveredWon,
+  recoverStream,
+  recoveryWarning,
+  unrecovered,
+} from './stream-recovery';
+
+type StreamWon = Won<ProviderStreamResult, OpenedStream>;
+
+/** The text the caller has received (the first choice's). */
+function deliveredText(seen: readonly StreamPart[]): string {
+  let text = '';
+  for (const part of seen) if (part.type === 'text-delta' && !part.choice) text += part.text;
+  return text;
+}
 
 /** One shared abort reason: creating an Error (and its stack) per finished stream is measurable. */
-const streamFinished = new Error('stream finished');
+export const streamFinished = new Error('stream finished');
 
 /** `stream`'s attempt: `doStream`, read up to its first content within the attempt. */
-const streamStep: AttemptStep<TaskId, RequestOptions<TaskId>, ProviderStreamResult, OpenedStream> = {
+export const streamStep: AttemptStep<TaskId, RequestOptions<TaskId>, ProviderStreamResult, OpenedStream> = {
   operation: 'stream',
   lacks: (provider) => (provider.doStream ? undefined : 'stream'),
   call: (provider, options) => provider.doStream?.(options) as Promise<ProviderStreamResult>,
@@ -53,6 +70,25 @@ export function streamRoute<T extends TaskId>(
   // consumer stops early or the stream fails after content, so no controller of our own is needed.
   let release = (): void => undefined;
   let cancel = (_reason: unknown): void => undefined;
+  let settleAttempt = (_error?: InfermuxError): void => undefined;
+
+  /**
+   * A stream that broke after content: rescued on another target when the route asks for it and it
+   * can be (the new attempt, opened past what was delivered), else its error, as the caller will see it.
+   */
+  async function rescue(caught: unknown, broken: RouteTarget, seen: readonly StreamPart[]): Promise<RecoveredWon> {
+    const error = InfermuxError.from(caught, { code: 'gateway_internal' });
+    const config = call.route.streamRecovery;
+    if (!config || !canRecover(call, error, seen)) throw error;
+    settleAttempt(error);
+    cancel(streamFinished);
+    release();
+    try {
+      return await recoverStream(call, broken, deliveredText(seen), config);
+    } catch (failed) {
+      throw unrecovered(error, failed);
+    }
+  }
 
   async function* parts(): AsyncGenerator<StreamPart> {
     let committed: RouteTarget | undefined;
@@ -63,38 +99,68 @@ export function streamRoute<T extends TaskId>(
       call.check();
       call.input = await prepareInput(services, task, request.input, request.signal);
       call.resolveRoute();
-      const won = await call.execute();
-      const { target, value } = won;
-      release = won.release;
-      cancel = won.abort;
-      committed = target;
-      served = call.servedModel(won);
-      const opened = value.opened as OpenedStream;
-      const seen: StreamPart[] = [];
-      const accept = (part: StreamPart) => {
-        if (part.type === 'usage') usage = addUsage(usage, part.usage);
-        seen.push(part);
+      let won: StreamWon = await call.execute();
+      const hold = (held: StreamWon): OpenedStream => {
+        release = held.release;
+        cancel = held.abort;
+        settleAttempt = held.settle;
+        committed = held.target;
+        served = call.servedModel(held);
+        won = held;
+        return held.value.opened as OpenedStream;
       };
-      for (const part of opened.buffered) {
-        accept(part);
-        yield part;
-      }
+      let opened = hold(won);
+      let recovery: StreamRecovery | undefined;
+      const seen: StreamPart[] = [];
+      // What the caller sees of a part: after a recovery, one stream (the first one's ids, one running
+      // usage) that says on its finish how it was rescued.
+      const accept = (part: StreamPart): StreamPart | undefined => {
+        if (part.type === 'usage') usage = addUsage(usage, part.usage);
+        if (recovery) {
+          if (part.type === 'response-metadata') return undefined;
+          if (part.type === 'usage') part = { type: 'usage', usage };
+          else if (part.type === 'finish') part = { ...part, recovered: recovery };
+        }
+        seen.push(part);
+        return part;
+      };
       for (;;) {
-        const next = await opened.rest.next();
-        if (next.done) break;
-        if (next.value.type === 'error') throw next.value.error;
-        accept(next.value);
-        yield next.value;
+        try {
+          for (const part of opened.buffered) {
+            const shown = accept(part);
+            if (shown) yield shown;
+          }
+          for (;;) {
+            const next = await opened.rest.next();
+            if (next.done) break;
+            if (next.value.type === 'error') throw next.value.error;
+            const shown = accept(next.value);
+            if (shown) yield shown;
+          }
+          if (!seen.some((part) => part.type === 'finish')) {
+            throw new InfermuxError({
+              code: 'provider_stream_interrupted',
+              message: `${won.target.provider} ended the stream without a finish event: the answer is truncated`,
+              provider: won.target.provider,
+            });
+          }
+          break;
+        } catch (caught) {
+          const broken = won.target;
+          const rescued = await rescue(caught, broken, seen);
+          opened = hold(rescued);
+          recovery = describeRecovery(call.attempts, broken, rescued, deliveredText(seen).length);
+        }
       }
-      if (!seen.some((part) => part.type === 'finish')) {
-        throw new InfermuxError({
-          code: 'provider_stream_interrupted',
-          message: `${target.provider} ended the stream without a finish event: the answer is truncated`,
-          provider: target.provider,
-        });
-      }
+      const { target } = won;
       const output = validateOutput(task, collectStream(task, seen, { model: target.model.id }), target.provider);
-      const runResult = await call.settle(call.envelope(won, served, usage, output));
+      settleAttempt();
+      const envelope = call.envelope(won, served as ResolvedModel, usage, output);
+      if (recovery) {
+        envelope.warnings.push(recoveryWarning(recovery));
+        call.recovered = recovery;
+      }
+      const runResult = await call.settle(envelope);
       completed = true;
       resolveResult(runResult);
     } catch (caught) {
@@ -105,7 +171,7 @@ export function streamRoute<T extends TaskId>(
         throw error;
       }
       // Content already reached the caller: say in-band that the answer is cut short.
-      services.router.reportLateFailure(committed, error, call.requestId);
+      settleAttempt(error);
       call.end({
         error,
         provider: committed.provider,
@@ -122,6 +188,7 @@ export function streamRoute<T extends TaskId>(
           message: 'The stream was not read to the end; the upstream request was cancelled',
         });
         rejectResult(error);
+        settleAttempt(error);
         call.end({ error, provider: committed?.provider, model: served, usage });
       }
       // A stream read to its end needs no abort (the upstream is done, and an abort dispatches an

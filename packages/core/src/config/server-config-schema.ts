@@ -118,6 +118,22 @@ export const serverConfigSchema = z.strictObject({
       drainMs: z.int().min(0).default(10_000),
     })
     .default({ drainMs: 10_000 }),
+  /**
+   * Coalescing: concurrent single-input requests for the same task, model (with revision), parameters and
+   * headers wait up to `windowMs` for company and go upstream as one native batch; each caller still gets
+   * its own answer and its own ledger row. Off unless set. Requests that may be served from the response
+   * cache are not coalesced (a batch does not read it).
+   */
+  coalesce: z
+    .strictObject({
+      windowMs: z
+        .int({ error: 'expected a whole number of ms' })
+        .min(1)
+        .max(1_000, 'expected a wait of at most 1000 ms'),
+      /** Requests sent as one batch at most (the provider's own batch size still splits it). */
+      maxBatchSize: positiveInt.max(256).default(32),
+    })
+    .optional(),
   logging: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -10,4 +10,6 @@ export const timeoutsSchema = z.strictObject({
   firstByteMs: timeoutMs.optional(),
   idleMs: timeoutMs.optional(),
   totalMs: timeoutMs.optional(),
+  /** Streams: time to the first content, before which the attempt fails over unseen. */
+  firstTokenMs: timeoutMs.optional(),
 });

@@ -1,6 +1,6 @@
 import type { InfermuxError } from '../errors/infermux-error';
 import type { ModelRef } from '../model/model-ref';
-import type { ResolvedModel, Warning } from '../result/result-envelope';
+import type { ResolvedModel, StreamRecovery, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
 import type { AttemptTimeouts, Timeouts } from '../transport/timeouts';
@@ -21,6 +21,11 @@ export interface TaskCapabilities {
   cancelable?: boolean;
   /** Wire formats `doForward` can answer this task in, verbatim from the upstream. */
   wire?: readonly WireFormat[];
+  /**
+   * Streams: the upstream continues an answer given as a last assistant message (or the prompt,
+   * for text-generation) instead of starting a new one; stream recovery's `continue` relies on it.
+   */
+  prefill?: boolean;
 }
 
 export interface ProviderCallOptions<T extends TaskId = TaskId> {
@@ -88,7 +93,14 @@ export type StreamPart =
       token?: { id?: number; logprob?: number; special?: boolean };
     }
   | { type: 'tool-call-delta'; choice?: number; toolCall: ToolCallDelta }
-  | { type: 'finish'; finishReason: string; choice?: number; generatedText?: string }
+  | {
+      type: 'finish';
+      finishReason: string;
+      choice?: number;
+      generatedText?: string;
+      /** Set by core when the stream broke and another target finished the answer (route `streamRecovery`). */
+      recovered?: StreamRecovery;
+    }
   | { type: 'usage'; usage: Usage }
   /** An error after content has been sent: the stream is truncated and must say so. */
   | { type: 'error'; error: InfermuxError };

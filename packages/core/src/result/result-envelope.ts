@@ -33,6 +33,20 @@ export interface Attempt {
   hedged?: boolean;
 }
 
+/** How a broken stream was rescued: continued from what was delivered, or re-run and matched against it. */
+export type RecoveryStrategy = 'continue' | 'restart';
+
+/** A stream rescued after it broke (route `streamRecovery`): on its final `finish` part and in the result's warnings. */
+export interface StreamRecovery {
+  strategy: RecoveryStrategy;
+  /** The target whose stream broke, and why. */
+  from: { provider: string; model: string; errorCode: InfermuxError['code'] };
+  /** The target that finished the answer. */
+  to: { provider: string; model: string };
+  /** Characters of text the caller had received when the stream broke. */
+  deliveredChars: number;
+}
+
 export interface Timing {
   startedAt: number;
   durationMs: number;

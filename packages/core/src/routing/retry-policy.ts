@@ -1,8 +1,9 @@
 import type { ErrorCode } from '../errors/error-codes';
 import type { InfermuxError } from '../errors/infermux-error';
-import type { RetryConfig } from './routing-config';
+import type { RetryConfig, RetryOrder } from './routing-config';
 
 export interface RetryPolicy {
+  order: RetryOrder;
   maxAttempts: number;
   maxAttemptsPerTarget: number;
   baseDelayMs: number;
@@ -12,6 +13,7 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
+  order: 'failover-first',
   maxAttempts: 4,
   maxAttemptsPerTarget: 2,
   baseDelayMs: 250,
@@ -27,7 +29,7 @@ export function resolveRetryPolicy(...layers: Array<RetryConfig | undefined>): R
     if (!layer) continue;
     for (const key of Object.keys(policy) as Array<keyof RetryPolicy>) {
       const value = layer[key];
-      if (value !== undefined) policy[key] = value;
+      if (value !== undefined) (policy as Record<keyof RetryPolicy, unknown>)[key] = value;
     }
   }
   return policy;

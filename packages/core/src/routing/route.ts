@@ -2,7 +2,7 @@ import { InfermuxError } from '../errors/infermux-error';
 import { formatModelRef, isPinnedRevision, type ModelRef, parseModelRef } from '../model/model-ref';
 import type { Timeouts } from '../transport/timeouts';
 import type { PriceEntry } from './price-table';
-import type { HedgeConfig, RetryConfig, RouteConfig, StrategyName } from './routing-config';
+import type { HedgeConfig, RetryConfig, RouteConfig, StrategyName, StreamRecoveryConfig } from './routing-config';
 
 /** One place a route can send a request: a provider and a model (with revision). */
 export interface RouteTarget {
@@ -11,6 +11,8 @@ export interface RouteTarget {
   weight: number;
   price?: PriceEntry;
   timeouts?: Partial<Timeouts>;
+  /** Takes an assistant prefill to continue an answer (config); undefined: as the adapter declares. */
+  prefill?: boolean;
   /** `provider:org/name@revision`: the identity used by breakers, stats and cooldowns. */
   key: string;
   /** `org/name@revision`: the model as attempts and events report it (made once, not per attempt). */
@@ -25,6 +27,10 @@ export interface Route {
   targets: RouteTarget[];
   retry?: RetryConfig;
   hedge?: HedgeConfig;
+  /** Every target's time limits, under the target's own. */
+  timeouts?: Partial<Timeouts>;
+  /** Rescue streams that break after their first content; undefined: off (an in-band error). */
+  streamRecovery?: StreamRecoveryConfig;
   contextLengthFallback?: string;
   /** True when the caller named a configured alias. */
   configured: boolean;
@@ -64,7 +70,12 @@ export function routeFromConfig(name: string, config: RouteConfig): Route {
         details: { field: `routes.${name}.targets[${index}].provider` },
       });
     }
-    return makeTarget(provider, model, { weight: target.weight ?? 1, price: target.price, timeouts: target.timeouts });
+    return makeTarget(provider, model, {
+      weight: target.weight ?? 1,
+      price: target.price,
+      timeouts: target.timeouts,
+      prefill: target.prefill,
+    });
   });
   return {
     name,
@@ -72,6 +83,8 @@ export function routeFromConfig(name: string, config: RouteConfig): Route {
     targets,
     retry: config.retry,
     hedge: config.hedge,
+    timeouts: config.timeouts,
+    streamRecovery: config.streamRecovery,
     contextLengthFallback: config.fallback?.contextLength,
     configured: true,
   };

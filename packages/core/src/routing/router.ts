@@ -69,10 +69,16 @@ export interface ExecuteResult<R> {
    * controller when it has one, else the transport call it is reading.
    */
   abort(reason: unknown): void;
+  /**
+   * With `holdSignal`: the held attempt's one outcome, once the stream has ended: no error when it
+   * completed, else why it broke (a caller abort teaches nothing). The breaker, the latency scores
+   * and the attempt's record count it then, once; later calls do nothing.
+   */
+  settle(error?: InfermuxError): void;
 }
 
 type Outcome<R> =
-  | { ok: true; value: R; target: RouteTarget; release(): void; abort(reason: unknown): void }
+  | { ok: true; value: R; target: RouteTarget; release(): void; abort(reason: unknown): void; settle: Settle }
   | { ok: false; error: InfermuxError; target: RouteTarget };
 
 interface RunningAttempt<R> {
@@ -85,6 +91,8 @@ const DEFAULT_HEDGE_DELAY_MS = 1_000;
 const MAX_TRACKED_TARGETS = 10_000;
 const noRelease = (): void => undefined;
 const noAbort = (_reason: unknown): void => undefined;
+const noSettle = (_error?: InfermuxError): void => undefined;
+type Settle = (error?: InfermuxError) => void;
 // Breaker operations as constants, not closures made per attempt.
 const tryAcquire = (breaker: CircuitBreaker): boolean => breaker.tryAcquire();
 const recordSuccess = (breaker: CircuitBreaker): void => breaker.onSuccess();
@@ -193,11 +201,6 @@ export class Router {
     });
   }
 
-  /** A failure after an attempt was handed back (a stream that broke mid-way) still counts against the target. */
-  reportLateFailure(target: RouteTarget, error: InfermuxError, requestId: string): void {
-    if (countsAgainstHealth(error)) this.#withBreaker(target, requestId, recordFailure);
-  }
-
   async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
     // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
     const policy = request.route.retry
@@ -216,8 +219,8 @@ export class Router {
       startedAt,
     };
     try {
-      const { value, target, release, abort } = await this.#loop(context);
-      return { value, target, release, abort };
+      const { value, target, release, abort, settle } = await this.#loop(context);
+      return { value, target, release, abort, settle };
     } catch (error) {
       throw this.#translate(error, context);
     }
@@ -254,10 +257,18 @@ export class Router {
       const now = Date.now();
       const ready = candidates.filter((target) => this.#readyAt(target) <= now);
       let target = tried ? (ready.find((candidate) => !tried.has(candidate.key)) ?? ready[0]) : ready[0];
+      // retry-first: the target that just failed again, while it has budget and its Retry-After is short enough.
+      const again =
+        policy.order === 'retry-first' && previous ? candidates.find((c) => c.key === previous?.key) : undefined;
+      if (again && this.#readyAt(again) - now <= policy.maxWaitMs) target = again;
       let waitMs = 0;
       // Full jitter may draw 0 ms: still a retry of the same target, and reported as one.
       const retryingSameTarget = target !== undefined && tried?.has(target.key) === true;
-      if (target && retryingSameTarget) waitMs = fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random);
+      if (target && retryingSameTarget)
+        waitMs = Math.max(
+          fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random),
+          this.#readyAt(target) - now,
+        );
       if (!target) {
         // Everything left is cooling down after a Retry-After: wait for the first to come back.
         const soonest = candidates.reduce((best, candidate) =>
@@ -454,15 +465,23 @@ export class Router {
       const value = await request.run(target, signal, deadline);
       clearTimeout(timer);
       stats.transportDeadline = deadline.upstream !== undefined;
-      // A stream handed on: the deadline covered reaching its first content, not reading the rest.
-      if (request.holdSignal) deadline.at = Number.POSITIVE_INFINITY;
-      stats.recordLatency(Date.now() - startedAt);
-      this.#withBreaker(target, request.requestId, recordSuccess);
-      this.#finish(context, target, attemptNumber, hedged, startedAt, undefined);
+      const latencyMs = Date.now() - startedAt;
       if (!request.holdSignal) {
+        stats.recordLatency(latencyMs);
+        this.#withBreaker(target, request.requestId, recordSuccess);
+        this.#finish(context, target, attemptNumber, hedged, startedAt, undefined);
         link?.dispose();
-        return { ok: true, value, target, release: noRelease, abort: noAbort };
+        return { ok: true, value, target, release: noRelease, abort: noAbort, settle: noSettle };
       }
+      // A stream handed on: the deadline covered reaching its first content, not reading the rest.
+      // Its outcome (one per attempt) is known once it ends: `settle` counts it then.
+      deadline.at = Number.POSITIVE_INFINITY;
+      let settled = false;
+      const settle = (error?: InfermuxError): void => {
+        if (settled) return;
+        settled = true;
+        this.#settleHeld(context, target, attemptNumber, hedged, startedAt, latencyMs, error);
+      };
       // The attempt's own controller if it has one, else the transport call it ran.
       return {
         ok: true,
@@ -470,6 +489,7 @@ export class Router {
         target,
         release: link ? link.dispose : noRelease,
         abort: link ? link.abort : (reason) => deadline.upstream?.abort(reason),
+        settle,
       };
     } catch (caught) {
       stats.transportDeadline = deadline.upstream !== undefined;
@@ -482,6 +502,27 @@ export class Router {
     } finally {
       stats.outstanding -= 1;
     }
+  }
+
+  /**
+   * The one outcome of a stream handed on: a success (with its time to first content as the latency
+   * sample) when it completed, a failure when it broke, nothing learnt when the caller stopped it.
+   */
+  #settleHeld(
+    context: LoopContext<unknown>,
+    target: RouteTarget,
+    attemptNumber: number,
+    hedged: boolean,
+    startedAt: number,
+    latencyMs: number,
+    error: InfermuxError | undefined,
+  ): void {
+    const { requestId } = context.request;
+    if (!error) {
+      this.stats.get(target).recordLatency(latencyMs);
+      this.#withBreaker(target, requestId, recordSuccess);
+    } else this.#withBreaker(target, requestId, countsAgainstHealth(error) ? recordFailure : releaseSlot);
+    this.#finish(context, target, attemptNumber, hedged, startedAt, error);
   }
 
   /** An attempt failed: its timer and controller go, and the failure is named (deadline, lost hedge, caller). */

@@ -29,7 +29,17 @@ export const strategyNameSchema = z.enum(['priority', 'weighted', 'least-latency
   error: 'expected one of priority, weighted, least-latency, least-outstanding, cost-aware',
 });
 
+export const retryOrderSchema = z.enum(['failover-first', 'retry-first'], {
+  error: 'expected one of failover-first, retry-first',
+});
+
 export const retryConfigSchema = z.strictObject({
+  /**
+   * After a failure: `failover-first` tries a target not yet tried before retrying one;
+   * `retry-first` retries the failed target within its budget (`maxAttemptsPerTarget`), waiting out
+   * a Retry-After up to `maxWaitMs`, before moving on (a cheaper primary, a data agreement).
+   */
+  order: retryOrderSchema.optional(),
   /** Attempts in total for one request, across targets (first try included). */
   maxAttempts: positiveInt('a number of attempts').max(20).optional(),
   /** Attempts on one target within one request. */
@@ -63,12 +73,33 @@ export const routeTargetConfigSchema = z.strictObject({
   weight: nonNegative('a weight').optional(),
   price: priceSchema.optional(),
   timeouts: timeoutsSchema.optional(),
+  /**
+   * The target accepts an assistant prefill and continues it (stream recovery's `continue`);
+   * overrides what the adapter declares.
+   */
+  prefill: z.boolean().optional(),
+});
+
+/**
+ * Rescue of a chat or text-generation stream that breaks (cut, stalled past `idleMs`, upstream error)
+ * after the caller has received content: on the route's other targets, within its attempt budget and
+ * deadline. Each may `continue` from the delivered text (targets that take a prefill) or `restart`
+ * and be kept only if its answer begins with exactly that text; otherwise the in-band error stands.
+ */
+export const streamRecoverySchema = z.strictObject({
+  /** Continue on targets that take an assistant prefill (default true). */
+  continue: z.boolean().optional(),
+  /** Re-run from the start and splice only when the delivered text matches (default true). */
+  restart: z.boolean().optional(),
 });
 
 export const routeConfigSchema = z.strictObject({
   strategy: strategyNameSchema.optional(),
   targets: z.array(routeTargetConfigSchema).min(1, 'expected at least one target'),
   retry: retryConfigSchema.optional(),
+  /** Every target's time limits (`firstTokenMs`, `idleMs`, …), under each target's own `timeouts`. */
+  timeouts: timeoutsSchema.optional(),
+  streamRecovery: streamRecoverySchema.optional(),
   /** Send a second copy to another target when the first is slow (deterministic tasks only). */
   hedge: hedgeConfigSchema.optional(),
   fallback: z
@@ -127,6 +158,8 @@ export const breakerConfigSchema = z.strictObject({
 export type PriceConfig = z.input<typeof priceSchema>;
 export type StrategyName = z.output<typeof strategyNameSchema>;
 export type RetryConfig = z.input<typeof retryConfigSchema>;
+export type StreamRecoveryConfig = z.input<typeof streamRecoverySchema>;
+export type RetryOrder = z.output<typeof retryOrderSchema>;
 export type HedgeConfig = z.input<typeof hedgeConfigSchema>;
 export type RouteTargetConfig = z.input<typeof routeTargetConfigSchema>;
 export type RouteConfig = z.input<typeof routeConfigSchema>;

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors/error-codes';
-import type { Attempt, Cost } from '../result/result-envelope';
+import type { Attempt, Cost, StreamRecovery } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId } from '../tasks/task-registry';
 
@@ -64,6 +64,8 @@ export type RequestEndEvent = EventBase & {
   errorCode?: ErrorCode;
   latencyMs: number;
   cached: boolean;
+  /** A stream that broke after content and was finished by another target (route `streamRecovery`). */
+  recovered?: StreamRecovery;
 };
 
 export type InfermuxEvent =

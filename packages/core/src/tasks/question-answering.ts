@@ -6,6 +6,8 @@ export const questionAnswering = defineTask({
   id: 'question-answering',
   summary: 'Extract the answer to a question from a context text.',
   hfSpec: 'question-answering',
+  // Lists go in one call to dedicated endpoints (their pipelines take them, wire/hf §6).
+  batchable: true,
   deterministic: true,
   input: z.strictObject({
     inputs: z.strictObject(

@@ -168,10 +168,12 @@ describe('task registry', () => {
     expect(withFlag('batchable')).toEqual([
       'feature-extraction',
       'fill-mask',
+      'question-answering',
       'summarization',
       'text-classification',
       'token-classification',
       'translation',
+      'zero-shot-classification',
     ]);
     expect(taskIds.filter((id) => getTask(id).hfSpec === null).sort()).toEqual([
       'image-generation',

@@ -6,6 +6,8 @@ export const zeroShotClassification = defineTask({
   id: 'zero-shot-classification',
   summary: 'Score a text against labels chosen at call time.',
   hfSpec: 'zero-shot-classification',
+  // Lists go in one call to dedicated endpoints (their pipelines take them, wire/hf §6).
+  batchable: true,
   deterministic: true,
   input: z.strictObject({
     // A list is classified in one call, answers in input order (wire/hf §6; huggingface.js typed `string | string[]`).

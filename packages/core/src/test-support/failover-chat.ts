@@ -15,8 +15,11 @@ export const firstFrameBytes = Buffer.byteLength(
   }),
 );
 
-/** A waits at most 200 ms between frames before the client gives up on it; `options` adds to the client's. */
-export async function startFailoverChat(options: Omit<ClientOptions, 'providers'> = {}) {
+/** The client gives up on A after `idleMs` without a frame (200 ms unless given); `options` add to the client's. */
+export async function startFailoverChat({
+  idleMs = 200,
+  ...options
+}: Omit<ClientOptions, 'providers'> & { idleMs?: number } = {}) {
   const fleet = await startTestFleet({
     a: { chunks: ['Hel', 'lo', ' from A'] },
     b: { chunks: ['Hel', 'lo', ' from B'] },
@@ -25,7 +28,7 @@ export async function startFailoverChat(options: Omit<ClientOptions, 'providers'
   const client = createClient({
     providers: fleet.providers,
     retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs: 200 } }, { model: 'b:org/chat' }] } },
+    routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs } }, { model: 'b:org/chat' }] } },
     onEvent: (event) => events.push(event),
     ...options,
   });

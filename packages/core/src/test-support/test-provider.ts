@@ -125,7 +125,9 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
 
     async doBatch(call) {
       const inputs = call.inputs.map((input) => (input as { inputs: unknown }).inputs);
-      const response = await send('POST', modelPath(call.model), call, { inputs });
+      // Core sends items of one batch with the same parameters: the first item's stand for all.
+      const { parameters } = call.inputs[0] as { parameters?: unknown };
+      const response = await send('POST', modelPath(call.model), call, { inputs, parameters });
       return { outputs: (await response.json()) as never[], requestId: response.requestId };
     },
 
@@ -138,6 +140,7 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
       });
       async function* parts(): AsyncGenerator<StreamPart> {
         let first = true;
+        let finished = false;
         for await (const event of parseSse(response.body)) {
           if (event.data === '[DONE]') return;
           let chunk: {
@@ -166,6 +169,7 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
           }
           for (const choice of chunk.choices ?? []) {
             if (choice.delta?.content) yield { type: 'text-delta', text: choice.delta.content, choice: choice.index };
+            if (choice.finish_reason) finished = true;
             if (choice.finish_reason)
               yield { type: 'finish', finishReason: choice.finish_reason, choice: choice.index };
           }
@@ -175,6 +179,8 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
               usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens },
             };
         }
+        // A clean end after finish_reason is a whole answer, [DONE] or not (as the adapters read it).
+        if (finished) return;
         throw new InfermuxError({
           code: 'provider_stream_interrupted',
           message: `${name} closed the stream before [DONE]`,

@@ -9,6 +9,28 @@ export interface TestUpstreamOptions {
   /** Chat: the text deltas to stream. */
   chunks?: string[];
   usage?: { prompt_tokens: number; completion_tokens: number };
+  /** Chat SSE: end with `data: [DONE]` (default true); false ends cleanly right after the usage chunk. */
+  done?: boolean;
+  /** Chat: the completion id (default `chatcmpl-1`). */
+  id?: string;
+  /**
+   * Chat whose last message is from the assistant: `continue` streams the rest of `chunks` after that
+   * prefill (as vLLM's continue_final_message or Anthropic do), `reject` answers 400. Default: ignored.
+   */
+  prefill?: 'continue' | 'reject';
+}
+
+/** The chunks still to send after `prefill`, cut at the same boundaries (undefined when it is not their prefix). */
+function chunksAfter(chunks: string[], prefill: string): string[] | undefined {
+  if (!chunks.join('').startsWith(prefill)) return undefined;
+  const rest: string[] = [];
+  let offset = 0;
+  for (const chunk of chunks) {
+    const skip = Math.max(0, Math.min(chunk.length, prefill.length - offset));
+    if (skip < chunk.length) rest.push(chunk.slice(skip));
+    offset += chunk.length;
+  }
+  return rest;
 }
 
 export function classification(label: string) {
@@ -22,7 +44,7 @@ export function classification(label: string) {
 export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptions = {}): void {
   const label = options.label ?? 'POSITIVE';
   const usage = options.usage ?? { prompt_tokens: 11, completion_tokens: 7 };
-  const chunks = options.chunks ?? ['Hel', 'lo', ' world'];
+  const allChunks = options.chunks ?? ['Hel', 'lo', ' world'];
 
   server.route('POST', '/models/*', async (request, response) => {
     const delay = typeof options.delayMs === 'function' ? options.delayMs() : (options.delayMs ?? 0);
@@ -47,7 +69,19 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
   });
 
   server.route('POST', '/v1/chat/completions', async (request, response) => {
-    const body = request.json<{ model: string; stream?: boolean }>();
+    const body = request.json<{
+      model: string;
+      stream?: boolean;
+      messages?: Array<{ role: string; content: string }>;
+    }>();
+    const last = body.messages?.at(-1);
+    let chunks = allChunks;
+    if (last?.role === 'assistant' && options.prefill === 'reject') {
+      return response.json(400, { error: 'The last message must be from the user' });
+    }
+    if (last?.role === 'assistant' && options.prefill === 'continue') {
+      chunks = chunksAfter(allChunks, last.content) ?? allChunks;
+    }
     if (!body.stream) {
       return response.json(200, {
         id: 'chatcmpl-1',
@@ -58,7 +92,12 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
         usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
       });
     }
-    const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1764057600, model: body.model };
+    const base = {
+      id: options.id ?? 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1764057600,
+      model: body.model,
+    };
     await response.sse(
       [
         ...chunks.map((content, index) => ({
@@ -70,7 +109,7 @@ export function serveTestUpstream(server: FakeServer, options: TestUpstreamOptio
         { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
         { ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } },
       ],
-      { done: true, delayMs: 5 },
+      { done: options.done ?? true, delayMs: 5 },
     );
   });
 

@@ -8,6 +8,12 @@ export interface Timeouts {
   idleMs: number;
   /** The whole attempt, body included. */
   totalMs: number;
+  /**
+   * Streams: from the start of an attempt to its first content (text, tool call, finish), enforced by
+   * the routed call, not the transport. Unlike `idleMs` it ends only the wait for the first token,
+   * so a slow start fails over before anything reached the caller without cutting later pauses. None by default.
+   */
+  firstTokenMs?: number;
 }
 
 export const defaultTimeouts: Timeouts = {

@@ -43,7 +43,7 @@ function refuseDimensions(input: Input, field = 'dimensions'): void {
 }
 
 export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
-  capabilities: { maxBatchSize: FEATURE_EXTRACTION_MAX_BATCH },
+  capabilities: {},
   request(input, context) {
     refuseDimensions(input);
     return { url: url(context), body: jsonBody(input) };
@@ -54,6 +54,8 @@ export const featureExtraction: HfTaskMapping<'feature-extraction'> = {
     };
   },
   batch: {
+    targets: 'any',
+    maxBatchSize: FEATURE_EXTRACTION_MAX_BATCH,
     // One upstream call for many inputs: the texts are concatenated and the rows split back per input.
     request(inputs, context) {
       const first = inputs[0];

@@ -1,5 +1,6 @@
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
+import { listBatch } from './list-batch';
 import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
@@ -16,4 +17,6 @@ export const fillMask: HfTaskMapping<'fill-mask'> = {
     const first = parsed[0];
     return { output: Array.isArray(first) ? first : (parsed as Array<z.output<typeof candidate>>) };
   },
+  // wire/hf §6: dedicated endpoints (toolkit) pass a list to the pipeline; transformers: one candidate list per text (a one-text list is unwrapped).
+  batch: listBatch((body, context) => fillMask.response(body, context), { targets: 'dedicated', maxBatchSize: 32 }),
 };

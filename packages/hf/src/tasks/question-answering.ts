@@ -1,5 +1,6 @@
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
+import { listBatch } from './list-batch';
 import { expectJson, firstIfList, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
@@ -20,4 +21,17 @@ export const questionAnswering: HfTaskMapping<'question-answering'> = {
     );
     return { output: firstIfList(parsed) as z.output<typeof answer> };
   },
+  // wire/hf §6: the toolkit takes `question` and `context` as lists (one answer per pair, in order).
+  batch: listBatch((body, context) => questionAnswering.response(body, context), {
+    targets: 'dedicated',
+    maxBatchSize: 16,
+    body: (inputs) =>
+      inputsBody(
+        {
+          question: inputs.map((input) => input.inputs.question),
+          context: inputs.map((input) => input.inputs.context),
+        },
+        inputs[0]?.parameters,
+      ),
+  }),
 };

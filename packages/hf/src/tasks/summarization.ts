@@ -1,5 +1,6 @@
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
+import { listBatch } from './list-batch';
 import { expectJson, firstIfList, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
@@ -19,4 +20,6 @@ export const summarization: HfTaskMapping<'summarization'> = {
     const parsed = parseUpstream(upstream, expectJson(body, context), context, '[{summary_text}]');
     return { output: firstIfList(parsed) as z.output<typeof summary> };
   },
+  // wire/hf §6: dedicated endpoints (toolkit) pass a list to the pipeline; transformers: `[{summary_text}, …]`, flat; generation time grows with the list, hence 8.
+  batch: listBatch((body, context) => summarization.response(body, context), { targets: 'dedicated', maxBatchSize: 8 }),
 };

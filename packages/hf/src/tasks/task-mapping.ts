@@ -64,12 +64,25 @@ export interface HfTaskMapping<T extends TaskId> {
   /** Present on streaming tasks: which SSE framing the request built for `context` answers with. */
   streamFraming?(context: HfRouteContext): HfStreamFraming;
   /** Present on tasks whose upstream takes a list of inputs in one call. */
-  batch?: {
-    request(inputs: ReadonlyArray<TaskInput<T>>, context: HfRouteContext): HfRequestPlan | Promise<HfRequestPlan>;
-    response(
-      body: HfResponseBody,
-      inputs: ReadonlyArray<TaskInput<T>>,
-      context: HfResponseContext,
-    ): { outputs: Array<TaskOutput<T>>; usage?: Usage };
-  };
+  batch?: HfBatchMapping<T>;
+}
+
+/**
+ * Which servers are known to take a list of inputs for a task (wire/hf §6): `any` (documented for every
+ * server: feature-extraction), or `dedicated` (the Inference Endpoints toolkit hands `inputs` to the
+ * transformers pipeline; hf-inference's behaviour is unverified, so lists go there only when enabled).
+ */
+export type HfBatchTargets = 'any' | 'dedicated';
+
+/** Many inputs in one call: the request for the list and the answer split back per input, in order. */
+export interface HfBatchMapping<T extends TaskId> {
+  readonly targets: HfBatchTargets;
+  /** The largest safe list for one call; the provider's `batch.maxBatchSize` setting may lower it. */
+  readonly maxBatchSize: number;
+  request(inputs: ReadonlyArray<TaskInput<T>>, context: HfRouteContext): HfRequestPlan | Promise<HfRequestPlan>;
+  response(
+    body: HfResponseBody,
+    inputs: ReadonlyArray<TaskInput<T>>,
+    context: HfResponseContext,
+  ): { outputs: Array<TaskOutput<T>>; usage?: Usage };
 }

@@ -2,6 +2,7 @@ import { vouchForOutput } from '@infermux/core';
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
 import { isLabelScoreList } from './label-scores';
+import { listBatch } from './list-batch';
 import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
@@ -34,4 +35,9 @@ export const textClassification: HfTaskMapping<'text-classification'> = {
     const first = parsed[0];
     return { output: Array.isArray(first) ? first : (parsed as Array<z.output<typeof labelScore>>) };
   },
+  // wire/hf §6: dedicated endpoints (toolkit) pass a list to the pipeline; transformers: one `{label, score}` per text without `top_k`, one list per text with it.
+  batch: listBatch((body, context) => textClassification.response(body, context), {
+    targets: 'dedicated',
+    maxBatchSize: 32,
+  }),
 };

@@ -1,6 +1,7 @@
 import { taskRegistry } from '@infermux/core';
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
+import { listBatch } from './list-batch';
 import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
@@ -23,4 +24,9 @@ export const tokenClassification: HfTaskMapping<'token-classification'> = {
     const first = parsed[0];
     return { output: Array.isArray(first) ? first : (parsed as Array<z.output<typeof entity>>) };
   },
+  // wire/hf §6: dedicated endpoints (toolkit) pass a list to the pipeline; transformers: one entity list per text.
+  batch: listBatch((body, context) => tokenClassification.response(body, context), {
+    targets: 'dedicated',
+    maxBatchSize: 32,
+  }),
 };

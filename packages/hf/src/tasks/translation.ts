@@ -1,5 +1,6 @@
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
+import { listBatch } from './list-batch';
 import { expectJson, firstIfList, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
@@ -21,4 +22,6 @@ export const translation: HfTaskMapping<'translation'> = {
     const parsed = parseUpstream(upstream, json, context, '[{translation_text}]');
     return { output: firstIfList(parsed) as z.output<typeof translated> };
   },
+  // wire/hf §6: dedicated endpoints (toolkit) pass a list to the pipeline; transformers: `[{translation_text}, …]`, flat; generation time grows with the list, hence 8.
+  batch: listBatch((body, context) => translation.response(body, context), { targets: 'dedicated', maxBatchSize: 8 }),
 };

@@ -1,5 +1,6 @@
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { z } from 'zod';
+import { listBatch } from './list-batch';
 import { expectJson, inputsBody, taskUrl } from './mapping-helpers';
 import type { HfTaskMapping } from './task-mapping';
 
@@ -50,4 +51,9 @@ export const zeroShotClassification: HfTaskMapping<'zero-shot-classification'> =
     const scores = labelScores(legacyItem.success ? legacyItem.data : (parsed as LabelScores));
     return { output: texts === undefined ? scores : [scores] };
   },
+  // wire/hf §6: dedicated endpoints (toolkit) pass a list to the pipeline; transformers: `[{sequence, labels, scores}, …]`; each text costs one forward pass per label, hence 8.
+  batch: listBatch((body, context) => zeroShotClassification.response(body, context), {
+    targets: 'dedicated',
+    maxBatchSize: 8,
+  }),
 };

@@ -4,6 +4,7 @@ import type { FakeResponseTools } from '../response-tools.js';
 import { canSee, checkRouterToken, hasGatedAccess } from './fake-hf-auth.js';
 import { badRequest, FakeHfError } from './fake-hf-error.js';
 import { chatCompletion, completion, tgiGeneration } from './fake-hf-generation.js';
+import { answerEndpoint, type FakeListOptions } from './fake-hf-lists.js';
 import type { FakeHfModel } from './fake-hf-models.js';
 import type { FakeHfState, NormalizedFakeModel } from './fake-hf-state.js';
 import { type FakeTaskRequest, fakeTaskAnswers } from './fake-hf-tasks.js';
@@ -13,8 +14,8 @@ export interface InferenceTarget {
   modelId: string;
   /** `''`, `/pipeline/{task}`, `/v1/chat/completions` or `/v1/completions`. */
   suffix: string;
-  /** A dedicated endpoint skips model lookup and (when public) auth. */
-  endpoint?: { public: boolean };
+  /** A dedicated endpoint skips model lookup and (when public) auth; its container may take lists. */
+  endpoint?: { public: boolean } & FakeListOptions;
 }
 
 const SENTENCE_TRANSFORMER_TASKS = ['feature-extraction', 'sentence-similarity'];
@@ -90,16 +91,25 @@ export async function answerInference(
           media: { bytes: request.body, contentType: request.headers['content-type'] ?? '' },
         };
     if (isJson && taskRequest.inputs === undefined) throw new FakeHfError(400, { error: 'Missing inputs' });
-    const result = answer(taskRequest);
+    const result = target.endpoint ? answerEndpoint(task, taskRequest, answer, target.endpoint) : answer(taskRequest);
     const usageHeaders: FakeHeaders = { ...headers, 'x-compute-time': '0.012' };
-    if (typeof taskRequest.inputs === 'string' && TEXT_INPUT_TASKS.has(task))
-      usageHeaders['x-compute-characters'] = String(taskRequest.inputs.length);
+    const characters = textCharacters(taskRequest.inputs);
+    if (characters !== undefined && TEXT_INPUT_TASKS.has(task))
+      usageHeaders['x-compute-characters'] = String(characters);
     if ('json' in result) response.json(200, result.json, usageHeaders);
     else response.bytes(200, result.bytes, result.contentType, usageHeaders);
   } catch (error) {
     if (error instanceof FakeHfError) return fail(error.status, error.body);
     throw error;
   }
+}
+
+/** Characters of a text input or a list of texts (the call's total), else undefined. */
+function textCharacters(inputs: unknown): number | undefined {
+  if (typeof inputs === 'string') return inputs.length;
+  if (Array.isArray(inputs) && inputs.every((item) => typeof item === 'string'))
+    return inputs.reduce((sum: number, item: string) => sum + item.length, 0);
+  return undefined;
 }
 
 function parseJson(request: RecordedRequest): Record<string, unknown> {

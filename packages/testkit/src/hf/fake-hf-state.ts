@@ -1,9 +1,10 @@
+import type { FakeListOptions } from './fake-hf-lists.js';
 import { type FakeHfModel, normalizeFakeModel } from './fake-hf-models.js';
 
 export type NormalizedFakeModel = ReturnType<typeof normalizeFakeModel>;
 
 /** A dedicated Inference Endpoint the fake serves at `/endpoints/{name}`. */
-export interface FakeHfEndpoint {
+export interface FakeHfEndpoint extends FakeListOptions {
   name: string;
   /** The model it was deployed with (from the fake's catalogue). */
   model: string;

@@ -69,7 +69,7 @@ export function fakeHfRoutes(state: FakeHfState): FakeRoute[] {
         return answerInference(state, request, response, {
           modelId: endpoint.model,
           suffix: match[2] ?? '',
-          endpoint: { public: endpoint.public === true },
+          endpoint: { ...endpoint, public: endpoint.public === true },
         });
       },
     },

@@ -1,4 +1,5 @@
 export { type FakeHf, type FakeHfOptions, fakeHfRoutes, startFakeHf } from './fake-hf.js';
+export type { FakeListOptions } from './fake-hf-lists.js';
 export {
   defaultFakeHfModels,
   FAKE_HF_OTHER_TOKEN,
