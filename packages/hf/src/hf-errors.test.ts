@@ -1,5 +1,5 @@
 import { InfermuxError } from '@infermux/core';
-import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
+import { FAKE_HF_VALID_TOKEN, rejectionOf } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hfErrorFromBody, upstreamMessage } from './hf-errors';
 import { createHf } from './hf-provider';
@@ -15,14 +15,7 @@ beforeEach(() => setup.fake.server.reset());
 const SST2 = 'distilbert/distilbert-base-uncased-finetuned-sst-2-english';
 const classify = (model = SST2) =>
   setup.provider.doRun({ task: 'text-classification', model: { id: model }, input: { inputs: 'I love it' } });
-const failure = async (promise: Promise<unknown>): Promise<InfermuxError> => {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!InfermuxError.isInstance(error)) throw new Error(`expected an InfermuxError, got ${String(error)}`);
-  return error;
-};
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, InfermuxError.isInstance);
 
 describe('HTTP errors from the upstream → core codes (wire/hf §4)', () => {
   it('401 invalid token → auth_invalid_credentials, upstream message and what to do', async () => {

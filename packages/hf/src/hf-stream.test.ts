@@ -1,5 +1,5 @@
-import { createClient, type InfermuxEvent, type StreamPart } from '@infermux/core';
-import { FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
+import { createClient, type InfermuxEvent } from '@infermux/core';
+import { collectAll, FAKE_HF_VALID_TOKEN } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHf } from './hf-provider';
 import { type FakeHfSetup, setupFakeHf } from './test-support/fake-hf-setup';
@@ -10,12 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => setup.close());
 beforeEach(() => setup.fake.server.reset());
-
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
 
 const tgi = () =>
   createHf({ apiKey: FAKE_HF_VALID_TOKEN, baseURL: setup.fake.url, textGenerationRoute: 'tgi', env: {} });
@@ -29,7 +23,7 @@ describe('streams that do not finish cleanly end with a typed error part', () =>
       model: { id: 'gpt2' },
       input: { inputs: 'Say', parameters: { max_new_tokens: 10 } },
     });
-    const parts = await collect(streamed.stream);
+    const parts = await collectAll(streamed.stream);
     expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(0);
     expect(parts.at(-1)).toMatchObject({ type: 'error', error: { code: 'provider_stream_interrupted' } });
     expect(parts.some((part) => part.type === 'finish')).toBe(false);
@@ -54,7 +48,7 @@ describe('streams that do not finish cleanly end with a typed error part', () =>
         model: { id: 'meta-llama/Llama-3.1-8B-Instruct' },
         input: chatInput,
       });
-      const parts = await collect(streamed.stream);
+      const parts = await collectAll(streamed.stream);
       expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text)).toEqual(['Hel']);
       expect(parts.at(-1)).toMatchObject({
         type: 'error',
@@ -72,7 +66,7 @@ describe('streams that do not finish cleanly end with a typed error part', () =>
       model: { id: 'meta-llama/Llama-3.1-8B-Instruct' },
       input: chatInput,
     });
-    const parts = await collect(streamed.stream);
+    const parts = await collectAll(streamed.stream);
     expect(parts.at(-1)).toMatchObject({ type: 'error', error: { code: 'provider_stream_interrupted' } });
   });
 
@@ -122,7 +116,7 @@ describe('streams as real servers end them (issue #18)', () => {
     setup.provider.doStream({ task: 'chat-completion', model: { id: model }, input: chatInput });
 
   it('item 2: a TGI-2 chat stream that ends after its finish_reason without [DONE] is complete, not an error', async () => {
-    const parts = await collect((await chat('acme/tgi2-chat')).stream);
+    const parts = await collectAll((await chat('acme/tgi2-chat')).stream);
     expect(parts.some((part) => part.type === 'error')).toBe(false);
     expect(
       parts
@@ -136,7 +130,7 @@ describe('streams as real servers end them (issue #18)', () => {
 
   it('item 2: the same stream cut before its finish_reason is still provider_stream_interrupted', async () => {
     setup.fake.server.fault('POST /v1/chat/completions', { kind: 'cut-body', afterBytes: 300 });
-    const parts = await collect((await chat('acme/tgi2-chat')).stream);
+    const parts = await collectAll((await chat('acme/tgi2-chat')).stream);
     expect(parts.some((part) => part.type === 'finish')).toBe(false);
     expect(parts.at(-1)).toMatchObject({ type: 'error', error: { code: 'provider_stream_interrupted' } });
   });
@@ -170,7 +164,7 @@ describe('streams as real servers end them (issue #18)', () => {
     });
     for (let index = 0; index < 6; index++) {
       const stream = client.stream('chat-completion', { model: 'acme/tgi2-chat', input: chatInput });
-      expect((await collect(stream)).some((part) => part.type === 'error')).toBe(false);
+      expect((await collectAll(stream)).some((part) => part.type === 'error')).toBe(false);
       expect((await stream.result).attempts).toEqual([expect.not.objectContaining({ errorCode: expect.anything() })]);
     }
     expect(client.health().targets.map((target) => target.breaker)).toEqual(['closed']);
@@ -179,7 +173,7 @@ describe('streams as real servers end them (issue #18)', () => {
   it('item 7: a chat stream answered with the whole JSON completion is one chunk, not a failure', async () => {
     const streamed = await chat('acme/no-stream');
     expect(setup.last().json()).toMatchObject({ stream: true });
-    const parts = await collect(streamed.stream);
+    const parts = await collectAll(streamed.stream);
     expect(parts.map((part) => part.type)).toEqual(['response-metadata', 'text-delta', 'finish', 'usage']);
     expect(parts[1]).toMatchObject({ text: 'You said: Hello there friend', role: 'assistant' });
     expect(parts[2]).toMatchObject({ finishReason: 'stop' });
@@ -192,7 +186,7 @@ describe('streams as real servers end them (issue #18)', () => {
       model: { id: 'acme/no-stream' },
       input: { inputs: 'Say', parameters: { max_new_tokens: 10 } },
     });
-    const nativeParts = await collect(native.stream);
+    const nativeParts = await collectAll(native.stream);
     expect(nativeParts.filter((part) => part.type === 'text-delta').map((part) => part.text)).toEqual([
       ' The answer is 42.',
     ]);
@@ -207,7 +201,7 @@ describe('streams as real servers end them (issue #18)', () => {
       model: { id: 'acme/no-stream' },
       input: { inputs: 'Say', parameters: { max_new_tokens: 2 } },
     });
-    const completionParts = await collect(completions.stream);
+    const completionParts = await collectAll(completions.stream);
     expect(completionParts.filter((part) => part.type === 'text-delta').map((part) => part.text)).toEqual([
       ' The answer',
     ]);
@@ -235,11 +229,11 @@ describe('streams as real servers end them (issue #18)', () => {
   });
 
   it('item 8: a streamed chat asks for usage; a target that refuses stream_options gets it once more without', async () => {
-    await collect((await chat('meta-llama/Llama-3.1-8B-Instruct')).stream);
+    await collectAll((await chat('meta-llama/Llama-3.1-8B-Instruct')).stream);
     expect(setup.last().json()).toMatchObject({ stream_options: { include_usage: true } });
 
     setup.fake.server.reset();
-    const parts = await collect((await chat('acme/strict-chat')).stream);
+    const parts = await collectAll((await chat('acme/strict-chat')).stream);
     expect(setup.fake.server.requests.map((request) => 'stream_options' in request.json<object>())).toEqual([
       true,
       false,

@@ -14,6 +14,7 @@ import {
 } from './openai-response-schemas';
 import { isPlainChatChunk } from './plain-chat-chunk';
 import { isPlainChatCompletion } from './plain-chat-completion';
+import { type ChatStreamState, pushMetadataOnce } from './stream-metadata';
 
 type ChatInput = TaskInput<'chat-completion'>;
 
@@ -112,22 +113,13 @@ export function mapChatResponse(
   };
 }
 
-/** Per-stream state: metadata is emitted once, from the first chunk. */
-export interface ChatStreamState {
-  provider: string;
-  metadataSent?: boolean;
-}
-
 /** One `chat.completion.chunk` → normalised stream parts (text, tool-call deltas, finish, usage). */
 export function chatChunkToStreamParts(json: unknown, state: ChatStreamState): StreamPart[] {
   const chunk = isPlainChatChunk(json)
     ? json
     : parseUpstream(chatCompletionChunkSchema, json, state, 'a chat completion chunk');
   const parts: StreamPart[] = [];
-  if (!state.metadataSent && (chunk.id || chunk.model)) {
-    state.metadataSent = true;
-    parts.push({ type: 'response-metadata', id: chunk.id, model: chunk.model, created: chunk.created });
-  }
+  pushMetadataOnce(parts, chunk, state);
   for (const choice of chunk.choices ?? []) {
     const delta = choice.delta;
     if (delta && (delta.content || (delta.role && delta.content !== undefined))) {

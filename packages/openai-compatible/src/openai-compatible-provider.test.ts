@@ -7,7 +7,7 @@ import {
   parseConfig,
   type StreamPart,
 } from '@infermux/core';
-import { type FakeOpenAI, startFakeOpenAI } from '@infermux/testkit';
+import { collectAll, type FakeOpenAI, rejectionOf, startFakeOpenAI } from '@infermux/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openaiCompatibleProviderFactory } from './openai-compatible-factory';
 import { createOpenAICompatible, type OpenAICompatibleProvider } from './openai-compatible-provider';
@@ -27,20 +27,7 @@ beforeEach(() => fake.server.reset());
 
 const hello = { messages: [{ role: 'user', content: 'hello there' }] };
 
-async function collect(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const parts: StreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InfermuxError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!InfermuxError.isInstance(error)) throw new Error(`expected an InfermuxError, got ${String(error)}`);
-  return error;
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, InfermuxError.isInstance);
 
 describe('chat-completion', () => {
   it('runs a plain chat and reports token usage', async () => {
@@ -56,7 +43,7 @@ describe('chat-completion', () => {
 
   it('streams deltas, then usage from the final chunk (stream_options.include_usage)', async () => {
     const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
-    const parts = await collect(stream);
+    const parts = await collectAll(stream);
     const text = parts.flatMap((part) => (part.type === 'text-delta' ? [part.text] : [])).join('');
     expect(text).toBe('You said: hello there');
     expect(parts.at(-2)).toEqual({ type: 'finish', finishReason: 'stop', choice: 0 });
@@ -70,7 +57,7 @@ describe('chat-completion', () => {
   it('streams tool-call deltas that collect into a tool call', async () => {
     const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }];
     const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: { ...hello, tools } });
-    await collect(stream);
+    await collectAll(stream);
     const result = await stream.result;
     expect(result.output.choices[0]).toMatchObject({
       finish_reason: 'tool_calls',
@@ -83,7 +70,7 @@ describe('chat-completion', () => {
     const provider = createOpenAICompatible({ name: 'local-vllm', baseURL: fake.baseURL, apiKey });
     const model = { id: 'llama-3.1-8b' };
     const { stream } = await provider.doStream!({ task: 'chat-completion', model, input: hello });
-    const parts = await collect(stream);
+    const parts = await collectAll(stream);
     const last = parts.at(-1);
     expect(last?.type).toBe('error');
     expect(last?.type === 'error' && last.error.code).toBe('provider_stream_interrupted');
@@ -108,7 +95,7 @@ describe('chat-completion', () => {
         model: { id: 'llama-3.1-8b' },
         input: hello,
       });
-      const parts = await collect(stream);
+      const parts = await collectAll(stream);
       expect(parts[1]).toMatchObject({ type: 'text-delta', text: 'Hel' });
       const last = parts.at(-1);
       expect(last?.type).toBe('error');
@@ -154,7 +141,7 @@ describe('text-generation via /v1/completions', () => {
 
   it('streams text with usage at the end', async () => {
     const stream = client.stream('text-generation', { model: 'local-vllm:llama-3.1-8b', input: { inputs: 'Once' } });
-    const parts = await collect(stream);
+    const parts = await collectAll(stream);
     expect(parts.filter((part) => part.type === 'usage')).toHaveLength(1);
     expect((await stream.result).output.generated_text).toBe(' and so it continues.');
   });
@@ -454,7 +441,7 @@ describe('credentials and config', () => {
       process.env[envName] = apiKey;
       await call();
       await call({ 'x-trace': 'call-1', Authorization: 'Bearer not-this-one' });
-      await collect(
+      await collectAll(
         (await provider.doStream!({ task: 'chat-completion', model: { id: 'llama-3.1-8b' }, input: hello })).stream,
       );
       await call();
@@ -544,7 +531,7 @@ describe('servers as recorded in real traffic (issue #18)', () => {
         ),
       async () => {
         const stream = booked.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
-        const parts = await collect(stream);
+        const parts = await collectAll(stream);
         expect(parts.some((part) => part.type === 'error')).toBe(false);
         expect((await stream.result).usage).toEqual({ inputTokens: 2, outputTokens: 2, totalTokens: 4 });
       },
@@ -563,7 +550,7 @@ describe('servers as recorded in real traffic (issue #18)', () => {
           model: { id: 'llama-3.1-8b' },
           input: hello,
         });
-        expect((await collect(stream)).at(-1)).toMatchObject({
+        expect((await collectAll(stream)).at(-1)).toMatchObject({
           type: 'error',
           error: { code: 'provider_stream_interrupted' },
         });
@@ -576,7 +563,7 @@ describe('servers as recorded in real traffic (issue #18)', () => {
       (_request, response) => response.json(200, completion),
       async () => {
         const stream = client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello });
-        const parts = await collect(stream);
+        const parts = await collectAll(stream);
         expect(parts.map((part) => part.type)).toEqual(['response-metadata', 'text-delta', 'finish', 'usage']);
         const result = await stream.result;
         expect(result.output.choices[0]).toMatchObject({ message: { content: 'Hi there' }, finish_reason: 'stop' });
@@ -623,7 +610,7 @@ describe('servers as recorded in real traffic (issue #18)', () => {
         model: { id: 'llama-3.1-8b' },
         input: { inputs: 'The answer is', parameters: { temperature: 0 } },
       });
-      const parts = await collect(stream);
+      const parts = await collectAll(stream);
       expect(parts.filter((part) => part.type !== 'response-metadata')).toEqual([
         { type: 'text-delta', text: ' 42.', choice: 0 },
         { type: 'finish', finishReason: 'stop', choice: 0 },
@@ -645,7 +632,9 @@ describe('servers as recorded in real traffic (issue #18)', () => {
       return response.sse([chunk({ role: 'assistant', content: 'Hi' }, 'stop')], { done: true });
     };
     await withChatRoute(refusing, async () => {
-      const parts = await collect(client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello }));
+      const parts = await collectAll(
+        client.stream('chat-completion', { model: 'local-vllm:llama-3.1-8b', input: hello }),
+      );
       expect(parts.some((part) => part.type === 'error')).toBe(false);
       expect(fake.server.requests.map((request) => 'stream_options' in request.json<object>())).toEqual([true, false]);
 

@@ -35,10 +35,15 @@ export const chatCompletionResponseSchema = z.looseObject({
   system_fingerprint: z.string().nullish(),
 });
 
-export const chatCompletionChunkSchema = z.looseObject({
+/** What every streamed chunk may say about its answer (read once per stream, see stream-metadata.ts). */
+const chunkMetadataShape = {
   id: z.string().optional(),
   model: z.string().optional(),
   created: z.number().optional(),
+};
+
+export const chatCompletionChunkSchema = z.looseObject({
+  ...chunkMetadataShape,
   choices: z
     .array(
       z.looseObject({
@@ -76,9 +81,7 @@ export const completionResponseSchema = z.looseObject({
 });
 
 export const completionChunkSchema = z.looseObject({
-  id: z.string().optional(),
-  model: z.string().optional(),
-  created: z.number().optional(),
+  ...chunkMetadataShape,
   choices: z
     .array(
       z.looseObject({ index: z.number().default(0), text: z.string().nullish(), finish_reason: z.string().nullish() }),

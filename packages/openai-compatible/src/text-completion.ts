@@ -2,6 +2,7 @@ import { type ProviderRunResult, type StreamPart, type TaskInput, ValidationErro
 import { parseUpstream } from '@infermux/core/provider-utils';
 import { mapOpenAIUsage } from './map-openai-usage';
 import { completionChunkSchema, completionResponseSchema } from './openai-response-schemas';
+import { type ChatStreamState, pushMetadataOnce } from './stream-metadata';
 
 type TextGenerationInput = TaskInput<'text-generation'>;
 type Parameters = NonNullable<TextGenerationInput['parameters']>;
@@ -78,16 +79,10 @@ export function mapCompletionResponse(
   };
 }
 
-export function completionChunkToStreamParts(
-  json: unknown,
-  state: { provider: string; metadataSent?: boolean },
-): StreamPart[] {
+export function completionChunkToStreamParts(json: unknown, state: ChatStreamState): StreamPart[] {
   const chunk = parseUpstream(completionChunkSchema, json, state, 'a completion chunk');
   const parts: StreamPart[] = [];
-  if (!state.metadataSent && (chunk.id || chunk.model)) {
-    state.metadataSent = true;
-    parts.push({ type: 'response-metadata', id: chunk.id, model: chunk.model, created: chunk.created });
-  }
+  pushMetadataOnce(parts, chunk, state);
   for (const choice of chunk.choices ?? []) {
     if (choice.text) parts.push({ type: 'text-delta', text: choice.text, choice: choice.index });
     if (choice.finish_reason) parts.push({ type: 'finish', finishReason: choice.finish_reason, choice: choice.index });

@@ -1,3 +1,4 @@
+export { collectAll } from './collect-all.js';
 export { delay } from './delay.js';
 export { evolinkErrorBody, evolinkTaskIdPattern, fakeMedia } from './evolink/evolink-wire.js';
 // EvoLink fake (chat, image/video tasks, task status, result files).

@@ -2,10 +2,10 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getTask } from '@infermux/core';
-import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
+import { type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../exit-codes';
-import { runCli, spawnCli, tempDir } from '../test-support/cli-harness';
+import { hfEnv, runCli, spawnCli, tempDir } from '../test-support/cli-harness';
 import { readJsonl } from '../test-support/read-jsonl';
 
 let hf: FakeHf;
@@ -15,7 +15,7 @@ const texts = ['I love it', 'this is terrible', 'great stuff', 'not good at all'
 
 beforeAll(async () => {
   hf = await startFakeHf();
-  env = { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
+  env = hfEnv(hf);
 });
 afterAll(() => hf.close());
 

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
+import { type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../exit-codes';
 import { formatNumber } from '../output/format-number';
-import { type CliOptions, runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
+import { type CliOptions, hfEnv, runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -13,7 +13,7 @@ const SST2 = 'distilbert/distilbert-base-uncased-finetuned-sst-2-english';
 
 beforeAll(async () => {
   hf = await startFakeHf();
-  env = { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
+  env = hfEnv(hf);
   dir = tempDir();
   writeConfig(dir, {
     providers: { hf: {} },

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getTask } from '@infermux/core';
-import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf, TINY_PNG } from '@infermux/testkit';
+import { type FakeHf, startFakeHf, TINY_PNG } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
+import { hfEnv, runCli, spawnCli, tempDir, writeConfig } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -12,7 +12,7 @@ const SST2 = 'distilbert/distilbert-base-uncased-finetuned-sst-2-english';
 beforeAll(async () => {
   hf = await startFakeHf();
   hf.server.route('GET', '/files/cat.png', (_request, response) => response.bytes(200, TINY_PNG, 'image/png'));
-  env = { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
+  env = hfEnv(hf);
 });
 afterAll(() => hf.close());
 

@@ -14,8 +14,9 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
+import { type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hfEnv } from '../test-support/cli-harness';
 
 // What a user gets from npm: every public package packed by pnpm (workspace: ranges rewritten,
 // the in-repo source condition dropped), installed with plain npm into an empty directory.
@@ -276,7 +277,7 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
     const version = readJson<Manifest>(join(root, 'apps/cli/package.json')).version;
     expect(run(infermux, ['--version'], cli.dir).trim()).toBe(version);
 
-    const env = cleanEnv({ HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL });
+    const env = cleanEnv(hfEnv(hf));
     const model = 'distilbert/distilbert-base-uncased-finetuned-sst-2-english';
     const result = await runAsync(
       infermux,

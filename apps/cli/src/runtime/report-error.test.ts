@@ -1,7 +1,7 @@
-import { FAKE_HF_VALID_TOKEN, type FakeHf, startFakeHf } from '@infermux/testkit';
+import { type FakeHf, startFakeHf } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../exit-codes';
-import { runCli, tempDir, writeConfig } from '../test-support/cli-harness';
+import { hfEnv, runCli, tempDir, writeConfig } from '../test-support/cli-harness';
 
 let hf: FakeHf;
 let env: Record<string, string>;
@@ -9,7 +9,7 @@ const SST2 = 'distilbert/distilbert-base-uncased-finetuned-sst-2-english';
 
 beforeAll(async () => {
   hf = await startFakeHf();
-  env = { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
+  env = hfEnv(hf);
 });
 afterAll(() => hf.close());
 

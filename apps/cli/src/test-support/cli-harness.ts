@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAKE_HF_VALID_TOKEN, type FakeHf } from '@infermux/testkit';
 
 export const binPath = new URL('../../dist/bin.js', import.meta.url).pathname;
 
@@ -29,6 +30,11 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     ...extra,
   };
   return Object.fromEntries(Object.entries(base).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** The variables that point the CLI at a fake HF, with a token it accepts. */
+export function hfEnv(hf: FakeHf): Record<string, string> {
+  return { HF_TOKEN: FAKE_HF_VALID_TOKEN, HF_BASE_URL: hf.url, HF_HUB_URL: hf.hubURL };
 }
 
 export function spawnCli(args: readonly string[], options: CliOptions = {}): ChildProcess {

@@ -171,17 +171,7 @@ export async function relayForwardedStream<T extends TaskId>(
   await begin(context, services, call);
   let forwarded: ForwardResponse<T>;
   try {
-    forwarded = await context.upstream(() =>
-      services.engine.client.forward(call.task, {
-        model: call.model,
-        input: call.input,
-        requestId: context.id,
-        signal: context.abort.signal,
-        headers: call.headers,
-        wire: 'openai',
-        stream: true,
-      }),
-    );
+    forwarded = await forwardInOpenAiWire(context, services, call, true);
   } catch (error) {
     throw noteFailure(context, error);
   }
@@ -204,6 +194,26 @@ export async function relayForwardedStream<T extends TaskId>(
   await settleStream(context, forwarded.result);
 }
 
+/** Core forwards the call in the OpenAI wire format, on the request's id, signal and upstream deadline. */
+function forwardInOpenAiWire<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+  stream: boolean,
+): Promise<ForwardResponse<T>> {
+  return context.upstream(() =>
+    services.engine.client.forward(call.task, {
+      model: call.model,
+      input: call.input,
+      requestId: context.id,
+      signal: context.abort.signal,
+      headers: call.headers,
+      wire: 'openai',
+      stream,
+    }),
+  );
+}
+
 /**
  * A whole answer in the upstream's own wire format: core routes it as usual and hands back the
  * upstream's checked bytes with their usage read, so the gateway relays them instead of mapping the
@@ -216,17 +226,7 @@ export async function forwardAnswer<T extends TaskId>(
 ): Promise<Uint8Array> {
   await begin(context, services, call);
   try {
-    const forwarded = await context.upstream(() =>
-      services.engine.client.forward(call.task, {
-        model: call.model,
-        input: call.input,
-        requestId: context.id,
-        signal: context.abort.signal,
-        headers: call.headers,
-        wire: 'openai',
-        stream: false,
-      }),
-    );
+    const forwarded = await forwardInOpenAiWire(context, services, call, false);
     noteResult(context, await forwarded.result);
     return forwarded.body as Uint8Array;
   } catch (error) {

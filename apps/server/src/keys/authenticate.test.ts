@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayStore } from '../gateway-store';
-import { ADMIN_TOKEN, type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
+import {
+  ADMIN_TOKEN,
+  CENT_PER_CHAT_CONFIG,
+  type GatewayFixture,
+  startGatewayFixture,
+} from '../test-support/gateway-fixture';
 import { bearer, call, chatBody, createKey } from '../test-support/gateway-requests';
 
 let fixture: GatewayFixture;
@@ -8,11 +13,7 @@ let chatUrl: string;
 let mainKey: string;
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture(
-    {},
-    {},
-    { prices: { version: 'test-1', models: { 'openai:gpt-4o-mini': { perRequest: 0.01 } } } },
-  );
+  fixture = await startGatewayFixture({}, {}, CENT_PER_CHAT_CONFIG);
   chatUrl = `${fixture.gateway.url}/v1/chat/completions`;
   mainKey = (await createKey(fixture.gateway.url, { name: 'main' })).key;
 });

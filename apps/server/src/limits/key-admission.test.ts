@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayStore } from '../gateway-store';
-import { type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
+import { CENT_PER_CHAT_CONFIG, type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
 import { bearer, call, chatBody, createKey } from '../test-support/gateway-requests';
 
 let fixture: GatewayFixture;
 let chatUrl: string;
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture(
-    {},
-    {},
-    { prices: { version: 'test-1', models: { 'openai:gpt-4o-mini': { perRequest: 0.01 } } } },
-  );
+  fixture = await startGatewayFixture({}, {}, CENT_PER_CHAT_CONFIG);
   chatUrl = `${fixture.gateway.url}/v1/chat/completions`;
 });
 afterAll(() => fixture?.close());

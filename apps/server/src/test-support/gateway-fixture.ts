@@ -33,6 +33,11 @@ export class LogCapture extends Writable {
   }
 }
 
+/** Config that prices every `openai:gpt-4o-mini` request at a cent: what the key tests spend against. */
+export const CENT_PER_CHAT_CONFIG = {
+  prices: { version: 'test-1', models: { 'openai:gpt-4o-mini': { perRequest: 0.01 } } },
+};
+
 export interface GatewayFixture {
   gateway: RunningGateway;
   openai: FakeOpenAI;

@@ -1,7 +1,6 @@
-import { sseFrame } from '@infermux/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderV1, StreamPart } from '../provider/provider';
-import type { InfermuxEvent } from '../routing/routing-events';
+import { firstFrameBytes, startFailoverChat } from '../test-support/failover-chat';
 import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
 import { type ClientOptions, createClient } from './create-client';
 
@@ -14,28 +13,10 @@ afterEach(async () => {
 });
 
 async function setup(options: Omit<ClientOptions, 'providers'> = {}) {
-  fleet = await startTestFleet({ a: { chunks: ['Hel', 'lo', ' from A'] }, b: { chunks: ['Hel', 'lo', ' from B'] } });
-  const events: InfermuxEvent[] = [];
-  const client = createClient({
-    providers: fleet.providers,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs: 200 } }, { model: 'b:org/chat' }] } },
-    onEvent: (event) => events.push(event),
-    ...options,
-  });
-  return { client, events, a: fleet.servers.a!, b: fleet.servers.b! };
+  const chat = await startFailoverChat(options);
+  fleet = chat.fleet;
+  return chat;
 }
-
-/** The bytes of A's first SSE frame (role + first delta), to cut or stall right after it. */
-const firstFrameBytes = Buffer.byteLength(
-  sseFrame({
-    id: 'chatcmpl-1',
-    object: 'chat.completion.chunk',
-    created: 1764057600,
-    model: 'org/chat',
-    choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
-  }),
-);
 
 async function consume(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
   const seen: StreamPart[] = [];

@@ -1,9 +1,8 @@
-import { sseFrame } from '@infermux/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1 } from '../provider/provider';
-import type { InfermuxEvent } from '../routing/routing-events';
-import { startTestFleet, type TestFleet } from '../test-support/test-fleet';
+import { firstFrameBytes, startFailoverChat } from '../test-support/failover-chat';
+import type { TestFleet } from '../test-support/test-fleet';
 import { createClient } from './create-client';
 
 const input = { messages: [{ role: 'user' as const, content: 'Say hello' }] };
@@ -15,32 +14,18 @@ afterEach(async () => {
 });
 
 async function setup() {
-  fleet = await startTestFleet({ a: { chunks: ['Hel', 'lo', ' from A'] }, b: { chunks: ['Hel', 'lo', ' from B'] } });
-  const events: InfermuxEvent[] = [];
-  const client = createClient({
-    providers: fleet.providers,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-    routes: { chat: { targets: [{ model: 'a:org/chat', timeouts: { idleMs: 1_000 } }, { model: 'b:org/chat' }] } },
+  const chat = await startFailoverChat({
+    idleMs: 1_000,
     prices: {
       models: {
         'a:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 },
         'b:*': { inputPerMillionTokens: 1, outputPerMillionTokens: 2 },
       },
     },
-    onEvent: (event) => events.push(event),
   });
-  return { client, events, a: fleet.servers.a!, b: fleet.servers.b! };
+  fleet = chat.fleet;
+  return chat;
 }
-
-const firstFrameBytes = Buffer.byteLength(
-  sseFrame({
-    id: 'chatcmpl-1',
-    object: 'chat.completion.chunk',
-    created: 1764057600,
-    model: 'org/chat',
-    choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
-  }),
-);
 
 async function readAll(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
   if (body instanceof Uint8Array) return Buffer.from(body).toString();

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import { binaryInputSchema } from '../binary/binary-input';
 import { defineTask } from './define-task';
-import { functionToApplySchema, labelScoreListSchema, positiveIntSchema } from './shared-schemas';
+import { binaryClassificationInputSchema, labelScoreListSchema } from './shared-schemas';
 
 export const audioClassification = defineTask({
   id: 'audio-classification',
@@ -9,15 +7,7 @@ export const audioClassification = defineTask({
   hfSpec: 'audio-classification',
   deterministic: true,
   binaryInputs: ['inputs'],
-  input: z.strictObject({
-    inputs: binaryInputSchema,
-    parameters: z
-      .strictObject({
-        function_to_apply: functionToApplySchema.optional(),
-        top_k: positiveIntSchema.optional(),
-      })
-      .optional(),
-  }),
+  input: binaryClassificationInputSchema(),
   output: labelScoreListSchema,
   example: {
     input: { inputs: 'data:audio/wav;base64,UklGRiQAAABXQVZFZm10IA==', parameters: { top_k: 2 } },

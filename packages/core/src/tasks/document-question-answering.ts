@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { binaryInputSchema } from '../binary/binary-input';
 import { defineTask } from './define-task';
-import { nonNegativeIntSchema, objectExpected, positiveIntSchema } from './shared-schemas';
+import { imageQuestionSchema, nonNegativeIntSchema, positiveIntSchema } from './shared-schemas';
 
 /** A word, or its box `[x0, y0, x1, y1]` normalised to 0–1000. */
 const wordBoxSchema = z.union([z.string(), z.tuple([z.number(), z.number(), z.number(), z.number()])], {
@@ -26,13 +25,7 @@ export const documentQuestionAnswering = defineTask({
   deterministic: true,
   binaryInputs: ['inputs.image'],
   input: z.strictObject({
-    inputs: z.strictObject(
-      {
-        image: binaryInputSchema,
-        question: z.string({ error: 'expected the question (a string)' }),
-      },
-      { error: objectExpected('{ image, question }') },
-    ),
+    inputs: imageQuestionSchema,
     parameters: z
       .strictObject({
         doc_stride: nonNegativeIntSchema.optional(),

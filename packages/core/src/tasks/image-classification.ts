@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import { binaryInputSchema } from '../binary/binary-input';
 import { defineTask } from './define-task';
-import { functionToApplySchema, labelScoreListSchema, positiveIntSchema } from './shared-schemas';
+import { binaryClassificationInputSchema, labelScoreListSchema } from './shared-schemas';
 
 export const imageClassification = defineTask({
   id: 'image-classification',
@@ -9,15 +7,7 @@ export const imageClassification = defineTask({
   hfSpec: 'image-classification',
   deterministic: true,
   binaryInputs: ['inputs'],
-  input: z.strictObject({
-    inputs: binaryInputSchema,
-    parameters: z
-      .strictObject({
-        function_to_apply: functionToApplySchema.optional(),
-        top_k: positiveIntSchema.optional(),
-      })
-      .optional(),
-  }),
+  input: binaryClassificationInputSchema(),
   output: labelScoreListSchema,
   example: {
     input: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { binaryInputSchema } from '../binary/binary-input';
 
 /** `{label, score}` items, as classification tasks return them. */
 export const labelScoreSchema = z.looseObject({ label: z.string(), score: z.number() });
@@ -72,3 +73,28 @@ export const remoteUrlSchema = z.url({
   protocol: /^(https?|data)$/,
   error: 'expected an http(s):// or data: URL',
 });
+
+/**
+ * The input of the classification tasks over binary data (audio, image): the data, `function_to_apply`, `top_k`.
+ * A new schema per task, so each keeps its own named component in the gateway's OpenAPI document.
+ */
+export function binaryClassificationInputSchema() {
+  return z.strictObject({
+    inputs: binaryInputSchema,
+    parameters: z
+      .strictObject({
+        function_to_apply: functionToApplySchema.optional(),
+        top_k: positiveIntSchema.optional(),
+      })
+      .optional(),
+  });
+}
+
+/** `{ image, question }`: what visual and document question answering ask about. */
+export const imageQuestionSchema = z.strictObject(
+  {
+    image: binaryInputSchema,
+    question: z.string({ error: 'expected the question (a string)' }),
+  },
+  { error: objectExpected('{ image, question }') },
+);

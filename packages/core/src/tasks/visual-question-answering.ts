@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { binaryInputSchema } from '../binary/binary-input';
 import { defineTask } from './define-task';
-import { objectExpected, positiveIntSchema } from './shared-schemas';
+import { imageQuestionSchema, positiveIntSchema } from './shared-schemas';
 
 export const visualQuestionAnswering = defineTask({
   id: 'visual-question-answering',
@@ -10,13 +9,7 @@ export const visualQuestionAnswering = defineTask({
   deterministic: true,
   binaryInputs: ['inputs.image'],
   input: z.strictObject({
-    inputs: z.strictObject(
-      {
-        image: binaryInputSchema,
-        question: z.string({ error: 'expected the question (a string)' }),
-      },
-      { error: objectExpected('{ image, question }') },
-    ),
+    inputs: imageQuestionSchema,
     parameters: z
       .strictObject({
         top_k: positiveIntSchema.optional(),

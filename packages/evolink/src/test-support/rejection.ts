@@ -1,13 +1,9 @@
 import { InfermuxError } from '@infermux/core';
+import { rejectionOf } from '@infermux/testkit';
 
 /** Awaits a promise that must reject with an InfermuxError, and returns the error. */
-export async function rejection(promise: Promise<unknown>): Promise<InfermuxError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!InfermuxError.isInstance(error)) throw new Error(`expected an InfermuxError, got ${String(error)}`);
-  return error;
+export function rejection(promise: Promise<unknown>): Promise<InfermuxError> {
+  return rejectionOf(promise, InfermuxError.isInstance);
 }
 
 export const testKey = 'sk-evo-test0123456789abcdef';
