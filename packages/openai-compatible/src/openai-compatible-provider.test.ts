@@ -216,6 +216,8 @@ describe('feature-extraction via /v1/embeddings', () => {
     const calls: Array<{ usage: { inputTokens?: number } }> = [];
     const batchClient = createClient({
       providers: [provider],
+      // Priced, so the items' warnings are about batching alone (an unpriced model warns `cost_unknown`).
+      prices: { models: { 'local-vllm:bge-small': { inputPerMillionTokens: 0.02 } } },
       onEvent: (event) => {
         if (event.type === 'request-end' && event.kind === 'batch') calls.push(event);
       },
@@ -242,6 +244,10 @@ describe('feature-extraction via /v1/embeddings', () => {
     expect([tokens.slice(0, 4), tokens.slice(4)].map((part) => part.reduce((a, b) => a + b, 0))).toEqual(callTokens);
     expect(tokens[2]).toBeGreaterThan(tokens[0] as number);
     expect(results.flatMap((item) => ('result' in item ? item.result.warnings : []))).toEqual([]);
+    // The cost splits as the tokens do: each item is priced, and greater for a longer text.
+    const costs = results.map((item) => ('result' in item ? (item.result.cost?.amount ?? 0) : 0));
+    expect(costs.every((amount) => amount > 0)).toBe(true);
+    expect(costs[2]).toBeGreaterThan(costs[0] as number);
   });
 
   it('sends `dimensions` upstream (only when asked) and gets vectors of that length', async () => {

@@ -119,7 +119,11 @@ describe('native batching on a dedicated endpoint (the toolkit passes lists to t
   });
 
   it("splits the call's usage per item by its text (the endpoint reports the batch's characters and time)", async () => {
-    const client = createClient({ providers: Object.values(endpoints) });
+    // Priced, so the items' warnings are about batching alone (an unpriced model warns `cost_unknown`).
+    const client = createClient({
+      providers: Object.values(endpoints),
+      prices: { models: { 'text-classification:*': { perComputeSecond: 0.0001 } } },
+    });
     const inputs = ['a', 'bbb', 'cccccc'].map((inputs) => ({ inputs }));
     const results = await client.batch('text-classification', {
       model: `text-classification:${cases['text-classification'].model}`,
@@ -127,9 +131,10 @@ describe('native batching on a dedicated endpoint (the toolkit passes lists to t
     });
     const usages = results.map((item) => ('result' in item ? item.result.usage : item.error.code));
     expect(usages).toEqual([
-      { characters: 1, computeSeconds: expect.closeTo(0.0012, 10) },
-      { characters: 3, computeSeconds: expect.closeTo(0.0036, 10) },
-      { characters: 6, computeSeconds: expect.closeTo(0.0072, 10) },
+      // The hardware class (x-compute-type) is a label of the whole call: every item ran on it.
+      { characters: 1, computeSeconds: expect.closeTo(0.0012, 10), computeType: 'cpu' },
+      { characters: 3, computeSeconds: expect.closeTo(0.0036, 10), computeType: 'cpu' },
+      { characters: 6, computeSeconds: expect.closeTo(0.0072, 10), computeType: 'cpu' },
     ]);
     expect(results.flatMap((item) => ('result' in item ? item.result.warnings : []))).toEqual([]);
   });
