@@ -5,7 +5,7 @@ import { LogCapture } from './test-support/gateway-fixture';
 
 describe('gateway logger', () => {
   it('an error keeps its message, code and stack, with secrets redacted', () => {
-    const secret = 'hf_loggedSecretToken0123456789abcdef';
+    const secret = 'hf_fakeLoggedSecret42';
     registerSecret(secret);
     const logs = new LogCapture();
     const logger = createGatewayLogger('info', logs);

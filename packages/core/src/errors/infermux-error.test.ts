@@ -71,7 +71,7 @@ describe('InfermuxError', () => {
 
 describe('redaction helpers', () => {
   it('masks credential headers and token shapes', () => {
-    expect(redactHeaders({ Authorization: 'Bearer abc', 'x-other': 'sk-abcdefghijklmnopqrstuvwxyz' })).toEqual({
+    expect(redactHeaders({ Authorization: 'Bearer abc', 'x-other': 'sk-fakeabcdefghij' })).toEqual({
       Authorization: '[REDACTED]',
       'x-other': '[REDACTED]',
     });
