@@ -1,5 +1,4 @@
 import {
-  type AttemptTimeouts,
   createHttpTransport,
   type HttpResponse,
   InfermuxError,
@@ -9,8 +8,6 @@ import {
   type ProviderRunResult,
   type ProviderStreamResult,
   type ProviderV1,
-  type ResolvedModel,
-  type RevisionPolicy,
   type StreamPart,
   type TaskCapabilities,
   type TaskId,
@@ -55,13 +52,8 @@ export interface HfProvider extends ProviderV1 {
     options: Omit<ProviderCallOptions<T>, 'input'> & { inputs: Array<TaskInput<T>> },
   ): Promise<ProviderBatchResult<T>>;
   doStream<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderStreamResult>;
-  resolveModel(options: {
-    task?: TaskId;
-    model: ModelRef;
-    signal?: AbortSignal;
-    revisionPolicy?: RevisionPolicy;
-    timeouts?: AttemptTimeouts;
-  }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+  /** Always present on hf (Hub revisions); the signature is core's. */
+  resolveModel: NonNullable<ProviderV1['resolveModel']>;
   /** Hub metadata (pipeline tag, private, gated, inference, tags), cached: lets apps infer a task from a model id. */
   modelInfo(options: { model: string | ModelRef; signal?: AbortSignal }): Promise<HfModelInfo>;
 }
