@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InfermuxError } from '../errors/infermux-error';
 import { defaultBreakerPolicy } from './circuit-breaker';
 import { PriceTable } from './price-table';
 import { RateLimiter } from './rate-limiter';
@@ -36,4 +37,41 @@ describe('Router', () => {
     expect(health.some((entry) => entry.model === 'org/model-10049')).toBe(true);
     expect(health.some((entry) => entry.model === 'org/model-0')).toBe(false);
   });
+
+  it('keeps state bounded over 100k distinct model names, and keeps an open breaker shut meanwhile', async () => {
+    const router = new Router({
+      events: new EventHub(),
+      limiter: new RateLimiter(),
+      prices: new PriceTable(),
+      retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+      breaker: { ...defaultBreakerPolicy, cooldownMs: 600_000 },
+    });
+    const call = (target: ReturnType<typeof makeTarget>, run: () => Promise<string>) =>
+      router.execute({
+        requestId: 'r',
+        task: 'text-classification',
+        route: { name: target.key, strategy: 'priority', targets: [target], configured: false },
+        resendable: () => true,
+        hedge: false,
+        attempts: [],
+        run,
+      });
+    const failing = makeTarget('p', { id: 'org/failing' });
+    const fail = async (): Promise<string> => {
+      throw new InfermuxError({ code: 'provider_unavailable', message: 'down' });
+    };
+    for (let index = 0; index < defaultBreakerPolicy.consecutiveFailures; index++) {
+      await call(failing, fail).catch(() => undefined);
+    }
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let index = 0; index < 100_000; index++) {
+      await call(makeTarget('p', { id: `org/model-${index}` }), async () => 'ok');
+    }
+    expect(router.health().length).toBeLessThanOrEqual(10_000);
+    expect(router.stats.entries().length).toBeLessThanOrEqual(10_000);
+    // 10k targets' state is a few MB; 100k unbounded would be tens (the heap may also have grown by garbage).
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+    expect(router.health().find((entry) => entry.model === 'org/failing')?.breaker).toBe('open');
+    await expect(call(failing, async () => 'ok')).rejects.toMatchObject({ code: 'gateway_circuit_open' });
+  }, 120_000);
 });
