@@ -17,6 +17,7 @@ export type {
   CutBodyFault,
   DelayHeadersFault,
   Fault,
+  InjectBytesFault,
   FaultHandle,
   FaultMatcher,
   FaultOptions,
