@@ -3,6 +3,7 @@ import type { GatewayKey } from '../keys/gateway-key';
 import type { UsageLedger } from '../ledger/usage-ledger';
 import type { AdmissionStore, Claim, Meter, Refusal } from './admission-store';
 import { periodStart } from './budget-period';
+import { JobHolds } from './job-holds';
 
 /** What a request is expected to use, before any upstream call. */
 export interface AdmissionEstimate {
@@ -32,6 +33,9 @@ function budgetText(budget: KeyBudget): string {
  * requests cannot all pass a check that only looked at what finished requests spent.
  */
 export class KeyAdmission {
+  /** Budgets held for submitted jobs until they settle. */
+  readonly jobs = new JobHolds(this);
+
   constructor(
     private readonly store: AdmissionStore,
     private readonly defaults: KeyLimits,
@@ -88,13 +92,37 @@ export class KeyAdmission {
     reservation.units.push(unit);
   }
 
-  /** Replaces the reservation with what the request actually used (the whole estimate released on failure). */
+  /**
+   * Replaces the reservation with what the request actually used (the whole estimate released on failure).
+   * A budget claim from a period that has ended is left alone: the new period starts from its own spend.
+   */
   settle(reservation: Reservation, actual: AdmissionEstimate, now = Date.now()): Promise<void> {
+    const current = (claim: Claim): boolean =>
+      claim.meter.period === undefined || claim.meter.period === this.budgetMeter(reservation.key, now)?.period;
+    if (!reservation.claims.every(current)) {
+      const kept = reservation.claims
+        .map((claim, index) => [claim, index] as const)
+        .filter(([claim]) => current(claim));
+      return this.store.settle(
+        kept.map(([claim]) => claim),
+        kept.map(([, index]) => actual[reservation.units[index] as keyof AdmissionEstimate]),
+        now,
+      );
+    }
     return this.store.settle(
       reservation.claims,
       reservation.units.map((unit) => actual[unit]),
       now,
     );
+  }
+
+  /** A reservation of `amount` already on the key's budget (a job's quote), to settle later; none without a budget. */
+  budgetHold(key: GatewayKey, amount: number, now = Date.now()): Reservation | undefined {
+    const meter = this.budgetMeter(key, now);
+    if (!meter) return undefined;
+    const reservation: Reservation = { key, claims: [], units: [] };
+    this.add(reservation, 'cost', { meter, amount });
+    return reservation;
   }
 
   /** Books usage that had no reservation (a job's status reporting its final usage). */
