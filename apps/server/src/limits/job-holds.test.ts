@@ -1,3 +1,4 @@
+import type { Cost } from '@infermux/core';
 import { describe, expect, it } from 'vitest';
 import type { GatewayKey } from '../keys/gateway-key';
 import type { UsageLedger } from '../ledger/usage-ledger';
@@ -5,6 +6,13 @@ import { InMemoryAdmissionStore } from './in-memory-admission-store';
 import { KeyAdmission } from './key-admission';
 
 const DAY = 24 * 60 * 60 * 1000;
+const cost = (amount: number, basis: 'quote' | 'final'): Cost => ({
+  amount,
+  currency: 'USD',
+  source: 'default',
+  priceVersion: 'test',
+  basis,
+});
 const ledger = { flush: () => undefined, spentSince: () => 0 } as unknown as UsageLedger;
 
 function setup(period: 'total' | 'day' = 'total') {
@@ -30,7 +38,7 @@ describe('JobHolds', () => {
     expect(await spent()).toBeCloseTo(0.8);
     await admission.jobs.observe('job-a', { state: 'running', cost: null });
     expect(admission.jobs.holds('job-a')).toBe(true);
-    const final = { amount: 0.1, currency: 'USD' as const, source: 'default' as const, priceVersion: 'test', basis: 'final' as const };
+    const final = cost(0.1, 'final');
     await admission.jobs.observe('job-a', { state: 'succeeded', cost: final });
     expect(await spent()).toBeCloseTo(0.5);
     // Polled again, or by someone else: nothing is settled twice.
@@ -46,7 +54,7 @@ describe('JobHolds', () => {
     await submit('job-c', 0.3);
     await admission.jobs.observe('job-a', { state: 'failed', cost: null });
     await admission.jobs.observe('job-b', { state: 'canceled' });
-    const quote = { amount: 0.3, currency: 'USD' as const, source: 'default' as const, priceVersion: 'test', basis: 'quote' as const };
+    const quote = cost(0.3, 'quote');
     await admission.jobs.observe('job-c', { state: 'succeeded', cost: quote });
     expect(await spent()).toBeCloseTo(0.9);
     for (const job of ['job-a', 'job-b', 'job-c']) expect(admission.jobs.holds(job)).toBe(false);
@@ -56,7 +64,7 @@ describe('JobHolds', () => {
     const { admission, spent, submit } = setup('day');
     const yesterday = Date.now() - DAY;
     await submit('job-a', 0.5, yesterday);
-    const final = { amount: 0.1, currency: 'USD' as const, source: 'default' as const, priceVersion: 'test', basis: 'final' as const };
+    const final = cost(0.1, 'final');
     await admission.jobs.observe('job-a', { state: 'succeeded', cost: final });
     expect(await spent()).toBe(0);
   });
