@@ -309,7 +309,8 @@ export async function submitTaskJob<T extends TaskId>(
     const status = await submitJob(context, services, call);
     if (held) {
       if (status.cost !== undefined) context.cost = status.cost;
-      if (status.cost) jobs.recordQuote(call.model, status.cost.amount);
+      // An unpriced quote is recorded as 0 (the estimate alone then): the model's submissions need not queue for one.
+      jobs.recordQuote(call.model, status.cost?.amount ?? 0);
       context.heldJob = encodeJobId(call.task, status.provider, status.jobId);
     }
     return status;
