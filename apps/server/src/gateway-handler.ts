@@ -104,7 +104,7 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
         ? services.admission.settle(context.reservation, actual)
         : services.admission.charge(key, actual);
       // A submitted job's cost comes later: its quote (the submission's cost) stays held until it settles.
-      if (context.heldJob && !context.error) services.admission.jobs.hold(context.heldJob, key, actual.cost);
+      if (context.heldJob) services.admission.jobs.hold(context.heldJob, key, actual.cost);
       settled.catch((error: unknown) =>
         services.logger.error({ requestId: context.id, err: error }, 'settling the reservation failed'),
       );

@@ -97,23 +97,15 @@ export class KeyAdmission {
    * A budget claim from a period that has ended is left alone: the new period starts from its own spend.
    */
   settle(reservation: Reservation, actual: AdmissionEstimate, now = Date.now()): Promise<void> {
-    const current = (claim: Claim): boolean =>
-      claim.meter.period === undefined || claim.meter.period === this.budgetMeter(reservation.key, now)?.period;
-    if (!reservation.claims.every(current)) {
-      const kept = reservation.claims
-        .map((claim, index) => [claim, index] as const)
-        .filter(([claim]) => current(claim));
-      return this.store.settle(
-        kept.map(([claim]) => claim),
-        kept.map(([, index]) => actual[reservation.units[index] as keyof AdmissionEstimate]),
-        now,
-      );
-    }
-    return this.store.settle(
-      reservation.claims,
-      reservation.units.map((unit) => actual[unit]),
-      now,
-    );
+    const claims: Claim[] = [];
+    const amounts: number[] = [];
+    reservation.claims.forEach((claim, index) => {
+      if (claim.meter.period !== undefined && claim.meter.period !== this.budgetMeter(reservation.key, now)?.period)
+        return;
+      claims.push(claim);
+      amounts.push(actual[reservation.units[index] as keyof AdmissionEstimate]);
+    });
+    return this.store.settle(claims, amounts, now);
   }
 
   /** A reservation of `amount` already on the key's budget (a job's quote), to settle later; none without a budget. */

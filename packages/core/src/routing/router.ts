@@ -22,7 +22,7 @@ import type { Route, RouteTarget } from './route';
 import type { AttemptEndEvent, EventHub } from './routing-events';
 import { createStrategy } from './strategies/create-strategy';
 import type { RoutingStrategy } from './strategies/strategy';
-import { MAX_TRACKED_TARGETS, TargetStats, TargetStatsRegistry } from './target-stats';
+import { isIdle, MAX_TRACKED_TARGETS, TargetStats, TargetStatsRegistry } from './target-stats';
 
 export interface RouterOptions {
   events: EventHub;
@@ -137,7 +137,7 @@ export class Router {
     evictable: ({ breaker }, key) => {
       if (this.#pinned.has(key) || breaker.state !== 'closed') return false;
       const stats = this.stats.peek(key);
-      return !stats || (stats.outstanding === 0 && stats.coolingUntil <= Date.now());
+      return !stats || isIdle(stats);
     },
     permanent: (key) => this.#pinned.has(key),
     onEvict: (key) => this.stats.delete(key),

@@ -35,11 +35,11 @@ export class TargetStats {
 /** Past this many targets, stats of idle ones are forgotten (callers may name any model). */
 export const MAX_TRACKED_TARGETS = 10_000;
 
-/** Stats of a target with nothing in flight and no Retry-After pause: forgetting them loses only latency history. */
-const idle = (stats: TargetStats): boolean => stats.outstanding === 0 && stats.coolingUntil <= Date.now();
+/** A target with nothing in flight and no Retry-After pause: forgetting its stats loses only latency history. */
+export const isIdle = (stats: TargetStats): boolean => stats.outstanding === 0 && stats.coolingUntil <= Date.now();
 
 export class TargetStatsRegistry {
-  readonly #stats = new BoundedMap<string, TargetStats>({ capacity: MAX_TRACKED_TARGETS, evictable: idle });
+  readonly #stats = new BoundedMap<string, TargetStats>({ capacity: MAX_TRACKED_TARGETS, evictable: isIdle });
 
   /** The target's stats without creating or refreshing them. */
   peek(key: string): TargetStats | undefined {
