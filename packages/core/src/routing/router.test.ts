@@ -8,6 +8,19 @@ import { makeTarget } from './route';
 import { Router } from './router';
 import { EventHub } from './routing-events';
 
+/** One request to `target` alone (an unconfigured route, as a caller naming any model makes). */
+function callTarget(router: Router, target: ReturnType<typeof makeTarget>, run: () => Promise<string>) {
+  return router.execute({
+    requestId: 'r',
+    task: 'text-classification',
+    route: { name: target.key, strategy: 'priority', targets: [target], configured: false },
+    resendable: () => true,
+    hedge: false,
+    attempts: [],
+    run,
+  });
+}
+
 describe('Router', () => {
   it('bounds the state it keeps for unconfigured targets, never forgetting pinned ones', async () => {
     const router = new Router({
@@ -20,16 +33,7 @@ describe('Router', () => {
     const pinned = makeTarget('p', { id: 'org/configured' });
     router.pin(pinned);
     for (let index = 0; index < 10_050; index++) {
-      const target = makeTarget('p', { id: `org/model-${index}` });
-      await router.execute({
-        requestId: 'r',
-        task: 'text-classification',
-        route: { name: target.key, strategy: 'priority', targets: [target], configured: false },
-        resendable: () => true,
-        hedge: false,
-        attempts: [],
-        run: async () => 'ok',
-      });
+      await callTarget(router, makeTarget('p', { id: `org/model-${index}` }), async () => 'ok');
     }
     const health = router.health();
     expect(health.length).toBeLessThanOrEqual(10_000);
@@ -46,16 +50,7 @@ describe('Router', () => {
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
       breaker: { ...defaultBreakerPolicy, cooldownMs: 600_000 },
     });
-    const call = (target: ReturnType<typeof makeTarget>, run: () => Promise<string>) =>
-      router.execute({
-        requestId: 'r',
-        task: 'text-classification',
-        route: { name: target.key, strategy: 'priority', targets: [target], configured: false },
-        resendable: () => true,
-        hedge: false,
-        attempts: [],
-        run,
-      });
+    const call = (target: ReturnType<typeof makeTarget>, run: () => Promise<string>) => callTarget(router, target, run);
     const failing = makeTarget('p', { id: 'org/failing' });
     const fail = async (): Promise<string> => {
       throw new InfermuxError({ code: 'provider_unavailable', message: 'down' });
