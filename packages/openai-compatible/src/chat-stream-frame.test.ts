@@ -6,13 +6,13 @@ const chunk = JSON.stringify({
   object: 'chat.completion.chunk',
   choices: [{ index: 0, delta: { content: 'Hé \u2603 "quoted" \\ \n' }, finish_reason: null, logprobs: -1.5e-3 }],
   usage: null,
-  flags: [true, false, null, 0, -0.25, 12e+2, {}],
+  flags: [true, false, null, 0, -0.25, 12e2, {}],
 });
 
 describe('isChatEventJson', () => {
   it('accepts chat chunks and error events, as JSON.parse reads them', () => {
     expect(isChatEventJson(chunk)).toBe(true);
-    expect(isChatEventJson(' {"choices" : [] } ')).toBe(true);
+    expect(isChatEventJson(' {"choices" : [1e-3, 2E+4, -0.5, "\\u00e9\\n"] } ')).toBe(true);
     expect(isChatEventJson('{"error":{"message":"overloaded"}}')).toBe(true);
     expect(isChatEventJson(Buffer.from(chunk).toString('latin1'))).toBe(true);
   });

@@ -161,7 +161,11 @@ describe('passOpenAIStream', () => {
   });
 
   it('a frame that is not a chat event is never relayed: frames before it are, then provider_bad_response', async () => {
-    for (const bad of ['data: {"choices":[{"delta":{"content":"cut\n\n', 'secret: sk-echoed\n\n', 'data: {"x":1}\n\n']) {
+    for (const bad of [
+      'data: {"choices":[{"delta":{"content":"cut\n\n',
+      'secret: sk-echoed\n\n',
+      'data: {"x":1}\n\n',
+    ]) {
       const result = await relay([role, `${hello}${bad}${stop}`, DONE], false);
       expect(result.text).toBe(role + hello);
       expect(result.error).toMatchObject({ code: 'provider_bad_response', provider: 'up' });
