@@ -1,6 +1,7 @@
 import type { ServerConfig } from '@infermux/core';
 import type { Logger } from 'pino';
 import type { GatewayEngine } from './engine/gateway-engine';
+import type { CorsPolicy } from './http/cors';
 import type { RequestContext } from './http/request-context';
 import type { AuthPolicy } from './keys/auth-policy';
 import type { KeyRegistry } from './keys/key-registry';
@@ -18,6 +19,8 @@ export interface GatewayServices {
   keys: KeyRegistry;
   /** Whether a request needs a key (decided at start from the config and the bound address). */
   auth: AuthPolicy;
+  /** `server.cors`; undefined when cross-origin access is off. */
+  cors: CorsPolicy | undefined;
   keyStore: KeyStore;
   limiter: KeyLimiter;
   /** Tokens-per-minute and budget reservations. */

@@ -17,6 +17,7 @@ import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { CorsPolicy } from './http/cors';
 import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
@@ -130,6 +131,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     settings,
     keys,
     auth,
+    cors: settings.cors ? new CorsPolicy(settings.cors) : undefined,
     keyStore,
     limiter: new KeyLimiter(settings.limits),
     admission: new KeyAdmission(new InMemoryAdmissionStore(), settings.limits, ledger),

@@ -47,6 +47,8 @@ export { configFileNames, findConfigFile, type LoadedConfig, loadConfig, parseCo
 export {
   configuredKeySchema,
   type KeyBudget,
+  type CorsConfig,
+  corsConfigSchema,
   type KeyLimits,
   keyBudgetSchema,
   keyLimitsSchema,
