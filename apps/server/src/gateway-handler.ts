@@ -243,7 +243,7 @@ async function dispatch(
   try {
     if (!endpoint) {
       const known = endpointTable.hasPath(context.path);
-      // RFC 9110 §15.5.6: a 405 lists what does work on the resource.
+      // RFC 9110, section 15.5.6: a 405 lists what does work on the resource.
       if (known) context.response.setHeader('allow', allowedMethods(endpointTable, context.path));
       throw new InfermuxError({
         code: 'gateway_not_found',

@@ -91,7 +91,7 @@ export type {
   TaskCapabilities,
   ToolCallDelta,
 } from './provider/provider';
-export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
+export { defineProviderFactory, type ProviderFactory, providerSettingsFromEnv } from './provider/provider-factory';
 export {
   type CataloguePrice,
   type DefaultPriceEntry,

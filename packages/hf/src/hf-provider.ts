@@ -100,7 +100,8 @@ export function createHf(settings: HfSettings = {}): HfProvider {
   // The base is read on every call (the env may change) but parsed once per distinct value.
   let resolvedBase: { configured: string | undefined; base: RouterBase } | undefined;
   function routerBase(): RouterBase {
-    const configured = settings.baseURL ?? env().HF_BASE_URL;
+    // HF_INFERENCE_ENDPOINT: huggingface_hub's variable for the serverless API's base (wire/hf §1.7).
+    const configured = settings.baseURL ?? (env().HF_BASE_URL || env().HF_INFERENCE_ENDPOINT || undefined);
     if (resolvedBase === undefined || resolvedBase.configured !== configured) {
       resolvedBase = { configured, base: resolveRouterBase(configured) };
       for (const warning of resolvedBase.base.warnings) {
