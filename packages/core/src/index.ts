@@ -83,6 +83,7 @@ export type {
   Provider,
   ProviderBatchResult,
   ProviderCallOptions,
+  ProviderModel,
   ProviderRunResult,
   ProviderStreamResult,
   ProviderV1,

@@ -16,6 +16,7 @@ export {
   openAIErrorDetails,
   parseOpenAIErrorBody,
 } from './openai-error';
+export { listOpenAIModels } from './list-models';
 export { runChatCompletion, streamChatCompletion } from './openai-operations';
 export { readOpenAIStream } from './read-openai-stream';
 export {

@@ -108,10 +108,13 @@ export const openaiVideoResponse = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 
-export const openaiModelsResponse = z.object({
-  object: z.literal('list'),
-  data: z.array(z.object({ id: z.string(), object: z.literal('model'), created, owned_by: z.string() })),
+export const openaiModel = z.object({
+  id: z.string().describe('What a call sends as `model`: a route name or a `provider:id` reference.'),
+  object: z.literal('model'),
+  created,
+  owned_by: z.string().describe('`infermux` for a route, else the provider (or the upstream\'s owner).'),
 });
+export const openaiModelsResponse = z.object({ object: z.literal('list'), data: z.array(openaiModel) });
 
 /** One variant per task, titled with its id (how clients and readers tell them apart). */
 function perTask(schema: (task: TaskId) => z.ZodType): z.ZodType {
