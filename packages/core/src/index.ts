@@ -45,10 +45,10 @@ export {
 } from './config/ledger-location';
 export { configFileNames, findConfigFile, type LoadedConfig, loadConfig, parseConfig } from './config/load-config';
 export {
-  configuredKeySchema,
-  type KeyBudget,
   type CorsConfig,
+  configuredKeySchema,
   corsConfigSchema,
+  type KeyBudget,
   type KeyLimits,
   keyBudgetSchema,
   keyLimitsSchema,

@@ -10,13 +10,13 @@ export {
   jsonAnswerAsStream,
   textCompletionFrames,
 } from './json-answer-stream';
+export { listOpenAIModels } from './list-models';
 export {
   classifyOpenAIError,
   describeOpenAIError,
   openAIErrorDetails,
   parseOpenAIErrorBody,
 } from './openai-error';
-export { listOpenAIModels } from './list-models';
 export { runChatCompletion, streamChatCompletion } from './openai-operations';
 export { readOpenAIStream } from './read-openai-stream';
 export {

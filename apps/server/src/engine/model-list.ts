@@ -1,4 +1,4 @@
-import { parseModelRef, type ProviderV1, type RouteConfig } from '@infermux/core';
+import { type ProviderV1, parseModelRef, type RouteConfig } from '@infermux/core';
 import type { Logger } from 'pino';
 
 /** One entry of `GET /v1/models`, in OpenAI's shape. */

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
 import { bearer, call, createKey } from '../test-support/gateway-requests';
 
-const ROUTES = { routes: { chat: { targets: [{ model: 'openai:gpt-4o-mini' }, { model: 'hf:meta-llama/Llama-3.1-8B-Instruct' }] } } };
+const ROUTES = {
+  routes: { chat: { targets: [{ model: 'openai:gpt-4o-mini' }, { model: 'hf:meta-llama/Llama-3.1-8B-Instruct' }] } },
+};
 
 describe('GET /v1/models', () => {
   let fixture: GatewayFixture | undefined;

@@ -16,7 +16,7 @@ export const openaiModelsEndpoint: Endpoint = {
   format: 'openai',
   auth: 'key',
   summary:
-    'What this gateway serves, in the OpenAI list shape: route names, the models their targets name, and each provider catalogue (`provider:id`: an OpenAI-compatible upstream\'s or the HF router\'s model list, cached). A key with allowed models sees only those.',
+    "What this gateway serves, in the OpenAI list shape: route names, the models their targets name, and each provider catalogue (`provider:id`: an OpenAI-compatible upstream's or the HF router's model list, cached). A key with allowed models sees only those.",
   async handle(context, services) {
     const visible = visibleTo(context);
     const data = (await services.models.list()).filter((model) => visible(model.id));

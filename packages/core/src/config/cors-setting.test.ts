@@ -29,10 +29,6 @@ describe('server.cors', () => {
     expect(issuesOf({ origins: '*', credentials: true })).toEqual([
       expect.objectContaining({ path: ['cors', 'credentials'] }),
     ]);
-    expect(issuesOf({ origins: '*', allowedHeaders: ['bad header'] })[0]?.path).toEqual([
-      'cors',
-      'allowedHeaders',
-      0,
-    ]);
+    expect(issuesOf({ origins: '*', allowedHeaders: ['bad header'] })[0]?.path).toEqual(['cors', 'allowedHeaders', 0]);
   });
 });
