@@ -120,6 +120,7 @@ export { MicroBatcher, type MicroBatcherOptions } from './routing/micro-batcher'
 export { costUnknownWarning, type PriceEntry, PriceTable, priceUsage, type SourcedPrice } from './routing/price-table';
 export { MemoryRateLimitStorage, type RateLimitStorage } from './routing/rate-limiter';
 export { type CacheStorage, MemoryCacheStorage } from './routing/response-cache';
+export type { TargetStateChange, TargetStateSync } from './routing/target-state-sync';
 export { defaultRetryPolicy, fullJitterBackoff, type RetryPolicy } from './routing/retry-policy';
 export {
   type BreakerConfig,

@@ -7,6 +7,7 @@ import type { ResolvedModel, RunResult } from '../result/result-envelope';
 import type { PriceTable } from '../routing/price-table';
 import type { RateLimitStorage } from '../routing/rate-limiter';
 import type { CacheStorage } from '../routing/response-cache';
+import type { TargetStateSync } from '../routing/target-state-sync';
 import type {
   BreakerConfig,
   CacheConfig,
@@ -46,6 +47,8 @@ export interface ClientOptions {
   cacheStorage?: CacheStorage<RunResult>;
   /** Where rate-limit buckets live (default: in memory). */
   rateLimitStorage?: RateLimitStorage;
+  /** Shares breaker transitions and Retry-After cool-downs between processes (default: none). */
+  targetStateSync?: TargetStateSync;
   /** Coalesce concurrent `run` calls of batchable tasks for the same model into one batch call. */
   microBatch?: { windowMs: number; maxBatchSize?: number };
   /** Listener for every routing event (same as `client.on`). */
