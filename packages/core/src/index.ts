@@ -120,7 +120,6 @@ export { MicroBatcher, type MicroBatcherOptions } from './routing/micro-batcher'
 export { costUnknownWarning, type PriceEntry, PriceTable, priceUsage, type SourcedPrice } from './routing/price-table';
 export { MemoryRateLimitStorage, type RateLimitStorage } from './routing/rate-limiter';
 export { type CacheStorage, MemoryCacheStorage } from './routing/response-cache';
-export type { TargetStateChange, TargetStateSync } from './routing/target-state-sync';
 export { defaultRetryPolicy, fullJitterBackoff, type RetryPolicy } from './routing/retry-policy';
 export {
   type BreakerConfig,
@@ -166,6 +165,7 @@ export type {
   RequestKind,
   RetryScheduledEvent,
 } from './routing/routing-events';
+export type { TargetStateChange, TargetStateSync } from './routing/target-state-sync';
 // Tasks
 export { defineTask, type TaskDefinition, type TaskFlags } from './tasks/define-task';
 export {

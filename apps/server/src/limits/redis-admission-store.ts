@@ -42,13 +42,18 @@ export class RedisAdmissionStore implements AdmissionStore {
     if (claims.length === 0) return undefined;
     const meters = claims.map((claim) => claim.meter);
     const reply = await this.#withInitials(meters, (initials) =>
-      this.state.run((redis) =>
-        redis.imxReserve(
-          claims.length,
-          ...meters.map((meter) => this.#key(meter)),
-          now,
-          ...claims.flatMap((claim, index) => [...meterArgs(claim.meter), claim.amount, initials[index] as number | '']),
-        ) as Promise<ScriptReply>,
+      this.state.run(
+        (redis) =>
+          redis.imxReserve(
+            claims.length,
+            ...meters.map((meter) => this.#key(meter)),
+            now,
+            ...claims.flatMap((claim, index) => [
+              ...meterArgs(claim.meter),
+              claim.amount,
+              initials[index] as number | '',
+            ]),
+          ) as Promise<ScriptReply>,
       ),
     );
     if (!reply) return undefined;
@@ -61,18 +66,19 @@ export class RedisAdmissionStore implements AdmissionStore {
     if (claims.length === 0) return;
     const meters = claims.map((claim) => claim.meter);
     await this.#withInitials(meters, (initials) =>
-      this.state.run((redis) =>
-        redis.imxSettle(
-          claims.length,
-          ...meters.map((meter) => this.#key(meter)),
-          now,
-          ...claims.flatMap((claim, index) => [
-            ...meterArgs(claim.meter),
-            claim.amount,
-            actual[index] ?? 0,
-            initials[index] as number | '',
-          ]),
-        ) as Promise<ScriptReply>,
+      this.state.run(
+        (redis) =>
+          redis.imxSettle(
+            claims.length,
+            ...meters.map((meter) => this.#key(meter)),
+            now,
+            ...claims.flatMap((claim, index) => [
+              ...meterArgs(claim.meter),
+              claim.amount,
+              actual[index] ?? 0,
+              initials[index] as number | '',
+            ]),
+          ) as Promise<ScriptReply>,
       ),
     );
   }
@@ -81,7 +87,13 @@ export class RedisAdmissionStore implements AdmissionStore {
     const reply = await this.#withInitials([meter], (initials) =>
       this.state.run(
         (redis) =>
-          redis.imxUsed(1, this.#key(meter), now, ...meterArgs(meter), initials[0] as number | '') as Promise<ScriptReply>,
+          redis.imxUsed(
+            1,
+            this.#key(meter),
+            now,
+            ...meterArgs(meter),
+            initials[0] as number | '',
+          ) as Promise<ScriptReply>,
       ),
     );
     return Number(reply?.[1]);

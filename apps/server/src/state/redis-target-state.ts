@@ -6,10 +6,7 @@ const changeSchema = z.object({
   origin: z.string(),
   target: z.string(),
   breaker: z
-    .union([
-      z.object({ state: z.literal('open'), reopensAt: z.number() }),
-      z.object({ state: z.literal('closed') }),
-    ])
+    .union([z.object({ state: z.literal('open'), reopensAt: z.number() }), z.object({ state: z.literal('closed') })])
     .optional(),
   coolingUntil: z.number().optional(),
 });

@@ -64,9 +64,14 @@ export async function connectSharedState(
       // Revocations published while this replica could not hear them: a shared store has them.
       availability.onRecovered(() => keys.reload());
       return (id) => {
-        state.run((redis) => redis.publish(keysChannel, `revoked ${id}`)).catch((error: unknown) =>
-          logger.error({ err: error, keyId: id }, 'key revoked here but not announced to other replicas (Redis unreachable)'),
-        );
+        state
+          .run((redis) => redis.publish(keysChannel, `revoked ${id}`))
+          .catch((error: unknown) =>
+            logger.error(
+              { err: error, keyId: id },
+              'key revoked here but not announced to other replicas (Redis unreachable)',
+            ),
+          );
       };
     },
     close: () => state.close(),

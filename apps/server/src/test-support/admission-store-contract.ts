@@ -40,7 +40,15 @@ export function admissionStoreContract(newStore: () => AdmissionStore, unique: (
     const store = newStore();
     let asked = 0;
     const id = unique('budget:k');
-    const day1: Meter = { id, limit: 1, period: 1, initial: () => (asked++, 0.9) };
+    const day1: Meter = {
+      id,
+      limit: 1,
+      period: 1,
+      initial: () => {
+        asked++;
+        return 0.9;
+      },
+    };
     expect(await store.reserve([{ meter: day1, amount: 0.2 }], 0)).toBeDefined();
     expect(await store.reserve([{ meter: day1, amount: 0.05 }], 0)).toBeUndefined();
     expect(await store.used(day1, 0)).toBeCloseTo(0.95, 10);

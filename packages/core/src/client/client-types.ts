@@ -7,7 +7,6 @@ import type { ResolvedModel, RunResult } from '../result/result-envelope';
 import type { PriceTable } from '../routing/price-table';
 import type { RateLimitStorage } from '../routing/rate-limiter';
 import type { CacheStorage } from '../routing/response-cache';
-import type { TargetStateSync } from '../routing/target-state-sync';
 import type {
   BreakerConfig,
   CacheConfig,
@@ -17,6 +16,7 @@ import type {
   RouteConfig,
 } from '../routing/routing-config';
 import type { InfermuxEventListener } from '../routing/routing-events';
+import type { TargetStateSync } from '../routing/target-state-sync';
 import type { TaskId, TaskInput } from '../tasks/task-registry';
 import type { Transport } from '../transport/http-transport';
 import type { Timeouts } from '../transport/timeouts';

@@ -21,8 +21,8 @@ import type { Route, RouteTarget } from './route';
 import type { AttemptEndEvent, EventHub } from './routing-events';
 import { createStrategy } from './strategies/create-strategy';
 import type { RoutingStrategy } from './strategies/strategy';
-import { TargetStatsRegistry } from './target-stats';
 import type { TargetStateChange, TargetStateSync } from './target-state-sync';
+import { TargetStatsRegistry } from './target-stats';
 
 export interface RouterOptions {
   events: EventHub;
