@@ -43,6 +43,7 @@ export class GatewayMetrics {
   private readonly routingEvents: DeferredCounter<'type' | 'provider'>;
   private readonly stateTransitions: DeferredCounter<'available'>;
   private readonly stateFallbacks: DeferredCounter<'concern' | 'outcome'>;
+  private readonly stateRoundTrips: DeferredCounter<never>;
   /** Shared state (Redis) reachable: 1, unreachable: 0; absent without `state.redis`. */
   private stateAvailable: Gauge | undefined;
   /** Histogram series by endpoint (the only histogram label). */
@@ -129,6 +130,11 @@ export class GatewayMetrics {
       labelNames: ['concern', 'outcome'],
       registers,
     });
+    this.stateRoundTrips = new DeferredCounter({
+      name: 'infermux_state_round_trips_total',
+      help: 'Commands (or pipelines) sent to the shared state (Redis): each one a network round trip.',
+      registers,
+    });
     const inFlight = options.inFlight;
     new Gauge({
       name: 'infermux_in_flight_requests',
@@ -205,6 +211,10 @@ export class GatewayMetrics {
 
   stateFallback(concern: string, outcome: 'local' | 'rejected' | 'skipped'): void {
     this.stateFallbacks.add(`${concern}\u0000${outcome}`, () => ({ concern, outcome }));
+  }
+
+  stateRoundTrip(): void {
+    this.stateRoundTrips.add('', () => ({}));
   }
 
   attempt(provider: string, outcome: string, count = 1): void {

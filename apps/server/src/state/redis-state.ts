@@ -48,7 +48,7 @@ export class RedisState {
     url: string,
     readonly prefix: string,
     logger: Logger,
-    metrics: StateAvailabilityMetrics,
+    private readonly metrics: StateAvailabilityMetrics,
   ) {
     const parsed = new URL(url);
     registerSecret(parsed.password ? decodeURIComponent(parsed.password) : undefined);
@@ -109,6 +109,7 @@ export class RedisState {
 
   /** Runs a command: success marks Redis available, a failure unavailable (and is rethrown). */
   async run<T>(command: (redis: StateRedis) => Promise<T>): Promise<T> {
+    this.metrics.stateRoundTrip();
     try {
       const result = await command(this.commands);
       this.availability.succeeded();

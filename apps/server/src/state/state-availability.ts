@@ -7,6 +7,8 @@ export type UnavailablePolicy = 'local' | 'reject';
 export interface StateAvailabilityMetrics {
   stateTransition(available: boolean): void;
   stateFallback(concern: string, outcome: 'local' | 'rejected' | 'skipped'): void;
+  /** One command (or pipeline) sent to Redis: what a request costs in round trips. */
+  stateRoundTrip(): void;
 }
 
 /**

@@ -11,6 +11,7 @@ export function recordingStateMetrics(): StateAvailabilityMetrics & { transition
     fallbacks,
     stateTransition: (available) => transitions.push(available),
     stateFallback: (concern, outcome) => fallbacks.push(`${concern}:${outcome}`),
+    stateRoundTrip: () => undefined,
   };
 }
 
