@@ -250,9 +250,13 @@ async function startRedis() {
   const { port } = probe.address();
   await new Promise((resolve) => probe.close(resolve));
   const { spawn } = await import('node:child_process');
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const started = await new Promise((resolve) => {
     let output = '';
     const timer = setTimeout(() => resolve(false), 10_000);
@@ -290,7 +294,10 @@ async function benchSharedState() {
     const config = JSON.parse(readFileSync(gatewayConfig, 'utf8'));
     config.server.keys = [limitedKey];
     // A ledger of its own: two gateways writing one SQLite file would measure their lock contention.
-    config.server.ledger = { ...config.server.ledger, path: join(work, `ledger-state-${state ? 'redis' : 'embedded'}.sqlite`) };
+    config.server.ledger = {
+      ...config.server.ledger,
+      path: join(work, `ledger-state-${state ? 'redis' : 'embedded'}.sqlite`),
+    };
     if (state) config.server.state = { redis: redis.url, keyPrefix: 'infermux-bench' };
     writeFileSync(file, JSON.stringify(config));
     return file;
@@ -339,7 +346,9 @@ async function benchSharedState() {
     embedded: side('embedded'),
     redis: side('redis'),
     // Per-round ratios, as for the other scenarios (drift cancels out).
-    redisVsEmbeddedThroughput: median(windows.redis.map((w, index) => w.throughput / windows.embedded[index].throughput)),
+    redisVsEmbeddedThroughput: median(
+      windows.redis.map((w, index) => w.throughput / windows.embedded[index].throughput),
+    ),
     redisVsEmbeddedCpu: median(
       windows.redis.map((w, index) => w.cpuMicrosPerRequest / windows.embedded[index].cpuMicrosPerRequest),
     ),

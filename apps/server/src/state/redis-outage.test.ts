@@ -41,8 +41,9 @@ describe.skipIf(!canRun)('Redis lost mid-run and back (state.onUnavailable: limi
       { prices: { version: 'test-1', models: { 'openai:gpt-4o-mini': { perRequest: 0.01 } } } },
     );
   }, 30_000);
+  let closed = false;
   afterAll(async () => {
-    await fixture?.close();
+    if (!closed) await fixture?.close();
     await redis?.stop();
   });
 
@@ -77,4 +78,10 @@ describe.skipIf(!canRun)('Redis lost mid-run and back (state.onUnavailable: limi
     expect(await metric(/^infermux_state_available (\d+)$/m)).toBe(1);
     expect(await metric(/^infermux_state_transitions_total\{available="false"\} (\d+)$/m)).toBe(1);
   }, 60_000);
+
+  it('shutting the gateway down is not logged as an outage', async () => {
+    closed = true;
+    await fixture.close();
+    expect(logged('shared state (Redis) unreachable')).toBe(1);
+  });
 });

@@ -43,6 +43,8 @@ export class RedisState {
   /** Tells this process's own messages apart on a channel every replica shares. */
   readonly origin = randomUUID();
   readonly #listeners = new Map<string, Array<(message: string) => void>>();
+  /** Set by `close()`: the connection closing then is no outage. */
+  #closing = false;
 
   constructor(
     url: string,
@@ -76,7 +78,9 @@ export class RedisState {
     // ioredis logs connection errors itself unless someone listens; the availability tracker reports them once.
     this.commands.on('error', (error) => this.availability.failed(error));
     this.subscriber.on('error', (error) => this.availability.failed(error));
-    this.commands.on('close', () => this.availability.failed(new Error('connection to Redis closed')));
+    this.commands.on('close', () => {
+      if (!this.#closing) this.availability.failed(new Error('connection to Redis closed'));
+    });
     this.commands.on('ready', () => this.availability.succeeded());
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.#listeners.get(channel) ?? []) listener(message);
@@ -122,6 +126,7 @@ export class RedisState {
   }
 
   close(): void {
+    this.#closing = true;
     this.commands.disconnect();
     this.subscriber.disconnect();
   }

@@ -39,6 +39,18 @@ export class RedisTargetStateSync implements TargetStateSync {
     void this.state.run(() => pipeline.exec()).catch(() => this.state.availability.fallback('breakers', 'skipped'));
   }
 
+  /** Keys matching `pattern`, by SCAN (KEYS would block a shared Redis while it walks every key). */
+  async #scan(pattern: string): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.state.run((redis) => redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  }
+
   subscribe(listener: (change: TargetStateChange) => void): void {
     const apply = (message: string) => {
       let parsed: z.infer<typeof changeSchema>;
@@ -53,10 +65,10 @@ export class RedisTargetStateSync implements TargetStateSync {
     };
     const readStored = async () => {
       try {
-        const keys = await this.state.run(async (redis) => [
-          ...(await redis.keys(this.state.key('breaker', '*'))),
-          ...(await redis.keys(this.state.key('cool', '*'))),
-        ]);
+        const keys = [
+          ...(await this.#scan(this.state.key('breaker', '*'))),
+          ...(await this.#scan(this.state.key('cool', '*'))),
+        ];
         if (keys.length === 0) return;
         const values = await this.state.run((redis) => redis.mget(...keys));
         for (const value of values) if (value) apply(value);
