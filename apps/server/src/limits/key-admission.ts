@@ -28,8 +28,8 @@ function budgetText(budget: KeyBudget): string {
 }
 
 /**
- * Per-key requests and tokens per minute and budgets as reservations: each request reserves its estimate before calling
- * upstream (refused with 429/402 if it does not fit) and settles to the actual at the end, so concurrent
+ * Per-key requests and tokens per minute and budgets as reservations: each request reserves its estimate before
+ * calling upstream (refused with 429/402 if it does not fit) and settles to the actual at the end, so concurrent
  * requests cannot all pass a check that only looked at what finished requests spent.
  */
 export class KeyAdmission {
@@ -132,21 +132,15 @@ export class KeyAdmission {
       });
     }
     const waitMs = refused.waitMs ?? PER_MINUTE_MS;
-    if (meter.id.startsWith('rpm:')) {
-      return new InfermuxError({
-        code: 'policy_rate_limited',
-        // The same rounding as the Retry-After header, so the two always agree.
-        message: `Gateway key "${key.name}" is over its limit of ${meter.limit} requests per minute; retry in ${Math.ceil(waitMs / 1000)} s.`,
-        retryAfterMs: waitMs,
-        details: { key: key.name, limit: meter.limit, unit: 'requests per minute' },
-      });
-    }
+    const tokens = !meter.id.startsWith('rpm:');
     return new InfermuxError({
       code: 'policy_rate_limited',
       // The same rounding as the Retry-After header, so the two always agree.
-      message: `Gateway key "${key.name}" is over its limit of ${meter.limit} tokens per minute (this request reserves ${Math.ceil(amount)}); retry in ${Math.ceil(waitMs / 1000)} s.`,
+      message: `Gateway key "${key.name}" is over its limit of ${meter.limit} ${tokens ? `tokens per minute (this request reserves ${Math.ceil(amount)})` : 'requests per minute'}; retry in ${Math.ceil(waitMs / 1000)} s.`,
       retryAfterMs: waitMs,
-      details: { key: key.name, limit: meter.limit, unit: 'tokens per minute', estimate: amount },
+      details: tokens
+        ? { key: key.name, limit: meter.limit, unit: 'tokens per minute', estimate: amount }
+        : { key: key.name, limit: meter.limit, unit: 'requests per minute' },
     });
   }
 }
