@@ -57,13 +57,18 @@ export async function connectSharedState(
       targetStateSync: new RedisTargetStateSync(state),
     },
     shareRevocations(keys) {
+      // Revocations this replica published (it hears its own messages too): not news to it.
+      const published = new Set<string>();
       void state.listen(keysChannel, (message) => {
-        const match = REVOKED.exec(message);
-        if (match) keys.forget(match[1] as string);
+        const id = REVOKED.exec(message)?.[1];
+        if (!id || published.delete(id)) return;
+        keys.forget(id);
+        logger.info({ keyId: id }, 'gateway key revoked on another replica');
       });
       // Revocations published while this replica could not hear them: a shared store has them.
       availability.onRecovered(() => keys.reload());
       return (id) => {
+        published.add(id);
         state
           .run((redis) => redis.publish(keysChannel, `revoked ${id}`))
           .catch((error: unknown) =>
