@@ -40,12 +40,22 @@ describe.skipIf(!redisUp)('three gateway replicas sharing one Redis', () => {
     writeFileSync(
       configPath,
       JSON.stringify({
-        providers: { flaky: provider(primary.baseURL), openai: provider(secondary.baseURL) },
+        providers: {
+          flaky: provider(primary.baseURL),
+          openai: provider(secondary.baseURL),
+          metered: provider(secondary.baseURL),
+        },
+        // Core's per-provider limit: a burst of 3, then one a second, never waited for (refused at once).
+        limits: { providers: { metered: { requestsPerSecond: 1, burst: 3, maxWaitMs: 0 } } },
         routes: { chat: { targets: [{ model: 'flaky:gpt-4o-mini' }, { model: 'openai:gpt-4o-mini' }] } },
         breaker: { consecutiveFailures: 3, cooldownMs: 120_000 },
         prices: {
           version: 'test-1',
-          models: { 'openai:gpt-4o-mini': { perRequest: 0.01 }, 'flaky:gpt-4o-mini': { perRequest: 0.01 } },
+          models: {
+            'openai:gpt-4o-mini': { perRequest: 0.01 },
+            'flaky:gpt-4o-mini': { perRequest: 0.01 },
+            'metered:gpt-4o-mini': { perRequest: 0.01 },
+          },
         },
         server: {
           ledger: { path: join(directory, 'gateway.sqlite'), flushIntervalMs: 0 },
@@ -123,6 +133,29 @@ describe.skipIf(!redisUp)('three gateway replicas sharing one Redis', () => {
     expect(successes).toBeGreaterThanOrEqual(5);
     expect(upstreamCalls).toBe(successes);
     expect(replies.filter((reply) => reply.status === 402)).toHaveLength(200 - successes);
+  }, 60_000);
+
+  it("a provider's own limit (limits.providers) is shared too: its burst of 3 once, not once per replica", async () => {
+    const before = secondary.server.requests.length;
+    const startedAt = performance.now();
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        call(`${urls()[index % 3]}/v1/chat/completions`, {
+          headers: bearer(OPEN_KEY),
+          body: chatBody('metered:gpt-4o-mini'),
+        }),
+      ),
+    );
+    const elapsedMs = performance.now() - startedAt;
+    const successes = replies.filter((reply) => reply.status === 200).length;
+    console.log(
+      `replicas: provider limit burst 3 + 1/s, 30 concurrent requests over 3 replicas in ${elapsedMs.toFixed(0)} ms → ${successes} upstream calls`,
+    );
+    expect(secondary.server.requests.length - before).toBe(successes);
+    expect(successes).toBeGreaterThanOrEqual(3);
+    // Unshared, each replica would grant its own burst: 9.
+    expect(successes).toBeLessThanOrEqual(3 + Math.floor(elapsedMs / 1000));
+    expect(replies.filter((reply) => reply.status === 429)).toHaveLength(30 - successes);
   }, 60_000);
 
   it('a breaker opened by traffic on one replica routes the others away within 1 s', async () => {
