@@ -40,7 +40,8 @@ export async function authenticate(context: RequestContext, services: GatewaySer
       details: { field: 'path' },
     });
   }
-  await services.admission.checkBudget(key);
+  // Only a budget can be spent already: without one there is nothing to check, and no await.
+  if (services.admission.budgetOf(key)) await services.admission.checkBudget(key);
   services.limiter.admit(key);
 }
 

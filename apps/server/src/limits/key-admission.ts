@@ -42,6 +42,11 @@ export class KeyAdmission {
     return key.budget ?? this.defaults.budget;
   }
 
+  /** Whether the key has a token rate or a budget: without either there is nothing to reserve or settle. */
+  meters(key: GatewayKey): boolean {
+    return (key.tpm ?? this.defaults.tpm) !== undefined || this.budgetOf(key) !== undefined;
+  }
+
   private budgetMeter(key: GatewayKey, now: number): Meter | undefined {
     const budget = this.budgetOf(key);
     if (!budget) return undefined;
