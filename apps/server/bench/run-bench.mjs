@@ -78,7 +78,12 @@ const only = process.env.BENCH_SCENARIOS?.split(',');
 const scenarios = only ? allScenarios.filter((scenario) => only.includes(scenario.id)) : allScenarios;
 /** `gatewayBeforeResponse`: the same gateway with `ledger.commit: before-response` (issue #17). */
 const TARGETS = ['direct', 'bareProxy', 'gateway', 'gatewayBeforeResponse'];
-const targetLabel = { direct: 'direct', bareProxy: 'bareProxy', gateway: 'gateway', gatewayBeforeResponse: 'gw commit' };
+const targetLabel = {
+  direct: 'direct',
+  bareProxy: 'bareProxy',
+  gateway: 'gateway',
+  gatewayBeforeResponse: 'gw commit',
+};
 // Gateway coalescing off vs on (issue #23), selectable as `coalesce-c64`: the two gateways side by side.
 const coalesceScenario = {
   id: 'coalesce-c64',
