@@ -14,9 +14,11 @@ import {
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
+import { GatewayModelList } from './engine/model-list';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { CorsPolicy } from './http/cors';
 import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
@@ -27,13 +29,13 @@ import { openDatabase } from './ledger/open-database';
 import { UsageLedger } from './ledger/usage-ledger';
 import { InMemoryAdmissionStore } from './limits/in-memory-admission-store';
 import { KeyAdmission } from './limits/key-admission';
-import { KeyLimiter } from './limits/key-limiter';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { defaultProviderFactories } from './provider-factories';
 import { apiReferenceEndpoints } from './routes/api-reference';
 import { apiEndpoints } from './routes/endpoints';
 import { buildOpenApi, openApiEndpoint } from './routes/openapi';
 import { serverSettings } from './server-settings';
+import type { SharedState } from './state/shared-state';
 
 export interface StartGatewayOptions {
   /** A config object (validated here) or nothing to read `configPath` / the nearest config file. */
@@ -72,30 +74,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const adminToken = env[settings.adminTokenEnv] || undefined;
   registerSecret(adminToken);
 
-  const database = openDatabase(ledgerLocation.path);
-  // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
-  if (ledgerLocation.source === 'working-directory')
-    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
-  const keyStore = new KeyStore(database);
-  let engine: GatewayEngine;
-  let keys: KeyRegistry;
-  let auth: AuthPolicy;
-  const host = options.host ?? settings.host;
-  try {
-    engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
-    keys = new KeyRegistry(keyStore, database, settings, env);
-    auth = AuthPolicy.forBind(settings, host, keys.size);
-  } catch (error) {
-    database.close();
-    throw error;
-  }
-  const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
-  ledger.onError = (error, dropped) =>
-    logger.error(
-      { err: error, pending: ledger.pending, dropped },
-      'usage ledger write failed; rows kept for the next attempt',
-    );
   const inFlight = new InFlightList<RequestContext>();
+  let engine: GatewayEngine | undefined;
   const metrics = new GatewayMetrics({
     inFlight: () => inFlight.size,
     // Route targets as configured and as core reports them (without the provider prefix).
@@ -108,10 +88,50 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       ),
     ),
     breakerStates: () =>
-      engine.client
-        .health()
-        .targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
+      (engine?.client.health().targets ?? []).map((target) => ({
+        provider: target.provider,
+        model: target.model,
+        state: target.breaker,
+      })),
   });
+  // Shared with other replicas when Redis is configured; ioredis is loaded only then.
+  const redisUrl = settings.state.redis ?? (env.REDIS_URL || undefined);
+  let shared: SharedState | undefined;
+  if (redisUrl) {
+    const { connectSharedState } = await import('./state/shared-state');
+    const cache = config.cache;
+    shared = await connectSharedState(
+      redisUrl,
+      settings.state,
+      (typeof cache === 'object' ? cache.maxEntries : undefined) ?? 1_000,
+      logger,
+      metrics,
+    );
+  }
+
+  const database = openDatabase(ledgerLocation.path);
+  // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
+  if (ledgerLocation.source === 'working-directory')
+    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
+  const keyStore = new KeyStore(database);
+  let keys: KeyRegistry;
+  let auth: AuthPolicy;
+  const host = options.host ?? settings.host;
+  try {
+    engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env, shared?.clientOverrides);
+    keys = new KeyRegistry(keyStore, database, settings, env);
+    auth = AuthPolicy.forBind(settings, host, keys.size);
+  } catch (error) {
+    database.close();
+    shared?.close();
+    throw error;
+  }
+  const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
+  ledger.onError = (error, dropped) =>
+    logger.error(
+      { err: error, pending: ledger.pending, dropped },
+      'usage ledger write failed; rows kept for the next attempt',
+    );
   // Core's routing events feed the per-attempt and per-decision metrics.
   engine.client.on((event) => {
     if (event.type === 'attempt-end') metrics.attempt(event.provider, event.errorCode ?? 'ok');
@@ -125,19 +145,27 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     else if (event.type === 'failover') metrics.routingEvent(event.type, event.from.provider);
     else if (event.type === 'rate-limit-wait') metrics.routingEvent(event.type, event.provider);
   });
+  const startedAt = Date.now();
   const services: GatewayServices = {
     engine,
+    models: new GatewayModelList({
+      routes: config.routes ?? {},
+      providers: engine.client.providers.list(),
+      startedAt,
+      logger,
+    }),
     settings,
     keys,
     auth,
+    cors: settings.cors ? new CorsPolicy(settings.cors) : undefined,
     keyStore,
-    limiter: new KeyLimiter(settings.limits),
-    admission: new KeyAdmission(new InMemoryAdmissionStore(), settings.limits, ledger),
+    admission: new KeyAdmission(shared?.admissionStore ?? new InMemoryAdmissionStore(), settings.limits, ledger),
+    publishRevocation: shared ? shared.shareRevocations(keys) : () => undefined,
     ledger,
     metrics,
     logger,
     adminToken,
-    startedAt: Date.now(),
+    startedAt,
     draining: false,
     storageReachable: () => {
       try {
@@ -179,6 +207,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
       database.close();
+      shared?.close();
       reject(
         new InfermuxError({
           code: 'caller_invalid_input',
@@ -232,6 +261,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       await closed;
       ledger.flush();
       database.close();
+      shared?.close();
       logger.info('gateway stopped; ledger flushed');
       logger.flush?.();
     })());

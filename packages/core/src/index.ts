@@ -45,7 +45,9 @@ export {
 } from './config/ledger-location';
 export { configFileNames, findConfigFile, type LoadedConfig, loadConfig, parseConfig } from './config/load-config';
 export {
+  type CorsConfig,
   configuredKeySchema,
+  corsConfigSchema,
   type KeyBudget,
   type KeyLimits,
   keyBudgetSchema,
@@ -81,6 +83,7 @@ export type {
   Provider,
   ProviderBatchResult,
   ProviderCallOptions,
+  ProviderModel,
   ProviderRunResult,
   ProviderStreamResult,
   ProviderV1,
@@ -89,7 +92,7 @@ export type {
   TaskCapabilities,
   ToolCallDelta,
 } from './provider/provider';
-export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
+export { defineProviderFactory, type ProviderFactory, providerSettingsFromEnv } from './provider/provider-factory';
 export {
   type CataloguePrice,
   type DefaultPriceEntry,
@@ -165,6 +168,7 @@ export type {
   RequestKind,
   RetryScheduledEvent,
 } from './routing/routing-events';
+export type { TargetStateChange, TargetStateSync } from './routing/target-state-sync';
 // Tasks
 export { defineTask, type TaskDefinition, type TaskFlags } from './tasks/define-task';
 export {

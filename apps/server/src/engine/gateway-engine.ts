@@ -1,5 +1,6 @@
 import {
   type Client,
+  type ClientOptions,
   createClientFromConfig,
   type InfermuxConfig,
   isTaskId,
@@ -7,6 +8,7 @@ import {
   type ProviderConfig,
   type ProviderFactory,
   parseModelRef,
+  providerSettingsFromEnv,
   type TaskId,
 } from '@infermux/core';
 import { createRequestCoalescer, type RequestCoalescer } from './request-coalescer';
@@ -51,25 +53,20 @@ function providersSection(
   } else {
     providers = {};
     for (const factory of factories) {
-      const fromEnv = envSettings(factory, env);
+      const fromEnv = providerSettingsFromEnv(factory, env);
       if (factory.settingsSchema.safeParse(fromEnv).success) providers[factory.type] = {};
       else skipped.push(factory.type);
     }
   }
   for (const [name, entry] of Object.entries(providers)) {
     const factory = byType.get(entry.type ?? name);
-    if (factory) providers[name] = { ...envSettings(factory, env), ...entry };
+    if (!factory) continue;
+    const fromEnv = providerSettingsFromEnv(factory, env);
+    // A key the entry names (`apiKeyEnv`) wins over the factory's default variable.
+    if (entry.apiKeyEnv) delete fromEnv.apiKey;
+    providers[name] = { ...fromEnv, ...entry };
   }
   return { providers, skipped };
-}
-
-function envSettings(factory: ProviderFactory, env: Record<string, string | undefined>): Partial<ProviderConfig> {
-  const settings: Partial<ProviderConfig> = {};
-  const baseURL = factory.env?.baseURL?.map((name) => env[name]).find(Boolean);
-  const apiKey = factory.env?.apiKey?.map((name) => env[name]).find(Boolean);
-  if (baseURL) settings.baseURL = baseURL;
-  if (apiKey) settings.apiKey = apiKey;
-  return settings;
 }
 
 interface DescribesModels {
@@ -84,12 +81,14 @@ export function createGatewayEngine(
   config: InfermuxConfig,
   factories: readonly ProviderFactory[],
   env: Record<string, string | undefined>,
+  /** Where the client keeps limits, cached responses and target state (Redis, shared by replicas). */
+  storage: Pick<ClientOptions, 'rateLimitStorage' | 'cacheStorage' | 'targetStateSync'> = {},
 ): GatewayEngine {
   const { providers, skipped } = providersSection(config, factories, env);
   const client = createClientFromConfig({ ...config, providers }, factories, {
     env,
     // Callers of a gateway must never make it read its own files.
-    overrides: { allowFilePaths: false },
+    overrides: { ...storage, allowFilePaths: false },
   });
   const routes = config.routes ?? {};
   const coalesce = config.server?.coalesce;

@@ -40,9 +40,7 @@ export async function authenticate(context: RequestContext, services: GatewaySer
       details: { field: 'path' },
     });
   }
-  // Only a budget can be spent already: without one there is nothing to check, and no await.
-  if (services.admission.budgetOf(key)) await services.admission.checkBudget(key);
-  services.limiter.admit(key);
+  await services.admission.admit(key);
 }
 
 /** Checks the model against the key's allowed models (see `allowedModelAdmits` for the forms an entry takes). */
