@@ -11,7 +11,7 @@
 // `--profile` adds one CPU-profiled window of each at 64 connections and for streams, and prints
 // what each part of the request path costs per request, gateway against proxy.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -434,13 +434,15 @@ try {
 // The ledgers really were on: one row per gateway request, in each mode's own file.
 const Database = (await import('better-sqlite3')).default;
 const rowsIn = (commit) => {
+  // A mode whose gateways did not run (BENCH_SCENARIOS) has no file.
+  if (!existsSync(join(work, `ledger-${commit}.sqlite`))) return 0;
   const ledger = new Database(join(work, `ledger-${commit}.sqlite`), { readonly: true });
   const rows = ledger.prepare('SELECT COUNT(*) AS n FROM usage_ledger').get().n;
   ledger.close();
   return rows;
 };
 const ledgerRows = rowsIn('batched');
-const beforeResponseLedgerRows = scenarios.length > 0 ? rowsIn('before-response') : 0;
+const beforeResponseLedgerRows = rowsIn('before-response');
 
 const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 const pad = (text, width) => String(text).padEnd(width);
