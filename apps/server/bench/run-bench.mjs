@@ -6,10 +6,12 @@
 // The machines this runs on are shared: their speed drifts by 2x within minutes. So the proxy and
 // the gateway run side by side, and the load alternates between them in short rounds (the order
 // rotating); a ratio is the median of the per-round ratios, which drift cancels out of.
+// The gateway runs twice, once per ledger mode (`ledger.commit: batched`, the default, and
+// `before-response`), each its own process and ledger, so one run prints what durability costs.
 // `--profile` adds one CPU-profiled window of each at 64 connections and for streams, and prints
 // what each part of the request path costs per request, gateway against proxy.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,7 +76,14 @@ const allScenarios = [
 // BENCH_SCENARIOS=chat-c64,stream-c16 runs only those (the targets then report only what ran).
 const only = process.env.BENCH_SCENARIOS?.split(',');
 const scenarios = only ? allScenarios.filter((scenario) => only.includes(scenario.id)) : allScenarios;
-const TARGETS = ['direct', 'bareProxy', 'gateway'];
+/** `gatewayBeforeResponse`: the same gateway with `ledger.commit: before-response` (issue #17). */
+const TARGETS = ['direct', 'bareProxy', 'gateway', 'gatewayBeforeResponse'];
+const targetLabel = {
+  direct: 'direct',
+  bareProxy: 'bareProxy',
+  gateway: 'gateway',
+  gatewayBeforeResponse: 'gw commit',
+};
 // Gateway coalescing off vs on (issue #23), selectable as `coalesce-c64`: the two gateways side by side.
 const coalesceScenario = {
   id: 'coalesce-c64',
@@ -154,23 +163,28 @@ async function measure(target, scenario) {
 
 const upstream = await start('upstream', join(here, 'fake-upstream.mjs'), [], { ENDPOINT_MS: String(ENDPOINT_MS) }, 0);
 upstream.model = 'gpt-4o-mini';
-const gatewayConfig = join(work, 'gateway.json');
-writeFileSync(
-  gatewayConfig,
-  JSON.stringify({
-    providers: {
-      bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' },
-    },
-    routes: { 'bench-chat': { targets: [{ model: 'bench:gpt-4o-mini' }] } },
-    prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
-    server: {
-      keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
-      // BENCH_LEDGER_COMMIT=before-response measures the group-commit mode (default: batched).
-      ledger: { path: join(work, 'ledger.sqlite'), commit: process.env.BENCH_LEDGER_COMMIT ?? 'batched' },
-      logging: { level: 'info' },
-    },
-  }),
-);
+/** The gateway's config with one ledger mode, each mode with its own ledger file. */
+function gatewayConfigFor(commit) {
+  const file = join(work, `gateway-${commit}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      providers: {
+        bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' },
+      },
+      routes: { 'bench-chat': { targets: [{ model: 'bench:gpt-4o-mini' }] } },
+      prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
+      server: {
+        keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
+        ledger: { path: join(work, `ledger-${commit}.sqlite`), commit },
+        logging: { level: 'info' },
+      },
+    }),
+  );
+  return file;
+}
+const gatewayConfig = gatewayConfigFor('batched');
+const beforeResponseConfig = gatewayConfigFor('before-response');
 // BENCH_GATEWAY_FLAGS: extra node flags for the gateway only (e.g. --max-semi-space-size=4 to trade CPU for RSS).
 const gatewayFlags = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
 const startProxy = (flags = []) =>
@@ -196,7 +210,7 @@ function coalesceConfig(coalesce) {
       prices: { version: 'bench', models: { 'ep:*': { perRequest: 0.0001 } } },
       server: {
         keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
-        ledger: { path: join(work, 'ledger.sqlite') },
+        ledger: { path: join(work, 'ledger-batched.sqlite') },
         logging: { level: 'info' },
         ...(coalesce ? { coalesce: { windowMs: 2, maxBatchSize: 64 } } : {}),
       },
@@ -373,10 +387,15 @@ async function profileTarget(startTarget, scenario, directory) {
 const results = {};
 try {
   for (const scenario of scenarios) {
-    const targets = { direct: upstream, bareProxy: await startProxy(), gateway: await startGateway() };
-    for (const key of ['bareProxy', 'gateway'])
+    const targets = {
+      direct: upstream,
+      bareProxy: await startProxy(),
+      gateway: await startGateway(),
+      gatewayBeforeResponse: await startGateway([], beforeResponseConfig),
+    };
+    for (const key of ['bareProxy', 'gateway', 'gatewayBeforeResponse'])
       await runLoad({ ...loadFor(targets[key], scenario), durationMs: warmupMs, warmupMs: 0 });
-    const windows = { direct: [], bareProxy: [], gateway: [] };
+    const windows = Object.fromEntries(TARGETS.map((key) => [key, []]));
     for (let round = 0; round < rounds; round++) {
       // Rotate who goes first so no target always follows the same neighbour.
       const order = TARGETS.map((_, index) => TARGETS[(index + round) % TARGETS.length]);
@@ -397,6 +416,7 @@ try {
     }
     await stop(targets.bareProxy);
     await stop(targets.gateway);
+    await stop(targets.gatewayBeforeResponse);
     if (profile && scenario.id !== 'chat-c1') {
       entry.profileMicrosPerRequest = {
         gateway: await profileTarget(startGateway, scenario, join(work, `profile-gateway-${scenario.id}`)),
@@ -411,16 +431,23 @@ try {
   await stop(upstream).catch(() => undefined);
 }
 
-// The ledger really was on: one row per gateway request.
+// The ledgers really were on: one row per gateway request, in each mode's own file.
 const Database = (await import('better-sqlite3')).default;
-const ledger = new Database(join(work, 'ledger.sqlite'), { readonly: true });
-const ledgerRows = ledger.prepare('SELECT COUNT(*) AS n FROM usage_ledger').get().n;
-ledger.close();
+const rowsIn = (commit) => {
+  // A mode whose gateways did not run (BENCH_SCENARIOS) has no file.
+  if (!existsSync(join(work, `ledger-${commit}.sqlite`))) return 0;
+  const ledger = new Database(join(work, `ledger-${commit}.sqlite`), { readonly: true });
+  const rows = ledger.prepare('SELECT COUNT(*) AS n FROM usage_ledger').get().n;
+  ledger.close();
+  return rows;
+};
+const ledgerRows = rowsIn('batched');
+const beforeResponseLedgerRows = rowsIn('before-response');
 
 const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 const pad = (text, width) => String(text).padEnd(width);
-const perRound = (entry, read) =>
-  entry.rounds.gateway.map((gateway, index) => read(gateway, entry.rounds.bareProxy[index]));
+const perRound = (entry, read, gatewayKey = 'gateway') =>
+  entry.rounds[gatewayKey].map((gateway, index) => read(gateway, entry.rounds.bareProxy[index]));
 const summary = {};
 const lines = [`${rounds} rounds of ${durationMs / 1000} s per target and scenario; medians over rounds`, ''];
 lines.push(
@@ -432,7 +459,7 @@ for (const scenario of scenarios) {
     const row = entry[key];
     row.addedP50Ms = key === 'direct' ? 0 : row.p50Ms - entry.direct.p50Ms;
     lines.push(
-      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(key, 12)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(row.addedP50Ms, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.steadyRssMb, 0)} (${round(row.peakRssMb, 0)})`,
+      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(targetLabel[key], 12)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(row.addedP50Ms, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.steadyRssMb, 0)} (${round(row.peakRssMb, 0)})`,
     );
   }
   summary[scenario.id] = {
@@ -451,6 +478,28 @@ for (const scenario of scenarios) {
     gatewayPeakRssMb: round(entry.gateway.peakRssMb, 0),
     bareSteadyRssMb: round(entry.bareProxy.steadyRssMb, 0),
     gatewayErrors: entry.gateway.errors,
+    // The same gateway with `ledger.commit: before-response`, against the same bare-proxy rounds.
+    beforeResponse: {
+      throughputRatio: round(
+        median(perRound(entry, (gateway, bare) => gateway.throughput / bare.throughput, 'gatewayBeforeResponse')),
+        3,
+      ),
+      cpuPerRequestRatio: round(
+        median(
+          perRound(
+            entry,
+            (gateway, bare) => gateway.cpuMicrosPerRequest / bare.cpuMicrosPerRequest,
+            'gatewayBeforeResponse',
+          ),
+        ),
+        2,
+      ),
+      addedP50OverBareMs: round(
+        median(perRound(entry, (gateway, bare) => gateway.p50Ms - bare.p50Ms, 'gatewayBeforeResponse')),
+        3,
+      ),
+      errors: entry.gatewayBeforeResponse.errors,
+    },
   };
 }
 const targets = Object.fromEntries(
@@ -481,6 +530,13 @@ for (const scenario of scenarios) {
   const item = summary[scenario.id];
   lines.push(
     `  ${pad(scenario.label, 32)} throughput ${item.throughputRatio}x [${item.throughputRatioRange.join('–')}], CPU per request ${item.cpuPerRequestRatio}x, p99 ${item.p99Ratio}x, added p50 over bare ${item.addedP50OverBareMs} ms, RSS ${item.gatewaySteadyRssMb} MB steady, ${item.gatewayPeakRssMb} peak (bare ${item.bareSteadyRssMb})`,
+  );
+}
+lines.push('', 'the gateway with ledger.commit: before-response ("gw commit") / bare proxy, same rounds:');
+for (const scenario of scenarios) {
+  const item = summary[scenario.id].beforeResponse;
+  lines.push(
+    `  ${pad(scenario.label, 32)} throughput ${item.throughputRatio}x (batched ${summary[scenario.id].throughputRatio}x), CPU per request ${item.cpuPerRequestRatio}x, added p50 over bare ${item.addedP50OverBareMs} ms`,
   );
 }
 const coalesced = results[coalesceScenario.id];
@@ -528,7 +584,7 @@ lines.push('', 'targets:');
 for (const [name, met] of Object.entries(targets)) lines.push(`  ${met ? 'MET    ' : 'MISSED '} ${name}`);
 lines.push(
   '',
-  `ledger rows written during the gateway runs: ${ledgerRows}; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`,
+  `ledger rows written during the gateway runs: ${ledgerRows} batched, ${beforeResponseLedgerRows} before-response; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`,
 );
 for (const scenario of scenarios) {
   const profiled = results[scenario.id].profileMicrosPerRequest;
@@ -571,6 +627,7 @@ const report = {
   pinned: pin,
   gatewayFlags: process.env.BENCH_GATEWAY_FLAGS ?? '',
   ledgerRows,
+  beforeResponseLedgerRows,
   results,
   summary,
   targets,

@@ -99,7 +99,8 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
   if (endpoint?.auth === 'key') {
     const key = context.key;
     const cost = context.cost?.amount;
-    if (key) {
+    // A key that meters nothing has nothing to settle (the common case).
+    if (key && services.admission.meters(key)) {
       const tokens = (usage?.totalTokens ?? (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0)) || 0;
       const actual = { tokens, cost: cost ?? unknownCostCharge(context, services) };
       const settled = context.reservation

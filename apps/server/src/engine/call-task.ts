@@ -76,8 +76,9 @@ async function begin(
   context.task = call.task;
   context.route = call.model;
   const key = context.key;
-  // One reservation per request: a job awaited after a failed direct run does not reserve twice.
-  if (!key || context.reservation) return;
+  // One reservation per request: a job awaited after a failed direct run does not reserve twice. Skipped
+  // (no estimate, no price lookup) when the key meters nothing: the common case.
+  if (!key || context.reservation || !services.admission.meters(key)) return;
   const { admission } = services.settings;
   // Only a budget needs a price in advance; checked first, as it loads a catalogue the estimate then uses.
   const priceable =

@@ -27,6 +27,13 @@ function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** `{` and `[` bytes in the body: JSON with no more than `limit` of them cannot be nested deeper than that. */
+function openings(body: Buffer): number {
+  let count = 0;
+  for (let index = 0; index < body.length; index++) if (body[index] === 0x7b || body[index] === 0x5b) count++;
+  return count;
+}
+
 /** Parses bytes as a JSON object; a syntax error becomes a 400 that says where it broke. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) {
@@ -53,7 +60,8 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
       details: { field: 'body' },
     });
   }
-  if (deeperThan(value, MAX_JSON_DEPTH)) {
+  // Counting brackets is cheaper than walking the parsed value, and settles it for nearly every body.
+  if (openings(body) > MAX_JSON_DEPTH && deeperThan(value, MAX_JSON_DEPTH)) {
     throw new InfermuxError({
       code: 'caller_invalid_input',
       message: `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`,

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayStore } from '../gateway-store';
+import type { GatewayKey } from '../keys/gateway-key';
+import type { UsageLedger } from '../ledger/usage-ledger';
 import { CENT_PER_CHAT_CONFIG, type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
 import { bearer, call, chatBody, createKey } from '../test-support/gateway-requests';
+import { InMemoryAdmissionStore } from './in-memory-admission-store';
+import { KeyAdmission } from './key-admission';
 
 let fixture: GatewayFixture;
 let chatUrl: string;
@@ -76,5 +80,23 @@ describe('admission reservations under concurrency', () => {
     expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(402);
+  });
+});
+
+describe('what a key meters', () => {
+  const plain: GatewayKey = { id: 'k', name: 'k', prefix: 'imx_', createdAt: 0, source: 'store' };
+  const budget = { amount: 1, period: 'day' } as const;
+
+  it('nothing without a tpm or a budget of its own or by default: the gateway then reserves and settles nothing', () => {
+    expect(new KeyAdmission(new InMemoryAdmissionStore(), {}, {} as UsageLedger).meters(plain)).toBe(false);
+    expect(new KeyAdmission(new InMemoryAdmissionStore(), { rpm: 5 }, {} as UsageLedger).meters(plain)).toBe(false);
+  });
+
+  it('a tpm or a budget, the key’s own or the default', () => {
+    const none = new KeyAdmission(new InMemoryAdmissionStore(), {}, {} as UsageLedger);
+    expect(none.meters({ ...plain, tpm: 100 })).toBe(true);
+    expect(none.meters({ ...plain, budget })).toBe(true);
+    expect(new KeyAdmission(new InMemoryAdmissionStore(), { tpm: 100 }, {} as UsageLedger).meters(plain)).toBe(true);
+    expect(new KeyAdmission(new InMemoryAdmissionStore(), { budget }, {} as UsageLedger).meters(plain)).toBe(true);
   });
 });

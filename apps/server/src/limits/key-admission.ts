@@ -47,6 +47,11 @@ export class KeyAdmission {
     return key.budget ?? this.defaults.budget;
   }
 
+  /** Whether the key has a token rate or a budget, the limits a request reserves and settles (rpm is taken by `admit`). */
+  meters(key: GatewayKey): boolean {
+    return (key.tpm ?? this.defaults.tpm) !== undefined || this.budgetOf(key) !== undefined;
+  }
+
   private budgetMeter(key: GatewayKey, now: number): Meter | undefined {
     const budget = this.budgetOf(key);
     if (!budget) return undefined;

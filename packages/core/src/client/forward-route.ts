@@ -1,6 +1,6 @@
 import { InfermuxError } from '../errors/infermux-error';
 import type { ProviderV1, StreamPart } from '../provider/provider';
-import type { ForwardChunk, ProviderForwardResult, WireFormat } from '../provider/wire-forward';
+import type { ForwardCallOptions, ForwardChunk, ProviderForwardResult, WireFormat } from '../provider/wire-forward';
 import type { ResolvedModel } from '../result/result-envelope';
 import { addUsage, type Usage } from '../result/usage';
 import { type OpenedStream, readUntil } from '../routing/stream-failover';
@@ -49,12 +49,13 @@ const forwardStep: AttemptStep<TaskId, ForwardRequest<TaskId>, ProviderForwardRe
   operation: 'forward',
   lacks: (provider, call) =>
     forwards(provider, call.task, call.request.wire) ? undefined : `answer in the ${call.request.wire} wire format`,
-  call: (provider, options, call) =>
-    provider.doForward?.({
-      ...options,
-      wire: call.request.wire,
-      stream: call.request.stream === true,
-    }) as Promise<ProviderForwardResult>,
+  // The options are this attempt's own (built per attempt by the pipeline): completed in place, not copied.
+  call: (provider, options, call) => {
+    const forward = options as ForwardCallOptions;
+    forward.wire = call.request.wire;
+    forward.stream = call.request.stream === true;
+    return provider.doForward?.(forward) as Promise<ProviderForwardResult>;
+  },
   // A whole answer opens nothing: no await.
   open: (forwarded, provider) =>
     forwarded.body instanceof Uint8Array ? undefined : readUntil(forwarded.body, provider.name, isContent),

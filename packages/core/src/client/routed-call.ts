@@ -204,7 +204,9 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     const { deadline } = timeouts;
     const lacking = step.lacks(provider, this);
     if (lacking !== undefined) throw unsupported(provider, step.operation, task, lacking);
-    const { resolved, resolveWarnings, model } = await this.#resolveModel(provider, target, signal, deadline);
+    // Awaited only when the provider resolves models (most do not): no extra turn of the microtask queue.
+    const resolving = this.#resolveModel(provider, target, signal, deadline);
+    const { resolved, resolveWarnings, model } = resolving instanceof Promise ? await resolving : resolving;
     let answer = await step.call(
       provider,
       {
