@@ -10,20 +10,18 @@ import {
   parseConfig,
   parseModelRef,
   registerSecret,
-  resolveLedgerLocation,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { type GatewayStorage, openGatewayStorage } from './gateway-storage';
 import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
 import { AuthPolicy } from './keys/auth-policy';
 import { KeyRegistry } from './keys/key-registry';
-import { KeyStore } from './keys/key-store';
-import { openDatabase } from './ledger/open-database';
 import { UsageLedger } from './ledger/usage-ledger';
 import { InMemoryAdmissionStore } from './limits/in-memory-admission-store';
 import { KeyAdmission } from './limits/key-admission';
@@ -65,31 +63,41 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     options.configPath ?? 'config',
   );
   const configured = serverSettings(config);
-  const ledgerLocation = resolveLedgerLocation({ configured: configured.ledger.path, env });
-  // From here on the settings carry the ledger path actually used (messages name it).
-  const settings = { ...configured, ledger: { ...configured.ledger, path: ledgerLocation.path } };
-  const logger = createGatewayLogger(settings.logging.level, options.logDestination);
+  const logger = createGatewayLogger(configured.logging.level, options.logDestination);
+  const storage: GatewayStorage = await openGatewayStorage({
+    settings: configured,
+    env,
+    onError: (error) => logger.error({ err: error }, 'PostgreSQL connection error'),
+  });
+  const ledgerLocation = storage.location;
+  const ledgerName = 'kind' in ledgerLocation ? ledgerLocation.display : ledgerLocation.path;
+  // From here on the settings carry the ledger actually used (messages name it).
+  const settings = { ...configured, ledger: { ...configured.ledger, path: ledgerName } };
   const adminToken = env[settings.adminTokenEnv] || undefined;
   registerSecret(adminToken);
 
-  const database = openDatabase(ledgerLocation.path);
   // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
-  if (ledgerLocation.source === 'working-directory')
-    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
-  const keyStore = new KeyStore(database);
+  if ('source' in ledgerLocation && ledgerLocation.source === 'working-directory')
+    logger.warn({ ledger: ledgerName }, describeLedgerLocation(ledgerLocation, env));
   let engine: GatewayEngine;
   let keys: KeyRegistry;
+  let watching: KeyRegistry | undefined;
   let auth: AuthPolicy;
   const host = options.host ?? settings.host;
   try {
     engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
-    keys = new KeyRegistry(keyStore, database, settings, env);
+    keys = new KeyRegistry(storage.keys, settings, env);
+    watching = keys;
+    await keys.start((error) =>
+      logger.error({ err: error }, 'reloading the gateway keys failed; the previous keys stay'),
+    );
     auth = AuthPolicy.forBind(settings, host, keys.size);
   } catch (error) {
-    database.close();
+    await watching?.stop();
+    await storage.close();
     throw error;
   }
-  const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
+  const ledger = new UsageLedger(storage.ledger, settings.ledger.flushIntervalMs);
   ledger.onError = (error, dropped) =>
     logger.error(
       { err: error, pending: ledger.pending, dropped },
@@ -130,7 +138,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     settings,
     keys,
     auth,
-    keyStore,
+    keyStore: storage.keys,
     limiter: new KeyLimiter(settings.limits),
     admission: new KeyAdmission(new InMemoryAdmissionStore(), settings.limits, ledger),
     ledger,
@@ -139,14 +147,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     adminToken,
     startedAt: Date.now(),
     draining: false,
-    storageReachable: () => {
-      try {
-        database.prepare('SELECT 1').get();
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    storageReachable: () => storage.reachable(),
   };
 
   const endpointTable = new EndpointTable<Endpoint>();
@@ -178,7 +179,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const port = options.port ?? settings.port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
-      database.close();
+      void keys.stop().then(() => storage.close());
       reject(
         new InfermuxError({
           code: 'caller_invalid_input',
@@ -199,7 +200,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       skippedProviders: engine.skippedProviders.length ? engine.skippedProviders : undefined,
       routes: engine.routeNames.length,
       keys: keys.size,
-      ledger: ledgerLocation.path,
+      ledger: ledgerName,
       adminApi: adminToken ? 'on' : `off (set ${settings.adminTokenEnv})`,
     },
     auth.requiresKey(keys.size)
@@ -230,8 +231,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       }
       server.closeAllConnections();
       await closed;
-      ledger.flush();
-      database.close();
+      await ledger.flush();
+      await keys.stop();
+      await storage.close();
       logger.info('gateway stopped; ledger flushed');
       logger.flush?.();
     })());

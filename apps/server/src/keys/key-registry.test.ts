@@ -2,30 +2,39 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serverConfigSchema } from '@infermux/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../ledger/open-database';
-import { KeyRegistry, REFRESH_INTERVAL_MS } from './key-registry';
-import { KeyStore } from './key-store';
+import { KeyRegistry } from './key-registry';
+import { REFRESH_INTERVAL_MS, SqliteKeyStore } from './sqlite-key-store';
 
 const directory = mkdtempSync(join(tmpdir(), 'infermux-registry-'));
 afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('KeyRegistry', () => {
-  it("sees another process's revocation within REFRESH_INTERVAL_MS (< 1 s)", () => {
+  it("sees another process's revocation within REFRESH_INTERVAL_MS (< 1 s)", async () => {
     const path = join(directory, 'keys.sqlite');
     const gatewayDatabase = openDatabase(path);
     const otherDatabase = openDatabase(path);
-    const registry = new KeyRegistry(new KeyStore(gatewayDatabase), gatewayDatabase, serverConfigSchema.parse({}), {});
-    const otherStore = new KeyStore(otherDatabase);
-    const { id, key } = otherStore.create({ name: 'a' });
-    const start = Date.now() + 10_000;
-    registry.refresh(start);
-    expect(registry.find(key)?.name).toBe('a');
-    otherStore.revoke(id);
-    registry.refresh(start + REFRESH_INTERVAL_MS);
-    expect(registry.find(key)).toBeUndefined();
-    expect(REFRESH_INTERVAL_MS).toBeLessThan(1000);
-    gatewayDatabase.close();
-    otherDatabase.close();
+    const registry = new KeyRegistry(new SqliteKeyStore(gatewayDatabase), serverConfigSchema.parse({}), {});
+    const otherStore = new SqliteKeyStore(otherDatabase);
+    vi.useFakeTimers();
+    try {
+      await registry.start((error) => {
+        throw error;
+      });
+      const { id, key } = await otherStore.create({ name: 'a' });
+      expect(registry.find(key)).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS);
+      expect(registry.find(key)?.name).toBe('a');
+      await otherStore.revoke(id);
+      await vi.advanceTimersByTimeAsync(REFRESH_INTERVAL_MS);
+      expect(registry.find(key)).toBeUndefined();
+      expect(REFRESH_INTERVAL_MS).toBeLessThan(1000);
+    } finally {
+      vi.useRealTimers();
+      await registry.stop();
+      gatewayDatabase.close();
+      otherDatabase.close();
+    }
   });
 });

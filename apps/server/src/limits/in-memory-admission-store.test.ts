@@ -35,9 +35,9 @@ describe('InMemoryAdmissionStore', () => {
 
   it('a new period starts from its initial usage', async () => {
     const store = new InMemoryAdmissionStore();
-    const day1: Meter = { id: 'budget:k', limit: 1, period: 1, initial: () => 0.9 };
+    const day1: Meter = { id: 'budget:k', limit: 1, period: 1, initial: async () => 0.9 };
     expect(await store.reserve([{ meter: day1, amount: 0.2 }], 0)).toBeDefined();
-    const day2: Meter = { ...day1, period: 2, initial: () => 0 };
+    const day2: Meter = { ...day1, period: 2, initial: async () => 0 };
     expect(await store.reserve([{ meter: day2, amount: 0.2 }], 0)).toBeUndefined();
   });
 });
