@@ -115,7 +115,7 @@ export class PostgresLedgerStorage implements LedgerStorage {
           ELSE COALESCE(SUM(cost), 0) END AS cost,
         (COUNT(*) FILTER (WHERE cost_source = 'unknown'))::int AS "unknownCostRequests",
         AVG(latency_ms) AS "averageLatencyMs", AVG(overhead_ms) AS "averageOverheadMs"
-      FROM usage_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1 ORDER BY 1 COLLATE "C"`;
+      FROM usage_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1 ORDER BY ${groupColumn[query.by]} COLLATE "C"`;
     return (await this.pool.query<UsageSummaryRow>(sql, values)).rows;
   }
 }

@@ -3,7 +3,18 @@ import type { ClientConfig } from 'pg';
 import type { GatewayStorage } from '../gateway-storage';
 import { PostgresKeyStore } from './postgres-key-store';
 import { PostgresLedgerStorage } from './postgres-ledger-storage';
-import { migrate, quoteIdentifier } from './postgres-migrations';
+import { migrate } from './postgres-migrations';
+
+/**
+ * The URL with `-c search_path=<schema>` appended to its `options` (pg lets the URL's parameters win over
+ * separate settings, and the server keeps the last of repeated `-c`): the configured schema wins.
+ */
+function withSearchPath(url: string, schema: string | undefined): string {
+  if (!schema) return url;
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `${parsed.searchParams.get('options') ?? ''} -c search_path=${schema}`.trim());
+  return parsed.toString();
+}
 
 /** A PostgreSQL error's SQLSTATE (`42P01`: a table that does not exist). */
 function sqlState(error: unknown): string | undefined {
@@ -22,11 +33,9 @@ export async function openPostgresStorage(
   const { default: pg } = await import('pg');
   const onError = options.onError ?? (() => undefined);
   const config: ClientConfig = {
-    connectionString: location.url,
+    connectionString: withSearchPath(location.url, location.schema),
     application_name: 'infermux',
     connectionTimeoutMillis: 10_000,
-    // The configured schema wins over the URL's `options` (a test's own search_path, for one).
-    ...(location.schema ? { options: `-c search_path=${quoteIdentifier(location.schema)}` } : {}),
   };
   const pool = new pg.Pool({ ...config, max: location.maxConnections });
   // An idle connection that dies (server restart) is reported here instead of crashing the process.
