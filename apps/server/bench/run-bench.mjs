@@ -6,6 +6,9 @@
 // The machines this runs on are shared: their speed drifts by 2x within minutes. So the proxy and
 // the gateway run side by side, and the load alternates between them in short rounds (the order
 // rotating); a ratio is the median of the per-round ratios, which drift cancels out of.
+// BENCH_LEDGER=postgres adds a fourth target in the same rounds, `gatewayShared`: the same gateway with its
+// keys and ledger in PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a schema
+// of its own dropped at the end), so shared state is compared with the embedded defaults and the bare proxy.
 // `--profile` adds one CPU-profiled window of each at 64 connections and for streams, and prints
 // what each part of the request path costs per request, gateway against proxy.
 import { execFileSync } from 'node:child_process';
@@ -74,7 +77,8 @@ const allScenarios = [
 // BENCH_SCENARIOS=chat-c64,stream-c16 runs only those (the targets then report only what ran).
 const only = process.env.BENCH_SCENARIOS?.split(',');
 const scenarios = only ? allScenarios.filter((scenario) => only.includes(scenario.id)) : allScenarios;
-const TARGETS = ['direct', 'bareProxy', 'gateway'];
+const sharedLedger = process.env.BENCH_LEDGER === 'postgres';
+const TARGETS = ['direct', 'bareProxy', 'gateway', ...(sharedLedger ? ['gatewayShared'] : [])];
 // Gateway coalescing off vs on (issue #23), selectable as `coalesce-c64`: the two gateways side by side.
 const coalesceScenario = {
   id: 'coalesce-c64',
@@ -146,39 +150,65 @@ async function measure(target, scenario) {
   };
 }
 
+/** The bench's own PostgreSQL schema (BENCH_LEDGER=postgres): created here, dropped at the end. */
+async function openBenchSchema() {
+  const { default: pg } = await import('pg');
+  const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `infermux_bench_${process.pid}_${Date.now().toString(36)}`;
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  return {
+    url,
+    name,
+    rows: async () => Number((await pool.query(`SELECT COUNT(*) AS n FROM ${name}.usage_ledger`)).rows[0].n),
+    drop: async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      await pool.end();
+    },
+  };
+}
+const benchSchema = sharedLedger ? await openBenchSchema() : undefined;
+
 const upstream = await start('upstream', join(here, 'fake-upstream.mjs'), [], { ENDPOINT_MS: String(ENDPOINT_MS) }, 0);
 upstream.model = 'gpt-4o-mini';
-const gatewayConfig = join(work, 'gateway.json');
-writeFileSync(
-  gatewayConfig,
-  JSON.stringify({
-    providers: {
-      bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' },
-    },
-    routes: { 'bench-chat': { targets: [{ model: 'bench:gpt-4o-mini' }] } },
-    prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
-    server: {
-      keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
-      // BENCH_LEDGER_COMMIT=before-response measures the group-commit mode (default: batched).
-      ledger: { path: join(work, 'ledger.sqlite'), commit: process.env.BENCH_LEDGER_COMMIT ?? 'batched' },
-      logging: { level: 'info' },
-    },
-  }),
-);
+/** The chat gateway's config; `ledger` adds to the ledger settings (the PostgreSQL schema of `gatewayShared`). */
+function chatGatewayConfig(file, ledger = {}) {
+  writeFileSync(
+    file,
+    JSON.stringify({
+      providers: {
+        bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' },
+      },
+      routes: { 'bench-chat': { targets: [{ model: 'bench:gpt-4o-mini' }] } },
+      prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
+      server: {
+        keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
+        // BENCH_LEDGER_COMMIT=before-response measures the group-commit mode (default: batched).
+        ledger: { path: join(work, 'ledger.sqlite'), commit: process.env.BENCH_LEDGER_COMMIT ?? 'batched', ...ledger },
+        logging: { level: 'info' },
+      },
+    }),
+  );
+  return file;
+}
+const gatewayConfig = chatGatewayConfig(join(work, 'gateway.json'));
+const sharedConfig = benchSchema
+  ? chatGatewayConfig(join(work, 'gateway-shared.json'), { postgres: { schema: benchSchema.name } })
+  : undefined;
 // BENCH_GATEWAY_FLAGS: extra node flags for the gateway only (e.g. --max-semi-space-size=4 to trade CPU for RSS).
 const gatewayFlags = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
 const startProxy = (flags = []) =>
   start('bare proxy', join(here, 'bare-proxy.mjs'), flags, { UPSTREAM_URL: upstream.url }, 1).then((proxy) =>
     Object.assign(proxy, { model: 'gpt-4o-mini' }),
   );
-const startGateway = (flags = [], config = gatewayConfig, model = 'bench-chat') =>
+const startGateway = (flags = [], config = gatewayConfig, model = 'bench-chat', env = {}) =>
   start(
     'gateway',
     join(serverRoot, 'dist', 'main.js'),
     [...gatewayFlags, ...flags],
-    { INFERMUX_CONFIG: config, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY },
+    { INFERMUX_CONFIG: config, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY, ...env },
     1,
   ).then((gateway) => Object.assign(gateway, { model }));
+const startSharedGateway = () => startGateway([], sharedConfig, 'bench-chat', { DATABASE_URL: benchSchema.url });
 
 /** A gateway in front of the upstream's `/endpoint` (a dedicated HF endpoint taking lists), coalescing or not. */
 function coalesceConfig(coalesce) {
@@ -252,9 +282,10 @@ const results = {};
 try {
   for (const scenario of scenarios) {
     const targets = { direct: upstream, bareProxy: await startProxy(), gateway: await startGateway() };
-    for (const key of ['bareProxy', 'gateway'])
+    if (sharedLedger) targets.gatewayShared = await startSharedGateway();
+    for (const key of TARGETS.slice(1))
       await runLoad({ ...loadFor(targets[key], scenario), durationMs: warmupMs, warmupMs: 0 });
-    const windows = { direct: [], bareProxy: [], gateway: [] };
+    const windows = Object.fromEntries(TARGETS.map((key) => [key, []]));
     for (let round = 0; round < rounds; round++) {
       // Rotate who goes first so no target always follows the same neighbour.
       const order = TARGETS.map((_, index) => TARGETS[(index + round) % TARGETS.length]);
@@ -275,6 +306,7 @@ try {
     }
     await stop(targets.bareProxy);
     await stop(targets.gateway);
+    if (targets.gatewayShared) await stop(targets.gatewayShared);
     if (profile && scenario.id !== 'chat-c1') {
       entry.profileMicrosPerRequest = {
         gateway: await profileTarget(startGateway, scenario, join(work, `profile-gateway-${scenario.id}`)),
@@ -287,6 +319,9 @@ try {
 } finally {
   await stop(upstream).catch(() => undefined);
 }
+// gatewayShared's rows, committed to PostgreSQL (its SIGTERM flushed them); the schema goes with them.
+const sharedLedgerRows = benchSchema ? await benchSchema.rows() : undefined;
+await benchSchema?.drop();
 
 // The ledger really was on: one row per gateway request.
 const Database = (await import('better-sqlite3')).default;
@@ -329,6 +364,29 @@ for (const scenario of scenarios) {
     bareSteadyRssMb: round(entry.bareProxy.steadyRssMb, 0),
     gatewayErrors: entry.gateway.errors,
   };
+  if (entry.gatewayShared) {
+    const perRoundShared = (read) => entry.rounds.gatewayShared.map((shared, index) => read(shared, index));
+    summary[scenario.id].shared = {
+      throughputVsEmbedded: round(
+        median(perRoundShared((shared, index) => shared.throughput / entry.rounds.gateway[index].throughput)),
+        3,
+      ),
+      throughputVsBare: round(
+        median(perRoundShared((shared, index) => shared.throughput / entry.rounds.bareProxy[index].throughput)),
+        3,
+      ),
+      cpuPerRequestVsEmbedded: round(
+        median(
+          perRoundShared(
+            (shared, index) => shared.cpuMicrosPerRequest / entry.rounds.gateway[index].cpuMicrosPerRequest,
+          ),
+        ),
+        2,
+      ),
+      steadyRssMb: round(entry.gatewayShared.steadyRssMb, 0),
+      errors: entry.gatewayShared.errors,
+    };
+  }
 }
 const targets = Object.fromEntries(
   [
@@ -360,6 +418,15 @@ for (const scenario of scenarios) {
     `  ${pad(scenario.label, 32)} throughput ${item.throughputRatio}x [${item.throughputRatioRange.join('–')}], CPU per request ${item.cpuPerRequestRatio}x, p99 ${item.p99Ratio}x, added p50 over bare ${item.addedP50OverBareMs} ms, RSS ${item.gatewaySteadyRssMb} MB steady, ${item.gatewayPeakRssMb} peak (bare ${item.bareSteadyRssMb})`,
   );
 }
+if (sharedLedger) {
+  lines.push('', 'gatewayShared (keys and ledger in PostgreSQL) / embedded gateway and / bare proxy:');
+  for (const scenario of scenarios) {
+    const item = summary[scenario.id].shared;
+    lines.push(
+      `  ${pad(scenario.label, 32)} throughput ${item.throughputVsEmbedded}x embedded, ${item.throughputVsBare}x bare; CPU per request ${item.cpuPerRequestVsEmbedded}x embedded; RSS ${item.steadyRssMb} MB steady; errors ${item.errors}`,
+    );
+  }
+}
 const coalesced = results[coalesceScenario.id];
 if (coalesced) {
   lines.push(
@@ -385,7 +452,7 @@ lines.push('', 'targets:');
 for (const [name, met] of Object.entries(targets)) lines.push(`  ${met ? 'MET    ' : 'MISSED '} ${name}`);
 lines.push(
   '',
-  `ledger rows written during the gateway runs: ${ledgerRows}; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`,
+  `ledger rows written during the gateway runs: ${ledgerRows}${sharedLedgerRows === undefined ? '' : ` (SQLite), ${sharedLedgerRows} (PostgreSQL, gatewayShared)`}; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`,
 );
 for (const scenario of scenarios) {
   const profiled = results[scenario.id].profileMicrosPerRequest;
@@ -428,6 +495,7 @@ const report = {
   pinned: pin,
   gatewayFlags: process.env.BENCH_GATEWAY_FLAGS ?? '',
   ledgerRows,
+  sharedLedgerRows,
   results,
   summary,
   targets,
