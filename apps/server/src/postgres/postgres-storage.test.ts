@@ -8,7 +8,6 @@ import { SqliteLedgerStorage } from '../ledger/sqlite-ledger-storage';
 import { CENT_PER_CHAT_CONFIG, type GatewayFixture, startGatewayFixture } from '../test-support/gateway-fixture';
 import { bearer, call, chatBody, createKey } from '../test-support/gateway-requests';
 import { createTestSchema, postgresForTests, type TestSchema } from '../test-support/postgres-for-tests';
-import { PostgresLedgerStorage } from './postgres-ledger-storage';
 import { migrate, migrations } from './postgres-migrations';
 import { openPostgresStorage } from './postgres-storage';
 
