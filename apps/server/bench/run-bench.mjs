@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load-generator.mjs';
+import { openBenchSchema } from './postgres-schema.mjs';
 import { summariseProfile } from './profile-summary.mjs';
 import { spawnListening } from './spawn-listening.mjs';
 
@@ -150,23 +151,7 @@ async function measure(target, scenario) {
   };
 }
 
-/** The bench's own PostgreSQL schema (BENCH_LEDGER=postgres): created here, dropped at the end. */
-async function openBenchSchema() {
-  const { default: pg } = await import('pg');
-  const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `infermux_bench_${process.pid}_${Date.now().toString(36)}`;
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  return {
-    url,
-    name,
-    rows: async () => Number((await pool.query(`SELECT COUNT(*) AS n FROM ${name}.usage_ledger`)).rows[0].n),
-    drop: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      await pool.end();
-    },
-  };
-}
-const benchSchema = sharedLedger ? await openBenchSchema() : undefined;
+const benchSchema = sharedLedger ? await openBenchSchema('infermux_bench') : undefined;
 
 const upstream = await start('upstream', join(here, 'fake-upstream.mjs'), [], { ENDPOINT_MS: String(ENDPOINT_MS) }, 0);
 upstream.model = 'gpt-4o-mini';

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load-generator.mjs';
+import { openBenchSchema } from './postgres-schema.mjs';
 import { spawnListening } from './spawn-listening.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,22 +32,7 @@ function cpuSeconds(pid) {
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-let schema;
-if (postgres) {
-  const { default: pg } = await import('pg');
-  const url = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `infermux_soak_${process.pid}_${Date.now().toString(36)}`;
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  schema = {
-    url,
-    name,
-    rows: async () => Number((await pool.query(`SELECT COUNT(*) AS n FROM ${name}.usage_ledger`)).rows[0].n),
-    drop: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      await pool.end();
-    },
-  };
-}
+const schema = postgres ? await openBenchSchema('infermux_soak') : undefined;
 
 const upstream = await spawnListening('upstream', process.execPath, [join(here, 'fake-upstream.mjs')], {
   env: {},

@@ -36,6 +36,10 @@ export async function openPostgresStorage(
     connectionString: withSearchPath(location.url, location.schema),
     application_name: 'infermux',
     connectionTimeoutMillis: 10_000,
+    // A peer that vanished without a FIN is noticed (TCP keep-alive), and no query waits for ever: a batch
+    // that times out stays queued and is retried (at worst written twice if the server did commit it).
+    keepAlive: true,
+    query_timeout: 60_000,
   };
   const pool = new pg.Pool({ ...config, max: location.maxConnections });
   // An idle connection that dies (server restart) is reported here instead of crashing the process.
