@@ -321,7 +321,7 @@ const perRound = (entry, read) =>
 const summary = {};
 const lines = [`${rounds} rounds of ${durationMs / 1000} s per target and scenario; medians over rounds`, ''];
 lines.push(
-  `${pad('scenario', 32)}${pad('target', 12)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB (peak)`,
+  `${pad('scenario', 32)}${pad('target', 15)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB (peak)`,
 );
 for (const scenario of scenarios) {
   const entry = results[scenario.id];
@@ -329,7 +329,7 @@ for (const scenario of scenarios) {
     const row = entry[key];
     row.addedP50Ms = key === 'direct' ? 0 : row.p50Ms - entry.direct.p50Ms;
     lines.push(
-      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(key, 12)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(row.addedP50Ms, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.steadyRssMb, 0)} (${round(row.peakRssMb, 0)})`,
+      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(key, 15)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(row.addedP50Ms, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.steadyRssMb, 0)} (${round(row.peakRssMb, 0)})`,
     );
   }
   summary[scenario.id] = {
