@@ -77,7 +77,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   registerSecret(adminToken);
 
   // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
-  if ('source' in ledgerLocation && ledgerLocation.source === 'working-directory')
+  if (!('kind' in ledgerLocation) && ledgerLocation.source === 'working-directory')
     logger.warn({ ledger: ledgerName }, describeLedgerLocation(ledgerLocation, env));
   let engine: GatewayEngine;
   let keys: KeyRegistry;

@@ -17,6 +17,7 @@ export class KeyRegistry {
   private readonly configured: KeyWithHash[] = [];
   /** Reloads started; only the latest one's result is kept (an older query may finish last). */
   private reloads = 0;
+  private latest: Promise<void> = Promise.resolve();
   private stopWatching: (() => Promise<void>) | undefined;
 
   constructor(
@@ -61,15 +62,19 @@ export class KeyRegistry {
     await this.stopWatching?.();
   }
 
-  async reload(): Promise<void> {
+  /** Resolves once the keys as of this call (or later) are in use. */
+  reload(): Promise<void> {
     const started = ++this.reloads;
-    const active = await this.store.active();
-    if (started !== this.reloads) return;
-    const next = new Map<string, KeyWithHash>();
-    for (const key of this.configured) next.set(key.hash, key);
-    for (const key of active) next.set(key.hash, key);
-    this.byHash = next;
-    this.recent.clear();
+    this.latest = this.store.active().then(async (active) => {
+      // A newer reload started meanwhile: its answer is the one kept, so wait for it.
+      if (started !== this.reloads) return this.latest;
+      const next = new Map<string, KeyWithHash>();
+      for (const key of this.configured) next.set(key.hash, key);
+      for (const key of active) next.set(key.hash, key);
+      this.byHash = next;
+      this.recent.clear();
+    });
+    return this.latest;
   }
 
   /** Keys accepted right now (whether none means "open" is the auth policy's call). */
