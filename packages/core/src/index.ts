@@ -48,7 +48,9 @@ export {
 } from './config/ledger-location';
 export { configFileNames, findConfigFile, type LoadedConfig, loadConfig, parseConfig } from './config/load-config';
 export {
+  type CorsConfig,
   configuredKeySchema,
+  corsConfigSchema,
   type KeyBudget,
   type KeyLimits,
   keyBudgetSchema,
@@ -84,6 +86,7 @@ export type {
   Provider,
   ProviderBatchResult,
   ProviderCallOptions,
+  ProviderModel,
   ProviderRunResult,
   ProviderStreamResult,
   ProviderV1,
@@ -92,7 +95,7 @@ export type {
   TaskCapabilities,
   ToolCallDelta,
 } from './provider/provider';
-export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
+export { defineProviderFactory, type ProviderFactory, providerSettingsFromEnv } from './provider/provider-factory';
 export {
   type CataloguePrice,
   type DefaultPriceEntry,

@@ -11,7 +11,7 @@ import {
 import { openaiChatEndpoint } from './openai-chat';
 import { openaiEmbeddingsEndpoint } from './openai-embeddings';
 import { openaiImagesEndpoint } from './openai-images';
-import { openaiModelsEndpoint } from './openai-models';
+import { openaiModelEndpoint, openaiModelsEndpoint } from './openai-models';
 import {
   openaiVideoContentEndpoint,
   openaiVideoCreateEndpoint,
@@ -35,6 +35,7 @@ export const apiEndpoints: readonly Endpoint[] = [
   openaiVideoDeleteEndpoint,
   openaiVideoRemixEndpoint,
   openaiModelsEndpoint,
+  openaiModelEndpoint,
   hfModelsEndpoint,
   hfInferenceModelsEndpoint,
   nativeJobSubmitEndpoint,
