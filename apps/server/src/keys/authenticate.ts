@@ -39,8 +39,7 @@ export async function authenticate(context: RequestContext, services: GatewaySer
       details: { field: 'path' },
     });
   }
-  await services.admission.checkBudget(key);
-  services.limiter.admit(key);
+  await services.admission.admit(key);
 }
 
 /** Checks the model against the key's allowed models (see `allowedModelAdmits` for the forms an entry takes). */

@@ -37,4 +37,20 @@ describe('KeyRegistry', () => {
       otherDatabase.close();
     }
   });
+
+  it('a revocation pushed from another replica is refused at once and stays refused across reloads', async () => {
+    const path = join(directory, 'pushed.sqlite');
+    const database = openDatabase(path);
+    const store = new SqliteKeyStore(database);
+    const registry = new KeyRegistry(store, serverConfigSchema.parse({}), {});
+    const { id, key } = await store.create({ name: 'b' });
+    await registry.reload();
+    expect(registry.find(key)?.name).toBe('b');
+    // The other replica's store (not this one's) holds the revocation: only the message tells this replica.
+    registry.forget(id);
+    expect(registry.find(key)).toBeUndefined();
+    await registry.reload();
+    expect(registry.find(key)).toBeUndefined();
+    database.close();
+  });
 });

@@ -15,6 +15,7 @@ export class KeyRegistry {
   private byHash = new Map<string, KeyWithHash>();
   private readonly recent = new Map<string, KeyWithHash>();
   private readonly configured: KeyWithHash[] = [];
+  private readonly revoked = new Set<string>();
   /** Reloads started; only the latest one's result is kept (an older query may finish last). */
   private reloads = 0;
   private latest: Promise<void> = Promise.resolve();
@@ -70,11 +71,21 @@ export class KeyRegistry {
       if (started !== this.reloads) return this.latest;
       const next = new Map<string, KeyWithHash>();
       for (const key of this.configured) next.set(key.hash, key);
-      for (const key of active) next.set(key.hash, key);
+      for (const key of active) if (!this.revoked.has(key.id)) next.set(key.hash, key);
       this.byHash = next;
       this.recent.clear();
     });
     return this.latest;
+  }
+
+  /**
+   * A key revoked elsewhere (another replica, pushed through Redis): refused from now on, without waiting for
+   * this process's store to show it. Revocation is final, so the id stays refused across reloads.
+   */
+  forget(id: string): void {
+    this.revoked.add(id);
+    for (const [hash, key] of this.byHash) if (key.id === id) this.byHash.delete(hash);
+    this.recent.clear();
   }
 
   /** Keys accepted right now (whether none means "open" is the auth policy's call). */

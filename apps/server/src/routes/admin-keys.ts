@@ -58,9 +58,10 @@ export const adminRevokeKeyEndpoint: Endpoint = {
         details: { field: 'id' },
       });
     }
-    // Other replicas drop the key when the store tells them (PostgreSQL: NOTIFY, at once).
+    // Other replicas drop the key when told: through Redis when configured, and (PostgreSQL) by NOTIFY.
     const revoked = await services.keyStore.revoke(id);
     await services.keys.reload();
+    services.publishRevocation(id);
     services.logger.info({ keyId: id }, 'gateway key revoked');
     sendJson(context, 200, revoked);
   },
