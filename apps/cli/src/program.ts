@@ -211,6 +211,7 @@ export function createProgram(dispatch: Dispatch): Command {
     .option('--models <list>', 'models or routes the key may call (comma-separated; default all)')
     .option('--routes <list>', 'gateway endpoints the key may call, e.g. /v1/chat/completions (comma-separated)')
     .option('--json', 'print as JSON')
+    .option('--database-url <url>', 'the PostgreSQL ledger of a replicated gateway (default: DATABASE_URL)')
     .action((name: string, _options, command: Command) =>
       dispatch(command, async (context) =>
         (await import('./commands/gateway-commands')).keysCreateCommand(context, name, command.opts()),
@@ -220,6 +221,7 @@ export function createProgram(dispatch: Dispatch): Command {
     .command('list')
     .description('list keys (never their secrets)')
     .option('--json', 'print as JSON')
+    .option('--database-url <url>', 'the PostgreSQL ledger of a replicated gateway (default: DATABASE_URL)')
     .action((_options, command: Command) =>
       dispatch(command, async (context) =>
         (await import('./commands/gateway-commands')).keysListCommand(context, command.opts()),
@@ -229,9 +231,10 @@ export function createProgram(dispatch: Dispatch): Command {
     .command('revoke')
     .description('revoke a key')
     .argument('<id>', 'key id')
+    .option('--database-url <url>', 'the PostgreSQL ledger of a replicated gateway (default: DATABASE_URL)')
     .action((id: string, _options, command: Command) =>
       dispatch(command, async (context) =>
-        (await import('./commands/gateway-commands')).keysRevokeCommand(context, id),
+        (await import('./commands/gateway-commands')).keysRevokeCommand(context, id, command.opts()),
       ),
     );
 
@@ -241,6 +244,7 @@ export function createProgram(dispatch: Dispatch): Command {
     .addOption(new Option('--by <dimension>', 'group by').choices(['key', 'model', 'day']).default('model'))
     .option('--since <date>', 'only usage since this date (ISO 8601)')
     .option('--json', 'print as JSON')
+    .option('--database-url <url>', 'the PostgreSQL ledger of a replicated gateway (default: DATABASE_URL)')
     .action((_options, command: Command) =>
       dispatch(command, async (context) =>
         (await import('./commands/gateway-commands')).usageCommand(context, command.opts()),

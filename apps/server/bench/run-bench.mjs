@@ -8,6 +8,9 @@
 // rotating); a ratio is the median of the per-round ratios, which drift cancels out of.
 // The gateway runs twice, once per ledger mode (`ledger.commit: batched`, the default, and
 // `before-response`), each its own process and ledger, so one run prints what durability costs.
+// BENCH_LEDGER=postgres adds a target to the same rounds, `gatewayShared`: the same gateway with its keys and
+// ledger in PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a schema of its own
+// dropped at the end), so shared state is compared with the embedded defaults and the bare proxy.
 // `--profile` adds one CPU-profiled window of each at 64 connections and for streams, and prints
 // what each part of the request path costs per request, gateway against proxy.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load-generator.mjs';
+import { openBenchSchema } from './postgres-schema.mjs';
 import { summariseProfile } from './profile-summary.mjs';
 import { spawnListening } from './spawn-listening.mjs';
 
@@ -77,12 +81,14 @@ const allScenarios = [
 const only = process.env.BENCH_SCENARIOS?.split(',');
 const scenarios = only ? allScenarios.filter((scenario) => only.includes(scenario.id)) : allScenarios;
 /** `gatewayBeforeResponse`: the same gateway with `ledger.commit: before-response` (issue #17). */
-const TARGETS = ['direct', 'bareProxy', 'gateway', 'gatewayBeforeResponse'];
+const sharedLedger = process.env.BENCH_LEDGER === 'postgres';
+const TARGETS = ['direct', 'bareProxy', 'gateway', 'gatewayBeforeResponse', ...(sharedLedger ? ['gatewayShared'] : [])];
 const targetLabel = {
   direct: 'direct',
   bareProxy: 'bareProxy',
   gateway: 'gateway',
   gatewayBeforeResponse: 'gw commit',
+  gatewayShared: 'gw postgres',
 };
 // Gateway coalescing off vs on (issue #23), selectable as `coalesce-c64`: the two gateways side by side.
 const coalesceScenario = {
@@ -161,11 +167,14 @@ async function measure(target, scenario) {
   };
 }
 
+const benchSchema = sharedLedger ? await openBenchSchema('infermux_bench') : undefined;
+
 const upstream = await start('upstream', join(here, 'fake-upstream.mjs'), [], { ENDPOINT_MS: String(ENDPOINT_MS) }, 0);
 upstream.model = 'gpt-4o-mini';
-/** The gateway's config with one ledger mode, each mode with its own ledger file. */
-function gatewayConfigFor(commit) {
-  const file = join(work, `gateway-${commit}.json`);
+/** The gateway's config with one ledger mode, each mode with its own ledger file; `postgres`: its ledger settings. */
+function gatewayConfigFor(commit, postgres) {
+  const name = `${commit}${postgres ? '-postgres' : ''}`;
+  const file = join(work, `gateway-${name}.json`);
   writeFileSync(
     file,
     JSON.stringify({
@@ -176,7 +185,7 @@ function gatewayConfigFor(commit) {
       prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
       server: {
         keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
-        ledger: { path: join(work, `ledger-${commit}.sqlite`), commit },
+        ledger: { path: join(work, `ledger-${name}.sqlite`), commit, ...(postgres ? { postgres } : {}) },
         logging: { level: 'info' },
       },
     }),
@@ -185,18 +194,19 @@ function gatewayConfigFor(commit) {
 }
 const gatewayConfig = gatewayConfigFor('batched');
 const beforeResponseConfig = gatewayConfigFor('before-response');
+const sharedConfig = benchSchema ? gatewayConfigFor('batched', { schema: benchSchema.name }) : undefined;
 // BENCH_GATEWAY_FLAGS: extra node flags for the gateway only (e.g. --max-semi-space-size=4 to trade CPU for RSS).
 const gatewayFlags = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
 const startProxy = (flags = []) =>
   start('bare proxy', join(here, 'bare-proxy.mjs'), flags, { UPSTREAM_URL: upstream.url }, 1).then((proxy) =>
     Object.assign(proxy, { model: 'gpt-4o-mini' }),
   );
-const startGateway = (flags = [], config = gatewayConfig, model = 'bench-chat') =>
+const startGateway = (flags = [], config = gatewayConfig, model = 'bench-chat', env = {}) =>
   start(
     'gateway',
     join(serverRoot, 'dist', 'main.js'),
     [...gatewayFlags, ...flags],
-    { INFERMUX_CONFIG: config, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY },
+    { INFERMUX_CONFIG: config, PORT: '0', BENCH_GATEWAY_KEY: GATEWAY_KEY, ...env },
     1,
   ).then((gateway) => Object.assign(gateway, { model }));
 
@@ -313,13 +323,20 @@ async function benchSharedState() {
       path: join(work, `ledger-state-${state ? 'redis' : 'embedded'}.sqlite`),
     };
     if (state) config.server.state = { redis: redis.url, keyPrefix: 'infermux-bench' };
+    // BENCH_LEDGER=postgres: the Redis side also keeps its keys and ledger in PostgreSQL (the whole shared setup).
+    if (state && benchSchema) config.server.ledger.postgres = { schema: benchSchema.name };
     writeFileSync(file, JSON.stringify(config));
     return file;
   };
   const sides = {
     bareProxy: await startProxy(),
     embedded: await startGateway([], stateConfig(false)),
-    redis: await startGateway([], stateConfig(true)),
+    redis: await startGateway(
+      [],
+      stateConfig(true),
+      'bench-chat',
+      benchSchema ? { DATABASE_URL: benchSchema.url } : {},
+    ),
   };
   const keys = Object.keys(sides);
   const windows = { bareProxy: [], embedded: [], redis: [] };
@@ -393,7 +410,9 @@ try {
       gateway: await startGateway(),
       gatewayBeforeResponse: await startGateway([], beforeResponseConfig),
     };
-    for (const key of ['bareProxy', 'gateway', 'gatewayBeforeResponse'])
+    if (benchSchema)
+      targets.gatewayShared = await startGateway([], sharedConfig, 'bench-chat', { DATABASE_URL: benchSchema.url });
+    for (const key of TARGETS.slice(1))
       await runLoad({ ...loadFor(targets[key], scenario), durationMs: warmupMs, warmupMs: 0 });
     const windows = Object.fromEntries(TARGETS.map((key) => [key, []]));
     for (let round = 0; round < rounds; round++) {
@@ -417,6 +436,7 @@ try {
     await stop(targets.bareProxy);
     await stop(targets.gateway);
     await stop(targets.gatewayBeforeResponse);
+    if (targets.gatewayShared) await stop(targets.gatewayShared);
     if (profile && scenario.id !== 'chat-c1') {
       entry.profileMicrosPerRequest = {
         gateway: await profileTarget(startGateway, scenario, join(work, `profile-gateway-${scenario.id}`)),
@@ -430,6 +450,9 @@ try {
 } finally {
   await stop(upstream).catch(() => undefined);
 }
+// gatewayShared's rows, committed to PostgreSQL (its SIGTERM flushed them); the schema goes with them.
+const sharedLedgerRows = benchSchema ? await benchSchema.rows() : undefined;
+await benchSchema?.drop();
 
 // The ledgers really were on: one row per gateway request, in each mode's own file.
 const Database = (await import('better-sqlite3')).default;
@@ -451,7 +474,7 @@ const perRound = (entry, read, gatewayKey = 'gateway') =>
 const summary = {};
 const lines = [`${rounds} rounds of ${durationMs / 1000} s per target and scenario; medians over rounds`, ''];
 lines.push(
-  `${pad('scenario', 32)}${pad('target', 12)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB (peak)`,
+  `${pad('scenario', 32)}${pad('target', 13)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('+p50 ms', 9)}${pad('CPU %', 8)}${pad('CPU µs/req', 12)}RSS MB (peak)`,
 );
 for (const scenario of scenarios) {
   const entry = results[scenario.id];
@@ -459,7 +482,7 @@ for (const scenario of scenarios) {
     const row = entry[key];
     row.addedP50Ms = key === 'direct' ? 0 : row.p50Ms - entry.direct.p50Ms;
     lines.push(
-      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(targetLabel[key], 12)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(row.addedP50Ms, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.steadyRssMb, 0)} (${round(row.peakRssMb, 0)})`,
+      `${pad(key === 'direct' ? entry.label : '', 32)}${pad(targetLabel[key], 13)}${pad(Math.round(row.throughput), 10)}${pad(round(row.p50Ms, 3), 9)}${pad(round(row.p99Ms, 3), 9)}${pad(key === 'direct' ? '' : round(row.addedP50Ms, 3), 9)}${pad(round(row.cpuPercent, 0), 8)}${pad(round(row.cpuMicrosPerRequest, 0), 12)}${round(row.steadyRssMb, 0)} (${round(row.peakRssMb, 0)})`,
     );
   }
   summary[scenario.id] = {
@@ -501,6 +524,25 @@ for (const scenario of scenarios) {
       errors: entry.gatewayBeforeResponse.errors,
     },
   };
+  if (entry.gatewayShared) {
+    const shared = (read) => median(entry.rounds.gatewayShared.map((row, index) => read(row, index)));
+    summary[scenario.id].shared = {
+      throughputVsEmbedded: round(
+        shared((row, index) => row.throughput / entry.rounds.gateway[index].throughput),
+        3,
+      ),
+      throughputVsBare: round(
+        shared((row, index) => row.throughput / entry.rounds.bareProxy[index].throughput),
+        3,
+      ),
+      cpuPerRequestVsEmbedded: round(
+        shared((row, index) => row.cpuMicrosPerRequest / entry.rounds.gateway[index].cpuMicrosPerRequest),
+        2,
+      ),
+      steadyRssMb: round(entry.gatewayShared.steadyRssMb, 0),
+      errors: entry.gatewayShared.errors,
+    };
+  }
 }
 const targets = Object.fromEntries(
   [
@@ -538,6 +580,15 @@ for (const scenario of scenarios) {
   lines.push(
     `  ${pad(scenario.label, 32)} throughput ${item.throughputRatio}x (batched ${summary[scenario.id].throughputRatio}x), CPU per request ${item.cpuPerRequestRatio}x, added p50 over bare ${item.addedP50OverBareMs} ms`,
   );
+}
+if (sharedLedger) {
+  lines.push('', 'the gateway with keys and ledger in PostgreSQL ("gw postgres") / embedded gateway and / bare proxy:');
+  for (const scenario of scenarios) {
+    const item = summary[scenario.id].shared;
+    lines.push(
+      `  ${pad(scenario.label, 32)} throughput ${item.throughputVsEmbedded}x embedded, ${item.throughputVsBare}x bare; CPU per request ${item.cpuPerRequestVsEmbedded}x embedded; RSS ${item.steadyRssMb} MB steady; errors ${item.errors}`,
+    );
+  }
 }
 const coalesced = results[coalesceScenario.id];
 if (coalesced) {
@@ -584,7 +635,7 @@ lines.push('', 'targets:');
 for (const [name, met] of Object.entries(targets)) lines.push(`  ${met ? 'MET    ' : 'MISSED '} ${name}`);
 lines.push(
   '',
-  `ledger rows written during the gateway runs: ${ledgerRows} batched, ${beforeResponseLedgerRows} before-response; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`,
+  `ledger rows written during the gateway runs: ${ledgerRows} batched, ${beforeResponseLedgerRows} before-response${sharedLedgerRows === undefined ? '' : `, ${sharedLedgerRows} PostgreSQL (gw postgres)`}; CPU pinning: ${pin ? 'proxy and gateway on CPU 1, upstream + load generator on CPU 0' : 'none (taskset not available)'}`,
 );
 for (const scenario of scenarios) {
   const profiled = results[scenario.id].profileMicrosPerRequest;
@@ -628,6 +679,7 @@ const report = {
   gatewayFlags: process.env.BENCH_GATEWAY_FLAGS ?? '',
   ledgerRows,
   beforeResponseLedgerRows,
+  sharedLedgerRows,
   results,
   summary,
   targets,

@@ -17,19 +17,19 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.close());
 
-function ledgerOf(keyName: string) {
-  const store = openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath } } } as never });
+async function ledgerOf(keyName: string) {
+  const store = await openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath } } } as never });
   const database = openDatabase(fixture.ledgerPath);
   try {
     return {
       rows: database
         .prepare('SELECT cost, cost_source AS costSource FROM usage_ledger WHERE key_name = ? ORDER BY ts')
         .all(keyName) as Array<{ cost: number | null; costSource: string | null }>,
-      summary: store.usage.summary({ by: 'key' }).find((row) => row.group === keyName),
+      summary: (await store.usage.summary({ by: 'key' })).find((row) => row.group === keyName),
     };
   } finally {
     database.close();
-    store.close();
+    await store.close();
   }
 }
 
@@ -41,7 +41,7 @@ describe('cost tracking through the gateway', () => {
     const reply = await call(chatUrl, { headers: bearer(key), body: chatBody('openai:gpt-4o-mini') });
     expect(reply.status).toBe(200);
     await settle();
-    const ledger = ledgerOf('unpriced');
+    const ledger = await ledgerOf('unpriced');
     expect(ledger.rows).toEqual([{ cost: null, costSource: 'unknown' }]);
     expect(ledger.summary).toMatchObject({ requests: 1, cost: null, unknownCostRequests: 1 });
     const usage = await call(`${fixture.gateway.url}/v1/usage?by=key`, {
@@ -82,7 +82,7 @@ describe('cost tracking through the gateway', () => {
     const answered = statuses.filter((status) => status === 200).length;
     expect(answered).toBeGreaterThanOrEqual(2);
     await settle();
-    const { rows, summary } = ledgerOf('catalogued');
+    const { rows, summary } = await ledgerOf('catalogued');
     expect(rows.filter((row) => row.cost !== null).map((row) => row.costSource)).toEqual(
       Array(answered).fill('catalogue'),
     );

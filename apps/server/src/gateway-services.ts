@@ -36,7 +36,7 @@ export interface GatewayServices {
   /** True once shutdown began: /readyz fails, new requests are refused. */
   draining: boolean;
   /** Can the ledger be written? (for /readyz) */
-  storageReachable(): boolean;
+  storageReachable(): Promise<boolean>;
 }
 
 /**

@@ -1,24 +1,24 @@
-import { type InfermuxConfig, type LedgerLocation, resolveLedgerLocation } from '@infermux/core';
+import type { InfermuxConfig, LedgerLocation, PostgresLedgerLocation } from '@infermux/core';
+import { openGatewayStorage } from './gateway-storage';
 import type { CreateKeyOptions, GatewayKey } from './keys/gateway-key';
-import { KeyStore } from './keys/key-store';
-import { openDatabase } from './ledger/open-database';
-import { openLedgerReadOnly } from './ledger/open-ledger-read-only';
-import { type UsageGrouping, UsageLedger, type UsageSummaryRow } from './ledger/usage-ledger';
+import type { CreatedKey } from './keys/key-store';
+import type { UsageGrouping, UsageSummaryRow } from './ledger/ledger-storage';
 import { serverSettings } from './server-settings';
 
 export interface GatewayStore {
-  /** The ledger file opened, and which setting chose it. */
-  location: LedgerLocation;
+  /** The ledger opened (a SQLite file or a PostgreSQL database), and which setting chose it. */
+  location: LedgerLocation | PostgresLedgerLocation;
   keys: {
     /** The plaintext `key` is returned once and never stored. */
-    create(options: CreateKeyOptions): { id: string; key: string; name: string };
-    list(): GatewayKey[];
-    revoke(id: string): GatewayKey;
+    create(options: CreateKeyOptions): Promise<CreatedKey>;
+    list(): Promise<GatewayKey[]>;
+    revoke(id: string): Promise<GatewayKey>;
   };
   usage: {
-    summary(options: { by: UsageGrouping; since?: Date | number | string }): UsageSummaryRow[];
+    /** With PostgreSQL: every replica's committed rows. */
+    summary(options: { by: UsageGrouping; since?: Date | number | string }): Promise<UsageSummaryRow[]>;
   };
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function toTimestamp(since: Date | number | string | undefined): number | undefined {
@@ -31,33 +31,32 @@ export function toTimestamp(since: Date | number | string | undefined): number |
 
 export interface OpenGatewayStoreOptions {
   config: InfermuxConfig;
-  /** Where `INFERMUX_LEDGER_PATH` and `XDG_DATA_HOME` are read (default: `process.env`). */
+  /** Where `DATABASE_URL`, `INFERMUX_LEDGER_PATH` and `XDG_DATA_HOME` are read (default: `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** A PostgreSQL URL (`--database-url`): wins over `DATABASE_URL` and `server.ledger.postgres`. */
+  databaseUrl?: string;
   /** Reads only (`usage`, `keys list`): never creates the ledger; a missing one is `gateway_not_found`. */
   readOnly?: boolean;
 }
 
 /**
  * The gateway's keys and ledger without a running server: what `infermux keys …` and
- * `infermux usage` use. Safe to open while the gateway runs (SQLite WAL; the gateway
- * notices new and revoked keys within a second).
+ * `infermux usage` use. Safe to open while gateways run (SQLite WAL: the gateway notices new and
+ * revoked keys within a second; PostgreSQL: every replica at once, through NOTIFY).
  */
-export function openGatewayStore(options: OpenGatewayStoreOptions): GatewayStore {
-  const settings = serverSettings(options.config);
-  const location = resolveLedgerLocation({ configured: settings.ledger.path, env: options.env });
-  const database = options.readOnly ? openLedgerReadOnly(location) : openDatabase(location.path);
-  const keyStore = new KeyStore(database);
-  const ledger = new UsageLedger(database, 0);
+export async function openGatewayStore(options: OpenGatewayStoreOptions): Promise<GatewayStore> {
+  const storage = await openGatewayStorage({ ...options, settings: serverSettings(options.config) });
+  const { keys, ledger } = storage;
   return {
-    location,
+    location: storage.location,
     keys: {
-      create: (create) => keyStore.create(create),
-      list: () => keyStore.list(),
-      revoke: (id) => keyStore.revoke(id),
+      create: (create) => keys.create(create),
+      list: () => keys.list(),
+      revoke: (id) => keys.revoke(id),
     },
     usage: {
       summary: ({ by, since }) => ledger.summary({ by, since: toTimestamp(since) }),
     },
-    close: () => database.close(),
+    close: () => storage.close(),
   };
 }

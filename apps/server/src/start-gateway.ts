@@ -10,7 +10,6 @@ import {
   parseConfig,
   parseModelRef,
   registerSecret,
-  resolveLedgerLocation,
 } from '@infermux/core';
 import type { DestinationStream } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
@@ -18,14 +17,13 @@ import { GatewayModelList } from './engine/model-list';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { type GatewayStorage, openGatewayStorage } from './gateway-storage';
 import { CorsPolicy } from './http/cors';
 import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
 import { AuthPolicy } from './keys/auth-policy';
 import { KeyRegistry } from './keys/key-registry';
-import { KeyStore } from './keys/key-store';
-import { openDatabase } from './ledger/open-database';
 import { UsageLedger } from './ledger/usage-ledger';
 import { InMemoryAdmissionStore } from './limits/in-memory-admission-store';
 import { KeyAdmission } from './limits/key-admission';
@@ -67,10 +65,16 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     options.configPath ?? 'config',
   );
   const configured = serverSettings(config);
-  const ledgerLocation = resolveLedgerLocation({ configured: configured.ledger.path, env });
-  // From here on the settings carry the ledger path actually used (messages name it).
-  const settings = { ...configured, ledger: { ...configured.ledger, path: ledgerLocation.path } };
-  const logger = createGatewayLogger(settings.logging.level, options.logDestination);
+  const logger = createGatewayLogger(configured.logging.level, options.logDestination);
+  const storage: GatewayStorage = await openGatewayStorage({
+    settings: configured,
+    env,
+    onError: (error) => logger.error({ err: error }, 'PostgreSQL connection error'),
+  });
+  const ledgerLocation = storage.location;
+  const ledgerName = 'kind' in ledgerLocation ? ledgerLocation.display : ledgerLocation.path;
+  // From here on the settings carry the ledger actually used (messages name it).
+  const settings = { ...configured, ledger: { ...configured.ledger, path: ledgerName } };
   const adminToken = env[settings.adminTokenEnv] || undefined;
   registerSecret(adminToken);
 
@@ -109,24 +113,28 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     );
   }
 
-  const database = openDatabase(ledgerLocation.path);
   // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
-  if (ledgerLocation.source === 'working-directory')
-    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
-  const keyStore = new KeyStore(database);
+  if (!('kind' in ledgerLocation) && ledgerLocation.source === 'working-directory')
+    logger.warn({ ledger: ledgerName }, describeLedgerLocation(ledgerLocation, env));
   let keys: KeyRegistry;
+  let watching: KeyRegistry | undefined;
   let auth: AuthPolicy;
   const host = options.host ?? settings.host;
   try {
     engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env, shared?.clientOverrides);
-    keys = new KeyRegistry(keyStore, database, settings, env);
+    keys = new KeyRegistry(storage.keys, settings, env);
+    watching = keys;
+    await keys.start((error) =>
+      logger.error({ err: error }, 'reloading the gateway keys failed; the previous keys stay'),
+    );
     auth = AuthPolicy.forBind(settings, host, keys.size);
   } catch (error) {
-    database.close();
+    await watching?.stop();
+    await storage.close();
     shared?.close();
     throw error;
   }
-  const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
+  const ledger = new UsageLedger(storage.ledger, settings.ledger.flushIntervalMs);
   ledger.onError = (error, dropped) =>
     logger.error(
       { err: error, pending: ledger.pending, dropped },
@@ -158,7 +166,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     keys,
     auth,
     cors: settings.cors ? new CorsPolicy(settings.cors) : undefined,
-    keyStore,
+    keyStore: storage.keys,
     admission: new KeyAdmission(shared?.admissionStore ?? new InMemoryAdmissionStore(), settings.limits, ledger),
     publishRevocation: shared ? shared.shareRevocations(keys) : () => undefined,
     ledger,
@@ -167,14 +175,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     adminToken,
     startedAt,
     draining: false,
-    storageReachable: () => {
-      try {
-        database.prepare('SELECT 1').get();
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    storageReachable: () => storage.reachable(),
   };
 
   const endpointTable = new EndpointTable<Endpoint>();
@@ -206,7 +207,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const port = options.port ?? settings.port;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
-      database.close();
+      void keys.stop().then(() => storage.close());
       shared?.close();
       reject(
         new InfermuxError({
@@ -228,7 +229,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       skippedProviders: engine.skippedProviders.length ? engine.skippedProviders : undefined,
       routes: engine.routeNames.length,
       keys: keys.size,
-      ledger: ledgerLocation.path,
+      ledger: ledgerName,
       adminApi: adminToken ? 'on' : `off (set ${settings.adminTokenEnv})`,
     },
     auth.requiresKey(keys.size)
@@ -259,8 +260,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       }
       server.closeAllConnections();
       await closed;
-      ledger.flush();
-      database.close();
+      await ledger.flush();
+      await keys.stop();
+      await storage.close();
       shared?.close();
       logger.info('gateway stopped; ledger flushed');
       logger.flush?.();

@@ -36,12 +36,15 @@ export {
   timeoutsSchema,
 } from './config/config-schema';
 export {
+  DATABASE_URL_ENV,
   defaultLedgerPath,
   describeLedgerLocation,
   LEDGER_PATH_ENV,
   LEGACY_LEDGER_PATH,
   type LedgerLocation,
+  type PostgresLedgerLocation,
   resolveLedgerLocation,
+  resolvePostgresLedger,
 } from './config/ledger-location';
 export { configFileNames, findConfigFile, type LoadedConfig, loadConfig, parseConfig } from './config/load-config';
 export {

@@ -6,17 +6,29 @@ import type { CliContext } from '../runtime/cli-context';
 
 import { loadGateway } from '../runtime/load-gateway';
 
+/** `--database-url` of `keys` and `usage`: PostgreSQL (shared by replicas) instead of the SQLite file. */
+export interface StoreFlags {
+  databaseUrl?: string;
+}
+
 /**
- * Opens the gateway's keys and ledger: where `serve` keeps them, whatever the working directory.
+ * Opens the gateway's keys and ledger: where `serve` keeps them, whatever the working directory
+ * (PostgreSQL with `--database-url`, `DATABASE_URL` or `server.ledger.postgres`: every replica's rows).
  * A read (`usage`, `keys list`) never creates the ledger, and says on stderr which one it read.
  */
 async function withStore<T>(
   context: CliContext,
+  flags: StoreFlags,
   use: (store: GatewayStore) => Promise<T>,
   options: { readOnly?: boolean } = {},
 ): Promise<T> {
   const [{ config }, gateway] = await Promise.all([context.loadConfig(), loadGateway()]);
-  const store = gateway.openGatewayStore({ config, env: context.env, readOnly: options.readOnly });
+  const store = await gateway.openGatewayStore({
+    config,
+    env: context.env,
+    readOnly: options.readOnly,
+    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+  });
   if (options.readOnly) {
     context.terminal.stderr.write(
       `${context.terminal.err.dim(`reading ${describeLedgerLocation(store.location, context.env)}`)}\n`,
@@ -57,7 +69,7 @@ export async function serveCommand(context: CliContext, flags: { port?: string; 
   return exitCodes.ok;
 }
 
-export interface KeyCreateFlags {
+export interface KeyCreateFlags extends StoreFlags {
   rpm?: string;
   tpm?: string;
   budget?: string;
@@ -95,7 +107,7 @@ export async function keysCreateCommand(context: CliContext, name: string, flags
     ...(flags.models ? { allowedModels: list(flags.models) } : {}),
     ...(flags.routes ? { allowedRoutes: list(flags.routes) } : {}),
   };
-  const created = await withStore(context, async (store) => store.keys.create(options));
+  const created = await withStore(context, flags, (store) => store.keys.create(options));
   if (flags.json) context.terminal.stdout.write(`${JSON.stringify(created)}\n`);
   else {
     context.terminal.stdout.write(`${created.key}\n`);
@@ -106,25 +118,26 @@ export async function keysCreateCommand(context: CliContext, name: string, flags
   return exitCodes.ok;
 }
 
-export async function keysListCommand(context: CliContext, flags: { json?: boolean }): Promise<number> {
-  const keys = await withStore(context, async (store) => store.keys.list(), { readOnly: true });
+export async function keysListCommand(context: CliContext, flags: StoreFlags & { json?: boolean }): Promise<number> {
+  const keys = await withStore(context, flags, (store) => store.keys.list(), { readOnly: true });
   await printRows(context, keys, flags.json);
   return exitCodes.ok;
 }
 
-export async function keysRevokeCommand(context: CliContext, id: string): Promise<number> {
-  await withStore(context, async (store) => store.keys.revoke(id));
+export async function keysRevokeCommand(context: CliContext, id: string, flags: StoreFlags = {}): Promise<number> {
+  await withStore(context, flags, (store) => store.keys.revoke(id));
   context.terminal.stdout.write(`revoked ${id}\n`);
   return exitCodes.ok;
 }
 
 export async function usageCommand(
   context: CliContext,
-  flags: { by: 'key' | 'model' | 'day'; since?: string; json?: boolean },
+  flags: StoreFlags & { by: 'key' | 'model' | 'day'; since?: string; json?: boolean },
 ): Promise<number> {
   const rows = await withStore(
     context,
-    async (store) => store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }),
+    flags,
+    (store) => store.usage.summary({ by: flags.by, ...(flags.since ? { since: flags.since } : {}) }),
     { readOnly: true },
   );
   // A cost nothing priced reads "unknown" (JSON keeps null), never a blank that looks like 0.

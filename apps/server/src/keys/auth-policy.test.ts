@@ -76,18 +76,18 @@ describe('a gateway bound to 0.0.0.0', () => {
 
   it('answers 401 to everyone once its last key is revoked (never opens)', async () => {
     const path = join(directory, 'gateway.sqlite');
-    const store = openGatewayStore({ config: { server: serverConfigSchema.parse({ ledger: { path } }) } });
-    const { id, key } = store.keys.create({ name: 'only' });
-    store.close();
+    const store = await openGatewayStore({ config: { server: serverConfigSchema.parse({ ledger: { path } }) } });
+    const { id, key } = await store.keys.create({ name: 'only' });
+    await store.close();
     fixture = await startGatewayFixture({ host: '0.0.0.0', ledger: { path, flushIntervalMs: 0 } });
     const base = `http://127.0.0.1:${fixture.gateway.port}`;
     const chat = `${base}/v1/chat/completions`;
     expect((await call(chat, { headers: bearer(key), body: chatBody() })).status).toBe(200);
     expect((await call(chat, { headers: { 'content-type': 'application/json' }, body: chatBody() })).status).toBe(401);
 
-    const revoker = openGatewayStore({ config: { server: serverConfigSchema.parse({ ledger: { path } }) } });
-    revoker.keys.revoke(id);
-    revoker.close();
+    const revoker = await openGatewayStore({ config: { server: serverConfigSchema.parse({ ledger: { path } }) } });
+    await revoker.keys.revoke(id);
+    await revoker.close();
     // Another process's revocation is seen within the registry's refresh interval (documented: 250 ms).
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await call(chat, { headers: bearer(key), body: chatBody() })).status).toBe(401);

@@ -138,16 +138,16 @@ describe('gateway keys', () => {
   });
 
   it('keys created and revoked by another process (`infermux keys`) take effect within a second', async () => {
-    const store = openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath } } } as never });
+    const store = await openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath } } } as never });
     try {
-      const { id, key } = store.keys.create({ name: 'from-cli' });
+      const { id, key } = await store.keys.create({ name: 'from-cli' });
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(200);
-      store.keys.revoke(id);
+      await store.keys.revoke(id);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await call(chatUrl, { headers: bearer(key), body: chatBody() })).status).toBe(401);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -15,7 +15,6 @@ function bearer(header: string | undefined): string | undefined {
  */
 export async function authenticate(context: RequestContext, services: GatewayServices): Promise<void> {
   const registry = services.keys;
-  registry.refresh();
   if (!services.auth.requiresKey(registry.size)) return;
   const secret = bearer(context.request.headers.authorization);
   if (!secret) {

@@ -1,33 +1,28 @@
 import type { ServerConfig } from '@infermux/core';
 import { InfermuxError, registerSecret } from '@infermux/core';
-import type { GatewayDatabase } from '../ledger/open-database';
 import type { GatewayKey } from './gateway-key';
 import { hashKeySecret, keyPrefix, sameHash } from './key-secret';
-import type { KeyStore } from './key-store';
-
-type KeyWithHash = GatewayKey & { hash: string };
-
-/** A `data_version` pragma costs microseconds; 4 a second keeps revocation by another process well under 1 s. */
-export const REFRESH_INTERVAL_MS = 250;
+import type { KeyStore, StoredKey as KeyWithHash } from './key-store';
 
 /**
- * The keys the gateway accepts right now, by hash: config keys (from env) plus active
- * store keys. Another process (`infermux keys create/revoke`) may change the store while
- * the gateway runs; SQLite's `data_version` tells us when to reload, checked at most every
- * `REFRESH_INTERVAL_MS`: the documented bound for another process's revocation to take effect
- * (a revocation through this process's admin API reloads at once).
+ * The keys the gateway accepts right now, by hash, in memory (a request never waits for the store):
+ * config keys (from env) plus active store keys. Another process (`infermux keys create/revoke`, another
+ * replica) may change the store while the gateway runs; the store's `watch` says when to reload (SQLite:
+ * `data_version` every 250 ms; PostgreSQL: NOTIFY, at once). A change through this process's admin API
+ * reloads before the admin call answers.
  */
 export class KeyRegistry {
   private byHash = new Map<string, KeyWithHash>();
   private readonly recent = new Map<string, KeyWithHash>();
   private readonly configured: KeyWithHash[] = [];
   private readonly revoked = new Set<string>();
-  private dataVersion = -1;
-  private checkedAt = 0;
+  /** Reloads started; only the latest one's result is kept (an older query may finish last). */
+  private reloads = 0;
+  private latest: Promise<void> = Promise.resolve();
+  private stopWatching: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly store: KeyStore,
-    private readonly database: GatewayDatabase,
     config: ServerConfig,
     env: Record<string, string | undefined>,
   ) {
@@ -56,24 +51,31 @@ export class KeyRegistry {
       if (entry.budget) key.budget = entry.budget;
       this.configured.push(key);
     }
-    this.reload();
   }
 
-  /** Reloads when the store changed (here or in another process). */
-  refresh(now = Date.now()): void {
-    if (now - this.checkedAt < REFRESH_INTERVAL_MS) return;
-    this.checkedAt = now;
-    const version = this.database.pragma('data_version', { simple: true }) as number;
-    if (version !== this.dataVersion) this.reload();
+  /** Loads the store's keys, then follows its changes (`onError`: a reload that failed; the old keys stay). */
+  async start(onError: (error: unknown) => void): Promise<void> {
+    await this.reload();
+    this.stopWatching = await this.store.watch(() => void this.reload().catch(onError));
   }
 
-  reload(): void {
-    this.dataVersion = this.database.pragma('data_version', { simple: true }) as number;
-    const next = new Map<string, KeyWithHash>();
-    for (const key of this.configured) next.set(key.hash, key);
-    for (const key of this.store.active()) if (!this.revoked.has(key.id)) next.set(key.hash, key);
-    this.byHash = next;
-    this.recent.clear();
+  async stop(): Promise<void> {
+    await this.stopWatching?.();
+  }
+
+  /** Resolves once the keys as of this call (or later) are in use. */
+  reload(): Promise<void> {
+    const started = ++this.reloads;
+    this.latest = this.store.active().then(async (active) => {
+      // A newer reload started meanwhile: its answer is the one kept, so wait for it.
+      if (started !== this.reloads) return this.latest;
+      const next = new Map<string, KeyWithHash>();
+      for (const key of this.configured) next.set(key.hash, key);
+      for (const key of active) if (!this.revoked.has(key.id)) next.set(key.hash, key);
+      this.byHash = next;
+      this.recent.clear();
+    });
+    return this.latest;
   }
 
   /**

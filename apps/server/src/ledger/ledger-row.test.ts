@@ -160,16 +160,16 @@ describe('usage ledger: one row per request', () => {
     expect(bad.json().error.message).toMatch(/by: expected/);
   });
 
-  it('openGatewayStore reads the same ledger (what `infermux usage` shows)', () => {
-    const store = openGatewayStore({
+  it('openGatewayStore reads the same ledger (what `infermux usage` shows)', async () => {
+    const store = await openGatewayStore({
       config: { server: { ledger: { path: fixture.ledgerPath, flushIntervalMs: 0 } } } as never,
     });
     try {
-      const [day] = store.usage.summary({ by: 'day' });
+      const [day] = await store.usage.summary({ by: 'day' });
       expect(day?.requests).toBeGreaterThanOrEqual(5);
-      expect(store.keys.list().map((item) => item.name)).toContain('ledger-key');
+      expect((await store.keys.list()).map((item) => item.name)).toContain('ledger-key');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -1,185 +1,128 @@
 import type { LedgerRow } from './ledger-row';
-import type { GatewayDatabase } from './open-database';
+import type { LedgerStorage, UsageQuery, UsageSummaryRow } from './ledger-storage';
 
 /** Rows kept in memory while the database refuses writes. */
 const MAX_PENDING_ROWS = 100_000;
 
-export type UsageGrouping = 'key' | 'model' | 'day';
-
-export interface UsageSummaryRow {
-  /** Key name, model or day (`YYYY-MM-DD`, UTC). */
-  group: string;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** Sum of the priced requests; null when none was priced and some were not (unknown, never 0). */
-  cost: number | null;
-  /** Answered requests nothing priced: their cost is not in `cost`. */
-  unknownCostRequests: number;
-  averageLatencyMs: number;
-  averageOverheadMs: number;
-}
-
-const groupColumn: Record<UsageGrouping, string> = {
-  key: "COALESCE(key_name, '(no key)')",
-  model: "COALESCE(model, '(none)')",
-  day: "strftime('%Y-%m-%d', ts / 1000, 'unixepoch')",
-};
+/** Queued rows that start a commit without waiting for the timer. */
+const EAGER_BATCH_ROWS = 512;
 
 /**
- * The usage ledger: one row per request. Rows are queued and committed in one
- * transaction per `flushIntervalMs` (or at once when 0): a committed row survives a
- * crash; at most the last interval's rows are in flight. `close()` commits everything.
+ * The usage ledger: one row per request, over a storage (SQLite or PostgreSQL) that commits a batch
+ * in one transaction. Rows are queued and committed together every `flushIntervalMs` (or at once when 0),
+ * never on the request path: a committed row survives a crash; at most the last interval's rows are in
+ * flight. One batch is written at a time; rows arriving meanwhile form the next. `flush()` commits
+ * everything queued (shutdown calls it after the drain).
  */
 export class UsageLedger {
   private queue: LedgerRow[] = [];
+  /** Who waits for the queued rows' commit (`recordCommitted`), resolved with the batch that holds them. */
+  private waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly insert;
-  private readonly insertMany;
+  private writing: Promise<void> | undefined;
+  private inFlightRows = 0;
+  private groupScheduled = false;
   /** Called after each commit with the rows that were written. */
   onCommit: ((rows: readonly LedgerRow[]) => void) | undefined;
   /** Called when a commit fails, with how many rows had to be dropped (0 while within the bound). */
   onError: ((error: unknown, dropped: number) => void) | undefined;
 
   constructor(
-    private readonly database: GatewayDatabase,
+    readonly storage: LedgerStorage,
     private readonly flushIntervalMs: number,
-  ) {
-    this.insert = database.prepare(
-      `INSERT INTO usage_ledger (request_id, ts, key_id, key_name, endpoint, route, task, provider, model, attempts,
-         input_tokens, output_tokens, total_tokens, usage_json, cost, currency, cost_source, status, error_code, latency_ms, overhead_ms, streamed, cached)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertMany = database.transaction((rows: readonly LedgerRow[]) => {
-      for (const row of rows) {
-        const usage = row.usage;
-        const hasUsage = usage !== undefined && Object.keys(usage).length > 0;
-        this.insert.run(
-          row.requestId,
-          row.ts,
-          row.keyId ?? null,
-          row.keyName ?? null,
-          row.endpoint,
-          row.route ?? null,
-          row.task ?? null,
-          row.provider ?? null,
-          row.model ?? null,
-          row.attempts,
-          usage?.inputTokens ?? null,
-          usage?.outputTokens ?? null,
-          usage?.totalTokens ??
-            (usage?.inputTokens !== undefined || usage?.outputTokens !== undefined
-              ? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0)
-              : null),
-          hasUsage ? JSON.stringify(usage) : null,
-          row.cost ?? null,
-          row.currency ?? null,
-          row.costSource ?? null,
-          row.status,
-          row.errorCode ?? null,
-          row.latencyMs,
-          row.overheadMs,
-          row.streamed ? 1 : 0,
-          row.cached ? 1 : 0,
-        );
-      }
-    });
-  }
-
-  /** Rows waiting for the group commit of `recordCommitted`, and who waits on them. */
-  private committedWaiters: Array<() => void> = [];
+  ) {}
 
   /**
    * Queues a row and resolves once it is committed (`commit: before-response`). Rows recorded in the same
-   * turn of the event loop share one transaction (group commit), so the cost is one commit per turn, not
-   * per request. Resolves after a failed commit too (the row stays queued and the failure is reported):
-   * a response is never held forever by the ledger.
+   * turn of the event loop (or while the previous batch is being written) share one transaction (group
+   * commit), so the cost is one commit per batch, not per request. Resolves after a failed commit too (the
+   * row stays queued and the failure is reported): a response is never held forever by the ledger.
    */
   recordCommitted(row: LedgerRow): Promise<void> {
     this.queue.push(row);
     return new Promise((resolve) => {
-      if (this.committedWaiters.length === 0) setImmediate(() => this.commitGroup());
-      this.committedWaiters.push(resolve);
+      this.waiters.push(resolve);
+      if (this.groupScheduled) return;
+      this.groupScheduled = true;
+      setImmediate(() => {
+        this.groupScheduled = false;
+        void this.flush();
+      });
     });
-  }
-
-  private commitGroup(): void {
-    const waiters = this.committedWaiters;
-    this.committedWaiters = [];
-    this.flush();
-    for (const resolve of waiters) resolve();
   }
 
   record(row: LedgerRow): void {
     this.queue.push(row);
-    if (this.flushIntervalMs === 0 || this.queue.length >= 512) {
-      this.flush();
+    if (this.flushIntervalMs === 0 || this.queue.length >= EAGER_BATCH_ROWS) {
+      void this.flush();
       return;
     }
-    if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
-      this.timer.unref();
-    }
+    if (!this.timer) this.schedule(this.flushIntervalMs);
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => void this.flush(), delayMs);
+    this.timer.unref();
   }
 
   /**
-   * Commits queued rows now. A failed commit (disk full, file locked) keeps the rows queued for
-   * the next flush — up to a bound, past which the oldest are dropped and reported — and never
-   * throws into a request or timer.
+   * Commits the queued rows now (after the batch being written, if any). A failed commit (disk full, file
+   * locked, database away) keeps the rows queued for the next attempt — up to a bound, past which the oldest
+   * are dropped and reported — and never rejects into a request or timer.
    */
-  flush(): void {
+  flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.queue.length === 0) return;
-    const rows = this.queue;
-    this.queue = [];
-    try {
-      this.insertMany(rows);
-    } catch (error) {
-      const kept = rows.concat(this.queue).slice(-MAX_PENDING_ROWS);
-      this.onError?.(error, rows.length + this.queue.length - kept.length);
-      this.queue = kept;
-      if (!this.timer) {
-        this.timer = setTimeout(() => this.flush(), Math.max(this.flushIntervalMs, 1000));
-        this.timer.unref();
+    // A batch in flight: the loop takes what is queued when it ends; check again once it has.
+    if (this.writing)
+      return this.writing.then(() => (this.queue.length > 0 && !this.writing ? this.flush() : undefined));
+    if (this.queue.length === 0) return Promise.resolve();
+    this.writing = this.writeQueued().finally(() => {
+      this.writing = undefined;
+    });
+    return this.writing;
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const rows = this.queue;
+      const waiters = this.waiters;
+      this.queue = [];
+      this.waiters = [];
+      this.inFlightRows = rows.length;
+      try {
+        // SQLite writes (and throws) synchronously, before this first await yields.
+        await this.storage.write(rows);
+      } catch (error) {
+        this.inFlightRows = 0;
+        const kept = rows.concat(this.queue).slice(-MAX_PENDING_ROWS);
+        this.onError?.(error, rows.length + this.queue.length - kept.length);
+        this.queue = kept;
+        for (const resolve of waiters) resolve();
+        if (!this.timer) this.schedule(Math.max(this.flushIntervalMs, 1000));
+        return;
       }
-      return;
+      this.inFlightRows = 0;
+      this.onCommit?.(rows);
+      for (const resolve of waiters) resolve();
     }
-    this.onCommit?.(rows);
   }
 
+  /** Rows recorded and not yet committed (queued or being written). */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlightRows;
   }
 
-  /** Spend of one key since `since` (unix ms), committed rows only. */
-  spentSince(keyId: string, since: number): number {
-    const row = this.database
-      .prepare('SELECT COALESCE(SUM(cost), 0) AS spent FROM usage_ledger WHERE key_id = ? AND ts >= ?')
-      .get(keyId, since) as { spent: number };
-    return row.spent;
+  /** Spend of one key since `since` (unix ms), this process's queued rows included. */
+  async spentSince(keyId: string, since: number): Promise<number> {
+    await this.flush();
+    return this.storage.spentSince(keyId, since);
   }
 
-  summary(options: { by: UsageGrouping; since?: number; keyId?: string }): UsageSummaryRow[] {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    if (options.since !== undefined) {
-      where.push('ts >= ?');
-      values.push(options.since);
-    }
-    if (options.keyId !== undefined) {
-      where.push('key_id = ?');
-      values.push(options.keyId);
-    }
-    const group = groupColumn[options.by];
-    const sql = `SELECT ${group} AS "group", COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
-        COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens,
-        CASE WHEN COUNT(cost) = 0 AND SUM(cost_source = 'unknown') > 0 THEN NULL ELSE COALESCE(SUM(cost), 0) END AS cost,
-        COALESCE(SUM(cost_source = 'unknown'), 0) AS unknownCostRequests, AVG(latency_ms) AS averageLatencyMs, AVG(overhead_ms) AS averageOverheadMs
-      FROM usage_ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY 1 ORDER BY 1`;
-    return this.database.prepare(sql).all(...values) as UsageSummaryRow[];
+  async summary(query: UsageQuery): Promise<UsageSummaryRow[]> {
+    await this.flush();
+    return this.storage.summary(query);
   }
 }

@@ -13,8 +13,11 @@ export interface Meter {
   refillMs?: number;
   /** For meters that reset by period (budgets): the period's start; usage starts over from `initial` when it changes. */
   period?: number;
-  /** Usage already on the books when the meter (or its period) is first seen, e.g. a budget's spend from the ledger. */
-  initial?: () => number;
+  /**
+   * Usage already on the books when the meter (or its period) is first seen, e.g. a budget's spend from the
+   * ledger (asynchronous: with PostgreSQL it is a query, summing every replica's rows).
+   */
+  initial?: () => Promise<number>;
 }
 
 export interface Claim {

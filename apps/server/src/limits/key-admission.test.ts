@@ -34,12 +34,12 @@ async function burst(key: string, body: string, count = 100): Promise<number[]> 
   return replies.map((reply) => reply.status);
 }
 
-function usageOf(name: string) {
-  const store = openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath } } } as never });
+async function usageOf(name: string) {
+  const store = await openGatewayStore({ config: { server: { ledger: { path: fixture.ledgerPath } } } as never });
   try {
-    return store.usage.summary({ by: 'key' }).find((row) => row.group === name);
+    return (await store.usage.summary({ by: 'key' })).find((row) => row.group === name);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -51,7 +51,7 @@ describe('admission reservations under concurrency', () => {
     const answered = statuses.filter((status) => status === 200).length;
     expect(statuses.filter((status) => status !== 200 && status !== 402)).toEqual([]);
     expect(answered).toBeGreaterThanOrEqual(1);
-    const spent = usageOf('five')?.cost ?? 0;
+    const spent = (await usageOf('five'))?.cost ?? 0;
     expect(spent).toBeLessThanOrEqual(0.05 + 0.01 + 1e-9);
     expect(upstreamChats() - before).toBe(answered);
   });
@@ -63,7 +63,7 @@ describe('admission reservations under concurrency', () => {
     const answered = statuses.filter((status) => status === 200).length;
     expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
     expect(answered).toBeGreaterThanOrEqual(1);
-    const usage = usageOf('tpm');
+    const usage = await usageOf('tpm');
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
     const perRequest = tokens / answered;
     expect(tokens).toBeLessThanOrEqual(100 + perRequest);

@@ -60,10 +60,7 @@ export class KeyAdmission {
       id: `budget:${key.id}`,
       limit: budget.amount,
       period: start,
-      initial: () => {
-        this.ledger.flush();
-        return this.ledger.spentSince(key.id, start);
-      },
+      initial: () => this.ledger.spentSince(key.id, start),
     };
   }
 

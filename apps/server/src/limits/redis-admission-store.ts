@@ -34,7 +34,7 @@ export class RedisAdmissionStore implements AdmissionStore {
       if (reply?.[0] !== 'need') return reply;
       const index = Number(reply[1] ?? 1) - 1;
       const meter = meters[index] as Meter;
-      initials[index] = meter.initial?.() ?? 0;
+      initials[index] = (await meter.initial?.()) ?? 0;
     }
   }
 

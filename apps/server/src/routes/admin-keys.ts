@@ -23,8 +23,8 @@ export const adminCreateKeyEndpoint: Endpoint = {
   async handle(context, services) {
     authenticateAdmin(context, services, constantTimeEqual);
     const body = await readJsonBody(context.request, 64 * 1024);
-    const created = services.keyStore.create(body as never);
-    services.keys.reload();
+    const created = await services.keyStore.create(body as never);
+    await services.keys.reload();
     services.logger.info({ keyId: created.id, name: created.name }, 'gateway key created');
     sendJson(context, 201, created);
   },
@@ -36,9 +36,9 @@ export const adminListKeysEndpoint: Endpoint = {
   format: 'native',
   auth: 'admin',
   summary: 'Lists gateway keys (names, limits, prefixes; never the keys).',
-  handle(context, services) {
+  async handle(context, services) {
     authenticateAdmin(context, services, constantTimeEqual);
-    sendJson(context, 200, { data: [...services.keys.configuredKeys(), ...services.keyStore.list()] });
+    sendJson(context, 200, { data: [...services.keys.configuredKeys(), ...(await services.keyStore.list())] });
   },
 };
 
@@ -48,7 +48,7 @@ export const adminRevokeKeyEndpoint: Endpoint = {
   format: 'native',
   auth: 'admin',
   summary: 'Revokes a gateway key at once.',
-  handle(context, services) {
+  async handle(context, services) {
     authenticateAdmin(context, services, constantTimeEqual);
     const id = context.params.id as string;
     if (id.startsWith('config:')) {
@@ -58,8 +58,9 @@ export const adminRevokeKeyEndpoint: Endpoint = {
         details: { field: 'id' },
       });
     }
-    const revoked = services.keyStore.revoke(id);
-    services.keys.reload();
+    // Other replicas drop the key when told: through Redis when configured, and (PostgreSQL) by NOTIFY.
+    const revoked = await services.keyStore.revoke(id);
+    await services.keys.reload();
     services.publishRevocation(id);
     services.logger.info({ keyId: id }, 'gateway key revoked');
     sendJson(context, 200, revoked);

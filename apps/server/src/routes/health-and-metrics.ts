@@ -18,10 +18,10 @@ export const readyEndpoint: Endpoint = {
   format: 'native',
   auth: 'none',
   summary: 'Readiness: providers configured, storage reachable, not draining.',
-  handle(context, services) {
+  async handle(context, services) {
     const checks = {
       providers: services.engine.providerNames.length > 0,
-      storage: services.storageReachable(),
+      storage: await services.storageReachable(),
       accepting: !services.draining,
     };
     const ready = checks.providers && checks.storage && checks.accepting;

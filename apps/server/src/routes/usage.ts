@@ -25,8 +25,8 @@ export const usageEndpoint: Endpoint = {
     const isAdmin =
       services.adminToken !== undefined && constantTimeEqual(header.replace(/^Bearer\s+/i, ''), services.adminToken);
     if (!isAdmin) await authenticate(context, services);
-    services.ledger.flush();
-    const rows = services.ledger.summary({ by, since, keyId: isAdmin ? undefined : context.key?.id });
+    // With PostgreSQL: every replica's committed rows (this one's queued rows are committed first).
+    const rows = await services.ledger.summary({ by, since, keyId: isAdmin ? undefined : context.key?.id });
     sendJson(context, 200, {
       object: 'list',
       by,

@@ -44,7 +44,7 @@ export function admissionStoreContract(newStore: () => AdmissionStore, unique: (
       id,
       limit: 1,
       period: 1,
-      initial: () => {
+      initial: async () => {
         asked++;
         return 0.9;
       },
@@ -53,7 +53,7 @@ export function admissionStoreContract(newStore: () => AdmissionStore, unique: (
     expect(await store.reserve([{ meter: day1, amount: 0.05 }], 0)).toBeUndefined();
     expect(await store.used(day1, 0)).toBeCloseTo(0.95, 10);
     expect(asked).toBe(1);
-    const day2: Meter = { ...day1, period: 2, initial: () => 0 };
+    const day2: Meter = { ...day1, period: 2, initial: async () => 0 };
     expect(await store.reserve([{ meter: day2, amount: 0.2 }], 0)).toBeUndefined();
   });
 

@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultLedgerPath, describeLedgerLocation, resolveLedgerLocation } from './ledger-location';
+import { redactSecrets } from '../errors/secret-redaction';
+import {
+  defaultLedgerPath,
+  describeLedgerLocation,
+  type PostgresLedgerLocation,
+  resolveLedgerLocation,
+  resolvePostgresLedger,
+} from './ledger-location';
 import { parseConfig } from './load-config';
 
 const home = '/home/ada';
@@ -64,6 +71,46 @@ describe('describeLedgerLocation', () => {
       ),
     ).toBe(
       'ledger /w/.infermux/gateway.sqlite (found in the working directory); the default is now /x/infermux/gateway.sqlite: move the file there, or set server.ledger.path or INFERMUX_LEDGER_PATH to keep it here',
+    );
+  });
+});
+
+describe('resolvePostgresLedger', () => {
+  const url = 'postgres://infermux:s3cret-pass@db.internal:5432/infermux';
+
+  it('is off without DATABASE_URL or server.ledger.postgres (the SQLite file stays the default)', () => {
+    expect(resolvePostgresLedger({ env: {} })).toBeUndefined();
+  });
+
+  it('DATABASE_URL turns it on; messages show the URL without its password, which is redacted everywhere', () => {
+    const location = resolvePostgresLedger({ env: { DATABASE_URL: url } });
+    expect(location).toMatchObject({ kind: 'postgres', source: 'env', urlEnv: 'DATABASE_URL', maxConnections: 4 });
+    expect(location?.display).toBe('postgres://infermux@db.internal:5432/infermux');
+    expect(describeLedgerLocation(location as PostgresLedgerLocation)).toBe(
+      'ledger postgres://infermux@db.internal:5432/infermux (DATABASE_URL)',
+    );
+    expect(redactSecrets(`failed: ${url} / s3cret-pass`)).not.toContain('s3cret-pass');
+  });
+
+  it('server.ledger.postgres names its variable and must find it set; --database-url wins over both', () => {
+    const configured = parseConfig({ server: { ledger: { postgres: { urlEnv: 'LEDGER_DB', schema: 'gw' } } } }, 'x')
+      .server?.ledger.postgres;
+    expect(resolvePostgresLedger({ configured, env: { LEDGER_DB: url } })).toMatchObject({
+      source: 'config',
+      schema: 'gw',
+    });
+    expect(() => resolvePostgresLedger({ configured, env: { DATABASE_URL: url } })).toThrow(
+      expect.objectContaining({ code: 'caller_invalid_input', details: expect.objectContaining({ env: 'LEDGER_DB' }) }),
+    );
+    expect(resolvePostgresLedger({ configured, env: {}, databaseUrl: url })).toMatchObject({ source: 'flag' });
+  });
+
+  it('a URL that is not postgres:// is refused naming where it came from, never echoing it', () => {
+    const attempt = () => resolvePostgresLedger({ env: { DATABASE_URL: 'mysql://root:hunter2@db/x' } });
+    expect(attempt).toThrow(expect.objectContaining({ code: 'caller_invalid_input' }));
+    expect(attempt).toThrow(/^DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL\.$/);
+    expect(() => parseConfig({ server: { ledger: { postgres: { schema: 'Bad-Name' } } } }, 'config')).toThrow(
+      /server\.ledger\.postgres\.schema/,
     );
   });
 });

@@ -158,6 +158,24 @@ export const serverConfigSchema = z.strictObject({
       commit: z
         .enum(['batched', 'before-response'], { error: 'expected "batched" or "before-response"' })
         .default('batched'),
+      /**
+       * Keys and the usage ledger in PostgreSQL instead of the SQLite file, shared by every replica. Also on,
+       * with these defaults, whenever `DATABASE_URL` is set. Tables are created (versioned migrations, one
+       * replica at a time) at start.
+       */
+      postgres: z
+        .strictObject({
+          /** Env variable holding the connection URL (it may carry a password, so it never sits in the file). */
+          urlEnv: envNameSchema.default('DATABASE_URL'),
+          /** Schema for the tables (created if missing); absent: the connection's search_path (normally `public`). */
+          schema: z
+            .string()
+            .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a schema name (lowercase letters, digits, _; at most 63)')
+            .optional(),
+          /** Connections per replica for the ledger writer, reads and key changes (one more listens for key changes). */
+          maxConnections: positiveInt.max(100, 'expected at most 100 connections').default(4),
+        })
+        .optional(),
     })
     .default({ flushIntervalMs: 10, commit: 'batched' }),
   bodyLimits: z
