@@ -308,6 +308,30 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(modelCalls(servers.b!)).toHaveLength(0);
   });
 
+  it('a signal already aborted: caller_aborted (499) on run, stream, batch, forward and submit; nothing goes upstream', async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    const signal = AbortSignal.abort();
+    const chat = { messages: [{ role: 'user' as const, content: 'hi' }] };
+    const calls: Record<string, () => Promise<unknown>> = {
+      run: () => client.run('text-classification', { model: 'clf', input, signal }),
+      stream: async () => {
+        for await (const _part of client.stream('chat-completion', { model: 'a:org/model', input: chat, signal }));
+      },
+      batch: async () => {
+        const [item] = await client.batch('text-classification', { model: 'clf', inputs: [input], signal });
+        if (item && 'error' in item) throw item.error;
+      },
+      forward: () => client.forward('chat-completion', { model: 'a:org/model', input: chat, wire: 'openai', signal }),
+      submit: () => client.submit('video-generation', { model: 'a:sora-2', input: { prompt: 'x' }, signal }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const error = await caught(call());
+      expect({ name, code: error.code, status: error.status }).toEqual({ name, code: 'caller_aborted', status: 499 });
+    }
+    expect(servers.a!.requests).toHaveLength(0);
+    expect(servers.b!.requests).toHaveLength(0);
+  });
+
   it('all targets down: one clear error listing every attempt', async () => {
     const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
     servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });
