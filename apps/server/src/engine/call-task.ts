@@ -45,8 +45,12 @@ function noteFailure(context: RequestContext, error: unknown): InfermuxError {
   if (typed.provider) context.provider = typed.provider;
   // A routed failure lists its attempts; a single-target failure was one attempt (or none, if refused before calling).
   const attempts = typed.details?.attempts;
-  if (Array.isArray(attempts)) context.attempts = attempts.length;
-  else if (context.attempts === 0 && typed.provider) context.attempts = 1;
+  if (Array.isArray(attempts)) {
+    context.attempts = attempts.length;
+    // A route's failure: the model its last attempt tried, as an answer would have booked it.
+    const last = attempts.at(-1) as { model?: unknown } | undefined;
+    if (typeof last?.model === 'string') context.model = last.model;
+  } else if (context.attempts === 0 && typed.provider) context.attempts = 1;
   return timedOut(context) ?? typed;
 }
 

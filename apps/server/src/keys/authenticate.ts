@@ -1,4 +1,4 @@
-import { InfermuxError } from '@infermux/core';
+import { formatModelRef, InfermuxError, parseModelRef } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
 import type { RequestContext } from '../http/request-context';
 import { allowedModelAdmits } from './allowed-models';
@@ -44,8 +44,13 @@ export async function authenticate(context: RequestContext, services: GatewaySer
   services.limiter.admit(key);
 }
 
-/** Checks the model against the key's allowed models (see `allowedModelAdmits` for the forms an entry takes). */
+/**
+ * Books the requested model on the request (the ledger's model until a call reports the one it resolved, so a
+ * request refused or failed before that still has it) and checks it against the key's allowed models (see
+ * `allowedModelAdmits` for the forms an entry takes).
+ */
 export function admitModel(context: RequestContext, model: string): void {
+  context.model = ledgerModel(model);
   const key = context.key;
   if (!key?.allowedModels) return;
   if (key.allowedModels.some((entry) => allowedModelAdmits(entry, model))) return;
@@ -76,4 +81,13 @@ export function authenticateAdmin(
     });
   if (!equal(secret, services.adminToken))
     throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid admin token.' });
+}
+
+/** A model as answered calls book it (`org/name@rev`, without the provider prefix); a route name or an invalid reference as given. */
+export function ledgerModel(model: string): string {
+  try {
+    return formatModelRef(parseModelRef(model), { provider: false });
+  } catch {
+    return model.slice(0, 512);
+  }
 }
