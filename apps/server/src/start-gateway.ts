@@ -12,7 +12,7 @@ import {
   registerSecret,
   resolveLedgerLocation,
 } from '@infermux/core';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
@@ -34,6 +34,7 @@ import { apiReferenceEndpoints } from './routes/api-reference';
 import { apiEndpoints } from './routes/endpoints';
 import { buildOpenApi, openApiEndpoint } from './routes/openapi';
 import { serverSettings } from './server-settings';
+import { missingCredentialsAdvice } from './wire/caller-message';
 
 export interface StartGatewayOptions {
   /** A config object (validated here) or nothing to read `configPath` / the nearest config file. */
@@ -207,6 +208,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       : `infermux gateway listening on ${url} (requests need no key: ${auth.mode === 'none' ? 'server.auth is "none"' : 'loopback and no gateway key exists yet'})`,
   );
 
+  warnMissingCredentials(engine, logger);
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -236,4 +239,18 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       logger.flush?.();
     })());
   return { url, port: address.port, host: address.address, close };
+}
+
+/**
+ * Once per provider whose calls need a key and have none: what to set (the env variable, never a value),
+ * so a gateway started without `HF_TOKEN` says so instead of failing each call later.
+ */
+function warnMissingCredentials(engine: GatewayEngine, logger: Logger): void {
+  for (const [provider, state] of Object.entries(engine.credentials())) {
+    if (state.status !== 'missing') continue;
+    logger.warn(
+      { provider, env: state.env },
+      `provider "${provider}" has no credentials: ${missingCredentialsAdvice(provider, state.env)}; its calls fail until then`,
+    );
+  }
 }

@@ -89,6 +89,7 @@ export type {
   TaskCapabilities,
   ToolCallDelta,
 } from './provider/provider';
+export type { ProviderCredentials } from './provider-utils/load-api-key';
 export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
 export {
   type CataloguePrice,

@@ -19,6 +19,7 @@ import {
 } from '@infermux/core';
 import {
   type ApiKeySource,
+  apiKeyStatus,
   createHeaderCache,
   type ErrorFromResponse,
   getJson,
@@ -118,6 +119,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     specificationVersion: 'v1',
     name: provider,
     pricing: { defaults: evolinkDefaultPrices },
+    credentials: () => apiKeyStatus(keySource),
     tasks: {
       'chat-completion': { streaming: true, wire: ['openai'] },
       // A submission is a paid job and EvoLink takes no idempotency key: never resubmit on error.

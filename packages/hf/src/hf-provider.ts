@@ -20,6 +20,7 @@ import {
 } from '@infermux/core';
 import {
   type ApiKeySource,
+  apiKeyStatus,
   createHeaderCache,
   EVENT_STREAM_MEDIA_TYPE,
   loadApiKey,
@@ -253,6 +254,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     name,
     tasks,
     pricing: { catalogue, defaults: hfDefaultPrices },
+    credentials: () => apiKeyStatus(inferenceToken),
 
     async doRun(options) {
       const mapping = mappingFor(options.task);

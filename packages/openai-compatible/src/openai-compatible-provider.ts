@@ -16,6 +16,7 @@ import {
 } from '@infermux/core';
 import {
   type ApiKeySource,
+  apiKeyStatus,
   createHeaderCache,
   type ErrorFromResponse,
   joinURL,
@@ -187,6 +188,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
     name: provider,
     baseURL: settings.baseURL,
     tasks,
+    credentials: () => apiKeyStatus(keySource),
 
     async doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>> {
       const handler = handlerFor(options.task, 'run');

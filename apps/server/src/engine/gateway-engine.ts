@@ -5,6 +5,7 @@ import {
   isTaskId,
   type PriceEntry,
   type ProviderConfig,
+  type ProviderCredentials,
   type ProviderFactory,
   parseModelRef,
   type TaskId,
@@ -30,6 +31,8 @@ export interface GatewayEngine {
   canPrice(model: string): Promise<boolean>;
   /** Providers that had no configuration and could not start on defaults (e.g. no base URL). */
   skippedProviders: string[];
+  /** Each provider's credential state (a key set, missing, or not needed), read now: never a value. */
+  credentials(): Record<string, ProviderCredentials>;
 }
 
 /**
@@ -138,6 +141,12 @@ export function createGatewayEngine(
     },
     providerNames: client.providers.names(),
     skippedProviders: skipped,
+    credentials: () =>
+      Object.fromEntries(
+        client.providers
+          .list()
+          .map((provider) => [provider.name, provider.credentials?.() ?? { status: 'optional', env: [] }]),
+      ),
     pricesFor(model) {
       const names = client.providers.names();
       return targetsOf(model)

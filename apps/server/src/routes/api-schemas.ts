@@ -215,8 +215,11 @@ export const adminListKeysResponse = z.object({ data: z.array(gatewayKeyView) })
 export const healthResponse = z.object({ status: z.literal('ok') });
 export const readyResponse = z.object({
   status: z.enum(['ready', 'not ready']),
-  checks: z.object({ providers: z.boolean(), storage: z.boolean(), accepting: z.boolean() }),
+  checks: z.object({ providers: z.boolean(), credentials: z.boolean(), storage: z.boolean(), accepting: z.boolean() }),
   providers: z.array(z.string()),
+  credentials: z
+    .record(z.string(), z.enum(['present', 'missing', 'optional']))
+    .describe('Per provider: its key is set, missing (its calls fail until the operator sets it), or not needed.'),
 });
 
 /** Every error body, whichever wire format the endpoint speaks. */

@@ -4,6 +4,7 @@ import type { Cost, ResolvedModel, StreamRecovery, Warning } from '../result/res
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
 import type { AttemptTimeouts, Timeouts } from '../transport/timeouts';
+import type { ProviderCredentials } from '../provider-utils/load-api-key';
 import type { ProviderPricing } from './provider-pricing';
 import type { ForwardCallOptions, ProviderForwardResult, WireFormat } from './wire-forward';
 
@@ -162,6 +163,8 @@ export interface ProviderV1 {
   readonly tasks: Readonly<Partial<Record<TaskId, TaskCapabilities>>>;
   /** Its live price catalogue and shipped price table, when it has them (core prices calls from them). */
   readonly pricing?: ProviderPricing;
+  /** Whether its calls have the key they need (`apiKeyStatus`), for start-up warnings and readiness. */
+  credentials?(): ProviderCredentials;
 
   doRun?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
   doBatch?<T extends TaskId>(
