@@ -257,24 +257,29 @@ export async function settleStream(context: RequestContext, result: Promise<Omit
   }
 }
 
-/** A gateway job id carries what core needs to find the job again, so it survives restarts. */
-export function encodeJobId(task: TaskId, provider: string, jobId: string): string {
-  return `job_${Buffer.from(JSON.stringify([task, provider, jobId])).toString('base64url')}`;
+/**
+ * A gateway job id carries what core needs to find the job again, so it survives restarts (and, for the
+ * EvoLink wire's `created`, when it was submitted).
+ */
+export function encodeJobId(task: TaskId, provider: string, jobId: string, createdAt?: number): string {
+  const fields = createdAt === undefined ? [task, provider, jobId] : [task, provider, jobId, createdAt];
+  return `job_${Buffer.from(JSON.stringify(fields)).toString('base64url')}`;
 }
 
 const jobIdPattern = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,256}$/;
 
-export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string } {
+export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string; createdAt?: number } {
   try {
     if (id.startsWith('job_')) {
-      const [task, provider, jobId] = JSON.parse(Buffer.from(id.slice(4), 'base64url').toString('utf8')) as [
+      const [task, provider, jobId, createdAt] = JSON.parse(Buffer.from(id.slice(4), 'base64url').toString('utf8')) as [
         TaskId,
         string,
         string,
+        unknown,
       ];
       // The id is caller input: the job id goes into an upstream URL, so it must be an identifier.
       if (isTaskId(task) && typeof provider === 'string' && typeof jobId === 'string' && jobIdPattern.test(jobId))
-        return { task, provider, jobId };
+        return { task, provider, jobId, ...(Number.isInteger(createdAt) ? { createdAt: createdAt as number } : {}) };
     }
   } catch {
     // fall through to the 404 below

@@ -108,6 +108,22 @@ export const openaiVideoResponse = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 
+/** EvoLink's wire (`/evolink`, wire/evolink §3, §4): the body EvoLink takes, the task object it answers. */
+export const evolinkImageRequest = taskRegistry['image-generation'].input.extend({ model });
+export const evolinkVideoRequest = taskRegistry['video-generation'].input.extend({ model });
+export const evolinkTaskResponse = z.looseObject({
+  id: z.string(),
+  object: z.enum(['image.generation.task', 'video.generation.task']),
+  type: z.enum(['image', 'video']),
+  model: nullableString,
+  status: z.enum(['pending', 'processing', 'completed', 'failed']),
+  progress: z.number(),
+  created,
+  task_info: z.looseObject({ can_cancel: z.boolean(), estimated_time: z.number().optional() }),
+  results: z.array(z.string()).optional().describe('Result URLs, once completed (valid 24 h).'),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
 export const openaiModelsResponse = z.object({
   object: z.literal('list'),
   data: z.array(z.object({ id: z.string(), object: z.literal('model'), created, owned_by: z.string() })),

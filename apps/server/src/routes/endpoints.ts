@@ -1,5 +1,12 @@
 import type { Endpoint } from '../gateway-services';
 import { adminCreateKeyEndpoint, adminListKeysEndpoint, adminRevokeKeyEndpoint } from './admin-keys';
+import {
+  evolinkChatEndpoint,
+  evolinkImageTaskEndpoint,
+  evolinkTaskStatusEndpoint,
+  evolinkVideoTaskEndpoint,
+  rootVideoGenerationsEndpoint,
+} from './evolink-tasks';
 import { healthEndpoint, metricsEndpoint, readyEndpoint } from './health-and-metrics';
 import { hfInferenceModelsEndpoint, hfModelsEndpoint, openaiCompletionsEndpoint } from './hf-models';
 import {
@@ -35,6 +42,11 @@ export const apiEndpoints: readonly Endpoint[] = [
   openaiVideoDeleteEndpoint,
   openaiVideoRemixEndpoint,
   openaiModelsEndpoint,
+  rootVideoGenerationsEndpoint,
+  evolinkImageTaskEndpoint,
+  evolinkVideoTaskEndpoint,
+  evolinkTaskStatusEndpoint,
+  evolinkChatEndpoint,
   hfModelsEndpoint,
   hfInferenceModelsEndpoint,
   nativeJobSubmitEndpoint,
