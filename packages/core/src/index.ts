@@ -20,6 +20,7 @@ export {
   type ForwardRequest,
   type ForwardResponse,
   type ForwardResult,
+  type JobReference,
   type RequestOptions,
   type StreamResult,
   type TargetHealth,
@@ -89,7 +90,6 @@ export type {
   TaskCapabilities,
   ToolCallDelta,
 } from './provider/provider';
-export type { ProviderCredentials } from './provider-utils/load-api-key';
 export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
 export {
   type CataloguePrice,
@@ -102,6 +102,7 @@ export {
 export { ProviderRegistry } from './provider/provider-registry';
 export { vouchForOutput } from './provider/vouched-output';
 export type { ForwardCallOptions, ForwardChunk, ProviderForwardResult, WireFormat } from './provider/wire-forward';
+export type { ProviderCredentials } from './provider-utils/load-api-key';
 // Results
 export type {
   Attempt,

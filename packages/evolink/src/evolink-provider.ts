@@ -63,7 +63,12 @@ export interface EvolinkProvider extends ProviderV1 {
   baseURLs(): { api: string; text: string };
 }
 
-type CallContext = { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> };
+type CallContext = {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  timeouts?: Partial<Timeouts>;
+  apiKey?: string;
+};
 
 /**
  * EvoLink: chat through the shared OpenAI-compatible mapping, image and video generation as async
@@ -87,7 +92,12 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
       transport,
       provider,
       url,
-      headers: headersFor({ settings: settings.headers, call: call.headers, apiKey: loadApiKey(keySource) }),
+      // The call's own key (a gateway passing on its caller's) wins over the configured one.
+      headers: headersFor({
+        settings: settings.headers,
+        call: call.headers,
+        apiKey: call.apiKey ?? loadApiKey(keySource),
+      }),
       signal: call.signal,
       timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
       errorFromResponse: errorMappers[operation],

@@ -167,11 +167,12 @@ export function createHf(settings: HfSettings = {}): HfProvider {
 
   function send(
     plan: HfRequestPlan,
-    call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> },
+    call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts>; apiKey?: string },
     modelId: string,
     stream: boolean,
   ): Promise<HttpResponse> {
-    const credential = loadApiKey(inferenceToken);
+    // The call's own token (a gateway passing on its caller's) wins over the configured one.
+    const credential = call.apiKey ?? loadApiKey(inferenceToken);
     const callHeaders =
       plan.headers === undefined
         ? call.headers

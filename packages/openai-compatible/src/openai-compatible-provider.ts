@@ -148,10 +148,11 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
   const errorFromResponse = settings.errorFromResponse ?? openAIErrorFromResponse;
   const endpoint = (
     path: string,
-    call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> },
+    call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts>; apiKey?: string },
   ): UpstreamEndpoint => {
     transport ??= createHttpTransport();
-    const apiKey = loadApiKey(keySource);
+    // The call's own key (a gateway passing on its caller's) wins over the configured one.
+    const apiKey = call.apiKey ?? loadApiKey(keySource);
     let url = urls.get(path);
     if (url === undefined) {
       url = joinURL(settings.baseURL, path);

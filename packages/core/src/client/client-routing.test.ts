@@ -332,6 +332,26 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(servers.b!.requests).toHaveLength(0);
   });
 
+  it("per-call credentials: sent as that provider's key, only on its targets, never from the cache; no target of theirs → refused", async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets(), cache: true });
+    const credentials = { b: 'caller-token-for-b' };
+    for (let call = 0; call < 2; call++) {
+      const result = await client.run('text-classification', { model: 'clf', input, credentials });
+      expect(result.provider).toBe('b');
+    }
+    const received = modelCalls(servers.b!);
+    expect(received.map((request) => request.headers.authorization)).toEqual([
+      'Bearer caller-token-for-b',
+      'Bearer caller-token-for-b',
+    ]);
+    expect(modelCalls(servers.a!)).toHaveLength(0);
+    // Without credentials the route is whole again and its first target answers (nothing of b's token on it).
+    await client.run('text-classification', { model: 'clf', input });
+    expect(modelCalls(servers.a!).map((request) => request.headers.authorization)).toEqual([undefined]);
+    const error = await caught(client.run('text-classification', { model: 'clf', input, credentials: { c: 'x' } }));
+    expect(error).toMatchObject({ code: 'caller_unsupported', details: { field: 'credentials', route: 'clf' } });
+  });
+
   it('all targets down: one clear error listing every attempt', async () => {
     const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
     servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });
