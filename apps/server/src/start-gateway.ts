@@ -248,9 +248,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 function warnMissingCredentials(engine: GatewayEngine, logger: Logger): void {
   for (const [provider, state] of Object.entries(engine.credentials())) {
     if (state.status !== 'missing') continue;
+    const callers = engine.passThrough.has(provider)
+      ? `only calls bringing their own token (Bearer ${engine.passThrough.get(provider)}…) work until then`
+      : 'its calls fail until then';
     logger.warn(
       { provider, env: state.env },
-      `provider "${provider}" has no credentials: ${missingCredentialsAdvice(provider, state.env)}; its calls fail until then`,
+      `provider "${provider}" has no credentials: ${missingCredentialsAdvice(provider, state.env)}; ${callers}`,
     );
   }
 }

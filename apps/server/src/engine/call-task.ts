@@ -41,7 +41,7 @@ export function noteResult(context: RequestContext, result: Omit<RunResult, 'out
 }
 
 function noteFailure(context: RequestContext, error: unknown): InfermuxError {
-  const typed = InfermuxError.from(error, { code: 'gateway_internal' });
+  const typed = callerTokenRefusal(context, InfermuxError.from(error, { code: 'gateway_internal' }));
   if (typed.provider) context.provider = typed.provider;
   // A routed failure lists its attempts; a single-target failure was one attempt (or none, if refused before calling).
   const attempts = typed.details?.attempts;
@@ -52,6 +52,24 @@ function noteFailure(context: RequestContext, error: unknown): InfermuxError {
     if (typeof last?.model === 'string') context.model = last.model;
   } else if (context.attempts === 0 && typed.provider) context.attempts = 1;
   return timedOut(context) ?? typed;
+}
+
+/**
+ * An upstream refusing the caller's own passed-on token is the caller's 401/403, not a gateway
+ * misconfiguration (the 502 an upstream refusing the gateway's key gets).
+ */
+function callerTokenRefusal(context: RequestContext, error: InfermuxError): InfermuxError {
+  const provider = error.provider;
+  if (!provider || !context.credentials || !Object.hasOwn(context.credentials, provider)) return error;
+  if (!error.code.startsWith('auth_')) return error;
+  context.provider = provider;
+  return new InfermuxError({
+    code: error.code,
+    status: error.status,
+    message: `${provider} refused the token in your Authorization header (this gateway passes it on unchanged): ${error.message}`,
+    details: { field: 'authorization' },
+    cause: error,
+  });
 }
 
 /** The gateway's own request deadline or shutdown wins over whatever the abort surfaced as. */
@@ -97,6 +115,7 @@ function coreRequest<T extends TaskId>(context: RequestContext, call: TaskCall<T
     signal: context.abort.signal,
     headers: call.headers,
     cache: call.cache,
+    credentials: context.credentials,
   };
 }
 
@@ -214,6 +233,7 @@ function forwardInOpenAiWire<T extends TaskId>(
       headers: call.headers,
       wire: 'openai',
       stream,
+      credentials: context.credentials,
     }),
   );
 }
@@ -304,6 +324,7 @@ export async function submitTaskJob<T extends TaskId>(
         input: call.input,
         requestId: context.id,
         signal: context.abort.signal,
+        credentials: context.credentials,
       }),
     );
     context.provider = status.provider;
@@ -326,7 +347,12 @@ export async function jobStatus<T extends TaskId>(
   try {
     const call = cancel ? services.engine.client.cancelJob : services.engine.client.getJob;
     const status = await context.upstream(() =>
-      call(job.task, { provider: job.provider, jobId: job.jobId, signal: context.abort.signal }),
+      call(job.task, {
+        provider: job.provider,
+        jobId: job.jobId,
+        signal: context.abort.signal,
+        credentials: context.credentials,
+      }),
     );
     context.attempts = 1;
     if (status.usage) context.usage = status.usage;

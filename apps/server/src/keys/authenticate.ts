@@ -11,13 +11,27 @@ function bearer(header: string | undefined): string | undefined {
 
 /**
  * Checks the caller's gateway key (Bearer) when the auth policy asks for one (always on a network bind).
- * Provider tokens are never accepted here.
+ *
+ * A bearer token with the prefix of a provider whose `passThrough` is on (`hf_…`) is that provider's token,
+ * never a gateway key (`imx_…`; the prefixes cannot overlap, checked at start). While the policy asks for no
+ * key it is passed on for the call, which then runs on that provider only; once a key is required it is
+ * refused, so pass-through never stands in for a gateway key.
  */
 export async function authenticate(context: RequestContext, services: GatewayServices): Promise<void> {
   const registry = services.keys;
   registry.refresh();
-  if (!services.auth.requiresKey(registry.size)) return;
   const secret = bearer(context.request.headers.authorization);
+  const passThrough = secret === undefined ? undefined : services.engine.passThroughProvider(secret);
+  if (!services.auth.requiresKey(registry.size)) {
+    if (passThrough !== undefined) context.credentials = { [passThrough]: secret as string };
+    return;
+  }
+  if (passThrough !== undefined) {
+    throw new InfermuxError({
+      code: 'auth_missing_credentials',
+      message: `Missing gateway key: this gateway needs "Authorization: Bearer <gateway key>". The bearer token is a ${passThrough} token, which is passed on only while the gateway asks for no key.`,
+    });
+  }
   if (!secret) {
     throw new InfermuxError({
       code: 'auth_missing_credentials',

@@ -234,8 +234,10 @@ export const readyResponse = z.object({
   checks: z.object({ providers: z.boolean(), credentials: z.boolean(), storage: z.boolean(), accepting: z.boolean() }),
   providers: z.array(z.string()),
   credentials: z
-    .record(z.string(), z.enum(['present', 'missing', 'optional']))
-    .describe('Per provider: its key is set, missing (its calls fail until the operator sets it), or not needed.'),
+    .record(z.string(), z.enum(['present', 'missing', 'optional', 'caller']))
+    .describe(
+      "Per provider: its key is set, missing (its calls fail until the operator sets it), not needed, or only callers' own tokens (passThrough).",
+    ),
 });
 
 /** Every error body, whichever wire format the endpoint speaks. */

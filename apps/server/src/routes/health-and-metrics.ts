@@ -14,7 +14,7 @@ export const healthEndpoint: Endpoint = {
 
 /**
  * Ready when the gateway can serve a request: providers built, storage reachable, not draining, and at least
- * one provider with its key set or needing none (`checks.credentials`). Each provider's state is listed, so
+ * one provider with its key set, needing none, or passing on its callers' tokens (`checks.credentials`). Each provider's state is listed, so
  * a provider without its key shows as `missing` even while another keeps the gateway ready.
  */
 export const readyEndpoint: Endpoint = {
@@ -23,10 +23,15 @@ export const readyEndpoint: Endpoint = {
   format: 'native',
   auth: 'none',
   summary:
-    'Readiness: providers configured, at least one of them with credentials (or needing none), storage reachable, not draining; each provider\'s credential state.',
+    "Readiness: providers configured, at least one of them with credentials (or needing none), storage reachable, not draining; each provider's credential state.",
   handle(context, services) {
+    // `caller`: no key of the gateway's own, but callers' tokens are passed on (`passThrough`), so it can serve them.
+    const { engine } = services;
     const credentials = Object.fromEntries(
-      Object.entries(services.engine.credentials()).map(([provider, state]) => [provider, state.status]),
+      Object.entries(engine.credentials()).map(([provider, state]) => [
+        provider,
+        state.status === 'missing' && engine.passThrough.has(provider) ? 'caller' : state.status,
+      ]),
     );
     const checks = {
       providers: services.engine.providerNames.length > 0,

@@ -108,7 +108,11 @@ function takesBinaryInputs(task: TaskId): boolean {
  * or an untyped body that starts like one (`requests.post(url, data=f.read())` sends image bytes untyped too):
  * HF's API reads the bytes whatever the type (wire/hf §2.3).
  */
-async function readHfBody(context: RequestContext, services: GatewayServices, named: TaskId | undefined): Promise<HfBody> {
+async function readHfBody(
+  context: RequestContext,
+  services: GatewayServices,
+  named: TaskId | undefined,
+): Promise<HfBody> {
   const limits = services.settings.bodyLimits;
   const type = mediaType(context.request.headers['content-type']);
   const binary = named === undefined ? undefined : takesBinaryInputs(named);
@@ -146,7 +150,8 @@ function startsLikeJson(bytes: Buffer): boolean {
 function hfInput(task: TaskId, read: HfBody, jsonLimit: number): HfInput {
   const binary = takesBinaryInputs(task);
   if (read.kind === 'bytes') {
-    if (!binary) throw unsupportedMediaType(read.type || 'none (raw bytes)', `application/json (task ${task} takes JSON)`);
+    if (!binary)
+      throw unsupportedMediaType(read.type || 'none (raw bytes)', `application/json (task ${task} takes JSON)`);
     return { input: { inputs: read.bytes }, stream: false, options: {} };
   }
   // Read under the binary limit while the task was unknown: a JSON-only task keeps its own.

@@ -10,7 +10,7 @@
  * `/v1/tasks/{id}`), so the test checks those wire habits rather than one article's exact words.
  */
 
-export const seedPython = String.raw`
+export const seedPython = `
 import json
 import requests
 
@@ -51,7 +51,7 @@ print(json.dumps(query("facebook/bart-large-mnli", {
 })))
 `;
 
-export const seedJavaScript = String.raw`
+export const seedJavaScript = `
 import fs from "node:fs";
 
 async function query(model, data) {
@@ -90,7 +90,7 @@ console.log(JSON.stringify(await query("facebook/bart-large-mnli", {
 })));
 `;
 
-export const seedEvolinkPython = String.raw`
+export const seedEvolinkPython = `
 import json
 import time
 import requests

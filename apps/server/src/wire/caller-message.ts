@@ -40,7 +40,8 @@ function missingCredentialsMessage(error: InfermuxError): string {
 export function callerMessage(error: InfermuxError): string {
   const fixed = fixedMessages[error.code];
   if (fixed) return fixed(error.provider ?? '');
-  if (error.code === 'auth_missing_credentials' && error.provider !== undefined) return missingCredentialsMessage(error);
+  if (error.code === 'auth_missing_credentials' && error.provider !== undefined)
+    return missingCredentialsMessage(error);
   return error.message
     .replace(urlPattern, 'the upstream')
     .replace(addressPattern, 'the upstream')
