@@ -108,16 +108,20 @@ function passThroughPrefixes(
       typeof entry.passThrough === 'object'
         ? entry.passThrough.tokenPrefix
         : byType.get(entry.type ?? name)?.callerTokenPrefix;
-    const clash = [GATEWAY_KEY_PREFIX, ...prefixes.values()].find(
-      (other) => other.startsWith(prefix ?? '') || (prefix ?? '').startsWith(other),
-    );
-    if (prefix === undefined || clash !== undefined) {
+    if (prefix === undefined) {
       throw new InfermuxError({
         code: 'caller_invalid_input',
-        message:
-          prefix === undefined
-            ? `${field}: provider type "${entry.type ?? name}" declares no token prefix; set passThrough: { tokenPrefix: "…" } to the prefix its users' tokens have`
-            : `${field}: the token prefix "${prefix}" overlaps "${clash}"${clash === GATEWAY_KEY_PREFIX ? ' (gateway keys)' : ''}, so tokens could not be told apart`,
+        message: `${field}: provider type "${entry.type ?? name}" declares no token prefix; set passThrough: { tokenPrefix: "…" } to the prefix its users' tokens have`,
+        details: { field },
+      });
+    }
+    const clash = [GATEWAY_KEY_PREFIX, ...prefixes.values()].find(
+      (other) => other.startsWith(prefix) || prefix.startsWith(other),
+    );
+    if (clash !== undefined) {
+      throw new InfermuxError({
+        code: 'caller_invalid_input',
+        message: `${field}: the token prefix "${prefix}" overlaps "${clash}"${clash === GATEWAY_KEY_PREFIX ? ' (gateway keys)' : ''}, so tokens could not be told apart`,
         details: { field },
       });
     }

@@ -10,7 +10,7 @@ import {
   refuseUnpreflightedBrowserPost,
   unsupportedMediaType,
 } from '../http/parse-json-body';
-import { readBody } from '../http/read-body';
+import { readBody, tooLarge } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody, sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
@@ -155,12 +155,7 @@ function hfInput(task: TaskId, read: HfBody, jsonLimit: number): HfInput {
     return { input: { inputs: read.bytes }, stream: false, options: {} };
   }
   // Read under the binary limit while the task was unknown: a JSON-only task keeps its own.
-  if (!binary && read.size > jsonLimit)
-    throw new InfermuxError({
-      code: 'caller_payload_too_large',
-      message: `The request body is larger than the JSON body limit of ${jsonLimit} bytes (server.bodyLimits).`,
-      details: { field: 'body', limitBytes: jsonLimit },
-    });
+  if (!binary && read.size > jsonLimit) throw tooLarge(jsonLimit, 'JSON body');
   const { options, stream, ...input } = read.body;
   decodeBase64Inputs(task, input);
   return {
