@@ -218,15 +218,24 @@ async function answerTask(
   path: Extract<HfPath, { kind: 'task' }>,
 ): Promise<void> {
   const named = namedTask(context, path.pipelineTask);
-  const read = await readHfBody(context, services, named);
+  // A body that may be JSON is read and checked before the Hub is asked for the task. Raw image/audio bytes, and
+  // a body announced beyond the JSON limit (only a binary task takes one), wait for the task: only it gives their
+  // limit, and a model the Hub does not know then costs no upload.
+  const type = mediaType(context.request.headers['content-type']);
+  const announced = Number(context.request.headers['content-length']);
+  const readFirst =
+    named !== undefined ||
+    ((type === '' || !binaryTypes.test(type)) && !(announced > services.settings.bodyLimits.jsonBytes));
+  let read = readFirst ? await readHfBody(context, services, named) : undefined;
   // A task read from the Hub is one of its pipeline tags, all `{inputs, parameters}`: checked before asking it.
-  if (named === undefined && read.kind === 'json' && read.body.inputs === undefined)
+  if (named === undefined && read?.kind === 'json' && read.body.inputs === undefined)
     throw new InfermuxError({
       code: 'caller_invalid_input',
       message: 'inputs: expected the HF request body {"inputs": …, "parameters": {…}}.',
       details: { field: 'inputs' },
     });
   const task = named ?? (await inferTask(context, services, path.model));
+  read ??= await readHfBody(context, services, task);
   const { input, stream, options } = hfInput(task, read, services.settings.bodyLimits.jsonBytes);
   const headers = upstreamHeaders(context);
   if (stream && task === 'text-generation') {

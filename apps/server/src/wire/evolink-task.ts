@@ -24,7 +24,7 @@ const statusNames = {
 /**
  * A job as EvoLink's task object (wire/evolink §3.2, §3.3): `id`, `object`, `type`, `model`, `status`,
  * `progress`, `created`, `task_info`, and `results` (URLs) once completed or `error {code, message}` once failed.
- * The gateway cannot cancel EvoLink tasks (EvoLink has no cancel endpoint, §3.3), so `can_cancel` is false.
+ * The gateway cannot cancel EvoLink tasks (EvoLink has no cancel endpoint: wire/evolink §3.3), so `can_cancel` is false.
  */
 export function evolinkTaskObject(
   id: string,
