@@ -1,30 +1,17 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  FAKE_HF_VALID_TOKEN,
-  type FakeEvolink,
-  type FakeHf,
-  startFakeEvolink,
-  startFakeHf,
-  TINY_PNG,
-} from '@infermux/testkit';
+import { FAKE_HF_VALID_TOKEN, TINY_PNG } from '@infermux/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, startGateway } from './start-gateway';
-import { LogCapture } from './test-support/gateway-fixture';
+import { type HfEvolinkGateway, OPERATOR_EVOLINK_KEY, startHfEvolinkGateway } from './test-support/hf-evolink-gateway';
 import { seedEvolinkPython, seedJavaScript, seedPython } from './test-support/seed-snippets';
 
 const run = promisify(execFile);
-const EVOLINK_KEY = 'sk-evo-operatorKey0123456789';
 
 // The seed's code against the gateway, unchanged but for the base URL: an operator with its own HF token and
 // EvoLink key, the callers' scripts as they were written for the real services.
-let hf: FakeHf;
-let evolink: FakeEvolink;
-let gateway: RunningGateway;
-let directory: string;
+let setup: HfEvolinkGateway;
 let imageFile: string;
 
 /** Python 3 with `requests`, as the seed's readers have it; `.ci/run` installs Debian's python3-requests. */
@@ -35,41 +22,23 @@ const python = await run('python3', ['-c', 'import requests']).then(
 if (!python) console.warn('seed-snippets: python3 with `requests` not found; the Python snippets are skipped.');
 
 beforeAll(async () => {
-  hf = await startFakeHf();
-  evolink = await startFakeEvolink({
-    apiKey: EVOLINK_KEY,
+  setup = await startHfEvolinkGateway({
     behaviour: () => ({ outcome: 'succeed', afterPolls: 1 }),
     estimatedSeconds: () => 1,
   });
-  directory = mkdtempSync(join(tmpdir(), 'infermux-seed-'));
-  imageFile = join(directory, 'cats.png');
+  imageFile = join(setup.directory, 'cats.png');
   writeFileSync(imageFile, TINY_PNG);
-  gateway = await startGateway({
-    config: {
-      providers: {
-        hf: { baseURL: hf.url, hubURL: hf.hubURL, apiKeyEnv: 'OPERATOR_HF_TOKEN' },
-        evolink: { baseURL: evolink.baseURL, apiKeyEnv: 'OPERATOR_EVOLINK_KEY' },
-      },
-      server: { port: 0, ledger: { path: join(directory, 'g.sqlite'), flushIntervalMs: 0 } },
-    },
-    env: { OPERATOR_HF_TOKEN: FAKE_HF_VALID_TOKEN, OPERATOR_EVOLINK_KEY: EVOLINK_KEY },
-    logDestination: new LogCapture(),
-  });
 });
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([hf?.close(), evolink?.close()]);
-  rmSync(directory, { recursive: true, force: true });
-});
+afterAll(() => setup?.close());
 
 /** The snippet with only its URLs changed, run as its reader runs it; its printed JSON lines. */
 async function runSnippet(command: string, extension: string, source: string): Promise<unknown[]> {
-  const file = join(directory, `snippet-${Math.random().toString(36).slice(2)}.${extension}`);
+  const file = join(setup.directory, `snippet-${Math.random().toString(36).slice(2)}.${extension}`);
   writeFileSync(
     file,
     source
-      .replaceAll('{{HF_URL}}', gateway.url)
-      .replaceAll('{{EVOLINK_URL}}', `${gateway.url}/evolink`)
+      .replaceAll('{{HF_URL}}', setup.gateway.url)
+      .replaceAll('{{EVOLINK_URL}}', `${setup.gateway.url}/evolink`)
       .replaceAll('{{IMAGE_FILE}}', imageFile),
   );
   const { stdout } = await run(command, [file], { timeout: 60_000 });
@@ -79,7 +48,7 @@ async function runSnippet(command: string, extension: string, source: string): P
     .map((line) => JSON.parse(line));
 }
 
-const inferenceCalls = () => hf.server.requests.filter((request) => request.path.startsWith('/hf-inference/'));
+const inferenceCalls = () => setup.hf.server.requests.filter((request) => request.path.startsWith('/hf-inference/'));
 
 /** What the four HF snippets get back: HF's own shapes. */
 function expectHfAnswers([sentiment, generated, image, zeroShot]: unknown[]): void {
@@ -117,7 +86,7 @@ describe("the seed article's code, unchanged but for the URL", () => {
   it.skipIf(!python)(
     "the two EvoLink functions (doubao-seedream-4.0, sora-2): EvoLink's task objects, polled to their results",
     async () => {
-      const submittedBefore = evolink.count('POST', '/v1/images/generations');
+      const submittedBefore = setup.evolink.count('POST', '/v1/images/generations');
       const [imageTask, image, videoTask, video] = (await runSnippet('python3', 'py', seedEvolinkPython)) as Array<
         Record<string, unknown>
       >;
@@ -140,10 +109,10 @@ describe("the seed article's code, unchanged but for the URL", () => {
       expect(videoTask).toMatchObject({ object: 'video.generation.task', type: 'video', model: 'sora-2' });
       expect(video).toMatchObject({ status: 'completed', results: [expect.stringContaining('.mp4')] });
       // One paid submission each, whatever the polling.
-      expect(evolink.count('POST', '/v1/images/generations') - submittedBefore).toBe(1);
-      const upstream = evolink.server.requests.filter((request) => request.method === 'POST').at(-1);
+      expect(setup.evolink.count('POST', '/v1/images/generations') - submittedBefore).toBe(1);
+      const upstream = setup.evolink.server.requests.filter((request) => request.method === 'POST').at(-1);
       expect(upstream?.json()).toMatchObject({ model: 'sora-2', prompt: 'Waves rolling onto a beach at sunset' });
-      expect(upstream?.headers.authorization).toBe(`Bearer ${EVOLINK_KEY}`);
+      expect(upstream?.headers.authorization).toBe(`Bearer ${OPERATOR_EVOLINK_KEY}`);
     },
   );
 });

@@ -5,7 +5,7 @@ import { readJsonBody } from '../http/parse-json-body';
 import type { RequestContext } from '../http/request-context';
 import { sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
-import { type EvolinkTaskKind, evolinkTaskObject, isEvolinkTaskKind } from '../wire/evolink-task';
+import { type EvolinkTaskKind, evolinkTaskKinds, evolinkTaskObject, isEvolinkTaskKind } from '../wire/evolink-task';
 import { requireModel } from '../wire/openai-chat-input';
 import { openaiChatEndpoint } from './openai-chat';
 
@@ -51,25 +51,21 @@ async function submit(context: RequestContext, task: EvolinkTaskKind, services: 
   }
 }
 
-export const evolinkImageTaskEndpoint: Endpoint = {
-  method: 'POST',
-  path: `${EVOLINK_BASE_PATH}/v1/images/generations`,
-  format: 'openai',
-  auth: 'key',
-  summary:
-    "EvoLink image generation (EvoLink's wire): starts an image-generation task and answers EvoLink's task object; poll it at /evolink/v1/tasks/{id}.",
-  handle: (context, services) => submit(context, 'image-generation', services),
-};
+/** `POST /evolink/v1/{images|videos}/generations`: starts the task, answers EvoLink's task object. */
+function submitEndpoint(task: EvolinkTaskKind): Endpoint {
+  const { type } = evolinkTaskKinds[task];
+  return {
+    method: 'POST',
+    path: `${EVOLINK_BASE_PATH}/v1/${type}s/generations`,
+    format: 'openai',
+    auth: 'key',
+    summary: `EvoLink ${type} generation (EvoLink's wire): starts a ${task} task and answers EvoLink's task object; poll it at /evolink/v1/tasks/{id}.`,
+    handle: (context, services) => submit(context, task, services),
+  };
+}
 
-export const evolinkVideoTaskEndpoint: Endpoint = {
-  method: 'POST',
-  path: `${EVOLINK_BASE_PATH}/v1/videos/generations`,
-  format: 'openai',
-  auth: 'key',
-  summary:
-    "EvoLink video generation (EvoLink's wire): starts a video-generation task and answers EvoLink's task object; poll it at /evolink/v1/tasks/{id}.",
-  handle: (context, services) => submit(context, 'video-generation', services),
-};
+export const evolinkImageTaskEndpoint = submitEndpoint('image-generation');
+export const evolinkVideoTaskEndpoint = submitEndpoint('video-generation');
 
 export const evolinkTaskStatusEndpoint: Endpoint = {
   method: 'GET',
