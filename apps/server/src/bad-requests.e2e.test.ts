@@ -53,7 +53,7 @@ describe('caller mistakes are 4xx with a clear body, never 500', () => {
     expect(missingModel.status).toBe(400);
     expect(missingModel.json().error).toMatchObject({
       param: 'model',
-      message: 'model: expected the model or route name (a non-empty string).',
+      message: 'Invalid request body: model: expected the model or route name (a non-empty string)',
     });
     const hf = await call(`${base}/models/facebook/bart-large-mnli?task=zero-shot-classification`, {
       headers: json,
@@ -61,6 +61,59 @@ describe('caller mistakes are 4xx with a clear body, never 500', () => {
     });
     expect(hf.status).toBe(400);
     expect(hf.json()).toEqual({ error: expect.stringMatching(/parameters\.candidate_labels/) });
+  });
+
+  it('each route checks its fields with the schema /openapi.json documents it with: 400 naming the field, nothing sent upstream', async () => {
+    const upstreamCalls = fixture.openai.server.requests.length + fixture.hf.server.requests.length;
+    const cases: Array<{ path: string; body?: Record<string, unknown>; method?: string; param: string }> = [
+      // Once a silently non-streamed answer; now refused.
+      {
+        path: '/v1/chat/completions',
+        body: { model: 'openai:gpt-4o-mini', messages: [], stream: 'yes' },
+        param: 'stream',
+      },
+      {
+        path: '/v1/chat/completions',
+        body: { model: 'openai:gpt-4o-mini', messages: [], stream: true, stream_options: { include_usage: 1 } },
+        param: 'stream_options.include_usage',
+      },
+      { path: '/v1/chat/completions', body: { model: '   ', messages: [] }, param: 'model' },
+      {
+        path: '/models/meta-llama/Llama-3.1-8B-Instruct/v1/chat/completions',
+        body: { model: 7, messages: [] },
+        param: 'model',
+      },
+      { path: '/v1/completions', body: { model: 'openai:gpt-4o-mini' }, param: 'prompt' },
+      {
+        path: '/v1/completions',
+        body: { model: 'openai:gpt-4o-mini', prompt: 'x', max_tokens: 0 },
+        param: 'max_tokens',
+      },
+      {
+        path: '/v1/embeddings',
+        body: { model: 'openai:x', input: 'x', encoding_format: 'hex' },
+        param: 'encoding_format',
+      },
+      { path: '/v1/embeddings', body: { model: 'openai:x', input: [] }, param: 'input' },
+      { path: '/v1/embeddings', body: { model: 'openai:x', input: 'x', dimensions: 1.5 }, param: 'dimensions' },
+      {
+        path: '/v1/images/generations',
+        body: { model: 'evolink:x', prompt: 'x', response_format: 'png' },
+        param: 'response_format',
+      },
+      { path: '/v1/tasks/text-classification', body: { model: 'hf:x/y' }, param: 'input' },
+      { path: '/v1/usage?by=week', method: 'GET', param: 'by' },
+      { path: '/v1/usage?since=yesterday', method: 'GET', param: 'since' },
+    ];
+    for (const { path, body, method, param } of cases) {
+      const reply = await call(`${base}${path}`, { method, headers: json, body: body && JSON.stringify(body) });
+      expect(reply.status, path).toBe(400);
+      const error = reply.json().error;
+      expect(error.code, path).toBe('caller_invalid_input');
+      // OpenAI routes name it in `param`, the native ones in `details.issues`.
+      expect(error.param ?? error.details?.issues?.[0]?.path, path).toBe(param);
+    }
+    expect(fixture.openai.server.requests.length + fixture.hf.server.requests.length).toBe(upstreamCalls);
   });
 
   it('oversized body → 413, announced or not', async () => {

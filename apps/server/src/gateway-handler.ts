@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InfermuxError } from '@infermux/core';
 import type { Endpoint, GatewayServices } from './gateway-services';
 import { giveBackController } from './http/connection-controller';
+import { isPreflight } from './http/cors';
 import type { EndpointTable } from './http/endpoint-table';
 import type { InFlightList } from './http/in-flight-list';
 import { setBodyTimeout } from './http/read-body';
@@ -11,6 +12,7 @@ import { sendError } from './http/respond';
 import { shutdownError } from './http/shutdown-error';
 import { authenticate } from './keys/authenticate';
 import type { LedgerRow } from './ledger/ledger-row';
+import { unsupportedOf } from './routes/unsupported-endpoint';
 import type { ApiDialect } from './wire/api-dialect';
 
 /** Unmatched paths still answer in the format their prefix suggests. */
@@ -157,6 +159,36 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
   }
 }
 
+/** The methods that work on a path (`Allow`): endpoints that only explain a refusal are not among them. */
+function allowedMethods(endpointTable: EndpointTable<Endpoint>, path: string): string {
+  return endpointTable.methodsFor(path, (endpoint) => unsupportedOf(endpoint) === undefined).join(', ');
+}
+
+/**
+ * `OPTIONS` on a path the gateway serves: 204 with `Allow` and, for a CORS preflight, the CORS answer. It is
+ * answered before authentication (a browser's preflight never carries credentials) and is no API call: no
+ * ledger row, no metrics. False for an unknown path (the usual 404 follows).
+ */
+function answerOptions(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  services: GatewayServices,
+  endpointTable: EndpointTable<Endpoint>,
+): boolean {
+  if (!endpointTable.hasPath(path)) return false;
+  const allow = allowedMethods(endpointTable, path);
+  const cors = services.cors && isPreflight(request) ? services.cors.preflightHeaders(request, allow) : undefined;
+  response.writeHead(204, {
+    allow,
+    'x-request-id': requestIdFrom(request.headers['x-request-id']),
+    ...(services.draining ? { connection: 'close' } : {}),
+    ...cors,
+  });
+  response.end();
+  return true;
+}
+
 /** The one request listener: route, authenticate, handle, account. */
 export function createGatewayHandler(
   services: GatewayServices,
@@ -168,6 +200,7 @@ export function createGatewayHandler(
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     const method = request.method ?? 'GET';
+    if (method === 'OPTIONS' && answerOptions(request, response, path, services, endpointTable)) return;
     const match = endpointTable.match(method, path);
     const endpoint = match?.value;
     const context = new RequestContext(
@@ -192,6 +225,7 @@ export function createGatewayHandler(
       giveBackController(request.socket, context.abort);
     });
     if (services.draining) response.setHeader('connection', 'close');
+    services.cors?.applyToResponse(request, response);
     if (endpoint?.auth === 'key' && services.settings.ledger.commit === 'before-response')
       context.beforeEnd = () => commitBeforeEnd(context, services);
     context.setDeadline(services.settings.timeouts.requestMs);
@@ -209,6 +243,8 @@ async function dispatch(
   try {
     if (!endpoint) {
       const known = endpointTable.hasPath(context.path);
+      // RFC 9110, section 15.5.6: a 405 lists what does work on the resource.
+      if (known) context.response.setHeader('allow', allowedMethods(endpointTable, context.path));
       throw new InfermuxError({
         code: 'gateway_not_found',
         status: known ? 405 : 404,

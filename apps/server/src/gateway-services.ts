@@ -1,6 +1,8 @@
 import type { ServerConfig } from '@infermux/core';
 import type { Logger } from 'pino';
 import type { GatewayEngine } from './engine/gateway-engine';
+import type { GatewayModelList } from './engine/model-list';
+import type { CorsPolicy } from './http/cors';
 import type { RequestContext } from './http/request-context';
 import type { AuthPolicy } from './keys/auth-policy';
 import type { KeyRegistry } from './keys/key-registry';
@@ -14,10 +16,14 @@ import type { ApiDialect } from './wire/api-dialect';
 /** What every endpoint handler can reach. Built once per gateway. */
 export interface GatewayServices {
   engine: GatewayEngine;
+  /** What `GET /v1/models` lists: routes, their targets, provider catalogues. */
+  models: GatewayModelList;
   settings: ServerConfig;
   keys: KeyRegistry;
   /** Whether a request needs a key (decided at start from the config and the bound address). */
   auth: AuthPolicy;
+  /** `server.cors`; undefined when cross-origin access is off. */
+  cors: CorsPolicy | undefined;
   keyStore: KeyStore;
   limiter: KeyLimiter;
   /** Tokens-per-minute and budget reservations. */

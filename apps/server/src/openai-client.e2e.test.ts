@@ -127,9 +127,19 @@ describe('the official openai client, unchanged, against the gateway', () => {
     expect((await content.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
-  it('models: the configured routes', async () => {
+  it('models: the routes, their targets and the provider catalogues; one retrieved by id (with a slash)', async () => {
     const models = await client.models.list();
-    expect(models.data.map((model) => model.id)).toEqual(['fast-chat']);
+    const ids = models.data.map((model) => model.id);
+    // Configured names first, then each catalogue as `provider:id` (the fake OpenAI's list, the fake HF router's).
+    expect(ids.slice(0, 2)).toEqual(['fast-chat', 'openai:gpt-4o-mini']);
+    expect(ids).toEqual(
+      expect.arrayContaining(['openai:fake-chat-1', 'openai:fake-embed-1', 'hf:meta-llama/Llama-3.1-8B-Instruct']),
+    );
+    expect(models.data[0]).toMatchObject({ object: 'model', owned_by: 'infermux' });
+    expect(models.data[1]).toMatchObject({ owned_by: 'openai' });
+    const one = await client.models.retrieve('hf:meta-llama/Llama-3.1-8B-Instruct');
+    expect(one).toMatchObject({ id: 'hf:meta-llama/Llama-3.1-8B-Instruct', object: 'model', owned_by: 'meta-llama' });
+    await expect(client.models.retrieve('openai:no-such-model')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('errors arrive as the SDK expects: class, status, code and request id', async () => {

@@ -1,7 +1,7 @@
 import type { ProviderFactory } from '@infermux/core';
 import { evolinkProviderFactory } from '@infermux/evolink';
 import { hfProviderFactory } from '@infermux/hf';
-import { openaiCompatibleProviderFactory } from '@infermux/openai-compatible';
+import { openaiCompatibleProviderFactory, openaiProviderFactory } from '@infermux/openai-compatible';
 
 /**
  * Every provider the gateway can build from configuration, looked up by `type`.
@@ -11,4 +11,5 @@ export const defaultProviderFactories: readonly ProviderFactory[] = [
   hfProviderFactory,
   evolinkProviderFactory,
   openaiCompatibleProviderFactory,
+  openaiProviderFactory,
 ];

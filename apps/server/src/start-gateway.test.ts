@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAKE_HF_VALID_TOKEN, startFakeHf } from '@infermux/testkit';
+import { FAKE_HF_VALID_TOKEN, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { startGateway } from './start-gateway';
 import { LogCapture } from './test-support/gateway-fixture';
@@ -175,6 +175,40 @@ describe('start-up', () => {
       expect(ok.status).toBe(200);
     } finally {
       await gateway.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('the openai preset: OPENAI_API_KEY (and OPENAI_BASE_URL) give an `openai` provider with no config file; without the key there is none', async () => {
+    const upstreamKey = 'sk-presetKeyForTests0123';
+    const openai = await startFakeOpenAI({ apiKey: upstreamKey });
+    const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
+    const logs = new LogCapture();
+    const start = (env: Record<string, string>) =>
+      startGateway({
+        config: { server: { port: 0, ledger: { path: join(directory, 'g.sqlite') } } },
+        env,
+        logDestination: logs,
+      });
+    const withKey = await start({ OPENAI_API_KEY: upstreamKey, OPENAI_BASE_URL: openai.baseURL });
+    try {
+      expect((await call(`${withKey.url}/readyz`, { method: 'GET' })).json().providers).toContain('openai');
+      const reply = await call(`${withKey.url}/v1/chat/completions`, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai:gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(reply.status).toBe(200);
+      expect(openai.server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${upstreamKey}`);
+      expect(logs.text).not.toContain(upstreamKey);
+    } finally {
+      await withKey.close();
+    }
+    const withoutKey = await start({ OPENAI_BASE_URL: openai.baseURL });
+    try {
+      expect((await call(`${withoutKey.url}/readyz`, { method: 'GET' })).json().providers).not.toContain('openai');
+    } finally {
+      await withoutKey.close();
+      await openai.close();
       rmSync(directory, { recursive: true, force: true });
     }
   });

@@ -14,9 +14,11 @@ import {
 } from '@infermux/core';
 import type { DestinationStream, Logger } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
+import { GatewayModelList } from './engine/model-list';
 import { createGatewayHandler } from './gateway-handler';
 import { createGatewayLogger } from './gateway-logger';
 import type { Endpoint, GatewayServices } from './gateway-services';
+import { CorsPolicy } from './http/cors';
 import { EndpointTable } from './http/endpoint-table';
 import { InFlightList } from './http/in-flight-list';
 import type { RequestContext } from './http/request-context';
@@ -126,11 +128,19 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     else if (event.type === 'failover') metrics.routingEvent(event.type, event.from.provider);
     else if (event.type === 'rate-limit-wait') metrics.routingEvent(event.type, event.provider);
   });
+  const startedAt = Date.now();
   const services: GatewayServices = {
     engine,
+    models: new GatewayModelList({
+      routes: config.routes ?? {},
+      providers: engine.client.providers.list(),
+      startedAt,
+      logger,
+    }),
     settings,
     keys,
     auth,
+    cors: settings.cors ? new CorsPolicy(settings.cors) : undefined,
     keyStore,
     limiter: new KeyLimiter(settings.limits),
     admission: new KeyAdmission(new InMemoryAdmissionStore(), settings.limits, ledger),
@@ -138,7 +148,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     metrics,
     logger,
     adminToken,
-    startedAt: Date.now(),
+    startedAt,
     draining: false,
     storageReachable: () => {
       try {

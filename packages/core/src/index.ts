@@ -46,7 +46,9 @@ export {
 } from './config/ledger-location';
 export { configFileNames, findConfigFile, type LoadedConfig, loadConfig, parseConfig } from './config/load-config';
 export {
+  type CorsConfig,
   configuredKeySchema,
+  corsConfigSchema,
   type KeyBudget,
   type KeyLimits,
   keyBudgetSchema,
@@ -82,6 +84,7 @@ export type {
   Provider,
   ProviderBatchResult,
   ProviderCallOptions,
+  ProviderModel,
   ProviderRunResult,
   ProviderStreamResult,
   ProviderV1,
@@ -90,7 +93,7 @@ export type {
   TaskCapabilities,
   ToolCallDelta,
 } from './provider/provider';
-export { defineProviderFactory, type ProviderFactory } from './provider/provider-factory';
+export { defineProviderFactory, type ProviderFactory, providerSettingsFromEnv } from './provider/provider-factory';
 export {
   type CataloguePrice,
   type DefaultPriceEntry,

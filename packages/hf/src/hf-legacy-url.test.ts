@@ -72,4 +72,27 @@ describe('a base URL of the legacy api-inference shape', () => {
       ['http://other.internal:9090/hf-inference/models/org/model', 'Bearer hf_olderName0000000000000000'],
     ]);
   });
+
+  it("HF_INFERENCE_ENDPOINT (huggingface_hub's serverless base, wire/hf §1.7) is read after HF_BASE_URL", async () => {
+    const sent: HttpRequest[] = [];
+    const env: Record<string, string | undefined> = {
+      HF_TOKEN: 'hf_envToken0000000000000000',
+      HF_INFERENCE_ENDPOINT: 'https://gateway.corp.example/hf-inference',
+    };
+    const provider = createHf({ transport: recordingTransport(sent), env });
+    const call = () =>
+      provider.doRun({ task: 'text-classification', model: { id: 'org/model' }, input: { inputs: 'x' } });
+    await call();
+    // The legacy value hub still defaults to goes to the router, as HF_BASE_URL's would.
+    env.HF_INFERENCE_ENDPOINT = 'https://api-inference.huggingface.co';
+    const legacy = await call();
+    env.HF_BASE_URL = 'http://proxy.internal:8080';
+    await call();
+    expect(sent.map((request) => request.url)).toEqual([
+      'https://gateway.corp.example/hf-inference/models/org/model',
+      'https://router.huggingface.co/hf-inference/models/org/model',
+      'http://proxy.internal:8080/hf-inference/models/org/model',
+    ]);
+    expect(legacy.warnings?.map((warning) => warning.code)).toEqual(['hf_legacy_base_url']);
+  });
 });

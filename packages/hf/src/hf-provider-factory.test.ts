@@ -30,6 +30,9 @@ describe('hfProviderFactory', () => {
   });
 
   it('names the env variables it reads', () => {
-    expect(hfProviderFactory.env).toEqual({ apiKey: ['HF_TOKEN', 'HF_API_TOKEN'], baseURL: ['HF_BASE_URL'] });
+    expect(hfProviderFactory.env).toEqual({
+      apiKey: ['HF_TOKEN', 'HF_API_TOKEN'],
+      baseURL: ['HF_BASE_URL', 'HF_INFERENCE_ENDPOINT'],
+    });
   });
 });

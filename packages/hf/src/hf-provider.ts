@@ -5,6 +5,7 @@ import {
   type ModelRef,
   type ProviderBatchResult,
   type ProviderCallOptions,
+  type ProviderModel,
   type ProviderRunResult,
   type ProviderStreamResult,
   type ProviderV1,
@@ -21,6 +22,7 @@ import {
 import {
   type ApiKeySource,
   apiKeyStatus,
+  buildHeaders,
   createHeaderCache,
   EVENT_STREAM_MEDIA_TYPE,
   loadApiKey,
@@ -32,7 +34,7 @@ import {
   unexpectedBody,
   withoutTrailingSlashes,
 } from '@infermux/core/provider-utils';
-import { chatInputForForward, forwardChatResponse } from '@infermux/openai-compatible/internal';
+import { chatInputForForward, forwardChatResponse, listOpenAIModels } from '@infermux/openai-compatible/internal';
 import { hfErrorFromResponse } from './hf-errors';
 import { HF_TOKEN_ENV, type HfBatchTaskId, type HfSettings } from './hf-settings';
 import { eventStreamOf, readHfStream } from './hf-stream';
@@ -57,6 +59,8 @@ export interface HfProvider extends ProviderV1 {
   resolveModel: NonNullable<ProviderV1['resolveModel']>;
   /** Hub metadata (pipeline tag, private, gated, inference, tags), cached: lets apps infer a task from a model id. */
   modelInfo(options: { model: string | ModelRef; signal?: AbortSignal }): Promise<HfModelInfo>;
+  /** The router's chat models (`GET {router}/v1/models`, wire/hf §1.5); absent with a dedicated endpoint. */
+  listModels?(options?: { signal?: AbortSignal }): Promise<ProviderModel[]>;
 }
 
 const DEFAULT_HUB_TTL_MS = 60_000;
@@ -101,7 +105,8 @@ export function createHf(settings: HfSettings = {}): HfProvider {
   // The base is read on every call (the env may change) but parsed once per distinct value.
   let resolvedBase: { configured: string | undefined; base: RouterBase } | undefined;
   function routerBase(): RouterBase {
-    const configured = settings.baseURL ?? env().HF_BASE_URL;
+    // HF_INFERENCE_ENDPOINT: huggingface_hub's variable for the serverless API's base (wire/hf §1.7).
+    const configured = settings.baseURL ?? (env().HF_BASE_URL || env().HF_INFERENCE_ENDPOINT || undefined);
     if (resolvedBase === undefined || resolvedBase.configured !== configured) {
       resolvedBase = { configured, base: resolveRouterBase(configured) };
       for (const warning of resolvedBase.base.warnings) {
@@ -250,12 +255,29 @@ export function createHf(settings: HfSettings = {}): HfProvider {
           ttlMs: settings.priceCatalogueTtlMs ?? DEFAULT_PRICE_CATALOGUE_TTL_MS,
         });
 
+  // The router's list names what it routes (wire/hf §1.5); a dedicated endpoint serves one model, listed nowhere.
+  const listModels = endpointUrl
+    ? undefined
+    : (options: { signal?: AbortSignal } = {}) => {
+        const token = loadApiKey(hubToken);
+        return listOpenAIModels({
+          transport,
+          provider: name,
+          url: `${routerBase().url}/v1/models`,
+          headers: buildHeaders({ settings: settings.headers, apiKey: token }),
+          signal: options.signal,
+          errorFromResponse: (answer) =>
+            hfErrorFromResponse(answer, { provider: name, modelId: '(model list)', sentToken: token !== undefined }),
+        });
+      };
+
   return {
     specificationVersion: 'v1',
     name,
     tasks,
     pricing: { catalogue, defaults: hfDefaultPrices },
     credentials: () => apiKeyStatus(inferenceToken),
+    ...(listModels ? { listModels } : {}),
 
     async doRun(options) {
       const mapping = mappingFor(options.task);

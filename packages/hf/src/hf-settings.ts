@@ -42,7 +42,7 @@ export const hfBatchSettingsSchema = z.strictObject({
 export const hfSettingsSchema = z.strictObject({
   /** A Hugging Face token (`hf_…`). Prefer the `HF_TOKEN` env variable or `apiKeyEnv`. */
   apiKey: z.string().min(1).optional(),
-  /** Router base URL; default `HF_BASE_URL` or `https://router.huggingface.co`. */
+  /** Router base URL; default `HF_BASE_URL`, `HF_INFERENCE_ENDPOINT` or `https://router.huggingface.co`. */
   baseURL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
   /** Hub API base URL; default `HF_HUB_URL` or `https://huggingface.co`. */
   hubURL: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
@@ -64,6 +64,12 @@ export const hfSettingsSchema = z.strictObject({
 });
 
 export type HfSettingsInput = z.input<typeof hfSettingsSchema>;
+
+/**
+ * Env variables the router base is read from, in order: infermux's own, then huggingface_hub's
+ * `HF_INFERENCE_ENDPOINT` (the serverless API's base, wire/hf §1.7).
+ */
+export const HF_BASE_URL_ENV = ['HF_BASE_URL', 'HF_INFERENCE_ENDPOINT'] as const;
 
 /** Env variables a token is read from, in order (`HF_API_TOKEN` is the older name). */
 export const HF_TOKEN_ENV = ['HF_TOKEN', 'HF_API_TOKEN'] as const;

@@ -2,7 +2,13 @@
 
 export type { EmbeddingEncoding } from './embeddings';
 export type { OpenAIModel } from './list-models';
-export { type OpenAICompatibleConfig, openaiCompatibleProviderFactory } from './openai-compatible-factory';
+export {
+  OPENAI_BASE_URL,
+  type OpenAICompatibleConfig,
+  type OpenAIPresetConfig,
+  openaiCompatibleProviderFactory,
+  openaiProviderFactory,
+} from './openai-compatible-factory';
 export {
   createOpenAICompatible,
   type OpenAICompatibleProvider,

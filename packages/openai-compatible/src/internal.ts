@@ -10,6 +10,7 @@ export {
   jsonAnswerAsStream,
   textCompletionFrames,
 } from './json-answer-stream';
+export { listOpenAIModels } from './list-models';
 export {
   classifyOpenAIError,
   describeOpenAIError,

@@ -1,12 +1,8 @@
+import type { ProviderModel } from '@infermux/core';
 import { getJson, parseUpstream, type UpstreamEndpoint } from '@infermux/core/provider-utils';
 import { modelListSchema } from './openai-response-schemas';
 
-export interface OpenAIModel {
-  id: string;
-  /** Unix seconds, when the upstream says. */
-  created?: number;
-  ownedBy?: string;
-}
+export type OpenAIModel = ProviderModel;
 
 /** `GET /v1/models`: the model names the upstream serves. */
 export async function listOpenAIModels(endpoint: UpstreamEndpoint): Promise<OpenAIModel[]> {

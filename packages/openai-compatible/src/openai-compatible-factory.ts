@@ -2,9 +2,11 @@ import { defineProviderFactory, timeoutsSchema } from '@infermux/core';
 import { z } from 'zod';
 import { createOpenAICompatible } from './openai-compatible-provider';
 
+const baseURLSchema = z.url({ error: 'expected the upstream base URL including /v1, e.g. http://localhost:8000/v1' });
+
 const settingsSchema = z.strictObject({
   name: z.string().min(1).optional(),
-  baseURL: z.url({ error: 'expected the upstream base URL including /v1, e.g. http://localhost:8000/v1' }),
+  baseURL: baseURLSchema,
   apiKey: z.string().min(1).optional(),
   apiKeyEnv: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
@@ -31,6 +33,38 @@ export const openaiCompatibleProviderFactory = defineProviderFactory<OpenAICompa
     return createOpenAICompatible({
       ...settings,
       name: settings.name ?? 'openai-compatible',
+      transport: context.transport,
+    });
+  },
+});
+
+/** OpenAI's own API: the base URL the official SDKs default to (openai-node `baseURL`, openai-python `base_url`). */
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * The `openai` preset: the same provider with OpenAI's defaults. The key comes from `apiKey`, `apiKeyEnv` or
+ * `OPENAI_API_KEY`, the base URL from `baseURL`, `OPENAI_BASE_URL` or OpenAI's — the variables the official
+ * SDKs read — so with `OPENAI_API_KEY` set, a gateway or CLI without a config file serves `openai:gpt-4o-mini`.
+ * Without a key it is not built on defaults (every call would be refused upstream).
+ */
+const openaiPresetSchema = settingsSchema
+  .extend({ baseURL: baseURLSchema.optional() })
+  .refine((settings) => settings.apiKey !== undefined || settings.apiKeyEnv !== undefined, {
+    message: 'expected an OpenAI key: set OPENAI_API_KEY, or apiKey / apiKeyEnv in the provider entry',
+    path: ['apiKey'],
+  });
+
+export type OpenAIPresetConfig = z.output<typeof openaiPresetSchema>;
+
+export const openaiProviderFactory = defineProviderFactory<OpenAIPresetConfig>({
+  type: 'openai',
+  settingsSchema: openaiPresetSchema,
+  env: { apiKey: ['OPENAI_API_KEY'], baseURL: ['OPENAI_BASE_URL'] },
+  create(settings, context) {
+    return createOpenAICompatible({
+      ...settings,
+      name: settings.name ?? 'openai',
+      baseURL: settings.baseURL ?? OPENAI_BASE_URL,
       transport: context.transport,
     });
   },

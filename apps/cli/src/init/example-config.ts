@@ -10,6 +10,7 @@ export const exampleConfig = `# yaml-language-server: $schema=./${configSchemaFi
 providers:
   hf: {} # Hugging Face: token from HF_TOKEN
   # evolink: { apiKeyEnv: EVOLINK_API_KEY }
+  # openai: {} # OpenAI: key from OPENAI_API_KEY, base URL from OPENAI_BASE_URL or OpenAI's
   # local: { type: openai-compatible, baseURL: http://127.0.0.1:8000/v1 }
 
 defaults:
@@ -32,4 +33,5 @@ server:
   # ledger: { path: ./gateway.sqlite } # keys and usage (SQLite); default ~/.local/share/infermux/gateway.sqlite
   # keys: # callers' keys; the key itself is read from the named env variable
   #   - { name: my-app, keyEnv: MY_APP_GATEWAY_KEY, rpm: 60 }
+  # cors: { origins: [https://app.example.com] } # let these sites' pages call the gateway (off by default)
 `;

@@ -23,6 +23,8 @@ export class CliContext {
   readonly env: NodeJS.ProcessEnv;
   #config: LoadedCliConfig | undefined;
   #client: Promise<Client> | undefined;
+  /** Each factory's settings on defaults (no `providers` section); undefined when it cannot run on them. */
+  #defaultSettings: Map<ProviderFactory, Record<string, string> | undefined> | undefined;
 
   constructor(
     readonly options: GlobalOptions,
@@ -44,17 +46,28 @@ export class CliContext {
 
   /**
    * The adapters' factories. With no `providers` section every factory is built on its
-   * defaults, so only those whose settings need nothing (e.g. not openai-compatible,
-   * which needs a baseURL) take part; a configured entry can still name any type.
+   * defaults, so only those whose settings need nothing, or get what they need from their env
+   * variables (the `openai` preset with `OPENAI_API_KEY`), take part; a configured entry can
+   * still name any type.
    */
   async factories(): Promise<ProviderFactory[]> {
-    const [{ loadProviderFactories }, { config }] = await Promise.all([
+    const [{ loadProviderFactories }, { config }, { providerSettingsFromEnv }] = await Promise.all([
       import('./provider-catalog'),
       this.loadConfig(),
+      import('@infermux/core'),
     ]);
     const factories = await loadProviderFactories();
     if (config.providers) return factories;
-    return factories.filter((factory) => factory.settingsSchema.safeParse({}).success);
+    this.#defaultSettings ??= new Map(
+      factories.map((factory) => {
+        // A factory that needs nothing reads its env variables itself, on use.
+        if (factory.settingsSchema.safeParse({}).success) return [factory, {}];
+        const fromEnv = providerSettingsFromEnv(factory, this.env);
+        return [factory, factory.settingsSchema.safeParse(fromEnv).success ? fromEnv : undefined];
+      }),
+    );
+    const defaults = this.#defaultSettings;
+    return factories.filter((factory) => defaults.get(factory) !== undefined);
   }
 
   /**
@@ -69,7 +82,10 @@ export class CliContext {
         this.loadConfig(),
         this.factories(),
       ]);
-      return createClientFromConfig(config, factories, {
+      const providers =
+        config.providers ??
+        Object.fromEntries(factories.map((factory) => [factory.type, this.#defaultSettings?.get(factory) ?? {}]));
+      return createClientFromConfig({ ...config, providers }, factories, {
         env: this.env,
         // The CLI is run by the person who owns the files: `@path` and plain paths are fine.
         overrides: { allowFilePaths: true, ...overrides },

@@ -9,6 +9,7 @@ const catalog: ReadonlyArray<() => Promise<ProviderFactory>> = [
   () => import('@infermux/hf').then((module) => module.hfProviderFactory),
   () => import('@infermux/evolink').then((module) => module.evolinkProviderFactory),
   () => import('@infermux/openai-compatible').then((module) => module.openaiCompatibleProviderFactory),
+  () => import('@infermux/openai-compatible').then((module) => module.openaiProviderFactory),
 ];
 
 let loaded: Promise<ProviderFactory[]> | undefined;

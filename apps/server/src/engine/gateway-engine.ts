@@ -9,6 +9,7 @@ import {
   type ProviderCredentials,
   type ProviderFactory,
   parseModelRef,
+  providerSettingsFromEnv,
   type TaskId,
 } from '@infermux/core';
 import { createRequestCoalescer, type RequestCoalescer } from './request-coalescer';
@@ -59,25 +60,20 @@ function providersSection(
   } else {
     providers = {};
     for (const factory of factories) {
-      const fromEnv = envSettings(factory, env);
+      const fromEnv = providerSettingsFromEnv(factory, env);
       if (factory.settingsSchema.safeParse(fromEnv).success) providers[factory.type] = {};
       else skipped.push(factory.type);
     }
   }
   for (const [name, entry] of Object.entries(providers)) {
     const factory = byType.get(entry.type ?? name);
-    if (factory) providers[name] = { ...envSettings(factory, env), ...entry };
+    if (!factory) continue;
+    const fromEnv = providerSettingsFromEnv(factory, env);
+    // A key the entry names (`apiKeyEnv`) wins over the factory's default variable.
+    if (entry.apiKeyEnv) delete fromEnv.apiKey;
+    providers[name] = { ...fromEnv, ...entry };
   }
   return { providers, skipped };
-}
-
-function envSettings(factory: ProviderFactory, env: Record<string, string | undefined>): Partial<ProviderConfig> {
-  const settings: Partial<ProviderConfig> = {};
-  const baseURL = factory.env?.baseURL?.map((name) => env[name]).find(Boolean);
-  const apiKey = factory.env?.apiKey?.map((name) => env[name]).find(Boolean);
-  if (baseURL) settings.baseURL = baseURL;
-  if (apiKey) settings.apiKey = apiKey;
-  return settings;
 }
 
 interface DescribesModels {

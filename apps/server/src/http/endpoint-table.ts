@@ -32,17 +32,18 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
 export class EndpointTable<T> {
   private readonly exact = new Map<string, T>();
   private readonly patterns: PatternRoute<T>[] = [];
-  private readonly knownPaths: RegExp[] = [];
+  /** Every endpoint with a regex of its path, for 405s and `Allow` (not on the hot path). */
+  private readonly byPath: Array<{ method: string; regex: RegExp; value: T }> = [];
 
   add(method: string, pattern: string, value: T): void {
     if (!pattern.includes('{')) {
       this.exact.set(`${method} ${pattern}`, value);
-      this.knownPaths.push(new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      this.byPath.push({ method, regex: new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), value });
       return;
     }
     const { regex, names } = compile(pattern);
     this.patterns.push({ method, regex, names, value });
-    this.knownPaths.push(regex);
+    this.byPath.push({ method, regex, value });
   }
 
   match(method: string, path: string): EndpointMatch<T> | undefined {
@@ -68,6 +69,14 @@ export class EndpointTable<T> {
 
   /** True when some method serves this path (a 405 rather than a 404). */
   hasPath(path: string): boolean {
-    return this.knownPaths.some((regex) => regex.test(path));
+    return this.byPath.some((route) => route.regex.test(path));
+  }
+
+  /** The methods whose endpoint matches this path and passes `include` (the `Allow` header), in table order. */
+  methodsFor(path: string, include: (value: T) => boolean = () => true): string[] {
+    const methods: string[] = [];
+    for (const route of this.byPath)
+      if (!methods.includes(route.method) && route.regex.test(path) && include(route.value)) methods.push(route.method);
+    return methods;
   }
 }

@@ -1,44 +1,47 @@
 import { getTask, keyBudgetSchema, type TaskId, taskIds, taskRegistry } from '@infermux/core';
 import { z } from 'zod';
 import { createKeySchema } from '../keys/key-store';
+import {
+  evolinkTaskEnvelope,
+  modelField,
+  nativeTaskEnvelope,
+  openaiChatEnvelope,
+  openaiImagesEnvelope,
+  routerChatEnvelope,
+} from '../wire/request-schemas';
+
+export {
+  isoDate,
+  openaiCompletionRequest,
+  openaiEmbeddingsRequest,
+  routerCompletionRequest,
+  usageGrouping,
+} from '../wire/request-schemas';
 
 /**
  * The gateway's wire bodies as zod schemas, for /openapi.json. Task bodies come from the core task
  * registry (the schemas `runTask` validates with); the wire envelopes around them are stated here once.
  */
 
-const model = z.string().min(1).describe('A model reference (`provider:model`, `org/name@revision`) or a route name.');
 const created = z.number().int().describe('Unix seconds.');
 
 export const taskName = z.enum(taskIds as [TaskId, ...TaskId[]]);
 export const videoVariant = z.literal('video');
-export const usageGrouping = z.enum(['key', 'model', 'day']).default('key');
-export const isoDate = z.string().describe('An ISO date such as 2026-11-01.');
 
 const chatTask = taskRegistry['chat-completion'];
 
-/** OpenAI bodies: unknown fields are ignored (the OpenAI checklist), so the schemas are loose. */
-export const openaiChatRequest = chatTask.input
-  .extend({ model, stream: z.boolean().optional(), max_completion_tokens: z.number().int().positive().optional() })
-  .loose();
+/**
+ * OpenAI bodies: unknown fields are ignored (the OpenAI checklist), so the schemas are loose. Each is the
+ * envelope its route validates with, composed with the task input core validates the rest with.
+ */
+export const openaiChatRequest = chatTask.input.extend(openaiChatEnvelope.shape).loose();
 export const openaiChatResponse = z.looseObject({
   ...chatTask.output.shape,
   object: z.literal('chat.completion'),
 });
 
-export const openaiCompletionRequest = z.looseObject({
-  model,
-  prompt: z.string(),
-  max_tokens: z.number().int().positive().optional(),
-  temperature: z.number().optional(),
-  top_p: z.number().optional(),
-  stop: z.union([z.string(), z.array(z.string())]).optional(),
-  seed: z.number().int().optional(),
-  stream: z.boolean().optional(),
-});
 /** The HF router's `/models/{model}/v1/…` routes name the model in the path. */
-export const routerChatRequest = openaiChatRequest.extend({ model: model.optional() });
-export const routerCompletionRequest = openaiCompletionRequest.extend({ model: model.optional() });
+export const routerChatRequest = chatTask.input.extend(routerChatEnvelope.shape).loose();
 
 export const openaiCompletionResponse = z.looseObject({
   id: z.string(),
@@ -55,12 +58,6 @@ export const openaiCompletionResponse = z.looseObject({
   }),
 });
 
-export const openaiEmbeddingsRequest = z.looseObject({
-  model,
-  input: z.union([z.string(), z.array(z.string()).min(1)]),
-  encoding_format: z.enum(['float', 'base64']).optional(),
-  dimensions: z.number().int().positive().nullable().optional(),
-});
 export const openaiEmbeddingsResponse = z.object({
   object: z.literal('list'),
   data: z.array(
@@ -74,9 +71,7 @@ export const openaiEmbeddingsResponse = z.object({
   usage: z.object({ prompt_tokens: z.number().int(), total_tokens: z.number().int() }),
 });
 
-export const openaiImagesRequest = taskRegistry['image-generation'].input
-  .extend({ model, response_format: z.enum(['url', 'b64_json']).optional() })
-  .loose();
+export const openaiImagesRequest = taskRegistry['image-generation'].input.extend(openaiImagesEnvelope.shape).loose();
 export const openaiImagesResponse = z.object({
   created,
   data: z.array(
@@ -85,7 +80,7 @@ export const openaiImagesResponse = z.object({
 });
 
 export const openaiVideoRequest = z.looseObject({
-  model: model.optional().describe('Default `sora-2`.'),
+  model: modelField.optional().describe('Default `sora-2`.'),
   prompt: z.string().min(1),
   seconds: z.string().regex(/^\d+$/).optional(),
   size: z.string().optional(),
@@ -109,8 +104,8 @@ export const openaiVideoResponse = z.object({
 });
 
 /** EvoLink's wire (`/evolink`, wire/evolink §3, §4): the body EvoLink takes, the task object it answers. */
-export const evolinkImageRequest = taskRegistry['image-generation'].input.extend({ model });
-export const evolinkVideoRequest = taskRegistry['video-generation'].input.extend({ model });
+export const evolinkImageRequest = taskRegistry['image-generation'].input.extend(evolinkTaskEnvelope.shape);
+export const evolinkVideoRequest = taskRegistry['video-generation'].input.extend(evolinkTaskEnvelope.shape);
 export const evolinkTaskResponse = z.looseObject({
   id: z.string(),
   object: z.enum(['image.generation.task', 'video.generation.task']),
@@ -124,10 +119,13 @@ export const evolinkTaskResponse = z.looseObject({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 
-export const openaiModelsResponse = z.object({
-  object: z.literal('list'),
-  data: z.array(z.object({ id: z.string(), object: z.literal('model'), created, owned_by: z.string() })),
+export const openaiModel = z.object({
+  id: z.string().describe('What a call sends as `model`: a route name or a `provider:id` reference.'),
+  object: z.literal('model'),
+  created,
+  owned_by: z.string().describe("`infermux` for a route, else the provider (or the upstream's owner)."),
 });
+export const openaiModelsResponse = z.object({ object: z.literal('list'), data: z.array(openaiModel) });
 
 /** One variant per task, titled with its id (how clients and readers tell them apart). */
 function perTask(schema: (task: TaskId) => z.ZodType): z.ZodType {
@@ -156,9 +154,7 @@ const costSchema = z
   .describe('Null when no price source prices the call (a `cost_unknown` warning says so): unknown, never 0.');
 const resolvedModel = z.object({ id: z.string(), revision: z.string().optional(), pinned: z.boolean().optional() });
 
-export const nativeTaskRequest = perTask((task) =>
-  z.object({ model, input: getTask(task).input, stream: z.boolean().optional() }),
-);
+export const nativeTaskRequest = perTask((task) => nativeTaskEnvelope.extend({ input: getTask(task).input }));
 export const nativeTaskResponse = perTask((task) =>
   z.looseObject({
     task: z.literal(task),

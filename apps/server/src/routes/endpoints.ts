@@ -18,7 +18,7 @@ import {
 import { openaiChatEndpoint } from './openai-chat';
 import { openaiEmbeddingsEndpoint } from './openai-embeddings';
 import { openaiImagesEndpoint } from './openai-images';
-import { openaiModelsEndpoint } from './openai-models';
+import { openaiModelEndpoint, openaiModelsEndpoint } from './openai-models';
 import {
   openaiVideoContentEndpoint,
   openaiVideoCreateEndpoint,
@@ -42,6 +42,7 @@ export const apiEndpoints: readonly Endpoint[] = [
   openaiVideoDeleteEndpoint,
   openaiVideoRemixEndpoint,
   openaiModelsEndpoint,
+  openaiModelEndpoint,
   rootVideoGenerationsEndpoint,
   evolinkImageTaskEndpoint,
   evolinkVideoTaskEndpoint,

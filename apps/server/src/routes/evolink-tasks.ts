@@ -1,4 +1,4 @@
-import { InfermuxError, isUnsupportedOperation } from '@infermux/core';
+import { InfermuxError, isUnsupportedOperation, parseWith } from '@infermux/core';
 import { decodeJobId, encodeJobId, jobStatus, submitTaskJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
@@ -6,7 +6,7 @@ import type { RequestContext } from '../http/request-context';
 import { sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
 import { type EvolinkTaskKind, evolinkTaskKinds, evolinkTaskObject, isEvolinkTaskKind } from '../wire/evolink-task';
-import { requireModel } from '../wire/openai-chat-input';
+import { evolinkTaskEnvelope } from '../wire/request-schemas';
 import { openaiChatEndpoint } from './openai-chat';
 
 /**
@@ -30,7 +30,7 @@ function refuseCallback(body: Record<string, unknown>): void {
 
 async function submit(context: RequestContext, task: EvolinkTaskKind, services: Parameters<Endpoint['handle']>[1]) {
   const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
-  const model = requireModel(body);
+  const { model } = parseWith(evolinkTaskEnvelope, body, 'request body');
   admitModel(context, model);
   refuseCallback(body);
   const { model: _model, ...input } = body;

@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getTask, InfermuxError, isTaskId, parseModelRef, type RunResult, type TaskId } from '@infermux/core';
+import {
+  getTask,
+  InfermuxError,
+  isTaskId,
+  parseModelRef,
+  parseWith,
+  type RunResult,
+  type TaskId,
+} from '@infermux/core';
 import { relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { isJsonMediaType, mediaType } from '../http/content-type';
@@ -15,7 +23,7 @@ import type { RequestContext } from '../http/request-context';
 import { sendBody, sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
 import { hfReply } from '../wire/hf-output';
-import { requireModel } from '../wire/openai-chat-input';
+import { openaiCompletionRequest, routerCompletionRequest } from '../wire/request-schemas';
 import {
   CompletionChunkWriter,
   completionObject,
@@ -261,27 +269,17 @@ async function answerTask(
 }
 
 async function answerCompletion(context: RequestContext, services: GatewayServices, model: string): Promise<void> {
-  await answerCompletionBody(
-    context,
-    services,
-    model,
-    await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes),
-  );
+  const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
+  await answerCompletionBody(context, services, model, parseWith(routerCompletionRequest, body, 'request body'));
 }
 
+/** `body` is checked with `openaiCompletionRequest` (or its router form) already. */
 async function answerCompletionBody(
   context: RequestContext,
   services: GatewayServices,
   model: string,
   body: Record<string, unknown>,
 ): Promise<void> {
-  if (typeof body.prompt !== 'string') {
-    throw new InfermuxError({
-      code: 'caller_invalid_input',
-      message: 'prompt: expected the prompt (a string).',
-      details: { field: 'prompt' },
-    });
-  }
   const input = textGenerationFromCompletion(body);
   const id = `cmpl-${context.id.replace(/^req_/, '')}`;
   if (body.stream === true) {
@@ -372,9 +370,12 @@ export const openaiCompletionsEndpoint: Endpoint = {
   auth: 'key',
   summary: 'OpenAI legacy completions, served by the text-generation task.',
   async handle(context, services) {
-    const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
-    const model = requireModel(body);
-    admitModel(context, model);
-    await answerCompletionBody(context, services, model, body);
+    const body = parseWith(
+      openaiCompletionRequest,
+      await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes),
+      'request body',
+    );
+    admitModel(context, body.model);
+    await answerCompletionBody(context, services, body.model, body);
   },
 };

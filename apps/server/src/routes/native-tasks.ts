@@ -1,11 +1,11 @@
-import { getTask, InfermuxError, type StreamPart, type TaskId } from '@infermux/core';
+import { getTask, InfermuxError, parseWith, type StreamPart, type TaskId } from '@infermux/core';
 import { decodeJobId, encodeJobId, jobStatus, relayStream, runTask, submitTaskJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
-import { requireModel } from '../wire/openai-chat-input';
+import { nativeTaskEnvelope } from '../wire/request-schemas';
 import { stringifyWithBytes } from '../wire/stringify-with-bytes';
 
 function taskParam(context: RequestContext): TaskId {
@@ -25,17 +25,13 @@ async function envelope(
   limit: number,
 ): Promise<{ task: TaskId; model: string; input: unknown; stream: boolean }> {
   const task = taskParam(context);
-  const body = await readJsonBody(context.request, limit);
-  const model = requireModel(body);
-  if (body.input === undefined) {
-    throw new InfermuxError({
-      code: 'caller_invalid_input',
-      message: `input: expected the ${task} input (see GET /openapi.json).`,
-      details: { field: 'input' },
-    });
-  }
+  const { model, input, stream } = parseWith(
+    nativeTaskEnvelope,
+    await readJsonBody(context.request, limit),
+    'request body',
+  );
   admitModel(context, model);
-  return { task, model, input: body.input, stream: body.stream === true };
+  return { task, model, input, stream: stream === true };
 }
 
 /** Native SSE: each core stream part as one event (`text-delta`, `finish`, `usage`, …), then `[DONE]`. */

@@ -1,17 +1,11 @@
-import { InfermuxError } from '@infermux/core';
+import { parseWith } from '@infermux/core';
 import { runTask } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
 import { sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
-import { requireModel } from '../wire/openai-chat-input';
-import {
-  base64Float32,
-  checkDimensions,
-  embeddingDimensions,
-  embeddingInputs,
-  embeddingVectors,
-} from '../wire/openai-embeddings';
+import { base64Float32, checkDimensions, embeddingVectors, refuseTokenIds } from '../wire/openai-embeddings';
+import { openaiEmbeddingsRequest } from '../wire/request-schemas';
 
 export const openaiEmbeddingsEndpoint: Endpoint = {
   method: 'POST',
@@ -21,19 +15,13 @@ export const openaiEmbeddingsEndpoint: Endpoint = {
   summary:
     'OpenAI embeddings (float or base64, `dimensions` where the provider can shorten vectors), served by the feature-extraction task.',
   async handle(context, services) {
-    const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
-    const model = requireModel(body);
+    const raw = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
+    refuseTokenIds(raw.input);
+    const body = parseWith(openaiEmbeddingsRequest, raw, 'request body');
+    const { model, input: inputs } = body;
     admitModel(context, model);
     const encoding = body.encoding_format ?? 'float';
-    if (encoding !== 'float' && encoding !== 'base64') {
-      throw new InfermuxError({
-        code: 'caller_invalid_input',
-        message: 'encoding_format: expected "float" or "base64".',
-        details: { field: 'encoding_format' },
-      });
-    }
-    const inputs = embeddingInputs(body.input);
-    const dimensions = embeddingDimensions(body.dimensions);
+    const dimensions = body.dimensions ?? undefined;
     // `user` and unknown fields are ignored, as on /v1/chat/completions (the OpenAI checklist: ignore unknown fields).
     const input = dimensions === undefined ? { inputs } : { inputs, dimensions };
     const result = await runTask(context, services, { task: 'feature-extraction', model, input });

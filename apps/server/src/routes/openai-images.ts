@@ -1,11 +1,13 @@
+import { parseWith } from '@infermux/core';
 import { runOrAwaitJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
 import { sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
 import { downloadImage } from '../wire/download-image';
-import { pickFields, requireModel } from '../wire/openai-chat-input';
-import { defaultImageFormat, formatImage, type ProviderImage, requestedImageFormat } from '../wire/openai-images';
+import { pickFields } from '../wire/openai-chat-input';
+import { defaultImageFormat, formatImage, type ProviderImage } from '../wire/openai-images';
+import { openaiImagesEnvelope } from '../wire/request-schemas';
 
 export const openaiImagesEndpoint: Endpoint = {
   method: 'POST',
@@ -16,9 +18,8 @@ export const openaiImagesEndpoint: Endpoint = {
     'OpenAI image generation, served by the image-generation task (async providers are awaited). `response_format` url|b64_json is honoured whatever the provider returns: URLs are downloaded for b64_json, base64 becomes a data: URL for url.',
   async handle(context, services) {
     const body = await readJsonBody(context.request, services.settings.bodyLimits.jsonBytes);
-    const model = requireModel(body);
-    // Checked before the (paid) generation; the default needs the resolved model too, so it is settled after.
-    const requested = requestedImageFormat(body.response_format);
+    // Checked before the (paid) generation; the task's fields are checked by core with the task schema.
+    const { model, response_format: requested } = parseWith(openaiImagesEnvelope, body, 'request body');
     admitModel(context, model);
     // `style`, `user`, `background`… are OpenAI-model specifics the task does not carry; they are ignored like unknown fields.
     const input = pickFields(body, ['prompt', 'size', 'n', 'quality', 'seed', 'negative_prompt']);
@@ -28,6 +29,7 @@ export const openaiImagesEndpoint: Endpoint = {
       input: input as never,
     });
     const { images, revised_prompt: revised } = output as { images: ProviderImage[]; revised_prompt?: string };
+    // The default needs the resolved model too, so it is settled after the call.
     const format = requested ?? defaultImageFormat([model, context.model]);
     const download = (url: string) =>
       context.upstream(() => downloadImage(url, { signal: context.abort.signal, provider: context.provider }));

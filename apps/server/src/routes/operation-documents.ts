@@ -108,6 +108,11 @@ export const operationDocuments: Readonly<Record<string, OperationDocument>> = {
     summary: 'List models',
     response: { schema: schemas.openaiModelsResponse },
   },
+  'GET /v1/models/{model+}': {
+    operationId: 'retrieveModel',
+    summary: 'Retrieve a model',
+    response: { schema: schemas.openaiModel },
+  },
   'POST /models/{model+}': {
     ...hfOperation('runHfModel', 'Run a Hugging Face model'),
     subPaths: {

@@ -1,4 +1,4 @@
-import { InfermuxError, type TaskInput } from '@infermux/core';
+import type { TaskInput } from '@infermux/core';
 
 type ChatInput = TaskInput<'chat-completion'>;
 
@@ -55,18 +55,6 @@ function chatMessage(message: unknown): unknown {
     );
   }
   return picked;
-}
-
-export function requireModel(body: Record<string, unknown>): string {
-  const model = body.model;
-  if (typeof model !== 'string' || model.trim() === '') {
-    throw new InfermuxError({
-      code: 'caller_invalid_input',
-      message: 'model: expected the model or route name (a non-empty string).',
-      details: { field: 'model' },
-    });
-  }
-  return model;
 }
 
 /** An OpenAI chat body → the chat-completion task input (validated by core afterwards). */

@@ -1,10 +1,10 @@
 import { InfermuxError } from '@infermux/core';
 
-/** OpenAI `input` → feature-extraction `inputs`; token-id arrays cannot be embedded by text models. */
-export function embeddingInputs(input: unknown): string | string[] {
-  if (typeof input === 'string') return input;
-  if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'string'))
-    return input as string[];
+/**
+ * Token-id arrays are valid OpenAI input that text models cannot embed: refused as unsupported (not as
+ * malformed) before the body is checked against its schema.
+ */
+export function refuseTokenIds(input: unknown): void {
   if (
     Array.isArray(input) &&
     input.length > 0 &&
@@ -17,22 +17,6 @@ export function embeddingInputs(input: unknown): string | string[] {
       details: { field: 'input' },
     });
   }
-  throw new InfermuxError({
-    code: 'caller_invalid_input',
-    message: 'input: expected a string or a non-empty list of strings.',
-    details: { field: 'input' },
-  });
-}
-
-/** OpenAI `dimensions` (shortened vectors): absent or `null` is unset, otherwise a whole number ≥ 1. */
-export function embeddingDimensions(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  throw new InfermuxError({
-    code: 'caller_invalid_input',
-    message: 'dimensions: expected a whole number ≥ 1 (the length of the returned vectors).',
-    details: { field: 'dimensions' },
-  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultImageFormat, formatImage, imageDataUrl, requestedImageFormat } from './openai-images';
+import { defaultImageFormat, formatImage, imageDataUrl } from './openai-images';
 
 const noDownload = async (): Promise<Buffer> => {
   throw new Error('no download expected');
@@ -11,19 +11,6 @@ describe('response_format', () => {
     expect(defaultImageFormat(['my-images', 'gpt-image-1.5'])).toBe('b64_json');
     expect(defaultImageFormat(['evolink:dall-e-3', undefined])).toBe('url');
     expect(defaultImageFormat(['evolink:doubao-seedream-4.0'])).toBe('url');
-  });
-
-  it('takes url, b64_json, or unset (absent / null)', () => {
-    expect(requestedImageFormat('url')).toBe('url');
-    expect(requestedImageFormat('b64_json')).toBe('b64_json');
-    expect(requestedImageFormat(null)).toBeUndefined();
-    expect(requestedImageFormat(undefined)).toBeUndefined();
-  });
-
-  it.each(['png', 'URL', 1, true])('refuses %o naming the field', (value) => {
-    expect(() => requestedImageFormat(value)).toThrow(
-      expect.objectContaining({ code: 'caller_invalid_input', details: { field: 'response_format' } }),
-    );
   });
 });
 

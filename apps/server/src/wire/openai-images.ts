@@ -11,16 +11,6 @@ export interface ProviderImage {
 /** OpenAI's GPT image models answer base64 only and take no `response_format`; dall-e defaults to `url`. */
 const gptImageModel = /(^|[:/])gpt-image/i;
 
-/** `response_format` as OpenAI defines it: `url` or `b64_json`; absent or `null` is unset. */
-export function requestedImageFormat(value: unknown): ImageResponseFormat | undefined {
-  if (value === undefined || value === null || value === 'url' || value === 'b64_json') return value ?? undefined;
-  throw new InfermuxError({
-    code: 'caller_invalid_input',
-    message: 'response_format: expected "url" or "b64_json".',
-    details: { field: 'response_format' },
-  });
-}
-
 /** OpenAI's default when unset: `b64_json` for GPT image models (requested or resolved name), `url` for the rest. */
 export function defaultImageFormat(modelNames: ReadonlyArray<string | undefined>): ImageResponseFormat {
   return modelNames.some((name) => name !== undefined && gptImageModel.test(name)) ? 'b64_json' : 'url';

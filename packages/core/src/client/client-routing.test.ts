@@ -436,7 +436,9 @@ describe('failover between targets (real sockets, fault injection)', () => {
       .map((request) => request.receivedAt)
       .sort((x, y) => x - y);
     expect(times).toHaveLength(10);
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(400); // 9 gaps of 50 ms, with timer slack
+    // 9 gaps of 50 ms = 450 ms at the limiter. Measured at the upstream, a first request delayed on a loaded
+    // machine (its connection set up while the others queue) shortens the span; without the limiter it is ~0.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(250);
     expect(times.at(-1)! - times[0]!).toBeLessThan(1_500);
     expect(events.filter((event) => event.type === 'rate-limit-wait')).toHaveLength(9);
   });

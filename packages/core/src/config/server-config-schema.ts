@@ -34,6 +34,65 @@ export const configuredKeySchema = keyLimitsSchema.extend({
   allowedRoutes: z.array(z.string().min(1)).optional(),
 });
 
+/** `scheme://host[:port]` exactly as a browser sends it in `Origin` (lowercase, no path, no trailing slash). */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const headerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name (e.g. x-custom-header)');
+
+/**
+ * Cross-origin access for browser apps. Absent (the default): no CORS headers at all, so browsers refuse
+ * cross-origin calls — a gateway holds provider credentials and budgets, so a page on another site must
+ * be let in by name. Preflights are answered before authentication and never reach the ledger.
+ */
+export const corsConfigSchema = z
+  .strictObject({
+    /**
+     * Origins allowed to call (`https://app.example.com`, `http://localhost:5173`), or `"*"` for any site
+     * (only sensible when every call needs a gateway key the page's user brings).
+     */
+    origins: z.union(
+      [
+        z.literal('*'),
+        z
+          .array(
+            z
+              .string()
+              .refine(
+                isOrigin,
+                'expected an origin such as https://app.example.com (scheme, host and port only: no path, no trailing slash, lowercase)',
+              ),
+          )
+          .min(1, 'expected at least one origin (or "*")'),
+      ],
+      { error: 'expected "*" or a list of origins such as ["https://app.example.com"]' },
+    ),
+    /**
+     * `Access-Control-Allow-Credentials: true`: the browser sends cookies and HTTP auth. Not needed for a
+     * gateway key in `Authorization` (a header the page sets); refused with `origins: "*"`.
+     */
+    credentials: z.boolean().default(false),
+    /** How long a browser may reuse a preflight answer (`Access-Control-Max-Age`), in seconds. */
+    maxAgeSeconds: z.int({ error: 'expected a whole number of seconds' }).min(0).max(86_400).default(600),
+    /**
+     * Request headers a page may send. Absent: whatever the preflight asks for (OpenAI's browser SDK sends
+     * `x-stainless-*` headers, the HF clients their own); list them to narrow it.
+     */
+    allowedHeaders: z.array(headerNameSchema).optional(),
+  })
+  .refine((cors) => !(cors.origins === '*' && cors.credentials), {
+    message: 'credentials: true needs a list of origins: with "*" any site could act with the user\'s cookies',
+    path: ['credentials'],
+  });
+
 /** The `server` section: everything the gateway reads at start. */
 export const serverConfigSchema = z.strictObject({
   /**
@@ -154,6 +213,8 @@ export const serverConfigSchema = z.strictObject({
       maxBatchSize: positiveInt.max(256).default(32),
     })
     .optional(),
+  /** Cross-origin access for browser apps; off unless set (see `corsConfigSchema`). */
+  cors: corsConfigSchema.optional(),
   logging: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -165,5 +226,6 @@ export const serverConfigSchema = z.strictObject({
 
 export type ServerConfig = z.output<typeof serverConfigSchema>;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+export type CorsConfig = z.output<typeof corsConfigSchema>;
 export type KeyLimits = z.output<typeof keyLimitsSchema>;
 export type KeyBudget = z.output<typeof keyBudgetSchema>;

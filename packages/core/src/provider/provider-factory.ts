@@ -23,3 +23,19 @@ export interface ProviderFactory<Settings = unknown> {
 export function defineProviderFactory<Settings>(factory: ProviderFactory<Settings>): ProviderFactory<Settings> {
   return factory;
 }
+
+/**
+ * What a factory's declared env variables say (`baseURL`, `apiKey`), the first set one of each list: how an
+ * app fills a provider on defaults, or the settings a config entry leaves out.
+ */
+export function providerSettingsFromEnv(
+  factory: ProviderFactory,
+  env: Record<string, string | undefined>,
+): { baseURL?: string; apiKey?: string } {
+  const settings: { baseURL?: string; apiKey?: string } = {};
+  const baseURL = factory.env?.baseURL?.map((name) => env[name]).find(Boolean);
+  const apiKey = factory.env?.apiKey?.map((name) => env[name]).find(Boolean);
+  if (baseURL) settings.baseURL = baseURL;
+  if (apiKey) settings.apiKey = apiKey;
+  return settings;
+}

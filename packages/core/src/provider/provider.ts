@@ -183,6 +183,8 @@ export interface ProviderV1 {
   doCancel?<T extends TaskId>(options: JobCallOptions<T>): Promise<JobStatus<T>>;
   /** Like doRun/doStream, but answers with the upstream's own bytes in `options.wire` (see `TaskCapabilities.wire`). */
   doForward?<T extends TaskId>(options: ForwardCallOptions<T>): Promise<ProviderForwardResult>;
+  /** Optional: the models the upstream lists (an OpenAI-style `GET /v1/models`); apps show it, core never needs it. */
+  listModels?(options?: { signal?: AbortSignal }): Promise<ProviderModel[]>;
   /** Optional: resolve `model@revision` to an exact commit before the call (HF Hub). */
   resolveModel?(options: {
     task?: TaskId;
@@ -192,6 +194,15 @@ export interface ProviderV1 {
     /** When routed: the route's `deadline`, to pass on to core's transport like a call's `timeouts`. */
     timeouts?: AttemptTimeouts;
   }): Promise<ResolvedModel & { warnings?: Warning[] }>;
+}
+
+/** One entry of a provider's model catalogue (`listModels`). */
+export interface ProviderModel {
+  /** The model id as the provider names it (without the provider prefix). */
+  id: string;
+  /** Unix seconds, when the upstream says. */
+  created?: number;
+  ownedBy?: string;
 }
 
 export type Provider = ProviderV1;
