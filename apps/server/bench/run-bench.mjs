@@ -85,6 +85,12 @@ const coalesceScenario = {
   body: (target) => JSON.stringify({ model: target.model, input: { inputs: `a review, this one ${Math.random()}` } }),
 };
 const runCoalesce = !only || only.includes(coalesceScenario.id);
+// Shared state (issue #22), selectable as `state-c64`: a key with rpm, tpm and a budget (high enough never to
+// refuse) on one gateway with its limits in Redis, the same gateway on embedded (in-memory) limits, and the bare
+// proxy, side by side. Redis is a redis-server of the bench's own on a free port (nothing on disk), so the round
+// trips counted are this gateway's alone. BENCH_STATE=0 leaves the scenario out.
+const stateScenario = { id: 'state-c64', label: 'chat, 64 connections, key limits', connections: 64, stream: false };
+const runState = process.env.BENCH_STATE !== '0' && (!only || only.includes(stateScenario.id));
 /** Per-call "inference" time of the coalescing scenario's endpoint: batching pays where calls cost time. */
 const ENDPOINT_MS = Number(process.env.BENCH_ENDPOINT_MS ?? 2);
 
@@ -236,6 +242,122 @@ async function benchCoalescing() {
   return { label: coalesceScenario.label, endpointMs: ENDPOINT_MS, rounds: windows, off: side('off'), on: side('on') };
 }
 
+/** A redis-server of the bench's own on a port the OS picked (nothing on disk); undefined without the binary. */
+async function startRedis() {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  const started = await new Promise((resolve) => {
+    let output = '';
+    const timer = setTimeout(() => resolve(false), 10_000);
+    child.once('error', () => resolve(false));
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+  });
+  if (!started) {
+    child.kill('SIGKILL');
+    return undefined;
+  }
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
+
+/** Sums a counter's series on a gateway's /metrics. */
+async function counterTotal(target, name) {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  let total = 0;
+  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(match[1]);
+  return total;
+}
+
+/** Embedded limits vs Redis limits vs the bare proxy, alternating rounds: CPU per request and Redis round trips. */
+async function benchSharedState() {
+  const redis = await startRedis();
+  if (!redis) return { label: stateScenario.label, skipped: 'no redis-server binary on the PATH' };
+  const limitedKey = { name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY', rpm: 100_000_000, tpm: 1_000_000_000_000 };
+  const stateConfig = (state) => {
+    const file = join(work, `gateway-state-${state ? 'redis' : 'embedded'}.json`);
+    const config = JSON.parse(readFileSync(gatewayConfig, 'utf8'));
+    config.server.keys = [limitedKey];
+    // A ledger of its own: two gateways writing one SQLite file would measure their lock contention.
+    config.server.ledger = {
+      ...config.server.ledger,
+      path: join(work, `ledger-state-${state ? 'redis' : 'embedded'}.sqlite`),
+    };
+    if (state) config.server.state = { redis: redis.url, keyPrefix: 'infermux-bench' };
+    writeFileSync(file, JSON.stringify(config));
+    return file;
+  };
+  const sides = {
+    bareProxy: await startProxy(),
+    embedded: await startGateway([], stateConfig(false)),
+    redis: await startGateway([], stateConfig(true)),
+  };
+  const keys = Object.keys(sides);
+  const windows = { bareProxy: [], embedded: [], redis: [] };
+  try {
+    for (const key of keys) await runLoad({ ...loadFor(sides[key], stateScenario), durationMs: warmupMs, warmupMs: 0 });
+    for (let round = 0; round < rounds; round++) {
+      for (const key of keys.map((_, index) => keys[(index + round) % keys.length])) {
+        const counted = key !== 'bareProxy';
+        const before = counted && {
+          trips: await counterTotal(sides[key], 'infermux_state_round_trips_total'),
+          requests: await counterTotal(sides[key], 'infermux_requests_total'),
+        };
+        const window = await measure(sides[key], stateScenario);
+        if (counted) {
+          const trips = (await counterTotal(sides[key], 'infermux_state_round_trips_total')) - before.trips;
+          const requests = (await counterTotal(sides[key], 'infermux_requests_total')) - before.requests;
+          window.redisRoundTripsPerRequest = trips / Math.max(1, requests);
+        }
+        windows[key].push(window);
+      }
+    }
+  } finally {
+    for (const key of keys) await stop(sides[key]);
+    redis.child.kill('SIGKILL');
+  }
+  const side = (key) => ({
+    throughput: median(windows[key].map((w) => w.throughput)),
+    p50Ms: median(windows[key].map((w) => w.p50Ms)),
+    p99Ms: median(windows[key].map((w) => w.p99Ms)),
+    cpuMicrosPerRequest: median(windows[key].map((w) => w.cpuMicrosPerRequest)),
+    redisRoundTripsPerRequest: median(windows[key].map((w) => w.redisRoundTripsPerRequest)),
+    errors: windows[key].reduce((sum, w) => sum + w.errors, 0),
+  });
+  return {
+    label: stateScenario.label,
+    rounds: windows,
+    bareProxy: side('bareProxy'),
+    embedded: side('embedded'),
+    redis: side('redis'),
+    // Per-round ratios, as for the other scenarios (drift cancels out).
+    redisVsEmbeddedThroughput: median(
+      windows.redis.map((w, index) => w.throughput / windows.embedded[index].throughput),
+    ),
+    redisVsEmbeddedCpu: median(
+      windows.redis.map((w, index) => w.cpuMicrosPerRequest / windows.embedded[index].cpuMicrosPerRequest),
+    ),
+    embeddedVsBareThroughput: median(
+      windows.embedded.map((w, index) => w.throughput / windows.bareProxy[index].throughput),
+    ),
+  };
+}
+
 /** One profiled window of a freshly started target: µs of CPU per request by part of the request path. */
 async function profileTarget(startTarget, scenario, directory) {
   const target = await startTarget(['--cpu-prof', `--cpu-prof-dir=${directory}`]);
@@ -284,6 +406,7 @@ try {
     results[scenario.id] = entry;
   }
   if (runCoalesce) results[coalesceScenario.id] = await benchCoalescing();
+  if (runState) results[stateScenario.id] = await benchSharedState();
 } finally {
   await stop(upstream).catch(() => undefined);
 }
@@ -381,6 +504,26 @@ if (coalesced) {
     },
   };
 }
+const shared = results[stateScenario.id];
+if (shared?.skipped) lines.push('', `shared state (Redis) scenario skipped: ${shared.skipped}`);
+else if (shared) {
+  lines.push('', `key limits in Redis vs embedded vs bare proxy, ${shared.label} (medians over rounds):`);
+  for (const key of ['bareProxy', 'embedded', 'redis']) {
+    const row = shared[key];
+    lines.push(
+      `  ${pad(key, 12)}${pad(`${Math.round(row.throughput)} req/s`, 14)}p50 ${pad(round(row.p50Ms, 2), 8)}p99 ${pad(round(row.p99Ms, 2), 8)}CPU ${pad(`${round(row.cpuMicrosPerRequest, 0)} µs/req`, 14)}${key === 'bareProxy' ? '' : `Redis round trips/request ${round(row.redisRoundTripsPerRequest, 3)}, `}errors ${row.errors}`,
+    );
+  }
+  summary[stateScenario.id] = {
+    redisVsEmbeddedThroughput: round(shared.redisVsEmbeddedThroughput, 3),
+    redisVsEmbeddedCpuPerRequest: round(shared.redisVsEmbeddedCpu, 2),
+    embeddedVsBareThroughput: round(shared.embeddedVsBareThroughput, 3),
+    redisRoundTripsPerRequest: round(shared.redis.redisRoundTripsPerRequest, 3),
+  };
+  lines.push(
+    `  Redis / embedded: throughput ${summary[stateScenario.id].redisVsEmbeddedThroughput}x, CPU per request ${summary[stateScenario.id].redisVsEmbeddedCpuPerRequest}x`,
+  );
+}
 lines.push('', 'targets:');
 for (const [name, met] of Object.entries(targets)) lines.push(`  ${met ? 'MET    ' : 'MISSED '} ${name}`);
 lines.push(
@@ -417,7 +560,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 const resultsDir = join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
 for (const entry of Object.values(results))
-  for (const windows of Object.values(entry.rounds)) for (const window of windows) delete window.window;
+  for (const windows of Object.values(entry.rounds ?? {})) for (const window of windows) delete window.window;
 const report = {
   date: new Date().toISOString(),
   node: process.version,

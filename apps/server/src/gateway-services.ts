@@ -9,7 +9,6 @@ import type { KeyRegistry } from './keys/key-registry';
 import type { KeyStore } from './keys/key-store';
 import type { UsageLedger } from './ledger/usage-ledger';
 import type { KeyAdmission } from './limits/key-admission';
-import type { KeyLimiter } from './limits/key-limiter';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 import type { ApiDialect } from './wire/api-dialect';
 
@@ -25,10 +24,11 @@ export interface GatewayServices {
   /** `server.cors`; undefined when cross-origin access is off. */
   cors: CorsPolicy | undefined;
   keyStore: KeyStore;
-  limiter: KeyLimiter;
-  /** Tokens-per-minute and budget reservations. */
+  /** Requests and tokens per minute and budget reservations (in memory, or in Redis with `state.redis`). */
   admission: KeyAdmission;
   ledger: UsageLedger;
+  /** Tells the other replicas a key was revoked here (Redis pub/sub); nothing without shared state. */
+  publishRevocation(id: string): void;
   metrics: GatewayMetrics;
   logger: Logger;
   adminToken: string | undefined;

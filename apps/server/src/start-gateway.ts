@@ -29,13 +29,13 @@ import { openDatabase } from './ledger/open-database';
 import { UsageLedger } from './ledger/usage-ledger';
 import { InMemoryAdmissionStore } from './limits/in-memory-admission-store';
 import { KeyAdmission } from './limits/key-admission';
-import { KeyLimiter } from './limits/key-limiter';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { defaultProviderFactories } from './provider-factories';
 import { apiReferenceEndpoints } from './routes/api-reference';
 import { apiEndpoints } from './routes/endpoints';
 import { buildOpenApi, openApiEndpoint } from './routes/openapi';
 import { serverSettings } from './server-settings';
+import type { SharedState } from './state/shared-state';
 import { missingCredentialsAdvice } from './wire/caller-message';
 
 export interface StartGatewayOptions {
@@ -75,30 +75,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const adminToken = env[settings.adminTokenEnv] || undefined;
   registerSecret(adminToken);
 
-  const database = openDatabase(ledgerLocation.path);
-  // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
-  if (ledgerLocation.source === 'working-directory')
-    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
-  const keyStore = new KeyStore(database);
-  let engine: GatewayEngine;
-  let keys: KeyRegistry;
-  let auth: AuthPolicy;
-  const host = options.host ?? settings.host;
-  try {
-    engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env);
-    keys = new KeyRegistry(keyStore, database, settings, env);
-    auth = AuthPolicy.forBind(settings, host, keys.size);
-  } catch (error) {
-    database.close();
-    throw error;
-  }
-  const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
-  ledger.onError = (error, dropped) =>
-    logger.error(
-      { err: error, pending: ledger.pending, dropped },
-      'usage ledger write failed; rows kept for the next attempt',
-    );
   const inFlight = new InFlightList<RequestContext>();
+  let engine: GatewayEngine | undefined;
   const metrics = new GatewayMetrics({
     inFlight: () => inFlight.size,
     // Route targets as configured and as core reports them (without the provider prefix).
@@ -111,10 +89,50 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       ),
     ),
     breakerStates: () =>
-      engine.client
-        .health()
-        .targets.map((target) => ({ provider: target.provider, model: target.model, state: target.breaker })),
+      (engine?.client.health().targets ?? []).map((target) => ({
+        provider: target.provider,
+        model: target.model,
+        state: target.breaker,
+      })),
   });
+  // Shared with other replicas when Redis is configured; ioredis is loaded only then.
+  const redisUrl = settings.state.redis ?? (env.REDIS_URL || undefined);
+  let shared: SharedState | undefined;
+  if (redisUrl) {
+    const { connectSharedState } = await import('./state/shared-state');
+    const cache = config.cache;
+    shared = await connectSharedState(
+      redisUrl,
+      settings.state,
+      (typeof cache === 'object' ? cache.maxEntries : undefined) ?? 1_000,
+      logger,
+      metrics,
+    );
+  }
+
+  const database = openDatabase(ledgerLocation.path);
+  // An upgrade keeps the ledger an earlier version left in ./.infermux/, and says where the default now is.
+  if (ledgerLocation.source === 'working-directory')
+    logger.warn({ ledger: ledgerLocation.path }, describeLedgerLocation(ledgerLocation, env));
+  const keyStore = new KeyStore(database);
+  let keys: KeyRegistry;
+  let auth: AuthPolicy;
+  const host = options.host ?? settings.host;
+  try {
+    engine = createGatewayEngine(config, options.factories ?? defaultProviderFactories, env, shared?.clientOverrides);
+    keys = new KeyRegistry(keyStore, database, settings, env);
+    auth = AuthPolicy.forBind(settings, host, keys.size);
+  } catch (error) {
+    database.close();
+    shared?.close();
+    throw error;
+  }
+  const ledger = new UsageLedger(database, settings.ledger.flushIntervalMs);
+  ledger.onError = (error, dropped) =>
+    logger.error(
+      { err: error, pending: ledger.pending, dropped },
+      'usage ledger write failed; rows kept for the next attempt',
+    );
   // Core's routing events feed the per-attempt and per-decision metrics.
   engine.client.on((event) => {
     if (event.type === 'attempt-end') metrics.attempt(event.provider, event.errorCode ?? 'ok');
@@ -142,8 +160,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     auth,
     cors: settings.cors ? new CorsPolicy(settings.cors) : undefined,
     keyStore,
-    limiter: new KeyLimiter(settings.limits),
-    admission: new KeyAdmission(new InMemoryAdmissionStore(), settings.limits, ledger),
+    admission: new KeyAdmission(shared?.admissionStore ?? new InMemoryAdmissionStore(), settings.limits, ledger),
+    publishRevocation: shared ? shared.shareRevocations(keys) : () => undefined,
     ledger,
     metrics,
     logger,
@@ -190,6 +208,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
       database.close();
+      shared?.close();
       reject(
         new InfermuxError({
           code: 'caller_invalid_input',
@@ -245,6 +264,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       await closed;
       ledger.flush();
       database.close();
+      shared?.close();
       logger.info('gateway stopped; ledger flushed');
       logger.flush?.();
     })());

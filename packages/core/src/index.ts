@@ -170,6 +170,7 @@ export type {
   RequestKind,
   RetryScheduledEvent,
 } from './routing/routing-events';
+export type { TargetStateChange, TargetStateSync } from './routing/target-state-sync';
 // Tasks
 export { defineTask, type TaskDefinition, type TaskFlags } from './tasks/define-task';
 export {

@@ -39,5 +39,6 @@ export { rejectionOf } from './rejection-of.js';
 export type { FakeResponseTools, SseOptions } from './response-tools.js';
 export { resultFileRoutes } from './result-file-routes.js';
 export type { RouteParams, RoutePattern } from './route-pattern.js';
+export { redisForTests, TEST_REDIS_URL } from './services/redis-for-tests.js';
 export { SSE_DONE_FRAME, sseFrame } from './sse-frame.js';
 export { withFakeServer } from './with-fake-server.js';

@@ -21,6 +21,17 @@ describe('infermux init and config schema', () => {
     expect(schema.additionalProperties).toBe(false);
     // Every section the example sets is one the schema describes.
     for (const section of Object.keys(parse(yamlText))) expect(Object.keys(schema.properties)).toContain(section);
+    // The gateway's shared state (Redis) and its outage policy, as a file may set them.
+    expect(Object.keys(schema.properties.server.properties.state.properties).sort()).toEqual([
+      'cacheMaxEntryBytes',
+      'keyPrefix',
+      'onUnavailable',
+      'redis',
+    ]);
+    expect(schema.properties.server.properties.state.properties.onUnavailable.properties.budgets.enum).toEqual([
+      'local',
+      'reject',
+    ]);
 
     const resolved = await runCli(['config', '--json'], { cwd: dir });
     expect(resolved.stderr).toBe('');

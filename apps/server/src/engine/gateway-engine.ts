@@ -1,5 +1,6 @@
 import {
   type Client,
+  type ClientOptions,
   createClientFromConfig,
   type InfermuxConfig,
   InfermuxError,
@@ -130,13 +131,15 @@ export function createGatewayEngine(
   config: InfermuxConfig,
   factories: readonly ProviderFactory[],
   env: Record<string, string | undefined>,
+  /** Where the client keeps limits, cached responses and target state (Redis, shared by replicas). */
+  storage: Pick<ClientOptions, 'rateLimitStorage' | 'cacheStorage' | 'targetStateSync'> = {},
 ): GatewayEngine {
   const { providers, skipped } = providersSection(config, factories, env);
   const passThrough = passThroughPrefixes(providers, factories);
   const client = createClientFromConfig({ ...config, providers }, factories, {
     env,
     // Callers of a gateway must never make it read its own files.
-    overrides: { allowFilePaths: false },
+    overrides: { ...storage, allowFilePaths: false },
   });
   const routes = config.routes ?? {};
   const coalesce = config.server?.coalesce;

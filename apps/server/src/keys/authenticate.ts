@@ -54,8 +54,7 @@ export async function authenticate(context: RequestContext, services: GatewaySer
       details: { field: 'path' },
     });
   }
-  await services.admission.checkBudget(key);
-  services.limiter.admit(key);
+  await services.admission.admit(key);
 }
 
 /**

@@ -28,4 +28,20 @@ describe('KeyRegistry', () => {
     gatewayDatabase.close();
     otherDatabase.close();
   });
+
+  it('a revocation pushed from another replica is refused at once and stays refused across reloads', () => {
+    const path = join(directory, 'pushed.sqlite');
+    const database = openDatabase(path);
+    const store = new KeyStore(database);
+    const registry = new KeyRegistry(store, database, serverConfigSchema.parse({}), {});
+    const { id, key } = store.create({ name: 'b' });
+    registry.reload();
+    expect(registry.find(key)?.name).toBe('b');
+    // The other replica's store (not this one's) holds the revocation: only the message tells this replica.
+    registry.forget(id);
+    expect(registry.find(key)).toBeUndefined();
+    registry.reload();
+    expect(registry.find(key)).toBeUndefined();
+    database.close();
+  });
 });

@@ -21,6 +21,7 @@ export class KeyRegistry {
   private byHash = new Map<string, KeyWithHash>();
   private readonly recent = new Map<string, KeyWithHash>();
   private readonly configured: KeyWithHash[] = [];
+  private readonly revoked = new Set<string>();
   private dataVersion = -1;
   private checkedAt = 0;
 
@@ -70,8 +71,18 @@ export class KeyRegistry {
     this.dataVersion = this.database.pragma('data_version', { simple: true }) as number;
     const next = new Map<string, KeyWithHash>();
     for (const key of this.configured) next.set(key.hash, key);
-    for (const key of this.store.active()) next.set(key.hash, key);
+    for (const key of this.store.active()) if (!this.revoked.has(key.id)) next.set(key.hash, key);
     this.byHash = next;
+    this.recent.clear();
+  }
+
+  /**
+   * A key revoked elsewhere (another replica, pushed through Redis): refused from now on, without waiting for
+   * this process's store to show it. Revocation is final, so the id stays refused across reloads.
+   */
+  forget(id: string): void {
+    this.revoked.add(id);
+    for (const [hash, key] of this.byHash) if (key.id === id) this.byHash.delete(hash);
     this.recent.clear();
   }
 

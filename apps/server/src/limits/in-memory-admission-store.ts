@@ -1,5 +1,13 @@
 import type { AdmissionStore, Claim, Meter, Refusal } from './admission-store';
 
+/** How long until a refused claim would fit on a refilling meter (undefined: a budget, or never by refill alone). */
+export function refusalWaitMs(claim: Claim, used: number): number | undefined {
+  const { refillMs, limit } = claim.meter;
+  if (refillMs === undefined || claim.amount > limit) return undefined;
+  const excess = Math.max(used + claim.amount - limit, used - limit, 0);
+  return Math.max(1, Math.ceil((excess * refillMs) / limit));
+}
+
 interface Level {
   used: number;
   updatedAt: number;
@@ -28,15 +36,10 @@ export class InMemoryAdmissionStore implements AdmissionStore {
   reserve(claims: readonly Claim[], now: number): Promise<Refusal | undefined> {
     for (const claim of claims) {
       const level = this.level(claim.meter, now);
-      const { refillMs, limit } = claim.meter;
+      const { limit } = claim.meter;
       // A full meter refuses even a zero claim (an unpriced request once the budget is spent).
       if (level.used >= limit || level.used + claim.amount > limit) {
-        const excess = Math.max(level.used + claim.amount - limit, level.used - limit, 0);
-        const waitMs =
-          refillMs === undefined || claim.amount > limit
-            ? undefined
-            : Math.max(1, Math.ceil((excess * refillMs) / limit));
-        return Promise.resolve({ claim, used: level.used, waitMs });
+        return Promise.resolve({ claim, used: level.used, waitMs: refusalWaitMs(claim, level.used) });
       }
     }
     for (const claim of claims) this.level(claim.meter, now).used += claim.amount;

@@ -20,15 +20,16 @@ export interface Reservation {
   units: Array<keyof AdmissionEstimate>;
 }
 
-const TOKEN_REFILL_MS = 60_000;
+/** Requests and tokens per minute: a meter's whole limit comes back over a minute. */
+const PER_MINUTE_MS = 60_000;
 
 function budgetText(budget: KeyBudget): string {
   return budget.period === 'total' ? 'total' : `per-${budget.period}`;
 }
 
 /**
- * Per-key tokens-per-minute and budgets as reservations: each request reserves its estimate before calling
- * upstream (refused with 429/402 if it does not fit) and settles to the actual at the end, so concurrent
+ * Per-key requests and tokens per minute and budgets as reservations: each request reserves its estimate before
+ * calling upstream (refused with 429/402 if it does not fit) and settles to the actual at the end, so concurrent
  * requests cannot all pass a check that only looked at what finished requests spent.
  */
 export class KeyAdmission {
@@ -59,15 +60,28 @@ export class KeyAdmission {
 
   private tokenMeter(key: GatewayKey): Meter | undefined {
     const tpm = key.tpm ?? this.defaults.tpm;
-    return tpm === undefined ? undefined : { id: `tpm:${key.id}`, limit: tpm, refillMs: TOKEN_REFILL_MS };
+    return tpm === undefined ? undefined : { id: `tpm:${key.id}`, limit: tpm, refillMs: PER_MINUTE_MS };
   }
 
-  /** Cheap refusal before the body is read: the budget is already spent. */
-  async checkBudget(key: GatewayKey, now = Date.now()): Promise<void> {
-    const meter = this.budgetMeter(key, now);
-    if (!meter) return;
-    const used = await this.store.used(meter, now);
-    if (used >= meter.limit) throw this.refusal(key, { claim: { meter, amount: 0 }, used, waitMs: undefined });
+  private requestMeter(key: GatewayKey): Meter | undefined {
+    const rpm = key.rpm ?? this.defaults.rpm;
+    return rpm === undefined ? undefined : { id: `rpm:${key.id}`, limit: rpm, refillMs: PER_MINUTE_MS };
+  }
+
+  /**
+   * Before the body is read: takes one of the key's requests per minute, refused (nothing taken) when the budget
+   * is already spent (a zero claim on a full budget) or the minute's requests are used up. One store call, so one
+   * round trip when the store is Redis.
+   */
+  async admit(key: GatewayKey, now = Date.now()): Promise<void> {
+    const claims: Claim[] = [];
+    const budget = this.budgetMeter(key, now);
+    if (budget) claims.push({ meter: budget, amount: 0 });
+    const requests = this.requestMeter(key);
+    if (requests) claims.push({ meter: requests, amount: 1 });
+    if (claims.length === 0) return;
+    const refused = await this.store.reserve(claims, now);
+    if (refused) throw this.refusal(key, refused);
   }
 
   /** Reserves the estimate against every limit the key has, or throws the 402/429 of the first that does not fit. */
@@ -117,13 +131,16 @@ export class KeyAdmission {
         details: { key: key.name, spent: refused.used, budget: budget.amount, period: budget.period, estimate: amount },
       });
     }
-    const waitMs = refused.waitMs ?? TOKEN_REFILL_MS;
+    const waitMs = refused.waitMs ?? PER_MINUTE_MS;
+    const tokens = !meter.id.startsWith('rpm:');
     return new InfermuxError({
       code: 'policy_rate_limited',
       // The same rounding as the Retry-After header, so the two always agree.
-      message: `Gateway key "${key.name}" is over its limit of ${meter.limit} tokens per minute (this request reserves ${Math.ceil(amount)}); retry in ${Math.ceil(waitMs / 1000)} s.`,
+      message: `Gateway key "${key.name}" is over its limit of ${meter.limit} ${tokens ? `tokens per minute (this request reserves ${Math.ceil(amount)})` : 'requests per minute'}; retry in ${Math.ceil(waitMs / 1000)} s.`,
       retryAfterMs: waitMs,
-      details: { key: key.name, limit: meter.limit, unit: 'tokens per minute', estimate: amount },
+      details: tokens
+        ? { key: key.name, limit: meter.limit, unit: 'tokens per minute', estimate: amount }
+        : { key: key.name, limit: meter.limit, unit: 'requests per minute' },
     });
   }
 }

@@ -41,6 +41,11 @@ export class GatewayMetrics {
   private readonly costUnknown: DeferredCounter<'provider'>;
   private readonly cacheHits: DeferredCounter<'task'>;
   private readonly routingEvents: DeferredCounter<'type' | 'provider'>;
+  private readonly stateTransitions: DeferredCounter<'available'>;
+  private readonly stateFallbacks: DeferredCounter<'concern' | 'outcome'>;
+  private readonly stateRoundTrips: DeferredCounter<never>;
+  /** Shared state (Redis) reachable: 1, unreachable: 0; absent without `state.redis`. */
+  private stateAvailable: Gauge | undefined;
   /** Histogram series by endpoint (the only histogram label). */
   private readonly histograms = new Map<
     string,
@@ -113,6 +118,23 @@ export class GatewayMetrics {
       labelNames: ['type', 'provider'],
       registers,
     });
+    this.stateTransitions = new DeferredCounter({
+      name: 'infermux_state_transitions_total',
+      help: 'Shared state (Redis) becoming unreachable (available="false") or reachable again ("true").',
+      labelNames: ['available'],
+      registers,
+    });
+    this.stateFallbacks = new DeferredCounter({
+      name: 'infermux_state_fallbacks_total',
+      help: 'Requests whose shared state was unreachable, by concern and what state.onUnavailable made of them (local, rejected, skipped).',
+      labelNames: ['concern', 'outcome'],
+      registers,
+    });
+    this.stateRoundTrips = new DeferredCounter({
+      name: 'infermux_state_round_trips_total',
+      help: 'Commands (or pipelines) sent to the shared state (Redis): each one a network round trip.',
+      registers,
+    });
     const inFlight = options.inFlight;
     new Gauge({
       name: 'infermux_in_flight_requests',
@@ -175,6 +197,24 @@ export class GatewayMetrics {
 
   routingEvent(type: string, provider: string): void {
     this.routingEvents.add(`${type}\u0000${provider}`, () => ({ type, provider }));
+  }
+
+  stateTransition(available: boolean): void {
+    this.stateTransitions.add(String(available), () => ({ available: String(available) }));
+    this.stateAvailable ??= new Gauge({
+      name: 'infermux_state_available',
+      help: 'Shared state (Redis) reachable (1) or not (0).',
+      registers: [this.registry],
+    });
+    this.stateAvailable.set(available ? 1 : 0);
+  }
+
+  stateFallback(concern: string, outcome: 'local' | 'rejected' | 'skipped'): void {
+    this.stateFallbacks.add(`${concern}\u0000${outcome}`, () => ({ concern, outcome }));
+  }
+
+  stateRoundTrip(): void {
+    this.stateRoundTrips.add('', () => ({}));
   }
 
   attempt(provider: string, outcome: string, count = 1): void {

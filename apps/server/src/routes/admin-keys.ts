@@ -60,6 +60,7 @@ export const adminRevokeKeyEndpoint: Endpoint = {
     }
     const revoked = services.keyStore.revoke(id);
     services.keys.reload();
+    services.publishRevocation(id);
     services.logger.info({ keyId: id }, 'gateway key revoked');
     sendJson(context, 200, revoked);
   },

@@ -98,6 +98,7 @@ export function createCallServices(options: ClientOptions): CallServices {
     retry: retryPolicy,
     breaker: breakerPolicy,
     random: options.random,
+    targetState: options.targetStateSync,
   });
 
   const routes = new Map<string, Route>();

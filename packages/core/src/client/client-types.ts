@@ -16,6 +16,7 @@ import type {
   RouteConfig,
 } from '../routing/routing-config';
 import type { InfermuxEventListener } from '../routing/routing-events';
+import type { TargetStateSync } from '../routing/target-state-sync';
 import type { TaskId, TaskInput } from '../tasks/task-registry';
 import type { Transport } from '../transport/http-transport';
 import type { Timeouts } from '../transport/timeouts';
@@ -46,6 +47,8 @@ export interface ClientOptions {
   cacheStorage?: CacheStorage<RunResult>;
   /** Where rate-limit buckets live (default: in memory). */
   rateLimitStorage?: RateLimitStorage;
+  /** Shares breaker transitions and Retry-After cool-downs between processes (default: none). */
+  targetStateSync?: TargetStateSync;
   /** Coalesce concurrent `run` calls of batchable tasks for the same model into one batch call. */
   microBatch?: { windowMs: number; maxBatchSize?: number };
   /** Listener for every routing event (same as `client.on`). */

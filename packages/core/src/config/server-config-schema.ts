@@ -215,6 +215,44 @@ export const serverConfigSchema = z.strictObject({
     .optional(),
   /** Cross-origin access for browser apps; off unless set (see `corsConfigSchema`). */
   cors: corsConfigSchema.optional(),
+  /**
+   * Shared state for several gateway replicas. With `redis` (or the `REDIS_URL` env variable) set, key and
+   * provider limits, budget reservations, breaker states, Retry-After cool-downs, key revocations and the
+   * response cache live in Redis; without it everything stays in this process's memory.
+   */
+  state: z
+    .strictObject({
+      /** `redis://[user:password@]host:port[/db]` (or `rediss://`); the password is treated as a secret. */
+      redis: z
+        .string()
+        .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
+        .optional(),
+      /** Prefix of every Redis key and channel the gateway uses (replicas that share state share it). */
+      keyPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 letters, digits or _ . : -')
+        .default('infermux'),
+      /** Cached responses larger than this are not stored in Redis (the cache's `maxEntries` bounds the count). */
+      cacheMaxEntryBytes: positiveInt.default(1024 * 1024),
+      /**
+       * When Redis cannot be reached mid-run, per concern: `local` (serve, enforcing the limit in this process's
+       * memory only: with N replicas up to N times the limit) or `reject` (503 `gateway_state_unavailable`).
+       * Breakers, cool-downs and the cache always fall back to this process (a cache miss, local breakers).
+       */
+      onUnavailable: z
+        .strictObject({
+          /** Requests and tokens per minute (keys and providers). */
+          limits: z.enum(['local', 'reject'], { error: 'expected "local" or "reject"' }).default('local'),
+          /** Budget reservations: money, so refusing is the default. */
+          budgets: z.enum(['local', 'reject'], { error: 'expected "local" or "reject"' }).default('reject'),
+        })
+        .default({ limits: 'local', budgets: 'reject' }),
+    })
+    .default({
+      keyPrefix: 'infermux',
+      cacheMaxEntryBytes: 1024 * 1024,
+      onUnavailable: { limits: 'local', budgets: 'reject' },
+    }),
   logging: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

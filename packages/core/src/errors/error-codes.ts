@@ -54,6 +54,8 @@ export const errorCodes = {
   gateway_overloaded: { status: 503, retryable: false },
   // The gateway cut the request while shutting down (drain deadline passed).
   gateway_shutdown: { status: 503, retryable: false },
+  // Shared state (Redis) could not be reached and the setting's policy is to refuse (`state.onUnavailable`).
+  gateway_state_unavailable: { status: 503, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof errorCodes;

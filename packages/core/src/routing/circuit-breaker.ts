@@ -166,6 +166,29 @@ export class CircuitBreaker {
     if (this.#consecutive >= this.policy.consecutiveFailures || ratioTripped) this.#open();
   }
 
+  /**
+   * Another process saw this target fail: open until `reopensAt` (its clock), then half-open here as usual.
+   * An earlier reopening time than one already held is ignored (the later pause wins).
+   */
+  adoptOpen(reopensAt: number): void {
+    if (!this.policy.enabled) return;
+    const openedAt = reopensAt - this.policy.cooldownMs;
+    if (this.#state === 'open' && openedAt <= this.#openedAt) return;
+    this.#openedAt = openedAt;
+    this.#probeSuccesses = 0;
+    this.#probesInFlight = 0;
+    this.#transition('open');
+  }
+
+  /** Another process's probe succeeded: closed again, with a fresh window. */
+  adoptClosed(): void {
+    if (this.#state === 'closed') return;
+    this.#outcomes.clear();
+    this.#consecutive = 0;
+    this.#probesInFlight = 0;
+    this.#transition('closed');
+  }
+
   #open(): void {
     this.#openedAt = this.now();
     this.#probeSuccesses = 0;

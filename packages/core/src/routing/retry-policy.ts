@@ -68,6 +68,8 @@ const fatalCodes = new Set<ErrorCode>([
   'gateway_timeout',
   // Out of its own descriptors or memory, the gateway would fail on every other target the same way.
   'gateway_overloaded',
+  // Its shared state (Redis) is unreachable and the policy refuses: the same for every target.
+  'gateway_state_unavailable',
 ]);
 
 export function classifyFailure(error: InfermuxError): FailureKind {

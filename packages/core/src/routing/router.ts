@@ -21,6 +21,7 @@ import type { Route, RouteTarget } from './route';
 import type { AttemptEndEvent, EventHub } from './routing-events';
 import { createStrategy } from './strategies/create-strategy';
 import type { RoutingStrategy } from './strategies/strategy';
+import type { TargetStateChange, TargetStateSync } from './target-state-sync';
 import { TargetStatsRegistry } from './target-stats';
 
 export interface RouterOptions {
@@ -31,6 +32,8 @@ export interface RouterOptions {
   breaker: BreakerPolicy;
   /** Uniform in [0, 1): jitter and power-of-two choices. Injectable for deterministic tests. */
   random?: () => number;
+  /** Shares breaker transitions and cool-downs with other processes (the gateway's Redis); none by default. */
+  targetState?: TargetStateSync;
 }
 
 export interface ExecuteRequest<R> {
@@ -127,9 +130,12 @@ export class Router {
   readonly #pinned = new Set<string>();
   readonly #random: () => number;
   #basePolicy: RetryPolicy | undefined;
+  /** Other processes' news about targets this one has not met yet, applied when it does (bounded). */
+  readonly #remote = new Map<string, TargetStateChange>();
 
   constructor(private readonly options: RouterOptions) {
     this.#random = options.random ?? Math.random;
+    options.targetState?.subscribe((change) => this.#adopt(change));
   }
 
   breakerFor(target: RouteTarget): CircuitBreaker {
@@ -138,8 +144,30 @@ export class Router {
       entry = { breaker: new CircuitBreaker(this.options.breaker), target };
       this.#breakers.set(target.key, entry);
       if (this.#breakers.size > MAX_TRACKED_TARGETS) this.#forgetIdleTarget();
+      const remote = this.#remote.get(target.key);
+      if (remote) {
+        this.#remote.delete(target.key);
+        this.#adopt(remote);
+      }
     }
     return entry.breaker;
+  }
+
+  /** Applies another process's breaker transition or cool-down (never published again). */
+  #adopt(change: TargetStateChange): void {
+    const entry = this.#breakers.get(change.target);
+    if (!entry) {
+      const known = this.#remote.get(change.target);
+      if (!known && this.#remote.size >= MAX_TRACKED_TARGETS) return;
+      this.#remote.set(change.target, { ...known, ...change });
+      return;
+    }
+    if (change.breaker?.state === 'open') entry.breaker.adoptOpen(change.breaker.reopensAt);
+    else if (change.breaker?.state === 'closed') entry.breaker.adoptClosed();
+    if (change.coolingUntil !== undefined) {
+      const stats = this.stats.get(entry.target);
+      stats.coolingUntil = Math.max(stats.coolingUntil, change.coolingUntil);
+    }
   }
 
   /** Keeps a configured target's breaker and stats for good (listed by `health()` from the start). */
@@ -169,6 +197,14 @@ export class Router {
     const before = breaker.state;
     const value = operation(breaker);
     if (breaker.state !== before) {
+      const { targetState } = this.options;
+      if (breaker.state !== 'half-open' && targetState) {
+        targetState.publish({
+          target: target.key,
+          breaker:
+            breaker.state === 'open' ? { state: 'open', reopensAt: breaker.reopensAt as number } : { state: 'closed' },
+        });
+      }
       this.options.events.emit({
         type: breakerEventTypes[breaker.state],
         requestId,
@@ -496,7 +532,10 @@ export class Router {
       error = this.#attemptFailed(caught, context, deadline, timer, link, cancellable);
       this.#withBreaker(target, request.requestId, countsAgainstHealth(error) ? recordFailure : releaseSlot);
       const hint = retryHintMs(error);
-      if (hint !== undefined && error.retryable) stats.coolingUntil = Math.max(stats.coolingUntil, Date.now() + hint);
+      if (hint !== undefined && error.retryable) {
+        stats.coolingUntil = Math.max(stats.coolingUntil, Date.now() + hint);
+        this.options.targetState?.publish({ target: target.key, coolingUntil: stats.coolingUntil });
+      }
       this.#finish(context, target, attemptNumber, hedged, startedAt, error);
       return { ok: false, error, target };
     } finally {

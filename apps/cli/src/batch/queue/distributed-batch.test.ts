@@ -2,14 +2,13 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type FakeEvolink, startFakeEvolink } from '@infermux/testkit';
+import { type FakeEvolink, redisForTests, startFakeEvolink, TEST_REDIS_URL } from '@infermux/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli, tempDir } from '../../test-support/cli-harness';
 import { readJsonl } from '../../test-support/read-jsonl';
-import { redisForTests, TEST_REDIS_URL } from '../../test-support/redis-availability';
 
-const redisUp = await redisForTests();
+const redisUp = await redisForTests('the distributed batch tests');
 const benchScript = new URL('../../../bench/distributed-batch.mjs', import.meta.url).pathname;
 
 describe.skipIf(!redisUp)('distributed batch (batch --queue + worker, Redis)', () => {

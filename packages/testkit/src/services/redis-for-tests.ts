@@ -18,13 +18,13 @@ function answersPing(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Whether the Redis tests can run. Without Redis they are skipped with a printed reason, except
+ * Whether the Redis tests can run (`tests` names them in the skip message). Without Redis they are skipped with a printed reason, except
  * under CI (`CI=true`, as `.ci/run` sets), where a missing Redis fails the run instead.
  */
-export async function redisForTests(): Promise<boolean> {
+export async function redisForTests(tests: string): Promise<boolean> {
   if (await answersPing(TEST_REDIS_URL, 1000)) return true;
   const reason = `Redis is not reachable at ${new URL(TEST_REDIS_URL).host}`;
   if (process.env.CI === 'true') throw new Error(`${reason}: CI requires it (start Redis or unset CI)`);
-  console.warn(`skipping the distributed batch tests: ${reason} (set REDIS_URL, or start redis-server)`);
+  console.warn(`skipping ${tests}: ${reason} (set REDIS_URL, or start redis-server)`);
   return false;
 }
