@@ -1,11 +1,12 @@
 // A distributed batch end to end, bounded: N lines enqueued with `infermux batch --queue`, run by W
-// `infermux worker` processes against the fake HF upstream on loopback; one worker is SIGKILLed
+// `infermux worker` processes against a dedicated endpoint of the fake HF upstream that takes lists (so
+// workers send native batches: upstream calls per item are reported) on loopback; one worker is SIGKILLed
 // once KILL_AT of the lines are recorded and started again. Checks the output holds every input id
 // exactly once, prints the figures as JSON and exits non-zero when any id is missing or repeated.
 //   node bench/distributed-batch.mjs [--lines 100000] [--workers 3] [--concurrency 32] [--kill-at 0.4]
 //     [--redis redis://127.0.0.1:6379] [--dir <keep files here>] [--timeout-ms 900000]
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,14 +35,18 @@ const texts = ['I love this', 'this is terrible', 'great stuff, really', 'not go
 const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'infermux-distributed-'));
 mkdirSync(dir, { recursive: true });
 const prefix = `infermux-bench-${process.pid}-${Date.now()}`;
-const hf = await startFakeHf();
+const hf = await startFakeHf({ endpoints: [{ name: 'sentiment', model: MODEL, takesLists: true }] });
 const redis = new Redis(flags.redis, { maxRetriesPerRequest: 1 });
+const config = join(dir, 'infermux.config.json');
+writeFileSync(
+  config,
+  JSON.stringify({ providers: { hf: { type: 'hf', endpointUrl: hf.endpointUrl('sentiment'), hubURL: hf.hubURL } } }),
+);
 const env = {
   ...process.env,
   NO_COLOR: '1',
   HF_TOKEN: FAKE_HF_VALID_TOKEN,
-  HF_BASE_URL: hf.url,
-  HF_HUB_URL: hf.hubURL,
+  INFERMUX_CONFIG: config,
 };
 const children = new Set();
 
@@ -118,6 +123,8 @@ try {
     concurrencyPerWorker: Number(flags.concurrency),
     seconds: Number(seconds.toFixed(1)),
     itemsPerSecond: Math.round(LINES / seconds),
+    // Lines killed mid-call run again, so a little above calls per batch of lines.
+    upstreamCallsPerItem: Number((hf.server.requestCount / LINES).toFixed(4)),
     outputLines: ids.length,
     duplicates: ids.length - unique.size,
     missing,

@@ -273,6 +273,19 @@ try {
   );
   row('one call per item: upstream calls / item', `${onePerItem.upstreamCallsPerItem.toFixed(4)}`, '', true);
   row('one call per item: throughput', `${onePerItem.itemsPerSecond.toFixed(0)} items/s`, '', true);
+  // CPU per item is what load does not distort: 1e6 / (ms per 1,000) is the items/s one core could do.
+  const cpuRow = (name, side) =>
+    side.cpuMsPer1000Items !== undefined &&
+    row(
+      `${name}: CLI CPU / 1,000 items`,
+      `${side.cpuMsPer1000Items.toFixed(1)} ms`,
+      `(${(1e6 / side.cpuMsPer1000Items).toFixed(0)}/s/core)`,
+      true,
+    );
+  cpuRow('native batches', native);
+  cpuRow('one call per item', onePerItem);
+  if (native.cut || onePerItem.cut)
+    console.log(`  (a run was cut at BENCH_NATIVE_MAX_MS; its items/s counts what finished)`);
 
   mkdirSync(join(here, 'results'), { recursive: true });
   const file = join(here, 'results', 'latest.json');

@@ -105,6 +105,8 @@ function finish(context: RequestContext, services: GatewayServices, endpoint: En
       const settled = context.reservation
         ? services.admission.settle(context.reservation, actual)
         : services.admission.charge(key, actual);
+      // A submitted job's cost comes later: its quote (the submission's cost) stays held until it settles.
+      if (context.heldJob) services.admission.jobs.hold(context.heldJob, key, actual.cost);
       settled.catch((error: unknown) =>
         services.logger.error({ requestId: context.id, err: error }, 'settling the reservation failed'),
       );

@@ -160,6 +160,21 @@ describe('passOpenAIStream', () => {
     expect(result.text).toBe(role + tricky + stop + DONE);
   });
 
+  it('a frame that is not a chat event is never relayed: frames before it are, then provider_bad_response', async () => {
+    for (const bad of [
+      'data: {"choices":[{"delta":{"content":"cut\n\n',
+      'secret: sk-echoed\n\n',
+      'data: {"x":1}\n\n',
+    ]) {
+      const result = await relay([role, `${hello}${bad}${stop}`, DONE], false);
+      expect(result.text).toBe(role + hello);
+      expect(result.error).toMatchObject({ code: 'provider_bad_response', provider: 'up' });
+      const tail = await relay([role, hello, `${bad.trimEnd()}`], false);
+      expect(tail.text).toBe(role + hello);
+      expect(tail.error).toMatchObject({ code: 'provider_bad_response' });
+    }
+  });
+
   it('a connection cut mid-stream becomes provider_stream_interrupted', async () => {
     async function* cut(): AsyncGenerator<Uint8Array> {
       yield Buffer.from(role + hello);

@@ -1,4 +1,5 @@
 import { createSseDecoder, type ForwardChunk, InfermuxError, type Usage } from '@infermux/core';
+import { firstMalformedFrame } from './chat-stream-frame';
 import { readOpenAIUsage } from './map-openai-usage';
 import { interrupted, streamError } from './read-openai-stream';
 
@@ -72,6 +73,16 @@ function frameJson(frame: Buffer): Record<string, unknown> | undefined {
 
 const DATA_FIELD = Buffer.from('data:');
 
+/** A frame the relay cannot vouch for: never passed on (it could be anything, an echoed secret included). */
+function malformedFrameError(provider: string, requestId: string | undefined): InfermuxError {
+  return new InfermuxError({
+    code: 'provider_bad_response',
+    message: `${provider} sent a stream frame that is not a chat completion event; the stream was ended there`,
+    provider,
+    requestId,
+  });
+}
+
 /** A frame carrying usage: where it is in the read, and its parsed JSON. */
 interface UsageFrame {
   start: number;
@@ -115,9 +126,18 @@ export async function* passOpenAIStream(
    * The frames of `buffer` with usage taken out as asked, up to an error event if there is one.
    * Only the frames that carry a marker are decoded (each once); the rest stay the upstream's bytes.
    */
-  const inspect = (buffer: Buffer): { bytes: Buffer; text: string | undefined; error?: InfermuxError } => {
-    const text = buffer.toString('latin1');
-    if (DONE_AT_END.test(text.slice(-32))) done = true;
+  const inspect = (whole: Buffer): { bytes: Buffer; text: string | undefined; error?: InfermuxError } => {
+    let text = whole.toString('latin1');
+    let buffer = whole;
+    // Frames before a malformed one still reach the caller, then the error (checked here, before the
+    // markers below are looked for in a frame that is not one).
+    const malformed = firstMalformedFrame(text);
+    if (malformed !== -1) {
+      buffer = whole.subarray(0, malformed);
+      text = text.slice(0, malformed);
+    }
+    const badFrame = malformed === -1 ? undefined : malformedFrameError(options.provider, options.requestId);
+    if (!badFrame && DONE_AT_END.test(text.slice(-32))) done = true;
     const usageFrames: UsageFrame[] = [];
     for (let at = nextMarker(text, 0); at !== -1; ) {
       const [start, end] = frameAround(text, at, buffer.length);
@@ -133,7 +153,7 @@ export async function* passOpenAIStream(
       at = nextMarker(text, end);
     }
     const bytes = takeUsage(buffer, usageFrames);
-    return { bytes, text: bytes === buffer ? text : undefined };
+    return { bytes, text: bytes === buffer ? text : undefined, ...(badFrame ? { error: badFrame } : {}) };
   };
 
   /** Reads the usage frames; cuts them out (or usage off a content chunk) unless the caller asked for usage. */

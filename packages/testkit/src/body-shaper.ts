@@ -125,6 +125,18 @@ function createDeliver(fault: BodyFault, context: DeliverContext): Deliver {
         context.forward(bytes.subarray(head));
       };
     }
+    case 'inject-bytes': {
+      let injected = false;
+      const roomIn = faultPoint(fault, context);
+      return (bytes) => {
+        const head = roomIn(bytes);
+        if (injected || bytes.length < head) return context.forward(bytes);
+        injected = true;
+        context.forward(bytes.subarray(0, head));
+        context.forward(Buffer.from(fault.bytes));
+        context.forward(bytes.subarray(head));
+      };
+    }
   }
 }
 

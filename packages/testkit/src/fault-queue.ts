@@ -107,6 +107,9 @@ function validateFault(fault: Fault): void {
       checkFaultPoint(fault);
       nonNegative('ms', fault.ms);
       return;
+    case 'inject-bytes':
+      checkFaultPoint(fault);
+      return;
     case 'reset':
     case 'malformed-json':
       return;

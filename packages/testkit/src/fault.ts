@@ -50,6 +50,9 @@ export interface SlowBodyFault {
 /** Send the body up to the fault point, pause `ms`, then send the rest. */
 export type StallMidStreamFault = { kind: 'stall-mid-stream'; ms: number } & FaultPoint;
 
+/** Send the body up to the fault point, then `bytes` (e.g. a malformed SSE frame), then the rest. */
+export type InjectBytesFault = { kind: 'inject-bytes'; bytes: string | Uint8Array } & FaultPoint;
+
 export type Fault =
   | StatusFault
   | DelayHeadersFault
@@ -57,10 +60,11 @@ export type Fault =
   | MalformedJsonFault
   | CutBodyFault
   | SlowBodyFault
-  | StallMidStreamFault;
+  | StallMidStreamFault
+  | InjectBytesFault;
 
 /** Faults that let the route answer and reshape the bytes it writes. */
-export type BodyFault = CutBodyFault | SlowBodyFault | StallMidStreamFault;
+export type BodyFault = CutBodyFault | SlowBodyFault | StallMidStreamFault | InjectBytesFault;
 
 /**
  * Which requests a fault applies to:

@@ -231,6 +231,17 @@ describe('stall-mid-stream fault', () => {
   });
 });
 
+describe('inject-bytes fault', () => {
+  it('sends the body up to the fault point, the injected bytes, then the rest', async () => {
+    server.fault('/stream', { kind: 'inject-bytes', afterEvents: 1, bytes: 'data: {"n":\n\n' });
+    const raw = await rawRequest(`${server.url}/stream`);
+    expect(raw.error).toBeUndefined();
+    expect(raw.body.toString()).toBe(
+      `${sseFrame({ n: 1 })}data: {"n":\n\n${[2, 3].map((n) => sseFrame({ n })).join('')}${SSE_DONE_FRAME}`,
+    );
+  });
+});
+
 describe('fault queue', () => {
   it('applies a fault `times` times, then lets the route answer', async () => {
     const handle = server.fault('/ok', { kind: 'status', status: 503 }, { times: 2 });

@@ -21,6 +21,7 @@ export type {
   FaultMatcher,
   FaultOptions,
   FaultPoint,
+  InjectBytesFault,
   MalformedJsonFault,
   ResetFault,
   SlowBodyFault,

@@ -36,7 +36,11 @@ export async function workerCommand(context: CliContext, flags: WorkerFlags): Pr
   const prefix = flags.queuePrefix ?? DEFAULT_PREFIX;
   const redis = await connectRedis(url);
   const { bullmq } = await loadQueueLibraries();
-  const processor = new QueuedLineProcessor(redis, await context.client(), prefix);
+  // As in a local batch, the lines in flight go upstream as native lists where the provider takes them
+  // (one call per up to `concurrency` lines). Each line is still recorded on its own (HSETNX), so a
+  // grouped call changes nothing of exactly-once: a line run twice is still one record.
+  const client = await context.client({ microBatch: { windowMs: 2, maxBatchSize: concurrency } });
+  const processor = new QueuedLineProcessor(redis, client, prefix);
   const terminal = context.terminal;
   const counts = { ok: 0, failed: 0, skipped: 0 };
   const worker = new bullmq.Worker(

@@ -88,7 +88,13 @@ function timedOut(context: RequestContext): InfermuxError | undefined {
  * Books the call on the request and reserves its estimate against the key's token and budget limits before
  * anything goes upstream (a 402/429 here costs nothing); the gateway settles it to the actual when the request ends.
  */
-async function begin(context: RequestContext, services: GatewayServices, call: TaskCall<TaskId>): Promise<void> {
+async function begin(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<TaskId>,
+  /** A job submission reserves at least the last quote seen for its model (its own is not known yet). */
+  minimumCost = 0,
+): Promise<void> {
   context.task = call.task;
   context.route = call.model;
   const key = context.key;
@@ -103,6 +109,7 @@ async function begin(context: RequestContext, services: GatewayServices, call: T
   if (!priceable && admission.unknownCost === 'reject') throw costUnknownRefusal(key.name, call.model);
   const estimate = estimateAdmission(call.input, services.engine.pricesFor(call.model), admission.defaultOutputTokens);
   if (!priceable) estimate.cost = Math.max(estimate.cost, admission.unknownCostCeiling ?? 0);
+  estimate.cost = Math.max(estimate.cost, minimumCost);
   context.reservation = await services.admission.reserve(key, estimate);
 }
 
@@ -311,12 +318,41 @@ export function decodeJobId(id: string): { task: TaskId; provider: string; jobId
   });
 }
 
+/**
+ * Starts an async job. Unless the caller waits for it in the same request (`held: false`), the job's quote
+ * stays reserved against the key's budget after the response, until a status shows the job settled
+ * (see `JobHolds`); the quote is also the submission's cost in the ledger.
+ */
 export async function submitTaskJob<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
+  held = true,
 ): Promise<JobStatus<T> & { provider: string }> {
-  await begin(context, services, call);
+  const jobs = services.admission.jobs;
+  const budgeted = held && context.key !== undefined && services.admission.budgetOf(context.key) !== undefined;
+  // Until a model's first quote is in, its budgeted submissions go one at a time (see `JobHolds`).
+  const endTurn = budgeted && jobs.quoteFor(call.model) === undefined ? await jobs.learnQuote(call.model) : undefined;
+  try {
+    await begin(context, services, call, budgeted ? jobs.quoteFor(call.model) : undefined);
+    const status = await submitJob(context, services, call);
+    if (held) {
+      if (status.cost !== undefined) context.cost = status.cost;
+      // An unpriced quote is recorded as 0 (the estimate alone then): the model's submissions need not queue for one.
+      jobs.recordQuote(call.model, status.cost?.amount ?? 0);
+      context.heldJob = encodeJobId(call.task, status.provider, status.jobId);
+    }
+    return status;
+  } finally {
+    endTurn?.();
+  }
+}
+
+async function submitJob<T extends TaskId>(
+  context: RequestContext,
+  services: GatewayServices,
+  call: TaskCall<T>,
+): Promise<JobStatus<T> & { provider: string }> {
   try {
     const status = await context.upstream(() =>
       services.engine.client.submit(call.task, {
@@ -357,6 +393,7 @@ export async function jobStatus<T extends TaskId>(
     context.attempts = 1;
     if (status.usage) context.usage = status.usage;
     if (status.model) context.model = modelLabel(status.model);
+    await services.admission.jobs.observe(encodeJobId(job.task, job.provider, job.jobId), status);
     return status;
   } catch (error) {
     throw noteFailure(context, error);
@@ -377,7 +414,8 @@ export async function runOrAwaitJob<T extends TaskId>(
   } catch (error) {
     if (!isUnsupportedOperation(error, 'run')) throw error;
   }
-  const submitted = await submitTaskJob(context, services, call);
+  // The request's own reservation covers the job: it is awaited here and settled when the request ends.
+  const submitted = await submitTaskJob(context, services, call, false);
   try {
     const done = await context.upstream(() =>
       waitForJob(services.engine.client, call.task, submitted, {

@@ -29,6 +29,8 @@ export class RequestContext {
   credentials: Readonly<Record<string, string>> | undefined;
   /** What this request reserved against its key's limits; settled to the actual when it ends. */
   reservation: Reservation | undefined;
+  /** A job this request submitted whose quote stays held against the key's budget after the response. */
+  heldJob: string | undefined;
   /** Ledger fields, filled as they become known. */
   task: string | undefined;
   route: string | undefined;

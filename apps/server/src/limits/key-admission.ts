@@ -3,6 +3,7 @@ import type { GatewayKey } from '../keys/gateway-key';
 import type { UsageLedger } from '../ledger/usage-ledger';
 import type { AdmissionStore, Claim, Meter, Refusal } from './admission-store';
 import { periodStart } from './budget-period';
+import { JobHolds } from './job-holds';
 
 /** What a request is expected to use, before any upstream call. */
 export interface AdmissionEstimate {
@@ -33,6 +34,9 @@ function budgetText(budget: KeyBudget): string {
  * requests cannot all pass a check that only looked at what finished requests spent.
  */
 export class KeyAdmission {
+  /** Budgets held for submitted jobs until they settle. */
+  readonly jobs = new JobHolds(this);
+
   constructor(
     private readonly store: AdmissionStore,
     private readonly defaults: KeyLimits,
@@ -102,13 +106,29 @@ export class KeyAdmission {
     reservation.units.push(unit);
   }
 
-  /** Replaces the reservation with what the request actually used (the whole estimate released on failure). */
+  /**
+   * Replaces the reservation with what the request actually used (the whole estimate released on failure).
+   * A budget claim from a period that has ended is left alone: the new period starts from its own spend.
+   */
   settle(reservation: Reservation, actual: AdmissionEstimate, now = Date.now()): Promise<void> {
-    return this.store.settle(
-      reservation.claims,
-      reservation.units.map((unit) => actual[unit]),
-      now,
-    );
+    const claims: Claim[] = [];
+    const amounts: number[] = [];
+    reservation.claims.forEach((claim, index) => {
+      if (claim.meter.period !== undefined && claim.meter.period !== this.budgetMeter(reservation.key, now)?.period)
+        return;
+      claims.push(claim);
+      amounts.push(actual[reservation.units[index] as keyof AdmissionEstimate]);
+    });
+    return this.store.settle(claims, amounts, now);
+  }
+
+  /** A reservation of `amount` already on the key's budget (a job's quote), to settle later; none without a budget. */
+  budgetHold(key: GatewayKey, amount: number, now = Date.now()): Reservation | undefined {
+    const meter = this.budgetMeter(key, now);
+    if (!meter) return undefined;
+    const reservation: Reservation = { key, claims: [], units: [] };
+    this.add(reservation, 'cost', { meter, amount });
+    return reservation;
   }
 
   /** Books usage that had no reservation (a job's status reporting its final usage). */

@@ -4,6 +4,7 @@ import type { TaskId } from '../tasks/task-registry';
 import type { Deadline } from '../transport/timeouts';
 import { abortableSleep } from './abortable-sleep';
 import { AttemptDeadline } from './attempt-deadline';
+import { BoundedMap } from './bounded-map';
 import { type BreakerPolicy, type BreakerState, CircuitBreaker } from './circuit-breaker';
 import { type LinkedSignal, linkSignals } from './link-signals';
 import type { PriceTable } from './price-table';
@@ -22,7 +23,7 @@ import type { AttemptEndEvent, EventHub } from './routing-events';
 import { createStrategy } from './strategies/create-strategy';
 import type { RoutingStrategy } from './strategies/strategy';
 import type { TargetStateChange, TargetStateSync } from './target-state-sync';
-import { TargetStatsRegistry } from './target-stats';
+import { isIdle, MAX_TRACKED_TARGETS, TargetStats, TargetStatsRegistry } from './target-stats';
 
 export interface RouterOptions {
   events: EventHub;
@@ -91,7 +92,8 @@ interface RunningAttempt<R> {
 }
 
 const DEFAULT_HEDGE_DELAY_MS = 1_000;
-const MAX_TRACKED_TARGETS = 10_000;
+/** Shown for a target whose stats were forgotten (or never made): nothing in flight, no history. */
+const idleStats = new TargetStats();
 const noRelease = (): void => undefined;
 const noAbort = (_reason: unknown): void => undefined;
 const noSettle = (_error?: InfermuxError): void => undefined;
@@ -125,7 +127,24 @@ const breakerEventTypes = {
  */
 export class Router {
   readonly stats = new TargetStatsRegistry();
-  readonly #breakers = new Map<string, { breaker: CircuitBreaker; target: RouteTarget }>();
+  /**
+   * Callers may name any model, so breakers are bounded (least recently used first). Only a closed
+   * breaker of a target with nothing in flight and no Retry-After pause is forgotten: its target
+   * comes back closed, as it was. Open and half-open breakers, and pinned (configured) targets, are
+   * kept, so a failing target is never re-admitted early by eviction, up to twice the bound
+   * (`MAX_TRACKED_TARGETS` targets all failing within one cooldown); past that the least recently
+   * used breaker goes whatever its state, the price of a fixed memory bound.
+   */
+  readonly #breakers = new BoundedMap<string, { breaker: CircuitBreaker; target: RouteTarget }>({
+    capacity: MAX_TRACKED_TARGETS,
+    evictable: ({ breaker }, key) => {
+      if (this.#pinned.has(key) || breaker.state !== 'closed') return false;
+      const stats = this.stats.peek(key);
+      return !stats || isIdle(stats);
+    },
+    permanent: (key) => this.#pinned.has(key),
+    onEvict: (key) => this.stats.delete(key),
+  });
   readonly #strategies = new Map<string, RoutingStrategy>();
   readonly #pinned = new Set<string>();
   readonly #random: () => number;
@@ -143,7 +162,6 @@ export class Router {
     if (!entry) {
       entry = { breaker: new CircuitBreaker(this.options.breaker), target };
       this.#breakers.set(target.key, entry);
-      if (this.#breakers.size > MAX_TRACKED_TARGETS) this.#forgetIdleTarget();
       const remote = this.#remote.get(target.key);
       if (remote) {
         this.#remote.delete(target.key);
@@ -174,21 +192,6 @@ export class Router {
   pin(target: RouteTarget): void {
     this.#pinned.add(target.key);
     this.breakerFor(target);
-  }
-
-  /**
-   * Callers may name any model, so state for unconfigured targets is bounded: the oldest idle one
-   * (closed breaker, nothing in flight, not cooling down) is forgotten.
-   */
-  #forgetIdleTarget(): void {
-    for (const [key, { breaker, target }] of this.#breakers) {
-      if (this.#pinned.has(key) || breaker.state !== 'closed') continue;
-      const stats = this.stats.get(target);
-      if (stats.outstanding > 0 || stats.coolingUntil > Date.now()) continue;
-      this.#breakers.delete(key);
-      this.stats.delete(key);
-      return;
-    }
   }
 
   /** Runs a breaker operation and reports the state change it caused, tagged with the request that caused it. */
@@ -225,7 +228,7 @@ export class Router {
     coolingUntil?: number;
   }> {
     return [...this.#breakers.values()].map(({ breaker, target }) => {
-      const stats = this.stats.get(target);
+      const stats = this.stats.peek(target.key) ?? idleStats;
       return {
         provider: target.provider,
         model: target.label,

@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map';
 import type { RouteTarget } from './route';
 
 const SAMPLE_WINDOW = 64;
@@ -31,8 +32,19 @@ export class TargetStats {
   }
 }
 
+/** Past this many targets, stats of idle ones are forgotten (callers may name any model). */
+export const MAX_TRACKED_TARGETS = 10_000;
+
+/** A target with nothing in flight and no Retry-After pause: forgetting its stats loses only latency history. */
+export const isIdle = (stats: TargetStats): boolean => stats.outstanding === 0 && stats.coolingUntil <= Date.now();
+
 export class TargetStatsRegistry {
-  readonly #stats = new Map<string, TargetStats>();
+  readonly #stats = new BoundedMap<string, TargetStats>({ capacity: MAX_TRACKED_TARGETS, evictable: isIdle });
+
+  /** The target's stats without creating or refreshing them. */
+  peek(key: string): TargetStats | undefined {
+    return this.#stats.peek(key);
+  }
 
   get(target: Pick<RouteTarget, 'key'>): TargetStats {
     let stats = this.#stats.get(target.key);

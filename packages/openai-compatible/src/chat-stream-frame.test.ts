@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { firstMalformedFrame, isChatEventJson } from './chat-stream-frame';
+
+const chunk = JSON.stringify({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  choices: [{ index: 0, delta: { content: 'Hé \u2603 "quoted" \\ \n' }, finish_reason: null, logprobs: -1.5e-3 }],
+  usage: null,
+  flags: [true, false, null, 0, -0.25, 12e2, {}],
+});
+
+describe('isChatEventJson', () => {
+  it('accepts chat chunks and error events, as JSON.parse reads them', () => {
+    expect(isChatEventJson(chunk)).toBe(true);
+    expect(isChatEventJson(' {"choices" : [1e-3, 2E+4, -0.5, "\\u00e9\\n"] } ')).toBe(true);
+    expect(isChatEventJson('{"error":{"message":"overloaded"}}')).toBe(true);
+    expect(isChatEventJson(Buffer.from(chunk).toString('latin1'))).toBe(true);
+  });
+
+  it('refuses what is not JSON, not an object, or not a chat event', () => {
+    for (const text of [
+      chunk.slice(0, -1),
+      `${chunk}x`,
+      `${chunk}{}`,
+      '{"choices":[1,]}',
+      '{"choices":[01]}',
+      '{"choices":[1.]}',
+      '{"choices":["\\x"]}',
+      '{"choices":["a\u0001"]}',
+      '{"choices":[tru]}',
+      "{'choices':[]}",
+      '{"choices":{}}',
+      '{"other":[]}',
+      '[{"choices":[]}]',
+      '"choices"',
+      '',
+      `{"choices":[${'['.repeat(100)}${']'.repeat(100)}]}`,
+    ]) {
+      expect(isChatEventJson(text), text).toBe(false);
+    }
+  });
+
+  it('agrees with JSON.parse on mutations of a chunk', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const alphabet = '{}[]",:0123456789.eE+-\\ntrufalse ';
+    for (let round = 0; round < 5_000; round++) {
+      const at = Math.floor(random() * chunk.length);
+      const text = chunk.slice(0, at) + alphabet[Math.floor(random() * alphabet.length)] + chunk.slice(at + 1);
+      let expected: boolean;
+      try {
+        const json = JSON.parse(text) as Record<string, unknown>;
+        expected = json !== null && typeof json === 'object' && (Array.isArray(json.choices) || 'error' in json);
+      } catch {
+        expected = false;
+      }
+      expect(isChatEventJson(text), text).toBe(expected);
+    }
+  });
+});
+
+describe('firstMalformedFrame', () => {
+  it('finds the first frame that is not a chat event, by byte offset, in LF or CRLF framing', () => {
+    const good = `data: ${chunk}\n\n`;
+    expect(firstMalformedFrame(`${good}: comment\n\nevent: ping\n\ndata: [DONE]\n\n`)).toBe(-1);
+    expect(firstMalformedFrame(`${good}data: {"choices":[\n\n${good}`)).toBe(good.length);
+    expect(firstMalformedFrame(`${good}<html>oops</html>\n\n`)).toBe(good.length);
+    expect(firstMalformedFrame(`event: x\r\ndata:{"choices":[]}\r\n\r\ndata: nope\r\n\r\n`)).toBe(33);
+    expect(firstMalformedFrame('data: {"choices":\ndata: []}\n\n')).toBe(-1);
+  });
+});
