@@ -129,13 +129,15 @@ describe('caller mistakes are 4xx with a clear body, never 500', () => {
     expect(image.json()).toEqual({ error: expect.stringMatching(/binary body limit of 8192 bytes/) });
   });
 
-  it('wrong content type → 415', async () => {
+  it('wrong content type → 415 (text/plain and none are read as JSON: see undeclared-json.e2e.test.ts)', async () => {
     const reply = await call(`${base}/v1/chat/completions`, {
-      headers: { 'content-type': 'text/plain' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: chatBody(),
     });
     expect(reply.status).toBe(415);
-    expect(reply.json().error.message).toBe('Unsupported Content-Type "text/plain": expected application/json.');
+    expect(reply.json().error.message).toBe(
+      'Unsupported Content-Type "application/x-www-form-urlencoded": expected application/json.',
+    );
     const hf = await call(`${base}/models/google/vit-base-patch16-224?task=image-classification`, {
       headers: { 'content-type': 'text/csv' },
       body: 'a,b',

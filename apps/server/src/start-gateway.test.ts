@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAKE_HF_VALID_TOKEN, startFakeHf, startFakeOpenAI } from '@infermux/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startGateway } from './start-gateway';
 import { LogCapture } from './test-support/gateway-fixture';
 import { call } from './test-support/gateway-requests';
@@ -71,6 +71,84 @@ describe('start-up', () => {
     } finally {
       await gateway.close();
       await hf.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('without HF_TOKEN: a warning per provider naming what to set, /readyz reports it, callers get a 503 saying what the operator must set', async () => {
+    // The machine's own variables must not count: the providers read process.env when the gateway's env has none.
+    vi.stubEnv('HF_TOKEN', '');
+    vi.stubEnv('HF_API_TOKEN', '');
+    vi.stubEnv('EVOLINK_API_KEY', '');
+    const hf = await startFakeHf();
+    const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
+    const logs = new LogCapture();
+    const ledger = { path: join(directory, 'g.sqlite') };
+    const start = (providers: Record<string, unknown>) =>
+      startGateway({ config: { providers, server: { port: 0, ledger } }, env: {}, logDestination: logs });
+    // A local OpenAI-compatible server needs no key: the gateway can serve, and says hf cannot.
+    const gateway = await start({
+      hf: { baseURL: hf.url, hubURL: hf.hubURL },
+      local: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' },
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const warnings = logs.lines.map((line) => JSON.parse(line)).filter((line) => line.level === 40);
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          provider: 'hf',
+          env: ['HF_TOKEN', 'HF_API_TOKEN'],
+          msg: 'provider "hf" has no credentials: set HF_TOKEN (or HF_API_TOKEN) in the gateway\'s environment; its calls fail until then',
+        }),
+      ]);
+      const ready = await call(`${gateway.url}/readyz`, { method: 'GET' });
+      expect({ status: ready.status, body: ready.json() }).toMatchObject({
+        status: 200,
+        body: { status: 'ready', checks: { credentials: true }, credentials: { hf: 'missing', local: 'optional' } },
+      });
+      const reply = await call(
+        `${gateway.url}/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english?task=text-classification`,
+        {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ inputs: 'lovely' }),
+        },
+      );
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get('x-infermux-error-code')).toBe('auth_missing_credentials');
+      expect(reply.json()).toEqual({
+        error:
+          'The gateway has no credentials for provider "hf": its operator must set HF_TOKEN (or HF_API_TOKEN) in the gateway\'s environment.',
+      });
+      const openai = await call(`${gateway.url}/v1/chat/completions`, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'hf:meta-llama/Llama-3.1-8B-Instruct',
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      expect(openai.status).toBe(503);
+      expect(openai.json().error).toMatchObject({ code: 'auth_missing_credentials', type: 'server_error' });
+      expect(openai.json().error.message).not.toMatch(/apiKey/);
+      expect(hf.server.requests.filter((request) => !request.path.startsWith('/api/'))).toHaveLength(0);
+    } finally {
+      await gateway.close();
+    }
+    // Nothing can serve: not ready, and why.
+    const stranded = await start({ hf: { baseURL: hf.url }, evolink: {} });
+    try {
+      const ready = await call(`${stranded.url}/readyz`, { method: 'GET' });
+      expect({ status: ready.status, body: ready.json() }).toMatchObject({
+        status: 503,
+        body: {
+          status: 'not ready',
+          checks: { credentials: false },
+          credentials: { hf: 'missing', evolink: 'missing' },
+        },
+      });
+    } finally {
+      await stranded.close();
+      await hf.close();
+      vi.unstubAllEnvs();
       rmSync(directory, { recursive: true, force: true });
     }
   });

@@ -11,7 +11,7 @@ import {
   parseModelRef,
   registerSecret,
 } from '@infermux/core';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { createGatewayEngine, type GatewayEngine } from './engine/gateway-engine';
 import { GatewayModelList } from './engine/model-list';
 import { createGatewayHandler } from './gateway-handler';
@@ -34,6 +34,7 @@ import { apiEndpoints } from './routes/endpoints';
 import { buildOpenApi, openApiEndpoint } from './routes/openapi';
 import { serverSettings } from './server-settings';
 import type { SharedState } from './state/shared-state';
+import { missingCredentialsAdvice } from './wire/caller-message';
 
 export interface StartGatewayOptions {
   /** A config object (validated here) or nothing to read `configPath` / the nearest config file. */
@@ -237,6 +238,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       : `infermux gateway listening on ${url} (requests need no key: ${auth.mode === 'none' ? 'server.auth is "none"' : 'loopback and no gateway key exists yet'})`,
   );
 
+  warnMissingCredentials(engine, logger);
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -268,4 +271,21 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       logger.flush?.();
     })());
   return { url, port: address.port, host: address.address, close };
+}
+
+/**
+ * Once per provider whose calls need a key and have none: what to set (the env variable, never a value),
+ * so a gateway started without `HF_TOKEN` says so instead of failing each call later.
+ */
+function warnMissingCredentials(engine: GatewayEngine, logger: Logger): void {
+  for (const [provider, state] of Object.entries(engine.credentials())) {
+    if (state.status !== 'missing') continue;
+    const callers = engine.passThrough.has(provider)
+      ? `only calls bringing their own token (Bearer ${engine.passThrough.get(provider)}…) work until then`
+      : 'its calls fail until then';
+    logger.warn(
+      { provider, env: state.env },
+      `provider "${provider}" has no credentials: ${missingCredentialsAdvice(provider, state.env)}; ${callers}`,
+    );
+  }
 }

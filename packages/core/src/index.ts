@@ -20,6 +20,7 @@ export {
   type ForwardRequest,
   type ForwardResponse,
   type ForwardResult,
+  type JobReference,
   type RequestOptions,
   type StreamResult,
   type TargetHealth,
@@ -107,6 +108,7 @@ export {
 export { ProviderRegistry } from './provider/provider-registry';
 export { vouchForOutput } from './provider/vouched-output';
 export type { ForwardCallOptions, ForwardChunk, ProviderForwardResult, WireFormat } from './provider/wire-forward';
+export type { ProviderCredentials } from './provider-utils/load-api-key';
 // Results
 export type {
   Attempt,

@@ -19,6 +19,7 @@ import {
 } from '@infermux/core';
 import {
   type ApiKeySource,
+  apiKeyStatus,
   createHeaderCache,
   type ErrorFromResponse,
   getJson,
@@ -62,7 +63,12 @@ export interface EvolinkProvider extends ProviderV1 {
   baseURLs(): { api: string; text: string };
 }
 
-type CallContext = { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> };
+type CallContext = {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  timeouts?: Partial<Timeouts>;
+  apiKey?: string;
+};
 
 /**
  * EvoLink: chat through the shared OpenAI-compatible mapping, image and video generation as async
@@ -86,7 +92,12 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
       transport,
       provider,
       url,
-      headers: headersFor({ settings: settings.headers, call: call.headers, apiKey: loadApiKey(keySource) }),
+      // The call's own key (a gateway passing on its caller's) wins over the configured one.
+      headers: headersFor({
+        settings: settings.headers,
+        call: call.headers,
+        apiKey: call.apiKey ?? loadApiKey(keySource),
+      }),
       signal: call.signal,
       timeouts: settings.timeouts ? { ...settings.timeouts, ...call.timeouts } : call.timeouts,
       errorFromResponse: errorMappers[operation],
@@ -118,6 +129,7 @@ export function createEvolink(settings: EvolinkSettings = {}): EvolinkProvider {
     specificationVersion: 'v1',
     name: provider,
     pricing: { defaults: evolinkDefaultPrices },
+    credentials: () => apiKeyStatus(keySource),
     tasks: {
       'chat-completion': { streaming: true, wire: ['openai'] },
       // A submission is a paid job and EvoLink takes no idempotency key: never resubmit on error.

@@ -7,5 +7,7 @@ export const hfProviderFactory = defineProviderFactory<HfSettingsInput>({
   type: 'hf',
   settingsSchema: hfSettingsSchema,
   env: { apiKey: HF_TOKEN_ENV, baseURL: HF_BASE_URL_ENV },
+  // User access tokens start `hf_` (wire/hf §2.1).
+  callerTokenPrefix: 'hf_',
   create: (settings, context) => createHf({ ...settings, transport: context.transport }),
 });

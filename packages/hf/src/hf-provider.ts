@@ -21,6 +21,7 @@ import {
 } from '@infermux/core';
 import {
   type ApiKeySource,
+  apiKeyStatus,
   buildHeaders,
   createHeaderCache,
   EVENT_STREAM_MEDIA_TYPE,
@@ -171,11 +172,12 @@ export function createHf(settings: HfSettings = {}): HfProvider {
 
   function send(
     plan: HfRequestPlan,
-    call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts> },
+    call: { signal?: AbortSignal; headers?: Record<string, string>; timeouts?: Partial<Timeouts>; apiKey?: string },
     modelId: string,
     stream: boolean,
   ): Promise<HttpResponse> {
-    const credential = loadApiKey(inferenceToken);
+    // The call's own token (a gateway passing on its caller's) wins over the configured one.
+    const credential = call.apiKey ?? loadApiKey(inferenceToken);
     const callHeaders =
       plan.headers === undefined
         ? call.headers
@@ -274,6 +276,7 @@ export function createHf(settings: HfSettings = {}): HfProvider {
     name,
     tasks,
     pricing: { catalogue, defaults: hfDefaultPrices },
+    credentials: () => apiKeyStatus(inferenceToken),
     ...(listModels ? { listModels } : {}),
 
     async doRun(options) {

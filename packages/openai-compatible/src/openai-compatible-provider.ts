@@ -16,6 +16,7 @@ import {
 } from '@infermux/core';
 import {
   type ApiKeySource,
+  apiKeyStatus,
   createHeaderCache,
   type ErrorFromResponse,
   joinURL,
@@ -147,10 +148,11 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
   const errorFromResponse = settings.errorFromResponse ?? openAIErrorFromResponse;
   const endpoint = (
     path: string,
-    call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts> },
+    call: { headers?: Record<string, string>; signal?: AbortSignal; timeouts?: Partial<Timeouts>; apiKey?: string },
   ): UpstreamEndpoint => {
     transport ??= createHttpTransport();
-    const apiKey = loadApiKey(keySource);
+    // The call's own key (a gateway passing on its caller's) wins over the configured one.
+    const apiKey = call.apiKey ?? loadApiKey(keySource);
     let url = urls.get(path);
     if (url === undefined) {
       url = joinURL(settings.baseURL, path);
@@ -187,6 +189,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Open
     name: provider,
     baseURL: settings.baseURL,
     tasks,
+    credentials: () => apiKeyStatus(keySource),
 
     async doRun<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>> {
       const handler = handlerFor(options.task, 'run');

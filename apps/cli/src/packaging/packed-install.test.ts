@@ -364,6 +364,8 @@ describe.skipIf(!npmAvailable)('the packed packages, installed with npm', () => 
       ...Object.fromEntries(Object.entries(runtime.env).map(([name, value]) => [name, inContainer(value)])),
       PORT: port,
       INFERMUX_GATEWAY_KEY: gatewayKey,
+      // A provider token, as compose.yaml passes on: with none, no provider can serve and /readyz says not ready.
+      HF_TOKEN: 'hf_containerTestToken0123',
     });
     const [command, ...args] = runtime.cmd.map(inContainer);
     const gateway = startProcess(command === 'node' ? process.execPath : (command as string), args, data, env);

@@ -41,13 +41,35 @@ export function noteResult(context: RequestContext, result: Omit<RunResult, 'out
 }
 
 function noteFailure(context: RequestContext, error: unknown): InfermuxError {
-  const typed = InfermuxError.from(error, { code: 'gateway_internal' });
+  const typed = callerTokenRefusal(context, InfermuxError.from(error, { code: 'gateway_internal' }));
   if (typed.provider) context.provider = typed.provider;
   // A routed failure lists its attempts; a single-target failure was one attempt (or none, if refused before calling).
   const attempts = typed.details?.attempts;
-  if (Array.isArray(attempts)) context.attempts = attempts.length;
-  else if (context.attempts === 0 && typed.provider) context.attempts = 1;
+  if (Array.isArray(attempts)) {
+    context.attempts = attempts.length;
+    // A route's failure: the model its last attempt tried, as an answer would have booked it.
+    const last = attempts.at(-1) as { model?: unknown } | undefined;
+    if (typeof last?.model === 'string') context.model = last.model;
+  } else if (context.attempts === 0 && typed.provider) context.attempts = 1;
   return timedOut(context) ?? typed;
+}
+
+/**
+ * An upstream refusing the caller's own passed-on token is the caller's 401/403, not a gateway
+ * misconfiguration (the 502 an upstream refusing the gateway's key gets).
+ */
+function callerTokenRefusal(context: RequestContext, error: InfermuxError): InfermuxError {
+  const provider = error.provider;
+  if (!provider || !context.credentials || !Object.hasOwn(context.credentials, provider)) return error;
+  if (!error.code.startsWith('auth_')) return error;
+  context.provider = provider;
+  return new InfermuxError({
+    code: error.code,
+    status: error.status,
+    message: `${provider} refused the token in your Authorization header (this gateway passes it on unchanged): ${error.message}`,
+    details: { field: 'authorization' },
+    cause: error,
+  });
 }
 
 /** The gateway's own request deadline or shutdown wins over whatever the abort surfaced as. */
@@ -101,6 +123,7 @@ function coreRequest<T extends TaskId>(context: RequestContext, call: TaskCall<T
     signal: context.abort.signal,
     headers: call.headers,
     cache: call.cache,
+    credentials: context.credentials,
   };
 }
 
@@ -218,6 +241,7 @@ function forwardInOpenAiWire<T extends TaskId>(
       headers: call.headers,
       wire: 'openai',
       stream,
+      credentials: context.credentials,
     }),
   );
 }
@@ -261,24 +285,29 @@ export async function settleStream(context: RequestContext, result: Promise<Omit
   }
 }
 
-/** A gateway job id carries what core needs to find the job again, so it survives restarts. */
-export function encodeJobId(task: TaskId, provider: string, jobId: string): string {
-  return `job_${Buffer.from(JSON.stringify([task, provider, jobId])).toString('base64url')}`;
+/**
+ * A gateway job id carries what core needs to find the job again, so it survives restarts (and, for the
+ * EvoLink wire's `created`, when it was submitted).
+ */
+export function encodeJobId(task: TaskId, provider: string, jobId: string, createdAt?: number): string {
+  const fields = createdAt === undefined ? [task, provider, jobId] : [task, provider, jobId, createdAt];
+  return `job_${Buffer.from(JSON.stringify(fields)).toString('base64url')}`;
 }
 
 const jobIdPattern = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,256}$/;
 
-export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string } {
+export function decodeJobId(id: string): { task: TaskId; provider: string; jobId: string; createdAt?: number } {
   try {
     if (id.startsWith('job_')) {
-      const [task, provider, jobId] = JSON.parse(Buffer.from(id.slice(4), 'base64url').toString('utf8')) as [
+      const [task, provider, jobId, createdAt] = JSON.parse(Buffer.from(id.slice(4), 'base64url').toString('utf8')) as [
         TaskId,
         string,
         string,
+        unknown,
       ];
       // The id is caller input: the job id goes into an upstream URL, so it must be an identifier.
       if (isTaskId(task) && typeof provider === 'string' && typeof jobId === 'string' && jobIdPattern.test(jobId))
-        return { task, provider, jobId };
+        return { task, provider, jobId, ...(Number.isInteger(createdAt) ? { createdAt: createdAt as number } : {}) };
     }
   } catch {
     // fall through to the 404 below
@@ -332,6 +361,7 @@ async function submitJob<T extends TaskId>(
         input: call.input,
         requestId: context.id,
         signal: context.abort.signal,
+        credentials: context.credentials,
       }),
     );
     context.provider = status.provider;
@@ -354,7 +384,12 @@ export async function jobStatus<T extends TaskId>(
   try {
     const call = cancel ? services.engine.client.cancelJob : services.engine.client.getJob;
     const status = await context.upstream(() =>
-      call(job.task, { provider: job.provider, jobId: job.jobId, signal: context.abort.signal }),
+      call(job.task, {
+        provider: job.provider,
+        jobId: job.jobId,
+        signal: context.abort.signal,
+        credentials: context.credentials,
+      }),
     );
     context.attempts = 1;
     if (status.usage) context.usage = status.usage;

@@ -3,9 +3,11 @@ import {
   type ClientOptions,
   createClientFromConfig,
   type InfermuxConfig,
+  InfermuxError,
   isTaskId,
   type PriceEntry,
   type ProviderConfig,
+  type ProviderCredentials,
   type ProviderFactory,
   parseModelRef,
   providerSettingsFromEnv,
@@ -32,6 +34,12 @@ export interface GatewayEngine {
   canPrice(model: string): Promise<boolean>;
   /** Providers that had no configuration and could not start on defaults (e.g. no base URL). */
   skippedProviders: string[];
+  /** Each provider's credential state (a key set, missing, or not needed), read now: never a value. */
+  credentials(): Record<string, ProviderCredentials>;
+  /** Providers whose callers' own tokens are passed on (`providers.<name>.passThrough`), with their token prefix. */
+  passThrough: ReadonlyMap<string, string>;
+  /** The provider a bearer token is a caller's own token for (by its prefix), if pass-through is on for one. */
+  passThroughProvider(token: string): string | undefined;
 }
 
 /**
@@ -77,6 +85,48 @@ function describesModels(provider: unknown): provider is DescribesModels {
   return typeof (provider as Partial<DescribesModels>).modelInfo === 'function';
 }
 
+/** Gateway keys start so (see `generateKeySecret`): no pass-through prefix may overlap it. */
+const GATEWAY_KEY_PREFIX = 'imx_';
+
+/**
+ * `providers.<name>.passThrough`: provider → the prefix its callers' tokens have (the configured one, else the
+ * one its factory declares). A prefix that could match a gateway key, or another provider's, is refused at start.
+ */
+function passThroughPrefixes(
+  providers: Record<string, ProviderConfig>,
+  factories: readonly ProviderFactory[],
+): Map<string, string> {
+  const byType = new Map(factories.map((factory) => [factory.type, factory]));
+  const prefixes = new Map<string, string>();
+  for (const [name, entry] of Object.entries(providers)) {
+    if (!entry.passThrough || entry.enabled === false) continue;
+    const field = `providers.${name}.passThrough`;
+    const prefix =
+      typeof entry.passThrough === 'object'
+        ? entry.passThrough.tokenPrefix
+        : byType.get(entry.type ?? name)?.callerTokenPrefix;
+    if (prefix === undefined) {
+      throw new InfermuxError({
+        code: 'caller_invalid_input',
+        message: `${field}: provider type "${entry.type ?? name}" declares no token prefix; set passThrough: { tokenPrefix: "…" } to the prefix its users' tokens have`,
+        details: { field },
+      });
+    }
+    const clash = [GATEWAY_KEY_PREFIX, ...prefixes.values()].find(
+      (other) => other.startsWith(prefix) || prefix.startsWith(other),
+    );
+    if (clash !== undefined) {
+      throw new InfermuxError({
+        code: 'caller_invalid_input',
+        message: `${field}: the token prefix "${prefix}" overlaps "${clash}"${clash === GATEWAY_KEY_PREFIX ? ' (gateway keys)' : ''}, so tokens could not be told apart`,
+        details: { field },
+      });
+    }
+    prefixes.set(name, prefix);
+  }
+  return prefixes;
+}
+
 export function createGatewayEngine(
   config: InfermuxConfig,
   factories: readonly ProviderFactory[],
@@ -85,6 +135,7 @@ export function createGatewayEngine(
   storage: Pick<ClientOptions, 'rateLimitStorage' | 'cacheStorage' | 'targetStateSync'> = {},
 ): GatewayEngine {
   const { providers, skipped } = providersSection(config, factories, env);
+  const passThrough = passThroughPrefixes(providers, factories);
   const client = createClientFromConfig({ ...config, providers }, factories, {
     env,
     // Callers of a gateway must never make it read its own files.
@@ -137,6 +188,17 @@ export function createGatewayEngine(
     },
     providerNames: client.providers.names(),
     skippedProviders: skipped,
+    passThrough,
+    passThroughProvider(token) {
+      for (const [provider, prefix] of passThrough) if (token.startsWith(prefix)) return provider;
+      return undefined;
+    },
+    credentials: () =>
+      Object.fromEntries(
+        client.providers
+          .list()
+          .map((provider) => [provider.name, provider.credentials?.() ?? { status: 'optional', env: [] }]),
+      ),
     pricesFor(model) {
       const names = client.providers.names();
       return targetsOf(model)

@@ -17,7 +17,7 @@ export type CoalescedRequest<T extends TaskId> = Pick<RequestOptions<T>, 'model'
 
 export interface RequestCoalescer {
   /** Whether `request` may wait for company (a batchable task, not served from the response cache). */
-  coalesces(task: TaskId, request: { cache?: boolean }): boolean;
+  coalesces(task: TaskId, request: { cache?: boolean; credentials?: unknown }): boolean;
   run<T extends TaskId>(task: T, request: CoalescedRequest<T>): Promise<RunResult<T>>;
 }
 
@@ -52,7 +52,12 @@ export function createRequestCoalescer(
 
   return {
     coalesces(task, request) {
-      return getTask(task).batchable === true && (!settings.responseCache || request.cache === false);
+      // A caller's own token is its own call: never batched with others'.
+      return (
+        getTask(task).batchable === true &&
+        request.credentials === undefined &&
+        (!settings.responseCache || request.cache === false)
+      );
     },
 
     run<T extends TaskId>(task: T, request: CoalescedRequest<T>): Promise<RunResult<T>> {

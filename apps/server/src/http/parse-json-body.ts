@@ -72,11 +72,38 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
 }
 
 /**
- * Reads a JSON object body. A body declared as something else is a 415; no
- * Content-Type at all is tolerated (curl without -H), the JSON parse decides.
+ * `text/plain` and no type at all are read as JSON too: a string body sent with `fetch` and no headers is
+ * `text/plain;charset=UTF-8`, `requests.post(url, data=json.dumps(…))` sends none, and HF's API parses the
+ * body as JSON whatever its type (wire/hf §2.3).
  */
-export async function readJsonBody(request: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+export function isUndeclaredJson(type: string): boolean {
+  return type === '' || type === 'text/plain';
+}
+
+/**
+ * A browser sends a `text/plain` (or untyped) POST to another origin without asking first (no CORS
+ * preflight), so any web page a gateway's user opens could make it spend that gateway's credentials while it
+ * is open (loopback, no key yet). Such a request names its page in `Origin` and cannot carry `Authorization`:
+ * undeclared JSON is refused there. Scripts (`fetch` in Node, `requests`) and callers with a token are unaffected.
+ */
+export function refuseUnpreflightedBrowserPost(request: IncomingMessage, type: string): void {
+  if (request.headers.origin === undefined || request.headers.authorization !== undefined) return;
+  throw new InfermuxError({
+    code: 'caller_invalid_input',
+    status: 415,
+    message: `A ${type || 'untyped'} body from a web page without an Authorization header is refused (browsers send it without a CORS preflight): send Content-Type: application/json.`,
+    details: { field: 'content-type', expected: 'application/json' },
+  });
+}
+
+/** Reads a JSON object body: declared JSON, `text/plain` or untyped (see `isUndeclaredJson`); anything else is a 415. */
+export async function readJsonBody(
+  request: IncomingMessage,
+  limit: number,
+  expected = 'application/json',
+): Promise<Record<string, unknown>> {
   const type = mediaType(request.headers['content-type']);
-  if (type !== '' && !isJsonMediaType(type)) throw unsupportedMediaType(type, 'application/json');
+  if (isUndeclaredJson(type)) refuseUnpreflightedBrowserPost(request, type);
+  else if (!isJsonMediaType(type)) throw unsupportedMediaType(type, expected);
   return parseJsonObject(await readBody(request, limit, 'JSON body'));
 }

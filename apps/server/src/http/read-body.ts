@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { InfermuxError } from '@infermux/core';
 
-function tooLarge(limit: number, what: string): InfermuxError {
+export function tooLarge(limit: number, what: string): InfermuxError {
   return new InfermuxError({
     code: 'caller_payload_too_large',
     message: `The request body is larger than the ${what} limit of ${limit} bytes (server.bodyLimits).`,

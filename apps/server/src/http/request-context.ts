@@ -22,6 +22,11 @@ export class RequestContext {
   params: Record<string, string> = {};
   query: URLSearchParams | undefined;
   key: GatewayKey | undefined;
+  /**
+   * The caller's own provider token, passed on (`providers.<name>.passThrough`): provider → token. Held for
+   * this request only; never logged, stored or echoed.
+   */
+  credentials: Readonly<Record<string, string>> | undefined;
   /** What this request reserved against its key's limits; settled to the actual when it ends. */
   reservation: Reservation | undefined;
   /** A job this request submitted whose quote stays held against the key's budget after the response. */

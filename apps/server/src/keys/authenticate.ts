@@ -1,4 +1,4 @@
-import { InfermuxError } from '@infermux/core';
+import { formatModelRef, InfermuxError, parseModelRef } from '@infermux/core';
 import type { GatewayServices } from '../gateway-services';
 import type { RequestContext } from '../http/request-context';
 import { allowedModelAdmits } from './allowed-models';
@@ -11,12 +11,26 @@ function bearer(header: string | undefined): string | undefined {
 
 /**
  * Checks the caller's gateway key (Bearer) when the auth policy asks for one (always on a network bind).
- * Provider tokens are never accepted here.
+ *
+ * A bearer token with the prefix of a provider whose `passThrough` is on (`hf_…`) is that provider's token,
+ * never a gateway key (`imx_…`; the prefixes cannot overlap, checked at start). While the policy asks for no
+ * key it is passed on for the call, which then runs on that provider only; once a key is required it is
+ * refused, so pass-through never stands in for a gateway key.
  */
 export async function authenticate(context: RequestContext, services: GatewayServices): Promise<void> {
   const registry = services.keys;
-  if (!services.auth.requiresKey(registry.size)) return;
   const secret = bearer(context.request.headers.authorization);
+  const passThrough = secret === undefined ? undefined : services.engine.passThroughProvider(secret);
+  if (!services.auth.requiresKey(registry.size)) {
+    if (passThrough !== undefined) context.credentials = { [passThrough]: secret as string };
+    return;
+  }
+  if (passThrough !== undefined) {
+    throw new InfermuxError({
+      code: 'auth_missing_credentials',
+      message: `Missing gateway key: this gateway needs "Authorization: Bearer <gateway key>". The bearer token is a ${passThrough} token, which is passed on only while the gateway asks for no key.`,
+    });
+  }
   if (!secret) {
     throw new InfermuxError({
       code: 'auth_missing_credentials',
@@ -42,8 +56,13 @@ export async function authenticate(context: RequestContext, services: GatewaySer
   await services.admission.admit(key);
 }
 
-/** Checks the model against the key's allowed models (see `allowedModelAdmits` for the forms an entry takes). */
+/**
+ * Books the requested model on the request (the ledger's model until a call reports the one it resolved, so a
+ * request refused or failed before that still has it) and checks it against the key's allowed models (see
+ * `allowedModelAdmits` for the forms an entry takes).
+ */
 export function admitModel(context: RequestContext, model: string): void {
+  context.model = ledgerModel(model);
   const key = context.key;
   if (!key?.allowedModels) return;
   if (key.allowedModels.some((entry) => allowedModelAdmits(entry, model))) return;
@@ -74,4 +93,13 @@ export function authenticateAdmin(
     });
   if (!equal(secret, services.adminToken))
     throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid admin token.' });
+}
+
+/** A model as answered calls book it (`org/name@rev`, without the provider prefix); a route name or an invalid reference as given. */
+export function ledgerModel(model: string): string {
+  try {
+    return formatModelRef(parseModelRef(model), { provider: false });
+  } catch {
+    return model.slice(0, 512);
+  }
 }

@@ -116,6 +116,49 @@ describe('usage ledger: one row per request', () => {
     expect(row).toMatchObject({ status: 400, error_code: 'caller_invalid_input', attempts: 0, provider: null });
   });
 
+  it('a failed request keeps the model it named: a 415 on an HF path, a 502 from the upstream', async () => {
+    const refused = await call(
+      `${fixture.gateway.url}/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english`,
+      {
+        headers: { ...bearer(key), 'content-type': 'application/xml' },
+        body: '<inputs>I love this</inputs>',
+      },
+    );
+    expect(refused.status).toBe(415);
+    const fault = fixture.openai.failWith(
+      { path: '/v1/chat/completions' },
+      502,
+      { message: 'bad gateway', type: 'upstream_error' },
+      { times: Number.POSITIVE_INFINITY },
+    );
+    const failed = await call(`${fixture.gateway.url}/v1/chat/completions`, {
+      headers: bearer(key),
+      body: chatBody('openai:gpt-4o-mini@v2', 'fail me'),
+    }).finally(() => fault.cancel());
+    expect(failed.status).toBe(502);
+    const rows = [
+      await waitForRow(refused.headers.get('x-request-id')!),
+      await waitForRow(failed.headers.get('x-request-id')!),
+    ];
+    expect(rows.map(({ status, model }) => ({ status, model }))).toEqual([
+      { status: 415, model: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english' },
+      { status: 502, model: 'gpt-4o-mini@v2' },
+    ]);
+    // What `infermux usage --by model` prints: the failures are counted under their model, not "(none)".
+    const store = await openGatewayStore({
+      config: { server: { ledger: { path: fixture.ledgerPath, flushIntervalMs: 0 } } } as never,
+    });
+    try {
+      const byModel = await store.usage.summary({ by: 'model' });
+      expect(
+        byModel.find((group) => group.group === 'distilbert/distilbert-base-uncased-finetuned-sst-2-english'),
+      ).toMatchObject({ requests: 1, errors: 1 });
+      expect(byModel.find((group) => group.group === 'gpt-4o-mini@v2')).toMatchObject({ requests: 1, errors: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it("streaming: one row with the stream's usage and cost", async () => {
     const reply = await call(`${fixture.gateway.url}/v1/chat/completions`, {
       headers: bearer(key),
@@ -149,7 +192,7 @@ describe('usage ledger: one row per request', () => {
   it('GET /v1/usage aggregates by key, model and day; a key sees only its own', async () => {
     const byKey = await call(`${fixture.gateway.url}/v1/usage?by=key`, { method: 'GET', headers: bearer(key) });
     expect(byKey.status).toBe(200);
-    expect(byKey.json().data).toEqual([expect.objectContaining({ group: 'ledger-key', requests: 5, errors: 3 })]);
+    expect(byKey.json().data).toEqual([expect.objectContaining({ group: 'ledger-key', requests: 7, errors: 5 })]);
     const byModel = await call(`${fixture.gateway.url}/v1/usage?by=model&since=2020-01-01`, {
       method: 'GET',
       headers: bearer(key),
@@ -166,7 +209,7 @@ describe('usage ledger: one row per request', () => {
     });
     try {
       const [day] = await store.usage.summary({ by: 'day' });
-      expect(day?.requests).toBeGreaterThanOrEqual(5);
+      expect(day?.requests).toBeGreaterThanOrEqual(7);
       expect((await store.keys.list()).map((item) => item.name)).toContain('ledger-key');
     } finally {
       await store.close();

@@ -2,6 +2,7 @@ import { getTask, keyBudgetSchema, type TaskId, taskIds, taskRegistry } from '@i
 import { z } from 'zod';
 import { createKeySchema } from '../keys/key-store';
 import {
+  evolinkTaskEnvelope,
   modelField,
   nativeTaskEnvelope,
   openaiChatEnvelope,
@@ -100,6 +101,22 @@ export const openaiVideoResponse = z.object({
   seconds: nullableString,
   remixed_from_video_id: z.null(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+/** EvoLink's wire (`/evolink`, wire/evolink §3, §4): the body EvoLink takes, the task object it answers. */
+export const evolinkImageRequest = taskRegistry['image-generation'].input.extend(evolinkTaskEnvelope.shape);
+export const evolinkVideoRequest = taskRegistry['video-generation'].input.extend(evolinkTaskEnvelope.shape);
+export const evolinkTaskResponse = z.looseObject({
+  id: z.string(),
+  object: z.enum(['image.generation.task', 'video.generation.task']),
+  type: z.enum(['image', 'video']),
+  model: nullableString,
+  status: z.enum(['pending', 'processing', 'completed', 'failed']),
+  progress: z.number(),
+  created,
+  task_info: z.looseObject({ can_cancel: z.boolean(), estimated_time: z.number().optional() }),
+  results: z.array(z.string()).optional().describe('Result URLs, once completed (valid 24 h).'),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 
 export const openaiModel = z.object({
@@ -210,8 +227,13 @@ export const adminListKeysResponse = z.object({ data: z.array(gatewayKeyView) })
 export const healthResponse = z.object({ status: z.literal('ok') });
 export const readyResponse = z.object({
   status: z.enum(['ready', 'not ready']),
-  checks: z.object({ providers: z.boolean(), storage: z.boolean(), accepting: z.boolean() }),
+  checks: z.object({ providers: z.boolean(), credentials: z.boolean(), storage: z.boolean(), accepting: z.boolean() }),
   providers: z.array(z.string()),
+  credentials: z
+    .record(z.string(), z.enum(['present', 'missing', 'optional', 'caller']))
+    .describe(
+      "Per provider: its key is set, missing (its calls fail until the operator sets it), not needed, or only callers' own tokens (passThrough).",
+    ),
 });
 
 /** Every error body, whichever wire format the endpoint speaks. */

@@ -1,5 +1,12 @@
 import type { Endpoint } from '../gateway-services';
 import { adminCreateKeyEndpoint, adminListKeysEndpoint, adminRevokeKeyEndpoint } from './admin-keys';
+import {
+  evolinkChatEndpoint,
+  evolinkImageTaskEndpoint,
+  evolinkTaskStatusEndpoint,
+  evolinkVideoTaskEndpoint,
+  rootVideoGenerationsEndpoint,
+} from './evolink-tasks';
 import { healthEndpoint, metricsEndpoint, readyEndpoint } from './health-and-metrics';
 import { hfInferenceModelsEndpoint, hfModelsEndpoint, openaiCompletionsEndpoint } from './hf-models';
 import {
@@ -36,6 +43,11 @@ export const apiEndpoints: readonly Endpoint[] = [
   openaiVideoRemixEndpoint,
   openaiModelsEndpoint,
   openaiModelEndpoint,
+  rootVideoGenerationsEndpoint,
+  evolinkImageTaskEndpoint,
+  evolinkVideoTaskEndpoint,
+  evolinkTaskStatusEndpoint,
+  evolinkChatEndpoint,
   hfModelsEndpoint,
   hfInferenceModelsEndpoint,
   nativeJobSubmitEndpoint,

@@ -11,8 +11,14 @@ import {
 import { relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { isJsonMediaType, mediaType } from '../http/content-type';
-import { parseJsonObject, readJsonBody, unsupportedMediaType } from '../http/parse-json-body';
-import { readBody } from '../http/read-body';
+import {
+  isUndeclaredJson,
+  parseJsonObject,
+  readJsonBody,
+  refuseUnpreflightedBrowserPost,
+  unsupportedMediaType,
+} from '../http/parse-json-body';
+import { readBody, tooLarge } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendBody, sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
@@ -43,19 +49,17 @@ export function parseHfPath(rest: string): HfPath {
   return { model: trimmed, kind: 'task' };
 }
 
-/** `?task=`, the `x-infermux-task` header, the HF `/pipeline/{task}` suffix, or the model's own pipeline tag. */
-async function resolveTask(
-  context: RequestContext,
-  services: GatewayServices,
-  model: string,
-  pipelineTask: string | undefined,
-): Promise<TaskId> {
+/** `?task=`, the `x-infermux-task` header or the HF `/pipeline/{task}` suffix: the task the caller named, if any. */
+function namedTask(context: RequestContext, pipelineTask: string | undefined): TaskId | undefined {
   const named =
     context.query?.get('task') ?? (context.request.headers['x-infermux-task'] as string | undefined) ?? pipelineTask;
-  if (named !== undefined) {
-    if (!isTaskId(named)) getTask(named); // throws the typed "unknown task" error listing the known ones
-    return named as TaskId;
-  }
+  if (named === undefined) return undefined;
+  if (!isTaskId(named)) getTask(named); // throws the typed "unknown task" error listing the known ones
+  return named as TaskId;
+}
+
+/** The task from the model's own pipeline tag, asked of a provider that can describe models (the HF Hub). */
+async function inferTask(context: RequestContext, services: GatewayServices, model: string): Promise<TaskId> {
   const inferred = await context.upstream(() => services.engine.inferTask(model, context.abort.signal));
   if (inferred) return inferred;
   throw new InfermuxError({
@@ -97,34 +101,76 @@ interface HfInput {
   options: HfOptions;
 }
 
-async function readHfInput(context: RequestContext, services: GatewayServices, task: TaskId): Promise<HfInput> {
+/** A request body as read, before its task is known: a JSON object, or media bytes. */
+type HfBody =
+  | { kind: 'json'; body: Record<string, unknown>; size: number }
+  | { kind: 'bytes'; bytes: Buffer; type: string };
+
+function takesBinaryInputs(task: TaskId): boolean {
+  return (getTask(task).binaryInputs ?? []).includes('inputs');
+}
+
+/**
+ * Reads and checks the body before anything goes to the Hub or upstream (the task may still be unknown: then
+ * `named` is undefined and the larger binary limit applies until it is). JSON is declared JSON, `text/plain`,
+ * or an untyped body that starts like one (`requests.post(url, data=f.read())` sends image bytes untyped too):
+ * HF's API reads the bytes whatever the type (wire/hf §2.3).
+ */
+async function readHfBody(
+  context: RequestContext,
+  services: GatewayServices,
+  named: TaskId | undefined,
+): Promise<HfBody> {
   const limits = services.settings.bodyLimits;
   const type = mediaType(context.request.headers['content-type']);
-  const definition = getTask(task);
-  const binaryTask = (definition.binaryInputs ?? []).includes('inputs');
-  if (isJsonMediaType(type) || (type === '' && !binaryTask)) {
-    const body = parseJsonObject(
-      await readBody(context.request, binaryTask ? limits.binaryBytes : limits.jsonBytes, 'JSON body'),
-    );
-    const { options, stream, ...input } = body;
-    decodeBase64Inputs(task, input);
-    return {
-      input,
-      stream: stream === true,
-      options: options && typeof options === 'object' ? (options as HfOptions) : {},
-    };
-  }
-  if (!binaryTask) throw unsupportedMediaType(type, `application/json (task ${task} takes JSON)`);
-  if (type !== '' && !binaryTypes.test(type))
+  const binary = named === undefined ? undefined : takesBinaryInputs(named);
+  const mediaBody = type !== '' && binaryTypes.test(type);
+  if (!mediaBody && !isJsonMediaType(type) && !isUndeclaredJson(type))
     throw unsupportedMediaType(type, 'application/json, image/*, audio/* or application/octet-stream');
-  const bytes = await readBody(context.request, limits.binaryBytes, 'binary body');
+  if (mediaBody && binary === false) throw unsupportedMediaType(type, `application/json (task ${named} takes JSON)`);
+  if (isUndeclaredJson(type)) refuseUnpreflightedBrowserPost(context.request, type);
+  const bytes = await readBody(
+    context.request,
+    binary === false ? limits.jsonBytes : limits.binaryBytes,
+    binary === false ? 'JSON body' : 'binary body',
+  );
+  if (!mediaBody && (type !== '' || binary === false || startsLikeJson(bytes)))
+    return { kind: 'json', body: parseJsonObject(bytes), size: bytes.length };
   if (bytes.length === 0)
     throw new InfermuxError({
       code: 'caller_invalid_input',
       message: 'The request body is empty: expected the image or audio bytes.',
       details: { field: 'body' },
     });
-  return { input: { inputs: bytes }, stream: false, options: {} };
+  return { kind: 'bytes', bytes, type };
+}
+
+/** An untyped body is JSON when its first non-blank byte opens an object (no image or audio format starts so). */
+function startsLikeJson(bytes: Buffer): boolean {
+  for (const byte of bytes) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte === 0x7b;
+  }
+  return true;
+}
+
+/** The task's input from the body read, once the task is known. */
+function hfInput(task: TaskId, read: HfBody, jsonLimit: number): HfInput {
+  const binary = takesBinaryInputs(task);
+  if (read.kind === 'bytes') {
+    if (!binary)
+      throw unsupportedMediaType(read.type || 'none (raw bytes)', `application/json (task ${task} takes JSON)`);
+    return { input: { inputs: read.bytes }, stream: false, options: {} };
+  }
+  // Read under the binary limit while the task was unknown: a JSON-only task keeps its own.
+  if (!binary && read.size > jsonLimit) throw tooLarge(jsonLimit, 'JSON body');
+  const { options, stream, ...input } = read.body;
+  decodeBase64Inputs(task, input);
+  return {
+    input,
+    stream: stream === true,
+    options: options && typeof options === 'object' ? (options as HfOptions) : {},
+  };
 }
 
 /** `x-wait-for-model: true` (or legacy `options.wait_for_model`): hold the request while the model loads. */
@@ -179,8 +225,26 @@ async function answerTask(
   services: GatewayServices,
   path: Extract<HfPath, { kind: 'task' }>,
 ): Promise<void> {
-  const task = await resolveTask(context, services, path.model, path.pipelineTask);
-  const { input, stream, options } = await readHfInput(context, services, task);
+  const named = namedTask(context, path.pipelineTask);
+  // A body that may be JSON is read and checked before the Hub is asked for the task. Raw image/audio bytes, and
+  // a body announced beyond the JSON limit (only a binary task takes one), wait for the task: only it gives their
+  // limit, and a model the Hub does not know then costs no upload.
+  const type = mediaType(context.request.headers['content-type']);
+  const announced = Number(context.request.headers['content-length']);
+  const readFirst =
+    named !== undefined ||
+    ((type === '' || !binaryTypes.test(type)) && !(announced > services.settings.bodyLimits.jsonBytes));
+  let read = readFirst ? await readHfBody(context, services, named) : undefined;
+  // A task read from the Hub is one of its pipeline tags, all `{inputs, parameters}`: checked before asking it.
+  if (named === undefined && read?.kind === 'json' && read.body.inputs === undefined)
+    throw new InfermuxError({
+      code: 'caller_invalid_input',
+      message: 'inputs: expected the HF request body {"inputs": …, "parameters": {…}}.',
+      details: { field: 'inputs' },
+    });
+  const task = named ?? (await inferTask(context, services, path.model));
+  read ??= await readHfBody(context, services, task);
+  const { input, stream, options } = hfInput(task, read, services.settings.bodyLimits.jsonBytes);
   const headers = upstreamHeaders(context);
   if (stream && task === 'text-generation') {
     await relayStream(

@@ -3,8 +3,8 @@ import { InfermuxError } from '@infermux/core';
 import { request } from 'undici';
 import { decodeJobId, encodeJobId, jobStatus, submitTaskJob } from '../engine/call-task';
 import type { Endpoint } from '../gateway-services';
-import { isJsonMediaType, mediaType } from '../http/content-type';
-import { parseJsonObject, unsupportedMediaType } from '../http/parse-json-body';
+import { mediaType } from '../http/content-type';
+import { readJsonBody } from '../http/parse-json-body';
 import { readBody } from '../http/read-body';
 import type { RequestContext } from '../http/request-context';
 import { sendJson } from '../http/respond';
@@ -23,9 +23,9 @@ function remember(id: string, echo: VideoRequestEcho): void {
 /** openai-node v6.28+ always sends multipart; older versions send JSON. Both arrive here as one object. */
 async function readVideoBody(context: RequestContext, limit: number): Promise<Record<string, unknown>> {
   const type = mediaType(context.request.headers['content-type']);
+  if (type !== 'multipart/form-data')
+    return readJsonBody(context.request, limit, 'application/json or multipart/form-data');
   const body = await readBody(context.request, limit, 'request body');
-  if (type === '' || isJsonMediaType(type)) return parseJsonObject(body);
-  if (type !== 'multipart/form-data') throw unsupportedMediaType(type, 'application/json or multipart/form-data');
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(body), {

@@ -76,6 +76,33 @@ export const operationDocuments: Readonly<Record<string, OperationDocument>> = {
   'GET /v1/videos': { operationId: 'listVideos', summary: 'List videos (not supported)' },
   'DELETE /v1/videos/{id}': { operationId: 'deleteVideo', summary: 'Delete a video (not supported)' },
   'POST /v1/videos/{id}/remix': { operationId: 'remixVideo', summary: 'Remix a video (not supported)' },
+  'POST /evolink/v1/images/generations': {
+    operationId: 'createEvolinkImageTask',
+    summary: 'Start an image task (EvoLink wire)',
+    request: { schema: schemas.evolinkImageRequest },
+    response: { schema: schemas.evolinkTaskResponse },
+  },
+  'POST /evolink/v1/videos/generations': {
+    operationId: 'createEvolinkVideoTask',
+    summary: 'Start a video task (EvoLink wire)',
+    request: { schema: schemas.evolinkVideoRequest },
+    response: { schema: schemas.evolinkTaskResponse },
+  },
+  'GET /evolink/v1/tasks/{id}': {
+    operationId: 'getEvolinkTask',
+    summary: 'Get a task (EvoLink wire)',
+    response: { schema: schemas.evolinkTaskResponse },
+  },
+  'POST /evolink/v1/chat/completions': {
+    operationId: 'createEvolinkChatCompletion',
+    summary: 'Create a chat completion (EvoLink base URL)',
+    request: { schema: schemas.openaiChatRequest },
+    response: { schema: schemas.openaiChatResponse, stream: true },
+  },
+  'POST /v1/videos/generations': {
+    operationId: 'explainVideoGenerationsPath',
+    summary: "EvoLink's video path at the root (answers where each wire is)",
+  },
   'GET /v1/models': {
     operationId: 'listModels',
     summary: 'List models',

@@ -56,7 +56,8 @@ function isUpstreamAuth(error: InfermuxError): boolean {
 
 /** Status a client sees. `caller_aborted` has nobody to answer; anything odd is clamped into 4xx/5xx. */
 function statusOf(error: InfermuxError): number {
-  if (isUpstreamAuth(error)) return 502;
+  // No key configured for the provider: the gateway cannot serve it until its operator sets one.
+  if (isUpstreamAuth(error)) return error.code === 'auth_missing_credentials' ? 503 : 502;
   const status = error.status;
   return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }

@@ -54,6 +54,9 @@ export const openaiImagesEnvelope = z.object({
   response_format: z.enum(['url', 'b64_json'], { error: 'expected "url" or "b64_json"' }).nullish(),
 });
 
+/** EvoLink's `/evolink/v1/{images|videos}/generations`: the model; the rest is the task's (wire/evolink §3.1, §4.1). */
+export const evolinkTaskEnvelope = z.object({ model: modelField });
+
 /** The native envelope `{model, input, stream?}`; `input` is the task's, validated by core with its schema. */
 export const nativeTaskEnvelope = z.object({
   model: modelField,

@@ -43,7 +43,7 @@ export interface CallServices {
    */
   resolveRoute(
     task: TaskId,
-    request: { model: string | ModelRef; provider?: string },
+    request: { model: string | ModelRef; provider?: string; credentials?: Readonly<Record<string, string>> },
     revisionPolicy: RevisionPolicy,
   ): Route;
 }
@@ -192,7 +192,7 @@ export function createCallServices(options: ClientOptions): CallServices {
 
   function resolveRoute(
     task: TaskId,
-    request: { model: string | ModelRef; provider?: string },
+    request: { model: string | ModelRef; provider?: string; credentials?: Readonly<Record<string, string>> },
     revisionPolicy: RevisionPolicy,
   ): Route {
     const route = cachedRoute(task, request.model, request.provider);
@@ -206,7 +206,7 @@ export function createCallServices(options: ClientOptions): CallServices {
         });
       }
     }
-    return route;
+    return request.credentials === undefined ? route : onCredentialedProviders(route, request.credentials);
   }
 
   return {
@@ -227,4 +227,21 @@ export function createCallServices(options: ClientOptions): CallServices {
     },
     resolveRoute,
   };
+}
+
+/**
+ * A call with its own credentials runs only where they apply: never on a target whose provider would use
+ * its configured key instead (a caller's token must not buy it the operator's).
+ */
+function onCredentialedProviders(route: Route, credentials: Readonly<Record<string, string>>): Route {
+  const targets = route.targets.filter((target) => Object.hasOwn(credentials, target.provider));
+  if (targets.length === route.targets.length) return route;
+  if (targets.length === 0) {
+    throw new InfermuxError({
+      code: 'caller_unsupported',
+      message: `"${route.name}" runs on ${[...new Set(route.targets.map((target) => target.provider))].join(', ')}, and this call's own credentials are for ${Object.keys(credentials).join(', ')}: a call with its own credentials runs only on their providers`,
+      details: { field: 'credentials', route: route.name },
+    });
+  }
+  return { ...route, targets };
 }

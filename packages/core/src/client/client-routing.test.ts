@@ -308,6 +308,50 @@ describe('failover between targets (real sockets, fault injection)', () => {
     expect(modelCalls(servers.b!)).toHaveLength(0);
   });
 
+  it('a signal already aborted: caller_aborted (499) on run, stream, batch, forward and submit; nothing goes upstream', async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
+    const signal = AbortSignal.abort();
+    const chat = { messages: [{ role: 'user' as const, content: 'hi' }] };
+    const calls: Record<string, () => Promise<unknown>> = {
+      run: () => client.run('text-classification', { model: 'clf', input, signal }),
+      stream: async () => {
+        for await (const _part of client.stream('chat-completion', { model: 'a:org/model', input: chat, signal }));
+      },
+      batch: async () => {
+        const [item] = await client.batch('text-classification', { model: 'clf', inputs: [input], signal });
+        if (item && 'error' in item) throw item.error;
+      },
+      forward: () => client.forward('chat-completion', { model: 'a:org/model', input: chat, wire: 'openai', signal }),
+      submit: () => client.submit('video-generation', { model: 'a:sora-2', input: { prompt: 'x' }, signal }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const error = await caught(call());
+      expect({ name, code: error.code, status: error.status }).toEqual({ name, code: 'caller_aborted', status: 499 });
+    }
+    expect(servers.a!.requests).toHaveLength(0);
+    expect(servers.b!.requests).toHaveLength(0);
+  });
+
+  it("per-call credentials: sent as that provider's key, only on its targets, never from the cache; no target of theirs → refused", async () => {
+    const { client, servers } = await setup({ a: {}, b: {} }, { routes: twoTargets(), cache: true });
+    const credentials = { b: 'caller-token-for-b' };
+    for (let call = 0; call < 2; call++) {
+      const result = await client.run('text-classification', { model: 'clf', input, credentials });
+      expect(result.provider).toBe('b');
+    }
+    const received = modelCalls(servers.b!);
+    expect(received.map((request) => request.headers.authorization)).toEqual([
+      'Bearer caller-token-for-b',
+      'Bearer caller-token-for-b',
+    ]);
+    expect(modelCalls(servers.a!)).toHaveLength(0);
+    // Without credentials the route is whole again and its first target answers (nothing of b's token on it).
+    await client.run('text-classification', { model: 'clf', input });
+    expect(modelCalls(servers.a!).map((request) => request.headers.authorization)).toEqual([undefined]);
+    const error = await caught(client.run('text-classification', { model: 'clf', input, credentials: { c: 'x' } }));
+    expect(error).toMatchObject({ code: 'caller_unsupported', details: { field: 'credentials', route: 'clf' } });
+  });
+
   it('all targets down: one clear error listing every attempt', async () => {
     const { client, servers, events } = await setup({ a: {}, b: {} }, { routes: twoTargets() });
     servers.a?.fault('POST /models/*', { kind: 'status', status: 500 }, { times: Number.POSITIVE_INFINITY });

@@ -74,6 +74,20 @@ export interface RequestOptions<T extends TaskId> {
    * a generated one, so they join your logs. 1–128 characters.
    */
   requestId?: string;
+  /**
+   * This call's own provider credentials, by provider name (a gateway passing on its caller's token): used
+   * instead of the providers' configured keys. The call then runs only on targets of those providers, and
+   * never through the response cache (the answer belongs to that credential).
+   */
+  credentials?: Readonly<Record<string, string>>;
+}
+
+/** A submitted job, to poll or cancel; `credentials` as on the request that submitted it. */
+export interface JobReference {
+  provider: string;
+  jobId: string;
+  signal?: AbortSignal;
+  credentials?: Readonly<Record<string, string>>;
 }
 
 export interface BatchOptions<T extends TaskId> extends Omit<RequestOptions<T>, 'input' | 'requestId'> {
@@ -131,14 +145,8 @@ export interface Client {
   /** Starts an async job (image/video generation) and returns its first status. Never resubmitted unless the provider takes an idempotency key. */
   submit<T extends TaskId>(task: T, request: RequestOptions<T>): Promise<JobStatus<T> & { provider: string }>;
   /** Job status; transient failures are retried (polling is idempotent). */
-  getJob<T extends TaskId>(
-    task: T,
-    job: { provider: string; jobId: string; signal?: AbortSignal },
-  ): Promise<JobStatus<T>>;
-  cancelJob<T extends TaskId>(
-    task: T,
-    job: { provider: string; jobId: string; signal?: AbortSignal },
-  ): Promise<JobStatus<T>>;
+  getJob<T extends TaskId>(task: T, job: JobReference): Promise<JobStatus<T>>;
+  cancelJob<T extends TaskId>(task: T, job: JobReference): Promise<JobStatus<T>>;
   /** The prices calls are costed with (configuration, providers' catalogues, shipped tables): `infermux prices` reads it. */
   readonly prices: PriceTable;
   /** Many inputs: split to the provider's batch size, bounded concurrency, per-item results in input order. */

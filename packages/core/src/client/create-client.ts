@@ -20,6 +20,7 @@ export type {
   ForwardRequest,
   ForwardResponse,
   ForwardResult,
+  JobReference,
   RequestOptions,
   StreamResult,
   TargetHealth,
@@ -60,6 +61,7 @@ export function createClient(options: ClientOptions): Client {
       !request.provider &&
       request.cache === undefined &&
       request.revisionPolicy === undefined &&
+      request.credentials === undefined &&
       typeof request.model === 'string'
     );
   }
@@ -92,7 +94,7 @@ export function createClient(options: ClientOptions): Client {
       const doStatus = provider.doStatus?.bind(provider);
       if (!doStatus) throw unsupported(provider, 'status', task, 'report job status');
       const status = await withRetries(
-        () => doStatus({ task, jobId: job.jobId, signal: job.signal }),
+        () => doStatus({ task, jobId: job.jobId, signal: job.signal, apiKey: job.credentials?.[job.provider] }),
         services.retryPolicy,
         { signal: job.signal, random: services.defaults.random },
       );
@@ -106,7 +108,12 @@ export function createClient(options: ClientOptions): Client {
     async cancelJob(task, job) {
       const provider = services.registry.get(job.provider);
       if (!provider.doCancel) throw unsupported(provider, 'cancel', task, 'cancel jobs');
-      return provider.doCancel({ task, jobId: job.jobId, signal: job.signal });
+      return provider.doCancel({
+        task,
+        jobId: job.jobId,
+        signal: job.signal,
+        apiKey: job.credentials?.[job.provider],
+      });
     },
 
     on(listener) {

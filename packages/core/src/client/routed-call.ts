@@ -20,7 +20,7 @@ import type { RequestOptions } from './client-types';
 /** What every routed request carries, whatever the operation. */
 export type RoutedRequest = Pick<
   RequestOptions<TaskId>,
-  'model' | 'provider' | 'signal' | 'headers' | 'timeouts' | 'revisionPolicy' | 'requestId'
+  'model' | 'provider' | 'signal' | 'headers' | 'timeouts' | 'revisionPolicy' | 'requestId' | 'credentials'
 >;
 
 /** What a provider's answer carries that the result envelope reports. */
@@ -217,6 +217,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
         headers: request.headers,
         timeouts,
         revisionPolicy: this.revisionPolicy,
+        apiKey: request.credentials?.[target.provider],
       },
       this,
       target,

@@ -54,7 +54,11 @@ async function runOverRoute<T extends TaskId>(call: RunCall<T>): Promise<RunResu
   const { services, task, route, request, startedAt } = call;
   const definition = getTask(task);
   const { cachePolicy, cache } = services;
-  const cacheable = cachePolicy.enabled && definition.deterministic === true && request.cache !== false;
+  const cacheable =
+    cachePolicy.enabled &&
+    definition.deterministic === true &&
+    request.cache !== false &&
+    request.credentials === undefined;
   const key = cacheable ? await cacheKey({ task, model: route.name, input: call.input }) : undefined;
   if (key) {
     const hit = await cache.get(key);

@@ -36,7 +36,7 @@ export function buildProviders(
         details: { field: `providers.${name}.type` },
       });
     }
-    const { type: _type, apiKeyEnv, enabled: _enabled, ...settings } = entry;
+    const { type: _type, apiKeyEnv, enabled: _enabled, passThrough: _passThrough, ...settings } = entry;
     if (apiKeyEnv && !settings.apiKey) {
       const value = env[apiKeyEnv];
       if (value) settings.apiKey = value;

@@ -18,6 +18,17 @@ export const providerConfigSchema = z.looseObject({
   headers: z.record(z.string(), z.string()).optional(),
   timeouts: timeoutsSchema.optional(),
   enabled: z.boolean().optional(),
+  /**
+   * Gateway only, off by default: a caller's own token for this provider (`Authorization: Bearer hf_…`) is passed
+   * on instead of the configured key. `true` takes tokens with the prefix the provider declares (`hf_` for
+   * Hugging Face); `{ tokenPrefix }` names it for a provider that declares none.
+   */
+  passThrough: z
+    .union([
+      z.boolean(),
+      z.strictObject({ tokenPrefix: z.string().min(3, 'expected a prefix of 3 or more characters') }),
+    ])
+    .optional(),
 });
 
 export const revisionPolicySchema = z.enum(['warn', 'strict', 'pinned-only']);

@@ -2,7 +2,7 @@
 
 export { type DownloadedFile, type DownloadResultOptions, downloadResult } from './download-result';
 export { joinURL, withoutTrailingSlashes } from './join-url';
-export { type ApiKeySource, loadApiKey } from './load-api-key';
+export { type ApiKeySource, apiKeyStatus, loadApiKey, type ProviderCredentials } from './load-api-key';
 export { parseUpstream, type UpstreamContext, unexpectedBody } from './parse-upstream';
 export { buildHeaders, createHeaderCache, type HeaderLayers } from './request-headers';
 export { REVISION_NOT_PINNED, requirePinnedRevision, revisionNotServed } from './revision-policy';

@@ -36,6 +36,22 @@ export function loadApiKey(source: ApiKeySource): string | undefined {
   throw missingApiKey(source);
 }
 
+/** Whether a provider has the key its calls need: for start-up checks and readiness. Never the value. */
+export interface ProviderCredentials {
+  /** `present`: a key is set; `missing`: calls fail until one is; `optional`: calls work without one. */
+  status: 'present' | 'missing' | 'optional';
+  /** The env variables read for it, in order (what an operator sets). */
+  env: readonly string[];
+}
+
+/** `loadApiKey`'s answer without loading: is a key set, and is one needed. */
+export function apiKeyStatus(source: ApiKeySource): ProviderCredentials {
+  const env = source.envNames ?? [];
+  const values = source.env ?? process.env;
+  const present = Boolean(source.apiKey?.trim()) || env.some((name) => Boolean(values[name]?.trim()));
+  return { status: present ? 'present' : source.required === false ? 'optional' : 'missing', env };
+}
+
 function missingApiKey(source: ApiKeySource): InfermuxError {
   const names = source.envNames ?? [];
   const [first, ...others] = names;

@@ -15,6 +15,8 @@ export interface ProviderFactory<Settings = unknown> {
   readonly settingsSchema: z.ZodType<Settings>;
   /** Env variables this provider reads (for `infermux doctor` and docs). */
   readonly env?: { apiKey?: readonly string[]; baseURL?: readonly string[] };
+  /** How the upstream's own user tokens start (`hf_`): a gateway with `passThrough` tells them from its keys by it. */
+  readonly callerTokenPrefix?: string;
   create(settings: Settings & { name?: string }, context: { transport?: Transport }): ProviderV1;
 }
 

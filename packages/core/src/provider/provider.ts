@@ -1,5 +1,6 @@
 import type { InfermuxError } from '../errors/infermux-error';
 import type { ModelRef } from '../model/model-ref';
+import type { ProviderCredentials } from '../provider-utils/load-api-key';
 import type { Cost, ResolvedModel, StreamRecovery, Warning } from '../result/result-envelope';
 import type { Usage } from '../result/usage';
 import type { TaskId, TaskInput, TaskOutput } from '../tasks/task-registry';
@@ -35,8 +36,13 @@ export interface ProviderCallOptions<T extends TaskId = TaskId> {
   /** Already validated against the task's input schema; binary inputs resolved to bytes. */
   input: TaskInput<T>;
   signal?: AbortSignal;
-  /** Extra headers for the upstream (never credentials of the caller). */
+  /** Extra headers for the upstream (never credentials: those go in `apiKey`). */
   headers?: Record<string, string>;
+  /**
+   * This call's own key (a caller's token a gateway passes on), sent instead of the provider's configured
+   * one. Never logged, cached or stored.
+   */
+  apiKey?: string;
   /**
    * Pass on to core's transport as they are (spread, not picked): when routed they carry the
    * route's `deadline`, which ends the attempt.
@@ -146,6 +152,8 @@ export interface JobCallOptions<T extends TaskId = TaskId> {
   jobId: string;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** As on `ProviderCallOptions`: the key of the call that submitted the job. */
+  apiKey?: string;
   timeouts?: Partial<Timeouts>;
 }
 
@@ -162,6 +170,8 @@ export interface ProviderV1 {
   readonly tasks: Readonly<Partial<Record<TaskId, TaskCapabilities>>>;
   /** Its live price catalogue and shipped price table, when it has them (core prices calls from them). */
   readonly pricing?: ProviderPricing;
+  /** Whether its calls have the key they need (`apiKeyStatus`), for start-up warnings and readiness. */
+  credentials?(): ProviderCredentials;
 
   doRun?<T extends TaskId>(options: ProviderCallOptions<T>): Promise<ProviderRunResult<T>>;
   doBatch?<T extends TaskId>(

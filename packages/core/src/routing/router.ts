@@ -648,6 +648,14 @@ export class Router {
         cause: error,
       });
     }
+    // The caller's own abort (its reason is whatever it passed, a DOMException by default) is never an internal error.
+    if (callerAborted && !(InfermuxError.isInstance(error) && error.code === 'caller_aborted')) {
+      return new InfermuxError({
+        code: 'caller_aborted',
+        message: 'Cancelled: the caller aborted the request',
+        cause: error,
+      });
+    }
     return InfermuxError.from(error, { code: 'gateway_internal' });
   }
 

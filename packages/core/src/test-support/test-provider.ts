@@ -32,6 +32,8 @@ interface Call {
   signal?: AbortSignal;
   headers?: Record<string, string>;
   timeouts?: Partial<Timeouts>;
+  /** The call's own key: sent as its Bearer token (the test provider has no configured one). */
+  apiKey?: string;
 }
 
 export function createTestProvider(options: TestProviderOptions): ProviderV1 {
@@ -47,7 +49,11 @@ export function createTestProvider(options: TestProviderOptions): ProviderV1 {
     const response = await transport.request({
       method,
       url: `${options.baseURL}${path}`,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...call.headers,
+        ...(call.apiKey ? { authorization: `Bearer ${call.apiKey}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: call.signal,
       timeouts: call.timeouts,
