@@ -100,3 +100,27 @@ describe('what a key meters', () => {
     expect(new KeyAdmission(new InMemoryAdmissionStore(), { budget }, {} as UsageLedger).meters(plain)).toBe(true);
   });
 });
+
+describe('a budget whose spend cannot be read', () => {
+  it('is refused with 503 gateway_state_unavailable (fail closed), not a 500, and a later read recovers', async () => {
+    let down = true;
+    const ledger = {
+      spentSince: async () => {
+        if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        return 0;
+      },
+    } as unknown as UsageLedger;
+    const admission = new KeyAdmission(new InMemoryAdmissionStore(), {}, ledger);
+    const key: GatewayKey = {
+      id: 'k',
+      name: 'k',
+      prefix: 'imx_',
+      createdAt: 0,
+      source: 'store',
+      budget: { amount: 1, period: 'day' },
+    };
+    await expect(admission.admit(key)).rejects.toMatchObject({ code: 'gateway_state_unavailable', status: 503 });
+    down = false;
+    await expect(admission.admit(key)).resolves.toBeUndefined();
+  });
+});

@@ -60,7 +60,17 @@ export class KeyAdmission {
       id: `budget:${key.id}`,
       limit: budget.amount,
       period: start,
-      initial: () => this.ledger.spentSince(key.id, start),
+      // A spend that cannot be read (the ledger's database down) cannot be checked: the budget fails closed, as a
+      // budget does when Redis is down, with a 503 rather than an unexplained 500.
+      initial: () =>
+        this.ledger.spentSince(key.id, start).catch((cause: unknown) => {
+          throw new InfermuxError({
+            code: 'gateway_state_unavailable',
+            message: "The gateway's ledger could not be read to check this key's budget; try again shortly.",
+            details: { field: 'ledger' },
+            cause,
+          });
+        }),
     };
   }
 
