@@ -62,15 +62,18 @@ export class KeyAdmission {
       period: start,
       // A spend that cannot be read (the ledger's database down) cannot be checked: the budget fails closed, as a
       // budget does when Redis is down, with a 503 rather than an unexplained 500.
-      initial: () =>
-        this.ledger.spentSince(key.id, start).catch((cause: unknown) => {
+      initial: async () => {
+        try {
+          return await this.ledger.spentSince(key.id, start);
+        } catch (cause) {
           throw new InfermuxError({
             code: 'gateway_state_unavailable',
             message: "The gateway's ledger could not be read to check this key's budget; try again shortly.",
             details: { field: 'ledger' },
             cause,
           });
-        }),
+        }
+      },
     };
   }
 
