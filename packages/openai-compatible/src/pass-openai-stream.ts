@@ -131,7 +131,7 @@ export async function* passOpenAIStream(
     let buffer = whole;
     // Frames before a malformed one still reach the caller, then the error (checked here, before the
     // markers below are looked for in a frame that is not one).
-    const malformed = firstMalformedFrame(text);
+    const malformed = firstMalformedFrame(text, whole);
     if (malformed !== -1) {
       buffer = whole.subarray(0, malformed);
       text = text.slice(0, malformed);
