@@ -180,7 +180,7 @@ describe('start-up', () => {
   });
 
   it('the openai preset: OPENAI_API_KEY (and OPENAI_BASE_URL) give an `openai` provider with no config file; without the key there is none', async () => {
-    const upstreamKey = 'sk-presetKeyForTests0123';
+    const upstreamKey = 'sk-preset-key-for-tests';
     const openai = await startFakeOpenAI({ apiKey: upstreamKey });
     const directory = mkdtempSync(join(tmpdir(), 'infermux-start-'));
     const logs = new LogCapture();

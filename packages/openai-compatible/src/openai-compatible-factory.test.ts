@@ -8,7 +8,7 @@ describe('openaiProviderFactory (the `openai` preset)', () => {
     expect(openaiProviderFactory.env).toEqual({ apiKey: ['OPENAI_API_KEY'], baseURL: ['OPENAI_BASE_URL'] });
     const config = parseConfig({ providers: { openai: { apiKeyEnv: 'TEAM_OPENAI_KEY' } } });
     const [provider] = buildProviders(config, [openaiProviderFactory], {
-      env: { TEAM_OPENAI_KEY: 'sk-team0000000000000000' },
+      env: { TEAM_OPENAI_KEY: 'sk-team-test-key' },
     }) as OpenAICompatibleProvider[];
     expect(provider?.name).toBe('openai');
     expect(provider?.baseURL).toBe(OPENAI_BASE_URL);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keyLimitsSchema, parseWith } from '@infermux/core';
+import { InfermuxError, keyLimitsSchema, parseWith } from '@infermux/core';
 import { z } from 'zod';
 import type { CreateKeyOptions, GatewayKey } from './gateway-key';
 import { generateKeySecret, hashKeySecret, keyPrefix } from './key-secret';
@@ -102,3 +102,18 @@ export function newKeyRow(options: CreateKeyOptions): { values: unknown[]; creat
 
 export const KEY_COLUMNS =
   'id, name, key_hash, key_prefix, allowed_models, allowed_routes, rpm, tpm, budget_amount, budget_period, created_at';
+
+/** The revoked key, or the typed error for an unknown id (`changes`: rows the UPDATE touched). */
+export function revokedKey(id: string, row: KeyRow | undefined, changes: number): GatewayKey {
+  if (!row) {
+    throw new InfermuxError({
+      code: 'gateway_not_found',
+      message: `No gateway key with id "${id}".`,
+      details: { field: 'id' },
+    });
+  }
+  if (changes === 0 && row.revoked_at === null) {
+    throw new InfermuxError({ code: 'gateway_internal', message: `Key "${id}" could not be revoked.` });
+  }
+  return withoutHash(keyFromRow(row));
+}

@@ -1,4 +1,3 @@
-import { InfermuxError } from '@infermux/core';
 import type { GatewayDatabase } from '../ledger/open-database';
 import type { CreateKeyOptions, GatewayKey } from './gateway-key';
 import {
@@ -8,6 +7,7 @@ import {
   type KeyStore,
   keyFromRow,
   newKeyRow,
+  revokedKey,
   type StoredKey,
   withoutHash,
 } from './key-store';
@@ -64,19 +64,4 @@ export class SqliteKeyStore implements KeyStore {
   private dataVersion(): number {
     return this.database.pragma('data_version', { simple: true }) as number;
   }
-}
-
-/** The revoked key, or the typed error for an unknown id (`changes`: rows the UPDATE touched). */
-export function revokedKey(id: string, row: KeyRow | undefined, changes: number): GatewayKey {
-  if (!row) {
-    throw new InfermuxError({
-      code: 'gateway_not_found',
-      message: `No gateway key with id "${id}".`,
-      details: { field: 'id' },
-    });
-  }
-  if (changes === 0 && row.revoked_at === null) {
-    throw new InfermuxError({ code: 'gateway_internal', message: `Key "${id}" could not be revoked.` });
-  }
-  return withoutHash(keyFromRow(row));
 }

@@ -7,10 +7,10 @@ import {
   type KeyStore,
   keyFromRow,
   newKeyRow,
+  revokedKey,
   type StoredKey,
   withoutHash,
 } from '../keys/key-store';
-import { revokedKey } from '../keys/sqlite-key-store';
 import { quoteIdentifier } from './postgres-migrations';
 
 /** How long a lost LISTEN connection waits before trying again (then the keys are reloaded: notices may be missed). */
