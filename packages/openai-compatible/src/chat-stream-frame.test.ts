@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { firstMalformedFrame, isChatEventJson } from './chat-stream-frame';
+import { firstMalformedFrame, isChatEventJson as isChatEventBytes } from './chat-stream-frame';
+
+/** The scanner reads bytes: a string is checked as its UTF-8. */
+const isChatEventJson = (text: string): boolean => isChatEventBytes(Buffer.from(text));
 
 const chunk = JSON.stringify({
   id: 'c1',
@@ -14,7 +17,6 @@ describe('isChatEventJson', () => {
     expect(isChatEventJson(chunk)).toBe(true);
     expect(isChatEventJson(' {"choices" : [1e-3, 2E+4, -0.5, "\\u00e9\\n"] } ')).toBe(true);
     expect(isChatEventJson('{"error":{"message":"overloaded"}}')).toBe(true);
-    expect(isChatEventJson(Buffer.from(chunk).toString('latin1'))).toBe(true);
   });
 
   it('refuses what is not JSON, not an object, or not a chat event', () => {
@@ -62,13 +64,19 @@ describe('isChatEventJson', () => {
   });
 });
 
+/** The frames' UTF-8, with its Latin-1 text as the relay passes it. */
+const firstMalformed = (text: string): number => {
+  const bytes = Buffer.from(text);
+  return firstMalformedFrame(bytes.toString('latin1'), bytes);
+};
+
 describe('firstMalformedFrame', () => {
   it('finds the first frame that is not a chat event, by byte offset, in LF or CRLF framing', () => {
     const good = `data: ${chunk}\n\n`;
-    expect(firstMalformedFrame(`${good}: comment\n\nevent: ping\n\ndata: [DONE]\n\n`)).toBe(-1);
-    expect(firstMalformedFrame(`${good}data: {"choices":[\n\n${good}`)).toBe(good.length);
-    expect(firstMalformedFrame(`${good}<html>oops</html>\n\n`)).toBe(good.length);
-    expect(firstMalformedFrame(`event: x\r\ndata:{"choices":[]}\r\n\r\ndata: nope\r\n\r\n`)).toBe(33);
-    expect(firstMalformedFrame('data: {"choices":\ndata: []}\n\n')).toBe(-1);
+    expect(firstMalformed(`${good}: comment\n\nevent: ping\n\ndata: [DONE]\n\n`)).toBe(-1);
+    expect(firstMalformed(`${good}data: {"choices":[\n\n${good}`)).toBe(Buffer.byteLength(good));
+    expect(firstMalformed(`${good}<html>oops</html>\n\n`)).toBe(Buffer.byteLength(good));
+    expect(firstMalformed(`event: x\r\ndata:{"choices":[]}\r\n\r\ndata: nope\r\n\r\n`)).toBe(33);
+    expect(firstMalformed('data: {"choices":\ndata: []}\n\n')).toBe(-1);
   });
 });

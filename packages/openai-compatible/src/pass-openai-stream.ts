@@ -35,13 +35,16 @@ function lastFrameEnd(buffer: Buffer): number {
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
 }
 
-/** The whole frame around offset `at` of text made of whole frames up to `limit`: [start, end). */
-function frameAround(text: string, at: number, limit: number): [number, number] {
+/**
+ * The whole frame around offset `at` of text made of whole frames up to `limit`: [start, end). CRLF
+ * blank lines are looked for only in text that has a CR: a search that finds nothing reads the whole text.
+ */
+function frameAround(text: string, at: number, limit: number, crlfFraming: boolean): [number, number] {
   const lf = text.lastIndexOf('\n\n', at);
-  const crlf = text.lastIndexOf('\r\n\r\n', at);
+  const crlf = crlfFraming ? text.lastIndexOf('\r\n\r\n', at) : -1;
   const start = Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 4);
   const nextLf = text.indexOf('\n\n', at);
-  const nextCrlf = text.indexOf('\r\n\r\n', at);
+  const nextCrlf = crlfFraming ? text.indexOf('\r\n\r\n', at) : -1;
   const end = Math.min(nextLf === -1 ? limit : nextLf + 2, nextCrlf === -1 ? limit : nextCrlf + 4, limit);
   return [start, end];
 }
@@ -131,7 +134,7 @@ export async function* passOpenAIStream(
     let buffer = whole;
     // Frames before a malformed one still reach the caller, then the error (checked here, before the
     // markers below are looked for in a frame that is not one).
-    const malformed = firstMalformedFrame(text);
+    const malformed = firstMalformedFrame(text, whole);
     if (malformed !== -1) {
       buffer = whole.subarray(0, malformed);
       text = text.slice(0, malformed);
@@ -139,8 +142,9 @@ export async function* passOpenAIStream(
     const badFrame = malformed === -1 ? undefined : malformedFrameError(options.provider, options.requestId);
     if (!badFrame && DONE_AT_END.test(text.slice(-32))) done = true;
     const usageFrames: UsageFrame[] = [];
+    const crlf = text.includes('\r');
     for (let at = nextMarker(text, 0); at !== -1; ) {
-      const [start, end] = frameAround(text, at, buffer.length);
+      const [start, end] = frameAround(text, at, buffer.length, crlf);
       const json = frameJson(buffer.subarray(start, end));
       // Usage inside or after an error event is not read; frames before it still reach the caller.
       if (json?.error)
