@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeChatGatewayConfig } from './chat-gateway-config.mjs';
 import { runLoad } from './load-generator.mjs';
 import { openBenchSchema } from './postgres-schema.mjs';
 import { summariseProfile } from './profile-summary.mjs';
@@ -174,23 +175,11 @@ upstream.model = 'gpt-4o-mini';
 /** The gateway's config with one ledger mode, each mode with its own ledger file; `postgres`: its ledger settings. */
 function gatewayConfigFor(commit, postgres) {
   const name = `${commit}${postgres ? '-postgres' : ''}`;
-  const file = join(work, `gateway-${name}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      providers: {
-        bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' },
-      },
-      routes: { 'bench-chat': { targets: [{ model: 'bench:gpt-4o-mini' }] } },
-      prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
-      server: {
-        keys: [{ name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' }],
-        ledger: { path: join(work, `ledger-${name}.sqlite`), commit, ...(postgres ? { postgres } : {}) },
-        logging: { level: 'info' },
-      },
-    }),
-  );
-  return file;
+  return writeChatGatewayConfig(join(work, `gateway-${name}.json`), {
+    upstreamUrl: upstream.url,
+    key: { name: 'bench', keyEnv: 'BENCH_GATEWAY_KEY' },
+    ledger: { path: join(work, `ledger-${name}.sqlite`), commit, ...(postgres ? { postgres } : {}) },
+  });
 }
 const gatewayConfig = gatewayConfigFor('batched');
 const beforeResponseConfig = gatewayConfigFor('before-response');

@@ -6,10 +6,11 @@
 // `test` database, in a schema of its own dropped at the end); the default is the embedded SQLite ledger.
 //   node bench/soak.mjs                       # after `pnpm build` (uses dist/main.js)
 //   SOAK_REQUESTS=100000 BENCH_LEDGER=postgres node bench/soak.mjs
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeChatGatewayConfig } from './chat-gateway-config.mjs';
 import { runLoad } from './load-generator.mjs';
 import { openBenchSchema } from './postgres-schema.mjs';
 import { spawnListening } from './spawn-listening.mjs';
@@ -40,21 +41,11 @@ const upstream = await spawnListening('upstream', process.execPath, [join(here, 
 });
 const ledgerPath = join(work, 'ledger.sqlite');
 const configPath = join(work, 'gateway.json');
-writeFileSync(
-  configPath,
-  JSON.stringify({
-    providers: {
-      bench: { type: 'openai-compatible', baseURL: `${upstream.url}/v1`, apiKey: 'sk-bench-upstream-key-0000' },
-    },
-    routes: { 'bench-chat': { targets: [{ model: 'bench:gpt-4o-mini' }] } },
-    prices: { version: 'bench', models: { 'bench:*': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } } },
-    server: {
-      keys: [{ name: 'soak', keyEnv: 'SOAK_GATEWAY_KEY' }],
-      ledger: { path: ledgerPath, ...(schema ? { postgres: { schema: schema.name } } : {}) },
-      logging: { level: 'info' }, // the start line only: request logs are off
-    },
-  }),
-);
+writeChatGatewayConfig(configPath, {
+  upstreamUrl: upstream.url,
+  key: { name: 'soak', keyEnv: 'SOAK_GATEWAY_KEY' },
+  ledger: { path: ledgerPath, ...(schema ? { postgres: { schema: schema.name } } : {}) },
+});
 const gateway = await spawnListening('gateway', process.execPath, [join(here, '..', 'dist', 'main.js')], {
   env: {
     INFERMUX_CONFIG: configPath,
