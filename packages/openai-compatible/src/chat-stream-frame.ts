@@ -74,6 +74,7 @@ function stringEnd(bytes: Uint8Array, at: number, end: number): number {
   let index = at + 1;
   while (index < end) {
     const code = bytes[index++] ?? -1;
+    if (code > 0x5c) continue; // most text: one comparison instead of three
     if (code === 0x22) return index;
     if (code < 0x20) return -1;
     if (code !== 0x5c) continue;
@@ -148,7 +149,7 @@ export function scanChatEvent(bytes: Uint8Array, start = 0, end = bytes.length):
   let flags = 0;
   while (index < end) {
     const code = bytes[index] ?? -1;
-    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) {
+    if (code <= 0x20 && (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09)) {
       index += 1;
       continue;
     }
