@@ -1,5 +1,5 @@
 import { createSseDecoder, type ForwardChunk, InfermuxError, type Usage } from '@infermux/core';
-import { firstMalformedFrame } from './chat-stream-frame';
+import { FRAME, scanChatFrames } from './chat-stream-frame';
 import { readOpenAIUsage } from './map-openai-usage';
 import { interrupted, streamError } from './read-openai-stream';
 
@@ -10,13 +10,6 @@ export interface PassOpenAIStreamOptions {
   keepUsage: boolean;
   onUsage(usage: Usage): void;
 }
-
-/** `[DONE]` as the last frame (only a whole frame counts: the text may contain "[DONE]" too). */
-const DONE_AT_END = /(?:^|\n)data: ?\[DONE\]\s*$/;
-/** A choice's `finish_reason` set: the answer is whole even if `[DONE]` never comes. */
-const FINISH = /"finish_reason":\s?"/;
-/** Text, a tool call, reasoning or a finish: the answer has begun. */
-const CONTENT = /"(?:content|reasoning_content|reasoning)":\s?"[^"]|"tool_calls":\s?\[|"finish_reason":\s?"/;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -33,32 +26,6 @@ function lastFrameEnd(buffer: Buffer): number {
   const lf = buffer.lastIndexOf('\n\n');
   const crlf = buffer.lastIndexOf('\r\n\r\n');
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
-}
-
-/**
- * The whole frame around offset `at` of text made of whole frames up to `limit`: [start, end). CRLF
- * blank lines are looked for only in text that has a CR: a search that finds nothing reads the whole text.
- */
-function frameAround(text: string, at: number, limit: number, crlfFraming: boolean): [number, number] {
-  const lf = text.lastIndexOf('\n\n', at);
-  const crlf = crlfFraming ? text.lastIndexOf('\r\n\r\n', at) : -1;
-  const start = Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 4);
-  const nextLf = text.indexOf('\n\n', at);
-  const nextCrlf = crlfFraming ? text.indexOf('\r\n\r\n', at) : -1;
-  const end = Math.min(nextLf === -1 ? limit : nextLf + 2, nextCrlf === -1 ? limit : nextCrlf + 4, limit);
-  return [start, end];
-}
-
-// Markers are searched in the buffer's Latin-1 text (its offsets are byte offsets) with one regular
-// expression: `Buffer#indexOf` for a needle starting with `"` steps through JSON at about a byte a
-// nanosecond and was a fifth of a forwarded stream's CPU; one decode and one regex scan cost a fraction.
-/** `"error"`, or a `"usage":` whose value is an object (not the `null` every chunk carries once usage is asked). */
-const MARKER = /"error"|"usage":\s*\{/g;
-
-/** Where the next marker is in `text` from `from`, or -1. */
-function nextMarker(text: string, from: number): number {
-  MARKER.lastIndex = from;
-  return MARKER.exec(text)?.index ?? -1;
 }
 
 /** The JSON of a whole frame's data, or undefined if it has none or it is not JSON. */
@@ -120,44 +87,45 @@ export async function* passOpenAIStream(
   let carry: Buffer | undefined;
   let content = false;
   let done = false;
-  // The last two reads, kept (not scanned) so a clean end without [DONE] can be checked for a finish:
+  // Whether each of the last two reads had a finish, so a clean end without [DONE] can be checked for one:
   // the finish chunk is last, or last but the usage chunk.
-  let lastRead: Buffer | undefined;
-  let readBefore: Buffer | undefined;
+  let lastFinished = false;
+  let finishedBefore = false;
 
   /**
-   * The frames of `buffer` with usage taken out as asked, up to an error event if there is one.
-   * Only the frames that carry a marker are decoded (each once); the rest stay the upstream's bytes.
+   * The frames of `buffer` with usage taken out as asked, up to an error event or a malformed frame if there
+   * is one. One pass reads every frame; only those carrying usage or an error are decoded (each once), the
+   * rest stay the upstream's bytes.
    */
-  const inspect = (whole: Buffer): { bytes: Buffer; text: string | undefined; error?: InfermuxError } => {
-    let text = whole.toString('latin1');
-    let buffer = whole;
-    // Frames before a malformed one still reach the caller, then the error (checked here, before the
-    // markers below are looked for in a frame that is not one).
-    const malformed = firstMalformedFrame(text, whole);
-    if (malformed !== -1) {
-      buffer = whole.subarray(0, malformed);
-      text = text.slice(0, malformed);
-    }
-    const badFrame = malformed === -1 ? undefined : malformedFrameError(options.provider, options.requestId);
-    if (!badFrame && DONE_AT_END.test(text.slice(-32))) done = true;
+  const inspect = (buffer: Buffer): { bytes: Buffer; error?: InfermuxError } => {
+    const scan = scanChatFrames(buffer);
+    finishedBefore = lastFinished;
+    lastFinished = (scan.flags & FRAME.finish) !== 0;
     const usageFrames: UsageFrame[] = [];
-    const crlf = text.includes('\r');
-    for (let at = nextMarker(text, 0); at !== -1; ) {
-      const [start, end] = frameAround(text, at, buffer.length, crlf);
+    const { marked } = scan;
+    for (let index = 0; index < marked.length; index += 3) {
+      const start = marked[index] as number;
+      const end = marked[index + 1] as number;
       const json = frameJson(buffer.subarray(start, end));
       // Usage inside or after an error event is not read; frames before it still reach the caller.
-      if (json?.error)
+      if (json?.error) {
+        if (((marked[index + 2] as number) & FRAME.content) !== 0) content = true;
         return {
           bytes: takeUsage(buffer.subarray(0, start), usageFrames),
-          text: undefined,
           error: streamError(json, options.provider, options.requestId),
         };
+      }
       if (json?.usage && typeof json.usage === 'object') usageFrames.push({ start, end, json });
-      at = nextMarker(text, end);
     }
-    const bytes = takeUsage(buffer, usageFrames);
-    return { bytes, text: bytes === buffer ? text : undefined, ...(badFrame ? { error: badFrame } : {}) };
+    if ((scan.flags & FRAME.content) !== 0) content = true;
+    // Frames before a malformed one still reach the caller, then the error.
+    if (scan.malformedAt !== -1)
+      return {
+        bytes: takeUsage(buffer.subarray(0, scan.malformedAt), usageFrames),
+        error: malformedFrameError(options.provider, options.requestId),
+      };
+    if (scan.doneAtEnd) done = true;
+    return { bytes: takeUsage(buffer, usageFrames) };
   };
 
   /** Reads the usage frames; cuts them out (or usage off a content chunk) unless the caller asked for usage. */
@@ -189,12 +157,7 @@ export async function* passOpenAIStream(
         continue;
       }
       carry = end < buffer.length ? buffer.subarray(end) : undefined;
-      const frames = end < buffer.length ? buffer.subarray(0, end) : buffer;
-      readBefore = lastRead;
-      lastRead = frames;
-      const { bytes, text, error } = inspect(frames);
-      // Latin-1 is enough to find ASCII markers, and cheaper to decode.
-      if (!content) content = CONTENT.test(text ?? bytes.toString('latin1'));
+      const { bytes, error } = inspect(end < buffer.length ? buffer.subarray(0, end) : buffer);
       // Frames before an error event still reach the caller, then the error.
       if (bytes.length > 0) yield { bytes, content };
       if (error) throw error;
@@ -202,17 +165,14 @@ export async function* passOpenAIStream(
     }
     // A last frame without its blank line: complete it for the caller.
     if (carry && carry.toString('utf8').trim() !== '') {
-      const frames = Buffer.concat([carry, Buffer.from('\n\n')]);
-      readBefore = lastRead;
-      lastRead = frames;
-      const { bytes, error } = inspect(frames);
+      const { bytes, error } = inspect(Buffer.concat([carry, Buffer.from('\n\n')]));
       if (bytes.length > 0) yield { bytes, content: true };
       if (error) throw error;
     }
   } catch (error) {
     throw interrupted(error, options.provider, options.requestId);
   }
-  const finished = [readBefore, lastRead].some((read) => read !== undefined && FINISH.test(read.toString('latin1')));
+  const finished = lastFinished || finishedBefore;
   if (!done && !finished) {
     throw new InfermuxError({
       code: 'provider_stream_interrupted',
