@@ -20,7 +20,8 @@ const CLOSE_TIMEOUT_MS = 2000;
 /**
  * The worker: its own connection to the file; on each message checks the WAL and checkpoints (PASSIVE: never
  * blocks the gateway's writes) once it has `frames` frames not all copied back. Plain JS run with `eval`, so the
- * same code works from the bundle and from the sources.
+ * same code works from the bundle and from the sources. `NOOP` (only reads the WAL's state) is SQLite 3.51+; an
+ * older SQLite takes an unknown mode as PASSIVE, so the check itself checkpoints: more often, still off the loop.
  */
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
