@@ -11,6 +11,7 @@ import type { LedgerStorage } from './ledger/ledger-storage';
 import { openDatabase } from './ledger/open-database';
 import { openLedgerReadOnly } from './ledger/open-ledger-read-only';
 import { SqliteLedgerStorage } from './ledger/sqlite-ledger-storage';
+import { WalCheckpointer } from './ledger/wal-checkpointer';
 
 /** Where the gateway keeps its keys and ledger: the SQLite file (default) or PostgreSQL. */
 export interface GatewayStorage {
@@ -51,10 +52,12 @@ export async function openGatewayStorage(options: OpenGatewayStorageOptions): Pr
   }
   const location = resolveLedgerLocation({ configured: options.settings.ledger.path, env: options.env });
   const database = options.readOnly ? openLedgerReadOnly(location) : openDatabase(location.path);
+  const checkpointer =
+    options.readOnly || location.path === ':memory:' ? undefined : new WalCheckpointer(location.path);
   return {
     location,
     keys: new SqliteKeyStore(database),
-    ledger: new SqliteLedgerStorage(database),
+    ledger: new SqliteLedgerStorage(database, checkpointer),
     async reachable() {
       try {
         database.prepare('SELECT 1').get();
@@ -64,6 +67,7 @@ export async function openGatewayStorage(options: OpenGatewayStorageOptions): Pr
       }
     },
     async close() {
+      await checkpointer?.close();
       database.close();
     },
   };

@@ -8,6 +8,7 @@ import {
   usageJson,
 } from './ledger-storage';
 import type { GatewayDatabase } from './open-database';
+import type { WalCheckpointer } from './wal-checkpointer';
 
 const groupColumn: Record<UsageGrouping, string> = {
   key: "COALESCE(key_name, '(no key)')",
@@ -19,7 +20,11 @@ const groupColumn: Record<UsageGrouping, string> = {
 export class SqliteLedgerStorage implements LedgerStorage {
   private readonly insertMany;
 
-  constructor(private readonly database: GatewayDatabase) {
+  constructor(
+    private readonly database: GatewayDatabase,
+    /** Runs the WAL checkpoints off the event loop (file-backed databases); told of each commit. */
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
     const insert = database.prepare(
       `INSERT INTO usage_ledger (request_id, ts, key_id, key_name, endpoint, route, task, provider, model, attempts,
          input_tokens, output_tokens, total_tokens, usage_json, cost, currency, cost_source, status, error_code, latency_ms, overhead_ms, streamed, cached)
@@ -58,6 +63,7 @@ export class SqliteLedgerStorage implements LedgerStorage {
 
   write(rows: readonly LedgerRow[]): void {
     this.insertMany(rows);
+    this.checkpointer?.committed(rows.length);
   }
 
   async spentSince(keyId: string, since: number): Promise<number> {
