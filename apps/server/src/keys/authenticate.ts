@@ -95,8 +95,15 @@ export function authenticateAdmin(
     throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid admin token.' });
 }
 
+/**
+ * Names with no provider, revision or variant to take apart (`bench-chat`, `org/name`): parsed, they come back as
+ * given (or fail, and are booked as given), so the parse is skipped on the common request.
+ */
+const plainName = /^[\w./-]{0,512}$/;
+
 /** A model as answered calls book it (`org/name@rev`, without the provider prefix); a route name or an invalid reference as given. */
 export function ledgerModel(model: string): string {
+  if (plainName.test(model)) return model;
   try {
     return formatModelRef(parseModelRef(model), { provider: false });
   } catch {
