@@ -498,7 +498,7 @@ export class Router {
     }
 
     stats.outstanding += 1;
-    if (events.listening)
+    if (events.listensTo('attempt-start'))
       events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, attemptNumber, hedged) });
     try {
       const value = await request.run(target, signal, deadline);
@@ -601,7 +601,7 @@ export class Router {
     if (hedged) attempt.hedged = true;
     context.request.attempts.push(attempt);
     const { events } = this.options;
-    if (!events.listening) return;
+    if (!events.listensTo('attempt-end')) return;
     const event: Omit<AttemptEndEvent, 'timestamp'> = {
       type: 'attempt-end',
       ...this.#attemptFields(context, target, attemptNumber, hedged),
