@@ -15,6 +15,7 @@ import { mediaType } from '../http/content-type';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
 import { shutdownError } from '../http/shutdown-error';
+import type { GatewayKey } from '../keys/gateway-key';
 import { estimateAdmission } from './admission-estimate';
 
 export interface TaskCall<T extends TaskId> {
@@ -88,19 +89,31 @@ function timedOut(context: RequestContext): InfermuxError | undefined {
  * Books the call on the request and reserves its estimate against the key's token and budget limits before
  * anything goes upstream (a 402/429 here costs nothing); the gateway settles it to the actual when the request ends.
  */
-async function begin(
+function begin(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<TaskId>,
   /** A job submission reserves at least the last quote seen for its model (its own is not known yet). */
   minimumCost = 0,
-): Promise<void> {
+): Promise<void> | undefined {
   context.task = call.task;
   context.route = call.model;
   const key = context.key;
   // One reservation per request: a job awaited after a failed direct run does not reserve twice. Skipped
-  // (no estimate, no price lookup) when the key meters nothing: the common case.
-  if (!key || context.reservation || !services.admission.meters(key)) return;
+  // (no estimate, no price lookup, and no promise for the caller to wait a microtask turn on) when the key
+  // meters nothing: the common case.
+  if (!key || context.reservation || !services.admission.meters(key)) return undefined;
+  return reserve(context, services, key, call, minimumCost);
+}
+
+/** `begin`'s reservation for a key with a token rate or a budget. */
+async function reserve(
+  context: RequestContext,
+  services: GatewayServices,
+  key: GatewayKey,
+  call: TaskCall<TaskId>,
+  minimumCost: number,
+): Promise<void> {
   const { admission } = services.settings;
   // Only a budget needs a price in advance; checked first, as it loads a catalogue the estimate then uses.
   const priceable =
@@ -141,7 +154,8 @@ export async function runTask<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<RunResult<T>> {
-  await begin(context, services, call);
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
   const { client, coalescer } = services.engine;
   const request = coreRequest(context, call);
   try {
@@ -164,7 +178,8 @@ async function openTaskStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
-  await begin(context, services, call);
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
   const stream = services.engine.client.stream(call.task, coreRequest(context, call));
   const iterator = stream[Symbol.asyncIterator]();
   try {
@@ -199,7 +214,8 @@ export async function relayForwardedStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<void> {
-  await begin(context, services, call);
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
   let forwarded: ForwardResponse<T>;
   try {
     forwarded = await forwardInOpenAiWire(context, services, call, true);
@@ -256,7 +272,8 @@ export async function forwardAnswer<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<Uint8Array> {
-  await begin(context, services, call);
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
   try {
     const forwarded = await forwardInOpenAiWire(context, services, call, false);
     noteResult(context, await forwarded.result);
