@@ -87,7 +87,7 @@ export class EventHub {
   readonly #listeners = new Map<InfermuxEventListener, ReadonlySet<InfermuxEventType> | undefined>();
   /** Listeners that take every type, and how many asked for each type by name. */
   #takingAll = 0;
-  readonly #byType = new Map<InfermuxEventType, number>();
+  readonly #byType: Partial<Record<InfermuxEventType, number>> = Object.create(null);
 
   /** Subscribes `listener` to every event, or only to those of `types`; returns the unsubscribe function. */
   on(listener: InfermuxEventListener, types?: readonly InfermuxEventType[]): () => void {
@@ -106,7 +106,7 @@ export class EventHub {
 
   #count(types: ReadonlySet<InfermuxEventType> | undefined, change: 1 | -1): void {
     if (types === undefined) this.#takingAll += change;
-    else for (const type of types) this.#byType.set(type, (this.#byType.get(type) ?? 0) + change);
+    else for (const type of types) this.#byType[type] = (this.#byType[type] ?? 0) + change;
   }
 
   /** False when nobody listens: emitters can skip building an event. */
@@ -116,7 +116,7 @@ export class EventHub {
 
   /** False when no listener takes events of `type`: emitters can skip building one (a gateway counting only some). */
   listensTo(type: InfermuxEventType): boolean {
-    return this.#takingAll > 0 || (this.#byType.get(type) ?? 0) > 0;
+    return this.#takingAll > 0 || (this.#byType[type] ?? 0) > 0;
   }
 
   // The `timestamp` is filled in here so emitters stay short.
