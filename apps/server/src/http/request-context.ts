@@ -5,6 +5,7 @@ import type { GatewayKey } from '../keys/gateway-key';
 import type { Reservation } from '../limits/key-admission';
 import type { ApiDialect } from '../wire/api-dialect';
 import { takeController } from './connection-controller';
+import { noParams } from './endpoint-table';
 
 /**
  * Everything one request accumulates on its way through the gateway; the ledger row
@@ -19,7 +20,7 @@ export class RequestContext {
   upstreamMs = 0;
   /** Set once the overhead header went out (streams fix it at first byte). */
   overheadMs: number | undefined;
-  params: Record<string, string> = {};
+  params: Readonly<Record<string, string>> = noParams;
   query: URLSearchParams | undefined;
   key: GatewayKey | undefined;
   /**
