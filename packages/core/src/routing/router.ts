@@ -97,6 +97,8 @@ const idleStats = new TargetStats();
 const noRelease = (): void => undefined;
 const noAbort = (_reason: unknown): void => undefined;
 const noSettle = (_error?: InfermuxError): void => undefined;
+/** No target ready (shared: never written). */
+const noTargets: readonly RouteTarget[] = [];
 type Settle = (error?: InfermuxError) => void;
 // Breaker operations as constants, not closures made per attempt.
 const tryAcquire = (breaker: CircuitBreaker): boolean => breaker.tryAcquire();
@@ -294,7 +296,13 @@ export class Router {
         : ranked;
       if (candidates.length === 0) break;
       const now = Date.now();
-      const ready = candidates.filter((target) => this.#readyAt(target) <= now);
+      // One candidate (every implicit route, most configured ones): no array or closure per attempt.
+      const ready =
+        candidates.length === 1
+          ? this.#readyAt(candidates[0] as RouteTarget) <= now
+            ? candidates
+            : noTargets
+          : candidates.filter((target) => this.#readyAt(target) <= now);
       let target = tried ? (ready.find((candidate) => !tried.has(candidate.key)) ?? ready[0]) : ready[0];
       // retry-first: the target that just failed again, while it has budget and its Retry-After is short enough.
       const again =
@@ -602,9 +610,17 @@ export class Router {
     context.request.attempts.push(attempt);
     const { events } = this.options;
     if (!events.listensTo('attempt-end')) return;
+    // Written out rather than spread from `#attemptFields`: one object, not two and a copy, per attempt.
+    const { request } = context;
     const event: Omit<AttemptEndEvent, 'timestamp'> = {
       type: 'attempt-end',
-      ...this.#attemptFields(context, target, attemptNumber, hedged),
+      requestId: request.requestId,
+      task: request.task,
+      route: request.route.name,
+      provider: target.provider,
+      model: target.label,
+      attempt: attemptNumber,
+      hedged,
       durationMs,
     };
     if (error) {
