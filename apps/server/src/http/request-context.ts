@@ -7,6 +7,11 @@ import type { ApiDialect } from '../wire/api-dialect';
 import { takeController } from './connection-controller';
 import { noParams } from './endpoint-table';
 
+/** The request deadline's timer callback: a module function, not a closure made per request. */
+function abortForTimeout(abort: AbortController): void {
+  abort.abort('timeout');
+}
+
 /**
  * Everything one request accumulates on its way through the gateway; the ledger row
  * and the metrics are written from it once the response has ended.
@@ -66,7 +71,7 @@ export class RequestContext {
 
   /** Aborts the request (and its upstream call) with reason `timeout` after `ms`. */
   setDeadline(ms: number): void {
-    this.deadline = setTimeout(() => this.abort.abort('timeout'), ms);
+    this.deadline = setTimeout(abortForTimeout, ms, this.abort);
     this.deadline.unref();
   }
 
