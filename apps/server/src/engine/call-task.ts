@@ -218,10 +218,14 @@ export async function relayForwardedStream<T extends TaskId>(
   const reserving = begin(context, services, call);
   if (reserving) await reserving;
   let forwarded: ForwardResponse<T>;
+  // Booked as upstream time as `context.upstream` would, without its closure and async layer.
+  const start = performance.now();
   try {
-    forwarded = await forwardInOpenAiWire(context, services, call, true);
+    forwarded = await services.engine.client.forward(call.task, forwardRequest(context, call, true));
   } catch (error) {
     throw noteFailure(context, error);
+  } finally {
+    context.upstreamMs += performance.now() - start;
   }
   context.provider = forwarded.provider;
   context.model = modelLabel(forwarded.model);
@@ -242,32 +246,18 @@ export async function relayForwardedStream<T extends TaskId>(
   await settleStream(context, forwarded.result);
 }
 
-/**
- * Core forwards the call in the OpenAI wire format, on the request's id, signal and upstream deadline; its
- * wall time is booked as upstream time (as `context.upstream` does, without a closure and an async layer
- * more on every forwarded request).
- */
-async function forwardInOpenAiWire<T extends TaskId>(
-  context: RequestContext,
-  services: GatewayServices,
-  call: TaskCall<T>,
-  stream: boolean,
-): Promise<ForwardResponse<T>> {
-  const start = performance.now();
-  try {
-    return await services.engine.client.forward(call.task, {
-      model: call.model,
-      input: call.input,
-      requestId: context.id,
-      signal: context.abort.signal,
-      headers: call.headers,
-      wire: 'openai',
-      stream,
-      credentials: context.credentials,
-    });
-  } finally {
-    context.upstreamMs += performance.now() - start;
-  }
+/** What core forwards: the call in the OpenAI wire format, on the request's id, signal and upstream deadline. */
+function forwardRequest<T extends TaskId>(context: RequestContext, call: TaskCall<T>, stream: boolean) {
+  return {
+    model: call.model,
+    input: call.input,
+    requestId: context.id,
+    signal: context.abort.signal,
+    headers: call.headers,
+    wire: 'openai' as const,
+    stream,
+    credentials: context.credentials,
+  };
 }
 
 /**
@@ -282,8 +272,17 @@ export async function forwardAnswer<T extends TaskId>(
 ): Promise<Uint8Array> {
   const reserving = begin(context, services, call);
   if (reserving) await reserving;
+  // Booked as upstream time as `context.upstream` would, without its closure and async layer.
+  const start = performance.now();
+  let forwarded: ForwardResponse<T>;
   try {
-    const forwarded = await forwardInOpenAiWire(context, services, call, false);
+    forwarded = await services.engine.client.forward(call.task, forwardRequest(context, call, false));
+  } catch (error) {
+    context.upstreamMs += performance.now() - start;
+    throw noteFailure(context, error);
+  }
+  context.upstreamMs += performance.now() - start;
+  try {
     noteResult(context, await forwarded.result);
     return forwarded.body as Uint8Array;
   } catch (error) {
