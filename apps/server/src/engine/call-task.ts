@@ -15,6 +15,7 @@ import type { GatewayServices } from '../gateway-services';
 import { mediaType } from '../http/content-type';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
+import { sendBody } from '../http/respond';
 import { shutdownError } from '../http/shutdown-error';
 import type { GatewayKey } from '../keys/gateway-key';
 import { estimateAdmission } from './admission-estimate';
@@ -243,7 +244,12 @@ export async function relayForwardedStream<T extends TaskId>(
   context.clearDeadline();
   settleBeforeEnd(context, forwarded.result);
   await pipeBytes(context, forwarded.body as AsyncIterable<Uint8Array>);
-  await settleStream(context, forwarded.result);
+  // `settleStream`, written out: one async layer less per forwarded stream.
+  try {
+    noteResult(context, await forwarded.result);
+  } catch (error) {
+    context.error = noteFailure(context, error);
+  }
 }
 
 /** What core forwards: the call in the OpenAI wire format, on the request's id, signal and upstream deadline. */
@@ -262,14 +268,14 @@ function forwardRequest<T extends TaskId>(context: RequestContext, call: TaskCal
 
 /**
  * A whole answer in the upstream's own wire format: core routes it as usual and hands back the
- * upstream's checked bytes with their usage read, so the gateway relays them instead of mapping the
- * answer to the task output and serialising it again.
+ * upstream's checked bytes with their usage read, which are sent as the response (200, JSON) instead of
+ * mapping the answer to the task output and serialising it again.
  */
-export async function forwardAnswer<T extends TaskId>(
+export async function answerForwarded<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
-): Promise<Uint8Array> {
+): Promise<void> {
   const reserving = begin(context, services, call);
   if (reserving) await reserving;
   // Booked as upstream time as `context.upstream` would, without its closure and async layer.
@@ -284,10 +290,10 @@ export async function forwardAnswer<T extends TaskId>(
   context.upstreamMs += performance.now() - start;
   try {
     noteResult(context, await forwarded.result);
-    return forwarded.body as Uint8Array;
   } catch (error) {
     throw noteFailure(context, error);
   }
+  sendBody(context, 200, forwarded.body as Uint8Array, 'application/json');
 }
 
 /** With a `before-response` ledger, a stream's row needs its usage: book the result before the row is committed. */
