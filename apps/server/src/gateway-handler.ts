@@ -263,7 +263,10 @@ async function dispatch(
         retryAfterMs: 1000,
       });
     }
-    if (endpoint.auth === 'key') await authenticate(context, services);
+    if (endpoint.auth === 'key') {
+      const admitting = authenticate(context, services);
+      if (admitting) await admitting;
+    }
     await endpoint.handle(context, services);
   } catch (error) {
     if (!context.response.headersSent) {

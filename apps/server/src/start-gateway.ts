@@ -5,6 +5,7 @@ import {
   formatModelRef,
   type InfermuxConfig,
   InfermuxError,
+  type InfermuxEventType,
   loadConfig,
   type ProviderFactory,
   parseConfig,
@@ -35,6 +36,17 @@ import { buildOpenApi, openApiEndpoint } from './routes/openapi';
 import { serverSettings } from './server-settings';
 import type { SharedState } from './state/shared-state';
 import { missingCredentialsAdvice } from './wire/caller-message';
+
+/** The routing events the metrics count (the listener in `startGateway`). */
+const countedEvents: readonly InfermuxEventType[] = [
+  'attempt-end',
+  'retry-scheduled',
+  'breaker-open',
+  'breaker-half-open',
+  'breaker-close',
+  'failover',
+  'rate-limit-wait',
+];
 
 export interface StartGatewayOptions {
   /** A config object (validated here) or nothing to read `configPath` / the nearest config file. */
@@ -141,7 +153,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       { err: error, pending: ledger.pending, dropped },
       'usage ledger write failed; rows kept for the next attempt',
     );
-  // Core's routing events feed the per-attempt and per-decision metrics.
+  // Core's routing events feed the per-attempt and per-decision metrics; only those are asked for, so core
+  // builds no attempt-start or request-end event per request.
   engine.client.on((event) => {
     if (event.type === 'attempt-end') metrics.attempt(event.provider, event.errorCode ?? 'ok');
     else if (
@@ -153,7 +166,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       metrics.routingEvent(event.type, event.provider);
     else if (event.type === 'failover') metrics.routingEvent(event.type, event.from.provider);
     else if (event.type === 'rate-limit-wait') metrics.routingEvent(event.type, event.provider);
-  });
+  }, countedEvents);
   const startedAt = Date.now();
   const services: GatewayServices = {
     engine,

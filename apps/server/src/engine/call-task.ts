@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   type ForwardResponse,
   InfermuxError,
@@ -14,7 +15,9 @@ import type { GatewayServices } from '../gateway-services';
 import { mediaType } from '../http/content-type';
 import { pipeBytes, pipeStream, type StreamFraming } from '../http/pipe-stream';
 import type { RequestContext } from '../http/request-context';
+import { sendBody } from '../http/respond';
 import { shutdownError } from '../http/shutdown-error';
+import type { GatewayKey } from '../keys/gateway-key';
 import { estimateAdmission } from './admission-estimate';
 
 export interface TaskCall<T extends TaskId> {
@@ -88,19 +91,31 @@ function timedOut(context: RequestContext): InfermuxError | undefined {
  * Books the call on the request and reserves its estimate against the key's token and budget limits before
  * anything goes upstream (a 402/429 here costs nothing); the gateway settles it to the actual when the request ends.
  */
-async function begin(
+function begin(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<TaskId>,
   /** A job submission reserves at least the last quote seen for its model (its own is not known yet). */
   minimumCost = 0,
-): Promise<void> {
+): Promise<void> | undefined {
   context.task = call.task;
   context.route = call.model;
   const key = context.key;
   // One reservation per request: a job awaited after a failed direct run does not reserve twice. Skipped
-  // (no estimate, no price lookup) when the key meters nothing: the common case.
-  if (!key || context.reservation || !services.admission.meters(key)) return;
+  // (no estimate, no price lookup, and no promise for the caller to wait a microtask turn on) when the key
+  // meters nothing: the common case.
+  if (!key || context.reservation || !services.admission.meters(key)) return undefined;
+  return reserve(context, services, key, call, minimumCost);
+}
+
+/** `begin`'s reservation for a key with a token rate or a budget. */
+async function reserve(
+  context: RequestContext,
+  services: GatewayServices,
+  key: GatewayKey,
+  call: TaskCall<TaskId>,
+  minimumCost: number,
+): Promise<void> {
   const { admission } = services.settings;
   // Only a budget needs a price in advance; checked first, as it loads a catalogue the estimate then uses.
   const priceable =
@@ -141,7 +156,8 @@ export async function runTask<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<RunResult<T>> {
-  await begin(context, services, call);
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
   const { client, coalescer } = services.engine;
   const request = coreRequest(context, call);
   try {
@@ -164,7 +180,8 @@ async function openTaskStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<{ first: StreamPart | undefined; rest: AsyncIterator<StreamPart>; result: Promise<RunResult<T>> }> {
-  await begin(context, services, call);
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
   const stream = services.engine.client.stream(call.task, coreRequest(context, call));
   const iterator = stream[Symbol.asyncIterator]();
   try {
@@ -199,12 +216,17 @@ export async function relayForwardedStream<T extends TaskId>(
   services: GatewayServices,
   call: TaskCall<T>,
 ): Promise<void> {
-  await begin(context, services, call);
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
   let forwarded: ForwardResponse<T>;
+  // Booked as upstream time as `context.upstream` would, without its closure and async layer.
+  const start = performance.now();
   try {
-    forwarded = await forwardInOpenAiWire(context, services, call, true);
+    forwarded = await services.engine.client.forward(call.task, forwardRequest(context, call, true));
   } catch (error) {
     throw noteFailure(context, error);
+  } finally {
+    context.upstreamMs += performance.now() - start;
   }
   context.provider = forwarded.provider;
   context.model = modelLabel(forwarded.model);
@@ -222,48 +244,56 @@ export async function relayForwardedStream<T extends TaskId>(
   context.clearDeadline();
   settleBeforeEnd(context, forwarded.result);
   await pipeBytes(context, forwarded.body as AsyncIterable<Uint8Array>);
-  await settleStream(context, forwarded.result);
+  // `settleStream`, written out: one async layer less per forwarded stream.
+  try {
+    noteResult(context, await forwarded.result);
+  } catch (error) {
+    context.error = noteFailure(context, error);
+  }
 }
 
-/** Core forwards the call in the OpenAI wire format, on the request's id, signal and upstream deadline. */
-function forwardInOpenAiWire<T extends TaskId>(
-  context: RequestContext,
-  services: GatewayServices,
-  call: TaskCall<T>,
-  stream: boolean,
-): Promise<ForwardResponse<T>> {
-  return context.upstream(() =>
-    services.engine.client.forward(call.task, {
-      model: call.model,
-      input: call.input,
-      requestId: context.id,
-      signal: context.abort.signal,
-      headers: call.headers,
-      wire: 'openai',
-      stream,
-      credentials: context.credentials,
-    }),
-  );
+/** What core forwards: the call in the OpenAI wire format, on the request's id, signal and upstream deadline. */
+function forwardRequest<T extends TaskId>(context: RequestContext, call: TaskCall<T>, stream: boolean) {
+  return {
+    model: call.model,
+    input: call.input,
+    requestId: context.id,
+    signal: context.abort.signal,
+    headers: call.headers,
+    wire: 'openai' as const,
+    stream,
+    credentials: context.credentials,
+  };
 }
 
 /**
  * A whole answer in the upstream's own wire format: core routes it as usual and hands back the
- * upstream's checked bytes with their usage read, so the gateway relays them instead of mapping the
- * answer to the task output and serialising it again.
+ * upstream's checked bytes with their usage read, which are sent as the response (200, JSON) instead of
+ * mapping the answer to the task output and serialising it again.
  */
-export async function forwardAnswer<T extends TaskId>(
+export async function answerForwarded<T extends TaskId>(
   context: RequestContext,
   services: GatewayServices,
   call: TaskCall<T>,
-): Promise<Uint8Array> {
-  await begin(context, services, call);
+): Promise<void> {
+  const reserving = begin(context, services, call);
+  if (reserving) await reserving;
+  // Booked as upstream time as `context.upstream` would, without its closure and async layer.
+  const start = performance.now();
+  let forwarded: ForwardResponse<T>;
   try {
-    const forwarded = await forwardInOpenAiWire(context, services, call, false);
+    forwarded = await services.engine.client.forward(call.task, forwardRequest(context, call, false));
+  } catch (error) {
+    context.upstreamMs += performance.now() - start;
+    throw noteFailure(context, error);
+  }
+  context.upstreamMs += performance.now() - start;
+  try {
     noteResult(context, await forwarded.result);
-    return forwarded.body as Uint8Array;
   } catch (error) {
     throw noteFailure(context, error);
   }
+  sendBody(context, 200, forwarded.body as Uint8Array, 'application/json');
 }
 
 /** With a `before-response` ledger, a stream's row needs its usage: book the result before the row is committed. */

@@ -1,7 +1,7 @@
 /** A path pattern: `/v1/videos/{id}/content`; `{name+}` takes the rest of the path (slashes included). */
 export interface EndpointMatch<T> {
   value: T;
-  params: Record<string, string>;
+  params: Readonly<Record<string, string>>;
 }
 
 interface PatternRoute<T> {
@@ -10,6 +10,9 @@ interface PatternRoute<T> {
   names: string[];
   value: T;
 }
+
+/** The parameters of a static path: none (shared, and frozen since it is). */
+export const noParams: Readonly<Record<string, string>> = Object.freeze({});
 
 function compile(pattern: string): { regex: RegExp; names: string[] } {
   const names: string[] = [];
@@ -30,14 +33,20 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
  * patterns are tried in the order they were added.
  */
 export class EndpointTable<T> {
-  private readonly exact = new Map<string, T>();
+  /** Static paths by method, then path: no `method path` key built per request, and one match object each. */
+  private readonly exact = new Map<string, Map<string, EndpointMatch<T>>>();
   private readonly patterns: PatternRoute<T>[] = [];
   /** Every endpoint with a regex of its path, for 405s and `Allow` (not on the hot path). */
   private readonly byPath: Array<{ method: string; regex: RegExp; value: T }> = [];
 
   add(method: string, pattern: string, value: T): void {
     if (!pattern.includes('{')) {
-      this.exact.set(`${method} ${pattern}`, value);
+      let paths = this.exact.get(method);
+      if (!paths) {
+        paths = new Map();
+        this.exact.set(method, paths);
+      }
+      paths.set(pattern, { value, params: noParams });
       this.byPath.push({ method, regex: new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), value });
       return;
     }
@@ -47,8 +56,8 @@ export class EndpointTable<T> {
   }
 
   match(method: string, path: string): EndpointMatch<T> | undefined {
-    const exact = this.exact.get(`${method} ${path}`);
-    if (exact !== undefined) return { value: exact, params: {} };
+    const exact = this.exact.get(method)?.get(path);
+    if (exact !== undefined) return exact;
     for (const route of this.patterns) {
       if (route.method !== method) continue;
       const found = route.regex.exec(path);

@@ -72,7 +72,9 @@ export async function pipeStream(
     if (!response.destroyed) pending += inBandError(context, error);
   } finally {
     flush();
-    await context.beforeEnd?.();
+    // Awaited only with a `before-response` ledger: no microtask turn otherwise.
+    const committing = context.beforeEnd?.();
+    if (committing) await committing;
     response.end();
   }
 }
@@ -116,7 +118,8 @@ export async function pipeBytes(context: RequestContext, body: AsyncIterable<Uin
   } catch (error) {
     if (!response.destroyed) response.write(inBandError(context, error));
   } finally {
-    await context.beforeEnd?.();
+    const committing = context.beforeEnd?.();
+    if (committing) await committing;
     response.end();
   }
 }

@@ -5,6 +5,12 @@ import type { GatewayKey } from '../keys/gateway-key';
 import type { Reservation } from '../limits/key-admission';
 import type { ApiDialect } from '../wire/api-dialect';
 import { takeController } from './connection-controller';
+import { noParams } from './endpoint-table';
+
+/** The request deadline's timer callback: a module function, not a closure made per request. */
+function abortForTimeout(abort: AbortController): void {
+  abort.abort('timeout');
+}
 
 /**
  * Everything one request accumulates on its way through the gateway; the ledger row
@@ -19,7 +25,7 @@ export class RequestContext {
   upstreamMs = 0;
   /** Set once the overhead header went out (streams fix it at first byte). */
   overheadMs: number | undefined;
-  params: Record<string, string> = {};
+  params: Readonly<Record<string, string>> = noParams;
   query: URLSearchParams | undefined;
   key: GatewayKey | undefined;
   /**
@@ -65,7 +71,7 @@ export class RequestContext {
 
   /** Aborts the request (and its upstream call) with reason `timeout` after `ms`. */
   setDeadline(ms: number): void {
-    this.deadline = setTimeout(() => this.abort.abort('timeout'), ms);
+    this.deadline = setTimeout(abortForTimeout, ms, this.abort);
     this.deadline.unref();
   }
 

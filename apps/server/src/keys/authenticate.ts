@@ -16,14 +16,16 @@ function bearer(header: string | undefined): string | undefined {
  * never a gateway key (`imx_…`; the prefixes cannot overlap, checked at start). While the policy asks for no
  * key it is passed on for the call, which then runs on that provider only; once a key is required it is
  * refused, so pass-through never stands in for a gateway key.
+ *
+ * Throws a refusal at once; returns the admission (the key's requests per minute, its budget) to wait for, if any.
  */
-export async function authenticate(context: RequestContext, services: GatewayServices): Promise<void> {
+export function authenticate(context: RequestContext, services: GatewayServices): Promise<void> | undefined {
   const registry = services.keys;
   const secret = bearer(context.request.headers.authorization);
   const passThrough = secret === undefined ? undefined : services.engine.passThroughProvider(secret);
   if (!services.auth.requiresKey(registry.size)) {
     if (passThrough !== undefined) context.credentials = { [passThrough]: secret as string };
-    return;
+    return undefined;
   }
   if (passThrough !== undefined) {
     throw new InfermuxError({
@@ -53,7 +55,8 @@ export async function authenticate(context: RequestContext, services: GatewaySer
       details: { field: 'path' },
     });
   }
-  await services.admission.admit(key);
+  // Undefined when there is nothing to admit: the caller then goes on without waiting a microtask turn.
+  return services.admission.admitsFreely(key) ? undefined : services.admission.admit(key);
 }
 
 /**
@@ -95,8 +98,15 @@ export function authenticateAdmin(
     throw new InfermuxError({ code: 'auth_invalid_credentials', message: 'Invalid admin token.' });
 }
 
+/**
+ * Names with no provider, revision or variant to take apart (`bench-chat`, `org/name`): parsed, they come back as
+ * given (or fail, and are booked as given), so the parse is skipped on the common request.
+ */
+const plainName = /^[\w./-]{0,512}$/;
+
 /** A model as answered calls book it (`org/name@rev`, without the provider prefix); a route name or an invalid reference as given. */
 export function ledgerModel(model: string): string {
+  if (plainName.test(model)) return model;
   try {
     return formatModelRef(parseModelRef(model), { provider: false });
   } catch {

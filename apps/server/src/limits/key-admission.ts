@@ -87,6 +87,11 @@ export class KeyAdmission {
     return rpm === undefined ? undefined : { id: `rpm:${key.id}`, limit: rpm, refillMs: PER_MINUTE_MS };
   }
 
+  /** Whether `admit` has nothing to take for this key (no budget, no requests per minute): the common case, checked without a promise. */
+  admitsFreely(key: GatewayKey): boolean {
+    return (key.rpm ?? this.defaults.rpm) === undefined && this.budgetOf(key) === undefined;
+  }
+
   /**
    * Before the body is read: takes one of the key's requests per minute, refused (nothing taken) when the budget
    * is already spent (a zero claim on a full budget) or the minute's requests are used up. One store call, so one

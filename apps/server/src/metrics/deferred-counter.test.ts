@@ -25,4 +25,24 @@ describe('DeferredCounter', () => {
     // A scrape without new increments does not count anything twice.
     expect(await registry.metrics()).toBe(text);
   });
+
+  it('names a series by its label values as well, without joining them', async () => {
+    const registry = new Registry();
+    const counter = new DeferredCounter<'provider' | 'outcome'>({
+      name: 'attempts_total',
+      help: 'Attempts.',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    });
+    const add = (provider: string, outcome: string, amount?: number) =>
+      counter.add([provider, outcome], () => ({ provider, outcome }), amount);
+    add('hf', 'ok');
+    add('hf', 'ok', 2);
+    add('hf\u0000ok', '');
+    add('evolink', 'ok');
+    const text = await registry.metrics();
+    expect(text).toContain('attempts_total{provider="hf",outcome="ok"} 3');
+    expect(text).toContain('attempts_total{provider="evolink",outcome="ok"} 1');
+    expect(text).toContain('attempts_total{provider="hf\u0000ok",outcome=""} 1');
+  });
 });

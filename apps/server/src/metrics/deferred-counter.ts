@@ -15,16 +15,21 @@ const MAX_SERIES = 10_000;
  * that was a measurable share of the gateway's own CPU. Here the label work is paid once per
  * series per scrape. `/metrics` shows the same values, up to date at the moment of the scrape.
  */
+/** Series by their label values, one Map level per value: no joined key string built and hashed per increment. */
+type SeriesLevel<L extends string> = Map<string, SeriesLevel<L> | Series<L>>;
+
 export class DeferredCounter<L extends string> {
   readonly counter: Counter<L>;
-  private readonly series = new Map<string, Series<L>>();
+  private readonly tree: SeriesLevel<L> = new Map();
+  /** Every series of the tree, for the scrape. */
+  private readonly all: Series<L>[] = [];
 
   constructor(configuration: Omit<CounterConfiguration<L>, 'collect'>) {
-    const series = this.series;
+    const all = this.all;
     this.counter = new Counter<L>({
       ...configuration,
       collect() {
-        for (const entry of series.values()) {
+        for (const entry of all) {
           if (entry.pending === 0) continue;
           this.inc(entry.labels, entry.pending);
           entry.pending = 0;
@@ -34,19 +39,42 @@ export class DeferredCounter<L extends string> {
   }
 
   /**
-   * Adds `amount` to the series named by `id` (the label values joined, unique per label set);
-   * `labels` builds the label set the first time the series is seen.
+   * Adds `amount` to the series named by `id`: its label values in a fixed order (a counter always names its
+   * series with as many), or one string unique per label set. `labels` builds the label set the first time
+   * the series is seen.
    */
-  add(id: string, labels: () => LabelValues<L>, amount = 1): void {
-    const entry = this.series.get(id);
+  add(id: string | readonly string[], labels: () => LabelValues<L>, amount = 1): void {
+    let level = this.tree;
+    let last: string;
+    if (typeof id === 'string') last = id;
+    else {
+      const end = id.length - 1;
+      for (let index = 0; index < end; index++) {
+        const value = id[index] as string;
+        let next = level.get(value) as SeriesLevel<L> | undefined;
+        if (next === undefined) {
+          if (this.all.length >= MAX_SERIES) {
+            this.counter.inc(labels(), amount);
+            return;
+          }
+          next = new Map();
+          level.set(value, next);
+        }
+        level = next;
+      }
+      last = id[end] as string;
+    }
+    const entry = level.get(last) as Series<L> | undefined;
     if (entry) {
       entry.pending += amount;
       return;
     }
-    if (this.series.size >= MAX_SERIES) {
+    if (this.all.length >= MAX_SERIES) {
       this.counter.inc(labels(), amount);
       return;
     }
-    this.series.set(id, { labels: labels(), pending: amount });
+    const series = { labels: labels(), pending: amount };
+    level.set(last, series);
+    this.all.push(series);
   }
 }

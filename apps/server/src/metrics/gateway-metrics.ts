@@ -164,7 +164,7 @@ export class GatewayMetrics {
   observe(observation: RequestObservation): void {
     const { endpoint, route, provider, errorCode } = observation;
     const status = String(observation.status);
-    this.requests.add(`${endpoint}\u0000${route}\u0000${provider}\u0000${status}\u0000${errorCode}`, () => ({
+    this.requests.add([endpoint, route, provider, status, errorCode], () => ({
       endpoint,
       route,
       provider,
@@ -184,19 +184,19 @@ export class GatewayMetrics {
     this.duration.observe(histograms.duration, observation.latencySeconds);
     this.overhead.observe(histograms.overhead, observation.overheadSeconds);
     if (observation.inputTokens)
-      this.tokens.add(`${provider}\u0000input`, () => ({ provider, direction: 'input' }), observation.inputTokens);
+      this.tokens.add([provider, 'input'], () => ({ provider, direction: 'input' }), observation.inputTokens);
     if (observation.outputTokens)
-      this.tokens.add(`${provider}\u0000output`, () => ({ provider, direction: 'output' }), observation.outputTokens);
+      this.tokens.add([provider, 'output'], () => ({ provider, direction: 'output' }), observation.outputTokens);
     if (observation.cost) {
       const currency = observation.currency ?? 'USD';
-      this.cost.add(`${provider}\u0000${currency}`, () => ({ provider, currency }), observation.cost);
+      this.cost.add([provider, currency], () => ({ provider, currency }), observation.cost);
     }
     if (observation.costUnknown) this.costUnknown.add(provider, () => ({ provider }));
     if (observation.cached) this.cacheHits.add(observation.task, () => ({ task: observation.task }));
   }
 
   routingEvent(type: string, provider: string): void {
-    this.routingEvents.add(`${type}\u0000${provider}`, () => ({ type, provider }));
+    this.routingEvents.add([type, provider], () => ({ type, provider }));
   }
 
   stateTransition(available: boolean): void {
@@ -210,7 +210,7 @@ export class GatewayMetrics {
   }
 
   stateFallback(concern: string, outcome: 'local' | 'rejected' | 'skipped'): void {
-    this.stateFallbacks.add(`${concern}\u0000${outcome}`, () => ({ concern, outcome }));
+    this.stateFallbacks.add([concern, outcome], () => ({ concern, outcome }));
   }
 
   stateRoundTrip(): void {
@@ -218,7 +218,7 @@ export class GatewayMetrics {
   }
 
   attempt(provider: string, outcome: string, count = 1): void {
-    this.attempts.add(`${provider}\u0000${outcome}`, () => ({ provider, outcome }), count);
+    this.attempts.add([provider, outcome], () => ({ provider, outcome }), count);
   }
 
   render(): Promise<string> {

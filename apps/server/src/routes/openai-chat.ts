@@ -1,26 +1,28 @@
-import { parseWith } from '@infermux/core';
-import { forwardAnswer, relayForwardedStream, relayStream, runTask } from '../engine/call-task';
+import { answerForwarded, relayForwardedStream, relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
 import type { RequestContext } from '../http/request-context';
-import { sendBody, sendJson } from '../http/respond';
+import { sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
+import { chatEnvelopeOf } from '../wire/chat-envelope';
 import { chatInputFromOpenAI } from '../wire/openai-chat-input';
 import { ChatChunkWriter } from '../wire/openai-chat-stream';
-import { openaiChatEnvelope, routerChatEnvelope } from '../wire/request-schemas';
 
 /**
  * Answers an OpenAI chat body; shared by `/v1/chat/completions` and the HF router's
  * `/models/{model}/v1/chat/completions` (where the path names the model). The fields read here are checked
  * with the envelope schema, the chat fields by core with the task's: each once.
+ *
+ * Not async itself (a refusal is thrown at once): a forwarded call's promise is the answer's, with no
+ * async layer and microtask turn more per request.
  */
-export async function answerChat(
+export function answerChat(
   context: RequestContext,
   services: GatewayServices,
   body: Record<string, unknown>,
   pathModel?: string,
 ): Promise<void> {
-  const envelope = parseWith(pathModel === undefined ? openaiChatEnvelope : routerChatEnvelope, body, 'request body');
+  const envelope = chatEnvelopeOf(body, pathModel);
   const model = pathModel ?? (envelope.model as string);
   admitModel(context, model);
   const stream = envelope.stream === true;
@@ -34,10 +36,20 @@ export async function answerChat(
       model,
       input: chatInputFromOpenAI(body, { wantUsage: includeUsage }),
     };
-    if (stream) await relayForwardedStream(context, services, call);
-    else sendBody(context, 200, await forwardAnswer(context, services, call), 'application/json');
-    return;
+    return stream ? relayForwardedStream(context, services, call) : answerForwarded(context, services, call);
   }
+  return answerDecoded(context, services, body, model, stream, includeUsage);
+}
+
+/** A chat answer decoded to the task output and encoded again (a target that cannot forward OpenAI's format). */
+async function answerDecoded(
+  context: RequestContext,
+  services: GatewayServices,
+  body: Record<string, unknown>,
+  model: string,
+  stream: boolean,
+  includeUsage: boolean,
+): Promise<void> {
   // Usage is always asked of the upstream on streams: the ledger needs it even when the caller does not.
   const input = chatInputFromOpenAI(body, { wantUsage: stream });
   const call = { task: 'chat-completion' as const, model, input };

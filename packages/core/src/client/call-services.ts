@@ -172,20 +172,33 @@ export function createCallServices(options: ClientOptions): CallServices {
   // A batch or a busy gateway names the same few models over and over: parsing the reference,
   // picking the provider and building the target once per (task, model, provider) saves that
   // work on every call. Bounded (callers may name any model); rebuilt when a provider registers.
-  const routeCache = new Map<string, Route>();
+  // Keyed by (task, provider) and then by the model as given: no key string is built per call.
+  const routeCache = new Map<string, Map<string, Route>>();
+  let cachedRoutes = 0;
   let routeCacheVersion = registry.version;
   function cachedRoute(task: TaskId, model: string | ModelRef, providerOverride: string | undefined): Route {
     if (typeof model !== 'string') return buildRoute(task, model, providerOverride);
     if (routeCacheVersion !== registry.version) {
       routeCache.clear();
+      cachedRoutes = 0;
       routeCacheVersion = registry.version;
     }
-    const key = `${task}\n${providerOverride ?? ''}\n${model}`;
-    let route = routeCache.get(key);
+    const scope = providerOverride ? `${task}\n${providerOverride}` : task;
+    let routes = routeCache.get(scope);
+    let route = routes?.get(model);
     if (!route) {
       route = buildRoute(task, model, providerOverride);
-      if (routeCache.size >= MAX_CACHED_ROUTES) routeCache.clear();
-      routeCache.set(key, route);
+      if (cachedRoutes >= MAX_CACHED_ROUTES) {
+        routeCache.clear();
+        cachedRoutes = 0;
+        routes = undefined;
+      }
+      if (!routes) {
+        routes = new Map();
+        routeCache.set(scope, routes);
+      }
+      routes.set(model, route);
+      cachedRoutes++;
     }
     return route;
   }

@@ -15,7 +15,7 @@ import type {
   RetryConfig,
   RouteConfig,
 } from '../routing/routing-config';
-import type { InfermuxEventListener } from '../routing/routing-events';
+import type { InfermuxEventListener, InfermuxEventType } from '../routing/routing-events';
 import type { TargetStateSync } from '../routing/target-state-sync';
 import type { TaskId, TaskInput } from '../tasks/task-registry';
 import type { Transport } from '../transport/http-transport';
@@ -159,8 +159,11 @@ export interface Client {
   forward<T extends TaskId>(task: T, request: ForwardRequest<T>): Promise<ForwardResponse<T>>;
   /** Whether every target `model` routes to can `forward` `task` in `wire` (otherwise use run/stream). */
   canForward(task: TaskId, request: { model: string | ModelRef; provider?: string; wire: WireFormat }): boolean;
-  /** Subscribes to routing events; returns the unsubscribe function. */
-  on(listener: InfermuxEventListener): () => void;
+  /**
+   * Subscribes to routing events, or only to those of `types` (the others are then not even built when
+   * nobody else listens); returns the unsubscribe function.
+   */
+  on(listener: InfermuxEventListener, types?: readonly InfermuxEventType[]): () => void;
   /** Breaker state, in-flight count and latency per target seen so far (for /metrics). */
   health(): { targets: TargetHealth[] };
 }

@@ -116,8 +116,8 @@ export function createClient(options: ClientOptions): Client {
       });
     },
 
-    on(listener) {
-      return services.events.on(listener);
+    on(listener, types) {
+      return services.events.on(listener, types);
     },
 
     health() {

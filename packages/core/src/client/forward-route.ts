@@ -83,7 +83,9 @@ export async function forwardRoute<T extends TaskId>(
   let won: ForwardWon;
   try {
     call.check();
-    call.input = await prepareInput(services, task, request.input, request.signal);
+    // Awaited only when binary fields are resolved: no microtask turn for a chat input.
+    const input = prepareInput(services, task, request.input, request.signal);
+    call.input = input instanceof Promise ? await input : input;
     won = await call.overRoute(executeForward);
   } catch (error) {
     call.end({ error });

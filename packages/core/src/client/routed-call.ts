@@ -328,7 +328,7 @@ export class RoutedCall<T extends TaskId, R extends RoutedRequest, V extends Pro
     cost?: Cost | null;
   }): void {
     const { events } = this.services;
-    if (!events.listening) return;
+    if (!events.listensTo('request-end')) return;
     const result = outcome.result;
     const model = result?.model ?? outcome.model;
     const provider = result?.provider ?? outcome.provider;

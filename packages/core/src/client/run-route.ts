@@ -35,7 +35,9 @@ export async function runRoute<T extends TaskId>(
   try {
     if (batchRoute === undefined) {
       call.check();
-      call.input = await prepareInput(services, task, request.input, request.signal);
+      // Awaited only when binary fields are resolved: no microtask turn for a chat input.
+      const input = prepareInput(services, task, request.input, request.signal);
+      call.input = input instanceof Promise ? await input : input;
     } else {
       call.label = batchRoute;
       call.input = request.input;

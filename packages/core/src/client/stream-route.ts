@@ -97,7 +97,9 @@ export function streamRoute<T extends TaskId>(
     let completed = false;
     try {
       call.check();
-      call.input = await prepareInput(services, task, request.input, request.signal);
+      // Awaited only when binary fields are resolved: no microtask turn for a chat input.
+      const input = prepareInput(services, task, request.input, request.signal);
+      call.input = input instanceof Promise ? await input : input;
       call.resolveRoute();
       let won: StreamWon = await call.execute();
       const hold = (held: StreamWon): OpenedStream => {

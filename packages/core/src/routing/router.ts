@@ -97,6 +97,8 @@ const idleStats = new TargetStats();
 const noRelease = (): void => undefined;
 const noAbort = (_reason: unknown): void => undefined;
 const noSettle = (_error?: InfermuxError): void => undefined;
+/** No target ready (shared: never written). */
+const noTargets: readonly RouteTarget[] = [];
 type Settle = (error?: InfermuxError) => void;
 // Breaker operations as constants, not closures made per attempt.
 const tryAcquire = (breaker: CircuitBreaker): boolean => breaker.tryAcquire();
@@ -240,29 +242,30 @@ export class Router {
     });
   }
 
-  async execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
-    // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
-    const policy = request.route.retry
-      ? resolveRetryPolicy(this.options.retry, request.route.retry)
-      : this.#resolveBasePolicy();
-    // The deadline travels with each attempt to the transport, which ends the call there with the
-    // timer it arms anyway, and which a stream handed on can be ended through: attempts run on the
-    // caller's own signal, with no controller or timer here.
-    const startedAt = Date.now();
-    const context: LoopContext<R> = {
-      request,
-      policy,
-      signal: request.signal,
-      deadlineExpired: false,
-      deadlineAt: startedAt + policy.deadlineMs,
-      startedAt,
-    };
+  /** Not async itself: the attempts' loop is the call's one async layer (it translates what it throws). */
+  execute<R>(request: ExecuteRequest<R>): Promise<ExecuteResult<R>> {
+    let context: LoopContext<R>;
     try {
-      const { value, target, release, abort, settle } = await this.#loop(context);
-      return { value, target, release, abort, settle };
+      // Most routes add nothing to the client's retry policy: resolve that one once, not per call.
+      const policy = request.route.retry
+        ? resolveRetryPolicy(this.options.retry, request.route.retry)
+        : this.#resolveBasePolicy();
+      // The deadline travels with each attempt to the transport, which ends the call there with the
+      // timer it arms anyway, and which a stream handed on can be ended through: attempts run on the
+      // caller's own signal, with no controller or timer here.
+      const startedAt = Date.now();
+      context = {
+        request,
+        policy,
+        signal: request.signal,
+        deadlineExpired: false,
+        deadlineAt: startedAt + policy.deadlineMs,
+        startedAt,
+      };
     } catch (error) {
-      throw this.#translate(error, context);
+      return Promise.reject(error);
     }
+    return this.#loop(context);
   }
 
   #resolveBasePolicy(): RetryPolicy {
@@ -270,111 +273,124 @@ export class Router {
     return this.#basePolicy;
   }
 
-  async #loop<R>(context: LoopContext<R>): Promise<Extract<Outcome<R>, { ok: true }>> {
-    const { request, policy, signal } = context;
-    const ranked = this.#rank(request.route);
-    // Made on the first failure: a call that succeeds at once needs neither.
-    let tries: Map<string, number> | undefined;
-    let skipped: Set<string> | undefined;
-    let lastError: InfermuxError | undefined;
-    let previous: RouteTarget | undefined;
-    let attemptNumber = 0;
+  async #loop<R>(context: LoopContext<R>): Promise<ExecuteResult<R>> {
+    try {
+      const { request, policy, signal } = context;
+      const ranked = this.#rank(request.route);
+      // Made on the first failure: a call that succeeds at once needs neither.
+      let tries: Map<string, number> | undefined;
+      let skipped: Set<string> | undefined;
+      let lastError: InfermuxError | undefined;
+      let previous: RouteTarget | undefined;
+      let attemptNumber = 0;
 
-    while (attemptNumber < policy.maxAttempts) {
-      if (signal?.aborted) throw this.#translate(signal.reason, context);
-      if (Date.now() >= context.deadlineAt) {
-        context.deadlineExpired = true;
-        throw this.#translate(new Error('deadline'), context);
-      }
-      const tried = tries;
-      const candidates = tried
-        ? ranked.filter(
-            (target) => !skipped?.has(target.key) && (tried.get(target.key) ?? 0) < policy.maxAttemptsPerTarget,
-          )
-        : ranked;
-      if (candidates.length === 0) break;
-      const now = Date.now();
-      const ready = candidates.filter((target) => this.#readyAt(target) <= now);
-      let target = tried ? (ready.find((candidate) => !tried.has(candidate.key)) ?? ready[0]) : ready[0];
-      // retry-first: the target that just failed again, while it has budget and its Retry-After is short enough.
-      const again =
-        policy.order === 'retry-first' && previous ? candidates.find((c) => c.key === previous?.key) : undefined;
-      if (again && this.#readyAt(again) - now <= policy.maxWaitMs) target = again;
-      let waitMs = 0;
-      // Full jitter may draw 0 ms: still a retry of the same target, and reported as one.
-      const retryingSameTarget = target !== undefined && tried?.has(target.key) === true;
-      if (target && retryingSameTarget)
-        waitMs = Math.max(
-          fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random),
-          this.#readyAt(target) - now,
-        );
-      if (!target) {
-        // Everything left is cooling down after a Retry-After: wait for the first to come back.
-        const soonest = candidates.reduce((best, candidate) =>
-          this.#readyAt(candidate) < this.#readyAt(best) ? candidate : best,
-        );
-        if (!Number.isFinite(this.#readyAt(soonest))) break;
-        target = soonest;
-        waitMs = this.#readyAt(soonest) - now;
-      }
-      if (waitMs > 0 || retryingSameTarget) {
-        if (waitMs > policy.maxWaitMs || now + waitMs >= context.deadlineAt) break;
-        this.options.events.emit({
-          type: 'retry-scheduled',
-          requestId: request.requestId,
-          task: request.task,
-          route: request.route.name,
-          provider: target.provider,
-          model: target.label,
-          delayMs: waitMs,
-          reason: lastError?.code ?? 'provider_rate_limited',
-        });
-        await abortableSleep(waitMs, signal);
-      }
-      if (previous && lastError && previous.key !== target.key) {
-        this.options.events.emit({
-          type: 'failover',
-          requestId: request.requestId,
-          task: request.task,
-          route: request.route.name,
-          from: { provider: previous.provider, model: previous.label },
-          to: { provider: target.provider, model: target.label },
-          reason: lastError.code,
-        });
-      }
+      while (attemptNumber < policy.maxAttempts) {
+        if (signal?.aborted) throw this.#translate(signal.reason, context);
+        if (Date.now() >= context.deadlineAt) {
+          context.deadlineExpired = true;
+          throw this.#translate(new Error('deadline'), context);
+        }
+        const tried = tries;
+        const candidates = tried
+          ? ranked.filter(
+              (target) => !skipped?.has(target.key) && (tried.get(target.key) ?? 0) < policy.maxAttemptsPerTarget,
+            )
+          : ranked;
+        if (candidates.length === 0) break;
+        const now = Date.now();
+        // One candidate (every implicit route, most configured ones): no array or closure per attempt.
+        const ready =
+          candidates.length === 1
+            ? this.#readyAt(candidates[0] as RouteTarget) <= now
+              ? candidates
+              : noTargets
+            : candidates.filter((target) => this.#readyAt(target) <= now);
+        let target = tried ? (ready.find((candidate) => !tried.has(candidate.key)) ?? ready[0]) : ready[0];
+        // retry-first: the target that just failed again, while it has budget and its Retry-After is short enough.
+        const again =
+          policy.order === 'retry-first' && previous ? candidates.find((c) => c.key === previous?.key) : undefined;
+        if (again && this.#readyAt(again) - now <= policy.maxWaitMs) target = again;
+        let waitMs = 0;
+        // Full jitter may draw 0 ms: still a retry of the same target, and reported as one.
+        const retryingSameTarget = target !== undefined && tried?.has(target.key) === true;
+        if (target && retryingSameTarget)
+          waitMs = Math.max(
+            fullJitterBackoff(tried?.get(target.key) ?? 1, policy, this.#random),
+            this.#readyAt(target) - now,
+          );
+        if (!target) {
+          // Everything left is cooling down after a Retry-After: wait for the first to come back.
+          const soonest = candidates.reduce((best, candidate) =>
+            this.#readyAt(candidate) < this.#readyAt(best) ? candidate : best,
+          );
+          if (!Number.isFinite(this.#readyAt(soonest))) break;
+          target = soonest;
+          waitMs = this.#readyAt(soonest) - now;
+        }
+        if (waitMs > 0 || retryingSameTarget) {
+          if (waitMs > policy.maxWaitMs || now + waitMs >= context.deadlineAt) break;
+          this.options.events.emit({
+            type: 'retry-scheduled',
+            requestId: request.requestId,
+            task: request.task,
+            route: request.route.name,
+            provider: target.provider,
+            model: target.label,
+            delayMs: waitMs,
+            reason: lastError?.code ?? 'provider_rate_limited',
+          });
+          await abortableSleep(waitMs, signal);
+        }
+        if (previous && lastError && previous.key !== target.key) {
+          this.options.events.emit({
+            type: 'failover',
+            requestId: request.requestId,
+            task: request.task,
+            route: request.route.name,
+            from: { provider: previous.provider, model: previous.label },
+            to: { provider: target.provider, model: target.label },
+            reason: lastError.code,
+          });
+        }
 
-      attemptNumber += 1;
-      const hedgeWith =
-        attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
-      const outcome = hedgeWith
-        ? await this.#hedged(context, target, hedgeWith, attemptNumber)
-        : await this.#attempt(context, target, attemptNumber, false, undefined);
-      if (outcome.ok) return outcome;
+        attemptNumber += 1;
+        const hedgeWith =
+          attemptNumber === 1 && request.hedge ? ready.find((candidate) => candidate !== target) : undefined;
+        const outcome = hedgeWith
+          ? await this.#hedged(context, target, hedgeWith, attemptNumber)
+          : await this.#attempt(context, target, attemptNumber, false, undefined);
+        if (outcome.ok) {
+          const { value, target, release, abort, settle } = outcome;
+          return { value, target, release, abort, settle };
+        }
 
-      lastError = outcome.error;
-      previous = outcome.target;
-      tries ??= new Map();
-      tries.set(outcome.target.key, (tries.get(outcome.target.key) ?? 0) + 1);
-      const kind = classifyFailure(outcome.error);
-      if (kind === 'fatal') throw outcome.error;
-      if (!request.resendable(outcome.target) && !provablyNotReceived(outcome.error)) {
-        throw new InfermuxError({
-          code: outcome.error.code,
-          message: `${outcome.error.message}. Not retried: the request may have reached ${outcome.target.provider}, and a second submission could start a second paid job (the provider takes no idempotency key).`,
-          provider: outcome.error.provider,
-          status: outcome.error.status,
-          retryable: false,
-          requestId: outcome.error.requestId,
-          details: outcome.error.details,
-          cause: outcome.error,
-        });
+        lastError = outcome.error;
+        previous = outcome.target;
+        tries ??= new Map();
+        tries.set(outcome.target.key, (tries.get(outcome.target.key) ?? 0) + 1);
+        const kind = classifyFailure(outcome.error);
+        if (kind === 'fatal') throw outcome.error;
+        if (!request.resendable(outcome.target) && !provablyNotReceived(outcome.error)) {
+          throw new InfermuxError({
+            code: outcome.error.code,
+            message: `${outcome.error.message}. Not retried: the request may have reached ${outcome.target.provider}, and a second submission could start a second paid job (the provider takes no idempotency key).`,
+            provider: outcome.error.provider,
+            status: outcome.error.status,
+            retryable: false,
+            requestId: outcome.error.requestId,
+            details: outcome.error.details,
+            cause: outcome.error,
+          });
+        }
+        if (kind === 'skip-target') {
+          skipped ??= new Set();
+          skipped.add(outcome.target.key);
+        }
       }
-      if (kind === 'skip-target') {
-        skipped ??= new Set();
-        skipped.add(outcome.target.key);
-      }
+      throw this.#exhausted(context, lastError);
+    } catch (error) {
+      throw this.#translate(error, context);
     }
-    throw this.#exhausted(context, lastError);
   }
 
   /** Currently eligible targets in strategy order, then the rest (cooling down, breaker open) in configured order. */
@@ -498,7 +514,7 @@ export class Router {
     }
 
     stats.outstanding += 1;
-    if (events.listening)
+    if (events.listensTo('attempt-start'))
       events.emit({ type: 'attempt-start', ...this.#attemptFields(context, target, attemptNumber, hedged) });
     try {
       const value = await request.run(target, signal, deadline);
@@ -601,10 +617,18 @@ export class Router {
     if (hedged) attempt.hedged = true;
     context.request.attempts.push(attempt);
     const { events } = this.options;
-    if (!events.listening) return;
+    if (!events.listensTo('attempt-end')) return;
+    // Written out rather than spread from `#attemptFields`: one object, not two and a copy, per attempt.
+    const { request } = context;
     const event: Omit<AttemptEndEvent, 'timestamp'> = {
       type: 'attempt-end',
-      ...this.#attemptFields(context, target, attemptNumber, hedged),
+      requestId: request.requestId,
+      task: request.task,
+      route: request.route.name,
+      provider: target.provider,
+      model: target.label,
+      attempt: attemptNumber,
+      hedged,
       durationMs,
     };
     if (error) {

@@ -83,16 +83,40 @@ export type InfermuxEventListener = (event: InfermuxEvent) => void;
 
 /** Distributes events; a listener that throws never breaks a request. */
 export class EventHub {
-  readonly #listeners = new Set<InfermuxEventListener>();
+  /** Each listener with the event types it asked for (undefined: every type). */
+  readonly #listeners = new Map<InfermuxEventListener, ReadonlySet<InfermuxEventType> | undefined>();
+  /** Listeners that take every type, and how many asked for each type by name. */
+  #takingAll = 0;
+  readonly #byType: Partial<Record<InfermuxEventType, number>> = Object.create(null);
 
-  on(listener: InfermuxEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /** Subscribes `listener` to every event, or only to those of `types`; returns the unsubscribe function. */
+  on(listener: InfermuxEventListener, types?: readonly InfermuxEventType[]): () => void {
+    this.#off(listener);
+    const only = types === undefined ? undefined : new Set(types);
+    this.#listeners.set(listener, only);
+    this.#count(only, 1);
+    return () => this.#off(listener);
+  }
+
+  #off(listener: InfermuxEventListener): void {
+    if (!this.#listeners.has(listener)) return;
+    this.#count(this.#listeners.get(listener), -1);
+    this.#listeners.delete(listener);
+  }
+
+  #count(types: ReadonlySet<InfermuxEventType> | undefined, change: 1 | -1): void {
+    if (types === undefined) this.#takingAll += change;
+    else for (const type of types) this.#byType[type] = (this.#byType[type] ?? 0) + change;
   }
 
   /** False when nobody listens: emitters can skip building an event. */
   get listening(): boolean {
     return this.#listeners.size > 0;
+  }
+
+  /** False when no listener takes events of `type`: emitters can skip building one (a gateway counting only some). */
+  listensTo(type: InfermuxEventType): boolean {
+    return this.#takingAll > 0 || (this.#byType[type] ?? 0) > 0;
   }
 
   // The `timestamp` is filled in here so emitters stay short.
@@ -101,7 +125,8 @@ export class EventHub {
     // Every emitter builds a fresh event object, so it is stamped in place rather than copied.
     const stamped = event as InfermuxEvent;
     stamped.timestamp = Date.now();
-    for (const listener of this.#listeners) {
+    for (const [listener, types] of this.#listeners) {
+      if (types !== undefined && !types.has(stamped.type)) continue;
       try {
         listener(stamped);
       } catch {

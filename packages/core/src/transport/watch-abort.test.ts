@@ -28,4 +28,20 @@ describe('watchAbort', () => {
     expect(done.abort).not.toHaveBeenCalled();
     expect(later.abort).toHaveBeenCalledWith(expect.objectContaining({ message: 'deadline' }));
   });
+
+  it('ends watchers that overlap (a hedge) and only those still watching, in the order they began', () => {
+    const controller = new AbortController();
+    const ended: string[] = [];
+    const watcher = (name: string) => ({ abort: () => ended.push(name) });
+    const first = watcher('first');
+    const second = watcher('second');
+    const third = watcher('third');
+    watchAbort(controller.signal, first);
+    watchAbort(controller.signal, first);
+    watchAbort(controller.signal, second);
+    watchAbort(controller.signal, third);
+    unwatchAbort(controller.signal, second);
+    controller.abort('gone');
+    expect(ended).toEqual(['first', 'third']);
+  });
 });

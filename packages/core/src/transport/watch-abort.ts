@@ -3,13 +3,20 @@ export interface Abortable {
   abort(reason: unknown): void;
 }
 
-const watched = new WeakMap<AbortSignal, Set<Abortable>>();
+/**
+ * What a signal's one listener ends, kept on the signal: absent while no listener is registered, null
+ * while it is but nothing watches, the one watcher (the common case: one upstream call at a time), or a
+ * Set of them (hedged attempts). Not a WeakMap of Sets: a Set add and delete per call churns its table.
+ */
+const watchers = Symbol('abortWatchers');
+type Watched = AbortSignal & { [watchers]?: Abortable | Set<Abortable> | null };
 
-function abortAll(this: AbortSignal): void {
-  const targets = watched.get(this);
+function abortAll(this: Watched): void {
+  const targets = this[watchers];
+  this[watchers] = undefined;
   if (!targets) return;
-  watched.delete(this);
-  for (const target of targets) target.abort(this.reason);
+  if (targets instanceof Set) for (const target of targets) target.abort(this.reason);
+  else targets.abort(this.reason);
 }
 
 /**
@@ -20,15 +27,19 @@ function abortAll(this: AbortSignal): void {
  * would otherwise pay that on every call. The caller checks `signal.aborted` first.
  */
 export function watchAbort(signal: AbortSignal, target: Abortable): void {
-  let targets = watched.get(signal);
-  if (!targets) {
-    targets = new Set();
-    watched.set(signal, targets);
+  const watched = signal as Watched;
+  const current = watched[watchers];
+  if (current === undefined) {
+    watched[watchers] = target;
     signal.addEventListener('abort', abortAll, { once: true });
-  }
-  targets.add(target);
+  } else if (current === null) watched[watchers] = target;
+  else if (current instanceof Set) current.add(target);
+  else if (current !== target) watched[watchers] = new Set([current, target]);
 }
 
 export function unwatchAbort(signal: AbortSignal, target: Abortable): void {
-  watched.get(signal)?.delete(target);
+  const watched = signal as Watched;
+  const current = watched[watchers];
+  if (current === target) watched[watchers] = null;
+  else if (current instanceof Set) current.delete(target);
 }
