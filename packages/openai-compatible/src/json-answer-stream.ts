@@ -62,9 +62,7 @@ export async function jsonAnswerAsStream(
     contentType: 'text/event-stream',
     requestId: response.requestId,
     firstByteMs: response.firstByteMs,
-    body: (async function* () {
-      yield bytes;
-    })(),
+    body: once(bytes),
     bytes: async () => bytes,
     text: async () => sse,
     json: async () => json,
@@ -125,3 +123,11 @@ export const textCompletionFrames: JsonAnswerFrames = {
     return [{ ...metadataOf(json), object, choices }, ...usageChunk(json, object)];
   },
 };
+
+/**
+ * The whole body as a one-chunk stream. Declared once: a generator function made per answer would get
+ * its own initial map in the old generation, which kept the answer alive until the next full GC.
+ */
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}

@@ -202,7 +202,6 @@ function relayStream<T extends TaskId>(
   model: ResolvedModel,
   opened: Opened,
 ): ForwardResponse<T> {
-  const { target } = won;
   const forwarded = won.value.answer;
   let resolveResult!: (result: ForwardResult<T>) => void;
   let rejectResult!: (error: unknown) => void;
@@ -212,73 +211,93 @@ function relayStream<T extends TaskId>(
   });
   result.catch(() => undefined); // a consumer that only reads the body must not see an unhandled rejection
   // Recovery needs to know what was delivered, and to send its frames after whole events only.
-  const config = call.route.streamRecovery;
   const splice =
-    config && call.task === 'chat-completion' && call.request.wire === 'openai' ? new OpenAiStreamSplice() : undefined;
-  const pass = (bytes: Uint8Array): Uint8Array | undefined => (splice ? splice.pass(bytes) : bytes);
-  async function* bytes(): AsyncGenerator<Uint8Array> {
-    let settled = false;
-    try {
-      for (const chunk of opened.buffered) {
-        const out = pass(chunk.bytes);
-        if (out) yield out;
-      }
-      for (;;) {
-        const next = await opened.rest.next();
-        if (next.done) break;
-        const out = pass(next.value.bytes);
-        if (out) yield out;
-      }
-      const tail = splice?.flush();
-      if (tail) yield tail;
-      settled = true;
-      won.settle();
-      resolveResult(await settle(call, won, model));
-    } catch (caught) {
-      settled = true;
-      let error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
-      // Bytes already reached the caller: the target still answers for the broken stream.
-      won.settle(error);
-      // As `canRecover` judges it for client.stream, on what the relay has read.
-      if (config && splice && error.retryable && !splice.finished && !splice.unspliceable && !call.signal?.aborted) {
-        won.abort(streamFinished);
-        let rescued: RecoveredWon | undefined;
-        const streamCall = asStreamCall(call);
-        try {
-          rescued = await recoverStream(streamCall, target, splice.text, config, call);
-        } catch (failed) {
-          error = unrecovered(error, failed);
-        }
-        if (rescued) {
-          // Read to the end or broken again, the result is settled here; stopped early, in `finally`.
-          settled = false;
-          try {
-            yield* relayRescued(call, streamCall, won, splice, rescued, forwarded.usage(), resolveResult);
-            settled = true;
-            return;
-          } catch (broke) {
-            settled = true;
-            error = InfermuxError.from(broke, { code: 'provider_stream_interrupted' });
-          }
-        }
-      }
-      const usage = forwarded.usage();
-      call.end({ error, provider: target.provider, model, usage, cost: call.costOf(target, model, usage) });
-      rejectResult(error);
-      throw error;
-    } finally {
-      if (!settled) {
-        const error = new InfermuxError({
-          code: 'caller_aborted',
-          message: 'The forwarded stream was not read to the end; the upstream request was cancelled',
-        });
-        await opened.rest.return?.();
-        won.settle(error);
-        call.end({ error, provider: target.provider, model, usage: forwarded.usage() });
-        rejectResult(error);
-      }
-      won.release();
+    call.route.streamRecovery && call.task === 'chat-completion' && call.request.wire === 'openai'
+      ? new OpenAiStreamSplice()
+      : undefined;
+  const body = relayBytes(call, won, model, opened, splice, resolveResult, rejectResult);
+  return { contentType: forwarded.contentType, provider: won.target.provider, model, body, result };
+}
+
+/**
+ * `relayStream`'s body. A generator function declared inside the per-stream function would be a new
+ * closure per stream, and calling it gives that closure its own initial map, allocated in the old
+ * generation and pointing back at the closure: once the stream is over that dead map kept the
+ * stream's whole object graph alive through every young-generation GC until the next full one
+ * (about 10 KB promoted per streamed request on the bench). Declared once here, it has one map.
+ */
+async function* relayBytes<T extends TaskId>(
+  call: ForwardCall<T>,
+  won: ForwardWon,
+  model: ResolvedModel,
+  opened: Opened,
+  splice: OpenAiStreamSplice | undefined,
+  resolveResult: (result: ForwardResult<T>) => void,
+  rejectResult: (error: unknown) => void,
+): AsyncGenerator<Uint8Array> {
+  const { target } = won;
+  const forwarded = won.value.answer;
+  const config = call.route.streamRecovery;
+  let settled = false;
+  try {
+    for (const chunk of opened.buffered) {
+      const out = splice ? splice.pass(chunk.bytes) : chunk.bytes;
+      if (out) yield out;
     }
+    for (;;) {
+      const next = await opened.rest.next();
+      if (next.done) break;
+      const out = splice ? splice.pass(next.value.bytes) : next.value.bytes;
+      if (out) yield out;
+    }
+    const tail = splice?.flush();
+    if (tail) yield tail;
+    settled = true;
+    won.settle();
+    resolveResult(await settle(call, won, model));
+  } catch (caught) {
+    settled = true;
+    let error = InfermuxError.from(caught, { code: 'provider_stream_interrupted' });
+    // Bytes already reached the caller: the target still answers for the broken stream.
+    won.settle(error);
+    // As `canRecover` judges it for client.stream, on what the relay has read.
+    if (config && splice && error.retryable && !splice.finished && !splice.unspliceable && !call.signal?.aborted) {
+      won.abort(streamFinished);
+      let rescued: RecoveredWon | undefined;
+      const streamCall = asStreamCall(call);
+      try {
+        rescued = await recoverStream(streamCall, target, splice.text, config, call);
+      } catch (failed) {
+        error = unrecovered(error, failed);
+      }
+      if (rescued) {
+        // Read to the end or broken again, the result is settled here; stopped early, in `finally`.
+        settled = false;
+        try {
+          yield* relayRescued(call, streamCall, won, splice, rescued, forwarded.usage(), resolveResult);
+          settled = true;
+          return;
+        } catch (broke) {
+          settled = true;
+          error = InfermuxError.from(broke, { code: 'provider_stream_interrupted' });
+        }
+      }
+    }
+    const usage = forwarded.usage();
+    call.end({ error, provider: target.provider, model, usage, cost: call.costOf(target, model, usage) });
+    rejectResult(error);
+    throw error;
+  } finally {
+    if (!settled) {
+      const error = new InfermuxError({
+        code: 'caller_aborted',
+        message: 'The forwarded stream was not read to the end; the upstream request was cancelled',
+      });
+      await opened.rest.return?.();
+      won.settle(error);
+      call.end({ error, provider: target.provider, model, usage: forwarded.usage() });
+      rejectResult(error);
+    }
+    won.release();
   }
-  return { contentType: forwarded.contentType, provider: target.provider, model, body: bytes(), result };
 }

@@ -44,45 +44,81 @@ export function streamRoute<T extends TaskId>(
   task: T,
   request: RequestOptions<T>,
 ): StreamResult<T> {
-  let settled = false;
-  let resolveResult!: (value: RunResult<T>) => void;
-  let rejectResult!: (error: unknown) => void;
-  const result = new Promise<RunResult<T>>((resolve, reject) => {
-    resolveResult = (value) => {
-      settled = true;
-      resolve(value);
-    };
-    rejectResult = (error) => {
-      settled = true;
-      reject(error);
-    };
-  });
-  result.catch(() => undefined); // consumers that only iterate must not see an unhandled rejection
-  const call = new RoutedCall(
-    services,
-    task,
-    request,
-    streamStep as AttemptStep<T, RequestOptions<T>, ProviderStreamResult, OpenedStream>,
-    'stream',
-  );
-  call.holdSignal = true;
+  const run = new StreamRun(services, task, request);
+  const iterable = run.parts();
+  let textStream: AsyncIterable<string> | undefined;
+  return {
+    [Symbol.asyncIterator]: () => iterable,
+    // Made on first use: most consumers read the parts, and an unused generator is still work.
+    get textStream() {
+      textStream ??= texts(iterable);
+      return textStream;
+    },
+    result: run.result,
+  };
+}
+
+/**
+ * One routed stream's state, with its parts as a generator method. Not a generator function declared
+ * inside `streamRoute`: that would be a new closure per stream, and calling it gives that closure its
+ * own initial map, allocated in the old generation and pointing back at the closure, so once the
+ * stream is over the dead map kept the stream's whole object graph alive through every young-generation
+ * GC until the next full one. A method is one function, with one map, for every stream.
+ */
+class StreamRun<T extends TaskId> {
+  settled = false;
+  readonly result: Promise<RunResult<T>>;
+  readonly call: RoutedCall<T, RequestOptions<T>, ProviderStreamResult, OpenedStream>;
+  private resolve!: (value: RunResult<T>) => void;
+  private reject!: (error: unknown) => void;
   // The router's signal for the winning attempt follows the caller's; `cancel` aborts it when the
   // consumer stops early or the stream fails after content, so no controller of our own is needed.
-  let release = (): void => undefined;
-  let cancel = (_reason: unknown): void => undefined;
-  let settleAttempt = (_error?: InfermuxError): void => undefined;
+  release = (): void => undefined;
+  cancel = (_reason: unknown): void => undefined;
+  settleAttempt = (_error?: InfermuxError): void => undefined;
+
+  constructor(
+    readonly services: CallServices,
+    readonly task: T,
+    readonly request: RequestOptions<T>,
+  ) {
+    this.result = new Promise<RunResult<T>>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.result.catch(() => undefined); // consumers that only iterate must not see an unhandled rejection
+    this.call = new RoutedCall(
+      services,
+      task,
+      request,
+      streamStep as AttemptStep<T, RequestOptions<T>, ProviderStreamResult, OpenedStream>,
+      'stream',
+    );
+    this.call.holdSignal = true;
+  }
+
+  resolveResult(value: RunResult<T>): void {
+    this.settled = true;
+    this.resolve(value);
+  }
+
+  rejectResult(error: unknown): void {
+    this.settled = true;
+    this.reject(error);
+  }
 
   /**
    * A stream that broke after content: rescued on another target when the route asks for it and it
    * can be (the new attempt, opened past what was delivered), else its error, as the caller will see it.
    */
-  async function rescue(caught: unknown, broken: RouteTarget, seen: readonly StreamPart[]): Promise<RecoveredWon> {
+  async rescue(caught: unknown, broken: RouteTarget, seen: readonly StreamPart[]): Promise<RecoveredWon> {
+    const { call } = this;
     const error = InfermuxError.from(caught, { code: 'gateway_internal' });
     const config = call.route.streamRecovery;
     if (!config || !canRecover(call, error, seen)) throw error;
-    settleAttempt(error);
-    cancel(streamFinished);
-    release();
+    this.settleAttempt(error);
+    this.cancel(streamFinished);
+    this.release();
     try {
       return await recoverStream(call, broken, deliveredText(seen), config);
     } catch (failed) {
@@ -90,7 +126,8 @@ export function streamRoute<T extends TaskId>(
     }
   }
 
-  async function* parts(): AsyncGenerator<StreamPart> {
+  async *parts(): AsyncGenerator<StreamPart> {
+    const { call, services, task, request } = this;
     let committed: RouteTarget | undefined;
     let usage: Usage = {};
     let served: ResolvedModel | undefined;
@@ -103,9 +140,9 @@ export function streamRoute<T extends TaskId>(
       call.resolveRoute();
       let won: StreamWon = await call.execute();
       const hold = (held: StreamWon): OpenedStream => {
-        release = held.release;
-        cancel = held.abort;
-        settleAttempt = held.settle;
+        this.release = held.release;
+        this.cancel = held.abort;
+        this.settleAttempt = held.settle;
         committed = held.target;
         served = call.servedModel(held);
         won = held;
@@ -149,14 +186,14 @@ export function streamRoute<T extends TaskId>(
           break;
         } catch (caught) {
           const broken = won.target;
-          const rescued = await rescue(caught, broken, seen);
+          const rescued = await this.rescue(caught, broken, seen);
           opened = hold(rescued);
           recovery = describeRecovery(call.attempts, broken, rescued, deliveredText(seen).length);
         }
       }
       const { target } = won;
       const output = validateOutput(task, collectStream(task, seen, { model: target.model.id }), target.provider);
-      settleAttempt();
+      this.settleAttempt();
       const envelope = call.envelope(won, served as ResolvedModel, usage, output);
       if (recovery) {
         envelope.warnings.push(recoveryWarning(recovery));
@@ -164,16 +201,16 @@ export function streamRoute<T extends TaskId>(
       }
       const runResult = await call.settle(envelope);
       completed = true;
-      resolveResult(runResult);
+      this.resolveResult(runResult);
     } catch (caught) {
       const error = InfermuxError.from(caught, { code: 'gateway_internal' });
-      rejectResult(error);
+      this.rejectResult(error);
       if (!committed) {
         call.end({ error });
         throw error;
       }
       // Content already reached the caller: say in-band that the answer is cut short.
-      settleAttempt(error);
+      this.settleAttempt(error);
       call.end({
         error,
         provider: committed.provider,
@@ -183,34 +220,22 @@ export function streamRoute<T extends TaskId>(
       });
       yield { type: 'error', error };
     } finally {
-      if (!settled) {
+      if (!this.settled) {
         // The consumer stopped reading: there is no whole result to give.
         const error = new InfermuxError({
           code: 'caller_aborted',
           message: 'The stream was not read to the end; the upstream request was cancelled',
         });
-        rejectResult(error);
-        settleAttempt(error);
+        this.rejectResult(error);
+        this.settleAttempt(error);
         call.end({ error, provider: committed?.provider, model: served, usage });
       }
       // A stream read to its end needs no abort (the upstream is done, and an abort dispatches an
       // event through every listener: measurable per stream); one cut short or broken does.
-      if (!completed) cancel(streamFinished);
-      release();
+      if (!completed) this.cancel(streamFinished);
+      this.release();
     }
   }
-
-  const iterable = parts();
-  let textStream: AsyncIterable<string> | undefined;
-  return {
-    [Symbol.asyncIterator]: () => iterable,
-    // Made on first use: most consumers read the parts, and an unused generator is still work.
-    get textStream() {
-      textStream ??= texts(iterable);
-      return textStream;
-    },
-    result,
-  };
 }
 
 async function* texts(parts: AsyncIterable<StreamPart>): AsyncGenerator<string> {
