@@ -1,12 +1,13 @@
+import { parseWith } from '@infermux/core';
 import { answerForwarded, relayForwardedStream, relayStream, runTask } from '../engine/call-task';
 import type { Endpoint, GatewayServices } from '../gateway-services';
 import { readJsonBody } from '../http/parse-json-body';
 import type { RequestContext } from '../http/request-context';
 import { sendJson } from '../http/respond';
 import { admitModel } from '../keys/authenticate';
-import { chatEnvelopeOf } from '../wire/chat-envelope';
 import { chatInputFromOpenAI } from '../wire/openai-chat-input';
 import { ChatChunkWriter } from '../wire/openai-chat-stream';
+import { openaiChatEnvelope, routerChatEnvelope } from '../wire/request-schemas';
 
 /**
  * Answers an OpenAI chat body; shared by `/v1/chat/completions` and the HF router's
@@ -22,7 +23,7 @@ export function answerChat(
   body: Record<string, unknown>,
   pathModel?: string,
 ): Promise<void> {
-  const envelope = chatEnvelopeOf(body, pathModel);
+  const envelope = parseWith(pathModel === undefined ? openaiChatEnvelope : routerChatEnvelope, body, 'request body');
   const model = pathModel ?? (envelope.model as string);
   admitModel(context, model);
   const stream = envelope.stream === true;
