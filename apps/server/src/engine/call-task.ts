@@ -244,12 +244,7 @@ export async function relayForwardedStream<T extends TaskId>(
   context.clearDeadline();
   settleBeforeEnd(context, forwarded.result);
   await pipeBytes(context, forwarded.body as AsyncIterable<Uint8Array>);
-  // `settleStream`, written out: one async layer less per forwarded stream.
-  try {
-    noteResult(context, await forwarded.result);
-  } catch (error) {
-    context.error = noteFailure(context, error);
-  }
+  await settleStream(context, forwarded.result);
 }
 
 /** What core forwards: the call in the OpenAI wire format, on the request's id, signal and upstream deadline. */
@@ -284,10 +279,10 @@ export async function answerForwarded<T extends TaskId>(
   try {
     forwarded = await services.engine.client.forward(call.task, forwardRequest(context, call, false));
   } catch (error) {
-    context.upstreamMs += performance.now() - start;
     throw noteFailure(context, error);
+  } finally {
+    context.upstreamMs += performance.now() - start;
   }
-  context.upstreamMs += performance.now() - start;
   try {
     noteResult(context, await forwarded.result);
   } catch (error) {

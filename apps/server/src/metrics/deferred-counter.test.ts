@@ -2,17 +2,23 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { DeferredCounter } from './deferred-counter';
 
+/** An attempts counter on a registry of its own, and `add` naming a series by its label values. */
+function attemptsCounter() {
+  const registry = new Registry();
+  const counter = new DeferredCounter<'provider' | 'outcome'>({
+    name: 'attempts_total',
+    help: 'Attempts.',
+    labelNames: ['provider', 'outcome'],
+    registers: [registry],
+  });
+  const add = (provider: string, outcome: string, amount?: number) =>
+    counter.add([provider, outcome], () => ({ provider, outcome }), amount);
+  return { registry, add };
+}
+
 describe('DeferredCounter', () => {
   it('shows every increment at the next scrape, per label set, and keeps counting after it', async () => {
-    const registry = new Registry();
-    const counter = new DeferredCounter<'provider' | 'outcome'>({
-      name: 'attempts_total',
-      help: 'Attempts.',
-      labelNames: ['provider', 'outcome'],
-      registers: [registry],
-    });
-    const add = (provider: string, outcome: string, amount?: number) =>
-      counter.add(`${provider}\u0000${outcome}`, () => ({ provider, outcome }), amount);
+    const { registry, add } = attemptsCounter();
     add('hf', 'ok');
     add('hf', 'ok');
     add('hf', 'provider_timeout', 3);
@@ -26,16 +32,8 @@ describe('DeferredCounter', () => {
     expect(await registry.metrics()).toBe(text);
   });
 
-  it('names a series by its label values as well, without joining them', async () => {
-    const registry = new Registry();
-    const counter = new DeferredCounter<'provider' | 'outcome'>({
-      name: 'attempts_total',
-      help: 'Attempts.',
-      labelNames: ['provider', 'outcome'],
-      registers: [registry],
-    });
-    const add = (provider: string, outcome: string, amount?: number) =>
-      counter.add([provider, outcome], () => ({ provider, outcome }), amount);
+  it('names a series by its label values, without joining them', async () => {
+    const { registry, add } = attemptsCounter();
     add('hf', 'ok');
     add('hf', 'ok', 2);
     add('hf\u0000ok', '');

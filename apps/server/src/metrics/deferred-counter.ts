@@ -5,6 +5,9 @@ interface Series<L extends string> {
   pending: number;
 }
 
+/** Series by their label values, one Map level per value: no joined key string built and hashed per increment. */
+type SeriesLevel<L extends string> = Map<string, SeriesLevel<L> | Series<L>>;
+
 /** Series kept apart per counter; past this, increments go straight to prom-client (still counted, just slower). */
 const MAX_SERIES = 10_000;
 
@@ -15,9 +18,6 @@ const MAX_SERIES = 10_000;
  * that was a measurable share of the gateway's own CPU. Here the label work is paid once per
  * series per scrape. `/metrics` shows the same values, up to date at the moment of the scrape.
  */
-/** Series by their label values, one Map level per value: no joined key string built and hashed per increment. */
-type SeriesLevel<L extends string> = Map<string, SeriesLevel<L> | Series<L>>;
-
 export class DeferredCounter<L extends string> {
   readonly counter: Counter<L>;
   private readonly tree: SeriesLevel<L> = new Map();
@@ -39,31 +39,26 @@ export class DeferredCounter<L extends string> {
   }
 
   /**
-   * Adds `amount` to the series named by `id`: its label values in a fixed order (a counter always names its
-   * series with as many), or one string unique per label set. `labels` builds the label set the first time
-   * the series is seen.
+   * Adds `amount` to the series named by `values`, its label values in a fixed order (a counter always names
+   * its series with as many); `labels` builds the label set the first time the series is seen.
    */
-  add(id: string | readonly string[], labels: () => LabelValues<L>, amount = 1): void {
+  add(values: readonly string[], labels: () => LabelValues<L>, amount = 1): void {
     let level = this.tree;
-    let last: string;
-    if (typeof id === 'string') last = id;
-    else {
-      const end = id.length - 1;
-      for (let index = 0; index < end; index++) {
-        const value = id[index] as string;
-        let next = level.get(value) as SeriesLevel<L> | undefined;
-        if (next === undefined) {
-          if (this.all.length >= MAX_SERIES) {
-            this.counter.inc(labels(), amount);
-            return;
-          }
-          next = new Map();
-          level.set(value, next);
+    const end = values.length - 1;
+    for (let index = 0; index < end; index++) {
+      const value = values[index] as string;
+      let next = level.get(value) as SeriesLevel<L> | undefined;
+      if (next === undefined) {
+        if (this.all.length >= MAX_SERIES) {
+          this.counter.inc(labels(), amount);
+          return;
         }
-        level = next;
+        next = new Map();
+        level.set(value, next);
       }
-      last = id[end] as string;
+      level = next;
     }
+    const last = values[end] ?? ''; // a counter without labels has one series
     const entry = level.get(last) as Series<L> | undefined;
     if (entry) {
       entry.pending += amount;

@@ -191,8 +191,8 @@ export class GatewayMetrics {
       const currency = observation.currency ?? 'USD';
       this.cost.add([provider, currency], () => ({ provider, currency }), observation.cost);
     }
-    if (observation.costUnknown) this.costUnknown.add(provider, () => ({ provider }));
-    if (observation.cached) this.cacheHits.add(observation.task, () => ({ task: observation.task }));
+    if (observation.costUnknown) this.costUnknown.add([provider], () => ({ provider }));
+    if (observation.cached) this.cacheHits.add([observation.task], () => ({ task: observation.task }));
   }
 
   routingEvent(type: string, provider: string): void {
@@ -200,7 +200,7 @@ export class GatewayMetrics {
   }
 
   stateTransition(available: boolean): void {
-    this.stateTransitions.add(String(available), () => ({ available: String(available) }));
+    this.stateTransitions.add([String(available)], () => ({ available: String(available) }));
     this.stateAvailable ??= new Gauge({
       name: 'infermux_state_available',
       help: 'Shared state (Redis) reachable (1) or not (0).',
@@ -214,7 +214,7 @@ export class GatewayMetrics {
   }
 
   stateRoundTrip(): void {
-    this.stateRoundTrips.add('', () => ({}));
+    this.stateRoundTrips.add([], () => ({}));
   }
 
   attempt(provider: string, outcome: string, count = 1): void {
