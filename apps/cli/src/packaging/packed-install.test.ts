@@ -198,6 +198,12 @@ async function waitForStatus(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the gateway exited (${child.exitCode}): ${output()}`);
+    // Asked only once this gateway says it listens: under a loaded CI another test's server may hold the port
+    // for a moment, and its answer would let the test signal a gateway still starting.
+    if (!output().includes('gateway listening on')) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
     const status = await fetch(url).then(
       (response) => response.status,
       () => undefined,
